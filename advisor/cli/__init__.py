@@ -1,0 +1,86 @@
+"""The ``advisor`` command line: one small module per command in this package.
+
+Each module ``advisor/cli/<command>.py`` defines ``register(app: typer.Typer) -> None``; the
+modules are discovered here, so adding a command touches no other file.
+
+Exit codes of every command: 0 ok, 2 bad input or usage, 3 a batch finished with some failed
+households, 1 an internal error. A user error prints one message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pkgutil
+import sys
+
+import typer
+
+from advisor.errors import AdvisorError
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_PARTIAL = 3
+
+app = typer.Typer(
+    name="advisor",
+    help="Energie-Advisor: household load curves, forecasts, PV and savings advice.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    """Energie-Advisor: household load curves, forecasts, PV and savings advice."""
+    if version:
+        from advisor import __version__
+
+        typer.echo(f"energie-advisor {__version__}")
+        raise typer.Exit(0)
+
+
+def _register_commands() -> None:
+    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if mod.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{mod.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map errors to exit codes (2 user error, 1 internal) without tracebacks."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except AdvisorError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        return EXIT_BAD_INPUT
+    except typer.Exit as exc:
+        return exc.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("Aborted.", err=True)
+        return EXIT_INTERNAL
+    except Exception as exc:
+        # click's (or typer's vendored click's) usage errors carry `show` and exit_code 2
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+            exc.show()
+            return exc.exit_code
+        if os.environ.get("ADVISOR_DEBUG"):
+            raise
+        typer.echo(f"Internal error ({type(exc).__name__}): {exc}. Set ADVISOR_DEBUG=1 for details.", err=True)
+        return EXIT_INTERNAL
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

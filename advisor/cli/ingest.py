@@ -1,0 +1,45 @@
+"""``advisor ingest FILE``: read a meter file, print its summary, optionally write Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("ingest")
+    def ingest(
+        file: Path = typer.Argument(..., help="Meter file: portal CSV/Excel, MSCONS, SMGW XML, Parquet …"),
+        out: Path | None = typer.Option(None, "--out", help="Write the canonical curve(s) to this Parquet file."),
+        as_json: bool = typer.Option(False, "--json", help="Print one JSON object per curve (a list if several)."),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+        label: str = LABEL_OPTION,
+        meter_id: str | None = typer.Option(None, "--meter-id", help="Keep only this meter or location."),
+    ) -> None:
+        """Read a meter file into the canonical load curve and summarise it."""
+        from advisor.ingest import read_load_curves
+        from advisor.ingest.canonical import write_curves_parquet
+
+        curves = read_load_curves(
+            file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id)
+        )
+        if out is not None:
+            write_curves_parquet(curves, out)
+        summaries = [c.summary() for c in curves]
+        if as_json:
+            typer.echo(to_json(summaries[0] if len(summaries) == 1 else summaries))
+            return
+        for s in summaries:
+            typer.echo(
+                f"{s['format']} | meter {s['meter_id'] or '-'} | {s['direction']} | "
+                f"{s['start']} .. {s['end']} | {s['interval_minutes']} min x {s['n_intervals']} | "
+                f"{s['energy_kwh']:.3f} kWh | missing {s['missing_intervals']} | substituted {s['substituted_intervals']}"
+            )
+            for w in s["warnings"]:
+                typer.echo(f"  warning: {w}")
+        if out is not None:
+            typer.echo(f"wrote {out}")

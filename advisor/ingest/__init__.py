@@ -1,0 +1,254 @@
+"""Files in: detect a meter-data format and read it into canonical :class:`LoadCurve` objects.
+
+Each format family is one small reader module behind this dispatcher. A reader module exposes
+
+* ``FORMAT``: its short name (``"csv"``, ``"mscons"`` …),
+* ``sniff(head: bytes, name: str) -> bool``: whether the first bytes look like its format,
+* ``parse(raw: bytes, options: ReadOptions, source: str) -> list[LoadCurve]``.
+
+The dispatcher reads the bytes once (with size and decompression limits), asks the readers in
+order and hands the bytes to the first that recognises them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from advisor.errors import LoadCurveError
+from advisor.loadcurve import Direction, LoadCurve
+from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
+
+# A household year at 15 min is 1-3 MB of CSV and ~2.5 MB of MSCONS; long tables for batch are
+# read through `read_long_table`, not here.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_DECOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+
+# Order matters: specific formats first, the tolerant CSV reader last.
+READER_MODULES = (
+    "advisor.ingest.canonical",
+    "advisor.ingest.mscons",
+    "advisor.ingest.smgw",
+    "advisor.ingest.espi",
+    "advisor.ingest.discovergy",
+    "advisor.ingest.tabular",
+    "advisor.ingest.excel",
+    "advisor.ingest.csv",
+)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Options a user can give when the file alone does not say everything.
+
+    Attributes
+    ----------
+    tz
+        Time zone of naive local timestamps and of the curve (``Europe/Berlin``).
+    holiday_region
+        Holiday region stored in the curve's metadata (``DE-NW``).
+    label
+        ``"auto"``, ``"start"`` or ``"end"``: whether a single timestamp column marks the start
+        or the end of its interval.
+    id_col, time_col, value_col
+        Column names for long tables (``household_id``, ``timestamp``, ``kwh`` and aliases).
+    meter_id
+        Keep only the curve(s) of this meter or location.
+    unit
+        Override the value unit (``"kWh"``, ``"Wh"``, ``"kW"``, ``"W"``) when the file does not say.
+    """
+
+    tz: str = DEFAULT_TZ
+    holiday_region: str = DEFAULT_HOLIDAY_REGION
+    label: str = "auto"
+    id_col: str | None = None
+    time_col: str | None = None
+    value_col: str | None = None
+    meter_id: str | None = None
+    unit: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.label not in ("auto", "start", "end"):
+            raise LoadCurveError(f"`label` must be 'auto', 'start' or 'end'; got {self.label!r}")
+        try:
+            import zoneinfo
+
+            zoneinfo.ZoneInfo(self.tz)
+        except Exception:  # noqa: BLE001
+            raise LoadCurveError(f"unknown time zone {self.tz!r}; expected an IANA name like 'Europe/Berlin'") from None
+
+
+def _read_bytes(source: str | Path | bytes | BinaryIO, name: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray)):
+        raw, label = bytes(source), name or "<buffer>"
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        label = name or path.name
+        if not path.exists():
+            raise LoadCurveError("file does not exist", source=str(path))
+        if path.is_dir():
+            raise LoadCurveError("is a folder, not a meter file", source=str(path))
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadCurveError(
+                f"file is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MiB is accepted for one "
+                "meter file (use `advisor batch` for long tables of many households)",
+                source=label,
+            )
+        raw = path.read_bytes()
+    else:
+        label = name or getattr(source, "name", None) or "<buffer>"
+        label = Path(str(label)).name
+        raw = source.read(MAX_FILE_BYTES + 1)
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8")
+    if len(raw) > MAX_FILE_BYTES:
+        raise LoadCurveError(f"file is larger than {MAX_FILE_BYTES // 2**20} MiB", source=label)
+    if not raw.strip():
+        raise LoadCurveError("file is empty", source=label)
+    return raw, label
+
+
+def _decompress(raw: bytes, label: str) -> tuple[bytes, str]:
+    """Unpack gzip or a single-member zip within limits; refuse bombs."""
+    if raw[:2] == b"\x1f\x8b":
+        out = io.BytesIO()
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+            while True:
+                chunk = gz.read(1 << 20)
+                if not chunk:
+                    break
+                out.write(chunk)
+                if out.tell() > MAX_DECOMPRESSED_BYTES or out.tell() > MAX_COMPRESSION_RATIO * max(len(raw), 1) + (1 << 20):
+                    raise LoadCurveError(
+                        "compressed file expands beyond the limit (possible decompression bomb); refused",
+                        source=label,
+                    )
+        inner = label[:-3] if label.lower().endswith(".gz") else label
+        return out.getvalue(), inner
+    if raw[:4] == b"PK\x03\x04" and not _is_office_zip(raw):
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(raw))
+        except zipfile.BadZipFile as exc:
+            raise LoadCurveError(f"damaged zip archive: {exc}", source=label) from None
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            raise LoadCurveError(
+                f"zip archive holds {len(members)} files; expected exactly one meter file", source=label
+            )
+        m = members[0]
+        if m.file_size > MAX_DECOMPRESSED_BYTES or m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) + (1 << 20):
+            raise LoadCurveError(
+                "zip member expands beyond the limit (possible decompression bomb); refused", source=label
+            )
+        with zf.open(m) as fh:
+            data = fh.read(MAX_DECOMPRESSED_BYTES + 1)
+        if len(data) > MAX_DECOMPRESSED_BYTES:
+            raise LoadCurveError("zip member expands beyond the limit; refused", source=label)
+        return data, Path(m.filename).name
+    return raw, label
+
+
+def _is_office_zip(raw: bytes) -> bool:
+    head = raw[:4096]
+    return b"[Content_Types].xml" in head or b"xl/" in head
+
+
+def _readers():
+    mods = []
+    for name in READER_MODULES:
+        try:
+            mods.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return mods
+
+
+def _pick_reader(raw: bytes, label: str):
+    head = raw[:65536]
+    for mod in _readers():
+        if mod.sniff(head, label):
+            if mod.FORMAT == "canonical-parquet" and not mod.is_canonical(raw):
+                continue
+            return mod
+    raise LoadCurveError(
+        "not a meter-data format this product reads (expected a portal CSV/Excel export, MSCONS, "
+        "smart-meter-gateway XML, Green Button XML or a Parquet/CSV long table)",
+        source=label or None,
+    )
+
+
+def detect_format(raw: bytes, name: str = "") -> str:
+    """Short name of the reader that recognises ``raw``; raises LoadCurveError if none does."""
+    return _pick_reader(raw, name).FORMAT
+
+
+def read_load_curves(
+    source: str | Path | bytes | BinaryIO,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+) -> list[LoadCurve]:
+    """Read every load curve in a meter file (several locations or directions give several).
+
+    Parameters
+    ----------
+    source
+        Path, bytes or a binary file object (e.g. a Streamlit upload).
+    options
+        :class:`ReadOptions` for what the file does not say.
+    name
+        File name to report in messages when ``source`` is bytes or a buffer.
+
+    Raises
+    ------
+    LoadCurveError
+        With file, line or timestamp, what was expected and what was found.
+    """
+    options = options or ReadOptions()
+    raw, label = _read_bytes(source, name)
+    raw, label = _decompress(raw, label)
+    head = raw[:65536]
+    if b"\x00" in head[:4096] and not (head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] == b"PAR1" or head[:4] == b"PK\x03\x04"):
+        raise LoadCurveError("binary file, not a meter-data export (expected CSV, Excel, MSCONS, XML or Parquet)", source=label)
+    curves = _pick_reader(raw, label).parse(raw, options, label)
+    if options.meter_id is not None:
+        curves = [c for c in curves if c.meta.meter_id == options.meter_id]
+        if not curves:
+            raise LoadCurveError(f"no curve for meter {options.meter_id!r} in this file", source=label)
+    if not curves:
+        raise LoadCurveError("file holds no load curve", source=label)
+    return curves
+
+
+def read_load_curve(
+    source: str | Path | bytes | BinaryIO,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+) -> LoadCurve:
+    """Read the one consumption (import) curve of a meter file.
+
+    A file with consumption and feed-in yields its consumption curve; a file with several
+    locations must be narrowed with ``ReadOptions(meter_id=...)`` or read with
+    :func:`read_load_curves`.
+    """
+    curves = read_load_curves(source, options, name=name)
+    imports = [c for c in curves if c.direction is Direction.IMPORT] or curves
+    if len(imports) > 1:
+        ids = [c.meta.meter_id for c in imports]
+        raise LoadCurveError(
+            f"file holds {len(imports)} consumption curves (meters {ids}); choose one with `meter_id`",
+            source=curves[0].meta.source_name,
+        )
+    return imports[0]
+
+
+__all__ = ["ReadOptions", "read_load_curve", "read_load_curves", "detect_format"]

@@ -1,0 +1,432 @@
+"""The one canonical load curve that every part of Energie-Advisor works on.
+
+A :class:`LoadCurve` is a regular series of energy per interval [kWh], with a tz-aware index
+labelled at interval **start**, its quality flag per interval, its direction (import 1.8.0 or
+export 2.8.0) and metadata (source format, meter id, time zone, holiday region, conversions).
+
+The index is complete: an interval the source did not deliver is present with ``NaN`` energy and
+quality ``missing``. Nothing is resampled on import; the interval is the one measured.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import DataQualityWarning, LoadCurveError
+from advisor.units import (
+    ALLOWED_INTERVAL_MINUTES,
+    DEFAULT_HOLIDAY_REGION,
+    DEFAULT_TZ,
+    freq_of,
+    interval_hours,
+    kwh_to_kw,
+)
+
+
+class Quality(str, Enum):
+    """Quality of one interval's value."""
+
+    MEASURED = "measured"
+    SUBSTITUTED = "substituted"  # substitute value delivered by the source (Ersatzwert)
+    MISSING = "missing"  # no value
+    FILLED = "filled"  # filled in by us (interpolation of a short gap)
+    ESTIMATED = "estimated"  # modelled, e.g. from an annual consumption and the BDEW H25 shape
+
+
+QUALITY_CATEGORIES = [q.value for q in Quality]
+
+
+class Direction(str, Enum):
+    """Energy flow direction as seen from the household meter."""
+
+    IMPORT = "import"  # OBIS 1.8.0: consumption from the grid
+    EXPORT = "export"  # OBIS 2.8.0: feed-in to the grid
+
+
+# Physical plausibility: a German household connection (63 A, 3 phases) delivers at most ~43 kW.
+MAX_PLAUSIBLE_POWER_KW = 50.0
+
+
+@dataclass(frozen=True)
+class CurveMeta:
+    """Metadata of a load curve.
+
+    Attributes
+    ----------
+    source_format
+        Short name of the reader that produced the curve (``"csv"``, ``"mscons"``, ``"smgw"`` …).
+    meter_id
+        Meter, market or metering location id, if the source names one.
+    tz
+        IANA time zone used for local days and display.
+    holiday_region
+        ISO 3166-2 region for public holidays (``"DE-NW"``; ``"GB-ENG"`` for London).
+    source_name
+        File name the curve was read from, if any.
+    obis
+        OBIS code of the register or channel, if known.
+    conversions
+        Human-readable notes of every conversion applied on import.
+    warnings
+        Recoverable oddities found on import.
+    """
+
+    source_format: str = "unknown"
+    meter_id: str | None = None
+    tz: str = DEFAULT_TZ
+    holiday_region: str = DEFAULT_HOLIDAY_REGION
+    source_name: str | None = None
+    obis: str | None = None
+    conversions: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoadCurve:
+    """Energy per interval with quality, direction and metadata.
+
+    Use :func:`make_load_curve` to build one; it validates and completes the index.
+
+    Attributes
+    ----------
+    data
+        DataFrame indexed by interval start (tz-aware, in ``meta.tz``, regular, complete) with
+        columns ``energy_kwh`` (float, kWh per interval, NaN where missing) and ``quality``
+        (categorical, values of :class:`Quality`).
+    interval_minutes
+        Interval length [min]: 15, 30 or 60.
+    direction
+        :class:`Direction` of the energy flow.
+    meta
+        :class:`CurveMeta`.
+    """
+
+    data: pd.DataFrame
+    interval_minutes: int
+    direction: Direction = Direction.IMPORT
+    meta: CurveMeta = field(default_factory=CurveMeta)
+
+    # ---- views -------------------------------------------------------------------------
+    @property
+    def energy_kwh(self) -> pd.Series:
+        """Energy per interval [kWh] (NaN where missing); a copy."""
+        return self.data["energy_kwh"].copy()
+
+    @property
+    def power_kw(self) -> pd.Series:
+        """Average power per interval [kW]."""
+        return kwh_to_kw(self.data["energy_kwh"], self.interval_minutes).rename("power_kw")
+
+    @property
+    def quality(self) -> pd.Series:
+        """Quality flag per interval (categorical); a copy."""
+        return self.data["quality"].copy()
+
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        return self.data.index
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """Start of the first interval."""
+        return self.data.index[0]
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """End of the last interval (exclusive)."""
+        return self.data.index[-1] + pd.Timedelta(minutes=self.interval_minutes)
+
+    @property
+    def n_intervals(self) -> int:
+        return len(self.data)
+
+    @property
+    def freq(self) -> str:
+        return freq_of(self.interval_minutes)
+
+    @property
+    def interval_hours(self) -> float:
+        return interval_hours(self.interval_minutes)
+
+    def count(self, quality: Quality | str) -> int:
+        """Number of intervals with the given quality."""
+        q = Quality(quality).value
+        return int((self.data["quality"] == q).sum())
+
+    @property
+    def missing_intervals(self) -> int:
+        return self.count(Quality.MISSING)
+
+    @property
+    def substituted_intervals(self) -> int:
+        return self.count(Quality.SUBSTITUTED)
+
+    @property
+    def is_estimated(self) -> bool:
+        """True when the curve is modelled rather than measured (at least half estimated)."""
+        return self.count(Quality.ESTIMATED) * 2 >= max(self.n_intervals, 1)
+
+    @property
+    def total_kwh(self) -> float:
+        """Sum of all known values [kWh] (measured, substituted, filled, estimated)."""
+        return float(np.nansum(self.data["energy_kwh"].to_numpy()))
+
+    @property
+    def measured_and_substituted_kwh(self) -> float:
+        """Sum of measured and substituted values [kWh] (the ingest summary's ``energy_kwh``)."""
+        q = self.data["quality"]
+        mask = (q == Quality.MEASURED.value) | (q == Quality.SUBSTITUTED.value)
+        return float(self.data.loc[mask, "energy_kwh"].sum())
+
+    @property
+    def coverage(self) -> float:
+        """Share of intervals with a value (0..1)."""
+        if self.n_intervals == 0:
+            return 0.0
+        return float(self.data["energy_kwh"].notna().mean())
+
+    def local_index(self, tz: str | None = None) -> pd.DatetimeIndex:
+        """Index in the display time zone (default: the curve's own)."""
+        return self.data.index.tz_convert(tz or self.meta.tz)
+
+    def with_meta(self, **changes: Any) -> LoadCurve:
+        """Copy with metadata fields replaced."""
+        return replace(self, meta=replace(self.meta, **changes))
+
+    def summary(self) -> dict[str, Any]:
+        """The ingest summary as a JSON-ready dict (see ``advisor ingest --json``)."""
+        return {
+            "format": self.meta.source_format,
+            "meter_id": self.meta.meter_id,
+            "direction": self.direction.value,
+            "obis": self.meta.obis,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "tz": self.meta.tz,
+            "holiday_region": self.meta.holiday_region,
+            "interval_minutes": self.interval_minutes,
+            "n_intervals": self.n_intervals,
+            "energy_kwh": round(self.measured_and_substituted_kwh, 6),
+            "missing_intervals": self.missing_intervals,
+            "substituted_intervals": self.substituted_intervals,
+            "filled_intervals": self.count(Quality.FILLED),
+            "estimated_intervals": self.count(Quality.ESTIMATED),
+            "conversions": list(self.meta.conversions),
+            "warnings": list(self.meta.warnings),
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Copy of the data with the index in UTC (for writing)."""
+        df = self.data.copy()
+        df.index = df.index.tz_convert("UTC")
+        df.index.name = "interval_start_utc"
+        return df
+
+
+def make_load_curve(
+    energy_kwh: pd.Series,
+    *,
+    interval_minutes: int | None = None,
+    quality: pd.Series | None = None,
+    direction: Direction | str = Direction.IMPORT,
+    meta: CurveMeta | None = None,
+    max_power_kw: float = MAX_PLAUSIBLE_POWER_KW,
+    allow_negative: bool = False,
+) -> LoadCurve:
+    """Validate interval energies and build a complete, regular :class:`LoadCurve`.
+
+    Parameters
+    ----------
+    energy_kwh
+        Energy per interval [kWh], indexed by tz-aware interval start. NaN means missing.
+    interval_minutes
+        Interval length [min]; inferred from the index when omitted.
+    quality
+        Quality per interval (strings of :class:`Quality`); ``measured`` where omitted and
+        ``missing`` where the energy is NaN.
+    direction
+        Import (consumption) or export (feed-in).
+    meta
+        Metadata; its ``tz`` becomes the index time zone.
+    max_power_kw
+        Average power above this is refused as absurd [kW].
+    allow_negative
+        Accept negative interval energies (never for a household load curve).
+
+    Raises
+    ------
+    LoadCurveError
+        Naive or unsorted index, duplicate timestamps, irregular steps, an interval length not in
+        15/30/60 min, negative or absurd values, or no data at all.
+    """
+    meta = meta or CurveMeta()
+    src = meta.source_name
+    if not isinstance(energy_kwh, pd.Series):
+        raise LoadCurveError("`energy_kwh` must be a pandas Series", source=src)
+    idx = energy_kwh.index
+    if not isinstance(idx, pd.DatetimeIndex):
+        raise LoadCurveError(
+            f"the index must be a DatetimeIndex of interval starts; got {type(idx).__name__}", source=src
+        )
+    if idx.tz is None:
+        raise LoadCurveError(
+            "timestamps must be tz-aware; got naive timestamps. Localise them with the meter's time "
+            "zone (e.g. Europe/Berlin) first.",
+            source=src,
+        )
+    if len(idx) == 0:
+        raise LoadCurveError("the load curve holds no intervals", source=src)
+    values = pd.to_numeric(energy_kwh, errors="coerce").astype("float64")
+    if quality is None:
+        quality = pd.Series(Quality.MEASURED.value, index=idx, dtype=object)
+    else:
+        quality = quality.astype(object).reindex(idx)
+        bad = ~quality.isin(QUALITY_CATEGORIES)
+        if bad.any():
+            raise LoadCurveError(
+                f"unknown quality flag {quality[bad].iloc[0]!r}; expected one of {QUALITY_CATEGORIES}",
+                source=src,
+                timestamp=str(quality[bad].index[0]),
+            )
+    idx_utc = idx.tz_convert("UTC").as_unit("ns")
+    if idx_utc.has_duplicates:
+        dup = idx[idx_utc.duplicated()][0]
+        raise LoadCurveError("duplicate interval start", source=src, timestamp=dup.isoformat())
+    if not idx_utc.is_monotonic_increasing:
+        order = np.argsort(idx_utc.asi8, kind="stable")
+        values = values.iloc[order]
+        quality = quality.iloc[order]
+        idx_utc = idx_utc[order]
+    if interval_minutes is None:
+        from advisor.units import infer_interval_minutes
+
+        interval_minutes = infer_interval_minutes(idx_utc)
+        if interval_minutes is None:
+            raise LoadCurveError(
+                "cannot tell the interval length from a single timestamp; pass `interval_minutes`",
+                source=src,
+            )
+    if interval_minutes not in ALLOWED_INTERVAL_MINUTES:
+        raise LoadCurveError(
+            f"interval length must be one of {ALLOWED_INTERVAL_MINUTES} minutes; got {interval_minutes}",
+            source=src,
+        )
+    step_ns = interval_minutes * 60 * 1_000_000_000
+    offsets = (idx_utc.asi8 - idx_utc.asi8[0]) % step_ns
+    if (offsets != 0).any():
+        pos = int(np.argmax(offsets != 0))
+        raise LoadCurveError(
+            f"timestamps are not on a regular {interval_minutes}-minute grid",
+            source=src,
+            timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
+        )
+    vals = values.to_numpy()
+    if not allow_negative:
+        neg = vals < 0
+        if neg.any():
+            pos = int(np.argmax(neg))
+            raise LoadCurveError(
+                f"negative interval energy {vals[pos]:g} kWh; a load curve holds energy >= 0 per interval",
+                source=src,
+                timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
+            )
+    limit = max_power_kw * interval_minutes / 60.0
+    absurd = np.abs(vals) > limit
+    if absurd.any():
+        pos = int(np.argmax(absurd))
+        raise LoadCurveError(
+            f"implausible value {vals[pos]:g} kWh in {interval_minutes} min "
+            f"(= {vals[pos] / (interval_minutes / 60):g} kW average; at most {max_power_kw:g} kW is "
+            "plausible for a household). Is the unit Wh rather than kWh?",
+            source=src,
+            timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
+        )
+    full = pd.date_range(idx_utc[0], idx_utc[-1], freq=freq_of(interval_minutes), tz="UTC")
+    values.index = idx_utc
+    quality.index = idx_utc
+    values = values.reindex(full)
+    quality = quality.reindex(full)
+    quality = quality.where(values.notna() | quality.eq(Quality.MISSING.value), Quality.MISSING.value)
+    quality[values.isna()] = Quality.MISSING.value
+    quality = quality.fillna(Quality.MISSING.value)
+    data = pd.DataFrame(
+        {
+            "energy_kwh": values.to_numpy(),
+            "quality": pd.Categorical(quality.to_numpy(), categories=QUALITY_CATEGORIES),
+        },
+        index=full.tz_convert(meta.tz),
+    )
+    data.index.name = "interval_start"
+    if data["energy_kwh"].notna().sum() == 0:
+        raise LoadCurveError("the load curve holds no values at all", source=src)
+    return LoadCurve(data=data, interval_minutes=int(interval_minutes), direction=Direction(direction), meta=meta)
+
+
+def validate_load_curve(curve: Any) -> LoadCurve:
+    """Check that ``curve`` is a :class:`LoadCurve` in canonical shape; return it.
+
+    Each public function of the core calls this once on entry.
+
+    Raises
+    ------
+    LoadCurveError
+        If the argument is not a canonical load curve.
+    """
+    if not isinstance(curve, LoadCurve):
+        raise LoadCurveError(f"expected a LoadCurve; got {type(curve).__name__}. Use read_load_curve().")
+    idx = curve.data.index
+    if not isinstance(idx, pd.DatetimeIndex) or idx.tz is None:
+        raise LoadCurveError("LoadCurve index must be a tz-aware DatetimeIndex")
+    if list(curve.data.columns[:2]) != ["energy_kwh", "quality"]:
+        raise LoadCurveError("LoadCurve data must have columns `energy_kwh` and `quality`")
+    return curve
+
+
+def warn_quality(curve: LoadCurve, message: str) -> None:
+    """Issue a :class:`DataQualityWarning` naming the curve."""
+    name = curve.meta.source_name or curve.meta.meter_id or "load curve"
+    warnings.warn(f"{name}: {message}", DataQualityWarning, stacklevel=3)
+
+
+def fill_short_gaps(curve: LoadCurve, max_gap_minutes: int = 60) -> LoadCurve:
+    """Interpolate gaps up to ``max_gap_minutes`` long; flag those intervals ``filled``.
+
+    Longer gaps stay missing. Energy is interpolated per interval (linear in time).
+    """
+    validate_load_curve(curve)
+    e = curve.data["energy_kwh"]
+    isna = e.isna()
+    if not isna.any():
+        return curve
+    run_id = (isna != isna.shift()).cumsum()
+    run_len = isna.groupby(run_id).transform("sum")
+    max_n = max_gap_minutes // curve.interval_minutes
+    fillable = isna & (run_len <= max_n)
+    interp = e.interpolate(method="linear", limit_area="inside")
+    new_e = e.where(~fillable, interp)
+    fillable &= new_e.notna()
+    q = curve.data["quality"].copy()
+    q[fillable] = Quality.FILLED.value
+    data = pd.DataFrame({"energy_kwh": new_e, "quality": q}, index=curve.data.index)
+    n = int(fillable.sum())
+    meta = curve.meta
+    if n:
+        meta = replace(meta, conversions=meta.conversions + (f"filled {n} intervals in gaps <= {max_gap_minutes} min by linear interpolation",))
+    return replace(curve, data=data, meta=meta)
+
+
+def daily_energy_kwh(curve: LoadCurve, *, min_coverage: float = 1.0) -> pd.Series:
+    """Energy per local calendar day [kWh]; NaN for days below ``min_coverage`` of values."""
+    validate_load_curve(curve)
+    e = curve.data["energy_kwh"].copy()
+    e.index = e.index.tz_convert(curve.meta.tz)
+    grouped = e.resample("D")
+    total = grouped.sum(min_count=1)
+    cov = grouped.count() / grouped.size()
+    return total.where(cov >= min_coverage).rename("energy_kwh")

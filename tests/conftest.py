@@ -1,0 +1,51 @@
+"""Shared fixtures: small real-shaped curves (a normal day, the DST days) and the shared data path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.loadcurve import CurveMeta, make_load_curve
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def shared_path(*parts: str) -> Path:
+    """Path below ../shared/data; skips the test with a reason when it is absent (a user's clone)."""
+    p = SHARED_DATA.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"shared data not available: {p} (tests read ../shared/data beside the checkout)")
+    return p
+
+
+def day_curve(day: str, interval_minutes: int = 15, tz: str = "Europe/Berlin", value: float = 0.1):
+    start = pd.Timestamp(day).tz_localize(tz)
+    end = (pd.Timestamp(day) + pd.DateOffset(days=1)).tz_localize(tz)
+    idx = pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left")
+    return make_load_curve(pd.Series(np.full(len(idx), value), index=idx), interval_minutes=interval_minutes, meta=CurveMeta(tz=tz))
+
+
+@pytest.fixture
+def normal_day():
+    return day_curve("2024-06-12")
+
+
+@pytest.fixture
+def spring_day():
+    return day_curve("2024-03-31")
+
+
+@pytest.fixture
+def autumn_day():
+    return day_curve("2024-10-27")
+
+
+@pytest.fixture(scope="session")
+def demo():
+    from advisor.synthetic import demo_household
+
+    return demo_household()
