@@ -92,7 +92,7 @@ class SyntheticHousehold:
 
 def _climatological_temp(local_index: pd.DatetimeIndex) -> np.ndarray:
     """A smooth outdoor-temperature climatology for the Ruhr area [°C] (annual and daily cycle)."""
-    doy = local_index.dayofyear.to_numpy()
+    doy = local_index.day_of_year.to_numpy()
     hour = local_index.hour.to_numpy() + local_index.minute.to_numpy() / 60
     annual = 10.5 - 8.0 * np.cos(2 * np.pi * (doy - 20) / 365.25)
     daily = 3.0 * np.cos(2 * np.pi * (hour - 15) / 24)
@@ -122,7 +122,7 @@ def synthetic_household(spec: SyntheticSpec | None = None, **overrides) -> Synth
     on_len = max(1, round(spec.fridge_duty * period))
     phase = rng.integers(0, period)
     on = ((np.arange(n) + phase) % period) < on_len
-    summer_boost = 1 + 0.15 * np.cos(2 * np.pi * (q_index.dayofyear.to_numpy() - 200) / 365.25)
+    summer_boost = 1 + 0.15 * np.cos(2 * np.pi * (q_index.day_of_year.to_numpy() - 200) / 365.25)
     comp["fridge"] = on * spec.fridge_w / 1000 * h * summer_boost
 
     # everyday appliances with the BDEW H25 shape plus noise, then random high-power events
