@@ -1,0 +1,169 @@
+"""Weather: TRY regions, TRY file facts, solar-aware 15-min resampling, scaling, climatology."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor import weather
+from advisor.weather import WeatherError
+
+
+def year_index(year: int, minutes: int = 15, tz: str = "Europe/Berlin") -> pd.DatetimeIndex:
+    return pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq=f"{minutes}min", inclusive="left", tz=tz)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "region"),
+    [(51.54, 7.22, 5), (51.45, 7.01, 5), (52.52, 13.40, 4), (53.55, 10.00, 3), (48.14, 11.58, 13), (49.49, 8.47, 12)],
+)
+def test_try_region_of_known_places(lat, lon, region):
+    # Herne and Essen -> 5 (station Essen), Berlin 4 (Potsdam), Hamburg 3, Munich 13, Mannheim 12
+    assert weather.try_region(lat, lon) == region
+
+
+def test_try_region_outside_germany_raises():
+    with pytest.raises(WeatherError, match="covers Germany only"):
+        weather.try_region(48.85, 2.35)  # Paris
+
+
+def test_read_try_file_facts():
+    df = weather.read_try(5)
+    assert len(df) == 8760
+    assert str(df.index.tz) == weather.MEZ
+    assert list(df.columns) == list(weather.WEATHER_COLUMNS)
+    # first data row of TRY2010_05: 1 Jan hour 1 (MEZ, hour ending) -> interval start 00:00 MEZ,
+    # t = 2.1 degC, WG = 2.5 m/s, p = 985.7 hPa, RF = 96 %
+    first = df.iloc[0]
+    assert df.index[0] == pd.Timestamp("2010-01-01 00:00", tz=weather.MEZ)
+    assert first["temp_air"] == pytest.approx(2.1)
+    assert first["wind_speed"] == pytest.approx(2.5)
+    assert first["pressure"] == pytest.approx(98570.0)
+    assert first["relative_humidity"] == pytest.approx(96)
+    # ghi = B + D >= dhi; night is dark
+    assert (df["ghi"] >= df["dhi"] - 1e-9).all()
+    assert df.loc[df.index.hour.isin([0, 1, 2, 22, 23]), "ghi"].max() == 0
+    assert 900 < df["ghi"].sum() / 1000 < 1000  # raw TRY region 5 about 960 kWh/m2
+
+
+def test_quarter_hours_conserve_hourly_energy_and_follow_the_sun():
+    idx = year_index(2010, 15, tz=weather.MEZ)
+    q = weather.typical_weather(51.40, 6.97, idx, scaled=False, region=5)
+    raw = weather.read_try(5)
+    hourly_from_q = q["ghi"].resample("h").mean()
+    # every hour keeps its energy (except a few sunrise hours where the TRY has light before geometric sunrise)
+    diff = (hourly_from_q - raw["ghi"]).abs()
+    assert (diff < 1.0).mean() > 0.99
+    assert q["ghi"].sum() / 4 == pytest.approx(raw["ghi"].sum(), rel=0.005)
+    # zero whenever the sun is below the horizon over the whole quarter hour
+    sunpos = weather._zenith_deg(idx, 51.40, 6.97)
+    sunpos_end = weather._zenith_deg(idx + pd.Timedelta(minutes=15), 51.40, 6.97)
+    night = (sunpos > 90.5) & (sunpos_end > 90.5)
+    assert q.loc[night, ["ghi", "dni", "dhi"]].to_numpy().max() == 0
+    # the sunrise hour is not a step: the first quarter after sunrise has less than the last one
+    day = q.loc["2010-06-21 04:00":"2010-06-21 05:45", "ghi"].to_numpy()
+    assert day[0] == 0 and np.all(np.diff(day[day > 0]) > 0)
+
+
+def test_dni_closes_with_geometry():
+    idx = pd.date_range("2024-06-10", "2024-06-13", freq="15min", inclusive="left", tz="Europe/Berlin")
+    q = weather.typical_weather(51.54, 7.22, idx, scaled=False)
+    zen = weather._zenith_deg(idx + pd.Timedelta(minutes=7.5), 51.54, 7.22)
+    day = zen < 80
+    closure = q["dhi"] + q["dni"] * np.cos(np.radians(zen))
+    np.testing.assert_allclose(closure[day], q["ghi"][day], rtol=1e-6, atol=1e-6)
+
+
+def test_dst_days_and_leap_day_map_onto_typical_year():
+    idx = pd.date_range("2024-02-28", "2024-03-02", freq="15min", inclusive="left", tz="Europe/Berlin")
+    q = weather.typical_weather(51.54, 7.22, idx, scaled=False)
+    assert q.index.equals(idx) and not q.isna().any().any()
+    feb28 = q.loc["2024-02-28", "temp_air"].to_numpy()
+    feb29 = q.loc["2024-02-29", "temp_air"].to_numpy()
+    np.testing.assert_allclose(feb28, feb29)  # 29 Feb uses the typical 28 Feb
+    spring = weather.typical_weather(
+        51.54,
+        7.22,
+        pd.date_range("2024-03-31", "2024-04-01", freq="15min", inclusive="left", tz="Europe/Berlin"),
+        scaled=False,
+    )
+    autumn = weather.typical_weather(
+        51.54,
+        7.22,
+        pd.date_range("2024-10-27", "2024-10-28", freq="15min", inclusive="left", tz="Europe/Berlin"),
+        scaled=False,
+    )
+    assert len(spring) == 92 and len(autumn) == 100
+    # the two 02:xx hours on 27 Oct are different MEZ hours of the typical year
+    dup = autumn.loc[autumn.index.tz_localize(None).hour == 2, "temp_air"]
+    assert len(dup) == 8 and not np.allclose(dup.iloc[:4].to_numpy(), dup.iloc[4:].to_numpy())
+
+
+def test_scaling_uses_the_recent_german_mean():
+    idx = year_index(2023, 60)
+    raw = weather.typical_weather(51.54, 7.22, idx, scaled=False)
+    scaled = weather.typical_weather(51.54, 7.22, idx, germany_ghi_kwh_per_m2=1102.0)
+    factor = 1102.0 / weather.try_germany_mean_ghi_kwh_per_m2()
+    assert scaled.attrs["scale_factor"] == pytest.approx(factor)
+    assert scaled["ghi"].sum() == pytest.approx(raw["ghi"].sum() * factor)
+    assert 1.05 < factor < 1.10
+    assert 1000 < scaled["ghi"].sum() / 1000 < 1060
+    assert scaled.attrs["typical_year"] is True and "month, day and MEZ" in scaled.attrs["mapping"]
+
+
+def test_default_scaling_reads_the_seed():
+    from advisor.seeds import load_seeds
+
+    ref = load_seeds().value(weather.GERMANY_GHI_SEED)
+    idx = year_index(2023, 60)
+    assert weather.typical_weather(51.54, 7.22, idx).attrs["germany_ghi_kwh_per_m2"] == ref
+
+
+def test_hourly_and_quarter_indices_agree_in_energy():
+    q = weather.typical_weather(51.54, 7.22, year_index(2023, 15), scaled=False)
+    h = weather.typical_weather(51.54, 7.22, year_index(2023, 60), scaled=False)
+    assert q["ghi"].sum() / 4 == pytest.approx(h["ghi"].sum(), rel=1e-9)
+
+
+def test_bad_index_raises():
+    with pytest.raises(WeatherError, match="tz-aware"):
+        weather.typical_weather(51.54, 7.22, pd.date_range("2024-01-01", periods=10, freq="15min"))
+    with pytest.raises(WeatherError, match="15, 30 or 60"):
+        weather.typical_weather(51.54, 7.22, pd.date_range("2024-01-01", periods=10, freq="10min", tz="UTC"))
+
+
+def test_temperature_climatology_is_smooth_and_seasonal():
+    idx = year_index(2024, 60)
+    t = weather.temperature_climatology(idx, 51.54, 7.22)
+    assert t.index.equals(idx) and t.name == "temp_air"
+    daily = t.resample("D").mean()
+    assert daily.loc["2024-01"].mean() < 5 < 15 < daily.loc["2024-07"].mean()
+    assert daily.diff().abs().max() < 0.5  # smoothed by day of year: no weather noise
+    assert 9.0 < t.mean() < 12.0  # Essen TRY annual mean about 10-11 degC
+    summer_day = t.loc["2024-07-15"]
+    assert summer_day.idxmax().hour in range(13, 18) and summer_day.idxmin().hour in range(3, 8)
+    assert t.attrs["climatology"] is True
+
+
+def test_dwd_hourly_solar_product_parses_units_and_labels():
+    text = (
+        "STATIONS_ID;MESS_DATUM;QN_592;ATMO_LBERG;FD_LBERG;FG_LBERG;SD_LBERG;ZENIT;MESS_DATUM_WOZ;eor\n"
+        "1303;2024061511:00;1;1200;50.4;180.0;60;30.1;2024061512:00;eor\n"
+        "1303;2024061512:00;1;1200;-999;-999;60;29.0;2024061513:00;eor\n"
+    )
+    df = weather.parse_dwd_hourly(text.replace("FD_LBERG", "DS_LBERG"))
+    assert df.index[0] == pd.Timestamp("2024-06-15 10:00", tz="UTC")  # hour ending 11 UTC
+    assert df["ghi"].iloc[0] == pytest.approx(500.0)  # 180 J/cm2/h = 500 W/m2
+    assert df["dhi"].iloc[0] == pytest.approx(140.0)
+    assert np.isnan(df["ghi"].iloc[1])
+
+
+def test_measured_hourly_series_on_a_quarter_index():
+    raw = weather.read_try(5).loc["2010-06-01":"2010-06-07"]
+    raw.attrs = {"typical_year": False}
+    idx = pd.date_range("2010-06-02", "2010-06-05", freq="15min", inclusive="left", tz="Europe/Berlin")
+    q = weather.weather_on_index(raw, idx, 51.40, 6.97)
+    hourly = q["ghi"].resample("h").mean()
+    ref = raw["ghi"].tz_convert("Europe/Berlin").reindex(hourly.index)
+    assert hourly.sum() == pytest.approx(ref.sum(), rel=0.01)
