@@ -1,0 +1,20 @@
+"""Batch reports for Stadtwerke: thousands of households, one letter each, a portfolio view.
+
+``advisor batch INPUT --out DIR`` (see :mod:`advisor.cli.batch` and ``docs/batch.md``). The
+modules, one concept each:
+
+* :mod:`~advisor.batch.inputs`: folder of meter files or long table + META.csv -> work items;
+* :mod:`~advisor.batch.split`: a long table split once into per-household Parquet partitions;
+* :mod:`~advisor.batch.curves`: a household's curve (several meters summed, or estimated);
+* :mod:`~advisor.batch.process`: the per-household function (same on every engine);
+* :mod:`~advisor.batch.engine`: local process pool or Dask, bounded in flight;
+* :mod:`~advisor.batch.outputs`: atomic writes, done markers, summary, errors, CSV safety;
+* :mod:`~advisor.batch.portfolio`: peer groups, aggregated forecast, the portfolio page;
+* :mod:`~advisor.batch.privacy`: keyed-hash pseudonymisation;
+* :mod:`~advisor.batch.run`: the orchestration of a run.
+"""
+
+from advisor.batch.engine import EngineSpec
+from advisor.batch.run import BatchOptions, BatchReport, run_batch
+
+__all__ = ["BatchOptions", "BatchReport", "EngineSpec", "run_batch"]

@@ -1,0 +1,167 @@
+"""A household's load curve in a batch: read its meter(s), sum several meters, or estimate one.
+
+* A meter file is read with :func:`advisor.read_load_curves` (every format the importer knows).
+* A long-table partition (``timestamp``, ``kwh``) becomes a curve with the run's time zone.
+* Several meters of one household are summed on a common grid (the coarsest interval). Inside a
+  meter's own span a missing value makes the sum missing; outside its span (a meter installed or
+  exchanged during the year) the meter counts as zero.
+* A household with only an annual consumption gets a curve estimated with the BDEW H25 shape over
+  one calendar year, flagged ``estimated``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import LoadCurveError
+from advisor.ingest import ReadOptions, read_load_curves
+from advisor.loadcurve import CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.units import freq_of
+
+_QUALITY_RANK = {
+    q.value: i
+    for i, q in enumerate([Quality.MEASURED, Quality.FILLED, Quality.SUBSTITUTED, Quality.ESTIMATED, Quality.MISSING])
+}
+
+
+def curve_from_partition(folder: str | Path, options: ReadOptions, label: str) -> LoadCurve:
+    """The curve of one long-table id from its partition folder (``timestamp``, ``kwh``).
+
+    Timestamps with a time zone (or offsets) are converted to ``options.tz``; naive ones are read
+    as local time in ``options.tz`` (the repeated October hour in order, the missing March hour
+    refused).
+
+    Raises
+    ------
+    LoadCurveError
+        Unreadable partition, unparseable timestamps or values, or what :func:`make_load_curve`
+        refuses (duplicates, negative or absurd values, irregular grid).
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        df = pq.read_table(str(folder), columns=["timestamp", "kwh"]).to_pandas()
+    except Exception as exc:  # noqa: BLE001 - any arrow error means the partition is unusable
+        raise LoadCurveError(f"cannot read the household's rows: {exc}", source=label) from None
+    if df.empty:
+        raise LoadCurveError("no rows for this household", source=label)
+    ts = df["timestamp"]
+    if not pd.api.types.is_datetime64_any_dtype(ts):
+        try:
+            ts = pd.to_datetime(ts, format="ISO8601")
+        except (ValueError, TypeError) as exc:
+            raise LoadCurveError(f"unparseable timestamp ({exc}); expected ISO 8601", source=label) from None
+    idx = pd.DatetimeIndex(ts)
+    if idx.tz is None:
+        order = np.argsort(idx.asi8, kind="stable")
+        idx = idx[order]
+        df = df.iloc[order]
+        try:
+            idx = idx.tz_localize(options.tz, ambiguous="infer", nonexistent="raise")
+        except Exception as exc:  # noqa: BLE001 - pytz/zoneinfo errors differ by version
+            raise LoadCurveError(
+                f"naive local timestamps cannot be placed in {options.tz} ({exc}); give them with an offset or in UTC",
+                source=label,
+            ) from None
+    kwh = pd.to_numeric(
+        df["kwh"].astype(str).str.replace(",", ".", regex=False) if df["kwh"].dtype == object else df["kwh"],
+        errors="coerce",
+    )
+    if kwh.isna().any() and df["kwh"].notna().to_numpy()[kwh.isna().to_numpy()].any():
+        pos = int(np.argmax(kwh.isna().to_numpy() & df["kwh"].notna().to_numpy()))
+        raise LoadCurveError(
+            f"value {df['kwh'].iloc[pos]!r} is not a number [kWh]", source=label, timestamp=str(idx[pos])
+        )
+    series = pd.Series(kwh.to_numpy(dtype=float), index=idx.tz_convert(options.tz))
+    meta = CurveMeta(
+        source_format="long-table",
+        meter_id=label,
+        tz=options.tz,
+        holiday_region=options.holiday_region,
+        source_name=label,
+    )
+    return make_load_curve(series, meta=meta)
+
+
+def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | None, label: str) -> list[LoadCurve]:
+    """The import curve(s) of a meter file (one per location unless ``meter_id`` picks one)."""
+    curves = read_load_curves(path, replace(options, meter_id=meter_id) if meter_id else options)
+    imports = [c for c in curves if c.direction is Direction.IMPORT]
+    if not imports:
+        raise LoadCurveError("file holds no consumption (import) curve, only feed-in", source=label)
+    return imports
+
+
+def combine_curves(curves: list[LoadCurve], household_label: str) -> LoadCurve:
+    """Sum the import curves of several meters of one household on their coarsest common grid."""
+    if len(curves) == 1:
+        return curves[0]
+    minutes = max(c.interval_minutes for c in curves)
+    tz = curves[0].meta.tz
+    parts, quals = [], []
+    for c in curves:
+        e = c.data["energy_kwh"].tz_convert("UTC")
+        q = c.data["quality"].astype(str).map(_QUALITY_RANK).astype(int)
+        q.index = e.index
+        if c.interval_minutes != minutes:
+            k = minutes // c.interval_minutes
+            grp = e.resample(freq_of(minutes))
+            e = grp.sum(min_count=1).where(grp.count() == k)
+            q = q.resample(freq_of(minutes)).max()
+        parts.append(e)
+        quals.append(q)
+    start = min(p.index[0] for p in parts)
+    end = max(p.index[-1] for p in parts)
+    grid = pd.date_range(start, end, freq=freq_of(minutes), tz="UTC")
+    total = pd.Series(0.0, index=grid)
+    worst = pd.Series(0, index=grid)
+    for e, q in zip(parts, quals, strict=True):
+        inside = (grid >= e.index[0]) & (grid <= e.index[-1])
+        total = total + e.reindex(grid).where(inside, 0.0)
+        worst = np.maximum(worst, q.reindex(grid).where(inside, 0).astype(int))
+    rank_to_quality = {v: k for k, v in _QUALITY_RANK.items()}
+    quality = pd.Series(worst.map(rank_to_quality).to_numpy(), index=grid)
+    quality[total.isna()] = Quality.MISSING.value
+    ids = [c.meta.meter_id or c.meta.source_name or "?" for c in curves]
+    meta = replace(
+        curves[0].meta,
+        source_format="+".join(sorted({c.meta.source_format for c in curves})),
+        meter_id="+".join(ids),
+        source_name=household_label,
+        conversions=(f"sum of {len(curves)} meters on a common {minutes}-minute grid",),
+        warnings=tuple(w for c in curves for w in c.meta.warnings),
+    )
+    return make_load_curve(total.tz_convert(tz), interval_minutes=minutes, quality=quality.tz_convert(tz), meta=meta)
+
+
+def estimated_curve(annual_kwh: float, options: ReadOptions, year: int, label: str) -> LoadCurve:
+    """A calendar-year 15-min curve for a billed annual consumption [kWh/yr], shaped with BDEW H25.
+
+    Every interval is flagged ``estimated``; the curve's conversions say how it was made.
+    """
+    from advisor.profiles import bdew_energy_kwh
+
+    if not np.isfinite(annual_kwh) or annual_kwh <= 0:
+        raise LoadCurveError(
+            f"`annual_kwh` must be a positive number of kWh per year; got {annual_kwh!r}", source=label
+        )
+    start = pd.Timestamp(f"{year}-01-01").tz_localize(options.tz)
+    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(options.tz)
+    idx = pd.date_range(start, end, freq="15min", inclusive="left")
+    energy = bdew_energy_kwh(idx, annual_kwh, profile="H25", holiday_region=options.holiday_region)
+    meta = CurveMeta(
+        source_format="estimated",
+        meter_id=None,
+        tz=options.tz,
+        holiday_region=options.holiday_region,
+        source_name=label,
+        conversions=(
+            f"estimated from an annual consumption of {annual_kwh:g} kWh with the BDEW H25 profile (demandlib)",
+        ),
+    )
+    quality = pd.Series(Quality.ESTIMATED.value, index=idx)
+    return make_load_curve(energy, interval_minutes=15, quality=quality, meta=meta)

@@ -1,0 +1,156 @@
+"""Run one per-household function over many households: a local process pool or Dask.
+
+Both engines take the function, a (lazy) iterable of work items and the run's settings, keep a
+bounded number of households in flight (so memory does not grow with the number of households)
+and yield results as they complete. The settings are sent once per worker, not per household.
+
+* ``local``: :class:`concurrent.futures.ProcessPoolExecutor` on all cores (``--workers``), started
+  with ``forkserver`` (no fork of a threaded parent) and recycled every
+  :data:`TASKS_PER_CHILD` households to keep worker memory flat. One worker runs in-process.
+* ``dask``: the same function on a ``dask.distributed`` cluster: a ``LocalCluster`` of
+  ``--workers`` processes, or an existing scheduler (``--scheduler tcp://host:8786``). Workers
+  need the ``energie-advisor`` package and read access to INPUT at the same path.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.errors import AdvisorError
+
+TASKS_PER_CHILD = 250
+IN_FLIGHT_PER_WORKER = 3
+
+_worker_settings: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Which engine, how many workers and where.
+
+    Attributes
+    ----------
+    kind
+        ``"local"`` or ``"dask"``.
+    workers
+        Worker processes; None means all cores (local) or the cluster as it is (dask scheduler).
+    scheduler
+        Address of a running Dask scheduler; None starts a LocalCluster.
+    dask_processes
+        LocalCluster with processes (True) or threads in this process (False, for tests).
+    """
+
+    kind: str = "local"
+    workers: int | None = None
+    scheduler: str | None = None
+    dask_processes: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("local", "dask"):
+            raise AdvisorError(f"`--engine` must be 'local' or 'dask'; got {self.kind!r}")
+        if self.workers is not None and self.workers < 1:
+            raise AdvisorError(f"`--workers` must be at least 1; got {self.workers}")
+        if self.scheduler and self.kind != "dask":
+            raise AdvisorError("`--scheduler` needs `--engine dask`")
+
+    @property
+    def n_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+def _init_worker(settings: Any) -> None:
+    _worker_settings["settings"] = settings
+
+
+def _call(fn: Callable, item: Any) -> Any:
+    return fn(item, _worker_settings["settings"])
+
+
+def map_unordered(fn: Callable[[Any, Any], Any], items: Iterable, settings: Any, spec: EngineSpec) -> Iterator[Any]:
+    """Yield ``fn(item, settings)`` for every item, in completion order, bounded in flight."""
+    if spec.kind == "dask":
+        yield from _map_dask(fn, items, settings, spec)
+    elif spec.n_workers == 1:
+        for item in items:
+            yield fn(item, settings)
+    else:
+        yield from _map_local(fn, items, settings, spec)
+
+
+def _map_local(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["advisor.batch.process"])
+    limit = spec.n_workers * IN_FLIGHT_PER_WORKER
+    it = iter(items)
+    with ProcessPoolExecutor(
+        max_workers=spec.n_workers,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(settings,),
+        max_tasks_per_child=TASKS_PER_CHILD,
+    ) as pool:
+        pending = set()
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < limit:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.add(pool.submit(_call, fn, item))
+            if not pending:
+                return
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+
+
+def _map_dask(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if spec.scheduler:
+        client = Client(spec.scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=spec.n_workers,
+            threads_per_worker=1,
+            processes=spec.dask_processes,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    try:
+        n_workers = max(1, len(client.scheduler_info().get("workers", {})) or spec.n_workers)
+        limit = n_workers * IN_FLIGHT_PER_WORKER
+        settings_future = client.scatter(settings, broadcast=True, hash=False)
+        it = iter(items)
+        queue = as_completed()
+        in_flight = 0
+
+        def submit_next() -> bool:
+            try:
+                item = next(it)
+            except StopIteration:
+                return False
+            queue.add(client.submit(fn, item, settings_future, pure=False))
+            return True
+
+        while in_flight < limit and submit_next():
+            in_flight += 1
+        for fut in queue:
+            result = fut.result()
+            fut.release()
+            in_flight -= 1
+            if submit_next():
+                in_flight += 1
+            yield result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,397 @@
+"""Batch inputs: a folder of meter files or a long table, plus ``META.csv``, as household work items.
+
+A :class:`WorkItem` is one household: where its load curve(s) come from (:class:`CurveSource`),
+what it told the Stadtwerk about itself (the ``Household`` columns of ``META.csv``), its address
+block and its consent. Work items are light (paths and strings, no data) so that thousands of them
+stream through the engine while each worker reads only its own household.
+
+``META.csv`` (optional; ``,`` or ``;``; UTF-8 with or without BOM). One row per household, or
+several rows of the same ``household_id`` for several meters:
+
+* ``household_id`` (required): the customer id.
+* ``file``: meter file name (path relative to the INPUT folder); ``meter_id``: a meter id inside
+  that file, or an id of the long table. Several meters per household: several rows or values
+  separated by ``|``. The household's import curves are summed on a common grid.
+* the :class:`advisor.household.Household` columns (``persons``, ``dwelling``, ``tenure``,
+  ``hot_water``, ``heating``, ``ev``, ``existing_pv_kwp``, ``postal_code``, ``latitude`` …) and
+  ``language`` (``de``/``en``), with the same names as the CLI options;
+* ``annual_kwh``: the billed annual consumption of a household without a load curve (it gets a
+  curve estimated with the BDEW H25 shape, flagged ``estimated``);
+* ``consent`` (§ 50 MsbG): when the column exists, only ``yes/ja/true/1`` counts as consent and
+  every other household is skipped (no data read, no letter); ``opt_out``: ``yes`` skips;
+* address block: ``name``, ``street``, ``postal_code``, ``city``.
+
+Files or table ids that no META row names become households of their own (id = file stem or the
+table id), without attributes; when a ``consent`` column exists they have no consent and are
+skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from advisor.batch.privacy import Pseudonymiser, safe_file_stem
+from advisor.errors import AdvisorError
+from advisor.household import MAPPING_KEYS
+
+TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".csv.gz")
+ID_ALIASES = ("household_id", "meter_id", "lclid", "id", "customer_id", "malo", "melo", "zaehlpunkt")
+TIME_ALIASES = ("timestamp", "timestamp_utc", "interval_start", "interval_start_utc", "datetime", "time", "ts")
+VALUE_ALIASES = ("kwh", "energy_kwh", "value_kwh", "energy", "value", "verbrauch_kwh")
+RESERVED_META = {"household_id", "file", "meter_id", "annual_kwh", "consent", "opt_out", "name", "street", "city"}
+_YES = {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
+
+
+class BatchInputError(AdvisorError):
+    """The batch INPUT or META.csv cannot be used as given."""
+
+
+@dataclass(frozen=True)
+class CurveSource:
+    """Where one meter's curve of a household comes from.
+
+    Attributes
+    ----------
+    kind
+        ``"file"`` (a meter file read with :func:`advisor.read_load_curves`) or ``"partition"``
+        (this meter's rows of a long table, split once into its own Parquet folder).
+    path
+        The file or the partition folder.
+    meter_id
+        Meter id to pick inside a file with several curves, or the long table's id.
+    label
+        The original name (file name or table id), for messages and pseudonym scrubbing.
+    """
+
+    kind: str
+    path: str
+    meter_id: str | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One household of a batch run (no data, only where to find it).
+
+    Attributes
+    ----------
+    household_id
+        The customer id as given (never written when pseudonymising).
+    key
+        The id used in every output and file name: the pseudonym, or a file-safe form of the id.
+    sources
+        The household's meter curves; empty for a household known only by ``annual_kwh``.
+    household
+        ``Household`` columns of its META row(s), as given (strings).
+    annual_kwh
+        Billed annual consumption [kWh/yr] for a household without a load curve, else None.
+    skipped_reason
+        Why no letter is written (opt-out or missing consent, § 50 MsbG), else None.
+    address
+        Address block lines (name, street, postal code and city); empty when pseudonymising.
+    identifiers
+        Every original id of the household (customer id, meter ids, file names) mapped to what
+        replaces it in outputs.
+    """
+
+    household_id: str
+    key: str
+    sources: tuple[CurveSource, ...] = ()
+    household: dict = field(default_factory=dict)
+    annual_kwh: float | None = None
+    skipped_reason: str | None = None
+    address: tuple[str, ...] = ()
+    identifiers: dict = field(default_factory=dict)
+    peer_group: tuple[int | None, str | None] = (None, None)
+
+
+@dataclass(frozen=True)
+class TableColumns:
+    """Column names of a long table."""
+
+    id_col: str
+    time_col: str
+    value_col: str
+
+
+def is_long_table(path: Path) -> bool:
+    """True when INPUT is one long-table file (CSV/Parquet) rather than a folder of meter files."""
+    return path.is_file() and any(path.name.lower().endswith(s) for s in TABLE_SUFFIXES)
+
+
+def sha256_file(path: Path) -> str:
+    """sha256 of a file's bytes, streamed."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def list_meter_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
+    """Every regular, non-hidden file below ``folder``, sorted by relative path."""
+    excluded = {p.resolve() for p in exclude}
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or not p.is_file() or p.resolve() in excluded:
+            continue
+        out.append(p)
+    return out
+
+
+# ---------------------------------------------------------------------- META.csv
+def read_meta(path: Path) -> pd.DataFrame:
+    """Read META.csv as strings (``,`` or ``;``, BOM tolerated); columns lower-cased.
+
+    Raises
+    ------
+    BatchInputError
+        Unreadable file or no ``household_id`` column.
+    """
+    try:
+        head = path.read_bytes()[:4096].decode("utf-8-sig", errors="replace")
+        sep = ";" if head.splitlines()[0].count(";") > head.splitlines()[0].count(",") else ","
+        df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, IndexError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise BatchInputError(f"`--households` {path}: not a readable CSV file ({exc})") from None
+    df.columns = [str(c).strip().lower().replace("-", "_") for c in df.columns]
+    if "household_id" not in df.columns:
+        raise BatchInputError(f"`--households` {path}: needs a `household_id` column; found {list(df.columns)}")
+    df = df.apply(lambda col: col.str.strip())
+    if (df["household_id"] == "").any():
+        line = int((df["household_id"] == "").to_numpy().argmax()) + 2
+        raise BatchInputError(f"`--households` {path}, line {line}: empty `household_id`")
+    return df
+
+
+def _split_multi(value: str) -> list[str]:
+    return [v.strip() for v in str(value).split("|") if v.strip()]
+
+
+def _skip_reason(rows: pd.DataFrame, has_consent: bool) -> str | None:
+    if "opt_out" in rows.columns and any(v.lower() in _YES for v in rows["opt_out"]):
+        return "opted out (§ 50 MsbG)"
+    if has_consent and not any(v.lower() in _YES for v in rows["consent"]):
+        return "no consent recorded (§ 50 MsbG)"
+    return None
+
+
+def _annual_kwh(rows: pd.DataFrame, household_id: str) -> float | None:
+    if "annual_kwh" not in rows.columns:
+        return None
+    values = [v for v in rows["annual_kwh"] if v]
+    if not values:
+        return None
+    text = values[0].replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        kwh = float(text)
+    except ValueError:
+        kwh = math.nan
+    if not math.isfinite(kwh) or kwh <= 0:
+        # reported per household at run time, not fatal for the run
+        return -1.0
+    return kwh
+
+
+# ---------------------------------------------------------------------- plan
+@dataclass(frozen=True)
+class BatchPlan:
+    """All households of a run and what the manifest needs to know about the input.
+
+    Attributes
+    ----------
+    items
+        Work items sorted by ``key`` (the output order).
+    input_kind
+        ``"folder"`` or ``"table"``.
+    input_files
+        ``(name in outputs, sha256)`` of every input file, META.csv included.
+    """
+
+    items: tuple[WorkItem, ...]
+    input_kind: str
+    input_files: tuple[tuple[str, str], ...]
+
+    def __iter__(self) -> Iterator[WorkItem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _key_of(identifier: str, pseudo: Pseudonymiser | None) -> str:
+    return pseudo.pseudonym(identifier) if pseudo else safe_file_stem(identifier)
+
+
+def _peer_group(mapping: dict) -> tuple[int | None, str | None]:
+    from advisor.household import Household
+
+    try:
+        hh = Household.from_mapping(mapping)
+    except AdvisorError:
+        return (None, None)
+    return (hh.persons, hh.dwelling)
+
+
+def build_items(
+    groups: dict[str, list[CurveSource]],
+    meta: pd.DataFrame | None,
+    pseudo: Pseudonymiser | None,
+) -> list[WorkItem]:
+    """Work items from per-household curve sources and META rows (households in either)."""
+    has_consent = meta is not None and "consent" in meta.columns
+    meta_groups = {} if meta is None else {hid: rows for hid, rows in meta.groupby("household_id", sort=False)}
+    items: list[WorkItem] = []
+    keys: dict[str, str] = {}
+    for hid in sorted(set(groups) | set(meta_groups)):
+        rows = meta_groups.get(hid)
+        sources = tuple(groups.get(hid, ()))
+        mapping: dict = {}
+        address: tuple[str, ...] = ()
+        annual = None
+        if rows is not None:
+            first = rows.iloc[0]
+            mapping = {c: first[c] for c in rows.columns if c in MAPPING_KEYS and first[c] != ""}
+            annual = _annual_kwh(rows, hid)
+            if pseudo is None:
+                city_line = " ".join(v for v in (first.get("postal_code", ""), first.get("city", "")) if v)
+                address = tuple(v for v in (first.get("name", ""), first.get("street", ""), city_line) if v)
+        skipped = (
+            _skip_reason(rows, has_consent)
+            if rows is not None
+            else ("no consent recorded (§ 50 MsbG)" if has_consent else None)
+        )
+        key = _key_of(hid, pseudo)
+        if key in keys:
+            raise BatchInputError(f"households {keys[key]!r} and {hid!r} map to the same output name {key!r}")
+        keys[key] = hid
+        identifiers = {hid: key}
+        for s in sources:
+            for ident in (s.label, s.meter_id, Path(s.label).name, Path(s.label).stem):
+                if ident and ident not in identifiers:
+                    identifiers[ident] = _key_of(ident, pseudo) if pseudo else ident
+        if pseudo is None:
+            identifiers = {}
+        items.append(
+            WorkItem(
+                household_id=hid,
+                key=key,
+                sources=sources,
+                household=mapping,
+                annual_kwh=annual,
+                skipped_reason=skipped,
+                address=address,
+                identifiers=identifiers,
+                peer_group=_peer_group(mapping),
+            )
+        )
+    return sorted(items, key=lambda i: i.key)
+
+
+def plan_folder(
+    folder: Path, meta: pd.DataFrame | None, pseudo: Pseudonymiser | None, exclude=()
+) -> dict[str, list[CurveSource]]:
+    """Curve sources per household for a folder of meter files."""
+    files = list_meter_files(folder, exclude)
+    rel = {p.relative_to(folder).as_posix(): p for p in files}
+    groups: dict[str, list[CurveSource]] = {}
+    claimed: set[str] = set()
+    if meta is not None and "file" in meta.columns:
+        for _, row in meta.iterrows():
+            names = _split_multi(row["file"])
+            meters = _split_multi(row["meter_id"]) if "meter_id" in meta.columns else []
+            for name in names:
+                if name not in rel:
+                    raise BatchInputError(
+                        f"META.csv: household {row['household_id']!r} names file {name!r}, which is not in {folder}"
+                    )
+                claimed.add(name)
+                for m in meters or [None]:
+                    groups.setdefault(row["household_id"], []).append(CurveSource("file", str(rel[name]), m, name))
+    elif meta is not None and "meter_id" in meta.columns and (meta["meter_id"] != "").any():
+        raise BatchInputError("META.csv: for a folder INPUT, rows with `meter_id` also need the `file` they are in")
+    unclaimed = [n for n in rel if n not in claimed]
+    stems: dict[str, int] = {}
+    for n in unclaimed:
+        stems[Path(n).stem] = stems.get(Path(n).stem, 0) + 1
+    for n in unclaimed:
+        stem = str(Path(n).with_suffix("")) if stems[Path(n).stem] == 1 else n
+        groups.setdefault(stem, []).append(CurveSource("file", str(rel[n]), None, n))
+    return groups
+
+
+def detect_table_columns(names: list[str], id_col=None, time_col=None, value_col=None) -> TableColumns:
+    """Pick the id, time and value columns of a long table (options win over aliases)."""
+    lower = {n.lower(): n for n in names}
+
+    def pick(given, aliases, what, flag):
+        if given:
+            if given not in names:
+                raise BatchInputError(f"long table has no column {given!r} (`{flag}`); columns: {names}")
+            return given
+        for a in aliases:
+            if a in lower:
+                return lower[a]
+        raise BatchInputError(
+            f"long table: no {what} column found (looked for {', '.join(aliases)}); columns: {names}. "
+            f"Name it with `{flag}`."
+        )
+
+    return TableColumns(
+        pick(id_col, ID_ALIASES, "household/meter id", "--id-col"),
+        pick(time_col, TIME_ALIASES, "timestamp", "--time-col"),
+        pick(value_col, VALUE_ALIASES, "energy [kWh]", "--value-col"),
+    )
+
+
+def plan(
+    input_path: Path,
+    meta_path: Path | None,
+    pseudo: Pseudonymiser | None,
+    partitions: dict[str, str] | None = None,
+) -> tuple[BatchPlan, pd.DataFrame | None]:
+    """The households of a folder INPUT (``partitions`` None) or of a split long table.
+
+    Parameters
+    ----------
+    partitions
+        For a long table: table id -> partition folder (see :func:`advisor.batch.split.split_long_table`).
+    """
+    meta = read_meta(meta_path) if meta_path else None
+    files = []
+    if partitions is None:
+        exclude = (meta_path,) if meta_path else ()
+        groups = plan_folder(input_path, meta, pseudo, exclude)
+        names = sorted(s.label for srcs in groups.values() for s in srcs)
+        for name in names:
+            files.append((name, sha256_file(input_path / name)))
+        kind = "folder"
+    else:
+        groups = {}
+        mapped: dict[str, str] = {}
+        if meta is not None and "meter_id" in meta.columns:
+            for _, row in meta.iterrows():
+                for m in _split_multi(row["meter_id"]):
+                    if m in mapped and mapped[m] != row["household_id"]:
+                        raise BatchInputError(f"META.csv: meter {m!r} belongs to two households")
+                    mapped[m] = row["household_id"]
+        for tid in sorted(partitions):
+            hid = mapped.get(tid, tid)
+            groups.setdefault(hid, []).append(CurveSource("partition", partitions[tid], tid, tid))
+        files.append((input_path.name, sha256_file(input_path)))
+        kind = "table"
+    if meta_path:
+        files.append((meta_path.name, sha256_file(meta_path)))
+    if pseudo is not None:
+        files = [(pseudo.pseudonym(n) if n != (meta_path.name if meta_path else None) else n, h) for n, h in files]
+    items = build_items(groups, meta, pseudo)
+    return BatchPlan(tuple(items), kind, tuple(files)), meta

@@ -1,0 +1,416 @@
+"""Orchestration of ``advisor batch``: plan, two passes over the households, portfolio outputs.
+
+1. Plan: list the households (folder of meter files, or a long table split once into
+   per-id Parquet partitions) and join ``META.csv``.
+2. Pass 1 (only when some peer group can reach 20 households): each household's annual
+   consumption, for the peer groups.
+3. Pass 2: per household the assessment, the letter(s) and the summary row; results are written as
+   they arrive (letters first, then the row file that marks the household done).
+4. From the row files: summary (Parquet, CSV, DuckDB), errors.csv, portfolio.html, manifest.json.
+
+``--resume`` skips every household whose row file exists and repeats step 4, so a run killed at
+any point and resumed gives the same files as an uninterrupted run. Only ``manifest.json`` differs
+(start, end and resume times, timings).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import platform
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from advisor.batch.engine import EngineSpec, map_unordered
+from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
+from advisor.batch.outputs import (
+    RunState,
+    atomic_write_text,
+    forecast_frame,
+    remove_temporaries,
+    summary_frame,
+    write_tables,
+)
+from advisor.batch.portfolio import aggregate_forecast, build_peer_groups, possible_peer_groups, render_portfolio
+from advisor.batch.privacy import Pseudonymiser, load_key
+from advisor.batch.process import (
+    STATUS_ERROR,
+    BatchSettings,
+    Brand,
+    HouseholdResult,
+    empty_row,
+    key_figures,
+    process_household,
+)
+from advisor.batch.split import split_long_table, table_columns
+from advisor.ingest import ReadOptions
+
+FORMATS = ("html", "pdf")
+STATE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything ``advisor batch`` was asked to do.
+
+    Attributes
+    ----------
+    input_path
+        Folder of meter files, or one long table (CSV/Parquet).
+    out_dir
+        Output folder (created; must be empty or a previous run of the same job with ``resume``).
+    households
+        META.csv, or None.
+    engine
+        Where to run (:class:`EngineSpec`).
+    pseudonymise, key_file
+        Replace ids by keyed hashes; the key from ``key_file`` or ``$ADVISOR_PSEUDONYM_KEY``.
+    resume
+        Continue a previous run in ``out_dir``.
+    seeds_dir, brand_dir
+        The Stadtwerk's seeds overrides and letterhead.
+    formats
+        Letter formats (``html``, ``pdf``).
+    read_options
+        Time zone, holiday region, column names for reading meter data.
+    letter_date
+        Date on the letters (ISO); default today, kept on ``--resume``.
+    estimate_year
+        Year of curves estimated from ``annual_kwh``; default the year before ``letter_date``.
+    progress
+        Show a progress bar on stderr.
+    command
+        The command line, for the manifest.
+    """
+
+    input_path: Path
+    out_dir: Path
+    households: Path | None = None
+    engine: EngineSpec = field(default_factory=EngineSpec)
+    pseudonymise: bool = False
+    key_file: Path | None = None
+    resume: bool = False
+    seeds_dir: Path | None = None
+    brand_dir: Path | None = None
+    formats: tuple[str, ...] = ("html",)
+    read_options: ReadOptions = field(default_factory=ReadOptions)
+    letter_date: str | None = None
+    estimate_year: int | None = None
+    progress: bool = True
+    command: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a run did.
+
+    Attributes
+    ----------
+    n_households, n_ok, n_error, n_skipped
+        Households in total and by status.
+    n_processed
+        Households processed in this invocation (fewer than all after ``--resume``).
+    seconds
+        Wall time of this invocation [s].
+    stage_seconds
+        Summed worker time per stage [s] (``pass1``, ``read``, ``assess``, ``html``, ``pdf``) and
+        driver time for ``plan``, ``write`` and ``portfolio``.
+    out_dir
+        The output folder.
+    """
+
+    n_households: int
+    n_ok: int
+    n_error: int
+    n_skipped: int
+    n_processed: int
+    seconds: float
+    stage_seconds: dict
+    out_dir: Path
+
+    @property
+    def exit_code(self) -> int:
+        """0 when no household failed, 3 otherwise."""
+        return 3 if self.n_error else 0
+
+
+def load_brand(folder: Path | None) -> Brand:
+    """The letterhead from ``folder/brand.toml`` (``sender``, ``letterhead``, ``contact``) and
+    ``folder/logo.svg`` or ``logo.png``.
+
+    Raises
+    ------
+    BatchInputError
+        The folder or its TOML is unusable.
+    """
+    if folder is None:
+        return Brand()
+    if not folder.is_dir():
+        raise BatchInputError(f"`--brand` {folder} is not a folder")
+    doc = {}
+    toml = folder / "brand.toml"
+    if toml.exists():
+        try:
+            doc = tomllib.loads(toml.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise BatchInputError(f"`--brand` {toml}: not valid TOML ({exc})") from None
+    logo = ""
+    for name, mime in (("logo.svg", "image/svg+xml"), ("logo.png", "image/png")):
+        p = folder / name
+        if p.exists():
+            logo = f"data:{mime};base64," + base64.b64encode(p.read_bytes()).decode("ascii")
+            break
+    sender = doc.get("sender", [])
+    if isinstance(sender, str):
+        sender = [line.strip() for line in sender.splitlines() if line.strip()]
+    return Brand(
+        sender_lines=tuple(str(s) for s in sender),
+        letterhead=str(doc.get("letterhead", "")),
+        contact=str(doc.get("contact", "")),
+        logo_data_uri=logo,
+    )
+
+
+def _model_fingerprint() -> dict:
+    """Name and sha256 of the default forecasting model, if one is installed."""
+    try:
+        from advisor.forecast import default_model_dir
+    except ImportError:
+        return {"name": None, "sha256": None}
+    folder = Path(default_model_dir())
+    model = folder / "model.txt"
+    if not model.exists():
+        return {"name": folder.name, "sha256": None}
+    return {"name": folder.name, "sha256": sha256_file(model)}
+
+
+def _check_options(options: BatchOptions) -> None:
+    if not options.input_path.exists():
+        raise BatchInputError(f"INPUT {options.input_path} does not exist")
+    if not (options.input_path.is_dir() or is_long_table(options.input_path)):
+        raise BatchInputError(
+            f"INPUT {options.input_path} must be a folder of meter files or a long table (.csv/.parquet)"
+        )
+    bad = [f for f in options.formats if f not in FORMATS]
+    if bad or not options.formats:
+        raise BatchInputError(f"`--formats` must be a subset of {','.join(FORMATS)}; got {','.join(options.formats)}")
+    if options.households is not None and not options.households.is_file():
+        raise BatchInputError(f"`--households` {options.households} does not exist")
+    if options.key_file is not None and not options.pseudonymise:
+        raise BatchInputError("`--key-file` is only used with `--pseudonymise`")
+
+
+def _job_config(options: BatchOptions, pseudo: Pseudonymiser | None, letter_date: str) -> dict:
+    """What must be equal for ``--resume`` to continue a run (no secrets, no times)."""
+    return {
+        "state_version": STATE_VERSION,
+        "input": str(options.input_path.resolve()),
+        "households": str(options.households.resolve()) if options.households else None,
+        "formats": list(options.formats),
+        "read_options": [
+            options.read_options.tz,
+            options.read_options.holiday_region,
+            options.read_options.label,
+            options.read_options.id_col,
+            options.read_options.time_col,
+            options.read_options.value_col,
+        ],
+        "seeds_dir": str(options.seeds_dir.resolve()) if options.seeds_dir else None,
+        "brand_dir": str(options.brand_dir.resolve()) if options.brand_dir else None,
+        "pseudonymise": pseudo is not None,
+        "key_check": pseudo.key_check() if pseudo else None,
+        "letter_date": letter_date,
+        "estimate_year": options.estimate_year,
+    }
+
+
+def _progress(total: int, desc: str, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="hh", file=sys.stderr, disable=not enabled, mininterval=0.5, smoothing=0.1)
+
+
+def run_batch(options: BatchOptions) -> BatchReport:
+    """Run (or resume) a batch job; see the module docstring.
+
+    Raises
+    ------
+    AdvisorError
+        Bad usage or input that stops the whole run (exit status 2 in the CLI). Broken
+        households do not raise: they are listed in ``errors.csv``.
+    """
+    t_start = time.perf_counter()
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    _check_options(options)
+    pseudo = Pseudonymiser(load_key(options.key_file)) if options.pseudonymise else None
+    out = options.out_dir
+    state = RunState(out)
+    if state.exists():
+        if not options.resume:
+            raise BatchInputError(
+                f"output folder {out} holds a previous batch run; pass `--resume` to continue it or choose a new folder"
+            )
+        saved = state.config()
+        letter_date = saved["letter_date"]
+        expected = _job_config(options, pseudo, letter_date)
+        diff = sorted(k for k in expected if expected[k] != saved.get(k))
+        if diff:
+            raise BatchInputError(f"`--resume`: this run differs from the one in {out} in {', '.join(diff)}")
+        remove_temporaries(out)
+    else:
+        if out.exists() and any(out.iterdir()):
+            raise BatchInputError(f"output folder {out} is not empty and holds no batch run")
+        letter_date = options.letter_date or dt.date.today().isoformat()
+        state.init(_job_config(options, pseudo, letter_date))
+    stages: dict[str, float] = {}
+
+    # ---- plan
+    t0 = time.perf_counter()
+    partitions = None
+    if is_long_table(options.input_path):
+        ro = options.read_options
+        cols = table_columns(options.input_path, ro.id_col, ro.time_col, ro.value_col)
+        partitions = split_long_table(
+            options.input_path,
+            state.partitions_dir,
+            cols,
+            pseudo,
+            sha256_file(options.input_path),
+            threads=options.engine.n_workers,
+        )
+    the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
+    if not the_plan.items:
+        raise BatchInputError(f"INPUT {options.input_path} holds no households")
+    from advisor.seeds import load_seeds
+
+    seeds = load_seeds(options.seeds_dir)
+    estimate_year = options.estimate_year or int(letter_date[:4]) - 1
+    settings = BatchSettings(
+        read_options=options.read_options,
+        seeds=seeds,
+        formats=tuple(options.formats),
+        letter_date=letter_date,
+        estimate_year=estimate_year,
+        brand=load_brand(options.brand_dir),
+        pseudonymiser=pseudo,
+        assessment_settings=None,
+    )
+    stages["plan"] = time.perf_counter() - t0
+
+    done = state.done_rows()
+    items_by_key = {i.key: i for i in the_plan.items}
+
+    # ---- pass 1: key figures for peer groups
+    peers = {}
+    if possible_peer_groups(the_plan.items):
+        figures = state.key_figures()
+        todo = [i for i in the_plan.items if i.key not in figures and i.key not in done]
+        with _progress(len(todo), "pass 1/2 key figures", options.progress) as bar:
+            for kf in map_unordered(key_figures, todo, settings, options.engine):
+                stages["pass1"] = stages.get("pass1", 0.0) + kf.seconds
+                state.write_key_figures(kf)
+                figures[kf.key] = kf
+                if kf.status == STATUS_ERROR:
+                    row = empty_row(items_by_key[kf.key])
+                    row.update(status=STATUS_ERROR, error_stage=kf.error_stage, error=kf.error)
+                    state.write_result(HouseholdResult(kf.key, row))
+                bar.update(1)
+        peers = build_peer_groups(the_plan.items, figures)
+        done = state.done_rows()
+    settings = replace(settings, peers=peers)
+
+    # ---- pass 2: letters and rows
+    todo = [i for i in the_plan.items if i.key not in done]
+    n_processed = 0
+    with _progress(len(todo), "pass 2/2 letters", options.progress) as bar:
+        for result in map_unordered(process_household, todo, settings, options.engine):
+            for k, v in result.timings.items():
+                stages[k] = stages.get(k, 0.0) + v
+            t0 = time.perf_counter()
+            state.write_result(result)
+            stages["write"] = stages.get("write", 0.0) + time.perf_counter() - t0
+            n_processed += 1
+            bar.update(1)
+
+    # ---- portfolio outputs (always rebuilt from the row files)
+    t0 = time.perf_counter()
+    documents = [d for d in state.iter_documents() if d["row"]["household"] in items_by_key]
+    summary = summary_frame([d["row"] for d in documents])
+    write_tables(out, summary, forecast_frame(documents))
+    fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
+    title = settings.brand.letterhead or "Energie-Advisor"
+    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title))
+    stages["portfolio"] = time.perf_counter() - t0
+
+    counts = summary["status"].value_counts()
+    report = BatchReport(
+        n_households=len(summary),
+        n_ok=int(counts.get("ok", 0)),
+        n_error=int(counts.get("error", 0)),
+        n_skipped=int(counts.get("skipped", 0)),
+        n_processed=n_processed,
+        seconds=time.perf_counter() - t_start,
+        stage_seconds=stages,
+        out_dir=out,
+    )
+    _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
+    return report
+
+
+def _write_manifest(out, options, the_plan, seeds, letter_date, started, report) -> None:
+    import json
+
+    from advisor import __version__
+
+    previous = {}
+    p = out / "manifest.json"
+    if options.resume and p.exists():
+        previous = json.loads(p.read_text(encoding="utf-8"))
+    runs = previous.get("runs", []) + [
+        {
+            "started_utc": started,
+            "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "resumed": bool(options.resume),
+            "households_processed": report.n_processed,
+            "seconds": round(report.seconds, 3),
+            "stage_seconds": {k: round(v, 3) for k, v in sorted(report.stage_seconds.items())},
+        }
+    ]
+    import pandas as pd
+
+    manifest = {
+        "advisor_version": __version__,
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "command": list(options.command),
+        "input": {
+            "kind": the_plan.input_kind,
+            "files": [{"name": n, "sha256": h} for n, h in the_plan.input_files],
+            "n_households": report.n_households,
+        },
+        "model": _model_fingerprint(),
+        "seeds": {"version": seeds.version, "override": str(options.seeds_dir) if options.seeds_dir else None},
+        "options": {
+            "engine": options.engine.kind,
+            "workers": options.engine.workers,
+            "scheduler": options.engine.scheduler,
+            "formats": list(options.formats),
+            "pseudonymised": options.pseudonymise,
+            "tz": options.read_options.tz,
+            "holiday_region": options.read_options.holiday_region,
+        },
+        "letter_date": letter_date,
+        "counts": {"ok": report.n_ok, "error": report.n_error, "skipped": report.n_skipped},
+        "outputs_sha256": {
+            name: sha256_file(out / name)
+            for name in ("summary.parquet", "summary.csv", "errors.csv", "portfolio.html")
+            if (out / name).exists()
+        },
+        "runs": runs,
+        "note": "Only `runs` (times, timings) and the bytes of summary.duckdb differ between an "
+        "uninterrupted run and a killed-and-resumed one; every other output is byte-identical.",
+    }
+    atomic_write_text(p, json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n")

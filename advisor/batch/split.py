@@ -1,0 +1,105 @@
+"""Split a long table (CSV or Parquet, many households) once into one Parquet folder per id.
+
+Reading one household out of a table of thousands would otherwise scan the whole table per
+household. DuckDB streams the table out of core (bounded memory) and writes hive partitions
+``<dir>/k=<key>/*.parquet`` with only ``timestamp`` and ``kwh``: the folder name is the output
+key (the pseudonym with ``--pseudonymise``), so no original id is written.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+
+from advisor.batch.inputs import BatchInputError, TableColumns, detect_table_columns
+from advisor.batch.privacy import Pseudonymiser, safe_file_stem
+
+DONE_MARKER = "_SPLIT_DONE.json"
+DUCKDB_MEMORY_LIMIT = "1GB"
+
+
+def _relation_sql(path: Path) -> str:
+    p = str(path).replace("'", "''")
+    if path.name.lower().endswith((".parquet", ".pq")):
+        return f"read_parquet('{p}')"
+    # CSV: every column as text; each household's timestamps are parsed by the worker
+    return f"read_csv('{p}', all_varchar=true, header=true)"
+
+
+def _connect(threads: int):
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit='{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET threads={max(1, int(threads))}")
+    con.execute("SET preserve_insertion_order=false")
+    return con
+
+
+def table_ids(path: Path, columns: TableColumns, threads: int = 1) -> list[str]:
+    """The distinct ids of a long table (as text, sorted)."""
+    con = _connect(threads)
+    try:
+        rows = con.execute(
+            f'SELECT DISTINCT CAST("{columns.id_col}" AS VARCHAR) FROM {_relation_sql(path)} ORDER BY 1'
+        ).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows if r[0] is not None]
+
+
+def table_columns(path: Path, id_col=None, time_col=None, value_col=None, threads: int = 1) -> TableColumns:
+    """Detect the id, time and value columns of a long table."""
+    con = _connect(threads)
+    try:
+        names = [d[0] for d in con.execute(f"SELECT * FROM {_relation_sql(path)} LIMIT 0").description]
+    except Exception as exc:  # noqa: BLE001 - duckdb raises many types for unreadable files
+        raise BatchInputError(f"INPUT {path.name}: not a readable CSV/Parquet long table ({exc})") from None
+    finally:
+        con.close()
+    return detect_table_columns(names, id_col, time_col, value_col)
+
+
+def split_long_table(
+    path: Path,
+    out_dir: Path,
+    columns: TableColumns,
+    pseudo: Pseudonymiser | None,
+    input_sha256: str,
+    threads: int = 1,
+) -> dict[str, str]:
+    """Split ``path`` into ``out_dir/k=<key>/`` folders; reuse a finished split of the same input.
+
+    Returns
+    -------
+    dict
+        Table id -> partition folder.
+    """
+    ids = table_ids(path, columns, threads)
+    if not ids:
+        raise BatchInputError(f"INPUT {path.name}: the long table holds no rows")
+    keys = {i: (pseudo.pseudonym(i) if pseudo else safe_file_stem(i)) for i in ids}
+    parts = {i: str(out_dir / f"k={k}") for i, k in keys.items()}
+    marker = out_dir / DONE_MARKER
+    stamp = {"input_sha256": input_sha256, "columns": [columns.id_col, columns.time_col, columns.value_col]}
+    if marker.exists() and json.loads(marker.read_text()) == stamp:
+        return parts
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    con = _connect(threads)
+    try:
+        con.register("keymap", pa.table({"id": list(keys), "k": list(keys.values())}))
+        con.execute(
+            f"""COPY (
+                SELECT m.k AS k, t."{columns.time_col}" AS timestamp, t."{columns.value_col}" AS kwh
+                FROM {_relation_sql(path)} t JOIN keymap m ON CAST(t."{columns.id_col}" AS VARCHAR) = m.id
+            ) TO '{str(out_dir).replace("'", "''")}' (FORMAT PARQUET, PARTITION_BY (k))"""
+        )
+    finally:
+        con.close()
+    marker.write_text(json.dumps(stamp))
+    return parts

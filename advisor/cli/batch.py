@@ -1,0 +1,99 @@
+"""``advisor batch INPUT --out DIR``: letters and a portfolio view for many households."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("batch")
+    def batch(
+        input_path: Path = typer.Argument(
+            ...,
+            metavar="INPUT",
+            help="Folder of meter files (any format `advisor ingest` reads) or a long table (CSV/Parquet).",
+        ),
+        out: Path = typer.Option(..., "--out", help="Output folder (new, or a previous run with --resume)."),
+        households: Path | None = typer.Option(
+            None, "--households", help="META.csv: household columns, meter/file mapping, annual_kwh, consent, address."
+        ),
+        engine: str = typer.Option("local", "--engine", help="local (process pool on all cores) or dask."),
+        workers: int | None = typer.Option(None, "--workers", help="Worker processes (default: all cores)."),
+        scheduler: str | None = typer.Option(
+            None, "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."
+        ),
+        pseudonymise: bool = typer.Option(
+            False, "--pseudonymise", help="Replace customer and meter ids by keyed hashes everywhere."
+        ),
+        key_file: Path | None = typer.Option(
+            None, "--key-file", help="File with the pseudonymisation key (else $ADVISOR_PSEUDONYM_KEY)."
+        ),
+        resume: bool = typer.Option(False, "--resume", help="Continue a killed or failed run in --out."),
+        seeds: Path | None = typer.Option(
+            None, "--seeds", help="Folder with the Stadtwerk's own seeds (tariffs, fees, prices)."
+        ),
+        brand: Path | None = typer.Option(
+            None, "--brand", help="Folder with brand.toml (sender, letterhead, contact) and logo.svg/png."
+        ),
+        formats: str = typer.Option("html", "--formats", help="Letter formats: html or html,pdf."),
+        letter_date: str | None = typer.Option(
+            None, "--letter-date", help="Date on the letters, YYYY-MM-DD (default today)."
+        ),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+        label: str = LABEL_OPTION,
+        id_col: str | None = typer.Option(
+            None, "--id-col", help="Long table: id column (default household_id, lclid …)."
+        ),
+        time_col: str | None = typer.Option(None, "--time-col", help="Long table: timestamp column."),
+        value_col: str | None = typer.Option(None, "--value-col", help="Long table: energy column [kWh per interval]."),
+        progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+    ) -> None:
+        """Assess every household, write its letter and a portfolio overview.
+
+        Exit status 0 when every household succeeded, 3 when some failed (see errors.csv), 2 on bad
+        usage or input that stops the whole run.
+        """
+        import datetime as dt
+
+        from advisor.batch import BatchOptions, EngineSpec, run_batch
+        from advisor.cli import EXIT_PARTIAL
+        from advisor.cli._common import read_options
+        from advisor.errors import AdvisorError
+
+        if letter_date is not None:
+            try:
+                dt.date.fromisoformat(letter_date)
+            except ValueError:
+                raise AdvisorError(f"`--letter-date` must be YYYY-MM-DD; got {letter_date!r}") from None
+        options = BatchOptions(
+            input_path=input_path,
+            out_dir=out,
+            households=households,
+            engine=EngineSpec(kind=engine, workers=workers, scheduler=scheduler),
+            pseudonymise=pseudonymise,
+            key_file=key_file,
+            resume=resume,
+            seeds_dir=seeds,
+            brand_dir=brand,
+            formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
+            read_options=read_options(
+                tz=tz, holiday_region=holiday_region, label=label, id_col=id_col, time_col=time_col, value_col=value_col
+            ),
+            letter_date=letter_date,
+            progress=progress,
+            command=tuple(["advisor", *sys.argv[1:]]) if sys.argv and "batch" in sys.argv else ("advisor", "batch"),
+        )
+        report = run_batch(options)
+        typer.echo(
+            f"{report.n_households} households: {report.n_ok} ok, {report.n_error} failed, {report.n_skipped} skipped "
+            f"({report.n_processed} processed in {report.seconds:.1f} s) -> {report.out_dir}"
+        )
+        if report.n_error:
+            typer.echo(f"see {report.out_dir / 'errors.csv'}", err=True)
+            raise typer.Exit(EXIT_PARTIAL)
