@@ -1,0 +1,1050 @@
+"""Portal CSV exports of German (and a few other) meter operators and suppliers.
+
+Covers the dialects listed in ``FORMATS.md`` §3 and §7: ``;``, ``,`` or tab separators, decimal
+comma with thousands dot (detected once per file, refused when ambiguous), UTF-8 with or without
+BOM, cp1252 and UTF-16 (Excel "Unicode text"), metadata lines above the header (``Zählpunkt;…``,
+``Einheit;kWh``, ``#`` lines), trailing separators, ``="…"`` wrappers, ``-`` or empty for
+missing, German and English headers, start- or end-labelled timestamps or ``Von/Bis`` pairs,
+interval energy (kWh, Wh), average power (kW, W) and cumulative meter readings (Zählerstand),
+naive local wall time across DST (by order or ``2A/2B`` labels), offsets, ``Z`` and epoch.
+
+The table logic lives in :func:`parse_table` so that the Excel reader shares it.
+"""
+
+from __future__ import annotations
+
+import csv as _stdcsv
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import LoadCurveError
+from advisor.loadcurve import MAX_PLAUSIBLE_POWER_KW, CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
+
+FORMAT = "csv"
+
+MAX_ROWS = 2_000_000
+MAX_LINE_CHARS = 10_000
+HEADER_SEARCH_LINES = 60
+DELIMITERS = (";", "\t", ",")
+MISSING_TOKENS = frozenset({"", "-", "--", "---", "–", "—", "n/a", "na", "nan", "null", "none", "k.a.", "#nv", "#n/a"})
+
+# --- header vocabulary (normalised: lower case, umlauts folded, single spaces) ----------------
+_DATETIME_NAMES = {
+    "zeitstempel", "timestamp", "messzeitpunkt", "zeitpunkt", "datum/uhrzeit", "datum uhrzeit", "datum und uhrzeit",
+    "datetime", "date/time", "date time", "zeit", "time", "ablesezeitpunkt", "horodate", "timestamp_utc",
+    "timestamp utc", "zeitstempel (utc)", "time (utc)", "interval", "intervall", "messzeit", "last_changed",
+}
+_DATE_NAMES = {"datum", "date", "tag", "day", "ablesedatum", "messdatum"}
+_TIME_NAMES = {"uhrzeit", "uhrzeit (mez/mesz)", "zeit (mez/mesz)", "tijdstip"}
+_START_NAMES = {
+    "von", "datum von", "start", "from", "beginn", "zeitraum von", "interval_start", "interval start", "start time",
+    "begin", "startzeit", "van", "ab", "messbeginn", "zeitstempel von", "period_start", "start_time",
+}
+_END_NAMES = {
+    "bis", "datum bis", "end", "to", "ende", "zeitraum bis", "interval_end", "interval end", "end time", "endzeit",
+    "tot", "messende", "zeitstempel bis", "period_end", "end_time",
+}
+_START_DATE_NAMES = {"von datum", "datum von (datum)", "van datum", "startdatum", "start date", "datum beginn"}
+_START_TIME_NAMES = {"von uhrzeit", "uhrzeit von", "zeit von", "van tijdstip", "startzeit uhrzeit", "start time of day"}
+_END_DATE_NAMES = {"bis datum", "tot datum", "enddatum", "end date", "datum ende"}
+_END_TIME_NAMES = {"bis uhrzeit", "uhrzeit bis", "zeit bis", "tot tijdstip"}
+
+_REGISTER_WORDS = ("zaehlerstand", "zahlerstand", "meter reading", "register", "zaehlwerk", "ablesung", "stand")
+_POWER_WORDS = ("leistung", "power", "wirkleistung", "demand")
+_ENERGY_WORDS = (
+    "wert", "verbrauch", "energiemenge", "energie", "consumption", "value", "menge", "bezug", "wirkarbeit",
+    "volume", "messwert", "energy", "kwh", "arbeit", "einspeisung", "lieferung", "export", "feed", "valeur",
+)
+_EXPORT_WORDS = ("einspeisung", "lieferung", "export", "feed-in", "feed in", "feedin", "2.8.0", "injectie", "erzeugung")
+_STATUS_WORDS = ("status", "qualitaet", "quality", "validatiestatus", "kennzeichen", "messwertstatus", "nature", "flag")
+_UNIT_COLUMN_NAMES = {"einheit", "unit", "eenheid", "unite", "masseinheit"}
+_ID_COLUMN_NAMES = {"zaehlpunkt", "zahlpunkt", "ean", "messlokation", "marktlokation", "malo", "melo", "zaehlernummer", "meter", "mpan", "identifiant prm"}
+_LONG_TABLE_IDS = {"household_id", "lclid", "hh_id", "customer_id", "meter_id", "haushalt_id", "household", "id"}
+_PRICE_PATTERNS = ("€/mwh", "eur/mwh", "€/kwh", "eur/kwh", "ct/kwh", "preis", "price", "(p)", "cent/kwh")
+_META_ID_KEYS = (
+    "zaehlpunkt", "zahlpunkt", "zaehlpunktbezeichnung", "messlokation", "marktlokation", "malo", "melo", "zaehlernummer",
+    "meter", "meter id", "ean", "mpan", "uuid", "obis", "obis-kennzahl",
+)
+
+_UNIT_RE = re.compile(r"(?:\[|\()\s*(mwh|kwh|wh|kw|w)\s*(?:\]|\))|\bin\s+(mwh|kwh|wh|kw|w)\b|\b(mwh|kwh|wh|kw)\b", re.I)
+_OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
+_AB_RE = re.compile(r"(?<=\d)\s*([AaBb])(?=\s*(?::|$))")
+
+
+@dataclass(frozen=True)
+class _Value:
+    """One value column: index, kind (energy/power/register), unit, direction."""
+
+    col: int
+    name: str
+    kind: str
+    unit: str | None
+    direction: Direction
+
+
+@dataclass
+class _Table:
+    """Header-level reading of a table: roles of the columns and metadata above the header."""
+
+    header: list[str]
+    header_line: int
+    start_cols: list[int] = field(default_factory=list)  # datetime or date+time columns of the start side
+    end_cols: list[int] = field(default_factory=list)
+    single_cols: list[int] = field(default_factory=list)
+    values: list[_Value] = field(default_factory=list)
+    substitute_col: int | None = None
+    status_col: int | None = None
+    unit_col: int | None = None
+    id_col: int | None = None
+    meta_unit: str | None = None
+    meter_id: str | None = None
+    obis: str | None = None
+    forced_label: str | None = None  # "start"/"end" when the one time column is named Von/Bis
+
+
+# ---------------------------------------------------------------------------------------------
+# sniffing and decoding
+# ---------------------------------------------------------------------------------------------
+def _decode(raw: bytes, source: str) -> tuple[str, str]:
+    """Text and encoding name: BOM first, then UTF-8, then cp1252 (German Excel), then Latin-1."""
+    if raw[:3] == b"\xef\xbb\xbf":
+        enc = "utf-8-sig"
+    elif raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        enc = "utf-16"
+    else:
+        enc = "utf-8"
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        if enc == "utf-16":
+            raise LoadCurveError("damaged UTF-16 text (odd byte count or broken surrogates)", source=source) from None
+        try:
+            text, enc = raw.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            text, enc = raw.decode("latin-1"), "latin-1"
+    if "\x00" in text:
+        raise LoadCurveError("binary content (NUL characters) in a text file; expected a CSV export", source=source)
+    return text, enc
+
+
+def _norm(cell: str) -> str:
+    """Normalise a header cell: strip wrappers and quotes, lower case, fold umlauts, squeeze spaces."""
+    c = cell.strip().lstrip("\ufeff").strip()
+    if c.startswith('="') and c.endswith('"'):
+        c = c[2:-1]
+    c = c.strip().strip('"').strip("'").strip()
+    c = c.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    c = unicodedata.normalize("NFKC", c)
+    return re.sub(r"\s+", " ", c)
+
+
+def _split(line: str, delim: str) -> list[str]:
+    try:
+        return next(_stdcsv.reader([line], delimiter=delim, skipinitialspace=True))
+    except (StopIteration, _stdcsv.Error):
+        return line.split(delim)
+
+
+def _bare(name: str) -> str:
+    """Header name without its unit in brackets or 'in kWh'."""
+    b = re.sub(r"[\[(][^\])]*[\])]", " ", name)
+    b = re.sub(r"\bin (mwh|kwh|wh|kw|w)\b", " ", b)
+    return re.sub(r"\s+", " ", b).strip(" :")
+
+
+def _unit_of(name: str) -> str | None:
+    m = _UNIT_RE.search(name)
+    if not m:
+        return None
+    u = next(g for g in m.groups() if g)
+    return {"mwh": "MWh", "kwh": "kWh", "wh": "Wh", "kw": "kW", "w": "W"}[u.lower()]
+
+
+def _time_role(name: str) -> str | None:
+    b = _bare(name)
+    for role, names in (
+        ("start_date", _START_DATE_NAMES), ("start_time", _START_TIME_NAMES), ("end_date", _END_DATE_NAMES),
+        ("end_time", _END_TIME_NAMES), ("start", _START_NAMES), ("end", _END_NAMES), ("date", _DATE_NAMES),
+        ("time", _TIME_NAMES), ("single", _DATETIME_NAMES),
+    ):
+        if b in names or name in names:
+            return role
+    return None
+
+
+def _is_price_header(cells: list[str]) -> bool:
+    return any(p in c for c in cells for p in _PRICE_PATTERNS)
+
+
+def _value_kind(name: str, unit: str | None) -> str | None:
+    b = _bare(name)
+    if any(w in b for w in _REGISTER_WORDS):
+        return "register"
+    if any(w in b for w in _POWER_WORDS) or (unit in ("kW", "W") and not any(w in b for w in _ENERGY_WORDS[:-1])):
+        return "power"
+    if any(w in b for w in _ENERGY_WORDS) or unit is not None:
+        return "energy"
+    return None
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    roles = [_time_role(c) for c in cells]
+    has_time = any(r is not None for r in roles)
+    has_value = any(
+        r is None and (_value_kind(c, _unit_of(c)) is not None or c == "ersatzwert") for c, r in zip(cells, roles)
+    )
+    return has_time and has_value
+
+
+def _best_delimiter(line: str) -> str | None:
+    best, best_score = None, 0
+    for d in DELIMITERS:
+        if d not in line:
+            continue
+        cells = [_norm(c) for c in _split(line, d)]
+        score = sum(_time_role(c) is not None for c in cells) + sum(
+            _value_kind(c, _unit_of(c)) is not None for c in cells
+        )
+        if score > best_score and len(cells) > 1:
+            best, best_score = d, score
+    return best
+
+
+def is_long_table_header(cells: list[str]) -> bool:
+    """True for long multi-household tables (``household_id``/``lclid`` + time + kWh)."""
+    norm = [_norm(c) for c in cells]
+    return any(c in _LONG_TABLE_IDS for c in norm) and len([c for c in norm if c]) >= 3
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """A text table with a time and a value column (or a .csv/.txt name); not a long table."""
+    if head[:4] in (b"PK\x03\x04", b"PAR1"):
+        return False
+    try:
+        text, _ = _decode(head[:8192] if head[:2] not in (b"\xff\xfe", b"\xfe\xff") else head[:8192 - (len(head[:8192]) % 2)], name)
+    except LoadCurveError:
+        return False
+    lines = text.splitlines()[:HEADER_SEARCH_LINES]
+    for line in lines:
+        d = _best_delimiter(line)
+        if d is None:
+            continue
+        cells = _split(line, d)
+        if is_long_table_header(cells):
+            return False
+        if _looks_like_header([_norm(c) for c in cells]):
+            return True
+    return name.lower().endswith((".csv", ".txt", ".tsv"))
+
+
+# ---------------------------------------------------------------------------------------------
+# header search and column roles
+# ---------------------------------------------------------------------------------------------
+def _meta_from_line(cells: list[str], table_meta: dict) -> None:
+    key = _norm(cells[0]).lstrip("#").strip().rstrip(":").strip()
+    vals = [c.strip() for c in cells[1:] if c.strip()]
+    if not vals:
+        m = re.match(r"^([^:]+):\s*(.+)$", cells[0].lstrip("#").strip())
+        if not m:
+            return
+        key, vals = _norm(m.group(1)), [m.group(2).strip()]
+    val = vals[0]
+    if val.startswith('="') and val.endswith('"'):
+        val = val[2:-1]
+    if key in ("einheit", "unit", "masseinheit", "eenheid"):
+        u = _unit_of(f"[{val.strip()}]")
+        if u:
+            table_meta["unit"] = u
+    elif key.startswith("obis"):
+        table_meta["obis"] = val
+    elif any(key == k or key.startswith(k + " ") for k in _META_ID_KEYS) and "meter_id" not in table_meta:
+        table_meta["meter_id"] = val
+
+
+def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> tuple[int, dict]:
+    """Index of the header row in ``rows`` and metadata from the lines above it.
+
+    Raises LoadCurveError for price files and files without a recognisable header.
+    """
+    meta: dict = {}
+    for i, cells in enumerate(rows[:HEADER_SEARCH_LINES]):
+        norm = [_norm(c) for c in cells]
+        if not any(norm):
+            continue
+        if _is_price_header(norm) and any(_time_role(c) for c in norm):
+            raise LoadCurveError(
+                "this is a price file, not a meter export (columns in €/MWh or ct/kWh such as "
+                f"{cells[2 if len(cells) > 2 else -1].strip()!r}); expected energy or meter-reading columns",
+                source=source, line=first_line + i,
+            )
+        if _looks_like_header(norm):
+            return i, meta
+        _meta_from_line(cells, meta)
+    shown = next((" ".join(r)[:80] for r in rows if any(c.strip() for c in r)), "")
+    raise LoadCurveError(
+        "no header with a time column and a value column found in the first "
+        f"{HEADER_SEARCH_LINES} lines; expected e.g. 'Datum;Uhrzeit;Wert', 'Von;Bis;Verbrauch [kWh]' or "
+        f"'Zeitstempel;Zählerstand [kWh]'; found {shown!r}",
+        source=source,
+    )
+
+
+def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Table:
+    t = _Table(header=header, header_line=header_line, meta_unit=meta.get("unit"), meter_id=meta.get("meter_id"), obis=meta.get("obis"))
+    norm = [_norm(c) for c in header]
+    if is_long_table_header(header):
+        raise LoadCurveError(
+            "this is a long table of several households (household id column); read it with "
+            "`advisor batch` or read_long_table, not as one meter export",
+            source=source, line=header_line,
+        )
+    roles: dict[str, list[int]] = {}
+    for j, c in enumerate(norm):
+        if not c:
+            continue
+        r = _time_role(c)
+        if r is not None:
+            roles.setdefault(r, []).append(j)
+            continue
+        b = _bare(c)
+        if b in _UNIT_COLUMN_NAMES:
+            t.unit_col = j
+        elif b in _ID_COLUMN_NAMES or b.startswith("zaehlpunkt"):
+            t.id_col = j
+        elif b == "ersatzwert" or b.startswith("ersatzwert "):
+            t.substitute_col = j  # decided later: numeric substitute values or a status flag
+        elif any(w in b for w in _STATUS_WORDS):
+            if t.status_col is None:
+                t.status_col = j
+        else:
+            unit = _unit_of(c)
+            kind = _value_kind(c, unit)
+            if kind is not None:
+                direction = Direction.EXPORT if any(w in c for w in _EXPORT_WORDS) else Direction.IMPORT
+                t.values.append(_Value(j, header[j].strip(), kind, unit, direction))
+    # time columns
+    if "start_date" in roles or "start_time" in roles:
+        t.start_cols = roles.get("start_date", [])[:1] + roles.get("start_time", [])[:1]
+        t.end_cols = roles.get("end_date", [])[:1] + roles.get("end_time", [])[:1]
+    elif "start" in roles or "end" in roles:
+        date = roles.get("date", [])[:1]
+        t.start_cols = date + roles.get("start", [])[:1] if "start" in roles else []
+        t.end_cols = date + roles.get("end", [])[:1] if "end" in roles else []
+        if not t.start_cols:
+            t.single_cols, t.end_cols = t.end_cols, []
+            t.forced_label = "end"
+        elif not t.end_cols:
+            t.single_cols, t.start_cols = t.start_cols, []
+            t.forced_label = "start"
+    elif "single" in roles:
+        t.single_cols = roles["single"][:1]
+        if "date" in roles and "time" not in roles:
+            t.single_cols = roles["date"][:1] + t.single_cols
+    elif "date" in roles:
+        t.single_cols = roles["date"][:1] + roles.get("time", [])[:1]
+    elif "time" in roles:
+        t.single_cols = roles["time"][:1]
+    if not (t.single_cols or t.start_cols):
+        raise LoadCurveError(
+            f"no timestamp column; expected Datum/Uhrzeit, Zeitstempel or Von/Bis; found columns {header}",
+            source=source, line=header_line,
+        )
+    if not t.values and t.substitute_col is None:
+        raise LoadCurveError(
+            "no value column; expected Wert, Verbrauch, Energiemenge, Zählerstand or a kWh/kW column; "
+            f"found columns {header}",
+            source=source, line=header_line,
+        )
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# numbers
+# ---------------------------------------------------------------------------------------------
+_NUM_CHARS = re.compile(r"^[+-]?[\d.,]+(?:[eE][+-]?\d+)?$")
+_GROUP_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+$")
+_GROUP_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+$")
+
+
+def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
+    """``","`` (German: decimal comma, thousands dot) or ``"."``; refuses ambiguous files."""
+    s = samples[samples.str.contains(r"[.,]", regex=True)]
+    if s.empty:
+        return "."
+    has_comma = s.str.contains(",", regex=False)
+    has_dot = s.str.contains(".", regex=False)
+    both = s[has_comma & has_dot]
+    if not both.empty:
+        comma_last = both.str.rfind(",") > both.str.rfind(".")
+        if comma_last.all():
+            return ","
+        if (~comma_last).all():
+            return "."
+        raise LoadCurveError(
+            "numbers mix '1.234,5' and '1,234.5' styles; expected one number format per file",
+            source=source, line=header_line,
+        )
+    if has_comma.any() and has_dot.any():
+        commas, dots = s[has_comma], s[has_dot]
+        if dots.str.match(_GROUP_DOT).all():
+            return ","
+        if commas.str.match(_GROUP_COMMA).all():
+            return "."
+        raise LoadCurveError(
+            f"numbers use both ',' and '.' as decimal mark (e.g. {commas.iloc[0]!r} and {dots.iloc[0]!r}); "
+            "expected one number format per file",
+            source=source, line=header_line,
+        )
+    if has_comma.any():
+        if s.str.match(_GROUP_COMMA).all():
+            raise LoadCurveError(
+                f"cannot tell whether ',' in values like {s.iloc[0]!r} is a decimal comma or a thousands "
+                "separator; expected values with a decimal part that settles it",
+                source=source, line=header_line,
+            )
+        return ","
+    if s.str.match(_GROUP_DOT).all():
+        raise LoadCurveError(
+            f"cannot tell whether '.' in values like {s.iloc[0]!r} is a decimal point or a German "
+            "thousands separator; expected values with a decimal part that settles it",
+            source=source, line=header_line,
+        )
+    return "."
+
+
+def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, what: str) -> pd.Series:
+    """Vectorised German/English number parsing; missing tokens -> NaN; junk -> LoadCurveError."""
+    if decimal == ",":
+        txt = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        txt = cells.str.replace(",", "", regex=False)
+    num = pd.to_numeric(txt, errors="coerce")
+    bad = num.isna() & ~cells.str.lower().isin(MISSING_TOKENS)
+    if decimal == ",":
+        bad |= cells.str.contains(".", regex=False) & ~cells.str.match(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
+    if bad.any():
+        pos = int(np.argmax(bad.to_numpy()))
+        raise LoadCurveError(
+            f"cannot read {what} {cells.iloc[pos]!r} as a number (decimal mark {decimal!r} in this file)",
+            source=source, line=int(lines[pos]),
+        )
+    num = num.astype("float64")
+    inf = ~np.isfinite(num.to_numpy()) & num.notna().to_numpy()
+    if inf.any():
+        pos = int(np.argmax(inf))
+        raise LoadCurveError(f"{what} {cells.iloc[pos]!r} is not a finite number", source=source, line=int(lines[pos]))
+    return num
+
+
+# ---------------------------------------------------------------------------------------------
+# timestamps
+# ---------------------------------------------------------------------------------------------
+_FORMATS = (
+    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+    "%d.%m.%Y %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+)
+
+
+@dataclass(frozen=True)
+class _Times:
+    """Parsed timestamps of one side: UTC instants (int64 ns) or naive wall times with DST hints."""
+
+    utc_ns: np.ndarray | None  # when the file carries offsets, Z or epoch
+    naive: pd.DatetimeIndex | None  # naive wall time
+    fold: np.ndarray | None  # +1 = 2A (summer copy), -1 = 2B (winter copy), 0 = by order
+    how: str
+
+
+def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> _Times:
+    t = text.str.strip()
+    empty = t.eq("")
+    if empty.any():
+        pos = int(np.argmax(empty.to_numpy()))
+        raise LoadCurveError(f"empty {what}; expected a date and time", source=source, line=int(lines[pos]))
+    first = t.iloc[0]
+    # epoch seconds / milliseconds
+    if re.fullmatch(r"\d{9,13}", first):
+        digits = t.str.fullmatch(r"\d{9,13}")
+        if not digits.all():
+            pos = int(np.argmax(~digits.to_numpy()))
+            raise LoadCurveError(f"unparseable {what} {t.iloc[pos]!r}; expected epoch seconds like the first rows", source=source, line=int(lines[pos]))
+        v = t.astype("int64").to_numpy()
+        unit = "ms" if len(first) >= 12 else "s"
+        ns = v * (1_000_000 if unit == "ms" else 1_000_000_000)
+        return _Times(ns, None, None, f"epoch {'milliseconds' if unit == 'ms' else 'seconds'} (UTC)")
+    # ISO 8601 with offset or Z
+    if re.search(_OFFSET_RE, first):
+        has_off = t.str.contains(_OFFSET_RE, regex=True)
+        if not has_off.all():
+            pos = int(np.argmax(~has_off.to_numpy()))
+            raise LoadCurveError(f"{what} {t.iloc[pos]!r} has no UTC offset while others have one; expected one style per file", source=source, line=int(lines[pos]))
+        iso = t.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", r"\1T", regex=True)
+        parsed = pd.to_datetime(iso, format="ISO8601", utc=True, errors="coerce")
+        bad = parsed.isna()
+        if bad.any():
+            pos = int(np.argmax(bad.to_numpy()))
+            raise LoadCurveError(f"unparseable {what} {t.iloc[pos]!r}; expected ISO 8601 with offset", source=source, line=int(lines[pos]))
+        return _Times(pd.DatetimeIndex(parsed).as_unit("ns").asi8, None, None, "timestamps with UTC offsets")
+    # naive wall time; 2A/2B labels and 24:00
+    fold = None
+    if t.str.contains(r"\d[AaBb]\b|\d\s[AaBb]$|\d[AaBb]:", regex=True).any():
+        marks = t.str.extract(r"(?<=\d)\s?([AaBb])(?=\s*(?::|$))", expand=False).fillna("").str.upper()
+        fold = np.where(marks.eq("A"), 1, np.where(marks.eq("B"), -1, 0)).astype(np.int8)
+        t = t.str.replace(r"(?<=\d)\s?[AaBb](?=\s*(?::|$))", "", regex=True)
+    add_day = None
+    if t.str.contains(" 24:00", regex=False).any():
+        add_day = t.str.contains(r" 24:00(?::00)?$", regex=True).to_numpy()
+        t = t.str.replace(r" 24:00((?::00)?)$", r" 00:00\1", regex=True)
+    fmt = None
+    for f in _FORMATS:
+        try:
+            pd.to_datetime(pd.Series([t.iloc[0]]), format=f)
+        except (ValueError, TypeError):
+            continue
+        fmt = f
+        break
+    if fmt is None:
+        raise LoadCurveError(
+            f"unparseable {what} {text.iloc[0].strip()!r}; expected e.g. '31.12.2024 23:45', "
+            "'2024-12-31 23:45:00', ISO 8601 with offset or epoch seconds",
+            source=source, line=int(lines[0]),
+        )
+    parsed = pd.to_datetime(t, format=fmt, errors="coerce")
+    bad = parsed.isna()
+    if bad.any():
+        pos = int(np.argmax(bad.to_numpy()))
+        raise LoadCurveError(
+            f"unparseable {what} {text.iloc[pos].strip()!r}; expected the format of the first rows ({fmt})",
+            source=source, line=int(lines[pos]),
+        )
+    naive = pd.DatetimeIndex(parsed).as_unit("ns")
+    if add_day is not None and add_day.any():
+        naive = pd.DatetimeIndex(np.where(add_day, naive + pd.Timedelta(days=1), naive)).as_unit("ns")
+    return _Times(None, naive, fold, "naive local wall time")
+
+
+def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: np.ndarray | None = None) -> np.ndarray:
+    """UTC instants [ns] of naive wall times, resolving the repeated October hour explicitly.
+
+    Each ambiguous wall time takes its 2A/2B label if given; otherwise the earliest of its two
+    instants that lies after the previous row's instant (or after ``after_ns`` of the same row,
+    for the end of a Von/Bis pair). Non-existent (March) wall times are refused.
+    """
+    if times.utc_ns is not None:
+        return times.utc_ns
+    naive = times.naive
+    summer = naive.tz_localize(tz, ambiguous=np.ones(len(naive), bool), nonexistent="NaT")
+    nonexist = summer.isna()
+    if nonexist.any():
+        pos = int(np.argmax(nonexist))
+        raise LoadCurveError(
+            f"local time {naive[pos]:%d.%m.%Y %H:%M} does not exist in {tz} (clocks jump forward at the "
+            "start of summer time); expected the file to skip that hour",
+            source=source, line=int(lines[pos]),
+        )
+    winter = naive.tz_localize(tz, ambiguous=np.zeros(len(naive), bool), nonexistent="NaT")
+    s_ns = summer.as_unit("ns").asi8.copy()
+    w_ns = winter.as_unit("ns").asi8
+    amb = np.flatnonzero(s_ns != w_ns)
+    if amb.size == 0:
+        return s_ns
+    out = s_ns
+    fold = times.fold
+    for i in amb:
+        if fold is not None and fold[i] != 0:
+            out[i] = s_ns[i] if fold[i] > 0 else w_ns[i]
+            continue
+        prev = after_ns[i] if after_ns is not None else (out[i - 1] if i > 0 else None)
+        if prev is None:
+            continue  # first row of the file: summer copy first
+        if s_ns[i] > prev:
+            out[i] = s_ns[i]
+        elif w_ns[i] > prev or w_ns[i] == prev and s_ns[i] != prev:
+            out[i] = w_ns[i]
+        # else both <= prev: keep summer; duplicate/backwards checks decide
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# quality
+# ---------------------------------------------------------------------------------------------
+_MEASURED_CODES = {"", "w", "220", "l1", "gemessen", "messwert", "wahrer wert", "valid", "gevalideerd", "ok", "g", "v",
+                   "true", "real", "gueltig", "b", "0", "measured", "abgelesen", "a", "actual", "geen verbruik", "vorlaeufig", "z18", "vorlaeufiger wert"}
+_SUBSTITUTE_CODES = {"e", "ersatzwert", "ersatz", "substitute", "substituted", "estimated", "geschaetzt", "s", "ew", "67",
+                     "l2", "l3", "ersatzwert (e)", "schaetzwert", "berechnet", "interpoliert", "est", "x", "ersatzwertbildung", "z"}
+_MISSING_CODES = {"f", "fehlt", "fehlend", "missing", "z30", "20", "ungueltig", "invalid", "nicht verwendbar", "n", "fehlwert", "leer"}
+
+
+def _quality_from_status(status: pd.Series) -> tuple[np.ndarray, list[str]]:
+    s = status.map(_norm)
+    q = np.full(len(s), Quality.MEASURED.value, dtype=object)
+    sub = s.isin(_SUBSTITUTE_CODES).to_numpy()
+    mis = s.isin(_MISSING_CODES).to_numpy()
+    q[sub] = Quality.SUBSTITUTED.value
+    q[mis] = Quality.MISSING.value
+    unknown = sorted(set(s[~(sub | mis | s.isin(_MEASURED_CODES).to_numpy())].unique()))
+    return q, unknown
+
+
+# ---------------------------------------------------------------------------------------------
+# the table interpreter shared with the Excel reader
+# ---------------------------------------------------------------------------------------------
+def _column(rows: list[list[str]], j: int) -> pd.Series:
+    return pd.Series([r[j] if len(r) > j else "" for r in rows], dtype=object).astype(str)
+
+
+def _clean(col: pd.Series) -> pd.Series:
+    c = col.str.strip()
+    if c.str.startswith("=").any():
+        c = c.str.replace(r'^="(.*)"$', r"\1", regex=True).str.strip()
+    return c
+
+
+def _join(rows: list[list[str]], cols: list[int]) -> pd.Series:
+    parts = [_clean(_column(rows, j)) for j in cols]
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + " " + p
+    return out
+
+
+def _unit_factor(unit: str | None, kind: str) -> tuple[str, float]:
+    """Kind after the unit is known ('energy'/'power'/'register') and factor to kWh or kW."""
+    if unit in ("kW", "W"):
+        if kind == "register":
+            raise LoadCurveError(f"a meter reading cannot be in {unit}; expected kWh or Wh")
+        return "power", (1.0 if unit == "kW" else 1e-3)
+    if unit in ("kWh", "Wh", "MWh"):
+        factor = {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3}[unit]
+        return ("register" if kind == "register" else "energy"), factor
+    return kind, 1.0
+
+
+def _label_auto(first_local: pd.Timestamp, last_local: pd.Timestamp, step_min: int) -> str | None:
+    tod_first = first_local.hour * 60 + first_local.minute
+    tod_last = last_local.hour * 60 + last_local.minute
+    if tod_first == step_min:
+        return "end"
+    if tod_first == 0:
+        return "start"
+    if tod_last == 24 * 60 - step_min:
+        return "start"
+    if tod_last == 0:
+        return "end"
+    return None
+
+
+def parse_table(
+    rows: list[list[str]],
+    line_numbers: np.ndarray,
+    options,
+    source: str,
+    *,
+    fmt: str = FORMAT,
+    decimal: str | None = None,
+    notes: tuple[str, ...] = (),
+) -> list[LoadCurve]:
+    """Interpret a table of text cells (header search, roles, values, times) as load curves.
+
+    Parameters
+    ----------
+    rows
+        Cells of each line of the file (metadata lines, header and data).
+    line_numbers
+        1-based line (or spreadsheet row) number of each entry of ``rows``.
+    options
+        :class:`advisor.ingest.ReadOptions`.
+    source
+        File name for messages.
+    fmt
+        Reader name stored in the curve's metadata.
+    decimal
+        Decimal mark if known (Excel numbers); detected from the values when None.
+    notes
+        Conversions already applied by the caller (e.g. the text encoding).
+    """
+    hi, meta = find_header(rows, source, first_line=int(line_numbers[0]) if len(line_numbers) else 1)
+    header = rows[hi]
+    t = _roles(header, int(line_numbers[hi]), meta, source)
+    body_idx = [k for k in range(hi + 1, len(rows)) if any(c.strip() for c in rows[k]) and not rows[k][0].lstrip().startswith("#")]
+    if len(body_idx) > MAX_ROWS:
+        raise LoadCurveError(f"file has {len(body_idx):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file", source=source)
+    if not body_idx:
+        raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
+    body = [rows[k] for k in body_idx]
+    lines = np.asarray(line_numbers)[body_idx]
+    conversions = list(notes)
+    warn: list[str] = []
+
+    # --- repeated header lines / summary rows are not data: refuse clearly ------------------
+    # --- values --------------------------------------------------------------------------
+    value_cells = {v.col: _clean(_column(body, v.col)) for v in t.values}
+    sub_numeric = None
+    if t.substitute_col is not None:
+        sc = _clean(_column(body, t.substitute_col))
+        nonempty = sc[~sc.str.lower().isin(MISSING_TOKENS)]
+        if len(nonempty) and nonempty.str.match(_NUM_CHARS).all():
+            sub_numeric = sc
+        else:
+            if t.status_col is None:
+                t.status_col = t.substitute_col
+        if not t.values and sub_numeric is None:
+            raise LoadCurveError(f"no value column; found columns {header}", source=source, line=t.header_line)
+    if decimal is None:
+        pool = pd.concat(list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else []), ignore_index=True)
+        pool = pool[pool.str.match(_NUM_CHARS)]
+        decimal = detect_decimal(pool.iloc[:5000] if len(pool) > 5000 else pool, source, t.header_line) if len(pool) else "."
+        if len(pool) > 5000:  # check the rest agrees with the sample's decision
+            detect_decimal(pool, source, t.header_line)
+    if decimal == ",":
+        conversions.append("numbers read with decimal comma and thousands dot")
+
+    # unit from header, unit column, metadata, options
+    col_unit = None
+    if t.unit_col is not None:
+        uc = _clean(_column(body, t.unit_col))
+        units = set(uc[uc.ne("")].unique())
+        if len(units) > 1:
+            raise LoadCurveError(f"the unit column holds several units {sorted(units)}; expected one per file", source=source, line=t.header_line)
+        if units:
+            col_unit = _unit_of(f"[{units.pop()}]")
+            if col_unit is None:
+                raise LoadCurveError(f"unknown unit {uc[uc.ne('')].iloc[0]!r}; expected kWh, Wh, kW or W (gas in m³ is not read)", source=source, line=int(lines[0]))
+
+    meter_id = t.meter_id
+    if t.id_col is not None:
+        ids = _clean(_column(body, t.id_col))
+        uniq = ids[ids.ne("")].unique()
+        if len(uniq) > 1:
+            raise LoadCurveError(
+                f"the file holds {len(uniq)} meters ({', '.join(map(str, uniq[:3]))} …); expected one meter per "
+                "portal export (read long tables with `advisor batch`)",
+                source=source, line=t.header_line,
+            )
+        if len(uniq) == 1:
+            meter_id = str(uniq[0])
+    # --- times -----------------------------------------------------------------------------
+    label = t.forced_label
+    if t.start_cols:
+        start_txt = _join(body, t.start_cols)
+        end_txt = _join(body, t.end_cols) if t.end_cols else None
+    else:
+        start_txt, end_txt = _join(body, t.single_cols), None
+    # drop rows whose time cell is empty and whose values are all empty (footer / spacer rows)
+    st = start_txt.str.strip()
+    if st.eq("").any():
+        allempty = st.eq("")
+        for c in value_cells.values():
+            allempty &= c.str.lower().isin(MISSING_TOKENS)
+        if allempty.any():
+            keep = ~allempty.to_numpy()
+            body = [r for r, k in zip(body, keep) if k]
+            lines = lines[keep]
+            start_txt = start_txt[keep].reset_index(drop=True)
+            end_txt = end_txt[keep].reset_index(drop=True) if end_txt is not None else None
+            value_cells = {k: v[keep].reset_index(drop=True) for k, v in value_cells.items()}
+            if sub_numeric is not None:
+                sub_numeric = sub_numeric[keep].reset_index(drop=True)
+        if not body:
+            raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
+    start_what = "timestamp" if end_txt is None else f"'{_clean(pd.Series([header[t.start_cols[-1]]])).iloc[0]}' timestamp"
+    ts = _parse_times(start_txt, lines, source, start_what)
+    tz = options.tz
+    start_ns = _localise(ts, tz, lines, source)
+    conversions.append(f"time: {ts.how}" + (f" localised in {tz}" if ts.naive is not None else ""))
+    if ts.fold is not None and (ts.fold != 0).any():
+        conversions.append("repeated October hour told apart by its 2A/2B labels")
+    step_ns = None
+    if end_txt is not None:
+        te = _parse_times(end_txt, lines, source, "end timestamp")
+        end_ns = _localise(te, tz, lines, source, after_ns=start_ns)
+        dur = end_ns - start_ns
+        vals, counts = np.unique(dur, return_counts=True)
+        step_ns = int(vals[np.argmax(counts)])
+        odd = dur != step_ns
+        if odd.any():
+            pos = int(np.argmax(odd))
+            raise LoadCurveError(
+                f"interval from {start_txt.iloc[pos].strip()} to {end_txt.iloc[pos].strip()} lasts "
+                f"{dur[pos] / 6e10:g} min; expected {step_ns / 6e10:g} min like the other rows",
+                source=source, line=int(lines[pos]),
+            )
+        label = "start"
+        conversions.append("interval start taken from the start column of each Von/Bis pair")
+    # duplicates (same instant): agree -> drop, disagree -> refuse
+    order_ok = np.diff(start_ns) > 0
+    keep = np.ones(len(start_ns), bool)
+    if not order_ok.all():
+        s_idx = pd.Index(start_ns)
+        dup = s_idx.duplicated(keep="first")
+        if dup.any():
+            cols_for_cmp = list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else [])
+            frame = pd.DataFrame({f"v{k}": c.to_numpy() for k, c in enumerate(cols_for_cmp)})
+            frame["t"] = start_ns
+            n_variants = frame.drop_duplicates().groupby("t").size()
+            clash = n_variants[n_variants > 1]
+            if len(clash):
+                bad_ns = int(clash.index[0])
+                pos = int(np.flatnonzero(start_ns == bad_ns)[1])
+                stamp = pd.Timestamp(bad_ns, tz="UTC").tz_convert(tz).isoformat()
+                raise LoadCurveError(
+                    "duplicate timestamp with different values; expected each interval once"
+                    + (" (in the repeated October hour list the summer-time hour first or label it 2A/2B)" if ts.naive is not None else ""),
+                    source=source, line=int(lines[pos]), timestamp=stamp,
+                )
+            keep = ~dup
+            warn.append(f"{int(dup.sum())} duplicate rows with identical values dropped")
+        kept_ns = start_ns[keep]
+        back = np.diff(kept_ns) < 0
+        if back.any() and ts.fold is not None:
+            kf = ts.fold[keep]
+            back &= ~((kf[1:] != 0) & (kf[:-1] != 0))  # 2A/2B rows may come in any order
+            if not back.any():
+                conversions.append("rows of the repeated hour sorted by their 2A/2B labels")
+        if back.any():
+            pos_k = int(np.argmax(back)) + 1
+            pos = int(np.flatnonzero(keep)[pos_k])
+            raise LoadCurveError(
+                f"time runs backwards: {start_txt.iloc[pos].strip()} follows {start_txt.iloc[np.flatnonzero(keep)[pos_k - 1]].strip()}"
+                "; expected rows in time order (only the repeated October hour may repeat wall-clock times)",
+                source=source, line=int(lines[pos]),
+                timestamp=pd.Timestamp(int(kept_ns[pos_k]), tz="UTC").tz_convert(tz).isoformat(),
+            )
+    lines_k = lines[keep]
+    start_ns = start_ns[keep]
+    # interval from the data
+    if step_ns is None:
+        d = np.diff(np.sort(start_ns))
+        d = d[d > 0]
+        if d.size == 0:
+            raise LoadCurveError("a single timestamp; cannot tell the interval length (expected a series of intervals)", source=source, line=int(lines_k[0]))
+        uv, uc = np.unique(d, return_counts=True)
+        step_ns = int(uv[np.argmax(uc)])
+    step_min = step_ns / 6e10
+    if step_min not in ALLOWED_INTERVAL_MINUTES:
+        raise LoadCurveError(
+            f"interval length is {step_min:g} min; expected 15, 30 or 60 minutes (daily or monthly values are no load curve)",
+            source=source, line=int(lines_k[0]),
+        )
+    step_min = int(step_min)
+    off = (start_ns - start_ns[0]) % step_ns
+    if (off != 0).any():
+        pos = int(np.argmax(off != 0))
+        raise LoadCurveError(
+            f"timestamp {start_txt[keep].iloc[pos].strip()} is off the {step_min}-minute grid of the other rows",
+            source=source, line=int(lines_k[pos]),
+        )
+    idx_utc = pd.DatetimeIndex(start_ns.astype("datetime64[ns]")).tz_localize("UTC")
+
+    # label of single timestamps
+    kinds_registers = [v for v in t.values if _unit_factor(options.unit or v.unit or col_unit or t.meta_unit, v.kind)[0] == "register"]
+    if label is None and not kinds_registers:
+        if options.label != "auto":
+            label = options.label
+            conversions.append(f"single timestamps taken as interval {label} (option)")
+        else:
+            loc = idx_utc.tz_convert(tz)
+            label = _label_auto(loc[0], loc[-1], step_min)
+            if label is None:
+                label = "start"
+                warn.append("could not tell whether timestamps mark interval start or end; assumed start (pass label='end' if wrong)")
+            else:
+                conversions.append(f"single timestamps detected as interval {label} labels")
+    elif label is not None and not kinds_registers and end_txt is None:
+        conversions.append(f"column name says timestamps mark the interval {label}")
+    if label == "end":
+        idx_utc = idx_utc - pd.Timedelta(minutes=step_min)
+        conversions.append(f"end-labelled timestamps shifted back by {step_min} min to interval start")
+
+    # quality
+    status_q = None
+    if t.status_col is not None:
+        status_q, unknown = _quality_from_status(_clean(_column(body, t.status_col)))
+        status_q = status_q[keep]
+        if unknown:
+            warn.append(f"unknown status codes {unknown[:5]} kept as measured")
+
+    curves: list[LoadCurve] = []
+    value_cols = t.values or [_Value(t.substitute_col, header[t.substitute_col], "energy", None, Direction.IMPORT)]
+    chosen: dict[Direction, _Value] = {}
+    for v in value_cols:
+        chosen.setdefault(v.direction, v)
+    ignored = [v.name for v in value_cols if v not in chosen.values()]
+    if ignored:
+        warn.append(f"extra value columns ignored: {ignored}")
+    for direction, v in chosen.items():
+        cells = value_cells[v.col] if v.col in value_cells else sub_numeric
+        num = _to_number(cells[keep].reset_index(drop=True), decimal, lines_k, source, f"value in column {v.name!r}")
+        quality = status_q.copy() if status_q is not None else np.full(len(num), Quality.MEASURED.value, dtype=object)
+        if sub_numeric is not None and v.col in value_cells:
+            subv = _to_number(sub_numeric[keep].reset_index(drop=True), decimal, lines_k, source, "substitute value")
+            use = num.isna().to_numpy() & subv.notna().to_numpy()
+            if use.any():
+                num = num.where(~use, subv)
+                quality[use] = Quality.SUBSTITUTED.value
+                conversions.append(f"{int(use.sum())} values taken from the Ersatzwert column (flagged substituted)")
+        unit = options.unit or v.unit or col_unit or t.meta_unit
+        if options.unit and (v.unit or col_unit or t.meta_unit) and options.unit != (v.unit or col_unit or t.meta_unit):
+            warn.append(f"unit {options.unit} from the options overrides {v.unit or col_unit or t.meta_unit} stated in the file")
+        try:
+            kind, factor = _unit_factor(unit, v.kind)
+        except LoadCurveError as exc:
+            raise LoadCurveError(exc.reason, source=source, line=t.header_line) from None
+        if unit is None:
+            unit = "kWh"
+            warn.append(f"no unit stated for column {v.name!r}; assumed kWh")
+        vals = num.to_numpy(dtype="float64") * factor
+        qual = quality.copy()
+        qual[np.isnan(vals)] = Quality.MISSING.value
+        vals = np.where(qual == Quality.MISSING.value, np.nan, vals)
+        index = idx_utc
+        if kind == "register":
+            vals, qual, index, reg_notes, reg_warn = _differences(vals, qual, idx_utc, step_min, lines_k, source, tz)
+            conversions.extend(reg_notes)
+            warn.extend(reg_warn)
+            conversions.append(f"meter readings in {unit} differenced to energy per interval")
+        else:
+            neg = vals < 0
+            if neg.any():
+                pos = int(np.argmax(neg))
+                raise LoadCurveError(
+                    f"negative interval {'power' if kind == 'power' else 'energy'} {num.iloc[pos]:g} {unit} in column {v.name!r}; "
+                    "expected values >= 0 (feed-in belongs in its own column)",
+                    source=source, line=int(lines_k[pos]),
+                )
+            if kind == "power":
+                vals = kw_to_kwh(vals, step_min)
+                conversions.append(f"average power in {unit} converted to kWh per {step_min} min")
+            elif unit != "kWh":
+                conversions.append(f"energy in {unit} converted to kWh")
+            limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
+            absurd = vals > limit
+            if absurd.any():
+                pos = int(np.argmax(absurd))
+                raise LoadCurveError(
+                    f"implausible value {num.iloc[pos]:g} {unit} in column {v.name!r} (= {vals[pos]:g} kWh in {step_min} min, "
+                    f"{vals[pos] * 60 / step_min:g} kW average; at most {MAX_PLAUSIBLE_POWER_KW:g} kW is plausible for a "
+                    "household). Is the unit Wh rather than kWh?",
+                    source=source, line=int(lines_k[pos]),
+                )
+        n_sub = int((qual == Quality.SUBSTITUTED.value).sum())
+        n_mis = int(np.isnan(vals).sum())
+        w = list(warn)
+        if n_sub:
+            w.append(f"{n_sub} substitute values (Ersatzwerte) from the source")
+        if n_mis:
+            w.append(f"{n_mis} intervals without a value in the file")
+        cmeta = CurveMeta(
+            source_format=fmt, meter_id=meter_id, tz=tz, holiday_region=options.holiday_region,
+            source_name=source, obis=t.obis, conversions=tuple(dict.fromkeys(conversions)), warnings=tuple(dict.fromkeys(w)),
+        )
+        curve = make_load_curve(
+            pd.Series(vals, index=index), interval_minutes=step_min,
+            quality=pd.Series(qual, index=index), direction=direction, meta=cmeta,
+        )
+        gaps = curve.missing_intervals - n_mis
+        if gaps > 0:
+            curve = curve.with_meta(warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",))
+        curves.append(curve)
+    return curves
+
+
+def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
+    """Energy per interval from cumulative readings; resets and meter changes leave a gap."""
+    notes: list[str] = []
+    warns: list[str] = []
+    r = pd.Series(vals, index=idx_utc)
+    valid = ~np.isnan(vals)
+    if valid.sum() < 2:
+        raise LoadCurveError("fewer than two meter readings; expected a series of readings to difference", source=source)
+    rv = vals[valid]
+    iv = idx_utc[valid]
+    qv = qual[valid]
+    lv = lines[valid]
+    diff = np.diff(rv)
+    gap = np.diff(iv.asi8) != step_min * 60_000_000_000
+    energy = diff.copy()
+    q = np.where((qv[1:] == Quality.SUBSTITUTED.value) | (qv[:-1] == Quality.SUBSTITUTED.value), Quality.SUBSTITUTED.value, Quality.MEASURED.value).astype(object)
+    neg = np.flatnonzero(diff < 0)
+    for k in neg:
+        prev, cur = rv[k], rv[k + 1]
+        wrap = 10.0 ** np.ceil(np.log10(max(prev, 1.0) + 1e-9))
+        rolled = wrap - prev + cur
+        when = iv[k + 1].tz_convert(tz).isoformat()
+        if prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0 * (1 if not gap[k] else 1):
+            energy[k] = rolled
+            notes.append(f"counter overflow at {when}: reading went from {prev:g} to {cur:g}; energy taken across the wrap at {wrap:g}")
+        else:
+            energy[k] = np.nan
+            q[k] = Quality.MISSING.value
+            warns.append(
+                f"meter reading fell from {prev:g} to {cur:g} at {when} (line {int(lv[k + 1])}): counter reset or "
+                "meter change; that interval is left missing, not counted as negative energy"
+            )
+    if gap.any():
+        lost = float(np.nansum(np.where(gap, energy, 0.0)))
+        warns.append(f"{int(gap.sum())} gaps between readings; their {lost:.3f} kWh are not spread over the missing intervals")
+    energy = np.where(gap, np.nan, energy)
+    q = np.where(gap, Quality.MISSING.value, q)
+    limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
+    absurd = energy > limit
+    if absurd.any():
+        k = int(np.argmax(absurd))
+        raise LoadCurveError(
+            f"meter reading rose by {energy[k]:g} kWh in {step_min} min (from {rv[k]:g} to {rv[k + 1]:g}); more than a "
+            f"household connection can draw ({MAX_PLAUSIBLE_POWER_KW:g} kW). Is the unit Wh rather than kWh?",
+            source=source, line=int(lv[k + 1]),
+        )
+    # interval [t_k, t_k+1) gets r_k+1 - r_k, labelled at its start t_k
+    return energy, q, iv[:-1], notes, warns
+
+
+# ---------------------------------------------------------------------------------------------
+# entry point
+# ---------------------------------------------------------------------------------------------
+_HTML_RE = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<\?xml[^>]*>\s*<html)", re.I)
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read a portal CSV export into load curves (consumption, and feed-in if present)."""
+    text, enc = _decode(raw, source)
+    head = text[:2048]
+    if _HTML_RE.match(head) or re.search(r"<html[\s>]", head, re.I):
+        raise LoadCurveError(
+            "this is an HTML page (perhaps a login or error page saved as .csv), not a meter export; "
+            "download the CSV again from the portal",
+            source=source, line=1,
+        )
+    lines = text.splitlines()
+    if len(lines) > MAX_ROWS + HEADER_SEARCH_LINES:
+        raise LoadCurveError(f"file has {len(lines):,} lines; at most {MAX_ROWS:,} data rows are read per meter file", source=source)
+    lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    if lengths.size and lengths.max() > MAX_LINE_CHARS:
+        k = int(np.argmax(lengths > MAX_LINE_CHARS))
+        raise LoadCurveError(f"line is {lengths[k]:,} characters long; expected at most {MAX_LINE_CHARS:,} in a meter export", source=source, line=k + 1)
+    delim = None
+    for line in lines[:HEADER_SEARCH_LINES]:
+        d = _best_delimiter(line)
+        if d is not None and _looks_like_header([_norm(c) for c in _split(line, d)]):
+            delim = d
+            break
+    if delim is None:
+        # let find_header produce the refusal (price file or no header), splitting on the likeliest separator
+        sample = "\n".join(lines[:HEADER_SEARCH_LINES])
+        delim = max(DELIMITERS, key=sample.count)
+    try:
+        rows = list(_stdcsv.reader(lines, delimiter=delim, skipinitialspace=True, strict=False))
+    except _stdcsv.Error as exc:
+        raise LoadCurveError(f"malformed CSV: {exc}", source=source) from None
+    if len(rows) != len(lines):  # a quoted field spanning lines: keep numbering honest by refusing
+        raise LoadCurveError("a quoted field spans several lines; expected one record per line", source=source)
+    notes = ()
+    if enc not in ("utf-8", "utf-8-sig"):
+        notes = (f"text decoded as {enc}",)
+    return parse_table(rows, np.arange(1, len(rows) + 1), options, source, notes=notes)

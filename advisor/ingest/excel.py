@@ -1,0 +1,109 @@
+"""Excel exports (.xlsx) of meter portals: first sheet, same column logic as the CSV reader.
+
+The workbook is opened with openpyxl in read-only, values-only mode (``defusedxml`` guards the
+XML when installed); the dispatcher has already applied its size and zip-bomb limits. Cells are
+turned into text (dates ISO, numbers with a decimal point) and handed to
+:func:`advisor.ingest.csv.parse_table`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import numpy as np
+
+from advisor.errors import LoadCurveError
+from advisor.ingest.csv import MAX_ROWS, parse_table
+from advisor.loadcurve import LoadCurve
+
+FORMAT = "excel"
+_COMMA_NUMBER = re.compile(r"^[+-]?\d[\d.]*,\d+$")
+MAX_COLUMNS = 200
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """An Office Open XML zip (``[Content_Types].xml`` / ``xl/`` near the start) or a .xlsx name."""
+    if head[:4] != b"PK\x03\x04":
+        return False
+    return b"xl/" in head[:4096] or b"[Content_Types].xml" in head[:4096] or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _cell_text(v, comma: bool = False) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, dt.date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M:%S")
+    if isinstance(v, (int, float)):
+        txt = f"{v:.12g}" if isinstance(v, float) and np.isfinite(v) else str(v)
+        return txt.replace(".", ",") if comma else txt
+    return str(v)
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read the first sheet of an .xlsx export into load curves."""
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - dependency of the package
+        raise LoadCurveError("reading Excel files needs openpyxl; install it or export CSV", source=source) from None
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
+        raise LoadCurveError(f"damaged or unsupported Excel file ({type(exc).__name__}); expected an .xlsx export", source=source) from None
+    except Exception as exc:  # noqa: BLE001 - defusedxml and openpyxl raise many types on hostile input
+        raise LoadCurveError(f"unreadable Excel file ({type(exc).__name__}); expected an .xlsx export", source=source) from None
+    try:
+        if not wb.sheetnames:
+            raise LoadCurveError("the workbook has no sheets", source=source)
+        ws = wb[wb.sheetnames[0]]
+        raw_rows: list[list] = []
+        native_numbers = True
+        try:
+            for k, row in enumerate(ws.iter_rows(values_only=True)):
+                if k > MAX_ROWS + 60:
+                    raise LoadCurveError(f"sheet has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} are read", source=source)
+                cells = list(row[:MAX_COLUMNS])
+                while cells and cells[-1] is None:
+                    cells.pop()
+                if native_numbers and any(isinstance(c, str) and _COMMA_NUMBER.match(c.strip()) for c in cells):
+                    native_numbers = False
+                raw_rows.append(cells)
+        except LoadCurveError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces while iterating
+            raise LoadCurveError(f"damaged Excel sheet ({type(exc).__name__}: {exc})", source=source) from None
+    finally:
+        wb.close()
+    if not raw_rows:
+        raise LoadCurveError("the first sheet is empty", source=source)
+    # numbers typed as text with a decimal comma: write the native numbers the same way
+    comma = not native_numbers
+    # openpyxl returns date-formatted cells as datetimes at midnight: a column whose datetimes are
+    # all at midnight is a date column (its times are in another column)
+    ncol = max(len(r) for r in raw_rows)
+    date_only = set()
+    for j in range(ncol):
+        stamps = [r[j] for r in raw_rows if len(r) > j and isinstance(r[j], dt.datetime)]
+        if stamps and all(x.time() == dt.time(0) for x in stamps):
+            date_only.add(j)
+    rows = [
+        [c.strftime("%Y-%m-%d") if j in date_only and isinstance(c, dt.datetime) else _cell_text(c, comma) for j, c in enumerate(r)]
+        for r in raw_rows
+    ]
+    return parse_table(
+        rows,
+        np.arange(1, len(rows) + 1),
+        options,
+        source,
+        fmt=FORMAT,
+        decimal="." if native_numbers else None,
+        notes=(f"read the first sheet {ws.title!r} of the workbook",),
+    )
