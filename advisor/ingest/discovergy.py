@@ -1,0 +1,114 @@
+"""inexogy (formerly Discovergy) REST API JSON into load curves — or a clear refusal.
+
+``GET /readings`` returns ``[{"time": <epoch ms, UTC>, "values": {...}}, ...]``. For electricity
+meters ``energy`` / ``energyOut`` are **cumulative registers in 10⁻¹⁰ kWh** (import / export);
+``power`` is in mW and is not used (the registers are exact). Consumption per interval is the
+difference of consecutive readings (:func:`advisor.ingest.smgw.curve_from_register`).
+
+Refused with a specific :class:`LoadCurveError`:
+
+* gas readings (``volume``, a gas register in m³ × 10⁻³ … not electricity);
+* ``GET /meters`` metadata (a list of meters, no readings);
+* ``GET /last_reading`` (one object: a single reading, not a load curve).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import LoadCurveError
+from advisor.ingest.smgw import curve_from_register
+from advisor.loadcurve import CurveMeta, Direction, LoadCurve
+
+FORMAT = "discovergy"
+
+ENERGY_UNIT_KWH = 1e-10  # `energy` / `energyOut` are in 10^-10 kWh
+MAX_READINGS = 2_000_000
+_METER_KEYS = {"meterId", "administrationNumber", "measurementType", "serialNumber"}
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """JSON whose first object holds ``"time"`` + ``"values"`` or inexogy meter fields."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text[:1] not in (b"[", b"{"):
+        return False
+    window = head[:4096]
+    return (b'"time"' in window and b'"values"' in window) or (b'"meterId"' in window and b'"measurementType"' in window)
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read an inexogy ``/readings`` response into import (and export) curves."""
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise LoadCurveError(f"malformed JSON: {exc}", source=source) from None
+    if isinstance(doc, dict):
+        if "time" in doc and "values" in doc:
+            raise LoadCurveError(
+                "a single reading (inexogy /last_reading), not a load curve; export /readings for a period instead",
+                source=source,
+            )
+        raise LoadCurveError("JSON object is not an inexogy readings list", source=source)
+    if not isinstance(doc, list) or not doc:
+        raise LoadCurveError("expected a non-empty JSON list of readings", source=source)
+    if all(isinstance(x, dict) and _METER_KEYS & set(x) for x in doc):
+        kinds = sorted({str(x.get("measurementType", "?")) for x in doc})
+        raise LoadCurveError(
+            f"meter metadata (inexogy /meters: {len(doc)} meter(s), {', '.join(kinds)}), not readings; no load curve in it",
+            source=source,
+        )
+    if len(doc) > MAX_READINGS:
+        raise LoadCurveError(f"more than {MAX_READINGS} readings; refused", source=source)
+    times, values = [], []
+    for i, item in enumerate(doc):
+        if not isinstance(item, dict) or not isinstance(item.get("values"), dict) or "time" not in item:
+            raise LoadCurveError(f"reading {i + 1}: expected an object with 'time' and 'values'", source=source)
+        t = item["time"]
+        if not isinstance(t, (int, float)) or isinstance(t, bool):
+            raise LoadCurveError(f"reading {i + 1}: 'time' must be epoch milliseconds; found {t!r}", source=source)
+        times.append(t)
+        values.append(item["values"])
+    keys = set().union(*(v.keys() for v in values))
+    if "volume" in keys and "energy" not in keys:
+        raise LoadCurveError(
+            "gas meter readings (field 'volume'), not electricity; this product reads electricity load curves",
+            source=source,
+        )
+    if "energy" not in keys and "energyOut" not in keys:
+        raise LoadCurveError(
+            f"readings hold no energy register ('energy' / 'energyOut'); found fields {sorted(keys)}", source=source
+        )
+    if len(doc) == 1:
+        raise LoadCurveError("a single reading, not a load curve (at least two readings are needed)", source=source)
+    idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(times, dtype="int64"), unit="ms", utc=True))
+    # readings are stamped to the millisecond; align to whole minutes (API readings sit on the grid)
+    rounded = idx.round("min")
+    notes = []
+    if (rounded != idx).any():
+        notes.append("reading times rounded to whole minutes")
+    curves = []
+    for key, direction in (("energy", Direction.IMPORT), ("energyOut", Direction.EXPORT)):
+        if key not in keys:
+            continue
+        raw_vals = [v.get(key) for v in values]
+        bad = [i for i, x in enumerate(raw_vals) if x is not None and (not isinstance(x, (int, float)) or isinstance(x, bool))]
+        if bad:
+            raise LoadCurveError(f"reading {bad[0] + 1}: {key!r} must be a number; found {raw_vals[bad[0]]!r}", source=source)
+        arr = np.array([np.nan if x is None else float(x) for x in raw_vals]) * ENERGY_UNIT_KWH
+        if direction is Direction.EXPORT and np.nanmax(np.diff(arr), initial=0.0) <= 0:
+            continue  # an export register that never moves: no feed-in curve
+        meta = CurveMeta(
+            source_format=FORMAT,
+            meter_id=None,
+            tz=options.tz,
+            holiday_region=options.holiday_region,
+            source_name=source,
+            obis="1-0:1.8.0" if direction is Direction.IMPORT else "1-0:2.8.0",
+            conversions=(f"'{key}' register x 10^-10 kWh, epoch ms (UTC)",),
+            warnings=tuple(notes),
+        )
+        curves.append(curve_from_register(rounded, arr, meta=meta, direction=direction))
+    return curves

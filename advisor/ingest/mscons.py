@@ -1,0 +1,568 @@
+"""EDIFACT MSCONS load profiles (German market communication, "Lastgang") into load curves.
+
+Syntax (ISO 9735 as used by the BDEW MIG): the optional ``UNA`` service string sets the component
+and element separators, the **decimal mark** (taken from UNA, never guessed; without UNA the
+syntax default ``.`` applies), the release character and the segment terminator. Segments are split
+on the *unescaped* terminator, so a file may be one line or one segment per line.
+
+One interchange may hold several ``UNH … UNT`` messages and several locations (``LOC``); each
+location and OBIS channel becomes one curve with ``meter_id`` = the LOC id. Values (``QTY``) are
+bracketed by ``DTM+163`` (start) and ``DTM+164`` (end, exclusive); the interval length is taken
+from the data and must be 15, 30 or 60 min. Times: format 303 carries an offset (``?+00`` UTC in
+current messages, ``?+01``/``?+02`` German legal time in older ones); 203 has none and is
+localised with ``options.tz`` (the repeated October hour by order).
+
+QTY qualifiers (DE 6063): ``220`` measured; ``67`` substitute (flagged ``substituted``; its STS
+method/reason codes are listed in the warnings); ``Z18`` provisional (kept as measured, warned);
+``201`` proposed value (kept as substituted, warned); ``20`` unusable and ``Z30`` missing (missing);
+``187`` forecast (left out, warned; a message of forecasts only is refused); ``79``, ``Z31``,
+``136``, ``Z47`` are not interval readings (left out, warned).
+
+OBIS (PIA): C = 1 import, C = 2 export, other C (reactive …) skipped; D = 8 is a cumulative register
+(differenced, see :func:`advisor.ingest.smgw.curve_from_register`), any other D is read as
+interval energy. Units: ``KWH`` (or left out, which the AHB allows for Lastgänge), ``WHR``,
+``MWH``; ``KWT``/``KW``/``W`` average power is converted with :func:`advisor.units.kw_to_kwh`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import LoadCurveError
+from advisor.ingest.smgw import curve_from_register, obis_direction, obis_text, parse_obis
+from advisor.loadcurve import CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
+
+FORMAT = "mscons"
+
+MAX_SEGMENTS = 3_000_000  # a year of 15-min values is ~105,000 segments per channel
+MAX_SEGMENT_CHARS = 2_000
+
+# QTY qualifier -> (quality, note); None quality = left out of the curve.
+QTY_QUALIFIERS: dict[str, tuple[str | None, str]] = {
+    "220": (Quality.MEASURED.value, "true value"),
+    "67": (Quality.SUBSTITUTED.value, "substitute value"),
+    "Z18": (Quality.MEASURED.value, "provisional value"),
+    "201": (Quality.SUBSTITUTED.value, "proposed value"),
+    "20": (Quality.MISSING.value, "unusable value"),
+    "Z30": (Quality.MISSING.value, "missing value"),
+    "187": (None, "forecast value"),
+    "79": (None, "summed energy"),
+    "Z31": (None, "delivery-note value"),
+    "136": (None, "other process value"),
+    "Z47": (None, "other process value"),
+}
+# Units (DE 6411) as (kind, factor): energy to kWh, power to kW.
+UNITS = {
+    "": ("energy", 1.0),
+    "KWH": ("energy", 1.0),
+    "WHR": ("energy", 1e-3),
+    "MWH": ("energy", 1e3),
+    "KWT": ("power", 1.0),
+    "WTT": ("power", 1e-3),
+    "MAW": ("power", 1e3),
+}
+# STS codes (category 9015 -> status 9013) that explain substitutes; from the AHB 13025/13018.
+STS_TEXT = {
+    "Z88": "comparison measurement (calibrated)",
+    "Z89": "comparison measurement (not calibrated)",
+    "Z92": "interpolation",
+    "ZJ2": "statistical method",
+    "Z74": "no access",
+    "Z75": "communication fault",
+    "Z76": "grid outage",
+    "Z77": "voltage outage",
+    "Z78": "meter change",
+    "Z79": "calibration",
+    "Z81": "metering device faulty",
+    "ZA0": "clock set",
+    "ZA1": "value implausible",
+    "Z83": "customer self-reading",
+    "Z84": "vacancy",
+    "Z85": "real counter overflow checked",
+}
+RESET_STATUS = {"Z78", "Z85"}  # meter change, counter overflow: a register may restart here
+
+
+@dataclass
+class _Value:
+    qualifier: str
+    value: float
+    unit: str
+    segment: int
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    reading_time: pd.Timestamp | None = None
+    status: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Channel:
+    loc: str | None
+    obis: tuple[int, ...] | None
+    obis_raw: str | None
+    message: int
+    values: list[_Value] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# Syntax layer
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ServiceChars:
+    """EDIFACT service characters (from UNA or the syntax defaults)."""
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    terminator: str = "'"
+
+
+def sniff(head: bytes, name: str) -> bool:
+    """Starts (after a BOM and whitespace) with ``UNA`` or ``UNB`` and names MSCONS early."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text[:3] in (b"UNA", b"UNB") and b"MSCONS" in head[:4096]
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # UNOC is the ISO 8859-1 repertoire
+
+
+def service_chars(text: str) -> tuple[ServiceChars, str]:
+    """Service characters and the text after the UNA string (if any)."""
+    text = text.lstrip()
+    if text.startswith("UNA"):
+        if len(text) < 9:
+            raise LoadCurveError("UNA service string is shorter than 9 characters")
+        una = text[3:9]
+        sc = ServiceChars(component=una[0], element=una[1], decimal=una[2], release=una[3], terminator=una[5])
+        if sc.decimal not in ".,":
+            raise LoadCurveError(f"UNA declares decimal mark {sc.decimal!r}; expected '.' or ','")
+        if len({sc.component, sc.element, sc.release, sc.terminator}) != 4:
+            raise LoadCurveError(f"UNA service characters {una!r} are not distinct")
+        return sc, text[9:]
+    return ServiceChars(), text
+
+
+def split_segments(text: str, sc: ServiceChars) -> list[str]:
+    """Segments split on the unescaped terminator, whitespace and newlines around them stripped."""
+    r, t = re.escape(sc.release), re.escape(sc.terminator)
+    pattern = re.compile(f"((?:[^{r}{t}]|{r}.)*){t}", re.S)
+    segments: list[str] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        seg = m.group(1).strip()
+        pos = m.end()
+        if not seg:
+            continue
+        if len(seg) > MAX_SEGMENT_CHARS:
+            raise LoadCurveError(f"segment {len(segments) + 1} is {len(seg)} characters long; at most {MAX_SEGMENT_CHARS} accepted")
+        segments.append(seg)
+        if len(segments) > MAX_SEGMENTS:
+            raise LoadCurveError(f"more than {MAX_SEGMENTS} segments; refused")
+    rest = text[pos:].strip()
+    if rest:
+        raise LoadCurveError(f"text after the last segment terminator {sc.terminator!r}: {rest[:40]!r}")
+    return segments
+
+
+def split_elements(segment: str, sc: ServiceChars) -> list[list[str]]:
+    """Elements of a segment, each a list of components, with release characters removed."""
+    if sc.release not in segment:
+        return [e.split(sc.component) for e in segment.split(sc.element)]
+    elements: list[list[str]] = [[""]]
+    i, n = 0, len(segment)
+    while i < n:
+        ch = segment[i]
+        if ch == sc.release and i + 1 < n:
+            elements[-1][-1] += segment[i + 1]
+            i += 2
+            continue
+        if ch == sc.element:
+            elements.append([""])
+        elif ch == sc.component:
+            elements[-1].append("")
+        else:
+            elements[-1][-1] += ch
+        i += 1
+    return elements
+
+
+def _comp(elements: list[list[str]], e: int, c: int = 0) -> str:
+    if e < len(elements) and c < len(elements[e]):
+        return elements[e][c]
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values and times
+# ---------------------------------------------------------------------------------------------
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+
+
+def parse_number(text: str, sc: ServiceChars, source: str, segment: int) -> float:
+    """A QTY value with the UNA decimal mark; the other mark is refused, not guessed."""
+    t = text.strip()
+    if not _NUMBER.match(t):
+        raise LoadCurveError(f"segment {segment}: QTY value {text!r} is not a number", source=source)
+    other = "," if sc.decimal == "." else "."
+    if other in t:
+        raise LoadCurveError(
+            f"segment {segment}: QTY value {text!r} uses {other!r} as decimal mark but the interchange "
+            f"declares {sc.decimal!r} (UNA)",
+            source=source,
+        )
+    return float(t.replace(",", "."))
+
+
+_DTM_FORMATS = {"303": 12, "304": 14, "203": 12, "204": 14, "102": 8}
+
+
+def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
+    """A DTM value: aware (UTC) for 303/304 (offset ``+HH`` or ``+HHMM``), naive for 203/204/102."""
+    n = _DTM_FORMATS.get(fmt)
+    if n is None:
+        raise LoadCurveError(f"segment {segment}: DTM format code {fmt!r}; expected 303, 304, 203, 204 or 102", source=source)
+    digits, rest = value[:n], value[n:]
+    if not digits.isdigit() or len(digits) != n:
+        raise LoadCurveError(f"segment {segment}: DTM value {value!r} does not match format {fmt}", source=source)
+    try:
+        ts = datetime(
+            int(digits[0:4]),
+            int(digits[4:6]),
+            int(digits[6:8]),
+            int(digits[8:10] or 0),
+            int(digits[10:12] or 0),
+            int(digits[12:14] or 0),
+        )
+    except ValueError:
+        raise LoadCurveError(f"segment {segment}: impossible date/time {value!r}", source=source) from None
+    if fmt in ("303", "304"):
+        m = _OFFSET.fullmatch(rest)
+        if not m:
+            raise LoadCurveError(
+                f"segment {segment}: DTM {value!r} (format {fmt}) lacks its offset ZZZ, e.g. '+00' or '+01'", source=source
+            )
+        sign = 1 if m.group(1) == "+" else -1
+        minutes = sign * (int(m.group(2)) * 60 + int(m.group(3) or 0))
+        if abs(minutes) > 14 * 60:
+            raise LoadCurveError(f"segment {segment}: offset {rest!r} out of range", source=source)
+        ts = (ts - timedelta(minutes=minutes)).replace(tzinfo=timezone.utc)
+    elif rest:
+        raise LoadCurveError(f"segment {segment}: DTM {value!r} has extra characters for format {fmt}", source=source)
+    return ts
+
+
+_OFFSET = re.compile(r"([+-])(\d{2})(\d{2})?")
+
+
+# ---------------------------------------------------------------------------------------------
+# Parser
+# ---------------------------------------------------------------------------------------------
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read every location and channel of an MSCONS interchange into curves (one each)."""
+    text = _decode(raw)
+    try:
+        sc, body = service_chars(text)
+        segments = split_segments(body, sc)
+    except LoadCurveError as exc:
+        raise LoadCurveError(exc.reason, source=source) from None
+    if not segments or not segments[0].startswith("UNB"):
+        raise LoadCurveError("MSCONS interchange must start with UNB (after an optional UNA)", source=source)
+    warnings_: list[str] = []
+    message_warnings: dict[int, list[str]] = defaultdict(list)
+    channels: list[_Channel] = []
+    message = 0
+    in_message = False
+    seg_count = 0
+    n_messages = 0
+    loc: str | None = None
+    period: dict[str, pd.Timestamp] = {}
+    current: _Channel | None = None
+    value: _Value | None = None
+    for k, seg in enumerate(segments, start=1):
+        els = split_elements(seg, sc)
+        tag = _comp(els, 0)
+        if in_message:
+            seg_count += 1
+        if tag == "UNH":
+            if in_message:
+                raise LoadCurveError(f"segment {k}: UNH before the UNT of the previous message", source=source)
+            if _comp(els, 2) != "MSCONS":
+                raise LoadCurveError(f"segment {k}: message type {_comp(els, 2)!r}; expected MSCONS", source=source)
+            in_message, seg_count, message = True, 1, message + 1
+            n_messages += 1
+            loc, current, value, period = None, None, None, {}
+        elif tag == "UNT":
+            if not in_message:
+                raise LoadCurveError(f"segment {k}: UNT without UNH", source=source)
+            declared = _comp(els, 1)
+            if declared.isdigit() and int(declared) != seg_count:
+                message_warnings[message].append(
+                    f"message {message}: UNT declares {int(declared)} segments but the message has {seg_count}"
+                )
+            in_message = False
+        elif tag == "UNZ":
+            declared = _comp(els, 1)
+            if declared.isdigit() and int(declared) != n_messages:
+                warnings_.append(f"UNZ declares {int(declared)} messages but the interchange has {n_messages}")
+        elif not in_message:
+            continue
+        elif tag == "LOC":
+            loc = _comp(els, 2) or None
+            current, value, period = None, None, {}
+        elif tag == "LIN":
+            current = _Channel(loc=loc, obis=None, obis_raw=None, message=message)
+            channels.append(current)
+            value = None
+        elif tag == "PIA":
+            if current is None:
+                raise LoadCurveError(f"segment {k}: PIA outside a LIN line item", source=source)
+            current.obis_raw = _comp(els, 2)
+            current.obis = parse_obis(current.obis_raw)
+        elif tag == "QTY":
+            if current is None:
+                raise LoadCurveError(f"segment {k}: QTY outside a LIN line item", source=source)
+            qual = _comp(els, 1, 0)
+            if qual not in QTY_QUALIFIERS:
+                raise LoadCurveError(
+                    f"segment {k}: QTY qualifier {qual!r} unknown; expected one of {sorted(QTY_QUALIFIERS)}", source=source
+                )
+            number = parse_number(_comp(els, 1, 1), sc, source, k)
+            unit = _comp(els, 1, 2).upper()
+            if unit not in UNITS:
+                raise LoadCurveError(
+                    f"segment {k}: unit {unit!r} of value {number} ({seg!r}); expected KWH or KWT "
+                    "(or none, meaning kWh)",
+                    source=source,
+                )
+            value = _Value(qual, number, unit, k)
+            current.values.append(value)
+        elif tag == "DTM":
+            qual, val, fmt = _comp(els, 1, 0), _comp(els, 1, 1), _comp(els, 1, 2)
+            if qual not in ("163", "164", "9"):
+                continue
+            ts = parse_dtm(val, fmt, source, k)
+            if value is not None and current is not None:
+                if qual == "163":
+                    value.start = ts
+                elif qual == "164":
+                    value.end = ts
+                else:
+                    value.reading_time = ts
+            elif current is None:
+                period[qual] = ts
+        elif tag == "STS":
+            if value is not None:
+                value.status.append((_comp(els, 1), _comp(els, 3)))
+    if in_message:
+        raise LoadCurveError("interchange ends inside a message (UNT missing)", source=source)
+    channels = [c for c in channels if c.values]
+    if not channels:
+        raise LoadCurveError("MSCONS interchange holds no values (QTY)", source=source)
+    return _build_curves(channels, options, source, warnings_, message_warnings)
+
+
+def _localise(stamps: list, tz: str, source: str) -> pd.DatetimeIndex:
+    """DTM times -> aware UTC index; naive ones (format 203) are localised in ``tz`` first, the
+    repeated October hour by order."""
+    if stamps[0].tzinfo is not None:
+        if any(t.tzinfo is None for t in stamps):
+            raise LoadCurveError("DTM times mix formats with and without offset (303 and 203)", source=source)
+        return pd.DatetimeIndex(stamps).tz_convert("UTC")
+    try:
+        idx = pd.DatetimeIndex(stamps).tz_localize(tz, ambiguous="infer", nonexistent="raise")
+    except Exception as exc:  # noqa: BLE001  (AmbiguousTimeError / NonExistentTimeError / mixed)
+        raise LoadCurveError(
+            f"local times without offset (DTM format 203) cannot be placed across a DST change: {exc}", source=source
+        ) from None
+    return idx.tz_convert("UTC")
+
+
+def _build_curves(
+    channels: list[_Channel], options, source: str, warnings_: list[str], message_warnings: dict[int, list[str]]
+) -> list[LoadCurve]:
+    groups: dict[tuple, list[_Channel]] = defaultdict(list)
+    skipped = []
+    for ch in channels:
+        if ch.obis is None:
+            direction, kind = Direction.IMPORT, "interval"
+        else:
+            direction = obis_direction(ch.obis)
+            if direction is None:
+                skipped.append(obis_text(ch.obis))
+                continue
+            kind = "register" if ch.obis[3] == 8 else "interval"
+        groups[(ch.loc, direction, kind, ch.obis[:5] if ch.obis else None)].append(ch)
+    curves = []
+    for (loc, direction, kind, obis), chs in groups.items():
+        values = [v for ch in chs for v in ch.values]
+        notes = list(warnings_)
+        for m in sorted({ch.message for ch in chs}):
+            notes.extend(message_warnings.get(m, []))
+        if chs[0].obis is None:
+            notes.append("no OBIS code (PIA); values read as consumption interval energy")
+        elif kind == "interval" and obis[3] != 29:
+            notes.append(
+                f"OBIS {obis_text(obis)} is not the interval code x.29.0; read as interval energy because each value is bracketed by its interval"
+            )
+        if skipped:
+            notes.append(f"skipped channels that are not active energy: {sorted(set(skipped))}")
+        meta = CurveMeta(
+            source_format=FORMAT,
+            meter_id=loc,
+            tz=options.tz,
+            holiday_region=options.holiday_region,
+            source_name=source,
+            obis=obis_text(obis) if obis else None,
+        )
+        if kind == "register":
+            curves.append(_register_curve(values, meta, direction, options, source, notes))
+        else:
+            curves.append(_interval_curve(values, meta, direction, options, source, notes))
+    if not curves:
+        raise LoadCurveError(f"no active-energy channel; found only {sorted(set(skipped))}", source=source)
+    return curves
+
+
+def _quality_notes(values: list[_Value], notes: list[str]) -> None:
+    quals = Counter(v.qualifier for v in values)
+    for q, n in sorted(quals.items()):
+        if q in ("220",):
+            continue
+        kind, text = QTY_QUALIFIERS[q]
+        what = {
+            None: "left out",
+            Quality.MEASURED.value: "kept as measured",
+            Quality.SUBSTITUTED.value: "flagged substituted",
+            Quality.MISSING.value: "treated as missing",
+        }[kind]
+        notes.append(f"{n} x QTY {q} ({text}): {what}")
+    status = Counter((cat, code) for v in values for cat, code in v.status)
+    if status:
+        notes.append(
+            "status (STS): "
+            + ", ".join(f"{n} x {cat}/{code} {STS_TEXT.get(code, '')}".rstrip() for (cat, code), n in sorted(status.items()))
+        )
+
+
+def _interval_curve(values, meta, direction, options, source, notes) -> LoadCurve:
+    forecasts = [v for v in values if QTY_QUALIFIERS[v.qualifier][0] is None and v.qualifier == "187"]
+    if forecasts and len(forecasts) == len(values):
+        raise LoadCurveError(
+            f"location {meta.meter_id}: only forecast values (QTY 187), not measurements; refused", source=source
+        )
+    for v in values:
+        if v.start is None or v.end is None:
+            raise LoadCurveError(
+                f"segment {v.segment}: value without its interval (DTM+163 start and DTM+164 end)", source=source
+            )
+    starts = _localise([v.start for v in values], options.tz, source)
+    ends = _localise([v.end for v in values], options.tz, source)
+    minutes = ((ends - starts) / pd.Timedelta(minutes=1)).to_numpy(dtype=float)
+    uniq, counts = np.unique(minutes, return_counts=True)
+    step = float(uniq[np.argmax(counts)])
+    odd = np.flatnonzero((minutes != step) | ~np.isin(minutes, ALLOWED_INTERVAL_MINUTES))
+    if odd.size and _chain_on_grid(starts, ends, step):
+        # The brackets form one unbroken chain whose length is exactly n x step, but some
+        # brackets stray from the grid (meter clock corrections, e.g. 20:00-20:16 + 20:16-20:30):
+        # each value belongs to its position in the chain.
+        notes.append(
+            f"{odd.size} interval brackets deviate from the {step:g}-min grid (meter clock corrections?) "
+            "but form an unbroken chain of the right length; values placed by their position"
+        )
+        starts = starts[0] + pd.to_timedelta(np.arange(len(starts)) * step, unit="min")
+        odd = odd[:0]
+    if odd.size:
+        v = values[int(odd[0])]
+        raise LoadCurveError(
+            f"segment {v.segment}: value {v.value} covers {minutes[odd[0]]:g} min "
+            f"({starts[odd[0]].isoformat()} to {ends[odd[0]].isoformat()}); a load profile has one interval length "
+            f"of {' / '.join(map(str, ALLOWED_INTERVAL_MINUTES))} min (most common here: {step:g} min)",
+            source=source,
+        )
+    step_min = int(step)
+    energy = np.empty(len(values))
+    quality = []
+    kept = np.ones(len(values), bool)
+    units_used = set()
+    for i, v in enumerate(values):
+        q = QTY_QUALIFIERS[v.qualifier][0]
+        if q is None:
+            kept[i] = False
+            energy[i] = np.nan
+            quality.append(Quality.MISSING.value)
+            continue
+        if v.value < 0 and q != Quality.MISSING.value:
+            raise LoadCurveError(
+                f"segment {v.segment}: negative value {v.value:g}; a load profile (Lastgang) holds values >= 0",
+                source=source,
+                timestamp=starts[i].tz_convert(options.tz).isoformat(),
+            )
+        kind, factor = UNITS[v.unit]
+        units_used.add(v.unit or "(none)")
+        e = v.value * factor
+        if kind == "power":
+            e = kw_to_kwh(e, step_min)
+        energy[i] = np.nan if q == Quality.MISSING.value else e
+        quality.append(q)
+    idx = starts[kept]
+    if idx.has_duplicates:
+        dup = idx[idx.duplicated()][0]
+        s_dup = pd.Series(energy[kept], index=idx)
+        if s_dup[s_dup.index == dup].nunique(dropna=False) > 1:
+            raise LoadCurveError("two different values for the same interval", source=source, timestamp=dup.tz_convert(options.tz).isoformat())
+        notes.append("repeated identical values for the same interval were dropped")
+    s = pd.Series(energy[kept], index=idx)
+    qs = pd.Series(np.asarray(quality, dtype=object)[kept], index=idx)
+    s, qs = s[~idx.duplicated()], qs[~idx.duplicated()]
+    _quality_notes(values, notes)
+    conv = []
+    if units_used == {"(none)"}:
+        conv.append("unit not given in QTY; kWh taken (the AHB unit of a Lastgang)")
+    if any(UNITS[u][0] == "power" for u in units_used if u != "(none)"):
+        conv.append(f"average power [kW] x {step_min} min -> energy [kWh]")
+    meta = replace(meta, conversions=tuple(conv), warnings=tuple(notes))
+    return make_load_curve(s, interval_minutes=step_min, quality=qs, direction=direction, meta=meta)
+
+
+def _chain_on_grid(starts: pd.DatetimeIndex, ends: pd.DatetimeIndex, step: float) -> bool:
+    """Each bracket starts where the previous ended and the chain spans len x step minutes."""
+    if step not in ALLOWED_INTERVAL_MINUTES:
+        return False
+    if (ends[:-1] != starts[1:]).any():
+        return False
+    return (ends[-1] - starts[0]) == pd.Timedelta(minutes=step) * len(starts)
+
+
+def _register_curve(values, meta, direction, options, source, notes) -> LoadCurve:
+    times = []
+    for v in values:
+        t = v.reading_time or v.end or v.start
+        if t is None:
+            raise LoadCurveError(f"segment {v.segment}: register reading without a date (DTM+9/163/164)", source=source)
+        times.append(t)
+    idx = _localise(times, options.tz, source)
+    use = [QTY_QUALIFIERS[v.qualifier][0] not in (None, Quality.MISSING.value) for v in values]
+    kwh = []
+    for v in values:
+        kind, factor = UNITS[v.unit]
+        if kind != "energy":
+            raise LoadCurveError(f"segment {v.segment}: a register reading must be energy (KWH); found unit {v.unit}", source=source)
+        kwh.append(v.value * factor)
+    resets = np.array([any(code in RESET_STATUS for _, code in v.status) for v in values])
+    _quality_notes(values, notes)
+    meta = replace(meta, warnings=tuple(notes))
+    return curve_from_register(idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use))
