@@ -1,11 +1,56 @@
-"""Energie-Advisor household app (placeholder shell; the app issue fills the pages)."""
+"""Energie-Advisor household app: entry point, sidebar (language, current household) and navigation.
+
+Run from the repository root: ``streamlit run app/Home.py`` (``make run``). The app starts on the
+synthetic demo household; the Start page takes a meter file, an annual consumption or meter
+readings instead.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
-from advisor.synthetic import demo_household
+import cached
+import i18n
 
-st.set_page_config(page_title="Energie-Advisor", layout="wide")
-st.title("Energie-Advisor")
-st.info("Demo-Haushalt: synthetisch erzeugt, keine echten Messdaten.")
-curve = demo_household().curve
-st.json(curve.summary())
+st.set_page_config(page_title="Energie-Advisor", page_icon="⚡", layout="wide", initial_sidebar_state="auto")
+
+
+def _switch_language() -> None:
+    st.session_state["lang"] = st.session_state["lang_choice"]
+
+
+lang = cached.language()
+with st.sidebar:
+    st.radio(
+        "Sprache / Language",
+        options=list(i18n.LANGUAGES),
+        index=list(i18n.LANGUAGES).index(lang),
+        format_func=lambda code: i18n.LANGUAGES[code],
+        key="lang_choice",
+        on_change=_switch_language,
+        horizontal=True,
+    )
+t = i18n.translator(lang)
+
+PAGES = [
+    st.Page("pages/start.py", title=t("nav.start"), icon="🏠", url_path="start", default=True),
+    st.Page("pages/overview.py", title=t("nav.overview"), icon="📊", url_path="ueberblick"),
+    st.Page("pages/forecast.py", title=t("nav.forecast"), icon="📈", url_path="prognose"),
+    st.Page("pages/solar.py", title=t("nav.solar"), icon="☀️", url_path="solar"),
+    st.Page("pages/recommendations.py", title=t("nav.recommendations"), icon="💡", url_path="empfehlungen"),
+    st.Page("pages/report.py", title=t("nav.report"), icon="📄", url_path="bericht"),
+]
+page = st.navigation(PAGES, position="sidebar")
+
+hh = cached.current()
+with st.sidebar:
+    st.divider()
+    if hh.is_synthetic:
+        st.caption(t("sidebar.demo"))
+    elif hh.is_estimated:
+        st.caption(t("sidebar.estimated", label=hh.label))
+    else:
+        st.caption(t("sidebar.upload", label=hh.label))
+    st.caption(t("sidebar.privacy"))
+
+page.run()

@@ -1,0 +1,405 @@
+"""The app's one door to ``advisor``: cached calls and the few session-state keys.
+
+Pages never import ``advisor`` themselves; they call the functions here and render.
+
+Caching and privacy
+-------------------
+``st.cache_data`` is shared by **all** sessions of the server. Every cached function therefore
+takes the household's ``data_key`` first: ``"upload:<sha256 of the file bytes>"``,
+``"estimate:<sha256 of the entered figures>"`` or ``"demo:<version>"``, plus the parameters that
+change the result. The household's curve itself is passed as an underscore argument (not hashed):
+only a session that holds exactly the same bytes can ever hit the same entry, and it would compute
+the same result anyway. Entries are kept in memory only (never persisted), at most
+``MAX_ENTRIES`` per function and ``TTL_S`` seconds; the delete button of the report page clears a
+household's entries at once (:func:`forget_household`).
+
+Session state (per browser tab)
+-------------------------------
+``lang``        ``"de"`` or ``"en"`` (the sidebar switch).
+``hh``          :class:`HouseholdData`: the current curve, where it came from and its data key.
+``household``   :class:`advisor.household.Household`: the answers to the household questions.
+``_cache_keys`` list of ``(function name, args)`` cached for this household (for deletion).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from advisor.errors import AdvisorError, LoadCurveError
+from advisor.household import Household
+from advisor.loadcurve import LoadCurve
+
+TTL_S = 3600
+MAX_ENTRIES = 16
+DEMO_KEY = "demo:v1"
+
+
+# ---------------------------------------------------------------------- session state
+@dataclass(frozen=True)
+class HouseholdData:
+    """The load curve the app currently works on.
+
+    Attributes
+    ----------
+    data_key
+        Cache key of this household's data (see module docstring).
+    source
+        ``"demo"``, ``"upload"`` or ``"estimate"``.
+    label
+        File name of an upload, or a short description.
+    curve
+        The load curve (energy per interval [kWh]).
+    """
+
+    data_key: str
+    source: str
+    label: str
+    curve: LoadCurve = field(repr=False)
+
+    @property
+    def is_synthetic(self) -> bool:
+        return self.source == "demo"
+
+    @property
+    def is_estimated(self) -> bool:
+        return self.source == "estimate" or self.curve.is_estimated
+
+
+def available(module: str) -> bool:
+    """True when ``advisor.<module>`` exists (core modules land one by one)."""
+    try:
+        return importlib.util.find_spec(f"advisor.{module}") is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def language() -> str:
+    """The session's language (``de`` unless switched)."""
+    lang = st.session_state.get("lang", "de")
+    return lang if lang in ("de", "en") else "de"
+
+
+def current() -> HouseholdData:
+    """The session's household data; the synthetic demo household until something else is chosen."""
+    hh = st.session_state.get("hh")
+    if hh is None:
+        hh = HouseholdData(DEMO_KEY, "demo", "demo", demo_curve())
+        st.session_state["hh"] = hh
+    return hh
+
+
+def household() -> Household:
+    """The session's household answers (unknown fields None); the demo's answers for the demo."""
+    h = st.session_state.get("household")
+    if h is None:
+        h = demo_answers() if current().is_synthetic else Household()
+        st.session_state["household"] = h
+    return h
+
+
+def set_household(answers: Household) -> None:
+    st.session_state["household"] = answers
+
+
+def household_from_answers(answers: dict[str, Any], previous: Household | None = None) -> Household:
+    """Build a :class:`Household` from the form's answers (price entered in ct/kWh).
+
+    Coordinates are kept from ``previous`` while the postal code stays the same.
+
+    Raises
+    ------
+    AdvisorError
+        An answer is out of range.
+    """
+    mapping = dict(answers)
+    price_ct = mapping.pop("price_ct_per_kwh", None)
+    mapping["price_eur_per_kwh"] = None if price_ct is None else price_ct / 100.0
+    if previous is not None and previous.has_location and previous.postal_code == mapping.get("postal_code"):
+        mapping["latitude"], mapping["longitude"] = previous.latitude, previous.longitude
+    return Household.from_mapping(mapping)
+
+
+def price_ct(h: Household) -> float | None:
+    """The household's own price in ct/kWh for the form (None if not given)."""
+    return None if h.price_eur_per_kwh is None else round(h.price_eur_per_kwh * 100.0, 2)
+
+
+def quality(hh: HouseholdData, h: Household) -> tuple[float, bool]:
+    """Data-quality score 0..1 and whether it is the analysis' full score (else: coverage)."""
+    if available("analysis"):
+        try:
+            return float(analysis(hh, h).data_quality.score), True
+        except Exception:  # noqa: BLE001 - fall back to the plain coverage
+            pass
+    return hh.curve.coverage, False
+
+
+def demo_answers() -> Household:
+    """The demo household's answers: a 3-person house in Herne (what ``demo_household`` models)."""
+    return Household(persons=3, dwelling="house", tenure="owner", hot_water="other", heating="other", ev=False,
+                     postal_code="44623", latitude=51.54, longitude=7.22, balcony=False)
+
+
+def _set_data(hh: HouseholdData) -> None:
+    old = st.session_state.get("hh")
+    if old is not None and old.data_key != hh.data_key:
+        _forget_cache()
+        for key in [k for k in st.session_state if str(k).startswith("q_")]:
+            del st.session_state[key]  # the form shows the new household's answers
+    st.session_state["hh"] = hh
+
+
+def use_demo() -> HouseholdData:
+    hh = HouseholdData(DEMO_KEY, "demo", "demo", demo_curve())
+    _set_data(hh)
+    st.session_state["household"] = demo_answers()
+    return hh
+
+
+def use_upload(raw: bytes, name: str) -> HouseholdData:
+    """Read an uploaded meter file (bytes) and make it the session's household.
+
+    Raises
+    ------
+    LoadCurveError
+        The importer refused the file (the message says what and where).
+    """
+    sha = hashlib.sha256(raw).hexdigest()
+    key = f"upload:{sha}"
+    hh = st.session_state.get("hh")
+    if hh is not None and hh.data_key == key:
+        return hh
+    curve = read_upload(key, name, _raw=raw)
+    _remember("read_upload", (key, name))
+    new = HouseholdData(key, "upload", name, curve)
+    _set_data(new)
+    if st.session_state.get("household") is not None and old_was_demo(hh):
+        st.session_state["household"] = Household()
+    return new
+
+
+def old_was_demo(hh: HouseholdData | None) -> bool:
+    return hh is not None and hh.is_synthetic
+
+
+def use_estimate(kind: str, params: dict[str, Any]) -> HouseholdData:
+    """Make an estimated curve (annual consumption or meter readings) the session's household."""
+    canon = json.dumps({"kind": kind, **params}, sort_keys=True, default=str)
+    key = "estimate:" + hashlib.sha256(canon.encode()).hexdigest()
+    curve = estimate_curve(key, canon)
+    _remember("estimate_curve", (key, canon))
+    label = kind
+    old = st.session_state.get("hh")
+    new = HouseholdData(key, "estimate", label, curve)
+    _set_data(new)
+    if old_was_demo(old):
+        st.session_state["household"] = Household()
+    return new
+
+
+def _forget_cache() -> None:
+    for fname, args in st.session_state.get("_cache_keys", []):
+        func = _CACHED.get(fname)
+        if func is not None:
+            try:
+                func.clear(*args)
+            except Exception:  # noqa: BLE001 - clearing must never break the page
+                func.clear()
+    st.session_state["_cache_keys"] = []
+
+
+def forget_household() -> None:
+    """Delete everything of this session's household now: its cache entries and session keys.
+
+    The session falls back to the synthetic demo household on the next run.
+    """
+    _forget_cache()
+    for key in list(st.session_state):
+        if key in ("hh", "household", "_cache_keys", "upload_seen", "upload") or str(key).startswith(("q_", "reading_", "annual_")):
+            del st.session_state[key]
+
+
+def _remember(fname: str, args: tuple) -> None:
+    if args and str(args[0]).startswith(DEMO_KEY):
+        return
+    keys = st.session_state.setdefault("_cache_keys", [])
+    if (fname, args) not in keys:
+        keys.append((fname, args))
+
+
+def household_key(h: Household) -> str:
+    """Stable text of the answers (a hashable cache-key part)."""
+    return json.dumps(h.to_mapping(), sort_keys=True, default=str)
+
+
+# ---------------------------------------------------------------------- calling what has landed
+def attempt(func, *args, **kwargs) -> tuple[Any, str]:
+    """Call ``func``; return ``(result, "ok")``, ``(None, "missing")`` when a core module has not
+    landed yet, or ``(None, "failed")`` when the core refused or failed on these data."""
+    try:
+        return func(*args, **kwargs), "ok"
+    except (ModuleNotFoundError, ImportError):
+        return None, "missing"
+    except Exception:  # noqa: BLE001 - the page shows a friendly note, never a traceback
+        return None, "failed"
+
+
+def note(status: str, what: str, t) -> None:
+    """Show why a part of a page is missing (not yet available / could not be computed)."""
+    if status == "missing":
+        st.info(t("common.not_available", what=what), icon="🚧")
+    elif status == "failed":
+        st.warning(t("common.failed", what=what, hint=t("common.failed_hint")), icon="⚠️")
+
+
+# ---------------------------------------------------------------------- shared resources
+@st.cache_resource(show_spinner=False)
+def seeds():
+    """The reference data from ``seeds/`` (read-only, shared)."""
+    from advisor.seeds import load_seeds
+
+    return load_seeds()
+
+
+@st.cache_resource(show_spinner=False)
+def forecaster():
+    """The default LightGBM forecaster from ``models/`` (read-only, shared), or None if absent."""
+    from advisor import forecast as fc
+
+    try:
+        return fc.load_forecaster(fc.default_model_dir())
+    except (AdvisorError, FileNotFoundError, OSError):
+        return None
+
+
+# ---------------------------------------------------------------------- per-household data
+@st.cache_data(show_spinner=False, max_entries=4)
+def demo_curve() -> LoadCurve:
+    """The synthetic demo household's curve (not measured data)."""
+    from advisor.synthetic import demo_household
+
+    return demo_household().curve
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def read_upload(data_key: str, name: str, _raw: bytes) -> LoadCurve:
+    """Read an uploaded meter file with the importer (key: sha256 of the bytes)."""
+    from advisor.ingest import read_load_curve
+
+    return read_load_curve(_raw, name=name)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def estimate_curve(data_key: str, canon: str) -> LoadCurve:
+    """An estimated curve from an annual consumption or a few meter readings."""
+    from advisor.ingest import estimated
+
+    params = json.loads(canon)
+    kind = params.pop("kind")
+    if kind == "annual":
+        return estimated.estimate_from_annual(params["annual_kwh"], year=int(params["year"]))
+    import pandas as pd
+
+    readings = pd.Series(
+        [float(r[1]) for r in params["readings"]],
+        index=pd.DatetimeIndex([pd.Timestamp(r[0]) for r in params["readings"]]).tz_localize("Europe/Berlin"),
+        name="reading_kwh",
+    )
+    return estimated.estimate_from_readings(readings)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def daily_kwh(data_key: str, _curve: LoadCurve):
+    """Energy per local day [kWh] (NaN for days with missing intervals)."""
+    from advisor.loadcurve import daily_energy_kwh
+
+    return daily_energy_kwh(_curve, min_coverage=0.0)
+
+
+def daily(hh: HouseholdData):
+    _remember("daily_kwh", (hh.data_key,))
+    return daily_kwh(hh.data_key, _curve=hh.curve)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _analysis(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+    from advisor.analysis import analyse
+
+    return analyse(_curve, _household, seeds=seeds())
+
+
+def analysis(hh: HouseholdData, h: Household):
+    """:class:`advisor.analysis.LoadAnalysis` of the household (cached on data key + answers)."""
+    k = household_key(h)
+    _remember("_analysis", (hh.data_key, k))
+    return _analysis(hh.data_key, k, _curve=hh.curve, _household=h)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _annual_cost(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+    from advisor.tariffs import Tariff, energy_cost
+
+    return energy_cost(_curve, Tariff.fixed(seeds(), _household))
+
+
+def annual_cost(hh: HouseholdData, h: Household):
+    """:class:`advisor.tariffs.TariffCost` of the household's fixed tariff over a year."""
+    k = household_key(h)
+    _remember("_annual_cost", (hh.data_key, k))
+    return _annual_cost(hh.data_key, k, _curve=hh.curve, _household=h)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _forecast(data_key: str, horizon: str, _curve: LoadCurve):
+    from advisor.forecast import forecast
+
+    return forecast(_curve, horizon, model=forecaster())
+
+
+def forecast(hh: HouseholdData, horizon: str):
+    """Forecast frame ``p10, p50, p90`` for ``horizon`` (``"24h"``, ``"7d"``, ``"12mo"``)."""
+    _remember("_forecast", (hh.data_key, horizon))
+    return _forecast(hh.data_key, horizon, _curve=hh.curve)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _assessment(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+    from advisor.assessment import assess_household
+
+    return assess_household(_curve, _household, seeds())
+
+
+def assessment(hh: HouseholdData, h: Household):
+    """The shared household assessment (analysis, forecasts, PV, recommendations)."""
+    k = household_key(h)
+    _remember("_assessment", (hh.data_key, k))
+    return _assessment(hh.data_key, k, _curve=hh.curve, _household=h)
+
+
+_CACHED = {
+    "read_upload": read_upload,
+    "estimate_curve": estimate_curve,
+    "daily_kwh": daily_kwh,
+    "_analysis": _analysis,
+    "_forecast": _forecast,
+    "_annual_cost": _annual_cost,
+    "_assessment": _assessment,
+}
+
+__all__ = [
+    "AdvisorError",
+    "HouseholdData",
+    "LoadCurveError",
+    "analysis",
+    "assessment",
+    "available",
+    "current",
+    "forecast",
+    "household",
+]

@@ -1,0 +1,263 @@
+"""Plotly figures of the household app (builders only: reshaping and formatting, no arithmetic).
+
+Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies) and the
+perceptually uniform ``cividis`` scale for heatmaps. German decimal/thousands separators through
+``layout.separators``; dates formatted on the axes as ``24.11.`` / ``Nov 2026``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+import formatting as fmt
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+VERMILION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#7F7F7F"
+PALETTE = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, GREY)
+HEATMAP_SCALE = "Cividis"
+
+# Plotly's browser config: no logo link, no cloud/edit buttons (no request leaves the machine).
+CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "showSendToCloud": False}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _style(fig: go.Figure, lang: str, *, height: int = 360, y_title: str = "", x_title: str = "") -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        separators=fmt.PLOTLY_SEPARATORS.get(lang, ",."),
+        height=height,
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        colorway=list(PALETTE),
+        hoverlabel=dict(namelength=-1),
+        font=dict(family="sans-serif", size=13),
+    )
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    fig.update_xaxes(title_text=x_title)
+    return fig
+
+
+def _date_axis(fig: go.Figure, lang: str) -> None:
+    fig.update_xaxes(
+        tickformatstops=[
+            dict(dtickrange=[None, 86_400_000], value="%H:%M\n%d.%m." if lang == "de" else "%H:%M\n%d %b"),
+            dict(dtickrange=[86_400_000, 28 * 86_400_000], value="%d.%m." if lang == "de" else "%d %b"),
+            dict(dtickrange=[28 * 86_400_000, None], value="%m/%Y" if lang == "de" else "%b %Y"),
+        ]
+    )
+
+
+def _naive_local(index: pd.DatetimeIndex, tz: str = "Europe/Berlin") -> pd.DatetimeIndex:
+    """Wall-clock times for the axis (plotly has no time zones)."""
+    if index.tz is not None:
+        index = index.tz_convert(tz).tz_localize(None)
+    return index
+
+
+def daily_energy(daily_kwh: pd.Series, lang: str, *, y_title: str) -> go.Figure:
+    """Bars of energy per local day [kWh]."""
+    x = _naive_local(pd.DatetimeIndex(daily_kwh.index))
+    labels = [fmt.date(d, lang) for d in x]
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=daily_kwh.to_numpy(),
+            marker_color=BLUE,
+            customdata=[[lbl, fmt.kwh(v, 1, lang)] for lbl, v in zip(labels, daily_kwh.to_numpy(), strict=True)],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+        )
+    )
+    _style(fig, lang, height=300, y_title=y_title)
+    _date_axis(fig, lang)
+    return fig
+
+
+def heatmap(matrix: pd.DataFrame, lang: str, *, colour_title: str) -> go.Figure:
+    """Local day (rows) × time of day (columns) heatmap of power or energy."""
+    days = pd.DatetimeIndex(matrix.index)
+    if days.tz is not None:
+        days = days.tz_localize(None)
+    cols = [str(c)[:5] for c in matrix.columns]
+    fig = go.Figure(
+        go.Heatmap(
+            z=matrix.to_numpy().T,
+            x=days,
+            y=cols,
+            colorscale=HEATMAP_SCALE,
+            colorbar=dict(title=dict(text=colour_title, side="right")),
+            hovertemplate="%{x|%d.%m.%Y} %{y}: %{z:.2f}<extra></extra>"
+            if lang == "de"
+            else "%{x|%d %b %Y} %{y}: %{z:.2f}<extra></extra>",
+            hoverongaps=False,
+        )
+    )
+    _style(fig, lang, height=420)
+    fig.update_yaxes(autorange="reversed", rangemode="normal", nticks=13, type="category")
+    _date_axis(fig, lang)
+    return fig
+
+
+def profiles(frame: pd.DataFrame, lang: str, *, y_title: str, names: dict[str, str] | None = None) -> go.Figure:
+    """Lines of mean daily profiles: index = time of day, one column per day type/season."""
+    names = names or {}
+    x = [str(i)[:5] for i in frame.index]
+    fig = go.Figure()
+    for i, col in enumerate(frame.columns):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=frame[col].to_numpy(),
+                mode="lines",
+                name=names.get(str(col), str(col)),
+                line=dict(color=PALETTE[i % len(PALETTE)], width=2, dash=("solid", "dash", "dot", "dashdot")[i // 4 % 4]),
+            )
+        )
+    _style(fig, lang, height=360, y_title=y_title)
+    fig.update_xaxes(type="category", nticks=13)
+    return fig
+
+
+def month_bars(month_kwh: pd.Series, lang: str, *, y_title: str, estimated: Sequence[bool] | None = None) -> go.Figure:
+    """Bars of energy per month [kWh]; estimated months hatched."""
+    idx = pd.DatetimeIndex(month_kwh.index)
+    if idx.tz is not None:
+        idx = idx.tz_localize(None)
+    labels = [fmt.month_label(m, lang) for m in idx]
+    values = month_kwh.to_numpy()
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=values,
+            marker_color=BLUE,
+            marker_pattern_shape=["/" if e else "" for e in estimated] if estimated is not None else None,
+            customdata=[fmt.kwh(v, 0, lang) for v in values],
+            hovertemplate="%{x}: %{customdata}<extra></extra>",
+        )
+    )
+    _style(fig, lang, height=320, y_title=y_title)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def forecast_band(
+    history: pd.Series | None,
+    fc: pd.DataFrame,
+    lang: str,
+    *,
+    y_title: str,
+    names: dict[str, str],
+) -> go.Figure:
+    """Recent history and a forecast with its P10–P90 band (kWh per interval)."""
+    fig = go.Figure()
+    x = _naive_local(pd.DatetimeIndex(fc.index))
+    fig.add_trace(go.Scatter(x=x, y=fc["p90"].to_numpy(), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=fc["p10"].to_numpy(),
+            mode="lines",
+            line=dict(width=0),
+            fill="tonexty",
+            fillcolor=_rgba(ORANGE, 0.3),
+            name=names["band"],
+            hoverinfo="skip",
+        )
+    )
+    fig.add_trace(go.Scatter(x=x, y=fc["p50"].to_numpy(), mode="lines", line=dict(color=VERMILION, width=2), name=names["p50"]))
+    if history is not None and len(history):
+        hx = _naive_local(pd.DatetimeIndex(history.index))
+        fig.add_trace(go.Scatter(x=hx, y=history.to_numpy(), mode="lines", line=dict(color=BLUE, width=1.5), name=names["history"]))
+    _style(fig, lang, height=380, y_title=y_title)
+    _date_axis(fig, lang)
+    return fig
+
+
+def monthly_projection(fc: pd.DataFrame, lang: str, *, y_title: str, names: dict[str, str]) -> go.Figure:
+    """Monthly totals P50 as bars with P10–P90 whiskers [kWh]."""
+    idx = pd.DatetimeIndex(fc.index)
+    if idx.tz is not None:
+        idx = idx.tz_convert("Europe/Berlin").tz_localize(None)
+    labels = [fmt.month_label(m, lang) for m in idx]
+    p10, p50, p90 = (fc[c].to_numpy() for c in ("p10", "p50", "p90"))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=p50,
+            marker_color=SKY,
+            name=names["p50"],
+            error_y=dict(type="data", symmetric=False, array=p90 - p50, arrayminus=p50 - p10, color=BLUE, thickness=1.5),
+            customdata=[[fmt.kwh(a, 0, lang), fmt.kwh(b, 0, lang), fmt.kwh(c, 0, lang)] for a, b, c in zip(p10, p50, p90, strict=True)],
+            hovertemplate="%{x}: %{customdata[1]} (P10 %{customdata[0]} – P90 %{customdata[2]})<extra></extra>",
+        )
+    )
+    _style(fig, lang, height=340, y_title=y_title)
+    fig.update_xaxes(type="category")
+    return fig
+
+
+def sizing(frame: pd.DataFrame, lang: str, *, x_col: str, y_cols: dict[str, str], x_title: str, y_title: str,
+           highlight: float | None = None) -> go.Figure:
+    """Lines of PV figures (e.g. savings, autarky) over the system size."""
+    fig = go.Figure()
+    for i, (col, label) in enumerate(y_cols.items()):
+        fig.add_trace(
+            go.Scatter(
+                x=frame[x_col].to_numpy(),
+                y=frame[col].to_numpy(),
+                mode="lines+markers",
+                name=label,
+                line=dict(color=PALETTE[i % len(PALETTE)], width=2),
+                marker=dict(symbol=("circle", "square", "diamond", "triangle-up")[i % 4], size=8),
+            )
+        )
+    if highlight is not None:
+        fig.add_vline(x=highlight, line=dict(color=GREY, dash="dot"))
+    _style(fig, lang, height=360, y_title=y_title, x_title=x_title)
+    return fig
+
+
+def day_energy_flows(frame: pd.DataFrame, lang: str, *, names: dict[str, str], y_title: str) -> go.Figure:
+    """One day's load and PV generation (kWh per interval), columns named in ``names``."""
+    x = _naive_local(pd.DatetimeIndex(frame.index))
+    fig = go.Figure()
+    colours = {0: BLUE, 1: ORANGE, 2: GREEN, 3: VERMILION}
+    for i, (col, label) in enumerate(names.items()):
+        if col in frame:
+            fig.add_trace(go.Scatter(x=x, y=frame[col].to_numpy(), mode="lines", name=label, line=dict(color=colours[i % 4], width=2)))
+    _style(fig, lang, height=320, y_title=y_title)
+    _date_axis(fig, lang)
+    return fig
+
+
+def ranked_bars(labels: Sequence[str], values: Sequence[float], lang: str, *, x_title: str, unit: str = "eur") -> go.Figure:
+    """Horizontal bars, largest on top (e.g. savings per measure [EUR/yr])."""
+    text = [fmt.eur(v, 0, lang) if unit == "eur" else fmt.kwh(v, 0, lang) for v in values]
+    fig = go.Figure(
+        go.Bar(
+            x=list(values)[::-1],
+            y=list(labels)[::-1],
+            orientation="h",
+            marker_color=GREEN,
+            text=text[::-1],
+            textposition="auto",
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
+    _style(fig, lang, height=max(220, 48 * len(labels) + 60), x_title=x_title)
+    fig.update_xaxes(rangemode="tozero")
+    return fig

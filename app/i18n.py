@@ -1,0 +1,317 @@
+"""Texts of the household app in German (default) and English.
+
+``translator(lang)`` returns ``t(key, **values)``; a key missing in English falls back to German,
+a key missing everywhere shows the key itself (so a test can spot it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = {"de": "Deutsch", "en": "English"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    # ---- navigation and sidebar
+    "nav.start": {"de": "Start", "en": "Start"},
+    "nav.overview": {"de": "Überblick", "en": "Overview"},
+    "nav.forecast": {"de": "Prognose", "en": "Forecast"},
+    "nav.solar": {"de": "Solar", "en": "Solar"},
+    "nav.recommendations": {"de": "Empfehlungen", "en": "Recommendations"},
+    "nav.report": {"de": "Bericht", "en": "Report"},
+    "sidebar.demo": {
+        "de": "Daten: **Demo-Haushalt** (synthetisch erzeugt, keine echten Messdaten).",
+        "en": "Data: **demo household** (synthetic, not measured data).",
+    },
+    "sidebar.upload": {"de": "Daten: Ihre Datei **{label}**.", "en": "Data: your file **{label}**."},
+    "sidebar.estimated": {
+        "de": "Daten: **geschätzter** Lastgang aus Ihren Angaben.",
+        "en": "Data: **estimated** load curve from your figures.",
+    },
+    "sidebar.privacy": {
+        "de": "Ihre Daten bleiben nur in dieser Sitzung im Arbeitsspeicher; nichts wird gespeichert oder versendet.",
+        "en": "Your data stays in this session's memory only; nothing is stored or sent anywhere.",
+    },
+    "common.not_available": {
+        "de": "**Noch nicht verfügbar:** {what} ist in dieser Version noch nicht eingebaut.",
+        "en": "**Not yet available:** {what} is not built into this version yet.",
+    },
+    "common.failed": {
+        "de": "{what} konnte für diese Daten nicht berechnet werden. {hint}",
+        "en": "{what} could not be computed for these data. {hint}",
+    },
+    "common.failed_hint": {
+        "de": "Prüfen Sie die Angaben auf der Startseite oder versuchen Sie eine andere Datei.",
+        "en": "Check your answers on the Start page or try another file.",
+    },
+    "common.how": {"de": "So wurde das berechnet", "en": "How this was computed"},
+    "common.synthetic_note": {
+        "de": "Sie sehen den **Demo-Haushalt**: ein synthetisch erzeugter 3-Personen-Haushalt (Haus in Herne), "
+        "keine echten Messdaten. Eigene Daten laden Sie auf der Startseite.",
+        "en": "You are looking at the **demo household**: a synthetic 3-person household (house in Herne), "
+        "not measured data. Load your own data on the Start page.",
+    },
+    "common.estimated_note": {
+        "de": "Dieser Lastgang ist **geschätzt** (BDEW-Standardlastprofil H25 auf Ihren Verbrauch skaliert), nicht gemessen. "
+        "Zahlen zu Tageszeiten und Spitzen sind deshalb nur typisch, nicht Ihre eigenen.",
+        "en": "This load curve is **estimated** (BDEW standard load profile H25 scaled to your consumption), not measured. "
+        "Figures about times of day and peaks are therefore typical, not your own.",
+    },
+    "common.yes": {"de": "ja", "en": "yes"},
+    "common.no": {"de": "nein", "en": "no"},
+    "common.unknown": {"de": "weiß nicht / keine Angabe", "en": "don't know / not given"},
+    # ---- start page
+    "start.title": {"de": "Energie-Advisor: Ihr Stromverbrauch verständlich", "en": "Energie-Advisor: your electricity use, explained"},
+    "start.intro": {
+        "de": "Laden Sie Ihre Zählerdaten hoch (oder geben Sie Ihren Jahresverbrauch an) und beantworten Sie ein paar Fragen. "
+        "Sie sehen dann, wofür Ihr Strom draufgeht, was die nächsten Monate kosten, was Solar bringen würde und "
+        "welche Maßnahmen am meisten sparen.",
+        "en": "Upload your meter data (or enter your annual consumption) and answer a few questions. You will see where "
+        "your electricity goes, what the coming months will cost, what solar would bring and which measures save most.",
+    },
+    "start.source": {"de": "1. Ihre Verbrauchsdaten", "en": "1. Your consumption data"},
+    "start.tab_upload": {"de": "Datei hochladen", "en": "Upload a file"},
+    "start.tab_estimate": {"de": "Kein Smart Meter? Jahresverbrauch oder Zählerstände", "en": "No smart meter? Annual consumption or readings"},
+    "start.tab_demo": {"de": "Demo-Haushalt", "en": "Demo household"},
+    "start.upload_label": {"de": "Zählerdaten-Datei", "en": "Meter data file"},
+    "start.upload_help": {
+        "de": "Lastgang-Export Ihres Netzbetreibers oder Messstellenbetreibers: CSV oder Excel aus dem Kundenportal, "
+        "MSCONS, Smart-Meter-Gateway-XML (TRuDI), Green Button; auch als .zip oder .gz. Höchstens 20 MB.",
+        "en": "Load-curve export from your grid or metering operator: portal CSV or Excel, MSCONS, smart-meter-gateway "
+        "XML (TRuDI), Green Button; also zipped (.zip/.gz). At most 20 MB.",
+    },
+    "start.upload_ok": {"de": "Datei **{label}** gelesen.", "en": "File **{label}** read."},
+    "start.upload_error": {
+        "de": "Diese Datei konnte nicht gelesen werden.",
+        "en": "This file could not be read.",
+    },
+    "start.upload_error_detail": {"de": "Was das Einleseprogramm gefunden hat: {message}", "en": "What the importer found: {message}"},
+    "start.upload_error_todo": {
+        "de": "**Was Sie tun können:** Laden Sie den Lastgang (Viertelstunden- oder Stundenwerte) direkt aus dem Portal "
+        "Ihres Netz- oder Messstellenbetreibers herunter, ohne ihn in Excel zu bearbeiten. Dateien mit mehreren Zählern "
+        "bitte auf einen Zähler beschränken. Ohne Lastgang können Sie auch Ihren Jahresverbrauch von der Rechnung eingeben "
+        "(zweiter Reiter).",
+        "en": "**What you can do:** download the load curve (15-minute or hourly values) straight from your grid or "
+        "metering operator's portal, without editing it in Excel. Limit files with several meters to one meter. Without a "
+        "load curve you can also enter your annual consumption from the bill (second tab).",
+    },
+    "start.upload_unexpected": {
+        "de": "Beim Lesen ist ein unerwarteter Fehler aufgetreten. Die Datei wurde verworfen.",
+        "en": "An unexpected problem occurred while reading. The file was discarded.",
+    },
+    "start.reading": {"de": "Datei wird gelesen …", "en": "Reading the file …"},
+    "start.estimate_what": {"de": "Die Schätzung aus Jahresverbrauch oder Zählerständen", "en": "The estimate from an annual consumption or readings"},
+    "start.estimate_ok": {"de": "Lastgang geschätzt.", "en": "Load curve estimated."},
+    "start.estimate_error": {"de": "Das passt noch nicht: {message}", "en": "That does not fit yet: {message}"},
+    "start.readings_too_few": {"de": "Bitte mindestens zwei Zählerstände mit Datum eingeben.", "en": "Please enter at least two readings with dates."},
+    "start.annual_label": {"de": "Jahresverbrauch laut Stromrechnung [kWh]", "en": "Annual consumption from your bill [kWh]"},
+    "start.annual_year": {"de": "Für welches Jahr soll der Lastgang gelten?", "en": "Which year should the curve cover?"},
+    "start.annual_button": {"de": "Lastgang schätzen", "en": "Estimate load curve"},
+    "start.readings_intro": {
+        "de": "Oder: mindestens zwei abgelesene Zählerstände mit Datum (z. B. von den letzten Rechnungen).",
+        "en": "Or: at least two meter readings with their dates (e.g. from your last bills).",
+    },
+    "start.readings_date": {"de": "Datum", "en": "Date"},
+    "start.readings_value": {"de": "Zählerstand [kWh]", "en": "Meter reading [kWh]"},
+    "start.readings_button": {"de": "Aus Zählerständen schätzen", "en": "Estimate from readings"},
+    "start.estimate_how": {
+        "de": "Ohne Smart Meter kennen wir nur die Summe. Wir verteilen sie mit dem BDEW-Standardlastprofil H25 "
+        "(2025, über demandlib) auf Viertelstunden; alle Werte sind als *geschätzt* markiert.",
+        "en": "Without a smart meter only the total is known. We spread it over quarter-hours with the BDEW standard "
+        "load profile H25 (2025, via demandlib); every value is flagged *estimated*.",
+    },
+    "start.demo_text": {
+        "de": "Der Demo-Haushalt ist **synthetisch erzeugt** (ein Jahr in Viertelstunden, 3 Personen, Haus in Herne, mit "
+        "ungeregelter Heizungsumwälzpumpe). Er zeigt, was die App kann, ohne dass Sie Daten hochladen.",
+        "en": "The demo household is **synthetic** (one year of quarter-hours, 3 persons, a house in Herne, with an "
+        "uncontrolled heating circulation pump). It shows what the app does without uploading anything.",
+    },
+    "start.demo_button": {"de": "Demo-Haushalt laden", "en": "Load demo household"},
+    "start.household": {"de": "2. Ihr Haushalt", "en": "2. Your household"},
+    "start.household_intro": {
+        "de": "Alle Angaben sind freiwillig. Was Sie offen lassen, bleibt unbekannt: wir setzen keine Annahmen ein.",
+        "en": "Every answer is optional. What you leave open stays unknown: we assume nothing.",
+    },
+    "q.persons": {"de": "Personen im Haushalt", "en": "Persons in the household"},
+    "q.dwelling": {"de": "Wohnform", "en": "Dwelling"},
+    "q.dwelling.house": {"de": "Haus", "en": "House"},
+    "q.dwelling.apartment": {"de": "Wohnung", "en": "Apartment"},
+    "q.tenure": {"de": "Eigentum oder Miete", "en": "Owner or tenant"},
+    "q.tenure.owner": {"de": "Eigentümer", "en": "Owner"},
+    "q.tenure.tenant": {"de": "Mieter", "en": "Tenant"},
+    "q.hot_water": {"de": "Warmwasser", "en": "Hot water"},
+    "q.hot_water.electric": {"de": "elektrisch (Durchlauferhitzer, Boiler)", "en": "electric (instantaneous heater, boiler)"},
+    "q.hot_water.other": {"de": "anders (Gas, Öl, Fernwärme, Wärmepumpe der Heizung)", "en": "other (gas, oil, district heat, heating heat pump)"},
+    "q.heating": {"de": "Heizung", "en": "Heating"},
+    "q.heating.heat_pump": {"de": "Wärmepumpe", "en": "Heat pump"},
+    "q.heating.night_storage": {"de": "Nachtspeicherheizung", "en": "Night-storage heating"},
+    "q.heating.other": {"de": "andere (Gas, Öl, Fernwärme …)", "en": "other (gas, oil, district heat …)"},
+    "q.ev": {"de": "Elektroauto, das zu Hause lädt", "en": "Electric car charged at home"},
+    "q.existing_pv": {"de": "Vorhandene Solaranlage [kWp] (0 = keine)", "en": "Existing solar system [kWp] (0 = none)"},
+    "q.postal_code": {"de": "Postleitzahl", "en": "Postal code"},
+    "q.roof": {"de": "Dach für Solar", "en": "Roof for solar"},
+    "q.roof_tilt": {"de": "Dachneigung [°]", "en": "Roof tilt [°]"},
+    "q.roof_azimuth": {"de": "Ausrichtung [°] (90 Ost, 180 Süd, 270 West)", "en": "Orientation [°] (90 east, 180 south, 270 west)"},
+    "q.roof_area": {"de": "Nutzbare Dachfläche [m²]", "en": "Usable roof area [m²]"},
+    "q.balcony": {"de": "Balkon (für ein Balkonkraftwerk)", "en": "Balcony (for plug-in solar)"},
+    "q.price": {"de": "Ihr Arbeitspreis [ct/kWh] (leer = Durchschnitt)", "en": "Your energy price [ct/kWh] (empty = average)"},
+    "q.base_fee": {"de": "Ihr Grundpreis [€/Jahr] (leer = Durchschnitt)", "en": "Your base fee [€/year] (empty = average)"},
+    "q.save": {"de": "Angaben übernehmen", "en": "Save answers"},
+    "q.saved": {"de": "Angaben übernommen.", "en": "Answers saved."},
+    "q.invalid": {"de": "Eine Angabe passt nicht: {message}", "en": "One answer does not fit: {message}"},
+    "start.summary": {"de": "3. Ihre Daten auf einen Blick", "en": "3. Your data at a glance"},
+    "sum.period": {"de": "Zeitraum", "en": "Period"},
+    "sum.interval": {"de": "Messintervall", "en": "Interval"},
+    "sum.interval_value": {"de": "{minutes} Minuten", "en": "{minutes} minutes"},
+    "sum.energy": {"de": "Verbrauch im Zeitraum", "en": "Consumption in the period"},
+    "sum.values": {"de": "Werte", "en": "Values"},
+    "sum.missing": {"de": "fehlend: {n}", "en": "missing: {n}"},
+    "sum.substituted": {"de": "Ersatzwerte", "en": "Substitute values"},
+    "sum.quality": {"de": "Datenqualität", "en": "Data quality"},
+    "sum.quality_help": {
+        "de": "0–100 %: Abdeckung des Zeitraums, Ersatzwerte und Lücken. Unter 70 % sind alle Kennzahlen unsicher.",
+        "en": "0–100%: coverage of the period, substitute values and gaps. Below 70% every figure is uncertain.",
+    },
+    "sum.coverage_help": {
+        "de": "Anteil der Intervalle mit Wert (die ausführliche Qualitätsbewertung kommt mit der Verbrauchsanalyse).",
+        "en": "Share of intervals with a value (the full quality score comes with the consumption analysis).",
+    },
+    "sum.format": {"de": "Format: {format} · Zähler: {meter}", "en": "Format: {format} · meter: {meter}"},
+    "sum.conversions": {"de": "Umrechnungen beim Einlesen", "en": "Conversions on import"},
+    "sum.warnings": {"de": "Hinweise zu den Daten", "en": "Notes on the data"},
+    "sum.daily_title": {"de": "Verbrauch pro Tag", "en": "Consumption per day"},
+    "sum.daily_how": {
+        "de": "Summe der {minutes}-Minuten-Werte je Kalendertag (Ortszeit Europe/Berlin; Umstellungstage mit 23 bzw. 25 Stunden "
+        "korrekt). Tage mit fehlenden Werten zeigen nur die vorhandenen Werte.",
+        "en": "Sum of the {minutes}-minute values per calendar day (local time Europe/Berlin; DST days with 23 or 25 hours "
+        "handled). Days with missing values show only the values present.",
+    },
+    "sum.next": {"de": "Weiter zum **Überblick** in der Seitenleiste.", "en": "Go on to the **Overview** in the sidebar."},
+}
+
+
+def text(key: str, lang: str = "de", **values: object) -> str:
+    """The text for ``key`` in ``lang`` with ``{placeholders}`` filled."""
+    entry = TEXTS.get(key)
+    if entry is None:
+        return key
+    template = entry.get(lang) or entry.get("de") or key
+    return template.format(**values) if values else template
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **values)`` bound to one language."""
+
+    def t(key: str, **values: object) -> str:
+        return text(key, lang, **values)
+
+    return t
+
+# ---- Überblick (overview)
+TEXTS.update({
+    "ov.what": {"de": "Die Verbrauchsanalyse", "en": "The consumption analysis"},
+    "ov.key_figures": {"de": "Kennzahlen", "en": "Key figures"},
+    "ov.annual_kwh": {"de": "Jahresverbrauch", "en": "Annual consumption"},
+    "ov.method.measured_full_year": {"de": "Gemessen: Summe des letzten vollständigen Jahres.", "en": "Measured: sum of the last complete year."},
+    "ov.method.full_year_gaps_filled_h25": {
+        "de": "Ein Jahr mit kleinen Lücken; die Lücken mit dem BDEW-Profil H25 ergänzt (Unsicherheit etwa ±{pct} %).",
+        "en": "One year with small gaps, filled with the BDEW H25 profile (uncertainty about ±{pct}%).",
+    },
+    "ov.method.annualised_h25": {
+        "de": "Weniger als ein Jahr Daten: mit dem BDEW-Profil H25 auf ein Jahr hochgerechnet (Unsicherheit etwa ±{pct} %).",
+        "en": "Less than a year of data: scaled up to a year with the BDEW H25 profile (uncertainty about ±{pct}%).",
+    },
+    "ov.annual_eur": {"de": "Stromkosten pro Jahr", "en": "Electricity cost per year"},
+    "ov.annual_eur_help": {
+        "de": "Fester Tarif: Arbeitspreis {price} plus Grund- und Messpreis {fee} pro Jahr (Ihr Preis, sonst der Durchschnitt aus seeds/).",
+        "en": "Fixed tariff: energy price {price} plus base and meter fee {fee} per year (your price, else the average from seeds/).",
+    },
+    "ov.base_load": {"de": "Grundlast", "en": "Base load"},
+    "ov.base_load_year": {"de": "≈ {kwh} pro Jahr", "en": "≈ {kwh} per year"},
+    "ov.base_load_help": {
+        "de": "Was nachts dauerhaft läuft: 10-%-Perzentil der Stundenmittel zwischen 0 und 5 Uhr.",
+        "en": "What runs all night: 10th percentile of the hourly means between 0 and 5 a.m.",
+    },
+    "ov.peak": {"de": "Höchste Leistung", "en": "Peak power"},
+    "ov.peak_help": {"de": "Höchster {minutes}-Minuten-Mittelwert der Leistung und wann er auftrat.", "en": "Highest {minutes}-minute mean power and when it occurred."},
+    "ov.stromspiegel": {"de": "Stromspiegel-Klasse", "en": "Stromspiegel class"},
+    "ov.percentile": {"de": "{pct}. Perzentil", "en": "{pct}th percentile"},
+    "ov.stromspiegel_help": {
+        "de": "Effizienzklasse A (sparsam) bis G im Vergleich mit Haushalten gleicher Größe und Wohnform (co2online, Stromspiegel 2025).",
+        "en": "Efficiency class A (frugal) to G compared with households of the same size and dwelling (co2online, Stromspiegel 2025).",
+    },
+    "ov.stromspiegel_compare": {
+        "de": "Klasse **{cls}**: vergleichbare Haushalte ({group}) verbrauchen im Schnitt {avg} pro Jahr.",
+        "en": "Class **{cls}**: comparable households ({group}) use {avg} per year on average.",
+    },
+    "ov.stromspiegel_none": {"de": "Keine Stromspiegel-Klasse: {reason}", "en": "No Stromspiegel class: {reason}"},
+    "ov.stromspiegel_missing": {
+        "de": "Keine Stromspiegel-Klasse: dafür brauchen wir Personenzahl und Wohnform (Startseite).",
+        "en": "No Stromspiegel class: it needs the number of persons and the dwelling (Start page).",
+    },
+    "ov.quality_line": {
+        "de": "Datenqualität {score} ({label}), {days} Tage mit Messwerten.",
+        "en": "Data quality {score} ({label}), {days} days with values.",
+    },
+    "ov.quality.good": {"de": "gut", "en": "good"},
+    "ov.quality.fair": {"de": "mittel", "en": "fair"},
+    "ov.quality.poor": {"de": "schwach", "en": "poor"},
+    "ov.quality_poor": {
+        "de": "Die Datenqualität ist schwach (viele Lücken, kurzer Zeitraum oder auffällig viele Nullwerte): alle Zahlen sind unsicher.",
+        "en": "Data quality is poor (many gaps, a short period or many zero readings): every figure is uncertain.",
+    },
+    "ov.key_how": {
+        "de": "Aus Ihrem Lastgang in Ortszeit (Europe/Berlin, Feiertage NRW). Jahresverbrauch gemessen oder mit dem BDEW-Profil H25 "
+        "hochgerechnet; Grundlast = 10-%-Perzentil der nächtlichen Stundenmittel (0–5 Uhr); Kosten mit Ihrem Preis oder dem "
+        "Durchschnittspreis (BDEW 2026).",
+        "en": "From your load curve in local time (Europe/Berlin, NRW holidays). Annual consumption measured or scaled up with the BDEW "
+        "H25 profile; base load = 10th percentile of the night-time hourly means (0–5 a.m.); cost with your price or the average "
+        "price (BDEW 2026).",
+    },
+    "ov.tab_heatmap": {"de": "Jahresbild (Heatmap)", "en": "Year at a glance (heatmap)"},
+    "ov.tab_profiles": {"de": "Tagesverläufe", "en": "Daily profiles"},
+    "ov.tab_months": {"de": "Monate", "en": "Months"},
+    "ov.tab_signatures": {"de": "Erkannte Geräte", "en": "Detected devices"},
+    "ov.heatmap_how": {
+        "de": "Jede Spalte ist ein Tag, jede Zeile eine Uhrzeit ({minutes}-Minuten-Raster, Ortszeit); die Farbe ist die mittlere "
+        "Leistung in kW (hell = hoch). Am Umstellungstag im März fehlt die Stunde 2–3 Uhr, im Oktober ist die doppelte Stunde gemittelt.",
+        "en": "Each column is a day, each row a time of day ({minutes}-minute grid, local time); the colour is the mean power in kW "
+        "(light = high). On the March DST day the hour 2–3 a.m. is missing; in October the repeated hour is averaged.",
+    },
+    "ov.season": {"de": "Jahreszeit", "en": "Season"},
+    "ov.season.winter": {"de": "Winter", "en": "Winter"},
+    "ov.season.transition": {"de": "Übergangszeit", "en": "Spring/autumn"},
+    "ov.season.summer": {"de": "Sommer", "en": "Summer"},
+    "ov.daytype.weekday": {"de": "Werktag", "en": "Weekday"},
+    "ov.daytype.saturday": {"de": "Samstag", "en": "Saturday"},
+    "ov.daytype.sunday_holiday": {"de": "Sonn- und Feiertag", "en": "Sunday/holiday"},
+    "ov.profiles_how": {
+        "de": "Mittlere Leistung je Uhrzeit über alle Tage dieser Art und Jahreszeit (Jahreszeiten wie im BDEW-Profil; Feiertage NRW). Tage: {counts}.",
+        "en": "Mean power per time of day over all days of this type and season (seasons as in the BDEW profile; NRW holidays). Days: {counts}.",
+    },
+    "ov.months_how": {
+        "de": "Summe der Messwerte je Kalendermonat (Ortszeit). Schraffierte Monate sind unvollständig (weniger als 95 % der Werte).",
+        "en": "Sum of the values per calendar month (local time). Hatched months are incomplete (less than 95% of the values).",
+    },
+    "ov.sig.name": {"de": "Gerät / Verhalten", "en": "Device / behaviour"},
+    "ov.sig.state": {"de": "Ergebnis", "en": "Result"},
+    "ov.sig.confidence": {"de": "Sicherheit", "en": "Confidence"},
+    "ov.sig.kwh": {"de": "Verbrauch pro Jahr", "en": "Use per year"},
+    "ov.sig.evidence": {"de": "Hinweise in den Daten", "en": "Evidence in the data"},
+    "ov.sig.found": {"de": "erkannt", "en": "detected"},
+    "ov.sig.not_found": {"de": "nicht erkannt", "en": "not detected"},
+    "ov.sig.not_assessable": {"de": "mit diesen Daten nicht prüfbar", "en": "cannot be checked with these data"},
+    "ov.signatures_how": {
+        "de": "Typische Muster im Lastgang (z. B. gleichmäßige 40–100 W in der Heizperiode = ungeregelte Umwälzpumpe; lange Blöcke "
+        "mit 3,7–11 kW = Elektroauto). Ab 50 % Sicherheit gilt ein Muster als erkannt.",
+        "en": "Typical patterns in the load curve (e.g. a steady 40–100 W all heating season = uncontrolled circulation pump; long "
+        "blocks of 3.7–11 kW = electric car). From 50% confidence a pattern counts as detected.",
+    },
+    "sig.ev_charging": {"de": "Elektroauto-Laden", "en": "EV charging"},
+    "sig.night_storage_heating": {"de": "Nachtspeicherheizung", "en": "Night-storage heating"},
+    "sig.heat_pump": {"de": "Wärmepumpe", "en": "Heat pump"},
+    "sig.circulation_pump": {"de": "Heizungsumwälzpumpe", "en": "Heating circulation pump"},
+    "sig.standby_floor": {"de": "Dauerverbrauch (Standby)", "en": "Always-on (standby)"},
+    "sig.own_pv": {"de": "Eigene Solaranlage", "en": "Own solar system"},
+    "sig.instantaneous_water_heater": {"de": "Elektrischer Durchlauferhitzer", "en": "Electric instantaneous water heater"},
+    "sig.dynamic_tariff": {"de": "Verbrauch nach Börsenpreis", "en": "Use following market prices"},
+})
