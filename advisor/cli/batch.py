@@ -96,4 +96,6 @@ def register(app: typer.Typer) -> None:
         )
         if report.n_error:
             typer.echo(f"see {report.out_dir / 'errors.csv'}", err=True)
-            raise typer.Exit(EXIT_PARTIAL)
+            # SystemExit, not typer.Exit: with standalone_mode=False click returns typer.Exit's
+            # code from app(), and advisor.cli.main ignores that return value.
+            raise SystemExit(EXIT_PARTIAL)
