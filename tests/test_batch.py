@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from conftest import shared_path
 
 from advisor.batch.curves import combine_curves, estimated_curve
 from advisor.batch.inputs import BatchInputError, read_meta
@@ -24,7 +25,6 @@ from advisor.batch.process import KeyFigures, PeerGroup
 from advisor.cli import main
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import CurveMeta, Quality, make_load_curve
-from conftest import shared_path
 
 REPO = Path(__file__).resolve().parents[1]
 LONDON = ["--tz", "Europe/London", "--holiday-region", "GB-ENG"]
