@@ -701,9 +701,9 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float) -> 
         if eur < MIN_SAVING_EUR:
             continue
         values = {**d.values, "saving_kwh": (kwh, 0), "saving_eur": (eur, 0)}
+        first, second = ("estimate", "measured") if d.basis == "estimate" else ("measured", "estimate")
         texts = {
-            lang: _render(d.measure.template(lang, "estimate" if d.basis == "estimate" else "measured"), values, lang)
-            or _render(d.measure.template(lang, "estimate"), values, lang)
+            lang: _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
             for lang in LANGUAGES
         }
         inv = max(0.0, d.investment)
