@@ -1,0 +1,755 @@
+"""Load-curve analysis: annual energy, base load, peaks, profiles, heatmap, data quality.
+
+:func:`analyse` turns a :class:`~advisor.loadcurve.LoadCurve` (and optionally what the household
+told us, a temperature series and day-ahead prices) into one frozen :class:`LoadAnalysis`. All
+figures are computed on **local wall-clock time** of the curve's own time zone (``meta.tz``) and
+with its holiday region (``meta.holiday_region``): a Berlin day has 92, 96 or 100 quarter-hours,
+so nothing here reshapes by 96.
+
+Methods (also in ``docs/analysis.md``):
+
+* **Annual energy.** A complete last year is summed. A year with small gaps (coverage of the
+  last 365 days >= 98 %) or a shorter curve is annualised with the BDEW H25 shape: annual =
+  known energy / share of the H25 year that the known intervals cover. The method and a relative
+  uncertainty (a stated heuristic, see :func:`annual_energy`) come with the figure.
+* **Base load** [W]: the 10th percentile of the night-time (00:00-05:00 local) hourly mean power
+  over all hours with complete data. **Always-on** [W]: the median over days of each day's lowest
+  interval power (what never switches off: standby, routers, the fridge's idle draw).
+* **Heatmap**: one row per local date, a fixed grid of ``1440 / interval`` wall-clock slots
+  (96 at 15 min). The March DST day has NaN in the missing hour (02:00-02:45); in October the
+  repeated hour's two intervals are **averaged** (power [kW] is shown, so averaging keeps the
+  scale; the day's energy is in ``month_kwh`` and daily sums, not in the heatmap).
+* **Data quality** score 0..1 = coverage x year coverage x measured share x zero-readings
+  plausibility (parts in :class:`DataQuality`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import AdvisorError
+from advisor.holidays_de import is_holiday
+from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
+from advisor.units import interval_hours, kwh_to_kw
+
+if TYPE_CHECKING:  # pragma: no cover
+    from advisor.benchmark import StromspiegelResult
+    from advisor.household import Household
+    from advisor.seeds import Seeds
+    from advisor.signatures import Signature
+
+NS_PER_MIN = 60_000_000_000
+NS_PER_DAY = 86_400_000_000_000
+HOURS_PER_YEAR = 8760.0
+NIGHT_HOURS = (0, 5)  # [start, end) local hours used for the base load
+EVENING_HOURS = (17, 20)  # [start, end) local hours of the evening peak window
+BASE_LOAD_PERCENTILE = 10.0
+DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
+SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
+FULL_YEAR_MIN_COVERAGE = 0.98
+
+
+# ---------------------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class DataQuality:
+    """How far the figures can be trusted, 0..1, with its parts.
+
+    Attributes
+    ----------
+    score
+        Product of the four parts below, 0..1 (1 = a complete, measured, plausible year).
+    coverage
+        Share of the curve's intervals that have a value, 0..1.
+    year_coverage
+        Known intervals as a share of one year, capped at 1 (a 3-month curve gives 0.25).
+    measured_share
+        Known intervals that are measured (not substituted, filled or estimated), 0..1; the part
+        counts substituted as 0.75, filled as 0.5 and estimated as 0 of a measured interval.
+    zero_plausibility
+        1 - 4 x share of known intervals at exactly zero, floored at 0: a household always draws
+        something (fridge, standby), so many zero readings mean a meter or data problem.
+    substituted_share, filled_share, estimated_share, zero_share
+        Shares of known intervals, 0..1.
+    n_gaps
+        Number of runs of missing intervals.
+    longest_gap_hours
+        Longest run of missing intervals [h].
+    notes
+        Plain-language notes on what lowers the score.
+    """
+
+    score: float
+    coverage: float
+    year_coverage: float
+    measured_share: float
+    zero_plausibility: float
+    substituted_share: float
+    filled_share: float
+    estimated_share: float
+    zero_share: float
+    n_gaps: int
+    longest_gap_hours: float
+    notes: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``good`` (>= 0.9), ``fair`` (>= 0.6) or ``poor``."""
+        return "good" if self.score >= 0.9 else "fair" if self.score >= 0.6 else "poor"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["notes"] = list(self.notes)
+        d["label"] = self.label
+        return d
+
+
+@dataclass(frozen=True)
+class LoadAnalysis:
+    """Result of :func:`analyse` (units in the names; local times in the curve's time zone).
+
+    Attributes
+    ----------
+    annual_kwh
+        Annual consumption [kWh/yr] (measured or annualised, see ``annual_method``).
+    annual_method
+        ``"measured_full_year"``, ``"full_year_gaps_filled_h25"`` or ``"annualised_h25"``.
+    annual_uncertainty_pct
+        Relative uncertainty of ``annual_kwh`` [%] (heuristic, see :func:`annual_energy`).
+    measured_kwh
+        Energy of the known intervals of the whole curve [kWh].
+    days_covered
+        Known intervals expressed in days [d].
+    base_load_w
+        Base load [W]: 10th percentile of night-time (00-05 local) hourly mean power.
+    base_load_method
+        Text naming the method.
+    base_load_kwh_per_year
+        ``base_load_w`` over a year [kWh/yr].
+    base_load_share
+        ``base_load_kwh_per_year / annual_kwh``, 0..1.
+    always_on_w
+        Always-on / standby estimate [W]: median over days of the lowest interval power of the day.
+    always_on_kwh_per_year
+        ``always_on_w`` over a year [kWh/yr].
+    peak_kw
+        Highest interval mean power [kW] (15-min peak for 15-min data).
+    peak_time
+        Local start of that interval.
+    mean_power_kw
+        Mean power over the known intervals [kW].
+    load_factor
+        ``mean_power_kw / peak_kw``, 0..1.
+    evening_peak_share
+        Share of the energy consumed 17:00-20:00 local, 0..1.
+    daily_profiles
+        Mean power [kW] per wall-clock slot (rows ``"HH:MM"``) for each (season, day type)
+        (MultiIndex columns; seasons winter/transition/summer per BDEW, day types weekday,
+        saturday, sunday_holiday with the curve's holiday region).
+    daily_profile_days
+        Number of days behind each column of ``daily_profiles``.
+    month_kwh
+        Per local month: ``energy_kwh`` (known intervals) and ``coverage`` (0..1).
+    heatmap
+        Mean power [kW]: rows local dates, columns the fixed wall-clock slots.
+    data_quality
+        :class:`DataQuality`.
+    stromspiegel
+        :class:`~advisor.benchmark.StromspiegelResult` (class, percentile or the reason for none).
+    signatures
+        Detected (and not detectable) device signatures, :class:`~advisor.signatures.Signature`.
+    interval_minutes, tz, holiday_region, start, end
+        Of the analysed curve.
+    warnings
+        Plain-language caveats.
+    """
+
+    annual_kwh: float
+    annual_method: str
+    annual_uncertainty_pct: float
+    measured_kwh: float
+    days_covered: float
+    base_load_w: float
+    base_load_method: str
+    base_load_kwh_per_year: float
+    base_load_share: float
+    always_on_w: float
+    always_on_kwh_per_year: float
+    peak_kw: float
+    peak_time: pd.Timestamp | None
+    mean_power_kw: float
+    load_factor: float
+    evening_peak_share: float
+    daily_profiles: pd.DataFrame = field(repr=False)
+    daily_profile_days: pd.Series = field(repr=False)
+    month_kwh: pd.DataFrame = field(repr=False)
+    heatmap: pd.DataFrame = field(repr=False)
+    data_quality: DataQuality = field(repr=False, default=None)  # type: ignore[assignment]
+    stromspiegel: StromspiegelResult | None = None
+    signatures: tuple[Signature, ...] = ()
+    interval_minutes: int = 15
+    tz: str = "Europe/Berlin"
+    holiday_region: str = "DE-NW"
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def stromspiegel_class(self) -> str | None:
+        return None if self.stromspiegel is None else self.stromspiegel.efficiency_class
+
+    def signature(self, name: str) -> Signature | None:
+        """The signature called ``name``, or None."""
+        for s in self.signatures:
+            if s.name == name:
+                return s
+        return None
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-ready key figures (what ``advisor analyse --json`` prints)."""
+        q = self.data_quality
+        return {
+            "annual_kwh": _r(self.annual_kwh, 1),
+            "annual_method": self.annual_method,
+            "annual_uncertainty_pct": _r(self.annual_uncertainty_pct, 1),
+            "measured_kwh": _r(self.measured_kwh, 3),
+            "days_covered": _r(self.days_covered, 2),
+            "base_load_w": _r(self.base_load_w, 1),
+            "base_load_method": self.base_load_method,
+            "base_load_kwh_per_year": _r(self.base_load_kwh_per_year, 1),
+            "base_load_share": _r(self.base_load_share, 3),
+            "always_on_w": _r(self.always_on_w, 1),
+            "always_on_kwh_per_year": _r(self.always_on_kwh_per_year, 1),
+            "peak_kw": _r(self.peak_kw, 3),
+            "peak_time": self.peak_time.isoformat() if self.peak_time is not None else None,
+            "mean_power_kw": _r(self.mean_power_kw, 4),
+            "load_factor": _r(self.load_factor, 3),
+            "evening_peak_share": _r(self.evening_peak_share, 3),
+            "stromspiegel_class": self.stromspiegel_class,
+            "stromspiegel": None if self.stromspiegel is None else self.stromspiegel.to_dict(),
+            "signatures": [s.to_dict() for s in self.signatures],
+            "data_quality": None if q is None else q.to_dict(),
+            "month_kwh": {
+                str(k): _r(v, 3) for k, v in self.month_kwh["energy_kwh"].items()
+            },
+            "interval_minutes": self.interval_minutes,
+            "tz": self.tz,
+            "holiday_region": self.holiday_region,
+            "start": None if self.start is None else self.start.isoformat(),
+            "end": None if self.end is None else self.end.isoformat(),
+            "warnings": list(self.warnings),
+        }
+
+
+def _r(x: float | None, nd: int) -> float | None:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    return round(float(x), nd)
+
+
+# ------------------------------------------------------------------------ prepared arrays
+@dataclass(frozen=True)
+class CurveArrays:
+    """Numpy views of a curve in local wall-clock time, shared by the analysis and signatures.
+
+    Attributes
+    ----------
+    power_kw
+        Mean power per interval [kW], NaN where unknown.
+    energy_kwh
+        Energy per interval [kWh], NaN where unknown.
+    known
+        True where the interval has a value.
+    day
+        Local calendar day number (days since 1970-01-01) per interval.
+    day0
+        ``day - day.min()`` (row of the heatmap).
+    slot
+        Wall-clock slot of the day, 0 .. ``n_slots - 1``.
+    hour, month
+        Local wall-clock hour (0..23) and month (1..12).
+    days
+        Local dates (DatetimeIndex, naive) of rows ``0 .. n_days - 1``.
+    """
+
+    power_kw: np.ndarray
+    energy_kwh: np.ndarray
+    known: np.ndarray
+    day: np.ndarray
+    day0: np.ndarray
+    slot: np.ndarray
+    hour: np.ndarray
+    month: np.ndarray
+    days: pd.DatetimeIndex
+    interval_minutes: int
+    n_slots: int
+    local_index: pd.DatetimeIndex
+
+    @property
+    def n_days(self) -> int:
+        return len(self.days)
+
+
+def curve_arrays(curve: LoadCurve) -> CurveArrays:
+    """Local wall-clock arrays of ``curve`` (vectorised; DST-safe)."""
+    validate_load_curve(curve)
+    local = curve.data.index.tz_convert(curve.meta.tz)
+    wall_ns = local.tz_localize(None).as_unit("ns").asi8
+    day = wall_ns // NS_PER_DAY
+    minute_of_day = (wall_ns - day * NS_PER_DAY) // NS_PER_MIN
+    minutes = curve.interval_minutes
+    slot = (minute_of_day // minutes).astype(np.int64)
+    energy = curve.data["energy_kwh"].to_numpy(dtype=float)
+    power = kwh_to_kw(energy, minutes)
+    d0 = int(day.min())
+    day0 = (day - d0).astype(np.int64)
+    n_days = int(day0.max()) + 1
+    days = pd.DatetimeIndex(pd.to_datetime((d0 + np.arange(n_days)) * NS_PER_DAY, unit="ns"))
+    return CurveArrays(
+        power_kw=power,
+        energy_kwh=energy,
+        known=~np.isnan(energy),
+        day=day,
+        day0=day0,
+        slot=slot,
+        hour=(minute_of_day // 60).astype(np.int64),
+        month=local.month.to_numpy().astype(np.int64),
+        days=days,
+        interval_minutes=minutes,
+        n_slots=1440 // minutes,
+        local_index=local,
+    )
+
+
+def grouped_mean(keys: np.ndarray, values: np.ndarray, mask: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and count of ``values[mask]`` per integer key in ``0 .. n_keys-1`` (NaN when empty)."""
+    k = keys[mask]
+    v = values[mask]
+    total = np.bincount(k, weights=v, minlength=n_keys)
+    count = np.bincount(k, minlength=n_keys).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
+    return mean, count
+
+
+def slot_labels(interval_minutes: int) -> list[str]:
+    """``["00:00", "00:15", …]`` for the wall-clock slots of one day."""
+    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 1440, interval_minutes)]
+
+
+# ------------------------------------------------------------------------------ calendar
+def _season_of(days: pd.DatetimeIndex) -> np.ndarray:
+    """BDEW seasons: winter 1 Nov - 20 Mar, summer 15 May - 14 Sep, transition otherwise.
+
+    Returns codes 0 winter, 1 transition, 2 summer.
+    """
+    md = days.month.to_numpy() * 100 + days.day.to_numpy()
+    season = np.ones(len(days), dtype=np.int64)
+    season[(md >= 1101) | (md <= 320)] = 0
+    season[(md >= 515) & (md <= 914)] = 2
+    return season
+
+
+def day_types(days: pd.DatetimeIndex, holiday_region: str) -> np.ndarray:
+    """Day type codes of local dates: 0 weekday, 1 Saturday, 2 Sunday or public holiday."""
+    wd = days.day_of_week.to_numpy()
+    out = np.zeros(len(days), dtype=np.int64)
+    out[wd == 5] = 1
+    out[wd == 6] = 2
+    try:
+        hol = is_holiday(days, holiday_region)
+    except (NotImplementedError, KeyError, ValueError) as exc:  # unknown region: weekdays only
+        raise AdvisorError(f"`holiday_region` {holiday_region!r} is not known to `holidays`: {exc}") from exc
+    out[hol] = 2
+    return out
+
+
+# -------------------------------------------------------------------------- annual energy
+@lru_cache(maxsize=32)
+def _h25_year(year: int, tz: str, region: str, minutes: int) -> pd.Series:
+    from advisor.profiles import bdew_shape
+
+    start = pd.Timestamp(f"{year}-01-01").tz_localize(tz)
+    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(tz)
+    idx = pd.date_range(start, end, freq=f"{minutes}min", inclusive="left")
+    return bdew_shape(idx, profile="H25", holiday_region=region)
+
+
+def h25_weights(index: pd.DatetimeIndex, tz: str, region: str, minutes: int) -> np.ndarray:
+    """BDEW H25 weight of each interval of ``index`` (each calendar year sums to 1)."""
+    local = index.tz_convert(tz)
+    years = np.unique(local.year)
+    parts = [_h25_year(int(y), tz, region, minutes) for y in years]
+    full = pd.concat(parts) if len(parts) > 1 else parts[0]
+    return full.reindex(local).fillna(0.0).to_numpy()
+
+
+@dataclass(frozen=True)
+class AnnualEnergy:
+    """Annual consumption with its method and uncertainty.
+
+    Attributes
+    ----------
+    annual_kwh
+        [kWh/yr].
+    method
+        ``measured_full_year`` | ``full_year_gaps_filled_h25`` | ``annualised_h25``.
+    uncertainty_pct
+        Relative uncertainty [%] (heuristic).
+    h25_share_covered
+        Share of the H25 year covered by the known intervals used, 0..1.
+    window_start, window_end
+        The (local) window the figure is computed on.
+    """
+
+    annual_kwh: float
+    method: str
+    uncertainty_pct: float
+    h25_share_covered: float
+    window_start: pd.Timestamp
+    window_end: pd.Timestamp
+
+
+def annual_energy(curve: LoadCurve) -> AnnualEnergy:
+    """Annual energy of a curve [kWh/yr], measured or annualised with the BDEW H25 shape.
+
+    If the curve covers at least one year, the last 365 days (366 over a 29 Feb) ending at the
+    curve's end are used: summed when complete (uncertainty 1 %, meter and timing), else
+    annualised when at least 98 % is known (uncertainty 1 % + the missing share). Shorter
+    curves: ``annual = known energy / (H25 weight of the known intervals)`` (per calendar
+    year the H25 weights sum to 1). Its uncertainty is a stated heuristic, not a fitted error:
+    ``3 % + 30 % x (1 - covered H25 share)`` — about 33 % for one month, 18 % for half a year —
+    because a single household deviates from the average H25 seasonality (heating season,
+    holidays, vacations). Estimated intervals do not count as known.
+    """
+    tz = curve.meta.tz
+    idx = curve.data.index
+    e = curve.data["energy_kwh"].to_numpy(dtype=float)
+    q = curve.data["quality"].to_numpy()
+    known = ~np.isnan(e) & (q != Quality.ESTIMATED.value)
+    end = curve.end.tz_convert(tz)
+    one_year_before = end - pd.DateOffset(years=1)
+    minutes = curve.interval_minutes
+    if curve.start.tz_convert(tz) <= one_year_before:
+        in_win = np.asarray(idx >= one_year_before)
+        kw = known & in_win
+        n_win = int(in_win.sum())
+        cov = kw.sum() / max(n_win, 1)
+        if cov == 1.0:
+            total = float(e[kw].sum())
+            return AnnualEnergy(total, "measured_full_year", 1.0, 1.0, one_year_before, end)
+        if cov >= FULL_YEAR_MIN_COVERAGE:
+            w = h25_weights(idx[in_win], tz, curve.meta.holiday_region, minutes)
+            wk = w[kw[in_win]].sum()
+            share = wk / w.sum()
+            total = float(e[kw].sum()) / share
+            return AnnualEnergy(
+                total, "full_year_gaps_filled_h25", 1.0 + 100 * (1 - share), float(share), one_year_before, end
+            )
+        win_start = one_year_before
+    else:
+        win_start = curve.start.tz_convert(tz)
+        kw = known
+    if not kw.any():
+        return AnnualEnergy(float("nan"), "none_no_data", float("nan"), 0.0, win_start, end)
+    w = h25_weights(idx, tz, curve.meta.holiday_region, minutes)
+    # full calendar years of the window each sum to 1; express the covered weight in "years"
+    share = float(w[kw].sum())
+    share_of_a_year = min(share, 1.0)
+    if share <= 0:
+        return AnnualEnergy(float("nan"), "none_no_data", float("nan"), 0.0, win_start, end)
+    total = float(e[kw].sum()) / share
+    unc = 3.0 + 30.0 * (1.0 - share_of_a_year)
+    return AnnualEnergy(total, "annualised_h25", unc, share_of_a_year, win_start, end)
+
+
+# ---------------------------------------------------------------------------- data quality
+def data_quality(curve: LoadCurve) -> DataQuality:
+    """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
+    e = curve.data["energy_kwh"].to_numpy(dtype=float)
+    q = curve.data["quality"].to_numpy().astype(object)
+    n = len(e)
+    known = ~np.isnan(e)
+    n_known = int(known.sum())
+    coverage = n_known / n if n else 0.0
+    per_year = HOURS_PER_YEAR / interval_hours(curve.interval_minutes)
+    year_cov = min(1.0, n_known / per_year)
+    if n_known:
+        subst = float((q == Quality.SUBSTITUTED.value).sum() / n_known)
+        filled = float((q == Quality.FILLED.value).sum() / n_known)
+        est = float((q == Quality.ESTIMATED.value).sum() / n_known)
+        zero = float((e[known] == 0.0).sum() / n_known)
+    else:
+        subst = filled = est = zero = 0.0
+    measured = max(0.0, 1.0 - 0.25 * subst - 0.5 * filled - 1.0 * est)
+    zero_part = max(0.0, 1.0 - 4.0 * zero)
+    # gaps
+    miss = ~known
+    if miss.any():
+        d = np.diff(np.concatenate(([0], miss.astype(np.int8), [0])))
+        starts = np.flatnonzero(d == 1)
+        ends = np.flatnonzero(d == -1)
+        lengths = ends - starts
+        n_gaps = int(len(lengths))
+        longest = float(lengths.max() * interval_hours(curve.interval_minutes))
+    else:
+        n_gaps, longest = 0, 0.0
+    score = coverage * year_cov * measured * zero_part
+    notes = []
+    if coverage < 0.99:
+        notes.append(f"{100 * (1 - coverage):.1f} % of intervals missing ({n_gaps} gaps, longest {longest:.1f} h)")
+    if year_cov < 1.0:
+        notes.append(f"only {n_known * interval_hours(curve.interval_minutes) / 24:.0f} days of data: annual figures are extrapolated")
+    if subst > 0:
+        notes.append(f"{100 * subst:.1f} % substitute values from the meter operator")
+    if filled > 0:
+        notes.append(f"{100 * filled:.1f} % of values interpolated by us")
+    if est > 0:
+        notes.append(f"{100 * est:.1f} % of values estimated (modelled, not measured)")
+    if zero > 0.01:
+        notes.append(f"{100 * zero:.1f} % of readings are exactly zero: implausible for an occupied household")
+    return DataQuality(
+        score=float(score),
+        coverage=float(coverage),
+        year_coverage=float(year_cov),
+        measured_share=float(measured),
+        zero_plausibility=float(zero_part),
+        substituted_share=subst,
+        filled_share=filled,
+        estimated_share=est,
+        zero_share=zero,
+        n_gaps=n_gaps,
+        longest_gap_hours=longest,
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------------------------------------------- profiles, heatmap
+def heatmap_matrix(arrays: CurveArrays) -> pd.DataFrame:
+    """Mean power [kW] per local date (rows) and wall-clock slot (columns).
+
+    DST: the missing spring hour stays NaN; the two intervals of the repeated autumn hour are
+    averaged.
+    """
+    n = arrays.n_days * arrays.n_slots
+    key = arrays.day0 * arrays.n_slots + arrays.slot
+    mean, _ = grouped_mean(key, arrays.power_kw, arrays.known, n)
+    mat = mean.reshape(arrays.n_days, arrays.n_slots)
+    out = pd.DataFrame(mat, index=arrays.days, columns=slot_labels(arrays.interval_minutes))
+    out.index.name = "date"
+    out.columns.name = "time"
+    return out
+
+
+def daily_profiles(arrays: CurveArrays, day_type: np.ndarray, season: np.ndarray) -> tuple[pd.DataFrame, pd.Series]:
+    """Mean power [kW] per wall-clock slot for every (season, day type), and the day counts."""
+    group_of_day = season * 3 + day_type  # 9 groups
+    g = group_of_day[arrays.day0]
+    key = g * arrays.n_slots + arrays.slot
+    mean, _ = grouped_mean(key, arrays.power_kw, arrays.known, 9 * arrays.n_slots)
+    mat = mean.reshape(9, arrays.n_slots).T
+    cols = pd.MultiIndex.from_tuples([(s, d) for s in SEASONS for d in DAY_TYPES], names=["season", "day_type"])
+    prof = pd.DataFrame(mat, index=slot_labels(arrays.interval_minutes), columns=cols)
+    prof.index.name = "time"
+    has_data = np.bincount(arrays.day0[arrays.known], minlength=arrays.n_days) > 0
+    counts = np.bincount(group_of_day[has_data], minlength=9)
+    return prof, pd.Series(counts, index=cols, name="n_days")
+
+
+def month_energy(arrays: CurveArrays) -> pd.DataFrame:
+    """Energy [kWh] of the known intervals and coverage per local month."""
+    ym = arrays.local_index.year.to_numpy() * 12 + arrays.month - 1
+    base = int(ym.min())
+    k = ym - base
+    n = int(k.max()) + 1
+    total = np.bincount(k[arrays.known], weights=arrays.energy_kwh[arrays.known], minlength=n)
+    known = np.bincount(k[arrays.known], minlength=n)
+    size = np.bincount(k, minlength=n)
+    # intervals a complete month would have (the curve may start or end within a month)
+    periods = pd.period_range(pd.Period(year=base // 12, month=base % 12 + 1, freq="M"), periods=n, freq="M")
+    out = pd.DataFrame(
+        {
+            "energy_kwh": total,
+            "coverage": np.where(size > 0, known / np.maximum(size, 1), 0.0) * _month_span_share(arrays, periods, size),
+        },
+        index=periods.astype(str),
+    )
+    out.index.name = "month"
+    return out
+
+
+def _month_span_share(arrays: CurveArrays, periods: pd.PeriodIndex, size: np.ndarray) -> np.ndarray:
+    full = periods.days_in_month.to_numpy() * 1440 / arrays.interval_minutes
+    return np.minimum(size / full, 1.0)
+
+
+# ------------------------------------------------------------------------------ base load
+def base_load(arrays: CurveArrays) -> tuple[float, int]:
+    """10th percentile [W] of the night-time hourly means and how many night hours it rests on."""
+    per_hour = 60 // arrays.interval_minutes
+    key = arrays.day0 * 24 + arrays.hour
+    n = arrays.n_days * 24
+    mean, count = grouped_mean(key, arrays.power_kw, arrays.known, n)
+    size = np.bincount(key, minlength=n)
+    hours = np.arange(n) % 24
+    night = (hours >= NIGHT_HOURS[0]) & (hours < NIGHT_HOURS[1]) & (count >= np.maximum(size, per_hour)) & (count > 0)
+    vals = mean[night]
+    if vals.size == 0:
+        return float("nan"), 0
+    return float(np.percentile(vals, BASE_LOAD_PERCENTILE) * 1000.0), int(vals.size)
+
+
+def daily_minimum_kw(arrays: CurveArrays, min_coverage: float = 0.9) -> np.ndarray:
+    """Lowest interval power of each local day [kW] (NaN for days below ``min_coverage``)."""
+    p = np.where(arrays.known, arrays.power_kw, np.inf)
+    starts = np.flatnonzero(np.diff(np.concatenate(([-1], arrays.day0))) != 0)
+    mins = np.minimum.reduceat(p, starts)
+    counts = np.add.reduceat(arrays.known.astype(np.int64), starts)
+    sizes = np.diff(np.concatenate((starts, [len(p)])))
+    out = np.full(arrays.n_days, np.nan)
+    ok = counts >= min_coverage * (1440 // arrays.interval_minutes)
+    ok &= sizes > 0
+    out[arrays.day0[starts][ok]] = mins[ok]
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+# ------------------------------------------------------------------------------- analyse
+def analyse(
+    curve: LoadCurve,
+    household: Household | None = None,
+    *,
+    temperature: pd.Series | None = None,
+    seeds: Seeds | None = None,
+    prices: pd.Series | None = None,
+) -> LoadAnalysis:
+    """Analyse a household load curve.
+
+    Parameters
+    ----------
+    curve
+        An import (consumption) :class:`LoadCurve`, 15, 30 or 60 min.
+    household
+        What the household told us (:class:`~advisor.household.Household`); unknown by default.
+    temperature
+        Measured outdoor temperature [°C], tz-aware Series at any resolution (used by the
+        heat-pump signature; without it seasonal evidence only, with lower confidence).
+    seeds
+        Reference data (:func:`advisor.seeds.load_seeds`); needed for the Stromspiegel class and
+        the NRW comparison, otherwise those say why they are missing.
+    prices
+        Day-ahead prices, tz-aware Series (any unit, e.g. EUR/MWh), for the dynamic-tariff
+        signature.
+
+    Returns
+    -------
+    LoadAnalysis
+
+    Raises
+    ------
+    LoadCurveError
+        Not a valid load curve.
+    AdvisorError
+        An export curve (analyse the consumption), no data at all, or an unknown holiday region.
+    """
+    from advisor.benchmark import stromspiegel_for
+    from advisor.household import Household
+    from advisor.signatures import detect_signatures
+
+    validate_load_curve(curve)
+    if curve.direction != Direction.IMPORT:
+        raise AdvisorError(
+            f"`curve` must be a consumption (import, 1.8.0) curve; got direction {curve.direction.value!r}. "
+            "Analyse the import register; feed-in is handled by the PV module."
+        )
+    household = household or Household()
+    arrays = curve_arrays(curve)
+    if not arrays.known.any():
+        raise AdvisorError("the load curve has no values at all: nothing to analyse")
+    warnings_: list[str] = []
+    quality = data_quality(curve)
+    annual = annual_energy(curve)
+    if annual.method == "annualised_h25":
+        warnings_.append(
+            f"less than a year of data: annual consumption annualised with the BDEW H25 shape "
+            f"(covers {100 * annual.h25_share_covered:.0f} % of a typical year, ±{annual.uncertainty_pct:.0f} %)"
+        )
+    if curve.is_estimated:
+        warnings_.append("the curve is mostly estimated (modelled), not measured: figures describe the model")
+
+    base_w, n_night = base_load(arrays)
+    dmin = daily_minimum_kw(arrays)
+    always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
+    if n_night < 24:
+        warnings_.append(f"base load rests on only {n_night} complete night hours")
+
+    p = arrays.power_kw
+    pk = arrays.known
+    i_peak = int(np.nanargmax(p))
+    peak_kw = float(p[i_peak])
+    peak_time = arrays.local_index[i_peak]
+    mean_kw = float(np.nanmean(p))
+    e_known = arrays.energy_kwh[pk]
+    total_known = float(e_known.sum())
+    evening = pk & (arrays.hour >= EVENING_HOURS[0]) & (arrays.hour < EVENING_HOURS[1])
+    evening_share = float(arrays.energy_kwh[evening].sum() / total_known) if total_known > 0 else float("nan")
+
+    season = _season_of(arrays.days)
+    dtype = day_types(arrays.days, curve.meta.holiday_region)
+    profiles, profile_days = daily_profiles(arrays, dtype, season)
+    months = month_energy(arrays)
+    heat = heatmap_matrix(arrays)
+
+    sigs = detect_signatures(
+        curve,
+        household,
+        temperature=temperature,
+        prices=prices,
+        arrays=arrays,
+        always_on_w=always_on_w,
+        base_load_w=base_w,
+        annual_kwh=annual.annual_kwh,
+    )
+    bench = stromspiegel_for(annual.annual_kwh, household, signatures=sigs, seeds=seeds, data_quality_score=quality.score)
+
+    annual_kwh = annual.annual_kwh
+    base_kwh = base_w * HOURS_PER_YEAR / 1000.0 if math.isfinite(base_w) else float("nan")
+    return LoadAnalysis(
+        annual_kwh=annual_kwh,
+        annual_method=annual.method,
+        annual_uncertainty_pct=annual.uncertainty_pct,
+        measured_kwh=total_known,
+        days_covered=float(pk.sum() * interval_hours(curve.interval_minutes) / 24.0),
+        base_load_w=base_w,
+        base_load_method=(
+            f"{BASE_LOAD_PERCENTILE:.0f}th percentile of {n_night} complete night-time "
+            f"({NIGHT_HOURS[0]:02d}:00-{NIGHT_HOURS[1]:02d}:00 local) hourly mean powers"
+        ),
+        base_load_kwh_per_year=base_kwh,
+        base_load_share=base_kwh / annual_kwh if annual_kwh and annual_kwh > 0 else float("nan"),
+        always_on_w=always_on_w,
+        always_on_kwh_per_year=always_on_w * HOURS_PER_YEAR / 1000.0,
+        peak_kw=peak_kw,
+        peak_time=peak_time,
+        mean_power_kw=mean_kw,
+        load_factor=mean_kw / peak_kw if peak_kw > 0 else float("nan"),
+        evening_peak_share=evening_share,
+        daily_profiles=profiles,
+        daily_profile_days=profile_days,
+        month_kwh=months,
+        heatmap=heat,
+        data_quality=quality,
+        stromspiegel=bench,
+        signatures=tuple(sigs),
+        interval_minutes=curve.interval_minutes,
+        tz=curve.meta.tz,
+        holiday_region=curve.meta.holiday_region,
+        start=curve.start.tz_convert(curve.meta.tz),
+        end=curve.end.tz_convert(curve.meta.tz),
+        warnings=tuple(warnings_) + tuple(quality.notes),
+    )

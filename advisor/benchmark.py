@@ -1,0 +1,264 @@
+"""Compare a household's annual consumption with its peers: Stromspiegel 2025 class and percentile.
+
+The class table (average and class bounds A-F per persons x dwelling x electric hot water) lives
+in ``seeds/stromspiegel_2025.csv`` with its source and date; rows whose figures come from a
+secondary transcription carry ``bounds_verify`` / ``average_verify`` and every result says so.
+
+Class: the first class whose upper bound the annual consumption does not exceed (G above F).
+
+Percentile (a model, not a published figure): a lognormal distribution of comparable households'
+consumption is fitted through the table row by taking the class-A upper bound as its P10 and the
+class-F upper bound as its P90 (seeds ``benchmarks.stromspiegel_percentile_a_bound`` / ``_f_bound``).
+Its median is then the geometric mean of the two bounds, which lands close to the table average in
+most rows. Weakness: co2online publishes no percentiles, so the tails are assumed; a household
+far outside A..F gets a percentile near 0 or 100 that should be read as "far below / above".
+
+No class is given (``efficiency_class=None`` with ``reason``) when persons or dwelling are unknown,
+when no seeds are passed, or when a heat pump, night-storage heating or an EV dominates the curve
+and its consumption cannot be taken out. When a detected device's annual energy can be estimated,
+the class is computed on the curve with that load taken out, and ``adjusted_for`` says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from advisor.household import Household
+    from advisor.seeds import Seeds
+    from advisor.signatures import Signature
+
+CLASSES = ("A", "B", "C", "D", "E", "F", "G")
+BOUND_COLUMNS = ("a_max_kwh", "b_max_kwh", "c_max_kwh", "d_max_kwh", "e_max_kwh", "f_max_kwh")
+TABLE = "stromspiegel_2025"
+DOMINANT_SIGNATURES = {
+    "heat_pump": "a heat pump",
+    "night_storage_heating": "night-storage heating",
+    "ev_charging": "EV charging",
+}
+DOMINANT_SHARE = 0.15  # a device above this share of the annual energy "dominates" the comparison
+
+
+@dataclass(frozen=True)
+class StromspiegelResult:
+    """Stromspiegel comparison of one household.
+
+    Attributes
+    ----------
+    efficiency_class
+        ``"A"`` .. ``"G"``, or None (see ``reason``).
+    percentile
+        Modelled percentile among comparable households, 0..100 (lower = less consumption), or None.
+    reason
+        Why there is no class, or notes on how it was computed.
+    compared_kwh
+        Annual consumption compared [kWh/yr] (after taking out ``adjusted_for``).
+    average_kwh
+        Table average of comparable households [kWh/yr].
+    class_bounds_kwh
+        Upper bounds of A..F [kWh/yr].
+    case
+        E.g. ``"2 persons, apartment, no electric hot water"``.
+    adjusted_for
+        Loads taken out before comparing (e.g. ``("EV charging ≈1,800 kWh/yr",)``).
+    verify
+        True when the row's figures are marked VERIFY in the seeds.
+    per_capita_kwh
+        ``compared_kwh / persons`` [kWh/(person·yr)].
+    per_capita_nrw_kwh
+        NRW average per person [kWh/(person·yr)] from the seeds.
+    per_capita_ratio_nrw
+        ``per_capita_kwh / per_capita_nrw_kwh``.
+    source
+        Citation (source and date).
+    """
+
+    efficiency_class: str | None
+    percentile: float | None
+    reason: str
+    compared_kwh: float | None = None
+    average_kwh: float | None = None
+    class_bounds_kwh: tuple[float, ...] = ()
+    case: str = ""
+    adjusted_for: tuple[str, ...] = ()
+    verify: bool = False
+    per_capita_kwh: float | None = None
+    per_capita_nrw_kwh: float | None = None
+    per_capita_ratio_nrw: float | None = None
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        def r(x, nd=1):
+            return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else round(float(x), nd)
+
+        return {
+            "class": self.efficiency_class,
+            "percentile": r(self.percentile),
+            "reason": self.reason,
+            "compared_kwh": r(self.compared_kwh),
+            "average_kwh": r(self.average_kwh),
+            "class_bounds_kwh": list(self.class_bounds_kwh),
+            "case": self.case,
+            "adjusted_for": list(self.adjusted_for),
+            "verify": self.verify,
+            "per_capita_kwh": r(self.per_capita_kwh),
+            "per_capita_nrw_kwh": r(self.per_capita_nrw_kwh),
+            "per_capita_ratio_nrw": r(self.per_capita_ratio_nrw, 3),
+            "source": self.source,
+        }
+
+
+def efficiency_class(annual_kwh: float, bounds_kwh: tuple[float, ...]) -> str:
+    """Class letter for ``annual_kwh`` given the upper bounds of A..F [kWh/yr] (G above F)."""
+    for letter, bound in zip(CLASSES, bounds_kwh):
+        if annual_kwh <= bound:
+            return letter
+    return "G"
+
+
+def lognormal_percentile(
+    annual_kwh: float, a_bound_kwh: float, f_bound_kwh: float, *, a_pct: float = 10.0, f_pct: float = 90.0
+) -> float:
+    """Percentile [0..100] of ``annual_kwh`` in a lognormal with the A bound at ``a_pct`` and F at ``f_pct``."""
+    if annual_kwh <= 0:
+        return 0.0
+    nd = NormalDist()
+    za, zf = nd.inv_cdf(a_pct / 100.0), nd.inv_cdf(f_pct / 100.0)
+    la, lf = math.log(a_bound_kwh), math.log(f_bound_kwh)
+    sigma = (lf - la) / (zf - za)
+    mu = la - za * sigma
+    return 100.0 * nd.cdf((math.log(annual_kwh) - mu) / sigma)
+
+
+def stromspiegel_row(seeds: Seeds, persons: int, dwelling: str, electric_hot_water: bool) -> dict[str, Any]:
+    """The seed table row for a case (persons above 5 use the ``5+`` row)."""
+    from advisor.errors import SeedError
+
+    t = seeds.table(TABLE)
+    p = min(int(persons), 5)
+    el = t["electric_hot_water"].astype(str).str.lower().isin(["true", "1", "yes"])
+    sel = t[(t["persons"].astype(int) == p) & (t["dwelling"] == dwelling) & (el == bool(electric_hot_water))]
+    if len(sel) != 1:
+        raise SeedError(f"seed table `{TABLE}` must have exactly one row for {p} persons, {dwelling}, el. DHW={electric_hot_water}; has {len(sel)}")
+    return sel.iloc[0].to_dict()
+
+
+def _truthy(v: Any) -> bool:
+    return str(v).strip().lower() in ("true", "1", "yes")
+
+
+def stromspiegel_for(
+    annual_kwh: float,
+    household: Household | None,
+    *,
+    signatures: list[Signature] | tuple[Signature, ...] = (),
+    seeds: Seeds | None = None,
+    data_quality_score: float | None = None,
+) -> StromspiegelResult:
+    """Stromspiegel 2025 class and modelled percentile of a household, or the reason for none.
+
+    Parameters
+    ----------
+    annual_kwh
+        Annual consumption [kWh/yr] (e.g. :attr:`LoadAnalysis.annual_kwh`).
+    household
+        Needs ``persons`` and ``dwelling``; ``hot_water`` unknown is compared as "no electric hot
+        water" and said so; ``heating`` / ``ev`` answers count like detected signatures.
+    signatures
+        Detected signatures; heat pump, night storage or EV with an annual estimate are taken out.
+    seeds
+        Seeds with the ``stromspiegel_2025`` table and ``benchmarks.*`` values.
+    data_quality_score
+        Mentioned in the reason when below 0.6.
+    """
+    notes: list[str] = []
+    if seeds is None:
+        return StromspiegelResult(None, None, "no reference data passed (`seeds=load_seeds()`)")
+    if annual_kwh is None or not math.isfinite(annual_kwh) or annual_kwh <= 0:
+        return StromspiegelResult(None, None, "no annual consumption could be determined")
+    if household is None or household.persons is None or household.dwelling is None:
+        missing = [n for n in ("persons", "dwelling") if household is None or getattr(household, n) is None]
+        return StromspiegelResult(
+            None, None, f"needs the household's {' and '.join(missing)} to pick comparable households"
+        )
+    compared = float(annual_kwh)
+    adjusted: list[str] = []
+    by_name = {s.name: s for s in signatures}
+    stated = {
+        "heat_pump": household.heating == "heat_pump",
+        "night_storage_heating": household.heating == "night_storage",
+        "ev_charging": bool(household.ev),
+    }
+    for name, label in DOMINANT_SIGNATURES.items():
+        sig = by_name.get(name)
+        detected = sig is not None and sig.detected
+        if not (detected or stated[name]):
+            continue
+        est = sig.annual_kwh if (sig is not None and sig.detected) else None
+        if est is not None and math.isfinite(est) and est > 0:
+            if est >= 0.9 * compared:
+                return StromspiegelResult(
+                    None, None, f"{label} accounts for nearly all of the consumption (≈{est:.0f} kWh/yr): no household comparison"
+                )
+            compared -= est
+            adjusted.append(f"{label} ≈{est:.0f} kWh/yr")
+        else:
+            why = "the household says so" if stated[name] else "detected in the curve"
+            return StromspiegelResult(
+                None,
+                None,
+                f"{label} ({why}) would dominate the comparison and its consumption cannot be separated from the "
+                "curve; the Stromspiegel compares households without it",
+            )
+    electric = household.hot_water == "electric"
+    if household.hot_water is None:
+        notes.append("hot water unknown: compared with households without electric hot water")
+    row = stromspiegel_row(seeds, household.persons, household.dwelling, electric)
+    if household.persons > 5:
+        notes.append(f"{household.persons} persons compared with the 5+ row")
+    bounds = tuple(float(row[c]) for c in BOUND_COLUMNS)
+    cls = efficiency_class(compared, bounds)
+    a_pct = _seed_or(seeds, "benchmarks.stromspiegel_percentile_a_bound", 10.0)
+    f_pct = _seed_or(seeds, "benchmarks.stromspiegel_percentile_f_bound", 90.0)
+    pct = lognormal_percentile(compared, bounds[0], bounds[5], a_pct=a_pct, f_pct=f_pct)
+    verify = _truthy(row.get("bounds_verify", False)) or _truthy(row.get("average_verify", False))
+    if verify:
+        notes.append("class bounds marked VERIFY in the seeds (secondary transcription)")
+    if adjusted:
+        notes.append("computed on the curve with " + ", ".join(adjusted) + " taken out")
+    if data_quality_score is not None and data_quality_score < 0.6:
+        notes.append(f"data quality only {data_quality_score:.2f}: the class is uncertain")
+    notes.append("percentile modelled (lognormal through the A and F bounds), not published")
+    case = (
+        f"{min(household.persons, 5)}{'+' if household.persons >= 5 else ''} persons, {household.dwelling}, "
+        f"{'with' if electric else 'no'} electric hot water"
+    )
+    per_capita = compared / household.persons
+    nrw = _seed_or(seeds, "benchmarks.per_capita_nrw_kwh", None)
+    return StromspiegelResult(
+        efficiency_class=cls,
+        percentile=pct,
+        reason="; ".join(notes),
+        compared_kwh=compared,
+        average_kwh=float(row["average_kwh"]),
+        class_bounds_kwh=bounds,
+        case=case,
+        adjusted_for=tuple(adjusted),
+        verify=verify,
+        per_capita_kwh=per_capita,
+        per_capita_nrw_kwh=nrw,
+        per_capita_ratio_nrw=(per_capita / nrw) if nrw else None,
+        source=f"{row['source']} ({row['date']})",
+    )
+
+
+def _seed_or(seeds: Seeds, key: str, default: Any) -> Any:
+    from advisor.errors import SeedError
+
+    try:
+        return float(seeds.value(key))
+    except SeedError:
+        return default

@@ -1,0 +1,612 @@
+"""German-typical device signatures in a household load curve, each with a confidence and evidence.
+
+Every detector looks at a few robust statistics of the curve in local wall-clock time and returns
+a :class:`Signature` with ``confidence`` 0..1 (``detected`` from 0.5) and a sentence of evidence
+that names the figures it rests on. Where the data cannot show a signature (hourly data for an
+instantaneous water heater, no prices for dynamic-tariff behaviour, no summer in the data …) the
+signature says so with ``assessable=False`` instead of guessing.
+
+Detectors (thresholds are part of the method, documented in ``docs/analysis.md``):
+
+``ev_charging``
+    Runs of >= 90 min with power >= 3 kW above the always-on floor, flat (coefficient of
+    variation < 0.3), mean 3-12.5 kW above the floor (3.7 / 7.4 / 11 kW wallboxes, 2.3 kW Schuko
+    charging is not caught). Confidence grows with the number of sessions and falls when all of
+    them lie in winter nights (then more likely night-storage heating).
+``night_storage_heating``
+    Winter (Nov-Feb) night (00-06) mean power well above summer nights and above the winter
+    daytime mean, with blocks >= 2 h of >= 1.5 kW in most winter nights.
+``heat_pump``
+    Daily energy against heating degrees (15 °C base) of a measured temperature series; without
+    one, the typical-year climatology of :mod:`advisor.weather` where the household's location is
+    known (lower confidence); else the ratio of winter to summer daily energy (lowest confidence).
+``circulation_pump``
+    Step of 30-150 W in the night-time floor (lowest night hourly mean of each day) in the
+    heating season (Nov-Mar) against summer (Jun-Aug), present on most heating-season days.
+``standby_floor``
+    The always-on level and how stable it is from day to day.
+``own_pv``
+    Summer (May-Aug) days whose lowest midday (10-16) hour is below a quarter of the summer night
+    floor, more often than in winter (Nov-Jan): an import meter behind PV sees the base load
+    covered at noon.
+``instantaneous_water_heater``
+    Isolated single intervals >= 4 kW standing >= 3 kW above both neighbours on many days. A
+    5-8 min shower at 18-24 kW is diluted to 6-13 kW in a quarter-hour, to half that in 30 min;
+    in hourly data it looks like a kettle and is not assessed.
+``dynamic_tariff``
+    Consumption following cheap hours: correlation of the household's hourly deviation from the
+    BDEW H25 shape with the hourly price deviation of the same day (needs a price series).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.units import interval_hours
+
+if TYPE_CHECKING:  # pragma: no cover
+    from advisor.analysis import CurveArrays
+    from advisor.household import Household
+    from advisor.loadcurve import LoadCurve
+
+DETECTED_FROM = 0.5
+WINTER_MONTHS = (11, 12, 1, 2)
+HEATING_MONTHS = (11, 12, 1, 2, 3)
+SUMMER_MONTHS = (6, 7, 8)
+PV_MONTHS = (5, 6, 7, 8)
+SUMMER_HALF = (4, 5, 6, 7, 8, 9)
+HDD_BASE_C = 15.0
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One device or behaviour signature.
+
+    Attributes
+    ----------
+    name
+        ``ev_charging``, ``night_storage_heating``, ``heat_pump``, ``circulation_pump``,
+        ``standby_floor``, ``own_pv``, ``instantaneous_water_heater`` or ``dynamic_tariff``.
+    confidence
+        0..1; the signature counts as detected from 0.5.
+    evidence
+        The figures the confidence rests on, in plain language.
+    assessable
+        False when the data cannot show it (too coarse, no season, no prices); confidence is 0.
+    annual_kwh
+        Estimated consumption of the device [kWh/yr] where it can be estimated, else None.
+    power_w
+        Characteristic power [W] (pump step, floor level, charging level …) where known.
+    """
+
+    name: str
+    confidence: float
+    evidence: str
+    assessable: bool = True
+    annual_kwh: float | None = None
+    power_w: float | None = None
+
+    def __post_init__(self) -> None:
+        c = self.confidence
+        if not (isinstance(c, (int, float)) and 0.0 <= c <= 1.0):
+            raise ValueError(f"`confidence` must be in 0..1; got {c!r}")
+
+    @property
+    def detected(self) -> bool:
+        return self.assessable and self.confidence >= DETECTED_FROM
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "confidence": round(float(self.confidence), 3),
+            "detected": self.detected,
+            "assessable": self.assessable,
+            "evidence": self.evidence,
+            "annual_kwh": None if self.annual_kwh is None else round(float(self.annual_kwh), 1),
+            "power_w": None if self.power_w is None else round(float(self.power_w), 1),
+        }
+
+
+def _clip01(x: float) -> float:
+    if x is None or not math.isfinite(x):
+        return 0.0
+    return float(min(1.0, max(0.0, x)))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start positions and lengths of the True runs of ``mask``."""
+    d = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1)
+    return starts, ends - starts
+
+
+def _not_assessable(name: str, why: str) -> Signature:
+    return Signature(name=name, confidence=0.0, evidence=why, assessable=False)
+
+
+# ------------------------------------------------------------------------------- detectors
+def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | None = None) -> Signature:
+    """EV charging: long flat blocks of 3-12.5 kW above the always-on floor."""
+    name = "ev_charging"
+    minutes = a.interval_minutes
+    min_len = max(2, int(math.ceil(90 / minutes)))
+    excess = np.where(a.known, a.power_kw - (floor_kw if math.isfinite(floor_kw) else 0.0), 0.0)
+    starts, lengths = _runs(excess >= 3.0)
+    keep = lengths >= min_len
+    starts, lengths = starts[keep], lengths[keep]
+    n_sessions = 0
+    session_kwh = 0.0
+    in_summer = 0
+    levels = np.array([])
+    timer_share = 0.0
+    if starts.size:
+        # per-run mean and coefficient of variation, vectorised via cumulative sums
+        c1 = np.concatenate(([0.0], np.cumsum(excess)))
+        c2 = np.concatenate(([0.0], np.cumsum(excess**2)))
+        s1 = c1[starts + lengths] - c1[starts]
+        s2 = c2[starts + lengths] - c2[starts]
+        mean = s1 / lengths
+        var = np.maximum(s2 / lengths - mean**2, 0.0)
+        cv = np.sqrt(var) / np.maximum(mean, 1e-9)
+        ok = (mean >= 3.3) & (mean <= 12.5) & (cv < 0.3)
+        n_sessions = int(ok.sum())
+        if n_sessions:
+            st = starts[ok]
+            session_kwh = float((s1[ok] * interval_hours(minutes)).sum())
+            in_summer = int(np.isin(a.month[st], SUMMER_HALF).sum())
+            levels = mean[ok]
+            timer_share = float(np.bincount(a.slot[st]).max() / n_sessions)
+    days = a.known.sum() * interval_hours(minutes) / 24.0
+    weeks = max(days / 7.0, 1e-9)
+    known_days = np.bincount(a.day0[a.known], minlength=a.n_days) > 0
+    expected_summer = float(np.isin(a.days.month.to_numpy()[known_days], SUMMER_HALF).mean()) if known_days.any() else 0.0
+    told = "; the household says it charges an EV at home" if household is not None and household.ev else ""
+    if n_sessions == 0:
+        return Signature(
+            name,
+            0.0,
+            f"no flat blocks of >= 3.3 kW above the always-on floor lasting >= 90 min in {days:.0f} days{told}",
+        )
+    conf = min(1.0, n_sessions / 6.0)
+    notes = []
+    if expected_summer >= 0.3:
+        ratio = (in_summer / n_sessions) / expected_summer
+        season_factor = _clip01((ratio - 0.2) / 0.5)
+        if season_factor < 1.0:
+            notes.append(
+                f"only {in_summer} of the blocks fall in Apr-Sep: they follow the heating season, "
+                "so electric heating is more likely than a car"
+            )
+        conf *= season_factor
+    else:
+        conf *= 0.5
+        notes.append("no summer in the data, so charging cannot be told from electric heating")
+    if timer_share > 0.4 and n_sessions >= 10:
+        conf *= 0.5
+        notes.append(
+            f"{100 * timer_share:.0f} % start at the same clock time: a timer (e.g. a water heater on a night tariff) is as likely"
+        )
+    if n_sessions / weeks < 0.3:
+        conf *= 0.6
+    annual = session_kwh * 365.0 / max(days, 1.0)
+    level_kw = float(np.median(levels))
+    note = "".join("; " + n for n in notes)
+    return Signature(
+        name,
+        _clip01(conf),
+        f"{n_sessions} flat charging-like blocks (median {level_kw:.1f} kW above the floor, >= 90 min) "
+        f"in {days:.0f} days ({n_sessions / weeks:.1f} a week), ≈{annual:.0f} kWh/yr{note}{told}",
+        annual_kwh=annual,
+        power_w=level_kw * 1000.0,
+    )
+
+
+def _day_stats(a: CurveArrays, hours: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Mean power [kW] per day over local hours [h0, h1) and whether the day has them complete."""
+    sel = (a.hour >= hours[0]) & (a.hour < hours[1])
+    key = a.day0
+    total = np.bincount(key[sel & a.known], weights=a.power_kw[sel & a.known], minlength=a.n_days)
+    cnt = np.bincount(key[sel & a.known], minlength=a.n_days)
+    size = np.bincount(key[sel], minlength=a.n_days)
+    need = (hours[1] - hours[0]) * 60 // a.interval_minutes
+    ok = (cnt >= np.maximum(size, need)) & (cnt > 0)
+    mean = np.where(cnt > 0, total / np.maximum(cnt, 1), np.nan)
+    return mean, ok
+
+
+def _day_month(a: CurveArrays) -> np.ndarray:
+    return a.days.month.to_numpy()
+
+
+def _night_floor_w(a: CurveArrays) -> tuple[np.ndarray, np.ndarray]:
+    """Lowest hourly mean power of the night hours 00-05 of each day [W] and completeness."""
+    key = a.day0 * 24 + a.hour
+    n = a.n_days * 24
+    sel = a.known & (a.hour < 5)
+    total = np.bincount(key[sel], weights=a.power_kw[sel], minlength=n)
+    cnt = np.bincount(key[sel], minlength=n)
+    per_hour = 60 // a.interval_minutes
+    hourly = np.where(cnt >= per_hour, total / np.maximum(cnt, 1), np.nan).reshape(a.n_days, 24)[:, :5]
+    ok = np.isfinite(hourly).all(axis=1)
+    with np.errstate(all="ignore"):
+        floor = np.where(ok, np.nanmin(np.where(np.isfinite(hourly), hourly, np.inf), axis=1), np.nan)
+    return floor * 1000.0, ok
+
+
+def detect_circulation_pump(a: CurveArrays) -> Signature:
+    """Heating circulation pump: a 30-150 W step of the night floor in the heating season."""
+    name = "circulation_pump"
+    floor_w, ok = _night_floor_w(a)
+    month = _day_month(a)
+    heat = ok & np.isin(month, HEATING_MONTHS)
+    summ = ok & np.isin(month, SUMMER_MONTHS)
+    if heat.sum() < 20 or summ.sum() < 20:
+        return _not_assessable(
+            name,
+            f"needs >= 20 complete nights both in the heating season (Nov-Mar) and in summer (Jun-Aug); "
+            f"has {int(heat.sum())} and {int(summ.sum())}",
+        )
+    med_h = float(np.median(floor_w[heat]))
+    med_s = float(np.median(floor_w[summ]))
+    step = med_h - med_s
+    consistency = float(np.mean(floor_w[heat] > med_s + 0.5 * max(step, 0.0))) if step > 0 else 0.0
+    conf = _clip01((step - 25.0) / 30.0) * _clip01((consistency - 0.5) / 0.3)
+    note = ""
+    if step > 150.0:
+        conf *= _clip01((300.0 - step) / 150.0)
+        note = "; the step is larger than a pump draws (40-100 W): more likely electric heating"
+    days_heating = 212.0  # Oct-Apr, roughly a German heating season
+    return Signature(
+        name,
+        _clip01(conf),
+        f"night floor {med_h:.0f} W in the heating season vs {med_s:.0f} W in summer: step {step:+.0f} W "
+        f"on {100 * consistency:.0f} % of heating-season nights{note}",
+        annual_kwh=max(step, 0.0) * 24 * days_heating / 1000.0 if conf >= DETECTED_FROM else None,
+        power_w=step,
+    )
+
+
+def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
+    """Always-on floor: its level and its stability from day to day."""
+    from advisor.analysis import daily_minimum_kw
+
+    name = "standby_floor"
+    dmin = daily_minimum_kw(a) * 1000.0
+    dmin = dmin[np.isfinite(dmin)]
+    if dmin.size < 7 or not math.isfinite(always_on_w):
+        return _not_assessable(name, f"needs >= 7 complete days; has {dmin.size}")
+    q25, q75 = np.percentile(dmin, [25, 75])
+    spread = (q75 - q25) / max(always_on_w, 1.0)
+    conf = _clip01(1.0 - spread)
+    if always_on_w <= 1.0:
+        return Signature(name, 0.0, f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor")
+    return Signature(
+        name,
+        conf,
+        f"always-on floor ≈{always_on_w:.0f} W (median of daily minima over {dmin.size} days, "
+        f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr",
+        annual_kwh=always_on_w * 8.76,
+        power_w=always_on_w,
+    )
+
+
+def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = None) -> Signature:
+    """Own PV: on summer days the midday import falls far below the summer night floor.
+
+    Without PV the lowest hour of a day is at night and midday stays above the night floor; an
+    import meter behind PV sees that floor covered by the panels at noon. ``floor_w`` (the
+    always-on level) is used only when the data has too few summer nights.
+    """
+    name = "own_pv"
+    told = ""
+    if household is not None and household.existing_pv_kwp:
+        told = f"; the household reports {household.existing_pv_kwp:g} kWp PV"
+    nfloor_w, nok = _night_floor_w(a)
+    month = _day_month(a)
+    summer_nights = nok & np.isin(month, PV_MONTHS)
+    if summer_nights.sum() >= 14:
+        floor_w = float(np.median(nfloor_w[summer_nights]))
+    if not math.isfinite(floor_w) or floor_w <= 20.0:
+        return _not_assessable(name, f"no usable night floor ({floor_w:.0f} W) to compare midday import with{told}")
+    key = a.day0 * 24 + a.hour
+    n = a.n_days * 24
+    sel = a.known & (a.hour >= 10) & (a.hour < 16)
+    total = np.bincount(key[sel], weights=a.power_kw[sel], minlength=n)
+    cnt = np.bincount(key[sel], minlength=n)
+    per_hour = 60 // a.interval_minutes
+    hourly = np.where(cnt >= per_hour, total / np.maximum(cnt, 1), np.nan).reshape(a.n_days, 24)[:, 10:16]
+    complete = np.isfinite(hourly).all(axis=1)
+    summer = complete & np.isin(month, PV_MONTHS)
+    if summer.sum() < 14:
+        return _not_assessable(name, f"needs >= 14 complete summer days (May-Aug); has {int(summer.sum())}{told}")
+    midday_min_w = np.min(np.where(np.isfinite(hourly), hourly, np.inf), axis=1) * 1000.0
+    low = midday_min_w < 0.25 * floor_w
+    frac = float(np.mean(low[summer]))
+    winter = complete & np.isin(month, (11, 12, 1))
+    frac_w = float(np.mean(low[winter])) if winter.sum() >= 14 else 0.0
+    conf = _clip01((frac - frac_w) / 0.3)
+    return Signature(
+        name,
+        conf,
+        f"on {100 * frac:.0f} % of {int(summer.sum())} summer days (and {100 * frac_w:.0f} % of winter days) the lowest "
+        f"midday (10-16 h) hour is below a quarter of the summer night floor of {floor_w:.0f} W "
+        f"(median lowest summer midday hour {np.median(midday_min_w[summer]):.0f} W){told}",
+    )
+
+
+def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
+    """Electric instantaneous water heater (Durchlauferhitzer): isolated high single-interval spikes."""
+    name = "instantaneous_water_heater"
+    minutes = a.interval_minutes
+    if minutes >= 60:
+        return _not_assessable(
+            name,
+            "hourly data is too coarse: a 5-8 min draw at 18-24 kW averages to about 2 kW over the hour, "
+            "like a kettle or an oven",
+        )
+    thr, rise = (4.0, 3.0) if minutes == 15 else (3.0, 2.0)
+    p = np.where(a.known, a.power_kw, 0.0)
+    prev = np.concatenate(([np.inf], p[:-1]))
+    nxt = np.concatenate((p[1:], [np.inf]))
+    spike = a.known & (p >= thr) & (p - np.maximum(prev, nxt) >= rise)
+    days_with = np.unique(a.day0[spike]).size
+    n_days = max(int((np.bincount(a.day0[a.known], minlength=a.n_days) > 0).sum()), 1)
+    frac = days_with / n_days
+    conf = _clip01(frac / 0.4)
+    dil = (
+        "at 15 min a 5-8 min draw at 18-24 kW is diluted to 6-13 kW"
+        if minutes == 15
+        else "at 30 min the spike is diluted to half of that, so confidence is reduced"
+    )
+    if minutes == 30:
+        conf *= 0.7
+    med = float(np.median(p[spike])) if spike.any() else float("nan")
+    return Signature(
+        name,
+        _clip01(conf),
+        f"isolated spikes >= {thr:g} kW (>= {rise:g} kW above both neighbours) on {days_with} of {n_days} days"
+        + (f", median {med:.1f} kW" if spike.any() else "")
+        + f"; {dil}",
+        power_w=None if not spike.any() else med * 1000.0,
+    )
+
+
+def detect_night_storage(a: CurveArrays) -> Signature:
+    """Night-storage heating: winter night blocks far above summer nights and winter days."""
+    name = "night_storage_heating"
+    night, ok_n = _day_stats(a, (0, 6))
+    day, ok_d = _day_stats(a, (8, 20))
+    month = _day_month(a)
+    win = ok_n & ok_d & np.isin(month, WINTER_MONTHS)
+    if win.sum() < 14:
+        return _not_assessable(name, f"needs >= 14 complete winter days (Nov-Feb); has {int(win.sum())}")
+    # blocks: >= 2 h of >= 1.5 kW within 00-06 on a winter night
+    min_len = max(1, 120 // a.interval_minutes)
+    sel = a.known & (a.hour < 6) & (a.power_kw >= 1.5)
+    starts, lengths = _runs(sel)
+    long_ = starts[lengths >= min_len]
+    block_days = np.zeros(a.n_days, dtype=bool)
+    block_days[a.day0[long_]] = True
+    frac_block = float(np.mean(block_days[win]))
+    wn = float(np.median(night[win]))
+    wd = float(np.median(day[win]))
+    summ = ok_n & np.isin(month, SUMMER_MONTHS + (5, 9))
+    sn = float(np.median(night[summ])) if summ.sum() >= 14 else float("nan")
+    step = wn - sn if math.isfinite(sn) else float("nan")
+    ref = f"{sn:.2f} kW in summer nights" if math.isfinite(sn) else "no summer nights in the data"
+    conf = _clip01(frac_block / 0.6) * _clip01((wn / max(wd, 1e-6) - 0.8) / 0.5)
+    if math.isfinite(step):
+        conf *= _clip01((step - 0.5) / 1.0)
+    else:
+        conf *= 0.7
+    annual = None
+    if conf >= DETECTED_FROM:
+        extra = max(wn - (sn if math.isfinite(sn) else 0.0), 0.0)
+        annual = extra * 6.0 * 180.0  # six night hours on ~180 heating days
+    return Signature(
+        name,
+        _clip01(conf),
+        f"winter nights (00-06) {wn:.2f} kW vs winter days (08-20) {wd:.2f} kW and {ref}; "
+        f"blocks >= 2 h of >= 1.5 kW on {100 * frac_block:.0f} % of winter nights",
+        annual_kwh=annual,
+        power_w=wn * 1000.0,
+    )
+
+
+def _daily_temperature(temperature: pd.Series, a: CurveArrays, tz: str) -> np.ndarray:
+    t = temperature.copy()
+    if not isinstance(t.index, pd.DatetimeIndex) or t.index.tz is None:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError("`temperature` must be a Series with a tz-aware DatetimeIndex [°C]")
+    t.index = t.index.tz_convert(tz).tz_localize(None)
+    daily = t.resample("D").mean()
+    return daily.reindex(a.days).to_numpy(dtype=float)
+
+
+def detect_heat_pump(
+    a: CurveArrays,
+    tz: str,
+    household: Household | None = None,
+    temperature: pd.Series | None = None,
+) -> Signature:
+    """Heat pump: temperature dependence of daily energy (measured > climatology > seasons)."""
+    name = "heat_pump"
+    told = ""
+    if household is not None and household.heating == "heat_pump":
+        told = "; the household reports a heat pump"
+    daily, ok = _day_stats(a, (0, 24))
+    daily_kwh = daily * 24.0
+    source = None
+    cap = 1.0
+    temp_days = None
+    if temperature is not None:
+        temp_days = _daily_temperature(temperature, a, tz)
+        source = "measured temperature"
+    elif household is not None and household.has_location:
+        try:
+            from advisor.weather import temperature_climatology  # provided by the PV/weather helper
+        except ImportError:
+            temperature_climatology = None
+        if temperature_climatology is not None:
+            try:
+                clim = temperature_climatology(a.local_index, household.latitude, household.longitude)
+                temp_days = _daily_temperature(pd.Series(np.asarray(clim, dtype=float), index=a.local_index), a, tz)
+                source = "typical-year temperature climatology (not the weather of these dates)"
+                cap = 0.75
+            except Exception:  # noqa: BLE001 - a missing climatology only lowers the evidence
+                temp_days = None
+    if temp_days is not None:
+        use = ok & np.isfinite(temp_days)
+        if use.sum() >= 30:
+            hdd = np.clip(HDD_BASE_C - temp_days[use], 0.0, None)
+            y = daily_kwh[use]
+            if hdd.std() > 0.5:
+                slope, icpt = np.polyfit(hdd, y, 1)
+                pred = icpt + slope * hdd
+                ss_res = float(((y - pred) ** 2).sum())
+                ss_tot = float(((y - y.mean()) ** 2).sum())
+                r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
+                conf = cap * _clip01((slope - 0.3) / 0.7) * _clip01(r2 / 0.5)
+                annual = slope * float(hdd.mean()) * 365.0 if slope > 0 else 0.0
+                return Signature(
+                    name,
+                    _clip01(conf),
+                    f"daily energy rises {slope:.2f} kWh per heating degree (base {HDD_BASE_C:g} °C, R² {r2:.2f}, "
+                    f"{int(use.sum())} days, {source}); temperature-driven part ≈{annual:.0f} kWh/yr{told}",
+                    annual_kwh=annual if conf >= DETECTED_FROM else None,
+                )
+    month = _day_month(a)
+    win = ok & np.isin(month, (12, 1, 2))
+    summ = ok & np.isin(month, SUMMER_MONTHS)
+    if win.sum() < 14 or summ.sum() < 14:
+        return _not_assessable(
+            name,
+            "no temperature series and not both winter (Dec-Feb) and summer (Jun-Aug) in the data: "
+            f"temperature dependence cannot be assessed{told}",
+        )
+    w = float(np.median(daily_kwh[win]))
+    s = float(np.median(daily_kwh[summ]))
+    ratio = w / max(s, 1e-6)
+    conf = 0.7 * _clip01((ratio - 1.6) / 1.0)
+    annual = (w - s) * 200.0 if conf >= DETECTED_FROM else None  # ~200 heating days
+    return Signature(
+        name,
+        _clip01(conf),
+        f"seasonal evidence only (no temperature series): winter days {w:.1f} kWh vs summer days {s:.1f} kWh "
+        f"(ratio {ratio:.1f}; households without electric heating show about 1.1-1.5){told}",
+        annual_kwh=annual,
+    )
+
+
+def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | None) -> Signature:
+    """Consumption following cheap hours (needs day-ahead prices)."""
+    name = "dynamic_tariff"
+    if prices is None:
+        return _not_assessable(name, "needs an hourly price series (e.g. day-ahead prices) to compare with")
+    if not isinstance(prices.index, pd.DatetimeIndex) or prices.index.tz is None:
+        from advisor.errors import AdvisorError
+
+        raise AdvisorError("`prices` must be a Series with a tz-aware DatetimeIndex")
+    from advisor.analysis import h25_weights
+
+    e = curve.data["energy_kwh"]
+    w = pd.Series(
+        h25_weights(e.index, curve.meta.tz, curve.meta.holiday_region, curve.interval_minutes), index=e.index
+    )
+    utc_hour = e.index.tz_convert("UTC").floor("h")
+    load_h = e.groupby(utc_hour).sum(min_count=1)
+    cnt = e.groupby(utc_hour).count()
+    shape_h = w.groupby(utc_hour).sum()
+    full = cnt >= (60 // curve.interval_minutes)
+    p = prices.copy()
+    p.index = p.index.tz_convert("UTC")
+    p = p.groupby(p.index.floor("h")).mean()
+    df = pd.DataFrame({"load": load_h[full], "shape": shape_h[full]})
+    df["price"] = p.reindex(df.index)
+    df = df.dropna()
+    df = df[df["shape"] > 0]
+    if len(df) < 24 * 30:
+        return _not_assessable(name, f"needs >= 30 days of load with prices; has {len(df) / 24:.0f}")
+    day = df.index.tz_convert(curve.meta.tz).tz_localize(None).floor("D")
+    g = df.groupby(day)
+    load_rel = df["load"] / g["load"].transform("mean")
+    shape_rel = df["shape"] / g["shape"].transform("mean")
+    dev = load_rel - shape_rel
+    pdev = df["price"] - g["price"].transform("mean")
+    r = float(np.corrcoef(dev.to_numpy(), pdev.to_numpy())[0, 1]) if dev.std() > 0 and pdev.std() > 0 else 0.0
+    conf = _clip01((-r - 0.1) / 0.2)
+    return Signature(
+        name,
+        conf,
+        f"correlation of the hourly deviation from the H25 shape with the same day's price deviation: {r:+.2f} "
+        f"over {len(df) / 24:.0f} days (below about -0.1 means consumption moves to cheap hours)",
+    )
+
+
+# ----------------------------------------------------------------------------- all at once
+def detect_signatures(
+    curve: LoadCurve,
+    household: Household | None = None,
+    *,
+    temperature: pd.Series | None = None,
+    prices: pd.Series | None = None,
+    arrays: CurveArrays | None = None,
+    always_on_w: float | None = None,
+    base_load_w: float | None = None,
+    annual_kwh: float | None = None,
+) -> list[Signature]:
+    """Run every detector on ``curve``; returns one :class:`Signature` per detector.
+
+    Parameters
+    ----------
+    curve
+        Consumption curve.
+    household
+        What the household told us (mentioned in the evidence; never overrides the data).
+    temperature
+        Measured outdoor temperature [°C] (tz-aware Series), for the heat pump.
+    prices
+        Hourly prices (tz-aware Series, any unit), for dynamic-tariff behaviour.
+    arrays, always_on_w, base_load_w, annual_kwh
+        Precomputed by :func:`advisor.analysis.analyse`; computed here when omitted.
+    """
+    from advisor.analysis import curve_arrays, daily_minimum_kw
+
+    a = arrays if arrays is not None else curve_arrays(curve)
+    if always_on_w is None:
+        dmin = daily_minimum_kw(a)
+        always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
+    floor_kw = always_on_w / 1000.0 if math.isfinite(always_on_w) else 0.0
+    sigs = [
+        detect_standby_floor(a, always_on_w),
+        detect_ev_charging(a, floor_kw, household),
+        detect_night_storage(a),
+        detect_heat_pump(a, curve.meta.tz, household, temperature),
+        detect_circulation_pump(a),
+        detect_own_pv(a, always_on_w, household),
+        detect_instantaneous_water_heater(a),
+        detect_dynamic_tariff(curve, a, prices),
+    ]
+    return _reconcile(sigs)
+
+
+def _reconcile(sigs: list[Signature]) -> list[Signature]:
+    """Seasonal heat-pump evidence is explained away by detected night-storage heating."""
+    by = {s.name: s for s in sigs}
+    ns, hp = by.get("night_storage_heating"), by.get("heat_pump")
+    if ns is not None and hp is not None and ns.detected and hp.assessable and "seasonal evidence only" in hp.evidence:
+        new_hp = Signature(
+            hp.name,
+            hp.confidence * 0.5,
+            hp.evidence + "; the winter excess is explained by the night-storage heating found",
+            annual_kwh=None,
+        )
+        sigs = [new_hp if s.name == "heat_pump" else s for s in sigs]
+    return sigs

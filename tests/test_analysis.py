@@ -1,0 +1,319 @@
+"""Load-curve analysis against known truth: synthetic households, DST days, real London households."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.analysis import (
+    LoadAnalysis,
+    analyse,
+    annual_energy,
+    curve_arrays,
+    data_quality,
+    heatmap_matrix,
+)
+from advisor.errors import AdvisorError
+from advisor.household import Household
+from advisor.loadcurve import CurveMeta, Direction, make_load_curve
+from advisor.seeds import load_seeds
+from advisor.synthetic import SyntheticSpec, synthetic_household
+from tests.conftest import shared_path
+
+
+def _curve(values, start="2024-06-03", minutes=15, tz="Europe/Berlin", quality=None, region="DE-NW"):
+    idx = pd.date_range(pd.Timestamp(start).tz_localize(tz), periods=len(values), freq=f"{minutes}min")
+    q = None if quality is None else pd.Series(quality, index=idx)
+    return make_load_curve(
+        pd.Series(np.asarray(values, dtype=float), index=idx),
+        interval_minutes=minutes,
+        quality=q,
+        meta=CurveMeta(tz=tz, holiday_region=region),
+    )
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return synthetic_household(SyntheticSpec(seed=7))
+
+
+@pytest.fixture(scope="module")
+def plain_analysis(plain):
+    return analyse(plain.curve)
+
+
+def _night_truth_w(hh) -> float:
+    """10th percentile of night-time hourly means of the always-present components (no events)."""
+    c = hh.components_kwh[["standby", "fridge", "appliances"]].sum(axis=1)
+    hourly = (c * 4).resample("h").mean()  # kW
+    loc = hourly.index.tz_convert("Europe/Berlin")
+    return float(np.percentile(hourly[loc.hour < 5], 10) * 1000)
+
+
+# ------------------------------------------------------------------------------- base load
+def test_base_load_of_constant_plus_daytime_events_is_the_constant():
+    # 60 days of 150 W plus 2 kW for one hour every afternoon: base load is 150 W exactly
+    n = 96 * 60
+    p_kw = np.full(n, 0.150)
+    day_pos = np.arange(60) * 96
+    for pos in day_pos:
+        p_kw[pos + 60 : pos + 64] += 2.0
+    a = analyse(_curve(p_kw * 0.25))
+    assert a.base_load_w == pytest.approx(150.0, rel=1e-9)
+    assert a.always_on_w == pytest.approx(150.0, rel=1e-9)
+    assert "10th percentile" in a.base_load_method and "00:00-05:00" in a.base_load_method
+
+
+@pytest.mark.parametrize("standby_w, appliance_kwh, seed", [(80, 2200, 1), (40, 1200, 2), (200, 4500, 3)])
+def test_base_load_matches_always_present_components_within_10_percent(standby_w, appliance_kwh, seed):
+    hh = synthetic_household(SyntheticSpec(standby_w=standby_w, appliance_kwh=appliance_kwh, seed=seed, ev_kw=11))
+    a = analyse(hh.curve)
+    assert a.base_load_w == pytest.approx(_night_truth_w(hh), rel=0.10)
+
+
+def test_base_load_difference_equals_standby_difference():
+    # same seed, only standby differs: the base load must move by the known standby step
+    lo = analyse(synthetic_household(SyntheticSpec(standby_w=40, seed=11)).curve)
+    hi = analyse(synthetic_household(SyntheticSpec(standby_w=240, seed=11)).curve)
+    assert hi.base_load_w - lo.base_load_w == pytest.approx(200.0, rel=0.10)
+    assert hi.always_on_w - lo.always_on_w == pytest.approx(200.0, rel=0.10)
+    assert hi.base_load_kwh_per_year == pytest.approx(hi.base_load_w * 8.76)
+
+
+# ------------------------------------------------------------------------------ KPIs
+def test_full_year_annual_is_the_sum(plain, plain_analysis):
+    a = plain_analysis
+    assert a.annual_method == "measured_full_year"
+    assert a.annual_kwh == pytest.approx(plain.annual_kwh, rel=1e-9)
+    assert a.data_quality.score == pytest.approx(1.0)
+    assert a.month_kwh["energy_kwh"].sum() == pytest.approx(plain.annual_kwh)
+    assert list(a.month_kwh.index[:2]) == ["2024-01", "2024-02"]
+
+
+def test_peak_load_factor_and_evening_share_by_hand():
+    # one day: 0.1 kWh per quarter-hour, one 17:00 quarter-hour at 1 kWh (4 kW)
+    e = np.full(96, 0.1)
+    e[68] = 1.0  # 17:00
+    e[76] = 0.5  # 19:00
+    a = analyse(_curve(e))
+    assert a.peak_kw == pytest.approx(4.0)
+    assert a.peak_time == pd.Timestamp("2024-06-03 17:00", tz="Europe/Berlin")
+    total = e.sum()
+    assert a.mean_power_kw == pytest.approx(total / 24)
+    assert a.load_factor == pytest.approx((total / 24) / 4.0)
+    assert a.evening_peak_share == pytest.approx(e[68:80].sum() / total)
+
+
+def test_partial_year_is_annualised_with_h25_and_uncertainty_stated():
+    # a pure H25 curve for three months must annualise back to its annual energy
+    from advisor.profiles import bdew_energy_kwh
+
+    idx = pd.date_range(pd.Timestamp("2024-01-01").tz_localize("Europe/Berlin"), pd.Timestamp("2025-01-01").tz_localize("Europe/Berlin"), freq="15min", inclusive="left")
+    e = bdew_energy_kwh(idx, 3000.0)
+    part = e["2024-03-01":"2024-05-31"]
+    curve = make_load_curve(part, interval_minutes=15)
+    ae = annual_energy(curve)
+    assert ae.method == "annualised_h25"
+    assert ae.annual_kwh == pytest.approx(3000.0, rel=1e-6)
+    assert 0.2 < ae.h25_share_covered < 0.3
+    assert 20 < ae.uncertainty_pct < 30
+    a = analyse(curve)
+    assert a.annual_method == "annualised_h25"
+    assert any("annualised" in w for w in a.warnings)
+    assert a.data_quality.year_coverage == pytest.approx(92 / 366, rel=0.01)
+
+
+def test_full_year_with_small_gap_is_filled_with_h25(plain):
+    e = plain.curve.energy_kwh
+    e.iloc[1000:1096] = np.nan  # one day missing
+    curve = make_load_curve(e, interval_minutes=15, meta=plain.curve.meta)
+    ae = annual_energy(curve)
+    assert ae.method == "full_year_gaps_filled_h25"
+    assert ae.annual_kwh == pytest.approx(plain.annual_kwh, rel=0.01)
+    assert ae.annual_kwh > np.nansum(e.to_numpy())
+
+
+def test_export_curve_refused():
+    c = _curve(np.full(96, 0.1))
+    from dataclasses import replace
+
+    with pytest.raises(AdvisorError, match="import"):
+        analyse(replace(c, direction=Direction.EXPORT))
+
+
+def test_all_missing_refused():
+    with pytest.raises(AdvisorError, match="no values"):
+        analyse(_curve(np.full(96, np.nan)))
+
+
+def test_input_not_mutated(plain):
+    before = plain.curve.data.copy()
+    analyse(plain.curve)
+    pd.testing.assert_frame_equal(plain.curve.data, before)
+
+
+# ------------------------------------------------------------------------------ DST
+@pytest.mark.parametrize("day, n, blank, doubled", [("2024-03-31", 92, True, False), ("2024-10-27", 100, False, True)])
+def test_heatmap_on_dst_days(day, n, blank, doubled):
+    start = pd.Timestamp(day).tz_localize("Europe/Berlin")
+    end = (pd.Timestamp(day) + pd.Timedelta(days=1)).tz_localize("Europe/Berlin")
+    idx = pd.date_range(start, end, freq="15min", inclusive="left")
+    assert len(idx) == n
+    # energy = position so that every interval is distinguishable
+    curve = make_load_curve(pd.Series(np.arange(n, dtype=float) * 0.01, index=idx), interval_minutes=15)
+    hm = heatmap_matrix(curve_arrays(curve))
+    assert hm.shape == (1, 96)
+    assert list(hm.columns[:2]) == ["00:00", "00:15"] and hm.columns[-1] == "23:45"
+    row = hm.iloc[0]
+    two = [f"02:{m:02d}" for m in (0, 15, 30, 45)]
+    if blank:
+        assert row[two].isna().all()
+        assert row.drop(two).notna().all()
+        assert row["03:00"] == pytest.approx(8 * 0.01 / 0.25)  # 03:00 CEST is the 9th interval
+    if doubled:
+        # 02:00 CEST is position 8, 02:00 CET is position 12: the slot shows their mean power
+        assert row["02:00"] == pytest.approx((8 + 12) / 2 * 0.01 / 0.25)
+        assert row["03:00"] == pytest.approx(16 * 0.01 / 0.25)
+        assert row.notna().all()
+
+
+def test_dst_day_energy_and_profiles(spring_day, autumn_day):
+    for c, n in ((spring_day, 92), (autumn_day, 100)):
+        a = analyse(c)
+        assert a.month_kwh["energy_kwh"].sum() == pytest.approx(0.1 * n)
+        assert a.annual_method == "annualised_h25"
+
+
+def test_daily_profiles_by_day_type_and_season(plain, plain_analysis):
+    prof = plain_analysis.daily_profiles
+    days = plain_analysis.daily_profile_days
+    assert prof.shape == (96, 9)
+    assert set(prof.columns.get_level_values("day_type")) == {"weekday", "saturday", "sunday_holiday"}
+    # 2024 (starts on a Monday, leap year): 52 Sundays; NRW's 11 public holidays all fall on weekdays
+    # (New Year, Good Friday, Easter Monday, 1 May, Ascension, Whit Monday, Corpus Christi, 3 Oct,
+    # 1 Nov, 25 and 26 Dec)
+    assert int(days.sum()) == 366
+    assert days.xs("sunday_holiday", level="day_type").sum() == 52 + 11
+    assert days.xs("saturday", level="day_type").sum() == 52
+    # a profile value is a mean power: check one by hand
+    loc = plain.curve.index.tz_convert("Europe/Berlin")
+    p = plain.curve.power_kw.to_numpy()
+    from advisor.holidays_de import is_holiday
+
+    dates = loc.tz_localize(None).normalize()
+    hol = is_holiday(dates, "DE-NW")
+    md = loc.month * 100 + loc.day
+    summer = (md >= 515) & (md <= 914)
+    sel = summer & (loc.day_of_week < 5) & ~hol & (loc.hour == 8) & (loc.minute == 0)
+    assert prof[("summer", "weekday")]["08:00"] == pytest.approx(p[sel].mean())
+
+
+def test_month_totals_local_time():
+    # 2024-01-31 23:00 CET..2024-02-01 01:00: two hours, the first in January locally
+    idx = pd.date_range(pd.Timestamp("2024-01-31 23:00", tz="Europe/Berlin"), periods=8, freq="15min")
+    c = make_load_curve(pd.Series(np.full(8, 0.5), index=idx), interval_minutes=15)
+    a = analyse(c)
+    assert a.month_kwh.loc["2024-01", "energy_kwh"] == pytest.approx(2.0)
+    assert a.month_kwh.loc["2024-02", "energy_kwh"] == pytest.approx(2.0)
+
+
+# ---------------------------------------------------------------------------- quality
+def test_quality_parts_by_hand():
+    n = 96 * 10
+    e = np.full(n, 0.1)
+    q = np.array(["measured"] * n, dtype=object)
+    e[:96] = np.nan
+    q[:96] = "missing"
+    q[96:192] = "substituted"
+    e[192:200] = 0.0
+    c = _curve(e, quality=q)
+    dq = data_quality(c)
+    assert dq.coverage == pytest.approx(0.9)
+    assert dq.substituted_share == pytest.approx(96 / 864)
+    assert dq.zero_share == pytest.approx(8 / 864)
+    assert dq.n_gaps == 1 and dq.longest_gap_hours == pytest.approx(24.0)
+    assert dq.year_coverage == pytest.approx(864 / (8760 * 4))
+    assert dq.score == pytest.approx(dq.coverage * dq.year_coverage * dq.measured_share * dq.zero_plausibility)
+    assert dq.label == "poor"
+
+
+def test_summary_has_cli_keys(plain_analysis):
+    s = plain_analysis.summary()
+    for key in ("annual_kwh", "base_load_w", "peak_kw", "stromspiegel_class", "signatures", "data_quality"):
+        assert key in s
+    assert isinstance(s["data_quality"]["score"], float)
+    assert all({"name", "confidence"} <= set(x) for x in s["signatures"])
+
+
+def test_stromspiegel_through_analyse(plain):
+    seeds = load_seeds()
+    a = analyse(plain.curve, Household(persons=3, dwelling="house", hot_water="other"), seeds=seeds)
+    # 3 persons, house, no el. DHW: bounds 2400|2800|3200|3600|4000|5000
+    expected = "ABCDEFG"[sum(plain.annual_kwh > b for b in (2400, 2800, 3200, 3600, 4000, 5000))]
+    assert a.stromspiegel_class == expected
+    assert analyse(plain.curve, Household(dwelling="house"), seeds=seeds).stromspiegel_class is None
+    assert "persons" in analyse(plain.curve, Household(dwelling="house"), seeds=seeds).stromspiegel.reason
+
+
+def test_ev_taken_out_for_stromspiegel():
+    hh = synthetic_household(SyntheticSpec(ev_kw=11, seed=5))
+    a = analyse(hh.curve, Household(persons=2, dwelling="house", hot_water="other"), seeds=load_seeds())
+    st = a.stromspiegel
+    assert st.efficiency_class is not None
+    assert st.adjusted_for and "EV" in st.adjusted_for[0]
+    truth_without_ev = hh.annual_kwh - hh.components_kwh["ev"].sum()
+    assert st.compared_kwh == pytest.approx(truth_without_ev, rel=0.10)
+
+
+# ------------------------------------------------------------------------ real London data
+@pytest.fixture(scope="module")
+def lcl():
+    data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
+    meta = pd.read_csv(shared_path("lcl_london", "lcl_60hh_2013_meta.csv")).drop_duplicates("lclid")
+    return data, meta.set_index("lclid")
+
+
+def _lcl_curve(data, lclid):
+    g = data[data["lclid"] == lclid]
+    s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
+    return make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid))
+
+
+def test_lcl_flagged_households_get_low_quality(lcl):
+    data, meta = lcl
+    flags = meta["qc_flags"].fillna("")
+    partial = [i for i in meta.index if "partial_year" in flags[i] and meta.loc[i, "coverage_2013"] < 0.8]
+    zeros = [i for i in meta.index if "many_zero_readings" in flags[i]]
+    clean = [i for i in meta.index if flags[i] == ""][:5]
+    assert len(partial) >= 4 and len(zeros) >= 2
+    clean_scores = [analyse(_lcl_curve(data, i)).data_quality.score for i in clean]
+    assert min(clean_scores) > 0.95
+    for i in partial + zeros:
+        a = analyse(_lcl_curve(data, i))
+        assert a.data_quality.score < 0.8, i
+        assert a.data_quality.label != "good"
+        assert a.data_quality.notes, i
+    for i in partial:
+        a = analyse(_lcl_curve(data, i))
+        assert a.annual_method == "annualised_h25"
+        assert a.annual_uncertainty_pct >= 5
+    mostly_zero = analyse(_lcl_curve(data, "MAC000004"))
+    assert mostly_zero.data_quality.score < 0.1
+    assert any("zero" in n for n in mostly_zero.data_quality.notes)
+
+
+def test_lcl_full_year_annual_matches_meta(lcl):
+    data, meta = lcl
+    for i in ("MAC000003", "MAC000010", "MAC000057"):
+        a = analyse(_lcl_curve(data, i))
+        assert a.annual_kwh == pytest.approx(meta.loc[i, "annualised_kwh"], rel=0.005)
+        assert math.isfinite(a.base_load_w) and 0 < a.base_load_w < 2000
+
+
+def test_result_is_frozen(plain_analysis):
+    assert isinstance(plain_analysis, LoadAnalysis)
+    with pytest.raises(Exception):
+        plain_analysis.annual_kwh = 1.0  # type: ignore[misc]
