@@ -113,8 +113,12 @@ def safe_file_stem(identifier: str) -> str:
 
 
 def scrub_text(text: str, replacements: dict[str, str]) -> str:
-    """Replace every original identifier in ``text`` by its pseudonym (longest first)."""
+    """Replace every original identifier in ``text`` by its pseudonym (longest first).
+
+    An identifier is replaced only where it stands alone (not inside a longer id or word).
+    """
     for original in sorted(replacements, key=len, reverse=True):
         if original:
-            text = text.replace(original, replacements[original])
+            pattern = r"(?<![A-Za-z0-9_])" + re.escape(original) + r"(?![A-Za-z0-9_])"
+            text = re.sub(pattern, lambda _m, o=original: replacements[o], text)
     return text
