@@ -29,6 +29,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from advisor.errors import AdvisorError, LoadCurveError
@@ -233,18 +234,33 @@ def _remember(fname: str, args: tuple) -> None:
         keys.append((fname, args))
 
 
+def peer_group(h: Household, t) -> str:
+    """The Stromspiegel comparison group in words, e.g. "3 Personen, Haus, ohne elektrisches Warmwasser"."""
+    parts = []
+    if h.persons is not None:
+        parts.append(t("group.person") if h.persons == 1 else t("group.persons", n=f"{min(h.persons, 5)}{'+' if h.persons >= 5 else ''}"))
+    if h.dwelling is not None:
+        parts.append(t(f"q.dwelling.{h.dwelling}"))
+    parts.append(t("group.hot_water.electric" if h.hot_water == "electric" else "group.hot_water.other"))
+    return ", ".join(parts)
+
+
 def household_key(h: Household) -> str:
     """Stable text of the answers (a hashable cache-key part)."""
     return json.dumps(h.to_mapping(), sort_keys=True, default=str)
 
 
 # ---------------------------------------------------------------------- calling what has landed
+class NotYetAvailable(Exception):
+    """A core capability (module or model artifact) has not landed in this installation."""
+
+
 def attempt(func, *args, **kwargs) -> tuple[Any, str]:
     """Call ``func``; return ``(result, "ok")``, ``(None, "missing")`` when a core module has not
     landed yet, or ``(None, "failed")`` when the core refused or failed on these data."""
     try:
         return func(*args, **kwargs), "ok"
-    except (ModuleNotFoundError, ImportError):
+    except (ModuleNotFoundError, ImportError, NotYetAvailable):
         return None, "missing"
     except Exception:  # noqa: BLE001 - the page shows a friendly note, never a traceback
         return None, "failed"
@@ -253,9 +269,9 @@ def attempt(func, *args, **kwargs) -> tuple[Any, str]:
 def note(status: str, what: str, t) -> None:
     """Show why a part of a page is missing (not yet available / could not be computed)."""
     if status == "missing":
-        st.info(t("common.not_available", what=what), icon="🚧")
+        st.info(t("common.not_available", what=what), icon=":material/construction:")
     elif status == "failed":
-        st.warning(t("common.failed", what=what, hint=t("common.failed_hint")), icon="⚠️")
+        st.warning(t("common.failed", what=what, hint=t("common.failed_hint")), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------------- shared resources
@@ -267,7 +283,7 @@ def seeds():
     return load_seeds()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, ttl=600)
 def forecaster():
     """The default LightGBM forecaster from ``models/`` (read-only, shared), or None if absent."""
     from advisor import forecast as fc
@@ -304,8 +320,6 @@ def estimate_curve(data_key: str, canon: str) -> LoadCurve:
     kind = params.pop("kind")
     if kind == "annual":
         return estimated.estimate_from_annual(params["annual_kwh"], year=int(params["year"]))
-    import pandas as pd
-
     readings = pd.Series(
         [float(r[1]) for r in params["readings"]],
         index=pd.DatetimeIndex([pd.Timestamp(r[0]) for r in params["readings"]]).tz_localize("Europe/Berlin"),
@@ -355,17 +369,51 @@ def annual_cost(hh: HouseholdData, h: Household):
     return _annual_cost(hh.data_key, k, _curve=hh.curve, _household=h)
 
 
+def _model():
+    model = forecaster()
+    if model is None:
+        raise NotYetAvailable("no default forecasting model in models/")
+    return model
+
+
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
 def _forecast(data_key: str, horizon: str, _curve: LoadCurve):
     from advisor.forecast import forecast
 
-    return forecast(_curve, horizon, model=forecaster())
+    return forecast(_curve, horizon, model=_model())
 
 
 def forecast(hh: HouseholdData, horizon: str):
     """Forecast frame ``p10, p50, p90`` for ``horizon`` (``"24h"``, ``"7d"``, ``"12mo"``)."""
     _remember("_forecast", (hh.data_key, horizon))
     return _forecast(hh.data_key, horizon, _curve=hh.curve)
+
+
+def tariff_values(h: Household) -> tuple[float, float]:
+    """The household's work price [EUR/kWh] and base fee [EUR/yr], else the seeds defaults."""
+    price = h.price_eur_per_kwh if h.price_eur_per_kwh is not None else float(seeds().value("tariffs.household_price_eur_per_kwh"))
+    fee = h.base_fee_eur_per_year if h.base_fee_eur_per_year is not None else float(seeds().value("tariffs.base_fee_eur_per_year"))
+    return float(price), float(fee)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _projection(data_key: str, price_eur_per_kwh: float, base_fee_eur_per_year: float, _curve: LoadCurve):
+    from advisor.forecast import annual_projection
+
+    return annual_projection(_curve, price_eur_per_kwh, base_fee_eur_per_year, model=_model())
+
+
+def projection(hh: HouseholdData, h: Household):
+    """:class:`advisor.forecast.AnnualProjection`: next 12 months, bill and suggested Abschlag."""
+    price, fee = tariff_values(h)
+    _remember("_projection", (hh.data_key, price, fee))
+    return _projection(hh.data_key, price, fee, _curve=hh.curve)
+
+
+def recent(hh: HouseholdData, days: int = 7):
+    """The last ``days`` local days of the curve (energy per interval [kWh]) for context in charts."""
+    e = hh.curve.data["energy_kwh"]
+    return e[e.index >= hh.curve.end - pd.Timedelta(days=days)]
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
@@ -388,6 +436,7 @@ _CACHED = {
     "daily_kwh": daily_kwh,
     "_analysis": _analysis,
     "_forecast": _forecast,
+    "_projection": _projection,
     "_annual_cost": _annual_cost,
     "_assessment": _assessment,
 }

@@ -315,3 +315,62 @@ TEXTS.update({
     "sig.instantaneous_water_heater": {"de": "Elektrischer Durchlauferhitzer", "en": "Electric instantaneous water heater"},
     "sig.dynamic_tariff": {"de": "Verbrauch nach Börsenpreis", "en": "Use following market prices"},
 })
+
+# ---- Prognose (forecast)
+TEXTS.update({
+    "fc.what": {"de": "Die Prognose der nächsten Tage (Standardmodell in models/)", "en": "The forecast of the next days (default model in models/)"},
+    "fc.year_what": {"de": "Die 12-Monats-Prognose (Standardmodell in models/)", "en": "The 12-month projection (default model in models/)"},
+    "fc.days_title": {"de": "Die nächsten Tage", "en": "The next days"},
+    "fc.horizon": {"de": "Zeitraum", "en": "Horizon"},
+    "fc.horizon.24h": {"de": "nächster Tag", "en": "next day"},
+    "fc.horizon.7d": {"de": "nächste 7 Tage", "en": "next 7 days"},
+    "fc.origin": {"de": "Die Prognose beginnt am Ende Ihrer Daten: **{origin}**.", "en": "The forecast starts at the end of your data: **{origin}**."},
+    "fc.cold_start": {
+        "de": "Weniger als 14 Tage Daten: das ist das BDEW-Standardprofil, auf Ihren bisherigen Verbrauch skaliert, keine persönliche Prognose. Die Bänder sind breit.",
+        "en": "Fewer than 14 days of data: this is the BDEW standard profile scaled to your consumption so far, not a personal forecast. The bands are wide.",
+    },
+    "fc.kwh_per_interval": {"de": "kWh je {minutes} Minuten", "en": "kWh per {minutes} minutes"},
+    "fc.band": {"de": "80-%-Band (P10–P90)", "en": "80% band (P10–P90)"},
+    "fc.p50": {"de": "Erwartung (Median)", "en": "Expected (median)"},
+    "fc.history": {"de": "Gemessen (letzte 7 Tage)", "en": "Measured (last 7 days)"},
+    "fc.how.lightgbm": {
+        "de": "Ein LightGBM-Modell, trainiert auf vielen echten Haushalten, sagt aus Ihren letzten Wochen (Tageszeit, Wochentag, Feiertage NRW, "
+        "Verbrauch der Vortage) jede Stunde voraus. In 8 von 10 Fällen liegt der echte Verbrauch im Band.",
+        "en": "A LightGBM model trained on many real households predicts every hour from your last weeks (time of day, weekday, NRW holidays, "
+        "consumption of the previous days). In 8 of 10 cases the real consumption lies within the band.",
+    },
+    "fc.how.cold_start_bdew_h25": {
+        "de": "BDEW-Standardlastprofil H25, auf Ihren bisherigen Verbrauch skaliert; die Bänder stammen aus der Streuung vieler Haushalte.",
+        "en": "BDEW standard load profile H25 scaled to your consumption so far; the bands come from the spread of many households.",
+    },
+    "fc.year_title": {"de": "Die nächsten 12 Monate und Ihr Abschlag", "en": "The next 12 months and your instalment"},
+    "fc.year_kwh": {"de": "Verbrauch nächste 12 Monate", "en": "Consumption next 12 months"},
+    "fc.year_bill": {"de": "Stromrechnung nächste 12 Monate", "en": "Electricity bill next 12 months"},
+    "fc.range": {"de": "{lo} bis {hi}", "en": "{lo} to {hi}"},
+    "fc.abschlag": {"de": "Vorschlag monatlicher Abschlag", "en": "Suggested monthly instalment"},
+    "fc.abschlag_help": {
+        "de": "Die erwartete Jahresrechnung geteilt durch 12, auf volle Euro aufgerundet.",
+        "en": "The expected annual bill divided by 12, rounded up to whole euros.",
+    },
+    "fc.year_how": {
+        "de": "Monatssummen aus dem an Ihre vollständigen Tage angepassten BDEW-Profil H25; P10–P90 aus der Streuung echter Monatssummen "
+        "vieler Haushalte (nicht aus Viertelstunden-Bändern aufsummiert). Rechnung = Verbrauch × {price} + Grundpreis {fee}.",
+        "en": "Monthly totals from the BDEW H25 profile fitted to your complete days; P10–P90 from the spread of real monthly totals of "
+        "many households (not summed from interval bands). Bill = consumption × {price} + base fee {fee}.",
+    },
+})
+
+TEXTS.update({
+    "ov.per_capita": {
+        "de": "Pro Person: {kwh} pro Jahr (Durchschnitt NRW: {nrw} pro Person).",
+        "en": "Per person: {kwh} per year (NRW average: {nrw} per person).",
+    },
+    "ov.stromspiegel_dominated": {
+        "de": "Keine Stromspiegel-Klasse: eine Wärmepumpe, Nachtspeicherheizung oder ein E-Auto würde den Vergleich verzerren (Details: {reason}).",
+        "en": "No Stromspiegel class: a heat pump, night-storage heating or an EV would distort the comparison (details: {reason}).",
+    },
+    "group.persons": {"de": "{n} Personen", "en": "{n} persons"},
+    "group.person": {"de": "1 Person", "en": "1 person"},
+    "group.hot_water.electric": {"de": "mit elektrischem Warmwasser", "en": "with electric hot water"},
+    "group.hot_water.other": {"de": "ohne elektrisches Warmwasser", "en": "without electric hot water"},
+})

@@ -17,9 +17,9 @@ h = cached.household()
 
 st.title(t("nav.overview"))
 if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon="ℹ️")
+    st.info(t("common.synthetic_note"), icon=":material/info:")
 elif hh.is_estimated:
-    st.info(t("common.estimated_note"), icon="ℹ️")
+    st.info(t("common.estimated_note"), icon=":material/info:")
 
 a, status = cached.attempt(cached.analysis, hh, h)
 if a is None:
@@ -53,29 +53,28 @@ if ss_class:
 else:
     c[4].metric(t("ov.stromspiegel"), fmt.MISSING, help=t("ov.stromspiegel_help"))
 
-if ss is not None:
-    compare = getattr(ss, "comparison", None) or getattr(ss, "reason", None)
-    if ss_class and getattr(ss, "average_kwh", None) is not None:
-        st.markdown(t("ov.stromspiegel_compare", cls=ss_class, avg=fmt.kwh(ss.average_kwh, 0, lang), group=getattr(ss, "group", "") or ""))
-    elif not ss_class and getattr(ss, "reason", None):
-        st.caption(t("ov.stromspiegel_none", reason=ss.reason))
-elif not ss_class:
+if ss_class:
+    st.markdown(t("ov.stromspiegel_compare", cls=ss_class, avg=fmt.kwh(ss.average_kwh, 0, lang), group=cached.peer_group(h, t)))
+    if ss.per_capita_kwh is not None and ss.per_capita_nrw_kwh is not None:
+        st.caption(t("ov.per_capita", kwh=fmt.kwh(ss.per_capita_kwh, 0, lang), nrw=fmt.kwh(ss.per_capita_nrw_kwh, 0, lang)))
+elif h.persons is None or h.dwelling is None:
     st.caption(t("ov.stromspiegel_missing"))
-
+else:
+    st.caption(t("ov.stromspiegel_dominated", reason=getattr(ss, "reason", "") if ss is not None else ""))
 st.caption(
     t("ov.quality_line", score=fmt.percent(q.score, 0, lang), label=t(f"ov.quality.{q.label}"), days=fmt.number(a.days_covered, 0, lang))
 )
 if q.score < 0.6:
-    st.warning(t("ov.quality_poor"), icon="⚠️")
+    st.warning(t("ov.quality_poor"), icon=":material/warning:")
 for w in a.warnings:
-    st.caption(f"⚠️ {w}")
-st.caption(f"ℹ️ **{t('common.how')}:** " + t("ov.key_how"))
+    st.caption(f":material/warning: {w}")
+st.caption(f":material/info: **{t('common.how')}:** " + t("ov.key_how"))
 
 # ------------------------------------------------------------------ charts
 tab_heat, tab_prof, tab_month, tab_sig = st.tabs([t("ov.tab_heatmap"), t("ov.tab_profiles"), t("ov.tab_months"), t("ov.tab_signatures")])
 with tab_heat:
     st.plotly_chart(charts.heatmap(a.heatmap, lang, colour_title="kW"), key="chart_heatmap", theme=None, config=charts.CONFIG)
-    st.caption(f"ℹ️ **{t('common.how')}:** " + t("ov.heatmap_how", minutes=a.interval_minutes))
+    st.caption(f":material/info: **{t('common.how')}:** " + t("ov.heatmap_how", minutes=a.interval_minutes))
 with tab_prof:
     seasons = list(dict.fromkeys(a.daily_profiles.columns.get_level_values(0)))
     season = st.radio(t("ov.season"), seasons, format_func=lambda s: t(f"ov.season.{s}"), horizontal=True, key="ov_season")
@@ -88,7 +87,7 @@ with tab_prof:
     )
     days = a.daily_profile_days[season]
     st.caption(
-        f"ℹ️ **{t('common.how')}:** "
+        f":material/info: **{t('common.how')}:** "
         + t("ov.profiles_how", counts=", ".join(f"{t(f'ov.daytype.{d}')} {fmt.number(n, 0, lang)}" for d, n in days.items()))
     )
 with tab_month:
@@ -99,7 +98,7 @@ with tab_month:
         theme=None,
         config=charts.CONFIG,
     )
-    st.caption(f"ℹ️ **{t('common.how')}:** " + t("ov.months_how"))
+    st.caption(f":material/info: **{t('common.how')}:** " + t("ov.months_how"))
 with tab_sig:
     rows = []
     for sig in a.signatures:
@@ -120,4 +119,4 @@ with tab_sig:
         )
     if rows:
         st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption(f"ℹ️ **{t('common.how')}:** " + t("ov.signatures_how"))
+    st.caption(f":material/info: **{t('common.how')}:** " + t("ov.signatures_how"))

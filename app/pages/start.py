@@ -91,7 +91,7 @@ with tab_upload:
         if error is None:
             st.success(t("start.upload_ok", label=upload.name))
         else:
-            st.warning(t("start.upload_error"), icon="⚠️")
+            st.warning(t("start.upload_error"), icon=":material/warning:")
             if error[0] == "known":
                 st.markdown(t("start.upload_error_detail", message=error[1]))
             else:
@@ -140,9 +140,9 @@ with tab_demo:
 
 hh = cached.current()
 if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon="ℹ️")
+    st.info(t("common.synthetic_note"), icon=":material/info:")
 elif hh.is_estimated:
-    st.info(t("common.estimated_note"), icon="ℹ️")
+    st.info(t("common.estimated_note"), icon=":material/info:")
 
 # ------------------------------------------------------------------ 2. household questions
 st.subheader(t("start.household"))
@@ -174,5 +174,5 @@ if summary["conversions"]:
 
 st.markdown(f"**{t('sum.daily_title')}**")
 st.plotly_chart(charts.daily_energy(cached.daily(hh), lang, y_title="kWh"), key="chart_daily", theme=None, config=charts.CONFIG)
-st.caption(f"ℹ️ **{t('common.how')}:** " + t("sum.daily_how", minutes=hh.curve.interval_minutes))
+st.caption(f":material/info: **{t('common.how')}:** " + t("sum.daily_how", minutes=hh.curve.interval_minutes))
 st.markdown(t("sum.next"))

@@ -1,0 +1,112 @@
+"""The household app in a real browser: Debian's Chromium driven by Playwright.
+
+Starts `streamlit run app/Home.py` on a free port, loads the demo household, uploads a German
+portal CSV (written here at test time, one year of quarter-hours), checks the key figures, opens
+every page, saves a screenshot of each into `test-artifacts/`, and fails on any Streamlit
+exception box, any error alert and any request that would leave the machine.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("Überblick", "ueberblick"),
+    ("Prognose", "prognose"),
+    ("Solar", "solar"),
+    ("Empfehlungen", "empfehlungen"),
+    ("Bericht", "bericht"),
+]
+
+
+def write_portal_csv(path: Path) -> Path:
+    """A German portal export: `;`, decimal comma, local wall time (Datum;Uhrzeit), one year at 15 min."""
+    idx = pd.date_range("2025-01-01", "2026-01-01", freq="15min", tz="Europe/Berlin", inclusive="left")
+    rng = np.random.default_rng(7)
+    hour = idx.hour.to_numpy()
+    kwh = 0.03 + 0.05 * ((hour >= 6) & (hour < 22)) + 0.12 * ((hour >= 17) & (hour < 20)) + rng.gamma(1.5, 0.02, len(idx))
+    lines = ["Datum;Uhrzeit;Verbrauch [kWh]"]
+    values = [f"{v:.3f}".replace(".", ",") for v in kwh]
+    lines += [f"{d};{t};{v}" for d, t, v in zip(idx.strftime("%d.%m.%Y"), idx.strftime("%H:%M"), values, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wait_idle(page, timeout_ms: int = 30_000) -> None:
+    """Wait until the app is connected, the script has finished and no skeleton is left."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout_ms)
+    page.wait_for_timeout(250)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0", timeout=timeout_ms)
+
+
+def assert_no_errors(page, where: str) -> None:
+    exc = page.locator("[data-testid='stException']")
+    assert exc.count() == 0, f"{where}: Streamlit exception box: {exc.first.inner_text()[:500]}"
+    err = page.locator("[data-testid='stAlertContentError']")
+    assert err.count() == 0, f"{where}: error alert: {err.first.inner_text()[:500]}"
+    body = page.inner_text("body")
+    assert "Traceback" not in body, f"{where}: a traceback is visible"
+
+
+def test_household_journey(app_url, browser, artifacts, tmp_path):
+    sample = write_portal_csv(tmp_path / "lastgang_2025.csv")
+    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="de-DE")
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    try:
+        page.goto(app_url, wait_until="domcontentloaded")
+        wait_idle(page, 60_000)
+        assert_no_errors(page, "start (demo)")
+        assert "Demo-Haushalt" in page.inner_text("body")
+        page.screenshot(path=str(artifacts / "01_start_demo.png"), full_page=True)
+
+        # upload the German portal CSV
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(sample))
+        page.get_by_text("lastgang_2025.csv gelesen").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_errors(page, "start (upload)")
+        metrics = page.get_by_test_id("stMetricValue").all_inner_texts()
+        assert "35.040" in metrics, metrics  # 365 days x 96 quarter-hours (DST days 92 + 100)
+        assert any(re.fullmatch(r"01\.01\.2025 – 31\.12\.2025", m) for m in metrics), metrics
+        page.screenshot(path=str(artifacts / "02_start_upload.png"), full_page=True)
+
+        for i, (title, path) in enumerate(PAGES, start=3):
+            page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+            page.wait_for_url(re.compile(rf".*/{path}$"), timeout=15_000)
+            page.get_by_role("heading", name=title, level=1).wait_for(timeout=30_000)
+            wait_idle(page, 90_000)
+            assert_no_errors(page, title)
+            if title == "Überblick" and "Noch nicht verfügbar" not in page.inner_text("body"):
+                labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
+                assert any("Jahresverbrauch" in x for x in labels), labels
+                values = page.get_by_test_id("stMetricValue").all_inner_texts()
+                assert any(v.endswith(" kWh") for v in values), values
+            page.screenshot(path=str(artifacts / f"{i:02d}_{path}.png"), full_page=True)
+
+        # English switch (sidebar) changes the texts
+        page.get_by_text("English", exact=True).click()
+        page.get_by_role("heading", name="Report", level=1).wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_errors(page, "report (en)")
+    finally:
+        context.close()
+    assert outside == [], f"requests left the machine: {outside[:5]}"
