@@ -9,7 +9,7 @@ signature says so with ``assessable=False`` instead of guessing.
 Detectors (thresholds are part of the method, documented in ``docs/analysis.md``):
 
 ``ev_charging``
-    Runs of >= 90 min with power >= 3 kW above the always-on floor, flat (coefficient of
+    Runs of ≥ 2 h with power >= 3 kW above the always-on floor, flat (coefficient of
     variation < 0.3), mean 3-12.5 kW above the floor (3.7 / 7.4 / 11 kW wallboxes, 2.3 kW Schuko
     charging is not caught). Confidence grows with the number of sessions and falls when all of
     them lie in winter nights (then more likely night-storage heating).
@@ -27,7 +27,7 @@ Detectors (thresholds are part of the method, documented in ``docs/analysis.md``
     The always-on level and how stable it is from day to day.
 ``own_pv``
     Summer (May-Aug) days whose lowest midday (10-16) hour is below a quarter of the summer night
-    floor, more often than in winter (Nov-Jan): an import meter behind PV sees the base load
+    floor on many days, discounted by half the share of such winter (Nov-Jan) days: an import meter behind PV sees the base load
     covered at noon.
 ``instantaneous_water_heater``
     Isolated single intervals >= 4 kW standing >= 3 kW above both neighbours on many days. A
@@ -135,7 +135,7 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
     """EV charging: long flat blocks of 3-12.5 kW above the always-on floor."""
     name = "ev_charging"
     minutes = a.interval_minutes
-    min_len = max(2, int(math.ceil(90 / minutes)))
+    min_len = max(2, int(math.ceil(120 / minutes)))
     excess = np.where(a.known, a.power_kw - (floor_kw if math.isfinite(floor_kw) else 0.0), 0.0)
     starts, lengths = _runs(excess >= 3.0)
     keep = lengths >= min_len
@@ -171,7 +171,7 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
         return Signature(
             name,
             0.0,
-            f"no flat blocks of >= 3.3 kW above the always-on floor lasting >= 90 min in {days:.0f} days{told}",
+            f"no flat blocks of >= 3.3 kW above the always-on floor lasting ≥ 2 h in {days:.0f} days{told}",
         )
     conf = min(1.0, n_sessions / 6.0)
     notes = []
@@ -200,7 +200,7 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
     return Signature(
         name,
         _clip01(conf),
-        f"{n_sessions} flat charging-like blocks (median {level_kw:.1f} kW above the floor, >= 90 min) "
+        f"{n_sessions} flat charging-like blocks (median {level_kw:.1f} kW above the floor, ≥ 2 h) "
         f"in {days:.0f} days ({n_sessions / weeks:.1f} a week), ≈{annual:.0f} kWh/yr{note}{told}",
         annual_kwh=annual,
         power_w=level_kw * 1000.0,
@@ -330,7 +330,7 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     frac = float(np.mean(low[summer]))
     winter = complete & np.isin(month, (11, 12, 1))
     frac_w = float(np.mean(low[winter])) if winter.sum() >= 14 else 0.0
-    conf = _clip01((frac - frac_w) / 0.3)
+    conf = _clip01((frac - 0.5 * frac_w) / 0.3)
     return Signature(
         name,
         conf,
