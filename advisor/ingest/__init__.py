@@ -16,6 +16,7 @@ import gzip
 import importlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -119,17 +120,20 @@ def _decompress(raw: bytes, label: str) -> tuple[bytes, str]:
     """Unpack gzip or a single-member zip within limits; refuse bombs."""
     if raw[:2] == b"\x1f\x8b":
         out = io.BytesIO()
-        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
-            while True:
-                chunk = gz.read(1 << 20)
-                if not chunk:
-                    break
-                out.write(chunk)
-                if out.tell() > MAX_DECOMPRESSED_BYTES or out.tell() > MAX_COMPRESSION_RATIO * max(len(raw), 1) + (1 << 20):
-                    raise LoadCurveError(
-                        "compressed file expands beyond the limit (possible decompression bomb); refused",
-                        source=label,
-                    )
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+                while True:
+                    chunk = gz.read(1 << 20)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    if out.tell() > MAX_DECOMPRESSED_BYTES or out.tell() > MAX_COMPRESSION_RATIO * max(len(raw), 1) + (1 << 20):
+                        raise LoadCurveError(
+                            "compressed file expands beyond the limit (possible decompression bomb); refused",
+                            source=label,
+                        )
+        except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
+            raise LoadCurveError(f"damaged gzip file ({exc}); expected a complete .gz archive", source=label) from None
         inner = label[:-3] if label.lower().endswith(".gz") else label
         return out.getvalue(), inner
     if raw[:4] == b"PK\x03\x04" and not _is_office_zip(raw):
@@ -147,8 +151,11 @@ def _decompress(raw: bytes, label: str) -> tuple[bytes, str]:
             raise LoadCurveError(
                 "zip member expands beyond the limit (possible decompression bomb); refused", source=label
             )
-        with zf.open(m) as fh:
-            data = fh.read(MAX_DECOMPRESSED_BYTES + 1)
+        try:
+            with zf.open(m) as fh:
+                data = fh.read(MAX_DECOMPRESSED_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise LoadCurveError(f"damaged or encrypted zip member ({exc})", source=label) from None
         if len(data) > MAX_DECOMPRESSED_BYTES:
             raise LoadCurveError("zip member expands beyond the limit; refused", source=label)
         return data, Path(m.filename).name
