@@ -430,6 +430,23 @@ def _daily_temperature(temperature: pd.Series, a: CurveArrays, tz: str) -> np.nd
     return daily.reindex(a.days).to_numpy(dtype=float)
 
 
+def _household_location(household: Household | None) -> tuple[float, float] | None:
+    """Coordinates of the household, from latitude/longitude or else its postal code."""
+    if household is None:
+        return None
+    if household.has_location:
+        return float(household.latitude), float(household.longitude)
+    if household.postal_code:
+        try:
+            from advisor.location import locate_postal_code
+
+            place = locate_postal_code(household.postal_code)
+            return place.latitude, place.longitude
+        except (ImportError, ValueError):
+            return None
+    return None
+
+
 def detect_heat_pump(
     a: CurveArrays,
     tz: str,
@@ -449,18 +466,17 @@ def detect_heat_pump(
     if temperature is not None:
         temp_days = _daily_temperature(temperature, a, tz)
         source = "measured temperature"
-    elif household is not None and household.has_location:
-        try:
-            from advisor.weather import temperature_climatology  # provided by the PV/weather helper
-        except ImportError:
-            temperature_climatology = None
-        if temperature_climatology is not None:
+    else:
+        latlon = _household_location(household)
+        if latlon is not None:
             try:
-                clim = temperature_climatology(a.local_index, household.latitude, household.longitude)
+                from advisor.weather import temperature_climatology  # TRY2010 climatology (weather module)
+
+                clim = temperature_climatology(a.local_index, latlon[0], latlon[1])
                 temp_days = _daily_temperature(pd.Series(np.asarray(clim, dtype=float), index=a.local_index), a, tz)
-                source = "typical-year temperature climatology (not the weather of these dates)"
+                source = "typical-year TRY climatology, not the weather of these dates"
                 cap = 0.75
-            except Exception:  # noqa: BLE001 - a missing climatology only lowers the evidence
+            except (ImportError, ValueError, KeyError, OSError):  # no climatology: seasonal evidence only
                 temp_days = None
     if temp_days is not None:
         use = ok & np.isfinite(temp_days)

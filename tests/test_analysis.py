@@ -317,3 +317,50 @@ def test_result_is_frozen(plain_analysis):
     assert isinstance(plain_analysis, LoadAnalysis)
     with pytest.raises(Exception):
         plain_analysis.annual_kwh = 1.0  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------------------------ CLI
+@pytest.fixture(scope="module")
+def ev_parquet(tmp_path_factory):
+    from advisor.ingest.canonical import write_curves_parquet
+
+    hh = synthetic_household(SyntheticSpec(ev_kw=11, seed=3))
+    path = tmp_path_factory.mktemp("cli") / "hh.parquet"
+    write_curves_parquet([hh.curve], path)
+    return path, hh
+
+
+def test_cli_analyse_json(ev_parquet):
+    import json
+
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+
+    path, hh = ev_parquet
+    r = CliRunner().invoke(
+        app, ["analyse", str(path), "--json", "--persons", "2", "--dwelling", "house", "--hot-water", "other"]
+    )
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["annual_kwh"] == pytest.approx(hh.annual_kwh, abs=0.1)
+    assert d["base_load_w"] > 0 and d["peak_kw"] > 11
+    assert d["stromspiegel_class"] in tuple("ABCDEFG")
+    assert d["data_quality"]["score"] == pytest.approx(1.0)
+    sig = {s["name"]: s for s in d["signatures"]}
+    assert sig["ev_charging"]["detected"] and sig["ev_charging"]["confidence"] >= 0.5
+    assert d["household"]["persons"] == 2
+
+
+def test_cli_analyse_text_and_bad_household(ev_parquet):
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+
+    path, _ = ev_parquet
+    r = CliRunner().invoke(app, ["analyse", str(path)])
+    assert r.exit_code == 0, r.output
+    assert "base load" in r.output and "Stromspiegel   no class" in r.output and "ev_charging" in r.output
+    bad = CliRunner().invoke(app, ["analyse", str(path), "--dwelling", "castle"])
+    assert bad.exit_code != 0
+    assert isinstance(bad.exception, AdvisorError) or "dwelling" in bad.output

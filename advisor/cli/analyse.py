@@ -1,0 +1,121 @@
+"""``advisor analyse FILE [household options] [--json]``: key figures, Stromspiegel class, signatures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.household import Household, household_options
+
+
+def _read_series(path: Path, kind: str, columns: tuple[str, ...]):
+    """A tz-aware Series from a CSV with ``timestamp_utc`` and one of ``columns``, or a DWD hourly file."""
+    import pandas as pd
+
+    from advisor.errors import AdvisorError
+
+    if kind == "temperature":
+        head = path.read_bytes()[:200].decode("latin-1", errors="replace")
+        if "MESS_DATUM" in head:
+            from advisor.weather import read_dwd_hourly
+
+            return read_dwd_hourly(path)["temp_air"]
+    try:
+        df = pd.read_csv(path, sep=None, engine="python")
+    except (OSError, ValueError) as exc:
+        raise AdvisorError(f"{path}: cannot read the {kind} file: {exc}") from exc
+    if "timestamp_utc" not in df.columns:
+        raise AdvisorError(f"{path}: the {kind} file needs a `timestamp_utc` column; found {list(df.columns)}")
+    col = next((c for c in columns if c in df.columns), None)
+    if col is None:
+        raise AdvisorError(f"{path}: the {kind} file needs one of the columns {list(columns)}; found {list(df.columns)}")
+    idx = pd.DatetimeIndex(pd.to_datetime(df["timestamp_utc"], utc=True))
+    return pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(), index=idx, name=col)
+
+
+def _print_text(curve, analysis) -> None:
+    s = analysis.summary()
+    q = s["data_quality"]
+    name = curve.meta.meter_id or curve.meta.source_name or "load curve"
+    typer.echo(f"{name}: {s['start']} .. {s['end']} ({s['interval_minutes']} min, {s['days_covered']:.0f} days)")
+    typer.echo(f"data quality   {q['score']:.2f} ({q['label']})")
+    typer.echo(
+        f"annual         {s['annual_kwh']:.0f} kWh/yr ({s['annual_method']}, ±{s['annual_uncertainty_pct']:.0f} %)"
+        f"  [quality {q['score']:.2f}]"
+    )
+    typer.echo(
+        f"base load      {s['base_load_w']:.0f} W = {s['base_load_kwh_per_year']:.0f} kWh/yr "
+        f"({100 * (s['base_load_share'] or 0):.0f} %); always-on {s['always_on_w']:.0f} W  [quality {q['score']:.2f}]"
+    )
+    typer.echo(f"peak           {s['peak_kw']:.2f} kW at {s['peak_time']}; load factor {s['load_factor']:.2f}")
+    typer.echo(f"evening share  {100 * s['evening_peak_share']:.0f} % (17-20 h)")
+    st = s["stromspiegel"] or {}
+    if st.get("class"):
+        typer.echo(
+            f"Stromspiegel   class {st['class']}, percentile {st['percentile']:.0f} ({st['case']}; "
+            f"average {st['average_kwh']:.0f} kWh)"
+        )
+        if st.get("per_capita_kwh") is not None and st.get("per_capita_nrw_kwh"):
+            typer.echo(f"per person     {st['per_capita_kwh']:.0f} kWh vs NRW {st['per_capita_nrw_kwh']:.0f} kWh")
+        typer.echo(f"               {st['reason']}")
+    else:
+        typer.echo(f"Stromspiegel   no class: {st.get('reason', '')}")
+    typer.echo("signatures")
+    for sig in s["signatures"]:
+        mark = "yes" if sig["detected"] else ("n/a" if not sig["assessable"] else "no ")
+        typer.echo(f"  {mark} {sig['name']:<27} {sig['confidence']:.2f}  {sig['evidence']}")
+    for w in s["warnings"]:
+        typer.echo(f"warning: {w}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("analyse")
+    @household_options
+    def analyse_command(
+        file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
+        household: Household = None,  # replaced by the household options
+        as_json: bool = typer.Option(False, "--json", help="Print the key figures as JSON."),
+        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
+        temperature: Path | None = typer.Option(
+            None, "--temperature", help="Measured outdoor temperature: DWD hourly file or CSV timestamp_utc,temp_air."
+        ),
+        prices: Path | None = typer.Option(
+            None, "--prices", help="Hourly prices CSV with timestamp_utc and price_eur_mwh (or price_eur_per_kwh)."
+        ),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+        label: str = LABEL_OPTION,
+        meter_id: str | None = typer.Option(None, "--meter-id", help="Analyse only this meter or location."),
+    ) -> None:
+        """Analyse a load curve: annual energy, base load, peak, Stromspiegel class, signatures, data quality."""
+        from advisor.analysis import analyse
+        from advisor.errors import AdvisorError
+        from advisor.ingest import read_load_curves
+        from advisor.loadcurve import Direction
+        from advisor.seeds import load_seeds
+
+        seeds = load_seeds(seeds_dir)
+        curves = read_load_curves(
+            file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id)
+        )
+        curves = [c for c in curves if c.direction == Direction.IMPORT]
+        if not curves:
+            raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found to analyse")
+        temp = _read_series(temperature, "temperature", ("temp_air", "temperature_c")) if temperature else None
+        price = (
+            _read_series(prices, "prices", ("price_eur_mwh", "price_eur_per_kwh", "price")) if prices else None
+        )
+        results = [(c, analyse(c, household, temperature=temp, seeds=seeds, prices=price)) for c in curves]
+        if as_json:
+            out = []
+            for c, a in results:
+                d = a.summary()
+                d["meter_id"] = c.meta.meter_id
+                d["household"] = household.to_mapping()
+                out.append(d)
+            typer.echo(to_json(out[0] if len(out) == 1 else out))
+            return
+        for c, a in results:
+            _print_text(c, a)
