@@ -468,6 +468,8 @@ def simulate_pv(
     PVResult
         AC energy per interval [kWh] on ``weather.index`` and annual figures.
     """
+    if isinstance(spec, BalconySpec):
+        spec = spec.to_system()
     return pv_profile(spec, weather, latitude=latitude, longitude=longitude, cache=cache).system(spec)
 
 
