@@ -234,9 +234,7 @@ class LoadAnalysis:
             "stromspiegel": None if self.stromspiegel is None else self.stromspiegel.to_dict(),
             "signatures": [s.to_dict() for s in self.signatures],
             "data_quality": None if q is None else q.to_dict(),
-            "month_kwh": {
-                str(k): _r(v, 3) for k, v in self.month_kwh["energy_kwh"].items()
-            },
+            "month_kwh": {str(k): _r(v, 3) for k, v in self.month_kwh["energy_kwh"].items()},
             "interval_minutes": self.interval_minutes,
             "tz": self.tz,
             "holiday_region": self.holiday_region,
@@ -469,10 +467,20 @@ def annual_energy(curve: LoadCurve) -> AnnualEnergy:
 
 
 # ---------------------------------------------------------------------------- data quality
+def _quality_codes(curve: LoadCurve) -> np.ndarray:
+    """Quality flags as a numpy array of strings (fast path for categoricals)."""
+    col = curve.data["quality"]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = np.asarray(col.cat.categories.astype(str), dtype=object)
+        codes = col.cat.codes.to_numpy()
+        return np.where(codes >= 0, cats[np.maximum(codes, 0)], "")
+    return col.to_numpy().astype(object)
+
+
 def data_quality(curve: LoadCurve) -> DataQuality:
     """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
-    q = curve.data["quality"].to_numpy().astype(object)
+    q = _quality_codes(curve)
     n = len(e)
     known = ~np.isnan(e)
     n_known = int(known.sum())
@@ -504,7 +512,9 @@ def data_quality(curve: LoadCurve) -> DataQuality:
     if coverage < 0.99:
         notes.append(f"{100 * (1 - coverage):.1f} % of intervals missing ({n_gaps} gaps, longest {longest:.1f} h)")
     if year_cov < 1.0:
-        notes.append(f"only {n_known * interval_hours(curve.interval_minutes) / 24:.0f} days of data: annual figures are extrapolated")
+        notes.append(
+            f"only {n_known * interval_hours(curve.interval_minutes) / 24:.0f} days of data: annual figures are extrapolated"
+        )
     if subst > 0:
         notes.append(f"{100 * subst:.1f} % substitute values from the meter operator")
     if filled > 0:
@@ -553,7 +563,7 @@ def daily_profiles(arrays: CurveArrays, day_type: np.ndarray, season: np.ndarray
     key = g * arrays.n_slots + arrays.slot
     mean, _ = grouped_mean(key, arrays.power_kw, arrays.known, 9 * arrays.n_slots)
     mat = mean.reshape(9, arrays.n_slots).T
-    cols = pd.MultiIndex.from_tuples([(s, d) for s in SEASONS for d in DAY_TYPES], names=["season", "day_type"])
+    cols = pd.MultiIndex.from_product([SEASONS, DAY_TYPES], names=["season", "day_type"])
     prof = pd.DataFrame(mat, index=slot_labels(arrays.interval_minutes), columns=cols)
     prof.index.name = "time"
     has_data = np.bincount(arrays.day0[arrays.known], minlength=arrays.n_days) > 0
@@ -715,7 +725,9 @@ def analyse(
         base_load_w=base_w,
         annual_kwh=annual.annual_kwh,
     )
-    bench = stromspiegel_for(annual.annual_kwh, household, signatures=sigs, seeds=seeds, data_quality_score=quality.score)
+    bench = stromspiegel_for(
+        annual.annual_kwh, household, signatures=sigs, seeds=seeds, data_quality_score=quality.score
+    )
 
     annual_kwh = annual.annual_kwh
     base_kwh = base_w * HOURS_PER_YEAR / 1000.0 if math.isfinite(base_w) else float("nan")

@@ -113,7 +113,7 @@ class StromspiegelResult:
 
 def efficiency_class(annual_kwh: float, bounds_kwh: tuple[float, ...]) -> str:
     """Class letter for ``annual_kwh`` given the upper bounds of A..F [kWh/yr] (G above F)."""
-    for letter, bound in zip(CLASSES, bounds_kwh):
+    for letter, bound in zip(CLASSES, bounds_kwh, strict=False):
         if annual_kwh <= bound:
             return letter
     return "G"
@@ -142,7 +142,9 @@ def stromspiegel_row(seeds: Seeds, persons: int, dwelling: str, electric_hot_wat
     el = t["electric_hot_water"].astype(str).str.lower().isin(["true", "1", "yes"])
     sel = t[(t["persons"].astype(int) == p) & (t["dwelling"] == dwelling) & (el == bool(electric_hot_water))]
     if len(sel) != 1:
-        raise SeedError(f"seed table `{TABLE}` must have exactly one row for {p} persons, {dwelling}, el. DHW={electric_hot_water}; has {len(sel)}")
+        raise SeedError(
+            f"seed table `{TABLE}` must have exactly one row for {p} persons, {dwelling}, el. DHW={electric_hot_water}; has {len(sel)}"
+        )
     return sel.iloc[0].to_dict()
 
 
@@ -201,7 +203,9 @@ def stromspiegel_for(
         if est is not None and math.isfinite(est) and est > 0:
             if est >= 0.9 * compared:
                 return StromspiegelResult(
-                    None, None, f"{label} accounts for nearly all of the consumption (≈{est:.0f} kWh/yr): no household comparison"
+                    None,
+                    None,
+                    f"{label} accounts for nearly all of the consumption (≈{est:.0f} kWh/yr): no household comparison",
                 )
             compared -= est
             adjusted.append(f"{label} ≈{est:.0f} kWh/yr")

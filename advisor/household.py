@@ -63,6 +63,7 @@ MAPPING_KEYS = (
 
 _TRUE = {"1", "true", "yes", "y", "ja", "j", "wahr", "x"}
 _FALSE = {"0", "false", "no", "n", "nein", "falsch"}
+_UNKNOWN = {"", "nan", "none", "null", "na", "n/a", "unknown", "unbekannt", "?", "-"}
 
 # German / alternative spellings accepted for the enum fields (case-insensitive).
 _ALIASES = {
@@ -317,7 +318,7 @@ def _is_unknown(value: Any) -> bool:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    if isinstance(value, str) and value.strip().lower() in {"", "nan", "none", "null", "na", "n/a", "unknown", "?", "-"}:
+    if isinstance(value, str) and value.strip().lower() in _UNKNOWN:
         return True
     try:
         import pandas as pd

@@ -165,7 +165,9 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
     days = a.known.sum() * interval_hours(minutes) / 24.0
     weeks = max(days / 7.0, 1e-9)
     known_days = np.bincount(a.day0[a.known], minlength=a.n_days) > 0
-    expected_summer = float(np.isin(a.days.month.to_numpy()[known_days], SUMMER_HALF).mean()) if known_days.any() else 0.0
+    expected_summer = (
+        float(np.isin(a.days.month.to_numpy()[known_days], SUMMER_HALF).mean()) if known_days.any() else 0.0
+    )
     told = "; the household says it charges an EV at home" if household is not None and household.ev else ""
     if n_sessions == 0:
         return Signature(
@@ -533,9 +535,7 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     from advisor.analysis import h25_weights
 
     e = curve.data["energy_kwh"]
-    w = pd.Series(
-        h25_weights(e.index, curve.meta.tz, curve.meta.holiday_region, curve.interval_minutes), index=e.index
-    )
+    w = pd.Series(h25_weights(e.index, curve.meta.tz, curve.meta.holiday_region, curve.interval_minutes), index=e.index)
     utc_hour = e.index.tz_convert("UTC").floor("h")
     load_h = e.groupby(utc_hour).sum(min_count=1)
     cnt = e.groupby(utc_hour).count()

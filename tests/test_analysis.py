@@ -111,7 +111,12 @@ def test_partial_year_is_annualised_with_h25_and_uncertainty_stated():
     # a pure H25 curve for three months must annualise back to its annual energy
     from advisor.profiles import bdew_energy_kwh
 
-    idx = pd.date_range(pd.Timestamp("2024-01-01").tz_localize("Europe/Berlin"), pd.Timestamp("2025-01-01").tz_localize("Europe/Berlin"), freq="15min", inclusive="left")
+    idx = pd.date_range(
+        pd.Timestamp("2024-01-01").tz_localize("Europe/Berlin"),
+        pd.Timestamp("2025-01-01").tz_localize("Europe/Berlin"),
+        freq="15min",
+        inclusive="left",
+    )
     e = bdew_energy_kwh(idx, 3000.0)
     part = e["2024-03-01":"2024-05-31"]
     curve = make_load_curve(part, interval_minutes=15)
@@ -279,7 +284,9 @@ def lcl():
 def _lcl_curve(data, lclid):
     g = data[data["lclid"] == lclid]
     s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
-    return make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid))
+    return make_load_curve(
+        s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid)
+    )
 
 
 def test_lcl_flagged_households_get_low_quality(lcl):
@@ -315,7 +322,9 @@ def test_lcl_full_year_annual_matches_meta(lcl):
 
 def test_result_is_frozen(plain_analysis):
     assert isinstance(plain_analysis, LoadAnalysis)
-    with pytest.raises(Exception):
+    import dataclasses
+
+    with pytest.raises(dataclasses.FrozenInstanceError):
         plain_analysis.annual_kwh = 1.0  # type: ignore[misc]
 
 

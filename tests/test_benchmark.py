@@ -34,7 +34,7 @@ def test_seed_table_complete_with_sources(seeds):
     in_d = (t["average_kwh"] > t["c_max_kwh"]) & (t["average_kwh"] <= t["d_max_kwh"])
     el = t["electric_hot_water"].astype(str).str.lower() == "true"
     assert in_d[~el].all()
-    odd = set(zip(t.loc[~in_d, "persons"], t.loc[~in_d, "dwelling"]))
+    odd = set(zip(t.loc[~in_d, "persons"], t.loc[~in_d, "dwelling"], strict=True))
     assert odd == {(1, "apartment"), (2, "apartment"), (5, "apartment"), (1, "house")}
 
 

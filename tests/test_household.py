@@ -143,7 +143,19 @@ def _cli_app():
 def test_household_options_builds_household():
     result = CliRunner().invoke(
         _cli_app(),
-        ["show", "x.csv", "--persons", "2", "--dwelling", "apartment", "--hot-water", "electric", "--ev", "no", "--json"],
+        [
+            "show",
+            "x.csv",
+            "--persons",
+            "2",
+            "--dwelling",
+            "apartment",
+            "--hot-water",
+            "electric",
+            "--ev",
+            "no",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     expected = Household(persons=2, dwelling="apartment", hot_water="electric", ev=False)

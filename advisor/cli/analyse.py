@@ -30,7 +30,9 @@ def _read_series(path: Path, kind: str, columns: tuple[str, ...]):
         raise AdvisorError(f"{path}: the {kind} file needs a `timestamp_utc` column; found {list(df.columns)}")
     col = next((c for c in columns if c in df.columns), None)
     if col is None:
-        raise AdvisorError(f"{path}: the {kind} file needs one of the columns {list(columns)}; found {list(df.columns)}")
+        raise AdvisorError(
+            f"{path}: the {kind} file needs one of the columns {list(columns)}; found {list(df.columns)}"
+        )
     idx = pd.DatetimeIndex(pd.to_datetime(df["timestamp_utc"], utc=True))
     return pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(), index=idx, name=col)
 
@@ -104,9 +106,7 @@ def register(app: typer.Typer) -> None:
         if not curves:
             raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found to analyse")
         temp = _read_series(temperature, "temperature", ("temp_air", "temperature_c")) if temperature else None
-        price = (
-            _read_series(prices, "prices", ("price_eur_mwh", "price_eur_per_kwh", "price")) if prices else None
-        )
+        price = _read_series(prices, "prices", ("price_eur_mwh", "price_eur_per_kwh", "price")) if prices else None
         results = [(c, analyse(c, household, temperature=temp, seeds=seeds, prices=price)) for c in curves]
         if as_json:
             out = []
