@@ -12,7 +12,7 @@ import streamlit as st
 import cached
 import i18n
 
-st.set_page_config(page_title="Energie-Advisor", page_icon=":material/bolt:", layout="wide", initial_sidebar_state="auto")
+st.set_page_config(page_title="Energie-Advisor", layout="wide", initial_sidebar_state="auto")
 
 
 def _switch_language() -> None:
@@ -33,12 +33,12 @@ with st.sidebar:
 t = i18n.translator(lang)
 
 PAGES = [
-    st.Page("pages/start.py", title=t("nav.start"), icon=":material/home:", url_path="start", default=True),
-    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/monitoring:", url_path="ueberblick"),
-    st.Page("pages/forecast.py", title=t("nav.forecast"), icon=":material/trending_up:", url_path="prognose"),
-    st.Page("pages/solar.py", title=t("nav.solar"), icon=":material/solar_power:", url_path="solar"),
-    st.Page("pages/recommendations.py", title=t("nav.recommendations"), icon=":material/lightbulb:", url_path="empfehlungen"),
-    st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:", url_path="bericht"),
+    st.Page("pages/start.py", title=t("nav.start"), url_path="start", default=True),
+    st.Page("pages/overview.py", title=t("nav.overview"), url_path="ueberblick"),
+    st.Page("pages/forecast.py", title=t("nav.forecast"), url_path="prognose"),
+    st.Page("pages/solar.py", title=t("nav.solar"), url_path="solar"),
+    st.Page("pages/recommendations.py", title=t("nav.recommendations"), url_path="empfehlungen"),
+    st.Page("pages/report.py", title=t("nav.report"), url_path="bericht"),
 ]
 page = st.navigation(PAGES, position="sidebar")
 

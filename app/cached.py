@@ -430,6 +430,98 @@ def assessment(hh: HouseholdData, h: Household):
     return _assessment(hh.data_key, k, _curve=hh.curve, _household=h)
 
 
+# ---------------------------------------------------------------------- PV on the household's curve
+HERNE_LAT_LON = (51.54, 7.22)
+
+
+def location(h: Household) -> tuple[float, float, str]:
+    """Coordinates for PV: the household's, else from its postal code, else Herne (said so)."""
+    if h.has_location:
+        return float(h.latitude), float(h.longitude), "household"
+    if h.postal_code:
+        try:
+            from advisor.location import locate_postal_code
+
+            place = locate_postal_code(h.postal_code)
+            return float(place.latitude), float(place.longitude), "postal_code"
+        except (ImportError, AdvisorError):
+            pass
+    return HERNE_LAT_LON[0], HERNE_LAT_LON[1], "default"
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _pv_inputs(data_key: str, lat: float, lon: float, _curve: LoadCurve):
+    from advisor import pv as pvm
+    from advisor import weather
+
+    year_load = pvm.complete_year(_curve)
+    wx = weather.typical_weather(
+        lat, lon, year_load.energy_kwh.index, scaled=True,
+        germany_ghi_kwh_per_m2=float(seeds().value(weather.GERMANY_GHI_SEED)),
+    )
+    return year_load, wx
+
+
+def _spec(params: dict[str, Any]):
+    from advisor import pv as pvm
+
+    if params["kind"] == "balcony":
+        return pvm.BalconySpec(
+            module_wp=float(params["module_wp"]),
+            inverter_va=float(seeds().value("pv.balcony_max_inverter_va")),
+            tilt_deg=float(params["tilt_deg"]),
+            azimuth_deg=float(params["azimuth_deg"]),
+            east_west=bool(params["east_west"]),
+        ).to_system()
+    if params["east_west"]:
+        return pvm.PVSystemSpec.east_west(float(params["kwp"]), tilt_deg=float(params["tilt_deg"]))
+    return pvm.PVSystemSpec.single(float(params["kwp"]), tilt_deg=float(params["tilt_deg"]), azimuth_deg=float(params["azimuth_deg"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _pv(data_key: str, hh_key: str, canon: str, _curve: LoadCurve, _household: Household):
+    from advisor import economics as ec
+    from advisor import pv as pvm
+    from advisor.battery import BatterySpec
+
+    params = json.loads(canon)
+    lat, lon, _ = location(_household)
+    year_load, wx = _pv_inputs(data_key, lat, lon, _curve=_curve)
+    settings = ec.EconomicsSettings.from_seeds(seeds(), household=_household)
+    spec = _spec(params)
+    battery = BatterySpec(float(params["battery_kwh"])) if params["battery_kwh"] > 0 else None
+    option = ec.evaluate_pv(year_load, wx, spec, settings, battery=battery)
+    notes: list[str] = []
+    if params["kind"] == "balcony":
+        notes = pvm.balcony_compliance(pvm.BalconySpec(module_wp=float(params["module_wp"])), seeds())
+    # sizing sweep on the same orientation (rooftop: kWp x battery; balcony: module power)
+    rows = []
+    if params["kind"] == "balcony":
+        for wp in (400, 800, 1200, 1600, 2000):
+            o = ec.evaluate_pv(year_load, wx, _spec({**params, "module_wp": wp}), settings, battery=battery)
+            rows.append({**o.to_row(), "size": wp / 1000.0, "battery_kwh": o.battery_kwh})
+    else:
+        grid = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15)
+        for o in ec.size_pv(year_load, wx, settings, base_spec=spec, kwp_grid=grid,
+                            battery_grid=(0.0, float(params["battery_kwh"]) or 5.0), top=2 * len(grid)):
+            rows.append({**o.to_row(), "size": o.peak_kw})
+    sweep = pd.DataFrame(rows).sort_values(["battery_kwh", "size"]).reset_index(drop=True)
+    return option, sweep, year_load.filled_share, year_load.method, tuple(notes)
+
+
+def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):
+    """One PV (and battery) configuration on the household's own year and a sizing sweep.
+
+    Returns ``(PVOption, sweep DataFrame, filled share of the year, how it was completed, notes)``.
+    """
+    k = household_key(h)
+    canon = json.dumps(params, sort_keys=True)
+    lat, lon, _ = location(h)
+    _remember("_pv", (hh.data_key, k, canon))
+    _remember("_pv_inputs", (hh.data_key, lat, lon))
+    return _pv(hh.data_key, k, canon, _curve=hh.curve, _household=h)
+
+
 _CACHED = {
     "read_upload": read_upload,
     "estimate_curve": estimate_curve,
@@ -437,6 +529,8 @@ _CACHED = {
     "_analysis": _analysis,
     "_forecast": _forecast,
     "_projection": _projection,
+    "_pv": _pv,
+    "_pv_inputs": _pv_inputs,
     "_annual_cost": _annual_cost,
     "_assessment": _assessment,
 }

@@ -261,3 +261,33 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], lang: str, *, x_
     _style(fig, lang, height=max(220, 48 * len(labels) + 60), x_title=x_title)
     fig.update_xaxes(rangemode="tozero")
     return fig
+
+
+def pv_sizing(series: dict[str, pd.DataFrame], lang: str, *, x_title: str, y_title: str, names: dict[str, str],
+              highlight: float | None = None) -> go.Figure:
+    """Annual savings [EUR/yr] over system size, one line per battery choice; autarky in the hover."""
+    fig = go.Figure()
+    for i, (key, frame) in enumerate(series.items()):
+        if frame.empty:
+            continue
+        custom = [[fmt.eur(s, 0, lang), fmt.percent(a, 0, lang), fmt.percent(c, 0, lang), fmt.years(p, 1, lang)]
+                  for s, a, c, p in zip(frame["annual_savings_eur"], frame["autarky_share"], frame["self_consumption_share"],
+                                        frame["payback_years"], strict=True)]
+        fig.add_trace(
+            go.Scatter(
+                x=frame["size"].to_numpy(),
+                y=frame["annual_savings_eur"].to_numpy(),
+                mode="lines+markers",
+                name=names.get(key, key),
+                line=dict(color=(BLUE, ORANGE)[i % 2], width=2, dash=("solid", "dash")[i % 2]),
+                marker=dict(symbol=("circle", "square")[i % 2], size=8),
+                customdata=custom,
+                hovertemplate="%{x}: %{customdata[0]} · Autarkie %{customdata[1]} · EV %{customdata[2]} · %{customdata[3]}<extra></extra>"
+                if lang == "de"
+                else "%{x}: %{customdata[0]} · autarky %{customdata[1]} · self-use %{customdata[2]} · %{customdata[3]}<extra></extra>",
+            )
+        )
+    if highlight is not None:
+        fig.add_vline(x=highlight, line=dict(color=GREY, dash="dot"))
+    _style(fig, lang, height=360, y_title=y_title, x_title=x_title)
+    return fig

@@ -374,3 +374,75 @@ TEXTS.update({
     "group.hot_water.electric": {"de": "mit elektrischem Warmwasser", "en": "with electric hot water"},
     "group.hot_water.other": {"de": "ohne elektrisches Warmwasser", "en": "without electric hot water"},
 })
+
+# ---- Solar
+TEXTS.update({
+    "pv.what": {"de": "Die Solarberechnung", "en": "The solar calculation"},
+    "pv.intro": {
+        "de": "Was würde eine Solaranlage auf Ihrem Dach – oder ein Balkonkraftwerk – mit **Ihrem** Verbrauch bringen? "
+        "Gerechnet wird Viertelstunde für Viertelstunde auf Ihrem eigenen Lastgang.",
+        "en": "What would solar on your roof – or a balcony system – bring with **your** consumption? "
+        "It is computed quarter-hour by quarter-hour on your own load curve.",
+    },
+    "pv.kind": {"de": "Anlage", "en": "System"},
+    "pv.kind.roof": {"de": "Dach", "en": "Roof"},
+    "pv.kind.balcony": {"de": "Balkon (Steckersolargerät)", "en": "Balcony (plug-in solar)"},
+    "pv.orientation": {"de": "Ausrichtung", "en": "Orientation"},
+    "pv.orient.S": {"de": "Süd", "en": "South"},
+    "pv.orient.SE": {"de": "Südost", "en": "South-east"},
+    "pv.orient.SW": {"de": "Südwest", "en": "South-west"},
+    "pv.orient.E": {"de": "Ost", "en": "East"},
+    "pv.orient.W": {"de": "West", "en": "West"},
+    "pv.orient.EW": {"de": "Ost/West (halb, halb)", "en": "East/west (half each)"},
+    "pv.kwp": {"de": "Größe [kWp]", "en": "Size [kWp]"},
+    "pv.tilt": {"de": "Neigung [°]", "en": "Tilt [°]"},
+    "pv.battery": {"de": "Batteriespeicher", "en": "Battery"},
+    "pv.no_battery": {"de": "keiner", "en": "none"},
+    "pv.module_wp": {"de": "Modulleistung [Wp] (Wechselrichter 800 VA)", "en": "Module power [Wp] (inverter 800 VA)"},
+    "pv.mount": {"de": "Montage", "en": "Mounting"},
+    "pv.mount.90": {"de": "senkrecht am Geländer (90°)", "en": "vertical on the railing (90°)"},
+    "pv.mount.30": {"de": "aufgeständert (30°)", "en": "on a stand (30°)"},
+    "pv.computing": {"de": "Ertrag und Eigenverbrauch werden berechnet …", "en": "Computing yield and self-consumption …"},
+    "pv.results": {"de": "Ergebnis auf Ihrem Lastgang", "en": "Result on your load curve"},
+    "pv.yield": {"de": "Jahresertrag", "en": "Annual yield"},
+    "pv.specific": {"de": "{v} kWh je kWp", "en": "{v} kWh per kWp"},
+    "pv.self_consumption": {"de": "Eigenverbrauchsanteil", "en": "Self-consumption share"},
+    "pv.self_consumption_help": {"de": "Anteil des Solarstroms, den Sie selbst nutzen (der Rest geht ins Netz).", "en": "Share of the solar power you use yourself (the rest goes to the grid)."},
+    "pv.autarky": {"de": "Autarkiegrad", "en": "Autarky"},
+    "pv.autarky_help": {"de": "Anteil Ihres Verbrauchs, den die Anlage deckt.", "en": "Share of your consumption the system covers."},
+    "pv.savings": {"de": "Ersparnis im ersten Jahr", "en": "Savings in the first year"},
+    "pv.savings_help": {
+        "de": "Nicht gekaufter Netzstrom plus Einspeisevergütung (EEG) minus Wartung.",
+        "en": "Grid electricity not bought plus feed-in tariff (EEG) minus maintenance.",
+    },
+    "pv.investment": {"de": "Investition (0 % MwSt.)", "en": "Investment (0% VAT)"},
+    "pv.payback": {"de": "Amortisation", "en": "Payback"},
+    "pv.payback_help": {
+        "de": "Jahre, bis die Ersparnisse (mit Preissteigerung und Alterung der Module) die Investition zurückgezahlt haben.",
+        "en": "Years until the savings (with price escalation and module ageing) have repaid the investment.",
+    },
+    "pv.never": {"de": "nicht in der Lebensdauer", "en": "not within the lifetime"},
+    "pv.location_default": {
+        "de": "Standort unbekannt: gerechnet für Herne (51,54° N, 7,22° O). Mit Ihrer Postleitzahl auf der Startseite wird es genauer.",
+        "en": "Location unknown: computed for Herne (51.54° N, 7.22° E). Your postal code on the Start page makes it more precise.",
+    },
+    "pv.filled": {
+        "de": "Ihre Daten decken kein ganzes Jahr: {share} des Jahres wurden mit dem BDEW-Profil H25 ergänzt.",
+        "en": "Your data do not cover a whole year: {share} of the year was completed with the BDEW H25 profile.",
+    },
+    "pv.sizing": {"de": "Welche Größe passt?", "en": "Which size fits?"},
+    "pv.size_axis.roof": {"de": "Anlagengröße [kWp]", "en": "System size [kWp]"},
+    "pv.size_axis.balcony": {"de": "Modulleistung [kWp]", "en": "Module power [kWp]"},
+    "pv.sweep.no_battery": {"de": "ohne Batterie", "en": "without battery"},
+    "pv.sweep.with_battery": {"de": "mit Batterie", "en": "with battery"},
+    "pv.sweep.savings_axis": {"de": "Ersparnis pro Jahr [€]", "en": "Savings per year [€]"},
+    "pv.how": {
+        "de": "Wetter: DWD-Testreferenzjahr (TRY 2010) der Region, auf die heutige Einstrahlung skaliert; Modulertrag mit pvlib (Perez-Modell, "
+        "Modultemperatur, 14 % Verluste, Wechselrichter-Begrenzung). Eigenverbrauch und Batterie je Viertelstunde auf Ihrem Lastgang; "
+        "Preise, EEG-Vergütung und Kosten aus seeds/ mit Quelle und Datum. Die gepunktete Linie ist Ihre Auswahl.",
+        "en": "Weather: the DWD test reference year (TRY 2010) of the region, scaled to today's irradiation; module output with pvlib (Perez "
+        "model, module temperature, 14% losses, inverter limit). Self-consumption and battery per quarter-hour on your load curve; prices, "
+        "EEG feed-in tariff and costs from seeds/ with source and date. The dotted line is your choice.",
+    },
+    "pv.assumptions": {"de": "Annahmen im Detail", "en": "Assumptions in detail"},
+})
