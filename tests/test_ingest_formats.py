@@ -436,3 +436,72 @@ def test_cli_ingest_fixture_list_of_curves(capsys):
     assert code == 0, err
     assert [o["energy_kwh"] for o in obj] == pytest.approx([0.675, 2.25, 1.7])
     assert [o["substituted_intervals"] for o in obj] == [1, 0, 0]
+
+
+# =============================================================================================
+# Fuzz: mutated structured files may only raise LoadCurveError
+# =============================================================================================
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+_MSCONS = (DATA / "mscons_two_locations_comma_crlf.txt").read_bytes()
+_SMGW = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-05-31T22:30:00Z", 1250)])
+_ESPI = (
+    b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="ReadingType/01" rel="self"/>'
+    b'<content><ReadingType xmlns="http://naesb.org/espi"><powerOfTenMultiplier>0</powerOfTenMultiplier><uom>72</uom>'
+    b'</ReadingType></content></entry><entry><link rel="up" href="U/1/UsagePoint/7/MeterReading/01/IntervalBlock"/>'
+    b'<content><IntervalBlock xmlns="http://naesb.org/espi"><IntervalReading><timePeriod><duration>3600</duration>'
+    b"<start>1678165200</start><timezone>-0500</timezone></timePeriod><value>320</value></IntervalReading><IntervalReading>"
+    b"<timePeriod><duration>3600</duration><start>1678161600</start><timezone>-0500</timezone></timePeriod><value>920</value>"
+    b"</IntervalReading></IntervalBlock></content></entry></feed>"
+)
+_DISCOVERGY = (DATA / "discovergy_readings_energy.json").read_bytes()
+_TABLE = (DATA / "long_table_aliases.csv").read_bytes()
+_SEEDS = {"mscons": _MSCONS, "smgw": _SMGW, "espi": _ESPI, "discovergy": _DISCOVERGY, "table": _TABLE}
+
+
+def _only_loadcurveerror(raw: bytes, name: str) -> None:
+    try:
+        curves = read_load_curves(raw, name=name)
+    except LoadCurveError:
+        return
+    assert curves and all(c.n_intervals > 0 for c in curves)
+
+
+def test_fuzz_seeds_are_valid():
+    for kind, raw in _SEEDS.items():
+        assert read_load_curves(raw, name=kind) if kind != "table" else True
+
+
+@FUZZ
+@given(
+    kind=st.sampled_from(sorted(_SEEDS)),
+    cuts=st.lists(st.tuples(st.integers(0, 5000), st.integers(0, 40), st.binary(max_size=12)), min_size=1, max_size=4),
+)
+def test_fuzz_mutated_structured_files(kind, cuts):
+    raw = bytearray(_SEEDS[kind])
+    for pos, length, insert in cuts:
+        pos = pos % max(len(raw), 1)
+        raw[pos : pos + length] = insert
+    _only_loadcurveerror(bytes(raw), f"fuzz.{kind}")
+
+
+@FUZZ
+@given(
+    value=st.sampled_from(["0", "-1", "1e400", "99999999999999999999", "nan", "0x10", "", "1.5", "' OR 1"]),
+    field=st.sampled_from([b"<espi:value>1100</espi:value>", b"<start>1678161600</start>", b"<value>920</value>", b"<duration>3600</duration>", b"QTY+220:1,5:KWH", b"DTM+164:202403302315?+00:303", b'"time": 1704064500000']),
+)
+def test_fuzz_field_values(value, field):
+    for raw in _SEEDS.values():
+        if field in raw:
+            tag = field.split(b">")[0] + b">" if field.startswith(b"<") else None
+            if tag:
+                new = tag + value.encode() + b"</" + tag[1:]
+            elif field.startswith(b"QTY"):
+                new = b"QTY+220:" + value.encode() + b":KWH"
+            elif field.startswith(b"DTM"):
+                new = b"DTM+164:" + value.encode() + b"?+00:303"
+            else:
+                new = b'"time": ' + (value.encode() or b'""')
+            _only_loadcurveerror(raw.replace(field, new, 1), "field")

@@ -27,6 +27,7 @@ FORMAT = "discovergy"
 
 ENERGY_UNIT_KWH = 1e-10  # `energy` / `energyOut` are in 10^-10 kWh
 MAX_READINGS = 2_000_000
+MAX_EPOCH_MS = 4_102_444_800_000  # 2100-01-01T00:00Z
 _METER_KEYS = {"meterId", "administrationNumber", "measurementType", "serialNumber"}
 
 
@@ -39,7 +40,7 @@ def sniff(head: bytes, name: str) -> bool:
     return (b'"time"' in window and b'"values"' in window) or (b'"meterId"' in window and b'"measurementType"' in window)
 
 
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read an inexogy ``/readings`` response into import (and export) curves."""
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
@@ -67,8 +68,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         if not isinstance(item, dict) or not isinstance(item.get("values"), dict) or "time" not in item:
             raise LoadCurveError(f"reading {i + 1}: expected an object with 'time' and 'values'", source=source)
         t = item["time"]
-        if not isinstance(t, (int, float)) or isinstance(t, bool):
-            raise LoadCurveError(f"reading {i + 1}: 'time' must be epoch milliseconds; found {t!r}", source=source)
+        if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= MAX_EPOCH_MS:
+            raise LoadCurveError(f"reading {i + 1}: 'time' must be epoch milliseconds (1970..2100); found {t!r}", source=source)
         times.append(t)
         values.append(item["values"])
     keys = set().union(*(v.keys() for v in values))
@@ -112,3 +113,17 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         )
         curves.append(curve_from_register(rounded, arr, meta=meta, direction=direction))
     return curves
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read an inexogy ``/readings`` response into import (and export) curves.
+
+    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
+    :class:`LoadCurveError`, never as another exception.
+    """
+    try:
+        return _parse(raw, options, source)
+    except LoadCurveError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
+        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None

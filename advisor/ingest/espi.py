@@ -36,6 +36,7 @@ UOM_NAMES = {72: "Wh", 38: "W", 169: "therm", 42: "m³", 119: "ft³", 132: "kWh?
 # ESPI flowDirection: 1 forward (delivered to the customer), 19 reverse (received from the customer)
 FLOW_DIRECTION = {1: Direction.IMPORT, 19: Direction.EXPORT}
 MAX_READINGS = 2_000_000
+MAX_EPOCH_S = 4_102_444_800  # 2100-01-01T00:00Z
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -66,7 +67,7 @@ def _links(entry) -> dict[str, list[str]]:
     return out
 
 
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every electricity MeterReading of a Green Button feed into one curve each."""
     root = _parse_xml(raw, source)
     if _local(root.tag) != "feed":
@@ -131,6 +132,11 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                     raise LoadCurveError(f"more than {MAX_READINGS} readings; refused", source=source)
         if not starts:
             raise LoadCurveError(f"MeterReading {mr} holds no readings", source=source)
+        if min(starts) < 0 or max(starts) > MAX_EPOCH_S:
+            raise LoadCurveError(
+                f"reading start {max(starts) if max(starts) > MAX_EPOCH_S else min(starts)} is not epoch seconds between 1970 and 2100",
+                source=source,
+            )
         minutes = sorted(set(d // 60 for d in durations))
         if len(minutes) != 1 or minutes[0] not in ALLOWED_INTERVAL_MINUTES or any(d % 60 for d in durations):
             raise LoadCurveError(
@@ -189,3 +195,17 @@ def _curve_tz(starts_s: np.ndarray, offsets: set[int], wanted: str) -> tuple[str
         f"file gives the fixed offset UTC{sign}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d} and no zone name; "
         f"curve time zone set to {fixed} (pass the matching zone, e.g. America/New_York, to use it instead of {wanted})"
     )
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read every electricity MeterReading of a Green Button feed into one curve each.
+
+    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
+    :class:`LoadCurveError`, never as another exception.
+    """
+    try:
+        return _parse(raw, options, source)
+    except LoadCurveError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
+        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None

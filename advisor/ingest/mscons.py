@@ -249,6 +249,8 @@ def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
         )
     except ValueError:
         raise LoadCurveError(f"segment {segment}: impossible date/time {value!r}", source=source) from None
+    if not 1900 <= ts.year <= 2200:
+        raise LoadCurveError(f"segment {segment}: date {value!r} outside 1900..2200", source=source)
     if fmt in ("303", "304"):
         m = _OFFSET.fullmatch(rest)
         if not m:
@@ -271,7 +273,7 @@ _OFFSET = re.compile(r"([+-])(\d{2})(\d{2})?")
 # ---------------------------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------------------------
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every location and channel of an MSCONS interchange into curves (one each)."""
     text = _decode(raw)
     try:
@@ -566,3 +568,17 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
     _quality_notes(values, notes)
     meta = replace(meta, warnings=tuple(notes))
     return curve_from_register(idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use))
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read every location and channel of an MSCONS interchange into curves (one each).
+
+    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
+    :class:`LoadCurveError`, never as another exception.
+    """
+    try:
+        return _parse(raw, options, source)
+    except LoadCurveError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
+        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None

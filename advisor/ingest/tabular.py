@@ -172,9 +172,12 @@ class _Table:
         if self.kind == "parquet":
             import pyarrow.parquet as pq
 
-            pf = pq.ParquetFile(self._open())
-            for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-                yield rb
+            try:
+                pf = pq.ParquetFile(self._open())
+                for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+                    yield rb
+            except (pa.ArrowException, OSError) as exc:
+                raise LoadCurveError(f"unreadable Parquet long table: {exc}", source=self.label) from None
             return
         import pyarrow.csv as pacsv
 
@@ -315,6 +318,17 @@ def household_curve(
             notes.append(f"{int(blank.sum())} empty values treated as missing")
         vals = num.to_numpy(dtype="float64")
     s = pd.Series(vals, index=times)
+    meta = CurveMeta(
+        source_format=FORMAT,
+        meter_id=str(hid),
+        tz=options.tz,
+        holiday_region=options.holiday_region,
+        source_name=label,
+        warnings=tuple(notes),
+    )
+    fast = _regular_curve(s, meta)
+    if fast is not None:
+        return fast
     if s.index.has_duplicates:
         dup_mask = s.index.duplicated(keep=False)
         dups = s[dup_mask]
@@ -338,8 +352,7 @@ def household_curve(
         warnings=tuple(notes),
     )
     try:
-        fast = _regular_curve(s, meta)
-        return fast if fast is not None else make_load_curve(s, meta=meta)
+        return make_load_curve(s, meta=meta)
     except LoadCurveError as exc:
         raise LoadCurveError(f"household {hid}: {exc.reason}", source=label, timestamp=exc.timestamp) from None
 
@@ -493,7 +506,13 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Dispatcher entry: every household of the table as one curve (strict: the first bad
     household fails the read; use :func:`iter_long_table` to keep the good ones)."""
     curves = []
-    for hid, res in iter_long_table(raw, options, label=source):
+    try:
+        results = list(iter_long_table(raw, options, label=source))
+    except LoadCurveError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
+        raise LoadCurveError(f"unreadable long table ({type(exc).__name__}: {exc})", source=source) from None
+    for hid, res in results:
         if isinstance(res, LoadCurveError):
             raise LoadCurveError(
                 f"{res.reason} (read the table with `advisor batch` or iter_long_table to keep the other households)",
