@@ -546,14 +546,17 @@ def _simulated_pv(pv_options) -> dict[str, dict[str, Any]]:
     if not pv_options:
         return out
     for o in pv_options:
-        kind = str(_pv_attr(o, "kind", "name") or "").lower()
+        row = o.to_row() if hasattr(o, "to_row") else {}
+        flows = getattr(o, "flows", None)
+        kind = str(row.get("kind") or _pv_attr(o, "kind", "name") or "").lower()
         key = "balcony" if "balcon" in kind or "plug" in kind else "rooftop"
-        battery_kwh = _pv_attr(o, "battery_kwh", "battery_capacity_kwh") or 0.0
+        battery_kwh = row.get("battery_kwh") or _pv_attr(o, "battery_kwh") or 0.0
+        self_kwh = getattr(flows, "self_consumed_kwh", None) if flows is not None else _pv_attr(o, "self_consumed_kwh")
         fig = {
-            "self_kwh": float(_pv_attr(o, "self_consumed_kwh", "annual_self_consumed_kwh") or 0.0),
-            "eur": float(_pv_attr(o, "annual_savings_eur", "savings_eur_per_year") or 0.0),
-            "investment": float(_pv_attr(o, "investment_eur", "capex_eur") or 0.0),
-            "yield_kwh": float(_pv_attr(o, "annual_yield_kwh", "yield_kwh") or 0.0),
+            "self_kwh": float(self_kwh or 0.0),
+            "eur": float(row.get("annual_savings_eur") or _pv_attr(o, "annual_savings_eur") or 0.0),
+            "investment": float(row.get("investment_eur") or _pv_attr(o, "investment_eur") or 0.0),
+            "yield_kwh": float(row.get("annual_yield_kwh") or _pv_attr(o, "annual_yield_kwh") or 0.0),
             "size": ("W", float(_pv_attr(o, "peak_kw") or 0.0) * 1000) if key == "balcony" else ("kWp", float(_pv_attr(o, "peak_kw") or 0.0)),
         }
         if battery_kwh > 0:

@@ -1,0 +1,388 @@
+"""One household assessment: the single code path behind the app, the report and the batch.
+
+:func:`assess_household` runs, on one load curve and what the household told us:
+
+1. the ingest summary of the curve,
+2. the analysis (:func:`advisor.analysis.analyse`),
+3. the 12-month forecast and bill projection with the default model (:mod:`advisor.forecast`),
+4. the PV options simulated on the curve (:mod:`advisor.economics` / :mod:`advisor.pv`),
+5. the tariff comparison on real day-ahead prices (:mod:`advisor.tariffs`),
+6. the ranked recommendations (:func:`advisor.measures.recommend`),
+
+and collects every assumption with its source and date from the seeds. A part that cannot run
+(no prices, no model on disk, the part switched off for batch speed) is recorded in
+``unavailable`` with the reason, never replaced by a made-up figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from advisor.errors import AdvisorError
+
+ALL_PARTS = ("forecast", "pv", "tariffs", "recommendations")
+
+#: Seed values listed in every report's assumptions table (more are added by the parts that ran).
+BASE_ASSUMPTIONS = (
+    "tariffs.household_price_eur_per_kwh",
+    "tariffs.base_fee_eur_per_year",
+    "emissions.co2_g_per_kwh",
+)
+TARIFF_ASSUMPTIONS = (
+    "tariff_components.network_work_price_eur_per_kwh",
+    "tariff_components.electricity_tax_eur_per_kwh",
+    "tariff_components.concession_fee_eur_per_kwh",
+    "tariff_components.stromnev19_levy_eur_per_kwh",
+    "tariff_components.offshore_levy_eur_per_kwh",
+    "tariff_components.vat_pct",
+    "tariff_components.dynamic_supplier_markup_eur_per_kwh",
+    "tariff_components.dynamic_base_fee_eur_per_year",
+    "tariff_components.meter_mme_eur_per_year",
+    "tariff_components.meter_imsys_eur_per_year",
+    "tariff_components.flexible_share_of_evening_load",
+    "tariff_components.para14a_module1_eur_per_year",
+    "tariff_components.para14a_module2_network_share",
+)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One assumption behind the figures, with its source.
+
+    Attributes
+    ----------
+    name
+        Seed key or a short description.
+    value
+        The value used.
+    unit
+        Its unit.
+    source
+        Publisher / document / URL.
+    date
+        Date of the figure.
+    verify
+        True for figures from secondary sources that should be checked.
+    """
+
+    name: str
+    value: Any
+    unit: str
+    source: str
+    date: str
+    verify: bool = False
+
+
+@dataclass(frozen=True)
+class AssessmentSettings:
+    """What to run and with which reference data.
+
+    Attributes
+    ----------
+    seeds
+        :class:`~advisor.seeds.Seeds` (the edge loads them).
+    prices
+        Day-ahead prices (DataFrame ``timestamp_utc, price_eur_mwh``, a Series, or
+        :class:`~advisor.tariffs.DayAheadPrices`); None: no dynamic-tariff comparison.
+    language
+        ``"de"`` or ``"en"`` (report language; recommendations carry both).
+    model_dir
+        Folder of the forecast model; None = the shipped default model.
+    parts
+        Which expensive parts to run (subset of :data:`ALL_PARTS`); batch may skip some.
+    latitude, longitude
+        Site when the household gives none [deg]; None = the seeded default (Herne).
+    low_income
+        The household qualifies for the Caritas Stromspar-Check (None: unknown, not shown).
+    pv_kwp_grid
+        PV sizes tried [kWp].
+    """
+
+    seeds: Any
+    prices: Any = None
+    language: str = "de"
+    model_dir: str | Path | None = None
+    parts: tuple[str, ...] = ALL_PARTS
+    latitude: float | None = None
+    longitude: float | None = None
+    low_income: bool | None = None
+    pv_kwp_grid: tuple[float, ...] = (3.0, 5.0, 7.0, 10.0)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.parts) - set(ALL_PARTS)
+        if unknown:
+            raise AdvisorError(f"`parts` must be among {ALL_PARTS}; got {sorted(unknown)}.")
+        if self.language not in ("de", "en"):
+            raise AdvisorError(f"`language` must be 'de' or 'en'; got {self.language!r}.")
+
+
+@dataclass(frozen=True)
+class HouseholdAssessment:
+    """Everything the report, the app and the batch show about one household.
+
+    Attributes
+    ----------
+    household
+        What the household told us.
+    ingest
+        The curve's ingest summary (``LoadCurve.summary()``).
+    analysis
+        :class:`~advisor.analysis.LoadAnalysis`.
+    forecast_months
+        Next 12 months ``p10, p50, p90`` [kWh/month], or None.
+    projection
+        :class:`~advisor.forecast.AnnualProjection` (bill and Abschlag), or None.
+    pv_options
+        Simulated PV options (:class:`~advisor.economics.PVOption`), best first, or ().
+    tariffs
+        :class:`~advisor.tariffs.TariffComparison`, or None.
+    recommendations
+        Ranked :class:`~advisor.measures.Recommendation` list.
+    assumptions
+        Every assumption with source and date.
+    unavailable
+        Part -> reason it is missing.
+    is_synthetic, is_estimated
+        The curve was generated (demo) / modelled from an annual figure, not measured.
+    created
+        When the assessment was made (local date).
+    language
+        Report language.
+    """
+
+    household: Any
+    ingest: dict[str, Any]
+    analysis: Any
+    forecast_months: pd.DataFrame | None
+    projection: Any
+    pv_options: tuple[Any, ...]
+    tariffs: Any
+    recommendations: tuple[Any, ...]
+    assumptions: tuple[Assumption, ...]
+    unavailable: dict[str, str] = field(default_factory=dict)
+    is_synthetic: bool = False
+    is_estimated: bool = False
+    created: dt.date = field(default_factory=dt.date.today)
+    language: str = "de"
+    price_eur_per_kwh: float = float("nan")
+
+    @property
+    def total_savings_eur(self) -> float:
+        """Sum of the recommended savings [EUR/yr] (they are free of double counting)."""
+        return float(sum(r.annual_savings_eur for r in self.recommendations))
+
+    @property
+    def total_savings_kwh(self) -> float:
+        return float(sum(r.annual_savings_kwh for r in self.recommendations))
+
+    @property
+    def total_co2_kg(self) -> float:
+        return float(sum(r.annual_co2_kg for r in self.recommendations))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (figures, not curves)."""
+        from dataclasses import asdict
+
+        return {
+            "household": self.household.to_mapping() if hasattr(self.household, "to_mapping") else None,
+            "ingest": self.ingest,
+            "analysis": self.analysis.summary() if self.analysis is not None else None,
+            "projection": self.projection.to_dict() if self.projection is not None else None,
+            "pv_options": [o.to_row() for o in self.pv_options],
+            "tariffs": self.tariffs.to_dict() if self.tariffs is not None else None,
+            "recommendations": [r.to_dict() for r in self.recommendations],
+            "total_savings_eur": self.total_savings_eur,
+            "assumptions": [asdict(a) for a in self.assumptions],
+            "unavailable": dict(self.unavailable),
+            "is_synthetic": self.is_synthetic,
+            "is_estimated": self.is_estimated,
+            "created": self.created.isoformat(),
+        }
+
+
+def _assumption(seeds, key: str) -> Assumption:
+    e = seeds.entry(key)
+    return Assumption(e.key, e.value, e.unit, e.source, e.date, e.verify)
+
+
+def _site(household, settings: AssessmentSettings) -> tuple[float, float]:
+    if household is not None and getattr(household, "has_location", False):
+        return float(household.latitude), float(household.longitude)
+    if settings.latitude is not None and settings.longitude is not None:
+        return float(settings.latitude), float(settings.longitude)
+    s = settings.seeds
+    return (
+        float(s.value("tariff_components.default_site_latitude_deg")),
+        float(s.value("tariff_components.default_site_longitude_deg")),
+    )
+
+
+def pv_options_for(curve, household, seeds, *, latitude: float, longitude: float, kwp_grid=(3.0, 5.0, 7.0, 10.0)):
+    """Simulate the PV products that may apply: roof PV (with and without a battery) and balcony PV.
+
+    Roof sizes are bounded by the usable roof area (about 5 m² per kWp when given). Returns
+    a tuple of :class:`~advisor.economics.PVOption`: the best roof option without battery, the
+    best with battery, and the balcony device.
+    """
+    from advisor.economics import EconomicsSettings, evaluate_pv, size_pv
+    from advisor.pv import BalconySpec, PVSystemSpec, complete_year
+    from advisor.weather import typical_weather
+
+    year = complete_year(curve)
+    weather = typical_weather(latitude, longitude, year.energy_kwh.index)
+    econ = EconomicsSettings.from_seeds(seeds, household=household)
+    roof = getattr(household, "roof", None)
+    tilt = roof.tilt_deg if roof is not None and roof.tilt_deg is not None else 35.0
+    azimuth = roof.azimuth_deg if roof is not None and roof.azimuth_deg is not None else 180.0
+    max_kwp = roof.usable_area_m2 / 5.0 if roof is not None and roof.usable_area_m2 else None
+    base = PVSystemSpec.single(1.0, tilt_deg=tilt, azimuth_deg=azimuth)
+    options: list[Any] = []
+    grid = tuple(k for k in kwp_grid if max_kwp is None or k <= max_kwp) or (min(kwp_grid),)
+    no_bat = size_pv(year, weather, econ, base_spec=base, kwp_grid=grid, battery_grid=(0.0,), rank_by="npv_eur", top=1)
+    options.extend(no_bat)
+    best_kwp = no_bat[0].peak_kw
+    with_bat = size_pv(year, weather, econ, base_spec=base, kwp_grid=(best_kwp,), battery_grid=(5.0,), rank_by="npv_eur", top=1)
+    options.extend(with_bat)
+    options.append(evaluate_pv(year, weather, BalconySpec().to_system(), econ))
+    return tuple(options)
+
+
+def assess_household(curve, household=None, settings: AssessmentSettings | None = None) -> HouseholdAssessment:
+    """Assess one household: analysis, forecast, PV, tariffs, recommendations, assumptions.
+
+    Parameters
+    ----------
+    curve
+        The household's import :class:`~advisor.loadcurve.LoadCurve`.
+    household
+        :class:`~advisor.household.Household`; unknown answers stay unknown.
+    settings
+        :class:`AssessmentSettings` (seeds are required).
+
+    Raises
+    ------
+    AdvisorError
+        The curve cannot be analysed (e.g. an export curve or no values).
+    """
+    from advisor.analysis import analyse
+    from advisor.household import Household
+    from advisor.measures import recommend
+
+    if settings is None:
+        raise AdvisorError("`settings` (AssessmentSettings with seeds) is required.")
+    seeds = settings.seeds
+    household = household or Household()
+    unavailable: dict[str, str] = {}
+    keys: list[str] = list(BASE_ASSUMPTIONS)
+
+    analysis = analyse(curve, household, seeds=seeds)
+
+    price = household.price_eur_per_kwh or float(seeds.value("tariffs.household_price_eur_per_kwh"))
+    fee = household.base_fee_eur_per_year
+    fee = float(seeds.value("tariffs.base_fee_eur_per_year")) if fee is None else fee
+
+    forecast_months = projection = None
+    if "forecast" in settings.parts:
+        try:
+            from advisor.forecast import annual_projection, load_forecaster
+
+            model = load_forecaster(settings.model_dir)
+            projection = annual_projection(curve, price, fee, model=model)
+            forecast_months = projection.months
+        except (AdvisorError, OSError, ImportError) as exc:
+            unavailable["forecast"] = f"forecast not available: {exc}"
+    else:
+        unavailable["forecast"] = "not requested"
+
+    pv_options: tuple[Any, ...] = ()
+    if "pv" in settings.parts:
+        lat, lon = _site(household, settings)
+        try:
+            pv_options = pv_options_for(curve, household, seeds, latitude=lat, longitude=lon, kwp_grid=settings.pv_kwp_grid)
+            for k in ("pv.investment_eur_per_kwp", "pv.battery_bundled_eur_per_kwh", "pv.balcony_set_eur",
+                      "pv.lifetime_years", "pv.discount_rate_pct", "pv.degradation_pct_per_year"):
+                if k in seeds.values:
+                    keys.append(k)
+        except (AdvisorError, OSError, ImportError, ValueError) as exc:
+            unavailable["pv"] = f"PV simulation not available ({type(exc).__name__}: {exc}); catalog estimates used"
+    else:
+        unavailable["pv"] = "not requested; catalog estimates used"
+
+    tariffs = None
+    if "tariffs" in settings.parts:
+        from advisor.tariffs import compare_tariffs
+
+        sig = {s.name for s in analysis.signatures if s.detected}
+        tariffs = compare_tariffs(
+            curve,
+            seeds,
+            household,
+            prices=settings.prices,
+            has_ev=bool(household.ev) or "ev_charging" in sig,
+            has_heat_pump=household.heating == "heat_pump" or "heat_pump" in sig,
+        )
+        keys.extend(TARIFF_ASSUMPTIONS)
+        if tariffs.unavailable:
+            unavailable["dynamic_tariff"] = tariffs.unavailable
+    else:
+        unavailable["tariffs"] = "not requested"
+
+    recs: list[Any] = []
+    if "recommendations" in settings.parts:
+        recs = recommend(
+            analysis,
+            household,
+            seeds=seeds,
+            pv_options=pv_options or None,
+            tariff_comparison=tariffs,
+            low_income=settings.low_income,
+        )
+    else:
+        unavailable["recommendations"] = "not requested"
+
+    assumptions = [_assumption(seeds, k) for k in dict.fromkeys(keys)]
+    from advisor.measures import measure_catalog
+
+    cat = measure_catalog(seeds)
+    for r in recs:
+        m = cat[r.measure_id]
+        if r.basis == "estimate" and m.saving_kwh_per_year is not None:
+            value, unit = m.saving_kwh_per_year, "kWh/yr (catalog)"
+        elif r.basis == "estimate" and m.saving_eur_per_year is not None:
+            value, unit = m.saving_eur_per_year, "EUR/yr (catalog)"
+        elif r.basis == "estimate" and m.params:
+            value, unit = "; ".join(f"{k}={v:g}" for k, v in m.params.items()), "catalog parameters"
+        else:
+            value, unit = r.basis, "from the curve" if r.basis == "measured" else "simulated on the curve"
+        assumptions.append(Assumption(f"measures.{m.measure_id}", value, unit, m.source, m.date, m.verify))
+    if tariffs is not None and tariffs.price_source:
+        assumptions.append(Assumption("day_ahead_prices", tariffs.price_year or "", "EUR/MWh hourly", tariffs.price_source, tariffs.price_year or "", False))
+    if household.price_eur_per_kwh is not None:
+        assumptions.insert(0, Assumption("household price", household.price_eur_per_kwh, "EUR/kWh", "stated by the household", created_date_text(), False))
+
+    synthetic = curve.meta.source_format == "synthetic"
+    return HouseholdAssessment(
+        household=household,
+        ingest=curve.summary(),
+        analysis=analysis,
+        forecast_months=forecast_months,
+        projection=projection,
+        pv_options=pv_options,
+        tariffs=tariffs,
+        recommendations=tuple(recs),
+        assumptions=tuple(assumptions),
+        unavailable=unavailable,
+        is_synthetic=synthetic,
+        is_estimated=bool(curve.is_estimated),
+        language=settings.language,
+        price_eur_per_kwh=float(price),
+    )
+
+
+def created_date_text() -> str:
+    return dt.date.today().isoformat()

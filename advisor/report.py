@@ -1,0 +1,375 @@
+"""The household report (and the Stadtwerk's letter) as HTML and PDF.
+
+:func:`render_report` fills the Jinja2 templates in ``advisor/templates/report/`` (German and
+English) from a :class:`~advisor.assessment.HouseholdAssessment`; charts are small static SVGs made
+with matplotlib's Agg backend and inlined as data URIs, so neither a browser nor a network is
+needed. :func:`write_report` writes the HTML and a PDF made from the same HTML with WeasyPrint,
+each atomically (temporary file, then rename).
+
+German reports use German number and date formats (``1.234,5 kWh``, ``24.11.2026``). Every EUR
+and kWh figure names its basis (measured, simulated, estimate) and the assumptions table lists
+every seed value with its source and date.
+
+The ``letter`` variant is what the batch sends: an address block, a mail-merge key, the
+Stadtwerk's letterhead (:class:`Brand`) and an optional peer comparison.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from advisor.errors import AdvisorError
+from advisor.measures import format_date, format_number
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "report"
+VARIANTS = ("report", "letter")
+_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LOGO_URI = re.compile(r"^data:image/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=\s]+$")
+
+
+class ReportError(AdvisorError, ValueError):
+    """A report cannot be rendered or written (bad branding, unknown variant …)."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The Stadtwerk's letterhead.
+
+    Attributes
+    ----------
+    name
+        Sender name shown in the header (``"Stadtwerke Herne AG"``).
+    sender_lines
+        Sender address lines (return address above the recipient).
+    logo_data_uri
+        Logo as ``data:image/png|jpeg|svg+xml;base64,…`` (no remote URLs: no network at run time).
+    primary_color
+        Accent colour ``#rrggbb``.
+    footer_lines
+        Footer text (contact, register, data-protection officer …).
+    contact
+        Phone/e-mail line for questions.
+    """
+
+    name: str = "Energie-Advisor"
+    sender_lines: tuple[str, ...] = ()
+    logo_data_uri: str | None = None
+    primary_color: str = "#1f5f8b"
+    footer_lines: tuple[str, ...] = ()
+    contact: str | None = None
+
+    def __post_init__(self) -> None:
+        if not _HEX_COLOR.match(self.primary_color):
+            raise ReportError(f"`primary_color` must be '#rrggbb'; got {self.primary_color!r}.")
+        if self.logo_data_uri is not None and not _LOGO_URI.match(self.logo_data_uri):
+            raise ReportError("`logo_data_uri` must be a base64 data URI of a PNG, JPEG or SVG image (no remote URLs).")
+
+
+@dataclass(frozen=True)
+class Address:
+    """Recipient of a letter.
+
+    Attributes
+    ----------
+    lines
+        Address lines (name, street, postal code and town).
+    key
+        Mail-merge key (customer or pseudonymous household id) printed small on the letter.
+    salutation
+        Opening line; None: a neutral one in the report's language.
+    """
+
+    lines: tuple[str, ...] = ()
+    key: str | None = None
+    salutation: str | None = None
+
+
+# ---------------------------------------------------------------------------------- formats
+def _fmt(language: str):
+    def num(x: Any, decimals: int = 0) -> str:
+        return format_number(_f(x), language, decimals)
+
+    def eur(x: Any, decimals: int = 0) -> str:
+        s = num(x, decimals)
+        return f"{s} €" if language == "de" else f"€{s}"
+
+    def kwh(x: Any, decimals: int = 0) -> str:
+        return f"{num(x, decimals)} kWh"
+
+    def pct(x: Any, decimals: int = 0) -> str:
+        v = _f(x)
+        return "–" if v is None else f"{format_number(100 * v, language, decimals)} %"
+
+    def date(x: Any) -> str:
+        return format_date(x, language)
+
+    def years(x: Any) -> str:
+        v = _f(x)
+        if v is None:
+            return "–"
+        if v == 0:
+            return "sofort" if language == "de" else "immediate"
+        return f"{format_number(v, language, 1)} J." if language == "de" else f"{format_number(v, language, 1)} yrs"
+
+    def value(x: Any) -> str:
+        if isinstance(x, bool):
+            return str(x)
+        if isinstance(x, (int, float)):
+            return format_number(float(x), language, 4 if abs(float(x)) < 1 else 2).rstrip("0").rstrip(",.") or "0"
+        return str(x)
+
+    return {"num": num, "eur": eur, "kwh": kwh, "pct": pct, "date": date, "years": years, "value": value}
+
+
+def _f(x: Any) -> float | None:
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+# ---------------------------------------------------------------------------------- charts
+def _svg_uri(fig) -> str:
+    import matplotlib
+
+    buf = io.StringIO()
+    # text as <text> (not glyph paths): smaller and about twice as fast
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "advisor"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    data = buf.getvalue()
+    return "data:image/svg+xml;base64," + base64.b64encode(data.encode("utf-8")).decode("ascii")
+
+
+def _figure(width_in: float = 6.4, height_in: float = 2.0):
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, height_in), dpi=72)
+    fig.subplots_adjust(left=0.09, right=0.99, bottom=0.14, top=0.96)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=8)
+    ax.yaxis.set_major_locator(_locator())
+    return fig, ax
+
+
+def _locator():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=4)
+
+
+def month_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | None:
+    """Bar chart of the energy per local month [kWh] as an SVG data URI (None without months)."""
+    months = getattr(analysis, "month_kwh", None)
+    if months is None or len(months) == 0:
+        return None
+    names_de = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
+    names_en = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    names = names_de if language == "de" else names_en
+    m = months.tail(24)
+    labels = []
+    for k in m.index:
+        try:
+            labels.append(names[pd.Period(str(k), freq="M").month - 1])
+        except ValueError:
+            labels.append(str(k))
+    fig, ax = _figure()
+    ax.bar(range(len(m)), m["energy_kwh"].to_numpy(), color=color, width=0.7)
+    ax.set_xticks(range(len(m)), labels, fontsize=7)
+    ax.set_ylabel("kWh", fontsize=8)
+    if language == "de":
+        ax.yaxis.set_major_formatter(_de_formatter())
+    return _svg_uri(fig)
+
+
+def _de_formatter():
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda v, _pos: format_number(v, "de", 0))
+
+
+def day_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | None:
+    """Typical weekday power [W] in winter and summer over the day, as an SVG data URI."""
+    prof = getattr(analysis, "daily_profiles", None)
+    if prof is None or prof.empty:
+        return None
+    fig, ax = _figure()
+    labels = {"winter": ("Winter", "winter"), "summer": ("Sommer", "summer"), "transition": ("Übergang", "transition")}
+    drawn = 0
+    for season, style in (("winter", "-"), ("summer", "--")):
+        col = (season, "weekday")
+        if col not in prof.columns or prof[col].isna().all():
+            continue
+        y = prof[col].to_numpy() * 1000.0
+        ax.plot(range(len(y)), y, style, color=color, lw=1.4, label=labels[season][0 if language == "de" else 1])
+        drawn += 1
+    if not drawn:
+        return None
+    n = len(prof.index)
+    ticks = list(range(0, n + 1, max(1, n // 4)))
+    ax.set_xticks(ticks, [f"{int(24 * t / n):02d}:00" for t in ticks], fontsize=7)
+    ax.set_ylabel("W", fontsize=8)
+    ax.legend(fontsize=7, frameon=False)
+    if language == "de":
+        ax.yaxis.set_major_formatter(_de_formatter())
+    return _svg_uri(fig)
+
+
+# ---------------------------------------------------------------------------------- render
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_ENV = None
+
+
+def _env():
+    global _ENV  # noqa: PLW0603 - a cached, read-only template environment
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+def render_report(
+    assessment,
+    language: str | None = None,
+    *,
+    variant: str = "report",
+    brand: Brand | None = None,
+    address: Address | None = None,
+    peers: dict[str, Any] | None = None,
+    charts: bool = True,
+) -> str:
+    """Render the assessment as an HTML document.
+
+    Parameters
+    ----------
+    assessment
+        :class:`~advisor.assessment.HouseholdAssessment`.
+    language
+        ``"de"`` or ``"en"``; default: the assessment's language.
+    variant
+        ``"report"`` (full household report) or ``"letter"`` (Stadtwerk letter for the batch).
+    brand
+        Letterhead (:class:`Brand`); default: neutral Energie-Advisor.
+    address
+        Recipient (:class:`Address`) for letters.
+    peers
+        Optional peer comparison for letters: ``label`` (group description), ``median_kwh``
+        [kWh/yr], ``percentile`` (0..100, share of peers using less), ``n`` (group size).
+    charts
+        Include the SVG charts (batch letters may turn them off for speed).
+
+    Returns
+    -------
+    str
+        A complete HTML document (UTF-8), with inline CSS and images.
+    """
+    language = language or getattr(assessment, "language", "de") or "de"
+    if language not in ("de", "en"):
+        raise ReportError(f"`language` must be 'de' or 'en'; got {language!r}.")
+    if variant not in VARIANTS:
+        raise ReportError(f"`variant` must be one of {VARIANTS}; got {variant!r}.")
+    brand = brand or Brand()
+    a = assessment
+    an = a.analysis
+    color = brand.primary_color
+    ctx = {
+        "a": a,
+        "an": an,
+        "lang": language,
+        "brand": brand,
+        "address": address or Address(),
+        "peers": peers,
+        "recs": list(a.recommendations),
+        "top_recs": list(a.recommendations)[:3],
+        "tc": a.tariffs,
+        "proj": a.projection,
+        "pv": list(a.pv_options),
+        "month_svg": month_chart(an, language, color) if charts else None,
+        "day_svg": day_chart(an, language, color) if charts and variant == "report" else None,
+        "created": a.created,
+        "fixed_total": a.tariffs.fixed.total_eur if a.tariffs is not None else None,
+        **_fmt(language),
+    }
+    template = _env().get_template(f"{variant}_{language}.html.j2")
+    return template.render(**ctx)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a report is meant to be read
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes from an HTML document (WeasyPrint; only inline ``data:`` resources are loaded)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # only inline data: URIs; anything else is refused (no network, no local files)
+    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+
+
+def write_report(
+    assessment,
+    out_dir: str | Path,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    *,
+    language: str | None = None,
+    stem: str = "report",
+    **render_kwargs: Any,
+) -> dict[str, Path]:
+    """Write the report as HTML and/or PDF into ``out_dir`` (atomic writes).
+
+    Returns
+    -------
+    dict
+        Format -> path written (``report_de.html``, ``report_de.pdf`` …).
+    """
+    language = language or getattr(assessment, "language", "de") or "de"
+    unknown = set(formats) - {"html", "pdf"}
+    if unknown:
+        raise ReportError(f"`formats` must be among ('html', 'pdf'); got {sorted(unknown)}.")
+    html = render_report(assessment, language, **render_kwargs)
+    out_dir = Path(out_dir)
+    written: dict[str, Path] = {}
+    if "html" in formats:
+        p = out_dir / f"{stem}_{language}.html"
+        _atomic_write(p, html.encode("utf-8"))
+        written["html"] = p
+    if "pdf" in formats:
+        p = out_dir / f"{stem}_{language}.pdf"
+        _atomic_write(p, html_to_pdf(html))
+        written["pdf"] = p
+    return written
