@@ -26,7 +26,7 @@ Methods (also in ``docs/analysis.md``):
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -423,13 +423,25 @@ def annual_energy(curve: LoadCurve) -> AnnualEnergy:
     year the H25 weights sum to 1). Its uncertainty is a stated heuristic, not a fitted error:
     ``3 % + 30 % x (1 - covered H25 share)`` — about 33 % for one month, 18 % for half a year —
     because a single household deviates from the average H25 seasonality (heating season,
-    holidays, vacations). Estimated intervals do not count as known.
+    holidays, vacations). Estimated intervals do not count as known; a curve that is only
+    estimated (from a billed annual value) gets its own figure with the method prefixed
+    ``estimated_curve_``.
     """
+    e = curve.data["energy_kwh"].to_numpy(dtype=float)
+    q = _quality_codes(curve)
+    known = ~np.isnan(e) & (q != Quality.ESTIMATED.value)
+    if not known.any() and (~np.isnan(e)).any():
+        # a modelled curve only (e.g. from a billed annual value): report its figure, labelled so
+        result = annual_energy_of_known(curve, ~np.isnan(e))
+        return replace(result, method=f"estimated_curve_{result.method}")
+    return annual_energy_of_known(curve, known)
+
+
+def annual_energy_of_known(curve: LoadCurve, known: np.ndarray) -> AnnualEnergy:
+    """:func:`annual_energy` with an explicit mask of the intervals that count as known."""
     tz = curve.meta.tz
     idx = curve.data.index
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
-    q = curve.data["quality"].to_numpy()
-    known = ~np.isnan(e) & (q != Quality.ESTIMATED.value)
     end = curve.end.tz_convert(tz)
     one_year_before = end - pd.DateOffset(years=1)
     minutes = curve.interval_minutes

@@ -141,6 +141,17 @@ def test_full_year_with_small_gap_is_filled_with_h25(plain):
     assert ae.annual_kwh > np.nansum(e.to_numpy())
 
 
+def test_estimated_curve_gets_its_figure_labelled_and_zero_quality():
+    from advisor.ingest.estimated import estimate_from_annual
+
+    curve = estimate_from_annual(3200.0, 2024)
+    a = analyse(curve)
+    assert a.annual_method.startswith("estimated_curve_")
+    assert a.annual_kwh == pytest.approx(3200.0, rel=1e-6)
+    assert a.data_quality.score == 0.0 and a.data_quality.estimated_share == 1.0
+    assert any("estimated" in w for w in a.warnings)
+
+
 def test_export_curve_refused():
     c = _curve(np.full(96, 0.1))
     from dataclasses import replace
