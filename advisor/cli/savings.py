@@ -1,0 +1,47 @@
+"""``advisor savings FILE --change-date YYYY-MM-DD``: verified savings after a change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import REGION_OPTION, TZ_OPTION, read_options, to_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("savings")
+    def savings(
+        file: Path = typer.Argument(..., help="Meter file spanning the change."),
+        change_date: str = typer.Option(..., "--change-date", help="First local day after the change (YYYY-MM-DD)."),
+        price: float | None = typer.Option(None, "--price", help="Work price [EUR/kWh]; default from seeds."),
+        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Folder overriding the shipped seeds."),
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+    ) -> None:
+        """Fit a baseline before the change, predict the counterfactual after it, report saved kWh and EUR."""
+        from advisor.ingest import read_load_curve
+        from advisor.savings import verify_savings
+        from advisor.seeds import load_seeds
+
+        curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
+        if price is None:
+            price = float(load_seeds(seeds_dir).value("tariffs.household_price_eur_per_kwh"))
+        res = verify_savings(curve, change_date, price_eur_per_kwh=price)
+        data = res.to_dict()
+        data["price_eur_per_kwh"] = price
+        if as_json:
+            typer.echo(to_json(data))
+            return
+        if not res.sufficient:
+            typer.echo(f"Cannot verify savings: {res.reason}.")
+            return
+        typer.echo(
+            f"Savings since {res.change_date} over {res.reporting_days} days (baseline {res.baseline_days} days, "
+            f"{res.method}, CV(RMSE) {res.baseline_cv_rmse:.2f}):\n"
+            f"  saved {res.saved_kwh:.0f} kWh (80 % band {res.saved_kwh_p10:.0f} .. {res.saved_kwh_p90:.0f}), "
+            f"{res.saved_kwh_per_day:.2f} kWh/day, {res.saved_pct:.1f} % of the counterfactual\n"
+            f"  = {res.saved_eur:.2f} EUR at {price:.3f} EUR/kWh (band {res.saved_eur_p10:.2f} .. {res.saved_eur_p90:.2f}); "
+            f"about {res.annualised_saved_kwh:.0f} kWh a year"
+        )
