@@ -477,7 +477,8 @@ def read_pvgis_tmy(path: str | Path) -> pd.DataFrame:
         raise WeatherError(f"{path}: PVGIS TMY lacks {missing}; found {list(data.columns)}")
     if "wind_speed" not in data:
         data["wind_speed"] = 1.0
-    loc = meta.get("location", meta.get("inputs", {}).get("location", {})) if isinstance(meta, dict) else {}
+    inputs = meta.get("inputs", {}) if isinstance(meta, dict) else {}
+    loc = inputs.get("location", inputs) if isinstance(inputs, dict) else {}
     data.attrs = {
         "source": f"PVGIS TMY {Path(str(path)).name}",
         "typical_year": True,
@@ -550,7 +551,22 @@ def weather_on_index(
         typical_year = bool(hourly.attrs.get("typical_year", False))
     if "ghi" not in hourly:
         raise WeatherError("`hourly` needs a `ghi` column [W/m²]")
-    full = pd.date_range(hourly.index[0].floor("h"), hourly.index[-1].floor("h"), freq="h")
+    if typical_year:
+        # months of a TMY come from different years: restamp onto the nominal year (MEZ)
+        idx = hourly.index.floor("h")
+        keep = ~((idx.month == 2) & (idx.day == 29))
+        hourly = hourly[keep]
+        idx = idx[keep]
+        stamped = pd.to_datetime(
+            pd.DataFrame({"year": TRY_NOMINAL_YEAR, "month": idx.month, "day": idx.day, "hour": idx.hour})
+        ).dt.tz_localize(MEZ)
+        hourly.index = pd.DatetimeIndex(stamped)
+        hourly = hourly[~hourly.index.duplicated()].sort_index()
+        full = pd.date_range(
+            f"{TRY_NOMINAL_YEAR}-01-01", f"{TRY_NOMINAL_YEAR + 1}-01-01", freq="h", inclusive="left", tz=MEZ
+        )
+    else:
+        full = pd.date_range(hourly.index[0].floor("h"), hourly.index[-1].floor("h"), freq="h")
     hourly = hourly.reindex(full)
     if "dhi" not in hourly or hourly["dhi"].isna().all():
         zen = _zenith_deg(full + pd.Timedelta(minutes=30), lat, lon)

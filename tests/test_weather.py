@@ -167,3 +167,43 @@ def test_measured_hourly_series_on_a_quarter_index():
     hourly = q["ghi"].resample("h").mean()
     ref = raw["ghi"].tz_convert("Europe/Berlin").reindex(hourly.index)
     assert hourly.sum() == pytest.approx(ref.sum(), rel=0.01)
+
+
+def _write_pvgis_tmy_csv(path, lat=51.54, lon=7.22):
+    """A file in the PVGIS TMY CSV layout, filled from the raw TRY (months stamped with mixed years)."""
+    raw = weather.read_try(5).tz_convert("UTC")
+    years = [2007, 2012, 2015, 2009, 2018, 2011, 2006, 2019, 2013, 2010, 2016, 2008]
+    lines = [
+        f"Latitude (decimal degrees):\t{lat:.3f}",
+        f"Longitude (decimal degrees):\t{lon:.3f}",
+        "Elevation (m):\t60.0",
+        "Irradiance Time Offset (h):\t0.0",
+        "month,year",
+        *[f"{m},{y}" for m, y in enumerate(years, start=1)],
+        "time(UTC),T2m,RH,G(h),Gb(n),Gd(h),IR(h),WS10m,WD10m,SP",
+    ]
+    for t, row in raw.iterrows():
+        y = years[t.month - 1]
+        lines.append(
+            f"{y}{t.month:02d}{t.day:02d}:{t.hour:02d}00,{row.temp_air:.2f},{row.relative_humidity:.1f},{row.ghi:.1f},"
+            f"{row.dni:.1f},{row.dhi:.1f},300.0,{row.wind_speed:.1f},180,{row.pressure:.0f}"
+        )
+    lines += ["", "T2m: 2-m air temperature (degree Celsius)", "G(h): Global irradiance on the horizontal plane (W/m2)"]
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+
+def test_pvgis_tmy_file_is_read_and_mapped_onto_the_target_year(tmp_path):
+    path = tmp_path / "tmy_51.540_7.220_2005_2020.csv"
+    _write_pvgis_tmy_csv(path)
+    tmy = weather.read_pvgis_tmy(path)
+    assert tmy.attrs["latitude"] == pytest.approx(51.54) and tmy.attrs["typical_year"] is True
+    assert {"ghi", "dni", "dhi", "temp_air", "wind_speed"} <= set(tmy.columns)
+    idx = pd.date_range("2024-01-01", "2025-01-01", freq="15min", inclusive="left", tz="Europe/Berlin")
+    q = weather.weather_on_index(tmy, idx, 51.54, 7.22)
+    assert q.index.equals(idx) and not q.isna().any().any()
+    # same irradiance as the TRY it was made from (one extra day in the leap year)
+    assert q["ghi"].sum() / 4 / 1000 == pytest.approx(weather.read_try(5)["ghi"].sum() / 1000 * 366 / 365, rel=0.02)
+    with pytest.raises(WeatherError, match="PVGIS"):
+        bad = tmp_path / "bad.csv"
+        bad.write_text("not a pvgis file\n")
+        weather.read_pvgis_tmy(bad)
