@@ -1,0 +1,257 @@
+"""Forecast features: local calendar, wall-clock lags and rolling levels known at the origin.
+
+Everything here works on **hourly** energy [kWh per hour] in the curve's own local time. A series
+is turned into a *wall-clock matrix*: one row per local calendar date, one column per local hour
+(0..23). DST is handled by the wall clock, never by fixed step counts: the hour that does not exist
+on the spring day is NaN, the hour that occurs twice on the autumn day holds the mean of both.
+"Same time yesterday" is then ``M[date - 1, hour]`` on every day of the year, and "same time last
+week" is ``M[date - 7, hour]``.
+
+A feature row describes one (origin, target interval) pair. The origin is the first instant that
+is *not* known; every feature uses only cells strictly before it (``date < origin date``, or the
+origin date and an hour before the origin hour). Features in energy units are divided by the
+household's *scale*: its mean hourly energy over the 28 days before the origin, so one global
+model serves households of every size.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from advisor.holidays_de import holiday_dates
+
+HOURS_PER_DAY = 24
+SCALE_DAYS = 28
+# Padding rows in front of the matrix so that lags before the first date read NaN.
+_PAD_DAYS = 35
+
+CALENDAR_FEATURES = ("hour", "weekday", "is_holiday", "doy_sin", "doy_cos", "days_ahead", "step_h", "origin_hour")
+LAG_FEATURES = (
+    "lag_day",
+    "lag_week",
+    "mean_4w_same_weekday",
+    "mean_7d_same_hour",
+    "std_7d_same_hour",
+    "level_24h",
+    "level_168h",
+    "last_value",
+    "lag_day_minus_week",
+)
+FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES
+TEMPERATURE_FEATURE = "temp_air"
+
+
+@dataclass(frozen=True)
+class WallClockMatrix:
+    """Hourly energy of one household on the local wall clock.
+
+    Attributes
+    ----------
+    values
+        Array ``(n_days + pad, 24)`` of energy per local hour [kWh]; NaN where unknown. The first
+        ``pad`` rows are NaN padding.
+    first_date
+        Local calendar date of row ``pad`` (naive midnight timestamp).
+    tz
+        IANA time zone of the wall clock.
+    pad
+        Number of NaN padding rows in front.
+    """
+
+    values: np.ndarray
+    first_date: pd.Timestamp
+    tz: str
+    pad: int = _PAD_DAYS
+
+    @property
+    def n_days(self) -> int:
+        return self.values.shape[0] - self.pad
+
+    def day_index(self, local: pd.DatetimeIndex) -> np.ndarray:
+        """Row of each local timestamp's calendar date (padding included)."""
+        naive_dates = local.tz_localize(None).normalize()
+        return ((naive_dates - self.first_date) // pd.Timedelta(days=1)).to_numpy().astype(np.int64) + self.pad
+
+
+def hourly_energy_kwh(energy_kwh: pd.Series, interval_minutes: int) -> pd.Series:
+    """Energy per hour [kWh] from a finer regular series; NaN if any sub-interval is missing.
+
+    Parameters
+    ----------
+    energy_kwh
+        Energy per interval [kWh], tz-aware index at interval start, complete grid.
+    interval_minutes
+        15, 30 or 60.
+    """
+    if interval_minutes == 60:
+        return energy_kwh.astype(float).rename("energy_kwh")
+    per_hour = 60 // interval_minutes
+    grouped = energy_kwh.astype(float).resample("h")
+    total = grouped.sum(min_count=1)
+    count = grouped.count()
+    return total.where(count == per_hour).rename("energy_kwh")
+
+
+def wall_clock_matrix(hourly_kwh: pd.Series, tz: str) -> WallClockMatrix:
+    """Arrange hourly energy [kWh] on the local wall clock (dates x 24 hours).
+
+    The doubled hour of the autumn change holds the mean of its two hours; the missing spring
+    hour is NaN.
+    """
+    local = hourly_kwh.index.tz_convert(tz)
+    naive = local.tz_localize(None)
+    first_date = naive[0].normalize()
+    day = ((naive.normalize() - first_date) // pd.Timedelta(days=1)).to_numpy().astype(np.int64) + _PAD_DAYS
+    hour = local.hour.to_numpy()
+    n_days = int(day.max()) + 1 + 1  # one spare row for targets on the day after the data
+    vals = hourly_kwh.to_numpy(dtype=float)
+    ok = ~np.isnan(vals)
+    total = np.zeros((n_days, HOURS_PER_DAY))
+    count = np.zeros((n_days, HOURS_PER_DAY))
+    np.add.at(total, (day[ok], hour[ok]), vals[ok])
+    np.add.at(count, (day[ok], hour[ok]), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        matrix = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return WallClockMatrix(values=matrix, first_date=first_date, tz=tz)
+
+
+def _window_mean(flat_sum: np.ndarray, flat_cnt: np.ndarray, end: np.ndarray, length: int) -> np.ndarray:
+    start = np.clip(end - length, 0, None)
+    s = flat_sum[end] - flat_sum[start]
+    c = flat_cnt[end] - flat_cnt[start]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(c > 0, s / np.maximum(c, 1), np.nan)
+
+
+def _take(values: np.ndarray, day: np.ndarray, hour: np.ndarray) -> np.ndarray:
+    inside = (day >= 0) & (day < values.shape[0])
+    out = np.full(day.shape, np.nan)
+    out[inside] = values[day[inside], hour[inside]]
+    return out
+
+
+def household_scale_kwh(matrix: WallClockMatrix, origin_day: np.ndarray, origin_hour: np.ndarray) -> np.ndarray:
+    """Mean hourly energy [kWh] over the 28 days before each origin (floor 0.01 kWh).
+
+    Falls back to the mean of everything known before the origin when those 28 days are empty.
+    """
+    flat = matrix.values.ravel()
+    ok = ~np.isnan(flat)
+    csum = np.concatenate([[0.0], np.cumsum(np.where(ok, flat, 0.0))])
+    ccnt = np.concatenate([[0.0], np.cumsum(ok)])
+    end = origin_day * HOURS_PER_DAY + origin_hour
+    scale = _window_mean(csum, ccnt, end, SCALE_DAYS * HOURS_PER_DAY)
+    longer = _window_mean(csum, ccnt, end, end.max() + 1)
+    scale = np.where(np.isnan(scale), longer, scale)
+    return np.maximum(np.nan_to_num(scale, nan=0.01), 0.01)
+
+
+def make_features(
+    matrix: WallClockMatrix,
+    origin_utc: pd.DatetimeIndex,
+    target_utc: pd.DatetimeIndex,
+    *,
+    holiday_region: str,
+    temperature_c: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Feature rows for (origin, target) pairs of one household.
+
+    Parameters
+    ----------
+    matrix
+        The household's :class:`WallClockMatrix`; cells at or after an origin are ignored.
+    origin_utc
+        Origin of each row: the first instant not known (tz-aware).
+    target_utc
+        Start of each row's target hour (tz-aware), after its origin.
+    holiday_region
+        Region of public holidays (``"DE-NW"``, ``"GB-ENG"``).
+    temperature_c
+        Optional outdoor temperature at each target hour [°C] (measured, or a climatology).
+
+    Returns
+    -------
+    features : pandas.DataFrame
+        Columns :data:`FEATURE_NAMES` (plus ``temp_air`` if given), energy features relative to
+        the household scale.
+    scale_kwh : numpy.ndarray
+        Household scale of each row [kWh per hour].
+    """
+    tz = matrix.tz
+    o_local = origin_utc.tz_convert(tz)
+    t_local = target_utc.tz_convert(tz)
+    od = matrix.day_index(o_local)
+    oh = o_local.hour.to_numpy().astype(np.int64)
+    td = matrix.day_index(t_local)
+    th = t_local.hour.to_numpy().astype(np.int64)
+    values = matrix.values
+
+    # Known cells: (d < od) or (d == od and h < oh).
+    # Same wall-clock hour on the last known day.
+    dl = np.where(th < oh, od, od - 1)
+    lag_day = _take(values, dl, th)
+    # Same weekday and hour, the most recent known week.
+    diff = td - od
+    m = diff // 7 + 1
+    m = np.where((diff % 7 == 0) & (th < oh) & (diff >= 7), diff // 7, m)
+    dw = td - 7 * m
+    lags_w = np.stack([_take(values, dw - 7 * j, th) for j in range(4)])
+    lags_d = np.stack([_take(values, dl - j, th) for j in range(7)])
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean_4w = np.nanmean(lags_w, axis=0)
+        mean_7d = np.nanmean(lags_d, axis=0)
+        std_7d = np.nanstd(lags_d, axis=0)
+
+    flat = values.ravel()
+    ok = ~np.isnan(flat)
+    csum = np.concatenate([[0.0], np.cumsum(np.where(ok, flat, 0.0))])
+    ccnt = np.concatenate([[0.0], np.cumsum(ok)])
+    end = od * HOURS_PER_DAY + oh
+    level_24 = _window_mean(csum, ccnt, end, 24)
+    level_168 = _window_mean(csum, ccnt, end, 168)
+    last_pos = end - 1
+    last_value = np.where(last_pos >= 0, flat[np.clip(last_pos, 0, None)], np.nan)
+    scale = household_scale_kwh(matrix, od, oh)
+
+    t_naive = t_local.tz_localize(None)
+    years = sorted(set(t_naive.year.tolist()))
+    hol = set(holiday_dates(holiday_region, years))
+    t_dates = t_naive.normalize()
+    is_hol = np.fromiter((d.date() in hol for d in t_dates), dtype=float, count=len(t_dates))
+    doy = t_naive.day_of_year.to_numpy()
+    step_h = ((target_utc - origin_utc) / pd.Timedelta(hours=1)).to_numpy() + 1.0
+
+    feats = pd.DataFrame(
+        {
+            "hour": th.astype(float),
+            "weekday": t_naive.day_of_week.to_numpy().astype(float),
+            "is_holiday": is_hol,
+            "doy_sin": np.sin(2 * np.pi * doy / 365.25),
+            "doy_cos": np.cos(2 * np.pi * doy / 365.25),
+            "days_ahead": diff.astype(float),
+            "step_h": step_h,
+            "origin_hour": oh.astype(float),
+            "lag_day": lag_day / scale,
+            "lag_week": lags_w[0] / scale,
+            "mean_4w_same_weekday": mean_4w / scale,
+            "mean_7d_same_hour": mean_7d / scale,
+            "std_7d_same_hour": std_7d / scale,
+            "level_24h": level_24 / scale,
+            "level_168h": level_168 / scale,
+            "last_value": last_value / scale,
+            "lag_day_minus_week": (lag_day - lags_w[0]) / scale,
+        }
+    )
+    if temperature_c is not None:
+        feats[TEMPERATURE_FEATURE] = np.asarray(temperature_c, dtype=float)
+    return feats, scale
+
+
+def target_hours(origin_utc: pd.Timestamp, n_hours: int) -> pd.DatetimeIndex:
+    """Starts of the ``n_hours`` hours from ``origin_utc`` (real elapsed hours, DST-safe)."""
+    return pd.date_range(origin_utc.tz_convert("UTC"), periods=n_hours, freq="h")
