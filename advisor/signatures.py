@@ -288,11 +288,17 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
     conf = _clip01(1.0 - spread)
     if always_on_w <= 1.0:
         return Signature(name, 0.0, f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor")
+    coarse = ""
+    if a.interval_minutes >= 30:
+        coarse = (
+            f"; with {a.interval_minutes}-min data the minima average over cycling appliances (fridge), "
+            "so the floor reads higher than with 15-min data"
+        )
     return Signature(
         name,
         conf,
         f"always-on floor ≈{always_on_w:.0f} W (median of daily minima over {dmin.size} days, "
-        f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr",
+        f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr{coarse}",
         annual_kwh=always_on_w * 8.76,
         power_w=always_on_w,
     )

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.analysis import (
     LoadAnalysis,
@@ -384,3 +386,33 @@ def test_cli_analyse_text_and_bad_household(ev_parquet):
     bad = CliRunner().invoke(app, ["analyse", str(path), "--dwelling", "castle"])
     assert bad.exit_code != 0
     assert isinstance(bad.exception, AdvisorError) or "dwelling" in bad.output
+
+
+# ------------------------------------------------------------------------------ properties
+@settings(max_examples=25, deadline=None)
+@given(
+    start_hours=st.integers(min_value=0, max_value=24 * 20),
+    n_days=st.integers(min_value=1, max_value=6),
+    minutes=st.sampled_from([15, 30, 60]),
+    seed=st.integers(min_value=0, max_value=10_000),
+    holes=st.integers(min_value=0, max_value=20),
+)
+def test_property_energy_conserved_across_dst(start_hours, n_days, minutes, seed, holes):
+    # curves around the October change: months sum to the total, every known interval lands in
+    # one heatmap cell, and nothing is lost or invented by the wall-clock grid
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2024-10-15", tz="Europe/Berlin") + pd.Timedelta(hours=start_hours)
+    n = n_days * 1440 // minutes
+    idx = pd.date_range(start, periods=n, freq=f"{minutes}min")
+    e = rng.uniform(0.01, 0.5, n) * minutes / 15
+    e[rng.integers(0, n, holes)] = np.nan
+    if np.isnan(e).all():
+        e[0] = 0.1
+    curve = make_load_curve(pd.Series(e, index=idx), interval_minutes=minutes)
+    a = analyse(curve)
+    assert a.month_kwh["energy_kwh"].sum() == pytest.approx(np.nansum(e))
+    arr = curve_arrays(curve)
+    keys = set(zip(arr.day0[arr.known].tolist(), arr.slot[arr.known].tolist(), strict=True))
+    assert int(a.heatmap.notna().to_numpy().sum()) == len(keys)
+    assert a.heatmap.shape[1] == 1440 // minutes
+    assert 0 < a.load_factor <= 1
