@@ -505,3 +505,21 @@ def test_fuzz_field_values(value, field):
             else:
                 new = b'"time": ' + (value.encode() or b'""')
             _only_loadcurveerror(raw.replace(field, new, 1), "field")
+
+
+def test_mscons_redispatch_may_be_negative_and_medium_code_pia():
+    body = ["RFF+Z13:13022", "LOC+172+51238696780", "LIN+1", "PIA+5+AUA:Z08", *_values(["2022-03-01 00:00", "2022-03-01 00:15"], ["-0.5", "1.25"], offsets=["?+00", "?+00"], unit="KWH")]
+    c = read_load_curve(_msg(body), name="redispatch.txt")
+    assert c.data["energy_kwh"].sum() == pytest.approx(0.75)
+    assert any("redispatch" in w for w in c.meta.warnings)
+    assert any("'AUA' is not an OBIS code" in w for w in c.meta.warnings)
+
+
+def test_smgw_march_dst_day_92_quarter_hours():
+    utc = pd.date_range("2017-03-25 23:00", "2017-03-26 22:00", freq="15min", tz="UTC")
+    readings = [(t.tz_convert("Europe/Berlin").isoformat(), 10 * i) for i, t in enumerate(utc)]
+    assert ("2017-03-26T01:45:00+01:00", 70) in readings and ("2017-03-26T03:00:00+02:00", 80) in readings
+    c = read_load_curve(_smgw(readings), name="march.xml")
+    assert c.n_intervals == 92
+    assert c.local_index().normalize().value_counts().tolist() == [92]
+    assert c.measured_and_substituted_kwh == pytest.approx(92 * 10 / 1000)

@@ -87,7 +87,10 @@ STS_TEXT = {
     "Z84": "vacancy",
     "Z85": "real counter overflow checked",
 }
-RESET_STATUS = {"Z78", "Z85"}  # meter change, counter overflow: a register may restart here
+RESET_STATUS = {"Z78", "Z85"}
+# Redispatch "Ausfallarbeit" series (AHB 13022, BGM Z45) may hold values < 0; a Lastgang may not.
+REDISPATCH_DOCUMENTS = {"Z45"}
+REDISPATCH_PRUEFI = {"13022"}  # meter change, counter overflow: a register may restart here
 
 
 @dataclass
@@ -285,6 +288,7 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         raise LoadCurveError("MSCONS interchange must start with UNB (after an optional UNA)", source=source)
     warnings_: list[str] = []
     message_warnings: dict[int, list[str]] = defaultdict(list)
+    redispatch: set[int] = set()
     channels: list[_Channel] = []
     message = 0
     in_message = False
@@ -322,6 +326,10 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 warnings_.append(f"UNZ declares {int(declared)} messages but the interchange has {n_messages}")
         elif not in_message:
             continue
+        elif tag == "BGM" and _comp(els, 1) in REDISPATCH_DOCUMENTS:
+            redispatch.add(message)
+        elif tag == "RFF" and _comp(els, 1, 0) == "Z13" and _comp(els, 1, 1) in REDISPATCH_PRUEFI:
+            redispatch.add(message)
         elif tag == "LOC":
             loc = _comp(els, 2) or None
             current, value, period = None, None, {}
@@ -374,7 +382,7 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     channels = [c for c in channels if c.values]
     if not channels:
         raise LoadCurveError("MSCONS interchange holds no values (QTY)", source=source)
-    return _build_curves(channels, options, source, warnings_, message_warnings)
+    return _build_curves(channels, options, source, warnings_, message_warnings, redispatch)
 
 
 def _localise(stamps: list, tz: str, source: str) -> pd.DatetimeIndex:
@@ -394,7 +402,12 @@ def _localise(stamps: list, tz: str, source: str) -> pd.DatetimeIndex:
 
 
 def _build_curves(
-    channels: list[_Channel], options, source: str, warnings_: list[str], message_warnings: dict[int, list[str]]
+    channels: list[_Channel],
+    options,
+    source: str,
+    warnings_: list[str],
+    message_warnings: dict[int, list[str]],
+    redispatch: set[int],
 ) -> list[LoadCurve]:
     groups: dict[tuple, list[_Channel]] = defaultdict(list)
     skipped = []
@@ -415,8 +428,12 @@ def _build_curves(
         for m in sorted({ch.message for ch in chs}):
             notes.extend(message_warnings.get(m, []))
         if chs[0].obis is None:
-            notes.append("no OBIS code (PIA); values read as consumption interval energy")
-        elif kind == "interval" and obis[3] != 29:
+            what = f"PIA {chs[0].obis_raw!r} is not an OBIS code" if chs[0].obis_raw else "no OBIS code (PIA)"
+            notes.append(f"{what}; values read as consumption interval energy")
+        allow_negative = any(ch.message in redispatch for ch in chs)
+        if allow_negative:
+            notes.append("redispatch series (BGM Z45 / Pruefidentifikator 13022): negative values allowed; not a household load curve")
+        if obis is not None and kind == "interval" and obis[3] != 29:
             notes.append(
                 f"OBIS {obis_text(obis)} is not the interval code x.29.0; read as interval energy because each value is bracketed by its interval"
             )
@@ -433,7 +450,7 @@ def _build_curves(
         if kind == "register":
             curves.append(_register_curve(values, meta, direction, options, source, notes))
         else:
-            curves.append(_interval_curve(values, meta, direction, options, source, notes))
+            curves.append(_interval_curve(values, meta, direction, options, source, notes, allow_negative))
     if not curves:
         raise LoadCurveError(f"no active-energy channel; found only {sorted(set(skipped))}", source=source)
     return curves
@@ -460,7 +477,7 @@ def _quality_notes(values: list[_Value], notes: list[str]) -> None:
         )
 
 
-def _interval_curve(values, meta, direction, options, source, notes) -> LoadCurve:
+def _interval_curve(values, meta, direction, options, source, notes, allow_negative: bool = False) -> LoadCurve:
     forecasts = [v for v in values if QTY_QUALIFIERS[v.qualifier][0] is None and v.qualifier == "187"]
     if forecasts and len(forecasts) == len(values):
         raise LoadCurveError(
@@ -507,7 +524,7 @@ def _interval_curve(values, meta, direction, options, source, notes) -> LoadCurv
             energy[i] = np.nan
             quality.append(Quality.MISSING.value)
             continue
-        if v.value < 0 and q != Quality.MISSING.value:
+        if v.value < 0 and q != Quality.MISSING.value and not allow_negative:
             raise LoadCurveError(
                 f"segment {v.segment}: negative value {v.value:g}; a load profile (Lastgang) holds values >= 0",
                 source=source,
@@ -537,7 +554,9 @@ def _interval_curve(values, meta, direction, options, source, notes) -> LoadCurv
     if any(UNITS[u][0] == "power" for u in units_used if u != "(none)"):
         conv.append(f"average power [kW] x {step_min} min -> energy [kWh]")
     meta = replace(meta, conversions=tuple(conv), warnings=tuple(notes))
-    return make_load_curve(s, interval_minutes=step_min, quality=qs, direction=direction, meta=meta)
+    return make_load_curve(
+        s, interval_minutes=step_min, quality=qs, direction=direction, meta=meta, allow_negative=allow_negative
+    )
 
 
 def _chain_on_grid(starts: pd.DatetimeIndex, ends: pd.DatetimeIndex, step: float) -> bool:
