@@ -1,0 +1,143 @@
+"""``advisor recommend FILE [household options] [--json]``: the ranked savings measures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.household import Household, household_options
+
+PRICES_ENV = "ADVISOR_PRICES"
+#: Day-ahead prices read in place when no ``--prices`` is given (the shared data beside the checkout).
+SHARED_PRICES = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"
+)
+
+
+def resolve_prices(prices: Path | None):
+    """Day-ahead prices from ``--prices``, ``$ADVISOR_PRICES`` or the shared data; None if none exists."""
+    from advisor.tariffs import read_day_ahead_prices
+
+    if prices is not None:
+        return read_day_ahead_prices(prices)
+    env = os.environ.get(PRICES_ENV)
+    if env:
+        return read_day_ahead_prices(Path(env))
+    if SHARED_PRICES.is_file():
+        return read_day_ahead_prices(SHARED_PRICES)
+    return None
+
+
+def parse_skip(skip: str | None) -> tuple[str, ...]:
+    from advisor.assessment import ALL_PARTS
+    from advisor.errors import AdvisorError
+
+    parts = tuple(p.strip() for p in (skip or "").split(",") if p.strip())
+    bad = [p for p in parts if p not in ALL_PARTS]
+    if bad:
+        raise AdvisorError(f"`--skip` takes parts of {ALL_PARTS}; got {bad}.")
+    return parts
+
+
+def assess_file(
+    file: Path,
+    household: Household,
+    *,
+    seeds_dir: Path | None,
+    prices: Path | None,
+    skip: tuple[str, ...],
+    low_income: bool | None,
+    tz: str,
+    holiday_region: str,
+    label: str,
+    meter_id: str | None,
+    parts: tuple[str, ...],
+):
+    """Read the first consumption curve of ``file`` and assess it (the edge: read -> core)."""
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.errors import AdvisorError
+    from advisor.ingest import read_load_curves
+    from advisor.loadcurve import Direction
+    from advisor.seeds import load_seeds
+
+    seeds = load_seeds(seeds_dir)
+    curves = read_load_curves(file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id))
+    curves = [c for c in curves if c.direction == Direction.IMPORT]
+    if not curves:
+        raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found")
+    if len(curves) > 1:
+        raise AdvisorError(
+            f"{file}: holds {len(curves)} consumption curves; pick one with --meter-id "
+            f"({', '.join(str(c.meta.meter_id) for c in curves[:5])})"
+        )
+    settings = AssessmentSettings(
+        seeds=seeds,
+        prices=resolve_prices(prices) if "tariffs" not in skip else None,
+        language=household.language,
+        parts=tuple(p for p in parts if p not in skip),
+        low_income=low_income,
+    )
+    return assess_household(curves[0], household, settings)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("recommend")
+    @household_options
+    def recommend_command(
+        file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
+        household: Household = None,  # replaced by the household options
+        as_json: bool = typer.Option(False, "--json", help="Print the ranked list as JSON."),
+        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
+        prices: Path | None = typer.Option(
+            None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
+        ),
+        skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: pv,tariffs."),
+        low_income: bool = typer.Option(
+            False, "--low-income", help="Household qualifies for the Caritas Stromspar-Check."
+        ),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+        label: str = LABEL_OPTION,
+        meter_id: str | None = typer.Option(None, "--meter-id", help="Use only this meter or location."),
+    ) -> None:
+        """Rank the savings measures for one household by euros per year."""
+        a = assess_file(
+            file,
+            household,
+            seeds_dir=seeds_dir,
+            prices=prices,
+            skip=parse_skip(skip),
+            low_income=True if low_income else None,
+            tz=tz,
+            holiday_region=holiday_region,
+            label=label,
+            meter_id=meter_id,
+            parts=("pv", "tariffs", "recommendations"),
+        )
+        if as_json:
+            typer.echo(
+                to_json(
+                    {
+                        "recommendations": [r.to_dict() for r in a.recommendations],
+                        "total_savings_eur": a.total_savings_eur,
+                        "annual_kwh": a.analysis.annual_kwh,
+                        "unavailable": a.unavailable,
+                        "is_synthetic": a.is_synthetic,
+                        "is_estimated": a.is_estimated,
+                    }
+                )
+            )
+            return
+        lang = household.language
+        for r in a.recommendations:
+            typer.echo(
+                f"{r.rank:>2}. {r.title(lang)}: {r.annual_savings_eur:,.0f} EUR/yr, {r.annual_savings_kwh:,.0f} kWh/yr, "
+                f"{r.annual_co2_kg:,.0f} kg CO2/yr, investment {r.investment_eur:,.0f} EUR "
+                f"[{r.basis_text(lang)}, {r.confidence_text(lang)}]"
+            )
+            typer.echo(f"    {r.explanation(lang)}")
+        for part, why in a.unavailable.items():
+            typer.echo(f"note: {part}: {why}")

@@ -1,0 +1,56 @@
+"""``advisor report FILE [household options] --out DIR``: the household report as HTML and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
+from advisor.cli.recommend import assess_file, parse_skip
+from advisor.household import Household, household_options
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("report")
+    @household_options
+    def report_command(
+        file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
+        household: Household = None,  # replaced by the household options (incl. --language de|en)
+        out: Path = typer.Option(..., "--out", help="Folder to write report_<lang>.html and .pdf into."),
+        formats: str = typer.Option("html,pdf", "--formats", help="Comma-separated: html,pdf."),
+        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
+        prices: Path | None = typer.Option(
+            None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
+        ),
+        skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: forecast,pv,tariffs."),
+        low_income: bool = typer.Option(
+            False, "--low-income", help="Household qualifies for the Caritas Stromspar-Check."
+        ),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+        label: str = LABEL_OPTION,
+        meter_id: str | None = typer.Option(None, "--meter-id", help="Use only this meter or location."),
+    ) -> None:
+        """Assess one household and write its report (HTML and PDF, German or English)."""
+        from advisor.report import write_report
+
+        a = assess_file(
+            file,
+            household,
+            seeds_dir=seeds_dir,
+            prices=prices,
+            skip=parse_skip(skip),
+            low_income=True if low_income else None,
+            tz=tz,
+            holiday_region=holiday_region,
+            label=label,
+            meter_id=meter_id,
+            parts=("forecast", "pv", "tariffs", "recommendations"),
+        )
+        fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
+        written = write_report(a, out, fmts, language=household.language)
+        for fmt, path in written.items():
+            typer.echo(f"wrote {fmt}: {path}")
+        for part, why in a.unavailable.items():
+            typer.echo(f"note: {part}: {why}")

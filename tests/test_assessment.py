@@ -1,0 +1,140 @@
+"""The one household assessment: parts, assumptions with sources, unavailable parts, CLI recommend."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from advisor.assessment import AssessmentSettings, assess_household
+from advisor.errors import AdvisorError
+from advisor.household import Household
+from advisor.seeds import load_seeds
+from advisor.tariffs import parse_day_ahead_prices, read_day_ahead_prices
+from tests.conftest import SHARED_DATA
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return load_seeds()
+
+
+@pytest.fixture(scope="module")
+def prices():
+    path = SHARED_DATA / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"
+    if path.exists():
+        return read_day_ahead_prices(path)
+    idx = pd.date_range(pd.Timestamp("2023-12-31T23:00", tz="UTC"), periods=24 * 366, freq="h")
+    return parse_day_ahead_prices(pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": 80 + 40 * np.sin(idx.hour / 24 * 6.28)}))
+
+
+@pytest.fixture(scope="module")
+def light(demo, seeds, prices):
+    s = AssessmentSettings(seeds=seeds, prices=prices, parts=("tariffs", "recommendations"))
+    return assess_household(demo.curve, Household(persons=3, dwelling="house", tenure="owner"), s)
+
+
+def test_assessment_has_every_part_it_ran(light, demo):
+    a = light
+    assert a.is_synthetic and not a.is_estimated
+    assert a.ingest["n_intervals"] == demo.curve.n_intervals
+    assert a.analysis.annual_kwh == pytest.approx(demo.annual_kwh, rel=0.01)
+    assert a.tariffs is not None and a.tariffs.dynamic is not None
+    assert a.recommendations and a.recommendations[0].rank == 1
+    assert a.unavailable["forecast"] == "not requested"
+    assert "catalog estimates" in a.unavailable["pv"]
+    # ranked list is the recommender's: measured standby and pump from the demo's curve
+    ids = [r.measure_id for r in a.recommendations]
+    assert "standby" in ids and "circulation_pump" in ids
+
+
+def test_every_assumption_has_source_and_date(light):
+    names = {x.name for x in light.assumptions}
+    assert {"tariffs.household_price_eur_per_kwh", "emissions.co2_g_per_kwh", "tariff_components.meter_imsys_eur_per_year"} <= names
+    for x in light.assumptions:
+        assert x.source and x.date, x.name
+    # one row per recommended measure, with the catalog's source
+    for r in light.recommendations:
+        assert f"measures.{r.measure_id}" in names
+
+
+def test_total_savings_match_the_list(light):
+    assert light.total_savings_eur == pytest.approx(sum(r.annual_savings_eur for r in light.recommendations))
+    assert light.total_savings_kwh <= light.analysis.annual_kwh
+    d = light.to_dict()
+    json.dumps(d, default=str)  # JSON-ready
+    assert d["recommendations"][0]["measure_id"] == light.recommendations[0].measure_id
+
+
+def test_without_prices_the_dynamic_tariff_is_unavailable_not_invented(demo, seeds):
+    a = assess_household(demo.curve, Household(), AssessmentSettings(seeds=seeds, parts=("tariffs", "recommendations")))
+    assert a.tariffs.dynamic is None
+    assert "dynamic_tariff" in a.unavailable
+    assert "dynamic_tariff" not in [r.measure_id for r in a.recommendations]
+
+
+def test_missing_forecast_model_is_reported(demo, seeds, tmp_path):
+    s = AssessmentSettings(seeds=seeds, model_dir=tmp_path, parts=("forecast",))
+    a = assess_household(demo.curve, Household(), s)
+    assert a.projection is None
+    assert a.unavailable["forecast"].startswith("forecast not available")
+
+
+def test_bad_settings_raise(seeds):
+    with pytest.raises(AdvisorError, match="parts"):
+        AssessmentSettings(seeds=seeds, parts=("everything",))
+    with pytest.raises(AdvisorError, match="language"):
+        AssessmentSettings(seeds=seeds, language="fr")
+
+
+@pytest.mark.slow
+def test_pv_simulation_feeds_the_recommendations(demo, seeds):
+    pytest.importorskip("pvlib")
+    s = AssessmentSettings(seeds=seeds, parts=("pv", "recommendations"), pv_kwp_grid=(3.0, 5.0))
+    owner = assess_household(demo.curve, Household(dwelling="house", tenure="owner"), s)
+    if "pv" in owner.unavailable:
+        pytest.skip(owner.unavailable["pv"])
+    kinds = [o.to_row()["kind"] for o in owner.pv_options]
+    assert "balcony" in kinds and "rooftop" in kinds
+    roof = [r for r in owner.recommendations if r.measure_id == "rooftop_pv"]
+    assert roof and roof[0].basis == "simulated"
+    best = next(o for o in owner.pv_options if o.to_row()["kind"] == "rooftop" and o.battery_kwh == 0)
+    assert roof[0].annual_savings_kwh == pytest.approx(best.flows.self_consumed_kwh)
+    assert "balcony_pv" not in [r.measure_id for r in owner.recommendations]
+    tenant = assess_household(demo.curve, Household(dwelling="apartment", tenure="tenant"), s)
+    ids = [r.measure_id for r in tenant.recommendations]
+    assert "rooftop_pv" not in ids and "battery" not in ids
+    bal = [r for r in tenant.recommendations if r.measure_id == "balcony_pv"]
+    assert bal and bal[0].basis == "simulated"
+
+
+def _demo_csv(demo, path):
+    e = demo.curve.energy_kwh
+    pd.DataFrame(
+        {"timestamp_utc": e.index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "kwh": e.to_numpy()}
+    ).to_csv(path, index=False)
+    return path
+
+
+def test_cli_recommend_json(demo, tmp_path, monkeypatch):
+    from advisor.cli import app
+
+    f = _demo_csv(demo, tmp_path / "demo.csv")
+    monkeypatch.setenv("ADVISOR_PRICES", str(tmp_path / "none.csv"))  # a missing price file is a user error
+    r = CliRunner().invoke(app, ["recommend", str(f), "--skip", "pv", "--json"])
+    assert r.exit_code != 0
+    monkeypatch.delenv("ADVISOR_PRICES")
+    r = CliRunner().invoke(app, ["recommend", str(f), "--skip", "pv,tariffs", "--dwelling", "apartment", "--tenure", "tenant", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    recs = out["recommendations"]
+    assert recs and [x["rank"] for x in recs] == list(range(1, len(recs) + 1))
+    for key in ("annual_savings_kwh", "annual_savings_eur", "annual_co2_kg", "investment_eur", "payback_years",
+                "confidence", "basis", "sources", "explanation_de", "explanation_en", "title_de", "title_en"):
+        assert key in recs[0]
+    assert "rooftop_pv" not in [x["measure_id"] for x in recs]
+    eur = [x["annual_savings_eur"] for x in recs]
+    assert eur == sorted(eur, reverse=True)

@@ -1,0 +1,135 @@
+"""HTML/PDF report and letter: German formats, figures with basis, assumptions, escaping, PDF, CLI."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from advisor.assessment import AssessmentSettings, assess_household
+from advisor.household import Household
+from advisor.measures import format_date, format_number
+from advisor.report import Address, Brand, ReportError, render_report, write_report
+from advisor.seeds import load_seeds
+from advisor.tariffs import parse_day_ahead_prices
+
+
+@pytest.fixture(scope="module")
+def assessment(demo):
+    idx = pd.date_range(pd.Timestamp("2023-12-31T23:00", tz="UTC"), periods=24 * 366, freq="h")
+    prices = parse_day_ahead_prices(
+        pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": 80 + 40 * np.sin(idx.hour.to_numpy() / 24 * 6.283)})
+    )
+    s = AssessmentSettings(seeds=load_seeds(), prices=prices, parts=("tariffs", "recommendations"))
+    return assess_household(demo.curve, Household(persons=3, dwelling="house", tenure="owner"), s)
+
+
+@pytest.fixture(scope="module")
+def html_de(assessment):
+    return render_report(assessment, "de")
+
+
+def test_number_formats():
+    assert format_number(1234.5, "de", 1) == "1.234,5"
+    assert format_number(1234.5, "en", 1) == "1,234.5"
+    assert format_number(1234567, "de") == "1.234.567"
+    assert format_number(float("nan"), "de") == "–"
+    assert format_date(pd.Timestamp("2026-11-24"), "de") == "24.11.2026"
+    assert format_date(pd.Timestamp("2026-11-24"), "en") == "2026-11-24"
+
+
+def test_german_report_has_key_figures_in_german_format(assessment, html_de):
+    a = assessment
+    annual = format_number(a.analysis.annual_kwh, "de")
+    assert "." in annual  # thousands separator, e.g. 4.257
+    assert f"{annual} kWh" in html_de
+    assert f"{format_number(a.tariffs.fixed.total_eur, 'de')} €" in html_de
+    assert f"{format_number(a.total_savings_eur, 'de')} €" in html_de
+    assert format_date(a.created, "de") in html_de
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", html_de)
+    for r in a.recommendations:
+        assert f"{format_number(r.annual_savings_eur, 'de')} €" in html_de
+        assert r.title_de in html_de
+    # English number formats must not leak into German figures
+    assert f"{format_number(a.analysis.annual_kwh, 'en')} kWh" not in html_de
+
+
+def test_every_figure_has_its_basis_and_the_assumptions_table(assessment, html_de):
+    assert "Grundlage" in html_de
+    for word in ("gemessen", "Schätzung", "simuliert"):
+        assert word in html_de
+    assert "Annahmen und Quellen" in html_de
+    for x in assessment.assumptions:
+        assert x.name in html_de
+    assert "Umweltbundesamt" in html_de
+    assert "synthetischen Demo-Haushalt" in html_de  # the data is not measured
+    assert "Verbrauchsprognose wurde für diese Auswertung nicht berechnet" in html_de
+
+
+def test_english_report(assessment):
+    html = render_report(assessment, "en")
+    assert "Your energy check" in html
+    assert f"{format_number(assessment.analysis.annual_kwh, 'en')} kWh" in html
+    for r in assessment.recommendations:
+        assert r.title_en in html
+    assert "synthetic demo household" in html
+
+
+def test_charts_are_inline_svg(html_de):
+    assert "data:image/svg+xml;base64," in html_de
+    assert "http://" not in html_de.replace("http://www.w3.org", "")
+
+
+def test_letter_variant_with_brand_address_and_peers(assessment):
+    brand = Brand(name="Stadtwerke Herne AG", sender_lines=("Grenzweg 18", "44623 Herne"), primary_color="#005ca9",
+                  footer_lines=("Datenschutz: dsb@example.org",))
+    addr = Address(lines=("Familie <script>alert(1)</script>", "Musterstr. 1", "44623 Herne"), key="HH00042")
+    peers = {"label": "3-Personen-Häuser", "median_kwh": 3900.0, "percentile": 62.0, "n": 412}
+    html = render_report(assessment, "de", variant="letter", brand=brand, address=addr, peers=peers)
+    assert "Stadtwerke Herne AG" in html and "HH00042" in html and "#005ca9" in html
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "3.900 kWh" in html and "62 %" in html
+    top = assessment.recommendations[0]
+    assert top.title_de in html
+    assert assessment.recommendations[3].title_de not in html  # only the top three
+
+
+def test_brand_is_validated():
+    with pytest.raises(ReportError):
+        Brand(primary_color="red; background:url(http://x)")
+    with pytest.raises(ReportError):
+        Brand(logo_data_uri="https://example.org/logo.png")
+    Brand(logo_data_uri="data:image/png;base64,iVBORw0KGgo=")
+
+
+def test_bad_variant_or_language(assessment):
+    with pytest.raises(ReportError):
+        render_report(assessment, "fr")
+    with pytest.raises(ReportError):
+        render_report(assessment, "de", variant="poster")
+
+
+@pytest.mark.slow
+def test_write_report_html_and_pdf(assessment, tmp_path):
+    written = write_report(assessment, tmp_path, ("html", "pdf"), language="de")
+    assert written["pdf"].read_bytes()[:4] == b"%PDF"
+    assert written["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report_de.html", "report_de.pdf"]  # no temp files left
+
+
+def test_cli_report(demo, tmp_path):
+    from advisor.cli import app
+
+    e = demo.curve.energy_kwh
+    f = tmp_path / "demo.csv"
+    pd.DataFrame({"timestamp_utc": e.index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "kwh": e.to_numpy()}).to_csv(f, index=False)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        app, ["report", str(f), "--out", str(out), "--skip", "pv,forecast,tariffs", "--formats", "html", "--language", "en"]
+    )
+    assert r.exit_code == 0, r.output
+    html = (out / "report_en.html").read_text(encoding="utf-8")
+    assert "Your energy check" in html
