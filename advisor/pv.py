@@ -330,8 +330,9 @@ def _solar_geometry(weather: pd.DataFrame, fp: str, lat: float, lon: float, minu
     def compute():
         mid = weather.index + pd.Timedelta(minutes=minutes / 2)
         pressure = weather["pressure"].to_numpy() if "pressure" in weather else 101325.0
+        # pvlib's ephemeris method: far faster than SPA and well under 0.1 deg off, enough for PV
         sp = pvlib.solarposition.get_solarposition(
-            mid, lat, lon, pressure=pressure, temperature=weather["temp_air"].to_numpy()
+            mid, lat, lon, pressure=pressure, temperature=weather["temp_air"].to_numpy(), method="ephemeris"
         )
         dni_extra = pvlib.irradiance.get_extra_radiation(mid.day_of_year.to_numpy())
         airmass = pvlib.atmosphere.get_relative_airmass(sp["apparent_zenith"].to_numpy())

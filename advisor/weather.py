@@ -399,16 +399,34 @@ def typical_weather(
     """
     minutes = _check_index(index)
     region = int(region) if region is not None else try_region(lat, lon)
+    ref = germany_ghi_kwh_per_m2
+    if scaled and ref is None:
+        from advisor.seeds import load_seeds
+
+        ref = float(load_seeds().value(GERMANY_GHI_SEED))
+    regular = len(index) == 1 + (index[-1] - index[0]) / pd.Timedelta(minutes=minutes)
+    if regular:  # a regular grid is fully described by its ends: cache (batch households share years)
+        key = (float(lat), float(lon), region, index[0], index[-1], str(index.tz), minutes, bool(scaled), ref)
+        out = _typical_weather_cached(key)
+        result = out.copy()
+        result.index = index
+        result.attrs = dict(out.attrs)
+        return result
+    return _typical_weather_uncached(lat, lon, index, minutes, region, scaled, ref)
+
+
+@lru_cache(maxsize=8)
+def _typical_weather_cached(key) -> pd.DataFrame:
+    lat, lon, region, first, last, tz, minutes, scaled, ref = key
+    index = pd.date_range(first, last, freq=f"{minutes}min", tz=tz)
+    return _typical_weather_uncached(lat, lon, index, minutes, region, scaled, ref)
+
+
+def _typical_weather_uncached(lat, lon, index, minutes, region, scaled, ref) -> pd.DataFrame:
     table = _typical_quarter_table(region)
     out = _apply_table(table, index, lat, lon, minutes)
     factor = 1.0
-    ref = None
     if scaled:
-        ref = germany_ghi_kwh_per_m2
-        if ref is None:
-            from advisor.seeds import load_seeds
-
-            ref = float(load_seeds().value(GERMANY_GHI_SEED))
         factor = scale_factor(float(ref))
         out[["ghi", "dni", "dhi"]] = out[["ghi", "dni", "dhi"]] * factor
     info = try_region_info(region)
@@ -420,7 +438,7 @@ def typical_weather(
         "hourly values brought to 15 min by clearness index and solar geometry",
         "scaled": bool(scaled),
         "scale_factor": factor,
-        "germany_ghi_kwh_per_m2": ref,
+        "germany_ghi_kwh_per_m2": ref if scaled else None,
         "latitude": float(lat),
         "longitude": float(lon),
         "interval_minutes": minutes,
