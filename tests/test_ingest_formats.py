@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_path
 
 from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, detect_format, read_load_curve, read_load_curves
 from advisor.loadcurve import Direction, Quality
-
-from conftest import shared_path
 
 DATA = Path(__file__).parent / "data" / "formats"
 
@@ -523,3 +521,18 @@ def test_smgw_march_dst_day_92_quarter_hours():
     assert c.n_intervals == 92
     assert c.local_index().normalize().value_counts().tolist() == [92]
     assert c.measured_and_substituted_kwh == pytest.approx(92 * 10 / 1000)
+
+
+def test_smgw_tariff_and_billing_registers_beside_the_total():
+    total = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)])
+    tariff = _smgw([("2024-06-01T00:00:00+02:00", 10), ("2024-06-01T00:15:00+02:00", 20)], obis="0100010801ff")
+    monthly = _smgw([("2024-05-01T00:00:00+02:00", 10), ("2024-06-01T00:00:00+02:00", 20)], obis="0100010802ff")
+    mr = lambda raw: "<MeterReading>" + raw.decode().split("<MeterReading>")[1].split("</MeterReading>")[0] + "</MeterReading>"  # noqa: E731
+    raw = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)], extra_reading=mr(tariff) + mr(monthly))
+    assert raw.count(b"<MeterReading>") == 3 and total
+    [c] = read_load_curves(raw, name="taf.xml")
+    assert c.meta.obis == "1-0:1.8.0" and c.measured_and_substituted_kwh == pytest.approx(0.25)
+    assert any("tariff register 1-0:1.8.1 skipped" in w for w in c.meta.warnings)
+    assert any("register 1-0:1.8.2 not read" in w for w in c.meta.warnings)
+    with pytest.raises(LoadCurveError, match="min apart"):
+        read_load_curves(monthly, name="monthly.xml")

@@ -8,14 +8,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_path
 
 from advisor.errors import LoadCurveError
-from advisor.ingest import ReadOptions, detect_format, read_load_curves
-from advisor.ingest import tabular
+from advisor.ingest import ReadOptions, detect_format, read_load_curves, tabular
 from advisor.ingest.tabular import iter_long_table, list_households
 from advisor.loadcurve import make_load_curve
-
-from conftest import shared_path
 
 DATA = Path(__file__).parent / "data" / "formats"
 LONDON = ReadOptions(tz="Europe/London", holiday_region="GB-ENG")
@@ -177,3 +175,12 @@ def test_cli_ingest_long_table_json(capsys):
     assert len(objs) == 60 and objs[0]["meter_id"] == "MAC000003"
     assert objs[0]["energy_kwh"] == pytest.approx(7010.249004, abs=1e-6)
     assert objs[0]["tz"] == "Europe/London"
+
+
+def test_unit_option_wh_and_power_refused(tmp_path):
+    p = tmp_path / "wh.csv"
+    p.write_text("household_id;timestamp;kwh\nW;2024-01-01T00:00Z;250\nW;2024-01-01T00:15Z;499,5\n")
+    [(_, c)] = list(iter_long_table(p, ReadOptions(unit="Wh")))
+    assert c.measured_and_substituted_kwh == pytest.approx(0.7495)
+    with pytest.raises(LoadCurveError, match="kWh or Wh"):
+        list(iter_long_table(p, ReadOptions(unit="kW")))

@@ -313,7 +313,8 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     root = _parse_xml(raw, source)
     if _local(root.tag) != "UsagePoints":
         raise LoadCurveError(f"root element is <{_local(root.tag)}>; expected <UsagePoints> (AR 2418-6)", source=source)
-    curves: list[LoadCurve] = []
+    found: list[tuple[tuple, LoadCurve]] = []
+    failed: list[tuple[str, LoadCurveError]] = []
     skipped: list[str] = []
     for up in _children(root, "UsagePoint"):
         usage_point_id = _text(up, "usagePointId")
@@ -376,14 +377,33 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             )
             idx = pd.DatetimeIndex([t.tz_convert("UTC") for t in times])
             kwh = np.asarray(values, dtype="float64") * factor
-            if is_register:
-                curves.append(
-                    curve_from_register(idx, kwh, meta=meta, direction=direction, unusable=ptb_arr >= PTB_UNUSABLE_FROM)
-                )
-            else:
-                curves.append(_interval_values(idx, kwh, np.asarray(durations), ptb_arr, meta, direction, source))
+            try:
+                if is_register:
+                    curve = curve_from_register(
+                        idx, kwh, meta=meta, direction=direction, unusable=ptb_arr >= PTB_UNUSABLE_FROM
+                    )
+                else:
+                    curve = _interval_values(idx, kwh, np.asarray(durations), ptb_arr, meta, direction, source)
+            except LoadCurveError as exc:
+                failed.append((obis_text(obis), exc))
+                continue
+            found.append((obis, curve))
+    notes = []
+    # tariff registers (x.8.1, x.8.2 ...) repeat the total register (x.8.0) of the same point
+    totals = {(c.meta.meter_id, c.direction) for o, c in found if o[4] == 0}
+    curves: list[LoadCurve] = []
+    for o, c in found:
+        if o[4] != 0 and (c.meta.meter_id, c.direction) in totals:
+            notes.append(f"tariff register {obis_text(o)} skipped (the total register is read)")
+            continue
+        curves.append(c)
     if skipped:
-        curves = [c.with_meta(warnings=c.meta.warnings + (f"skipped non-active-energy registers {sorted(set(skipped))}",)) for c in curves]
+        notes.append(f"skipped non-active-energy registers {sorted(set(skipped))}")
+    if not curves and failed:
+        raise failed[0][1]
+    for o, exc in failed:
+        notes.append(f"register {o} not read: {exc.reason}")
+    curves = [c.with_meta(warnings=c.meta.warnings + tuple(notes)) for c in curves]
     if not curves:
         raise LoadCurveError(
             f"no active-energy register (OBIS 1.8.x or 2.8.x) in this file; found {sorted(set(skipped)) or 'none'}",

@@ -54,6 +54,7 @@ VALUE_ALIASES = ("kwh", "energy_kwh", "value", "kwh/hh (per half hour)")
 BATCH_ROWS = 1_000_000  # rows per read batch
 PASS_ROWS = 4_000_000  # rows collected per pass over an interleaved table
 MAX_HOUSEHOLDS = 1_000_000
+ENERGY_UNITS_TO_KWH = {"kwh": 1.0, "wh": 1e-3}
 
 _OFFSET_RE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
@@ -161,6 +162,12 @@ class _Table:
             first = head.decode("utf-8-sig", errors="replace").lstrip("\r\n").splitlines()[0]
             self.raw_names = dict(zip(names, first.split(self.sep)))
         self.cols = resolve_columns(names, options, self.label)
+        unit = (getattr(options, "unit", None) or "kWh").strip()
+        if unit.lower() not in ENERGY_UNITS_TO_KWH:
+            raise LoadCurveError(
+                f"unit {unit!r}: a long table holds energy per interval in kWh or Wh", source=self.label
+            )
+        self.factor = ENERGY_UNITS_TO_KWH[unit.lower()]
 
     def _open(self):
         return io.BytesIO(self._raw) if self._raw is not None else str(self.path)
@@ -283,11 +290,19 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
 
 
 def household_curve(
-    hid: str, frame: pd.DataFrame, cols: LongTableColumns, options, label: str, *, decimal_comma: bool = False
+    hid: str,
+    frame: pd.DataFrame,
+    cols: LongTableColumns,
+    options,
+    label: str,
+    *,
+    decimal_comma: bool = False,
+    factor: float = 1.0,
 ) -> LoadCurve:
     """The load curve of one household's rows of a long table.
 
-    ``decimal_comma`` reads text values like ``0,25`` (``;``-separated CSV).
+    ``decimal_comma`` reads text values like ``0,25`` (``;``-separated CSV); ``factor`` converts
+    the values to kWh (1e-3 for Wh).
 
     Raises
     ------
@@ -317,6 +332,9 @@ def household_curve(
         if blank.any():
             notes.append(f"{int(blank.sum())} empty values treated as missing")
         vals = num.to_numpy(dtype="float64")
+    if factor != 1.0:
+        vals = vals * factor
+        notes.append(f"values x {factor:g} -> kWh")
     s = pd.Series(vals, index=times)
     meta = CurveMeta(
         source_format=FORMAT,
@@ -449,7 +467,9 @@ def _one(hid, parts, table, options):
     tbl = pa.Table.from_batches(parts) if isinstance(parts, list) else parts
     frame = tbl.select([table.cols.time, table.cols.value]).to_pandas()
     try:
-        return hid, household_curve(hid, frame, table.cols, options, table.label, decimal_comma=table.sep == ";")
+        return hid, household_curve(
+            hid, frame, table.cols, options, table.label, decimal_comma=table.sep == ";", factor=table.factor
+        )
     except LoadCurveError as exc:
         return hid, exc
     except (ValueError, TypeError, OverflowError) as exc:
