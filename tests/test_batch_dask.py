@@ -39,7 +39,7 @@ def _run(table, out, engine: EngineSpec):
 
 @pytest.mark.slow
 def test_dask_engine_gives_the_same_summary_as_local(table, tmp_path):
-    local = _run(table, tmp_path / "local", EngineSpec(kind="local", workers=2))
+    local = _run(table, tmp_path / "local", EngineSpec(kind="local", workers=1))
     dask = _run(table, tmp_path / "dask", EngineSpec(kind="dask", workers=2, dask_processes=False))
     assert (local.n_ok, local.n_error) == (4, 1)
     assert (dask.n_ok, dask.n_error) == (4, 1)

@@ -25,6 +25,23 @@ from advisor.errors import AdvisorError
 
 TASKS_PER_CHILD = 250
 IN_FLIGHT_PER_WORKER = 3
+#: Imported once in the forkserver, so that each worker starts without the import cost (~10 s of
+#: lightgbm/sklearn/scipy/pvlib/matplotlib/weasyprint on a busy 2-core machine).
+PRELOAD_MODULES = (
+    "advisor.batch.process",
+    "advisor.assessment",
+    "advisor.analysis",
+    "advisor.forecast",
+    "advisor.pv",
+    "advisor.economics",
+    "advisor.tariffs",
+    "advisor.measures",
+    "advisor.report",
+    "lightgbm",
+    "pvlib",
+    "matplotlib",
+    "weasyprint",
+)
 
 _worker_settings: dict[str, Any] = {}
 
@@ -84,7 +101,7 @@ def map_unordered(fn: Callable[[Any, Any], Any], items: Iterable, settings: Any,
 
 def _map_local(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["advisor.batch.process"])
+    ctx.set_forkserver_preload(list(PRELOAD_MODULES))
     limit = spec.n_workers * IN_FLIGHT_PER_WORKER
     it = iter(items)
     with ProcessPoolExecutor(

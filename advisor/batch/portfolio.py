@@ -123,12 +123,11 @@ def aggregate_forecast(monthly: list[dict]) -> PortfolioForecast | None:
 
 # ---------------------------------------------------------------------- charts
 def _svg(fig) -> str:
-    import matplotlib.pyplot as plt
+    import matplotlib
 
     buf = io.StringIO()
-    with plt.rc_context({"svg.hashsalt": "energie-advisor", "svg.fonttype": "none"}):
+    with matplotlib.rc_context({"svg.hashsalt": "energie-advisor", "svg.fonttype": "none"}):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    plt.close(fig)
     text = buf.getvalue()
     return text[text.index("<svg") :]
 
@@ -137,9 +136,10 @@ def _figure(width_in: float = 6.4, height_in: float = 3.0):
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
-    fig, ax = plt.subplots(figsize=(width_in, height_in))
+    fig = Figure(figsize=(width_in, height_in))
+    ax = fig.add_subplot(1, 1, 1)
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 

@@ -103,29 +103,16 @@ class PeerGroup:
 
     @property
     def label(self) -> str:
+        """Short label for tables, e.g. ``2p-apartment``."""
         return f"{self.persons}p-{self.dwelling}"
 
-
-@dataclass(frozen=True)
-class Brand:
-    """Letterhead of the Stadtwerk (from ``--brand DIR``).
-
-    Attributes
-    ----------
-    sender_lines
-        Sender block (name, street, town), one line each.
-    letterhead
-        Text of the letterhead line (e.g. "Stadtwerke Herne AG · Energieberatung").
-    contact
-        Contact line under the letter (phone, e-mail).
-    logo_data_uri
-        The logo as a ``data:`` URI (SVG or PNG), or "".
-    """
-
-    sender_lines: tuple[str, ...] = ()
-    letterhead: str = ""
-    contact: str = ""
-    logo_data_uri: str = ""
+    def describe(self, language: str = "de") -> str:
+        """The group in words for the letter."""
+        if language == "en":
+            where = "in a house" if self.dwelling == "house" else "in an apartment"
+            return f"{self.persons}-person households {where} in this portfolio"
+        where = "im Haus" if self.dwelling == "house" else "in einer Wohnung"
+        return f"{self.persons}-Personen-Haushalte {where} in unserem Kundenkreis"
 
 
 @dataclass(frozen=True)
@@ -145,7 +132,7 @@ class BatchSettings:
     estimate_year
         Calendar year of curves estimated from an annual consumption.
     brand
-        The Stadtwerk's letterhead.
+        The Stadtwerk's letterhead (:class:`advisor.report.Brand`); None: neutral.
     pseudonymiser
         Keyed hashing when ``--pseudonymise`` (holds the key in memory only), else None.
     peers
@@ -159,7 +146,7 @@ class BatchSettings:
     formats: tuple[str, ...] = ("html",)
     letter_date: str = ""
     estimate_year: int = 2025
-    brand: Brand = field(default_factory=Brand)
+    brand: Any = None
     pseudonymiser: Pseudonymiser | None = None
     peers: dict = field(default_factory=dict)
     assessment_settings: Any = None
@@ -176,7 +163,7 @@ class KeyFigures:
     status
         ``ok``, ``error`` or ``skipped``.
     annual_kwh
-        Annual consumption [kWh/yr]: measured total scaled to a full year by coverage.
+        Annual consumption [kWh/yr] (:func:`advisor.analysis.annual_energy`).
     measured
         False when the curve was estimated from an annual consumption.
     error, error_stage
@@ -279,11 +266,10 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
 
 
 def annualised_kwh(curve: LoadCurve) -> float:
-    """Annual consumption [kWh/yr]: the known energy scaled from the covered time to 365 days."""
-    e = curve.data["energy_kwh"]
-    n_known = int(e.notna().sum())
-    hours_known = n_known * curve.interval_minutes / 60.0
-    return float(np.nansum(e.to_numpy()) * (365.0 * 24.0) / hours_known)
+    """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised)."""
+    from advisor.analysis import annual_energy
+
+    return float(annual_energy(curve).annual_kwh)
 
 
 def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
@@ -313,8 +299,6 @@ def _curve_figures(row: dict, curve: LoadCurve) -> None:
         period_start=curve.start.isoformat(),
         period_end=curve.end.isoformat(),
         coverage=round(curve.coverage, 6),
-        annual_kwh=round(annualised_kwh(curve), 3),
-        annual_method="coverage-scaled",
     )
 
 
@@ -342,7 +326,7 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
                 peer_group=peer.label,
                 peer_n=peer.n_households,
                 peer_median_kwh=round(peer.median_kwh, 3),
-                peer_percentile=round(peer.percentile_of(annualised_kwh(curve)), 3),
+                peer_percentile=round(peer.percentile_of(annualised_kwh(curve)), 1),
             )
         timings["read"] = time.perf_counter() - t0
         stage = "assess"
@@ -354,6 +338,102 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
         return HouseholdResult(item.key, row, (), None, timings)
 
 
+def _round(x, nd: int = 3):
+    if x is None:
+        return None
+    x = float(x)
+    return round(x, nd) if np.isfinite(x) else None
+
+
+def monthly_quantiles(forecast_months) -> dict | None:
+    """``{"YYYY-MM": [p10, p50, p90]}`` [kWh] from the assessment's monthly forecast frame."""
+    if forecast_months is None or len(forecast_months) == 0:
+        return None
+    out = {}
+    for ts, r in forecast_months.iterrows():
+        out[ts.strftime("%Y-%m")] = [_round(r["p10"]), _round(r["p50"]), _round(r["p90"])]
+    return out
+
+
+def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
+    """Fill the summary row's key figures from a :class:`~advisor.assessment.HouseholdAssessment`.
+
+    A household known only by its billed annual consumption keeps that figure (the analysis does
+    not count estimated intervals as consumption).
+    """
+    a = assessment.analysis
+    annual, method = a.annual_kwh, a.annual_method
+    if curve.is_estimated and not np.isfinite(annual):
+        annual, method = curve.total_kwh, "billed_annual"
+    row.update(
+        annual_kwh=_round(annual),
+        annual_method=method,
+        base_load_w=_round(a.base_load_w, 1),
+        peak_kw=_round(a.peak_kw),
+        stromspiegel_class=a.stromspiegel_class,
+        data_quality_score=_round(a.data_quality.score if a.data_quality is not None else None),
+    )
+    recs = assessment.recommendations
+    if recs:
+        row.update(top_measure=recs[0].measure_id, top_measure_savings_eur=_round(recs[0].annual_savings_eur, 2))
+    row.update(
+        savings_potential_eur=_round(assessment.total_savings_eur, 2),
+        savings_potential_kwh=_round(assessment.total_savings_kwh, 1),
+    )
+    roof = [o for o in assessment.pv_options if o.spec.kind != "balcony" and o.battery is None]
+    if roof:
+        row.update(pv_kwp=_round(roof[0].peak_kw), pv_savings_eur=_round(roof[0].economics.annual_savings_eur, 2))
+    if assessment.projection is not None:
+        row["forecast_12mo_kwh"] = _round(assessment.projection.annual_kwh_p50, 1)
+
+
 def _assess_and_write(item, settings, curve, household, peer, row, timings):
-    """Assessment, letter rendering and the row's key figures (filled in by the assessment)."""
-    return [], None
+    """Assessment (the app's code path), the summary row's figures and the letter(s)."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from advisor.assessment import AssessmentSettings, assess_household
+
+    t0 = time.perf_counter()
+    base = settings.assessment_settings or AssessmentSettings(seeds=settings.seeds)
+    assessment = assess_household(curve, household, replace(base, language=household.language))
+    if settings.letter_date:
+        assessment = replace(assessment, created=dt.date.fromisoformat(settings.letter_date))
+    assessment_row(row, assessment, curve)
+    timings["assess"] = time.perf_counter() - t0
+    files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)
+    return files, monthly_quantiles(assessment.forecast_months)
+
+
+def _letters(item, settings, assessment, language, peer, curve, row, timings) -> list[tuple[str, bytes]]:
+    """The household's letter as HTML (and PDF) bytes, rendered by the shared report renderer."""
+    from advisor.report import Address, html_to_pdf, render_report
+
+    t0 = time.perf_counter()
+    peers = None
+    if peer is not None:
+        peers = {
+            "label": peer.describe(language),
+            "median_kwh": peer.median_kwh,
+            "percentile": peer.percentile_of(annualised_kwh(curve)),
+            "n": peer.n_households,
+        }
+    html = render_report(
+        assessment,
+        language,
+        variant="letter",
+        brand=settings.brand,
+        address=Address(lines=item.address, key=item.key),
+        peers=peers,
+    )
+    if item.identifiers:
+        html = scrub_text(html, item.identifiers)
+    files = [(f"letters/{item.key}.html", html.encode("utf-8"))]
+    row["letter_html"] = files[0][0]
+    timings["html"] = time.perf_counter() - t0
+    if "pdf" in settings.formats:
+        t0 = time.perf_counter()
+        files.append((f"letters/{item.key}.pdf", html_to_pdf(html)))
+        row["letter_pdf"] = files[-1][0]
+        timings["pdf"] = time.perf_counter() - t0
+    return files

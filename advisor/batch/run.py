@@ -39,7 +39,6 @@ from advisor.batch.privacy import Pseudonymiser, load_key
 from advisor.batch.process import (
     STATUS_ERROR,
     BatchSettings,
-    Brand,
     HouseholdResult,
     empty_row,
     key_figures,
@@ -72,6 +71,9 @@ class BatchOptions:
         Continue a previous run in ``out_dir``.
     seeds_dir, brand_dir
         The Stadtwerk's seeds overrides and letterhead.
+    prices
+        Hourly day-ahead prices (CSV, see :func:`advisor.tariffs.read_day_ahead_prices`) for the
+        dynamic-tariff comparison; None: no dynamic tariff in the letters.
     formats
         Letter formats (``html``, ``pdf``).
     read_options
@@ -95,6 +97,7 @@ class BatchOptions:
     resume: bool = False
     seeds_dir: Path | None = None
     brand_dir: Path | None = None
+    prices: Path | None = None
     formats: tuple[str, ...] = ("html",)
     read_options: ReadOptions = field(default_factory=ReadOptions)
     letter_date: str | None = None
@@ -137,15 +140,20 @@ class BatchReport:
         return 3 if self.n_error else 0
 
 
-def load_brand(folder: Path | None) -> Brand:
-    """The letterhead from ``folder/brand.toml`` (``sender``, ``letterhead``, ``contact``) and
-    ``folder/logo.svg`` or ``logo.png``.
+def load_brand(folder: Path | None):
+    """The Stadtwerk's letterhead (:class:`advisor.report.Brand`) from a folder.
+
+    ``folder/brand.toml`` may hold ``name``, ``sender`` (list of lines), ``primary_color``
+    (``#rrggbb``), ``footer`` (list of lines) and ``contact``; ``folder/logo.svg`` or ``logo.png``
+    becomes the logo (inlined, no network).
 
     Raises
     ------
-    BatchInputError
-        The folder or its TOML is unusable.
+    BatchInputError, ReportError
+        The folder or its TOML is unusable, or a value is refused by ``Brand``.
     """
+    from advisor.report import Brand
+
     if folder is None:
         return Brand()
     if not folder.is_dir():
@@ -157,21 +165,27 @@ def load_brand(folder: Path | None) -> Brand:
             doc = tomllib.loads(toml.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise BatchInputError(f"`--brand` {toml}: not valid TOML ({exc})") from None
-    logo = ""
+    logo = None
     for name, mime in (("logo.svg", "image/svg+xml"), ("logo.png", "image/png")):
         p = folder / name
         if p.exists():
             logo = f"data:{mime};base64," + base64.b64encode(p.read_bytes()).decode("ascii")
             break
-    sender = doc.get("sender", [])
-    if isinstance(sender, str):
-        sender = [line.strip() for line in sender.splitlines() if line.strip()]
-    return Brand(
-        sender_lines=tuple(str(s) for s in sender),
-        letterhead=str(doc.get("letterhead", "")),
-        contact=str(doc.get("contact", "")),
-        logo_data_uri=logo,
-    )
+
+    def lines(value) -> tuple[str, ...]:
+        if isinstance(value, str):
+            value = value.splitlines()
+        return tuple(str(v).strip() for v in value or () if str(v).strip())
+
+    kwargs = {
+        "sender_lines": lines(doc.get("sender")),
+        "footer_lines": lines(doc.get("footer")),
+        "logo_data_uri": logo,
+    }
+    for key in ("name", "primary_color", "contact"):
+        if key in doc:
+            kwargs[key] = str(doc[key])
+    return Brand(**kwargs)
 
 
 def _model_fingerprint() -> dict:
@@ -199,6 +213,8 @@ def _check_options(options: BatchOptions) -> None:
         raise BatchInputError(f"`--formats` must be a subset of {','.join(FORMATS)}; got {','.join(options.formats)}")
     if options.households is not None and not options.households.is_file():
         raise BatchInputError(f"`--households` {options.households} does not exist")
+    if options.prices is not None and not options.prices.is_file():
+        raise BatchInputError(f"`--prices` {options.prices} does not exist")
     if options.key_file is not None and not options.pseudonymise:
         raise BatchInputError("`--key-file` is only used with `--pseudonymise`")
 
@@ -220,6 +236,7 @@ def _job_config(options: BatchOptions, pseudo: Pseudonymiser | None, letter_date
         ],
         "seeds_dir": str(options.seeds_dir.resolve()) if options.seeds_dir else None,
         "brand_dir": str(options.brand_dir.resolve()) if options.brand_dir else None,
+        "prices": str(options.prices.resolve()) if options.prices else None,
         "pseudonymise": pseudo is not None,
         "key_check": pseudo.key_check() if pseudo else None,
         "letter_date": letter_date,
@@ -284,9 +301,15 @@ def run_batch(options: BatchOptions) -> BatchReport:
     the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
     if not the_plan.items:
         raise BatchInputError(f"INPUT {options.input_path} holds no households")
+    from advisor.assessment import AssessmentSettings
     from advisor.seeds import load_seeds
 
     seeds = load_seeds(options.seeds_dir)
+    prices = None
+    if options.prices is not None:
+        from advisor.tariffs import read_day_ahead_prices
+
+        prices = read_day_ahead_prices(options.prices)
     estimate_year = options.estimate_year or int(letter_date[:4]) - 1
     settings = BatchSettings(
         read_options=options.read_options,
@@ -296,7 +319,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
         estimate_year=estimate_year,
         brand=load_brand(options.brand_dir),
         pseudonymiser=pseudo,
-        assessment_settings=None,
+        assessment_settings=AssessmentSettings(seeds=seeds, prices=prices),
     )
     stages["plan"] = time.perf_counter() - t0
 
@@ -341,7 +364,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     summary = summary_frame([d["row"] for d in documents])
     write_tables(out, summary, forecast_frame(documents))
     fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
-    title = settings.brand.letterhead or "Energie-Advisor"
+    title = settings.brand.name
     atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title))
     stages["portfolio"] = time.perf_counter() - t0
 
@@ -393,6 +416,7 @@ def _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
         },
         "model": _model_fingerprint(),
         "seeds": {"version": seeds.version, "override": str(options.seeds_dir) if options.seeds_dir else None},
+        "prices": {"name": options.prices.name, "sha256": sha256_file(options.prices)} if options.prices else None,
         "options": {
             "engine": options.engine.kind,
             "workers": options.engine.workers,

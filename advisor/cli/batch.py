@@ -40,6 +40,9 @@ def register(app: typer.Typer) -> None:
         brand: Path | None = typer.Option(
             None, "--brand", help="Folder with brand.toml (sender, letterhead, contact) and logo.svg/png."
         ),
+        prices: Path | None = typer.Option(
+            None, "--prices", help="Hourly day-ahead prices CSV for the dynamic-tariff comparison (else none)."
+        ),
         formats: str = typer.Option("html", "--formats", help="Letter formats: html or html,pdf."),
         letter_date: str | None = typer.Option(
             None, "--letter-date", help="Date on the letters, YYYY-MM-DD (default today)."
@@ -81,6 +84,7 @@ def register(app: typer.Typer) -> None:
             resume=resume,
             seeds_dir=seeds,
             brand_dir=brand,
+            prices=prices,
             formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
             read_options=read_options(
                 tz=tz, holiday_region=holiday_region, label=label, id_col=id_col, time_col=time_col, value_col=value_col
