@@ -53,6 +53,7 @@ BASE_LOAD_PERCENTILE = 10.0
 DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
 SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
 FULL_YEAR_MIN_COVERAGE = 0.98
+ZERO_SHARE_AS_MISSING = 0.01  # above this share, exact-zero readings count as faults for base load
 
 
 # ---------------------------------------------------------------------------------- results
@@ -705,8 +706,18 @@ def analyse(
     if curve.is_estimated:
         warnings_.append("the curve is mostly estimated (modelled), not measured: figures describe the model")
 
-    base_w, n_night = base_load(arrays)
-    dmin = daily_minimum_kw(arrays)
+    shape_arrays = arrays
+    if quality.zero_share > ZERO_SHARE_AS_MISSING:
+        # exact zeros in an occupied household are a meter or data fault: they would pull the base
+        # load and every floor-based signature to 0 W, so treat them as missing there
+        nonzero = arrays.known & (arrays.energy_kwh > 0)
+        shape_arrays = replace(arrays, known=nonzero, power_kw=np.where(nonzero, arrays.power_kw, np.nan))
+        warnings_.append(
+            f"{100 * quality.zero_share:.1f} % zero readings are treated as missing for the base load, "
+            "always-on level and signatures"
+        )
+    base_w, n_night = base_load(shape_arrays)
+    dmin = daily_minimum_kw(shape_arrays)
     always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     if n_night < 24:
         warnings_.append(f"base load rests on only {n_night} complete night hours")
@@ -733,7 +744,7 @@ def analyse(
         household,
         temperature=temperature,
         prices=prices,
-        arrays=arrays,
+        arrays=shape_arrays,
         always_on_w=always_on_w,
         base_load_w=base_w,
         annual_kwh=annual.annual_kwh,

@@ -39,7 +39,6 @@ DOMINANT_SIGNATURES = {
     "night_storage_heating": "night-storage heating",
     "ev_charging": "EV charging",
 }
-DOMINANT_SHARE = 0.15  # a device above this share of the annual energy "dominates" the comparison
 
 
 @dataclass(frozen=True)
@@ -174,13 +173,24 @@ def stromspiegel_for(
     seeds
         Seeds with the ``stromspiegel_2025`` table and ``benchmarks.*`` values.
     data_quality_score
-        Mentioned in the reason when below 0.6.
+        Score 0..1 of the data behind ``annual_kwh``; below ``benchmarks.min_data_quality_for_class``
+        the class is withheld (the figures are then too unsure to rank a household), below 0.6
+        it is given with a warning in the reason.
     """
     notes: list[str] = []
     if seeds is None:
         return StromspiegelResult(None, None, "no reference data passed (`seeds=load_seeds()`)")
     if annual_kwh is None or not math.isfinite(annual_kwh) or annual_kwh <= 0:
         return StromspiegelResult(None, None, "no annual consumption could be determined")
+    min_quality = _seed_or(seeds, "benchmarks.min_data_quality_for_class", None)
+    if data_quality_score is not None and min_quality is not None and data_quality_score < min_quality:
+        return StromspiegelResult(
+            None,
+            None,
+            f"data quality {data_quality_score:.2f} is below {min_quality:.2f}: the annual figure is too unsure "
+            "to rank the household (see the data-quality notes)",
+            compared_kwh=float(annual_kwh),
+        )
     if household is None or household.persons is None or household.dwelling is None:
         missing = [n for n in ("persons", "dwelling") if household is None or getattr(household, n) is None]
         return StromspiegelResult(

@@ -69,6 +69,19 @@ def test_base_load_of_constant_plus_daytime_events_is_the_constant():
     assert "10th percentile" in a.base_load_method and "00:00-05:00" in a.base_load_method
 
 
+def test_zero_readings_do_not_pull_base_load_to_zero():
+    # 150 W constant with 10 % of readings exactly zero (meter faults): base load stays 150 W
+    n = 96 * 30
+    e = np.full(n, 0.150 * 0.25)
+    e[np.random.default_rng(0).choice(n, n // 10, replace=False)] = 0.0
+    a = analyse(_curve(e))
+    assert a.base_load_w == pytest.approx(150.0)
+    assert a.always_on_w == pytest.approx(150.0)
+    assert a.data_quality.zero_share == pytest.approx(0.1)
+    assert any("zero readings are treated as missing" in w for w in a.warnings)
+    assert a.month_kwh["energy_kwh"].sum() == pytest.approx(e.sum())
+
+
 @pytest.mark.parametrize("standby_w, appliance_kwh, seed", [(80, 2200, 1), (40, 1200, 2), (200, 4500, 3)])
 def test_base_load_matches_always_present_components_within_10_percent(standby_w, appliance_kwh, seed):
     hh = synthetic_household(SyntheticSpec(standby_w=standby_w, appliance_kwh=appliance_kwh, seed=seed, ev_kw=11))
@@ -320,9 +333,10 @@ def test_lcl_flagged_households_get_low_quality(lcl):
         a = analyse(_lcl_curve(data, i))
         assert a.annual_method == "annualised_h25"
         assert a.annual_uncertainty_pct >= 5
-    mostly_zero = analyse(_lcl_curve(data, "MAC000004"))
+    mostly_zero = analyse(_lcl_curve(data, "MAC000004"), Household(persons=2, dwelling="apartment"), seeds=load_seeds())
     assert mostly_zero.data_quality.score < 0.1
     assert any("zero" in n for n in mostly_zero.data_quality.notes)
+    assert mostly_zero.stromspiegel_class is None and "data quality" in mostly_zero.stromspiegel.reason
 
 
 def test_lcl_full_year_annual_matches_meta(lcl):

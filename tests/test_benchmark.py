@@ -136,3 +136,12 @@ def test_seed_override_replaces_table(tmp_path):
     r = stromspiegel_for(150, Household(persons=2, dwelling="apartment", hot_water="other"), seeds=s)
     assert r.efficiency_class == "B"
     assert isinstance(s.table("stromspiegel_2025"), pd.DataFrame)
+
+
+def test_low_data_quality_withholds_class(seeds):
+    hh = Household(persons=2, dwelling="apartment", hot_water="other")
+    assert seeds.value("benchmarks.min_data_quality_for_class") == 0.3
+    r = stromspiegel_for(1900, hh, seeds=seeds, data_quality_score=0.1)
+    assert r.efficiency_class is None and "data quality 0.10" in r.reason
+    warned = stromspiegel_for(1900, hh, seeds=seeds, data_quality_score=0.5)
+    assert warned.efficiency_class == "D" and "uncertain" in warned.reason
