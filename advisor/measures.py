@@ -313,6 +313,8 @@ def _estimate(m: Measure, price: float, annual_kwh: float) -> tuple[float, float
         kwh = annual_kwh * m.params["saving_share"]
     if kwh is not None and "reference_annual_kwh" in m.params and _finite(annual_kwh):
         kwh *= min(1.0, annual_kwh / m.params["reference_annual_kwh"])
+    if kwh is not None and "max_share_of_consumption" in m.params and _finite(annual_kwh):
+        kwh = min(kwh, annual_kwh * m.params["max_share_of_consumption"])
     if kwh is None and m.saving_eur_per_year is not None:
         kwh = m.saving_eur_per_year / price
     eur = m.saving_eur_per_year if m.saving_eur_per_year is not None else (kwh or 0.0) * price

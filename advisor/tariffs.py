@@ -170,7 +170,10 @@ def align_prices(index: pd.DatetimeIndex, prices: DayAheadPrices, tz: str = "Eur
     p_local = p_local.groupby(level=0).mean()
     load_hours = index.tz_convert(tz).tz_localize(None).floor("h")
     lo, hi = p_local.index[0], p_local.index[-1]
-    order = sorted(range(-5, 30), key=lambda k: (abs(k) if k >= 0 else abs(k) + 0.5))
+    step = pd.Timedelta(days=SHIFT_DAYS)
+    k_lo = int(np.floor((load_hours.min() - hi) / step)) - 1
+    k_hi = int(np.ceil((load_hours.max() - lo) / step)) + 1
+    order = sorted(range(k_lo, k_hi + 1), key=lambda k: (abs(k) if k >= 0 else abs(k) + 0.5))
     covers = {}
     for k in order:
         shifted = load_hours - pd.Timedelta(days=SHIFT_DAYS * k)

@@ -229,3 +229,31 @@ def test_savings_never_negative_and_never_exceed_consumption(seeds, h, annual, b
         assert "rooftop_pv" not in _ids(recs)
     if h.hot_water == "other":
         assert "heat_pump_water_heater" not in _ids(recs)
+
+
+def test_real_london_households_bounded_and_priced(seeds):
+    """Real 30-min curves (Low Carbon London 2013): prices from another year are aligned and named,
+    every saving is bounded by the household's consumption."""
+    from advisor.loadcurve import CurveMeta, make_load_curve
+    from advisor.tariffs import read_day_ahead_prices
+    from tests.conftest import shared_path
+
+    table = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"), filters=[("lclid", "in", ["MAC000003", "MAC000004"])])
+    prices = read_day_ahead_prices(shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv"))
+    for hid, d in table.groupby("lclid"):
+        idx = pd.DatetimeIndex(pd.to_datetime(d["timestamp_utc"], utc=True)).tz_convert("Europe/London")
+        curve = make_load_curve(pd.Series(d["kwh"].to_numpy(), index=idx), interval_minutes=30,
+                                meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=hid))
+        a = analyse(curve, seeds=seeds)
+        tc = compare_tariffs(curve, seeds, Household(), prices=prices)
+        assert tc.dynamic.shift_days % 364 == 0 and tc.dynamic.shift_days < 0  # 2013 load -> 2023/24 prices
+        assert tc.price_year in ("2023-2024", "2024")
+        assert tc.dynamic.energy_kwh == pytest.approx(a.annual_kwh, rel=0.02)
+        recs = recommend(a, Household(), seeds=seeds, tariff_comparison=tc)
+        assert sum(r.annual_savings_kwh for r in recs) <= a.annual_kwh
+        for r in recs:
+            assert r.annual_savings_eur >= 0
+            if r.basis == "estimate" and r.measure_id != "balcony_pv":
+                assert r.annual_savings_kwh <= 0.2 * a.annual_kwh + 1e-9, r.measure_id
+        dyn = [r for r in recs if r.measure_id == "dynamic_tariff"]
+        assert bool(dyn) == (tc.dynamic_saving_eur > 0)
