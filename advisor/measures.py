@@ -592,6 +592,7 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
             "dynamic_eur": (tc.dynamic.total_eur, 0),
             "meter_eur": (tc.dynamic.meter_fee_eur, 0),
             "shifted_kwh": (tc.shifted_kwh, 0),
+            "shift_note": ("shift_note", False),
         }
         inv = dyn.investment_eur or 0.0
         if alone > 0:
@@ -603,7 +604,7 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
         elif combined > 0 and shift is not None:
             # pays only together with shifting: one recommendation with the combined figure
             out.append(_Draft(dyn, 0.0, combined, inv, "simulated", "low",
-                              {**values, "dynamic_eur": (tc.dynamic_shifted.total_eur, 0)}))
+                              {**values, "dynamic_eur": (tc.dynamic_shifted.total_eur, 0), "shift_note": ("shift_note", True)}))
     m = cat.get("para14a_module")
     if m is not None and applies(m.applies_if, facts):
         p14 = tc.para14a if tc is not None else None
@@ -625,6 +626,10 @@ _DEVICE = {
     "hp": {"de": "eine Wärmepumpe", "en": "a heat pump"},
     "ev": {"de": "eine Wallbox für Ihr Elektroauto", "en": "a wallbox for your electric car"},
     "hp+ev": {"de": "eine Wärmepumpe und eine Wallbox", "en": "a heat pump and a wallbox"},
+}
+_SHIFT_NOTE = {
+    "de": " – allerdings nur, wenn Sie flexible Verbräuche in die günstigsten Stunden legen; ohne Verschieben wäre der dynamische Tarif teurer",
+    "en": " – but only if you move flexible loads to the cheapest hours; without shifting the dynamic tariff would cost more",
 }
 _FLEX = {
     "ev_blocks": {"de": "Laden des Elektroautos", "en": "charging the electric car"},
@@ -668,6 +673,8 @@ def _render(template: str, values: dict[str, Any], language: str) -> str:
             out[key] = _DEVICE[v[1]][language]
         elif isinstance(v, tuple) and v[0] in ("module", "module1"):
             out["module_text"] = _module_text(v, language)
+        elif isinstance(v, tuple) and v[0] == "shift_note":
+            out[key] = _SHIFT_NOTE[language] if v[1] else ""
         elif isinstance(v, tuple) and v[0] == "flex":
             out[key] = ", ".join(_FLEX.get(s, {}).get(language, s) for s in v[1]) or "–"
         elif isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], int):

@@ -257,3 +257,26 @@ def test_real_london_households_bounded_and_priced(seeds):
                 assert r.annual_savings_kwh <= 0.2 * a.annual_kwh + 1e-9, r.measure_id
         dyn = [r for r in recs if r.measure_id == "dynamic_tariff"]
         assert bool(dyn) == (tc.dynamic_saving_eur > 0)
+
+
+def test_dynamic_tariff_that_pays_only_with_shifting_says_so(hh180, a180, seeds):
+    """Prices very high in the evening, very low at night: with a fixed price between the two, the
+    dynamic tariff loses on the unchanged curve and wins once the flexible load moves."""
+    idx = pd.date_range(pd.Timestamp("2023-12-31T23:00", tz="UTC"), periods=24 * 366, freq="h")
+    hour = idx.tz_convert(TZ).hour
+    prices = parse_day_ahead_prices(
+        pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": np.where((hour >= 17) & (hour < 22), 1500.0, -100.0)})
+    )
+    for price in np.arange(0.20, 0.80, 0.02):
+        h = Household(price_eur_per_kwh=float(price), dwelling="apartment", tenure="tenant", balcony=False)
+        tc = compare_tariffs(hh180.curve, seeds, h, prices=prices)
+        if tc.dynamic_saving_eur < 0 < tc.fixed.total_eur - tc.dynamic_shifted.total_eur:
+            break
+    else:
+        pytest.skip("no fixed price separates the two cases for this curve")
+    recs = recommend(a180, h, seeds=seeds, tariff_comparison=tc)
+    dyn = [r for r in recs if r.measure_id == "dynamic_tariff"]
+    assert dyn and dyn[0].confidence == "low"
+    assert dyn[0].annual_savings_eur == pytest.approx(tc.fixed.total_eur - tc.dynamic_shifted.total_eur)
+    assert "nur, wenn Sie flexible Verbräuche" in dyn[0].explanation_de
+    assert "load_shifting" not in [r.measure_id for r in recs]  # counted once, inside the tariff
