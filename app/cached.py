@@ -418,16 +418,46 @@ def recent(hh: HouseholdData, days: int = 7):
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
 def _assessment(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
-    from advisor.assessment import assess_household
+    from advisor.assessment import AssessmentSettings, assess_household
 
-    return assess_household(_curve, _household, seeds())
+    lat, lon, _ = location(_household)
+    settings = AssessmentSettings(seeds=seeds(), latitude=lat, longitude=lon)
+    return assess_household(_curve, _household, settings)
 
 
 def assessment(hh: HouseholdData, h: Household):
-    """The shared household assessment (analysis, forecasts, PV, recommendations)."""
+    """The shared household assessment (analysis, forecast, PV, tariffs, ranked recommendations)."""
     k = household_key(h)
     _remember("_assessment", (hh.data_key, k))
     return _assessment(hh.data_key, k, _curve=hh.curve, _household=h)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _report_html(data_key: str, hh_key: str, lang: str, _assessment_obj) -> str:
+    from advisor.report import render_report
+
+    return render_report(_assessment_obj, lang)
+
+
+def report_html(hh: HouseholdData, h: Household, lang: str) -> str:
+    """The household report as one HTML document (the shared renderer, same as batch)."""
+    k = household_key(h)
+    _remember("_report_html", (hh.data_key, k, lang))
+    return _report_html(hh.data_key, k, lang, _assessment_obj=assessment(hh, h))
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_S)
+def _report_pdf(data_key: str, hh_key: str, lang: str, _html: str) -> bytes:
+    from advisor.report import html_to_pdf
+
+    return html_to_pdf(_html)
+
+
+def report_pdf(hh: HouseholdData, h: Household, lang: str) -> bytes:
+    """The report as PDF (WeasyPrint, inline resources only)."""
+    k = household_key(h)
+    _remember("_report_pdf", (hh.data_key, k, lang))
+    return _report_pdf(hh.data_key, k, lang, _html=report_html(hh, h, lang))
 
 
 # ---------------------------------------------------------------------- PV on the household's curve
@@ -533,6 +563,8 @@ _CACHED = {
     "_pv_inputs": _pv_inputs,
     "_annual_cost": _annual_cost,
     "_assessment": _assessment,
+    "_report_html": _report_html,
+    "_report_pdf": _report_pdf,
 }
 
 __all__ = [

@@ -446,3 +446,73 @@ TEXTS.update({
     },
     "pv.assumptions": {"de": "Annahmen im Detail", "en": "Assumptions in detail"},
 })
+
+# ---- Empfehlungen (recommendations)
+TEXTS.update({
+    "rec.what": {"de": "Die Empfehlungen", "en": "The recommendations"},
+    "rec.intro": {
+        "de": "Die Maßnahmen, die Ihnen am meisten Geld sparen, zuerst. Wo möglich aus Ihrem eigenen Lastgang berechnet, sonst aus "
+        "einem Katalog mit Quellen (dann als Schätzung gekennzeichnet).",
+        "en": "The measures that save you the most money first. Computed from your own load curve where possible, otherwise from a "
+        "catalog with sources (then marked as an estimate).",
+    },
+    "rec.computing": {"de": "Empfehlungen werden berechnet …", "en": "Computing recommendations …"},
+    "rec.none": {"de": "Für Ihren Haushalt haben wir keine lohnende Maßnahme gefunden.", "en": "We found no worthwhile measure for your household."},
+    "rec.axis": {"de": "Ersparnis pro Jahr [€]", "en": "Savings per year [€]"},
+    "rec.how": {
+        "de": "Ersparnis = eingesparte kWh × Ihr Strompreis (oder Tarifvergleich auf Ihrem Lastgang); CO₂ mit dem UBA-Faktor für den deutschen "
+        "Strommix; Amortisation = Investition ÷ Ersparnis pro Jahr. Sich ausschließende Maßnahmen (z. B. Dach- und Balkon-PV) werden nicht doppelt gezählt.",
+        "en": "Savings = kWh saved × your electricity price (or a tariff comparison on your load curve); CO₂ with the UBA factor of the "
+        "German mix; payback = investment ÷ savings per year. Measures that exclude each other (e.g. roof and balcony PV) are not counted twice.",
+    },
+    "rec.eur": {"de": "€ pro Jahr", "en": "€ per year"},
+    "rec.kwh": {"de": "kWh pro Jahr", "en": "kWh per year"},
+    "rec.co2": {"de": "CO₂ pro Jahr", "en": "CO₂ per year"},
+    "rec.investment": {"de": "Investition", "en": "Investment"},
+    "rec.free": {"de": "keine", "en": "none"},
+    "rec.payback": {"de": "Amortisation", "en": "Payback"},
+    "rec.immediately": {"de": "sofort", "en": "immediately"},
+    "rec.basis": {"de": "Grundlage: {basis} · Sicherheit: {confidence}", "en": "Basis: {basis} · confidence: {confidence}"},
+    "rec.sources": {"de": "Quellen", "en": "Sources"},
+    "rec.unavailable": {"de": "Was in diese Bewertung nicht einfließen konnte", "en": "What could not go into this assessment"},
+})
+
+# ---- Bericht (report)
+TEXTS.update({
+    "rep.intro": {
+        "de": "Ihr Bericht zum Mitnehmen: alle Zahlen mit Annahmen und Quellen, als HTML oder PDF, und die Ergebnisse als Tabelle.",
+        "en": "Your report to take away: every figure with its assumptions and sources, as HTML or PDF, and the results as a table.",
+    },
+    "rep.what": {"de": "Der Bericht", "en": "The report"},
+    "rep.pdf_what": {"de": "Der PDF-Bericht", "en": "The PDF report"},
+    "rep.csv_what": {"de": "Die Ergebnistabelle", "en": "The results table"},
+    "rep.report": {"de": "Bericht", "en": "Report"},
+    "rep.computing": {"de": "Bericht wird erstellt …", "en": "Preparing the report …"},
+    "rep.html": {"de": "Bericht herunterladen (HTML)", "en": "Download report (HTML)"},
+    "rep.make_pdf": {"de": "PDF erstellen", "en": "Create PDF"},
+    "rep.pdf": {"de": "Bericht herunterladen (PDF)", "en": "Download report (PDF)"},
+    "rep.report_how": {
+        "de": "Derselbe Bericht, den Ihr Stadtwerk im Serienversand nutzt; erstellt auf diesem Rechner, ohne Internet.",
+        "en": "The same report your Stadtwerk uses for its letters; made on this machine, without the internet.",
+    },
+    "rep.csv_title": {"de": "Ergebnisse als Tabelle (CSV)", "en": "Results as a table (CSV)"},
+    "rep.csv": {"de": "Ergebnisse herunterladen (CSV)", "en": "Download results (CSV)"},
+    "rep.csv_how": {
+        "de": "Für Excel: Semikolon als Trennzeichen, Dezimalkomma, UTF-8. Textzellen, die Excel als Formel lesen würde, beginnen mit einem Apostroph.",
+        "en": "Comma-separated, decimal point, UTF-8. Text cells a spreadsheet would read as a formula start with an apostrophe.",
+    },
+    "rep.col.section": {"de": "Bereich", "en": "Section"},
+    "rep.col.item": {"de": "Kennzahl", "en": "Item"},
+    "rep.col.value": {"de": "Wert", "en": "Value"},
+    "rep.col.unit": {"de": "Einheit", "en": "Unit"},
+    "rep.col.note": {"de": "Hinweis", "en": "Note"},
+    "rep.delete_title": {"de": "Daten löschen", "en": "Delete data"},
+    "rep.delete_text": {
+        "de": "Ihre Daten liegen nur im Arbeitsspeicher dieser Sitzung und verfallen, wenn Sie das Fenster schließen. Mit dem Knopf "
+        "löschen Sie sofort alles zu Ihrem Haushalt (Datei, Angaben, Zwischenergebnisse); danach sehen Sie wieder den Demo-Haushalt.",
+        "en": "Your data live only in this session's memory and expire when you close the window. The button deletes everything about "
+        "your household now (file, answers, intermediate results); afterwards you see the demo household again.",
+    },
+    "rep.delete": {"de": "Alles zu meinem Haushalt jetzt löschen", "en": "Delete everything about my household now"},
+    "rep.deleted": {"de": "Gelöscht. Es sind keine Daten Ihres Haushalts mehr in dieser Sitzung.", "en": "Deleted. No data of your household remain in this session."},
+})

@@ -1,14 +1,83 @@
-"""report page (filled when `advisor.assessment` lands)."""
+"""Bericht: download the household's report (the shared renderer, HTML and PDF) and the results as
+CSV (cells neutralised against formula injection); delete everything of this household now."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 import cached
+import formatting as fmt
 import i18n
 
 lang = cached.language()
 t = i18n.translator(lang)
+hh = cached.current()
+h = cached.household()
+
 st.title(t("nav.report"))
-if not cached.available("assessment"):
-    st.info(t("common.not_available", what=t("nav.report")))
+st.write(t("rep.intro"))
+if hh.is_synthetic:
+    st.info(t("common.synthetic_note"), icon=":material/info:")
+
+stem = "energie-advisor-demo" if hh.is_synthetic else "energie-advisor-bericht"
+
+# ------------------------------------------------------------------ report (HTML / PDF)
+st.subheader(t("rep.report"))
+with st.spinner(t("rep.computing")):
+    html, status = cached.attempt(cached.report_html, hh, h, lang)
+if html is None:
+    cached.note(status, t("rep.what"), t)
+else:
+    c1, c2 = st.columns(2)
+    c1.download_button(t("rep.html"), data=html.encode("utf-8"), file_name=f"{stem}.html", mime="text/html",
+                       key="dl_html", icon=":material/download:")
+    if st.session_state.get("rep_pdf_requested"):
+        pdf, pdf_status = cached.attempt(cached.report_pdf, hh, h, lang)
+        if pdf is None:
+            with c2:
+                cached.note(pdf_status, t("rep.pdf_what"), t)
+        else:
+            c2.download_button(t("rep.pdf"), data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
+                               key="dl_pdf", icon=":material/download:")
+    elif c2.button(t("rep.make_pdf"), key="make_pdf", icon=":material/picture_as_pdf:"):
+        st.session_state["rep_pdf_requested"] = True
+        st.rerun()
+    st.caption(t("rep.report_how"))
+
+# ------------------------------------------------------------------ results as CSV
+st.subheader(t("rep.csv_title"))
+a, status = cached.attempt(cached.assessment, hh, h)
+if a is None:
+    cached.note(status, t("rep.csv_what"), t)
+else:
+    an = a.analysis
+    header = [t("rep.col.section"), t("rep.col.item"), t("rep.col.value"), t("rep.col.unit"), t("rep.col.note")]
+    rows: list[list] = [
+        [t("nav.overview"), t("ov.annual_kwh"), float(an.annual_kwh), "kWh/a", an.annual_method],
+        [t("nav.overview"), t("ov.base_load"), float(an.base_load_w), "W", an.base_load_method],
+        [t("nav.overview"), t("ov.peak"), float(an.peak_kw), "kW", fmt.datetime(an.peak_time, lang, an.tz)],
+        [t("nav.overview"), t("ov.stromspiegel"), an.stromspiegel_class or "", "", ""],
+        [t("nav.overview"), t("sum.quality"), float(an.data_quality.score), "0..1", an.data_quality.label],
+    ]
+    if a.projection is not None:
+        rows.append([t("nav.forecast"), t("fc.year_kwh"), float(a.projection.annual_kwh_p50), "kWh", "P50"])
+        rows.append([t("nav.forecast"), t("fc.abschlag"), float(a.projection.monthly_instalment_eur), "EUR/Monat" if lang == "de" else "EUR/month", ""])
+    for r in a.recommendations:
+        rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_eur), "EUR/a", r.basis_text(lang)])
+        rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_kwh), "kWh/a", ""])
+    for m, v in an.month_kwh["energy_kwh"].items():
+        rows.append([t("ov.tab_months"), str(m), float(v), "kWh", ""])
+    st.download_button(t("rep.csv"), data=fmt.csv_bytes(rows, header, lang=lang), file_name=f"{stem}-ergebnisse.csv",
+                       mime="text/csv", key="dl_csv", icon=":material/download:")
+    st.caption(t("rep.csv_how"))
+
+# ------------------------------------------------------------------ delete
+st.subheader(t("rep.delete_title"))
+st.write(t("rep.delete_text"))
+if st.button(t("rep.delete"), key="delete_household", type="primary", icon=":material/delete:"):
+    cached.forget_household()
+    st.session_state.pop("rep_pdf_requested", None)
+    st.session_state["deleted"] = True
+    st.rerun()
+if st.session_state.pop("deleted", False):
+    st.success(t("rep.deleted"), icon=":material/check_circle:")
