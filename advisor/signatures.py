@@ -41,7 +41,7 @@ Detectors (thresholds are part of the method, documented in ``docs/analysis.md``
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -131,37 +131,61 @@ def _not_assessable(name: str, why: str) -> Signature:
 
 
 # ------------------------------------------------------------------------------- detectors
-def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | None = None) -> Signature:
-    """EV charging: long flat blocks of 3-12.5 kW above the always-on floor."""
-    name = "ev_charging"
-    minutes = a.interval_minutes
-    min_len = max(2, int(math.ceil(120 / minutes)))
+@dataclass(frozen=True)
+class _Blocks:
+    starts: np.ndarray
+    lengths: np.ndarray
+    ok: np.ndarray
+    means_kw: np.ndarray
+    sums_kw: np.ndarray
+    excess_kw: np.ndarray
+
+
+def _ev_blocks(a: CurveArrays, floor_kw: float) -> _Blocks:
+    """Runs >= 2 h of >= 3 kW above the floor; ``ok`` marks flat ones of 3.3-12.5 kW (vectorised)."""
+    min_len = max(2, int(math.ceil(120 / a.interval_minutes)))
     excess = np.where(a.known, a.power_kw - (floor_kw if math.isfinite(floor_kw) else 0.0), 0.0)
     starts, lengths = _runs(excess >= 3.0)
     keep = lengths >= min_len
     starts, lengths = starts[keep], lengths[keep]
-    n_sessions = 0
+    # per-run mean and coefficient of variation via cumulative sums
+    c1 = np.concatenate(([0.0], np.cumsum(excess)))
+    c2 = np.concatenate(([0.0], np.cumsum(excess**2)))
+    s1 = c1[starts + lengths] - c1[starts]
+    s2 = c2[starts + lengths] - c2[starts]
+    mean = s1 / np.maximum(lengths, 1)
+    var = np.maximum(s2 / np.maximum(lengths, 1) - mean**2, 0.0)
+    cv = np.sqrt(var) / np.maximum(mean, 1e-9)
+    ok = (mean >= 3.3) & (mean <= 12.5) & (cv < 0.3)
+    return _Blocks(starts, lengths, ok, mean, s1, excess)
+
+
+def _ev_power_kw(a: CurveArrays, floor_kw: float) -> np.ndarray:
+    """Power [kW] above the floor inside the accepted EV blocks, 0 elsewhere."""
+    b = _ev_blocks(a, floor_kw)
+    mark = np.zeros(len(a.power_kw) + 1, dtype=np.int64)
+    np.add.at(mark, b.starts[b.ok], 1)
+    np.add.at(mark, (b.starts + b.lengths)[b.ok], -1)
+    inside = np.cumsum(mark[:-1]) > 0
+    return np.where(inside, b.excess_kw, 0.0)
+
+
+def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | None = None) -> Signature:
+    """EV charging: long flat blocks of 3-12.5 kW above the always-on floor."""
+    name = "ev_charging"
+    minutes = a.interval_minutes
+    blocks = _ev_blocks(a, floor_kw)
+    n_sessions = int(blocks.ok.sum())
     session_kwh = 0.0
     in_summer = 0
     levels = np.array([])
     timer_share = 0.0
-    if starts.size:
-        # per-run mean and coefficient of variation, vectorised via cumulative sums
-        c1 = np.concatenate(([0.0], np.cumsum(excess)))
-        c2 = np.concatenate(([0.0], np.cumsum(excess**2)))
-        s1 = c1[starts + lengths] - c1[starts]
-        s2 = c2[starts + lengths] - c2[starts]
-        mean = s1 / lengths
-        var = np.maximum(s2 / lengths - mean**2, 0.0)
-        cv = np.sqrt(var) / np.maximum(mean, 1e-9)
-        ok = (mean >= 3.3) & (mean <= 12.5) & (cv < 0.3)
-        n_sessions = int(ok.sum())
-        if n_sessions:
-            st = starts[ok]
-            session_kwh = float((s1[ok] * interval_hours(minutes)).sum())
-            in_summer = int(np.isin(a.month[st], SUMMER_HALF).sum())
-            levels = mean[ok]
-            timer_share = float(np.bincount(a.slot[st]).max() / n_sessions)
+    if n_sessions:
+        st = blocks.starts[blocks.ok]
+        session_kwh = float((blocks.sums_kw[blocks.ok] * interval_hours(minutes)).sum())
+        in_summer = int(np.isin(a.month[st], SUMMER_HALF).sum())
+        levels = blocks.means_kw[blocks.ok]
+        timer_share = float(np.bincount(a.slot[st]).max() / n_sessions)
     days = a.known.sum() * interval_hours(minutes) / 24.0
     weeks = max(days / 7.0, 1e-9)
     known_days = np.bincount(a.day0[a.known], minlength=a.n_days) > 0
@@ -606,16 +630,28 @@ def detect_signatures(
         dmin = daily_minimum_kw(a)
         always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     floor_kw = always_on_w / 1000.0 if math.isfinite(always_on_w) else 0.0
+    ev = detect_ev_charging(a, floor_kw, household)
+    a_heat = a
+    if ev.detected:
+        # take the charging out before judging seasonal / temperature dependence
+        a_heat = replace(a, power_kw=a.power_kw - _ev_power_kw(a, floor_kw))
     sigs = [
         detect_standby_floor(a, always_on_w),
-        detect_ev_charging(a, floor_kw, household),
+        ev,
         detect_night_storage(a),
-        detect_heat_pump(a, curve.meta.tz, household, temperature),
+        detect_heat_pump(a_heat, curve.meta.tz, household, temperature),
         detect_circulation_pump(a),
         detect_own_pv(a, always_on_w, household),
         detect_instantaneous_water_heater(a),
         detect_dynamic_tariff(curve, a, prices),
     ]
+    if ev.detected:
+        sigs = [
+            replace(x, evidence=x.evidence + "; the detected EV charging was taken out first")
+            if x.name == "heat_pump"
+            else x
+            for x in sigs
+        ]
     return _reconcile(sigs)
 
 

@@ -52,6 +52,13 @@ def test_ev_found_when_injected(minutes, ev_kw):
     assert ev.power_w == pytest.approx(ev_kw * 1000, rel=0.2)
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_ev_is_no_heat_pump(seed):
+    s = _sigs(synthetic_household(SyntheticSpec(ev_kw=11, circulation_pump_w=80, seed=seed)).curve)
+    assert s["ev_charging"].detected
+    assert not s["heat_pump"].detected and "EV charging was taken out" in s["heat_pump"].evidence
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_ev_absent_when_not_injected(seed):
     for spec in (
