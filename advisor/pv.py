@@ -645,8 +645,8 @@ def complete_year(curve, *, holiday_region: str | None = None) -> CompletedYear:
         values = values.where(~filled, shape * factor)
         share = float(values[filled].sum() / values.sum()) if values.sum() > 0 else 1.0
         method = (
-            f"{filled.mean():.1%} of the intervals ({share:.1%} of the energy) filled with the BDEW H25 shape "
-            "scaled to the household's measured energy"
+            f"{int(filled.sum())} of {len(filled)} intervals ({share:.1%} of the energy) filled with the BDEW H25 "
+            f"shape scaled to the household's measured energy; year {index[0].date()} to {index[-1].date()}"
         )
         if share > 0.5:
             warnings.warn(f"PV figures rest mostly on a standard profile: {method}", DataQualityWarning, stacklevel=2)

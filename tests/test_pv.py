@@ -314,3 +314,17 @@ def test_cli_household_file(tmp_path, household_4000):
     assert 0 < out["autarky_share"] < 1 and out["payback_years"] > 0
     bad = CliRunner().invoke(app, ["pv", "--kwp", "1", "--json"])
     assert bad.exit_code != 0
+
+
+def test_cli_balcony_and_postal_code():
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+
+    res = CliRunner().invoke(app, ["pv", "--balcony", "--module-wp", "2000", "--tilt", "30", "--plz", "44623", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["kind"] == "balcony" and out["peak_ac_kw"] <= 0.8 + 1e-9 and out["clipped_kwh"] > 0
+    assert any("554" in n for n in out["notes"])  # legal notes travel with the result
+    bad = CliRunner().invoke(app, ["pv", "--kwp", "1", "--plz", "4462", "--json"])
+    assert bad.exit_code != 0

@@ -143,8 +143,13 @@ def run_pv(request: PVRequest) -> dict:
     from advisor.ingest import read_load_curve
 
     curve = read_load_curve(request.file, request.read_options)
-    year_load = pvm.complete_year(curve)
-    if year_load.filled_share > 0:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        year_load = pvm.complete_year(curve)
+    notes += [f"warning: {w.message}" for w in caught if "standard profile" in str(w.message)]
+    if year_load.filled_share > 0 and not caught:
         notes.append(year_load.method)
     wx = _weather_for(request, year_load.energy_kwh.index, lat, lon, seeds)
     settings = ec.EconomicsSettings.from_seeds(
@@ -222,6 +227,7 @@ def register(app: typer.Typer) -> None:
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
+        meter_id: str | None = typer.Option(None, "--meter-id", help="Keep only this meter or location."),
     ) -> None:
         """Simulate PV (pvlib, DWD TRY weather) on your own load curve: yield, self-consumption,
         autarky, savings, payback. Without FILE: the yield alone."""
@@ -248,7 +254,7 @@ def register(app: typer.Typer) -> None:
             smart_meter=smart_meter,
             price_eur_per_kwh=price_eur_per_kwh,
             seeds_dir=seeds_dir,
-            read_options=read_options(tz=tz, holiday_region=holiday_region, label=label),
+            read_options=read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id),
         )
         result = run_pv(request)
         if as_json:
