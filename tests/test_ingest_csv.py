@@ -5,7 +5,6 @@ Every expected total below is computed by hand from the constructed rows.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,8 +22,6 @@ from advisor.ingest import ReadOptions, detect_format, read_load_curve, read_loa
 from advisor.ingest import csv as csv_reader
 from advisor.ingest.canonical import write_curves_parquet
 from advisor.loadcurve import Direction, Quality
-
-from conftest import shared_path
 
 DATA = Path(__file__).parent / "data" / "csv"
 BERLIN = "Europe/Berlin"

@@ -14,12 +14,16 @@ The table logic lives in :func:`parse_table` so that the Excel reader shares it.
 from __future__ import annotations
 
 import csv as _stdcsv
+import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from advisor.errors import LoadCurveError
 from advisor.loadcurve import MAX_PLAUSIBLE_POWER_KW, CurveMeta, Direction, LoadCurve, Quality, make_load_curve
@@ -35,19 +39,66 @@ MISSING_TOKENS = frozenset({"", "-", "--", "---", "–", "—", "n/a", "na", "na
 
 # --- header vocabulary (normalised: lower case, umlauts folded, single spaces) ----------------
 _DATETIME_NAMES = {
-    "zeitstempel", "timestamp", "messzeitpunkt", "zeitpunkt", "datum/uhrzeit", "datum uhrzeit", "datum und uhrzeit",
-    "datetime", "date/time", "date time", "zeit", "time", "ablesezeitpunkt", "horodate", "timestamp_utc",
-    "timestamp utc", "zeitstempel (utc)", "time (utc)", "interval", "intervall", "messzeit", "last_changed",
+    "zeitstempel",
+    "timestamp",
+    "messzeitpunkt",
+    "zeitpunkt",
+    "datum/uhrzeit",
+    "datum uhrzeit",
+    "datum und uhrzeit",
+    "datetime",
+    "date/time",
+    "date time",
+    "zeit",
+    "time",
+    "ablesezeitpunkt",
+    "horodate",
+    "timestamp_utc",
+    "timestamp utc",
+    "zeitstempel (utc)",
+    "time (utc)",
+    "interval",
+    "intervall",
+    "messzeit",
+    "last_changed",
 }
 _DATE_NAMES = {"datum", "date", "tag", "day", "ablesedatum", "messdatum"}
 _TIME_NAMES = {"uhrzeit", "uhrzeit (mez/mesz)", "zeit (mez/mesz)", "tijdstip"}
 _START_NAMES = {
-    "von", "datum von", "start", "from", "beginn", "zeitraum von", "interval_start", "interval start", "start time",
-    "begin", "startzeit", "van", "ab", "messbeginn", "zeitstempel von", "period_start", "start_time",
+    "von",
+    "datum von",
+    "start",
+    "from",
+    "beginn",
+    "zeitraum von",
+    "interval_start",
+    "interval start",
+    "start time",
+    "begin",
+    "startzeit",
+    "van",
+    "ab",
+    "messbeginn",
+    "zeitstempel von",
+    "period_start",
+    "start_time",
 }
 _END_NAMES = {
-    "bis", "datum bis", "end", "to", "ende", "zeitraum bis", "interval_end", "interval end", "end time", "endzeit",
-    "tot", "messende", "zeitstempel bis", "period_end", "end_time",
+    "bis",
+    "datum bis",
+    "end",
+    "to",
+    "ende",
+    "zeitraum bis",
+    "interval_end",
+    "interval end",
+    "end time",
+    "endzeit",
+    "tot",
+    "messende",
+    "zeitstempel bis",
+    "period_end",
+    "end_time",
 }
 _START_DATE_NAMES = {"von datum", "datum von (datum)", "van datum", "startdatum", "start date", "datum beginn"}
 _START_TIME_NAMES = {"von uhrzeit", "uhrzeit von", "zeit von", "van tijdstip", "startzeit uhrzeit", "start time of day"}
@@ -57,23 +108,66 @@ _END_TIME_NAMES = {"bis uhrzeit", "uhrzeit bis", "zeit bis", "tot tijdstip"}
 _REGISTER_WORDS = ("zaehlerstand", "zahlerstand", "meter reading", "register", "zaehlwerk", "ablesung", "stand")
 _POWER_WORDS = ("leistung", "power", "wirkleistung", "demand")
 _ENERGY_WORDS = (
-    "wert", "verbrauch", "energiemenge", "energie", "consumption", "value", "menge", "bezug", "wirkarbeit",
-    "volume", "messwert", "energy", "kwh", "arbeit", "einspeisung", "lieferung", "export", "feed", "valeur",
+    "wert",
+    "verbrauch",
+    "energiemenge",
+    "energie",
+    "consumption",
+    "value",
+    "menge",
+    "bezug",
+    "wirkarbeit",
+    "volume",
+    "messwert",
+    "energy",
+    "kwh",
+    "arbeit",
+    "einspeisung",
+    "lieferung",
+    "export",
+    "feed",
+    "valeur",
 )
 _EXPORT_WORDS = ("einspeisung", "lieferung", "export", "feed-in", "feed in", "feedin", "2.8.0", "injectie", "erzeugung")
 _STATUS_WORDS = ("status", "qualitaet", "quality", "validatiestatus", "kennzeichen", "messwertstatus", "nature", "flag")
 _UNIT_COLUMN_NAMES = {"einheit", "unit", "eenheid", "unite", "masseinheit"}
-_ID_COLUMN_NAMES = {"zaehlpunkt", "zahlpunkt", "ean", "messlokation", "marktlokation", "malo", "melo", "zaehlernummer", "meter", "mpan", "identifiant prm"}
+_ID_COLUMN_NAMES = {
+    "zaehlpunkt",
+    "zahlpunkt",
+    "ean",
+    "messlokation",
+    "marktlokation",
+    "malo",
+    "melo",
+    "zaehlernummer",
+    "meter",
+    "mpan",
+    "identifiant prm",
+}
 _LONG_TABLE_IDS = {"household_id", "lclid", "hh_id", "customer_id", "meter_id", "haushalt_id", "household", "id"}
 _PRICE_PATTERNS = ("€/mwh", "eur/mwh", "€/kwh", "eur/kwh", "ct/kwh", "preis", "price", "(p)", "cent/kwh")
 _META_ID_KEYS = (
-    "zaehlpunkt", "zahlpunkt", "zaehlpunktbezeichnung", "messlokation", "marktlokation", "malo", "melo", "zaehlernummer",
-    "meter", "meter id", "ean", "mpan", "uuid", "obis", "obis-kennzahl",
+    "zaehlpunkt",
+    "zahlpunkt",
+    "zaehlpunktbezeichnung",
+    "messlokation",
+    "marktlokation",
+    "malo",
+    "melo",
+    "zaehlernummer",
+    "meter",
+    "meter id",
+    "ean",
+    "mpan",
+    "uuid",
+    "obis",
+    "obis-kennzahl",
 )
 
 _UNIT_RE = re.compile(r"(?:\[|\()\s*(mwh|kwh|wh|kw|w)\s*(?:\]|\))|\bin\s+(mwh|kwh|wh|kw|w)\b|\b(mwh|kwh|wh|kw)\b", re.I)
+_EPOCH_MIN_S, _EPOCH_MAX_S = 0, 7_258_118_400  # 1970-01-01 .. 2200-01-01
+_AB_ANY = re.compile(r"\d\s?[AaBb](?:\s*:|\s*$)", re.M)
 _OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})$"
-_AB_RE = re.compile(r"(?<=\d)\s*([AaBb])(?=\s*(?::|$))")
 
 
 @dataclass(frozen=True)
@@ -168,9 +262,15 @@ def _unit_of(name: str) -> str | None:
 def _time_role(name: str) -> str | None:
     b = _bare(name)
     for role, names in (
-        ("start_date", _START_DATE_NAMES), ("start_time", _START_TIME_NAMES), ("end_date", _END_DATE_NAMES),
-        ("end_time", _END_TIME_NAMES), ("start", _START_NAMES), ("end", _END_NAMES), ("date", _DATE_NAMES),
-        ("time", _TIME_NAMES), ("single", _DATETIME_NAMES),
+        ("start_date", _START_DATE_NAMES),
+        ("start_time", _START_TIME_NAMES),
+        ("end_date", _END_DATE_NAMES),
+        ("end_time", _END_TIME_NAMES),
+        ("start", _START_NAMES),
+        ("end", _END_NAMES),
+        ("date", _DATE_NAMES),
+        ("time", _TIME_NAMES),
+        ("single", _DATETIME_NAMES),
     ):
         if b in names or name in names:
             return role
@@ -226,7 +326,9 @@ def sniff(head: bytes, name: str) -> bool:
     if head[:4] in (b"PK\x03\x04", b"PAR1"):
         return False
     try:
-        text, _ = _decode(head[:8192] if head[:2] not in (b"\xff\xfe", b"\xfe\xff") else head[:8192 - (len(head[:8192]) % 2)], name)
+        text, _ = _decode(
+            head[:8192] if head[:2] not in (b"\xff\xfe", b"\xfe\xff") else head[: 8192 - (len(head[:8192]) % 2)], name
+        )
     except LoadCurveError:
         return False
     lines = text.splitlines()[:HEADER_SEARCH_LINES]
@@ -280,7 +382,8 @@ def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> t
             raise LoadCurveError(
                 "this is a price file, not a meter export (columns in €/MWh or ct/kWh such as "
                 f"{cells[2 if len(cells) > 2 else -1].strip()!r}); expected energy or meter-reading columns",
-                source=source, line=first_line + i,
+                source=source,
+                line=first_line + i,
             )
         if _looks_like_header(norm):
             return i, meta
@@ -295,13 +398,20 @@ def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> t
 
 
 def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Table:
-    t = _Table(header=header, header_line=header_line, meta_unit=meta.get("unit"), meter_id=meta.get("meter_id"), obis=meta.get("obis"))
+    t = _Table(
+        header=header,
+        header_line=header_line,
+        meta_unit=meta.get("unit"),
+        meter_id=meta.get("meter_id"),
+        obis=meta.get("obis"),
+    )
     norm = [_norm(c) for c in header]
     if is_long_table_header(header):
         raise LoadCurveError(
             "this is a long table of several households (household id column); read it with "
             "`advisor batch` or read_long_table, not as one meter export",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     roles: dict[str, list[int]] = {}
     for j, c in enumerate(norm):
@@ -352,13 +462,15 @@ def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Tab
     if not (t.single_cols or t.start_cols):
         raise LoadCurveError(
             f"no timestamp column; expected Datum/Uhrzeit, Zeitstempel or Von/Bis; found columns {header}",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     if not t.values and t.substitute_col is None:
         raise LoadCurveError(
             "no value column; expected Wert, Verbrauch, Energiemenge, Zählerstand or a kWh/kW column; "
             f"found columns {header}",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     return t
 
@@ -387,7 +499,8 @@ def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
             return "."
         raise LoadCurveError(
             "numbers mix '1.234,5' and '1,234.5' styles; expected one number format per file",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     if has_comma.any() and has_dot.any():
         commas, dots = s[has_comma], s[has_dot]
@@ -398,23 +511,36 @@ def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
         raise LoadCurveError(
             f"numbers use both ',' and '.' as decimal mark (e.g. {commas.iloc[0]!r} and {dots.iloc[0]!r}); "
             "expected one number format per file",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     if has_comma.any():
         if s.str.match(_GROUP_COMMA).all():
             raise LoadCurveError(
                 f"cannot tell whether ',' in values like {s.iloc[0]!r} is a decimal comma or a thousands "
                 "separator; expected values with a decimal part that settles it",
-                source=source, line=header_line,
+                source=source,
+                line=header_line,
             )
         return ","
     if s.str.match(_GROUP_DOT).all():
         raise LoadCurveError(
             f"cannot tell whether '.' in values like {s.iloc[0]!r} is a decimal point or a German "
             "thousands separator; expected values with a decimal part that settles it",
-            source=source, line=header_line,
+            source=source,
+            line=header_line,
         )
     return "."
+
+
+def _fast_float(txt: pd.Series, missing: pd.Series) -> pd.Series | None:
+    """Arrow's C cast of clean number strings (missing tokens as NaN); None if any cell is odd."""
+    try:
+        arr = pa.array(txt.where(~missing, "nan").astype("str"))
+        out = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
+        return None
+    return pd.Series(out, index=txt.index)
 
 
 def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, what: str) -> pd.Series:
@@ -423,15 +549,21 @@ def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, w
         txt = cells.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         txt = cells.str.replace(",", "", regex=False)
-    num = pd.to_numeric(txt, errors="coerce")
-    bad = num.isna() & ~cells.str.lower().isin(MISSING_TOKENS)
+    missing = cells.str.lower().isin(MISSING_TOKENS)
+    num = _fast_float(txt, missing)
+    if num is None:
+        num = pd.to_numeric(txt, errors="coerce")
+    bad = num.isna() & ~missing
     if decimal == ",":
         bad |= cells.str.contains(".", regex=False) & ~cells.str.match(r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?$")
+    else:
+        bad |= cells.str.contains(",", regex=False) & ~cells.str.match(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?$")
     if bad.any():
         pos = int(np.argmax(bad.to_numpy()))
         raise LoadCurveError(
             f"cannot read {what} {cells.iloc[pos]!r} as a number (decimal mark {decimal!r} in this file)",
-            source=source, line=int(lines[pos]),
+            source=source,
+            line=int(lines[pos]),
         )
     num = num.astype("float64")
     inf = ~np.isfinite(num.to_numpy()) & num.notna().to_numpy()
@@ -445,9 +577,19 @@ def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, w
 # timestamps
 # ---------------------------------------------------------------------------------------------
 _FORMATS = (
-    "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-    "%d.%m.%Y %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%d.%m.%Y %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
 )
 
 
@@ -473,9 +615,21 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         digits = t.str.fullmatch(r"\d{9,13}")
         if not digits.all():
             pos = int(np.argmax(~digits.to_numpy()))
-            raise LoadCurveError(f"unparseable {what} {t.iloc[pos]!r}; expected epoch seconds like the first rows", source=source, line=int(lines[pos]))
+            raise LoadCurveError(
+                f"unparseable {what} {t.iloc[pos]!r}; expected epoch seconds like the first rows",
+                source=source,
+                line=int(lines[pos]),
+            )
         v = t.astype("int64").to_numpy()
         unit = "ms" if len(first) >= 12 else "s"
+        secs = v // 1000 if unit == "ms" else v
+        out_of_range = (secs < _EPOCH_MIN_S) | (secs > _EPOCH_MAX_S)
+        if out_of_range.any():
+            pos = int(np.argmax(out_of_range))
+            raise LoadCurveError(
+                f"epoch {what} {t.iloc[pos]!r} lies outside 1970-2200; expected seconds or milliseconds since 1970",
+                source=source, line=int(lines[pos]),
+            )
         ns = v * (1_000_000 if unit == "ms" else 1_000_000_000)
         return _Times(ns, None, None, f"epoch {'milliseconds' if unit == 'ms' else 'seconds'} (UTC)")
     # ISO 8601 with offset or Z
@@ -483,17 +637,27 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         has_off = t.str.contains(_OFFSET_RE, regex=True)
         if not has_off.all():
             pos = int(np.argmax(~has_off.to_numpy()))
-            raise LoadCurveError(f"{what} {t.iloc[pos]!r} has no UTC offset while others have one; expected one style per file", source=source, line=int(lines[pos]))
+            raise LoadCurveError(
+                f"{what} {t.iloc[pos]!r} has no UTC offset while others have one; expected one style per file",
+                source=source,
+                line=int(lines[pos]),
+            )
         iso = t.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", r"\1T", regex=True)
         parsed = pd.to_datetime(iso, format="ISO8601", utc=True, errors="coerce")
         bad = parsed.isna()
         if bad.any():
             pos = int(np.argmax(bad.to_numpy()))
-            raise LoadCurveError(f"unparseable {what} {t.iloc[pos]!r}; expected ISO 8601 with offset", source=source, line=int(lines[pos]))
+            raise LoadCurveError(
+                f"unparseable {what} {t.iloc[pos]!r}; expected ISO 8601 with offset",
+                source=source,
+                line=int(lines[pos]),
+            )
+        _check_years(pd.DatetimeIndex(parsed), text, lines, source, what)
         return _Times(pd.DatetimeIndex(parsed).as_unit("ns").asi8, None, None, "timestamps with UTC offsets")
     # naive wall time; 2A/2B labels and 24:00
     fold = None
-    if t.str.contains(r"\d[AaBb]\b|\d\s[AaBb]$|\d[AaBb]:", regex=True).any():
+    big = "\n".join(t.tolist())
+    if any(ch in big for ch in "AaBb") and _AB_ANY.search(big):  # pyarrow cannot run this regex
         marks = t.str.extract(r"(?<=\d)\s?([AaBb])(?=\s*(?::|$))", expand=False).fillna("").str.upper()
         fold = np.where(marks.eq("A"), 1, np.where(marks.eq("B"), -1, 0)).astype(np.int8)
         t = t.str.replace(r"(?<=\d)\s?[AaBb](?=\s*(?::|$))", "", regex=True)
@@ -501,11 +665,16 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
     if t.str.contains(" 24:00", regex=False).any():
         add_day = t.str.contains(r" 24:00(?::00)?$", regex=True).to_numpy()
         t = t.str.replace(r" 24:00((?::00)?)$", r" 00:00\1", regex=True)
+    naive = _fixed_width_times(t)
+    if naive is not None:
+        if add_day is not None and add_day.any():
+            naive = pd.DatetimeIndex(np.where(add_day, naive + pd.Timedelta(days=1), naive)).as_unit("ns")
+        return _Times(None, naive, fold, "naive local wall time")
     fmt = None
     for f in _FORMATS:
         try:
             pd.to_datetime(pd.Series([t.iloc[0]]), format=f)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             continue
         fmt = f
         break
@@ -513,7 +682,8 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         raise LoadCurveError(
             f"unparseable {what} {text.iloc[0].strip()!r}; expected e.g. '31.12.2024 23:45', "
             "'2024-12-31 23:45:00', ISO 8601 with offset or epoch seconds",
-            source=source, line=int(lines[0]),
+            source=source,
+            line=int(lines[0]),
         )
     parsed = pd.to_datetime(t, format=fmt, errors="coerce")
     bad = parsed.isna()
@@ -521,12 +691,91 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         pos = int(np.argmax(bad.to_numpy()))
         raise LoadCurveError(
             f"unparseable {what} {text.iloc[pos].strip()!r}; expected the format of the first rows ({fmt})",
-            source=source, line=int(lines[pos]),
+            source=source,
+            line=int(lines[pos]),
         )
+    _check_years(pd.DatetimeIndex(parsed), text, lines, source, what)
     naive = pd.DatetimeIndex(parsed).as_unit("ns")
     if add_day is not None and add_day.any():
         naive = pd.DatetimeIndex(np.where(add_day, naive + pd.Timedelta(days=1), naive)).as_unit("ns")
     return _Times(None, naive, fold, "naive local wall time")
+
+
+# Fixed-width layouts parsed with numpy on the bytes (the common portal case; ~50x faster than
+# strptime). Positions of year, month, day, hour, minute, second and the separators they need.
+_FIXED = {
+    16: [("%d.%m.%Y %H:%M", (6, 3, 0, 11, 14, None), {2: b".", 5: b".", 10: b" ", 13: b":"})],
+    19: [
+        ("%d.%m.%Y %H:%M:%S", (6, 3, 0, 11, 14, 17), {2: b".", 5: b".", 10: b" ", 13: b":", 16: b":"}),
+        ("%Y-%m-%d %H:%M:%S", (0, 5, 8, 11, 14, 17), {4: b"-", 7: b"-", 10: b" ", 13: b":", 16: b":"}),
+        ("%Y-%m-%dT%H:%M:%S", (0, 5, 8, 11, 14, 17), {4: b"-", 7: b"-", 10: b"T", 13: b":", 16: b":"}),
+    ],
+}
+_FIXED[16] += [
+    ("%Y-%m-%d %H:%M", (0, 5, 8, 11, 14, None), {4: b"-", 7: b"-", 10: b" ", 13: b":"}),
+    ("%Y-%m-%dT%H:%M", (0, 5, 8, 11, 14, None), {4: b"-", 7: b"-", 10: b"T", 13: b":"}),
+]
+
+
+def _check_years(idx: pd.DatetimeIndex, text: pd.Series, lines: np.ndarray, source: str, what: str) -> None:
+    years = idx.year.to_numpy()
+    bad = (years < 1900) | (years > 2200)
+    if bad.any():
+        pos = int(np.argmax(bad))
+        raise LoadCurveError(
+            f"{what} {text.iloc[pos].strip()!r} has an implausible year; expected 1900-2200",
+            source=source, line=int(lines[pos]),
+        )
+
+
+def _fixed_width_times(t: pd.Series) -> pd.DatetimeIndex | None:
+    """Naive timestamps of equal-width strings in a known layout, or None to use strptime.
+
+    Returns None (so the slower path finds and names the bad row) when any row does not fit.
+    ``24:00`` is read as midnight of the next day.
+    """
+    first = t.iloc[0]
+    width = len(first)
+    if width not in _FIXED or not first.isascii():
+        return None
+    try:
+        arr = np.asarray(t.to_numpy(dtype=object).astype(f"S{width}"))
+    except (UnicodeEncodeError, ValueError):
+        return None
+    if (np.char.str_len(arr) != width).any():
+        return None
+    m = arr.view(np.uint8).reshape(len(arr), width)
+    for _fmt, (y, mo, d, h, mi, sec), seps in _FIXED[width]:
+        if not all((m[:, k] == ord(c)).all() for k, c in seps.items()):
+            continue
+        digit_pos = [k for k in range(width) if k not in seps]
+        dig = m[:, digit_pos]
+        if ((dig < 48) | (dig > 57)).any():
+            return None
+        v = m.astype(np.int64) - 48
+
+        def num(start, n):
+            out = np.zeros(len(v), np.int64)
+            for k in range(n):
+                out = out * 10 + v[:, start + k]
+            return out
+
+        year, month, day = num(y, 4), num(mo, 2), num(d, 2)
+        hour, minute = num(h, 2), num(mi, 2)
+        second = num(sec, 2) if sec is not None else np.zeros(len(v), np.int64)
+        if (
+            (month < 1) | (month > 12) | (day < 1) | (minute > 59) | (second > 59) | (year < 1900) | (year > 2200)
+        ).any():
+            return None
+        if ((hour > 24) | ((hour == 24) & ((minute > 0) | (second > 0)))).any():
+            return None
+        months = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+        days = months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
+        if (days.astype("datetime64[M]") != months).any():  # 31.02. and the like
+            return None
+        ns = days.astype("datetime64[ns]") + (hour * 3600 + minute * 60 + second).astype("timedelta64[s]")
+        return pd.DatetimeIndex(ns)
+    return None
 
 
 def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: np.ndarray | None = None) -> np.ndarray:
@@ -546,7 +795,8 @@ def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: 
         raise LoadCurveError(
             f"local time {naive[pos]:%d.%m.%Y %H:%M} does not exist in {tz} (clocks jump forward at the "
             "start of summer time); expected the file to skip that hour",
-            source=source, line=int(lines[pos]),
+            source=source,
+            line=int(lines[pos]),
         )
     winter = naive.tz_localize(tz, ambiguous=np.zeros(len(naive), bool), nonexistent="NaT")
     s_ns = summer.as_unit("ns").asi8.copy()
@@ -574,15 +824,74 @@ def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: 
 # ---------------------------------------------------------------------------------------------
 # quality
 # ---------------------------------------------------------------------------------------------
-_MEASURED_CODES = {"", "w", "220", "l1", "gemessen", "messwert", "wahrer wert", "valid", "gevalideerd", "ok", "g", "v",
-                   "true", "real", "gueltig", "b", "0", "measured", "abgelesen", "a", "actual", "geen verbruik", "vorlaeufig", "z18", "vorlaeufiger wert"}
-_SUBSTITUTE_CODES = {"e", "ersatzwert", "ersatz", "substitute", "substituted", "estimated", "geschaetzt", "s", "ew", "67",
-                     "l2", "l3", "ersatzwert (e)", "schaetzwert", "berechnet", "interpoliert", "est", "x", "ersatzwertbildung", "z"}
-_MISSING_CODES = {"f", "fehlt", "fehlend", "missing", "z30", "20", "ungueltig", "invalid", "nicht verwendbar", "n", "fehlwert", "leer"}
+_MEASURED_CODES = {
+    "",
+    "w",
+    "220",
+    "l1",
+    "gemessen",
+    "messwert",
+    "wahrer wert",
+    "valid",
+    "gevalideerd",
+    "ok",
+    "g",
+    "v",
+    "true",
+    "real",
+    "gueltig",
+    "b",
+    "0",
+    "measured",
+    "abgelesen",
+    "a",
+    "actual",
+    "geen verbruik",
+    "vorlaeufig",
+    "z18",
+    "vorlaeufiger wert",
+}
+_SUBSTITUTE_CODES = {
+    "e",
+    "ersatzwert",
+    "ersatz",
+    "substitute",
+    "substituted",
+    "estimated",
+    "geschaetzt",
+    "s",
+    "ew",
+    "67",
+    "l2",
+    "l3",
+    "ersatzwert (e)",
+    "schaetzwert",
+    "berechnet",
+    "interpoliert",
+    "est",
+    "x",
+    "ersatzwertbildung",
+    "z",
+}
+_MISSING_CODES = {
+    "f",
+    "fehlt",
+    "fehlend",
+    "missing",
+    "z30",
+    "20",
+    "ungueltig",
+    "invalid",
+    "nicht verwendbar",
+    "n",
+    "fehlwert",
+    "leer",
+}
 
 
 def _quality_from_status(status: pd.Series) -> tuple[np.ndarray, list[str]]:
-    s = status.map(_norm)
+    codes = pd.unique(status.to_numpy(dtype=object))
+    s = status.map({c: _norm(c) for c in codes})
     q = np.full(len(s), Quality.MEASURED.value, dtype=object)
     sub = s.isin(_SUBSTITUTE_CODES).to_numpy()
     mis = s.isin(_MISSING_CODES).to_numpy()
@@ -599,6 +908,22 @@ def _column(rows: list[list[str]], j: int) -> pd.Series:
     return pd.Series([r[j] if len(r) > j else "" for r in rows], dtype=object).astype(str)
 
 
+class _Columns:
+    """Column ``j`` of the data frame as text, or empty strings when a row has fewer cells."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame
+        self._cache: dict[int, pd.Series] = {}
+
+    def __call__(self, j: int) -> pd.Series:
+        if j not in self._cache:
+            if j in self._frame.columns:
+                self._cache[j] = self._frame[j].astype("str")
+            else:
+                self._cache[j] = pd.Series([""] * len(self._frame), dtype="str")
+        return self._cache[j]
+
+
 def _clean(col: pd.Series) -> pd.Series:
     c = col.str.strip()
     if c.str.startswith("=").any():
@@ -606,8 +931,8 @@ def _clean(col: pd.Series) -> pd.Series:
     return c
 
 
-def _join(rows: list[list[str]], cols: list[int]) -> pd.Series:
-    parts = [_clean(_column(rows, j)) for j in cols]
+def _join(col: _Columns, cols: list[int]) -> pd.Series:
+    parts = [_clean(col(j)) for j in cols]
     out = parts[0]
     for p in parts[1:]:
         out = out + " " + p
@@ -670,24 +995,70 @@ def parse_table(
         Conversions already applied by the caller (e.g. the text encoding).
     """
     hi, meta = find_header(rows, source, first_line=int(line_numbers[0]) if len(line_numbers) else 1)
-    header = rows[hi]
-    t = _roles(header, int(line_numbers[hi]), meta, source)
-    body_idx = [k for k in range(hi + 1, len(rows)) if any(c.strip() for c in rows[k]) and not rows[k][0].lstrip().startswith("#")]
-    if len(body_idx) > MAX_ROWS:
-        raise LoadCurveError(f"file has {len(body_idx):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file", source=source)
-    if not body_idx:
+    body_rows = rows[hi + 1 :]
+    if len(body_rows) > MAX_ROWS:
+        raise LoadCurveError(
+            f"file has {len(body_rows):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file",
+            source=source,
+        )
+    frame = pd.DataFrame(body_rows, dtype=object).fillna("") if body_rows else pd.DataFrame()
+    return interpret_table(
+        rows[hi],
+        int(line_numbers[hi]),
+        meta,
+        frame,
+        np.asarray(line_numbers)[hi + 1 :],
+        options,
+        source,
+        fmt=fmt,
+        decimal=decimal,
+        notes=notes,
+    )
+
+
+def interpret_table(
+    header: list[str],
+    header_line: int,
+    meta: dict,
+    frame: pd.DataFrame,
+    frame_lines: np.ndarray,
+    options,
+    source: str,
+    *,
+    fmt: str = FORMAT,
+    decimal: str | None = None,
+    notes: tuple[str, ...] = (),
+) -> list[LoadCurve]:
+    """Interpret the data rows below a known header (columns 0..n of ``frame`` as text)."""
+    t = _roles(header, header_line, meta, source)
+    col = _Columns(frame)
+    if len(frame):
+        first = col(0).str.strip()
+        nonblank = first.ne("").to_numpy().copy()
+        if not nonblank.all():
+            for j in frame.columns[1:]:
+                nonblank |= frame[j].astype("str").str.strip().ne("").to_numpy()
+        keep_rows = nonblank & ~first.str.startswith("#").to_numpy()
+        if not keep_rows.all():
+            frame = frame[keep_rows].reset_index(drop=True)
+            frame_lines = frame_lines[keep_rows]
+            col = _Columns(frame)
+    if len(frame) > MAX_ROWS:
+        raise LoadCurveError(
+            f"file has {len(frame):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file", source=source
+        )
+    if not len(frame):
         raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
-    body = [rows[k] for k in body_idx]
-    lines = np.asarray(line_numbers)[body_idx]
+    lines = np.asarray(frame_lines)
     conversions = list(notes)
     warn: list[str] = []
 
     # --- repeated header lines / summary rows are not data: refuse clearly ------------------
     # --- values --------------------------------------------------------------------------
-    value_cells = {v.col: _clean(_column(body, v.col)) for v in t.values}
+    value_cells = {v.col: _clean(col(v.col)) for v in t.values}
     sub_numeric = None
     if t.substitute_col is not None:
-        sc = _clean(_column(body, t.substitute_col))
+        sc = _clean(col(t.substitute_col))
         nonempty = sc[~sc.str.lower().isin(MISSING_TOKENS)]
         if len(nonempty) and nonempty.str.match(_NUM_CHARS).all():
             sub_numeric = sc
@@ -697,45 +1068,57 @@ def parse_table(
         if not t.values and sub_numeric is None:
             raise LoadCurveError(f"no value column; found columns {header}", source=source, line=t.header_line)
     if decimal is None:
-        pool = pd.concat(list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else []), ignore_index=True)
+        pool = pd.concat(
+            list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else []), ignore_index=True
+        )
         pool = pool[pool.str.match(_NUM_CHARS)]
-        decimal = detect_decimal(pool.iloc[:5000] if len(pool) > 5000 else pool, source, t.header_line) if len(pool) else "."
-        if len(pool) > 5000:  # check the rest agrees with the sample's decision
-            detect_decimal(pool, source, t.header_line)
+        # decided once per file from a sample; _to_number then checks every value against it
+        decimal = (
+            detect_decimal(pool.iloc[:5000] if len(pool) > 5000 else pool, source, t.header_line) if len(pool) else "."
+        )
     if decimal == ",":
         conversions.append("numbers read with decimal comma and thousands dot")
 
     # unit from header, unit column, metadata, options
     col_unit = None
     if t.unit_col is not None:
-        uc = _clean(_column(body, t.unit_col))
+        uc = _clean(col(t.unit_col))
         units = set(uc[uc.ne("")].unique())
         if len(units) > 1:
-            raise LoadCurveError(f"the unit column holds several units {sorted(units)}; expected one per file", source=source, line=t.header_line)
+            raise LoadCurveError(
+                f"the unit column holds several units {sorted(units)}; expected one per file",
+                source=source,
+                line=t.header_line,
+            )
         if units:
             col_unit = _unit_of(f"[{units.pop()}]")
             if col_unit is None:
-                raise LoadCurveError(f"unknown unit {uc[uc.ne('')].iloc[0]!r}; expected kWh, Wh, kW or W (gas in m³ is not read)", source=source, line=int(lines[0]))
+                raise LoadCurveError(
+                    f"unknown unit {uc[uc.ne('')].iloc[0]!r}; expected kWh, Wh, kW or W (gas in m³ is not read)",
+                    source=source,
+                    line=int(lines[0]),
+                )
 
     meter_id = t.meter_id
     if t.id_col is not None:
-        ids = _clean(_column(body, t.id_col))
+        ids = _clean(col(t.id_col))
         uniq = ids[ids.ne("")].unique()
         if len(uniq) > 1:
             raise LoadCurveError(
                 f"the file holds {len(uniq)} meters ({', '.join(map(str, uniq[:3]))} …); expected one meter per "
                 "portal export (read long tables with `advisor batch`)",
-                source=source, line=t.header_line,
+                source=source,
+                line=t.header_line,
             )
         if len(uniq) == 1:
             meter_id = str(uniq[0])
     # --- times -----------------------------------------------------------------------------
     label = t.forced_label
     if t.start_cols:
-        start_txt = _join(body, t.start_cols)
-        end_txt = _join(body, t.end_cols) if t.end_cols else None
+        start_txt = _join(col, t.start_cols)
+        end_txt = _join(col, t.end_cols) if t.end_cols else None
     else:
-        start_txt, end_txt = _join(body, t.single_cols), None
+        start_txt, end_txt = _join(col, t.single_cols), None
     # drop rows whose time cell is empty and whose values are all empty (footer / spacer rows)
     st = start_txt.str.strip()
     if st.eq("").any():
@@ -744,16 +1127,19 @@ def parse_table(
             allempty &= c.str.lower().isin(MISSING_TOKENS)
         if allempty.any():
             keep = ~allempty.to_numpy()
-            body = [r for r, k in zip(body, keep) if k]
+            frame = frame[keep].reset_index(drop=True)
+            col = _Columns(frame)
             lines = lines[keep]
             start_txt = start_txt[keep].reset_index(drop=True)
             end_txt = end_txt[keep].reset_index(drop=True) if end_txt is not None else None
             value_cells = {k: v[keep].reset_index(drop=True) for k, v in value_cells.items()}
             if sub_numeric is not None:
                 sub_numeric = sub_numeric[keep].reset_index(drop=True)
-        if not body:
+        if not len(frame):
             raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
-    start_what = "timestamp" if end_txt is None else f"'{_clean(pd.Series([header[t.start_cols[-1]]])).iloc[0]}' timestamp"
+    start_what = (
+        "timestamp" if end_txt is None else f"'{_clean(pd.Series([header[t.start_cols[-1]]])).iloc[0]}' timestamp"
+    )
     ts = _parse_times(start_txt, lines, source, start_what)
     tz = options.tz
     start_ns = _localise(ts, tz, lines, source)
@@ -773,7 +1159,8 @@ def parse_table(
             raise LoadCurveError(
                 f"interval from {start_txt.iloc[pos].strip()} to {end_txt.iloc[pos].strip()} lasts "
                 f"{dur[pos] / 6e10:g} min; expected {step_ns / 6e10:g} min like the other rows",
-                source=source, line=int(lines[pos]),
+                source=source,
+                line=int(lines[pos]),
             )
         label = "start"
         conversions.append("interval start taken from the start column of each Von/Bis pair")
@@ -795,8 +1182,14 @@ def parse_table(
                 stamp = pd.Timestamp(bad_ns, tz="UTC").tz_convert(tz).isoformat()
                 raise LoadCurveError(
                     "duplicate timestamp with different values; expected each interval once"
-                    + (" (in the repeated October hour list the summer-time hour first or label it 2A/2B)" if ts.naive is not None else ""),
-                    source=source, line=int(lines[pos]), timestamp=stamp,
+                    + (
+                        " (in the repeated October hour list the summer-time hour first or label it 2A/2B)"
+                        if ts.naive is not None
+                        else ""
+                    ),
+                    source=source,
+                    line=int(lines[pos]),
+                    timestamp=stamp,
                 )
             keep = ~dup
             warn.append(f"{int(dup.sum())} duplicate rows with identical values dropped")
@@ -813,7 +1206,8 @@ def parse_table(
             raise LoadCurveError(
                 f"time runs backwards: {start_txt.iloc[pos].strip()} follows {start_txt.iloc[np.flatnonzero(keep)[pos_k - 1]].strip()}"
                 "; expected rows in time order (only the repeated October hour may repeat wall-clock times)",
-                source=source, line=int(lines[pos]),
+                source=source,
+                line=int(lines[pos]),
                 timestamp=pd.Timestamp(int(kept_ns[pos_k]), tz="UTC").tz_convert(tz).isoformat(),
             )
     lines_k = lines[keep]
@@ -823,14 +1217,19 @@ def parse_table(
         d = np.diff(np.sort(start_ns))
         d = d[d > 0]
         if d.size == 0:
-            raise LoadCurveError("a single timestamp; cannot tell the interval length (expected a series of intervals)", source=source, line=int(lines_k[0]))
+            raise LoadCurveError(
+                "a single timestamp; cannot tell the interval length (expected a series of intervals)",
+                source=source,
+                line=int(lines_k[0]),
+            )
         uv, uc = np.unique(d, return_counts=True)
         step_ns = int(uv[np.argmax(uc)])
     step_min = step_ns / 6e10
     if step_min not in ALLOWED_INTERVAL_MINUTES:
         raise LoadCurveError(
             f"interval length is {step_min:g} min; expected 15, 30 or 60 minutes (daily or monthly values are no load curve)",
-            source=source, line=int(lines_k[0]),
+            source=source,
+            line=int(lines_k[0]),
         )
     step_min = int(step_min)
     off = (start_ns - start_ns[0]) % step_ns
@@ -838,12 +1237,15 @@ def parse_table(
         pos = int(np.argmax(off != 0))
         raise LoadCurveError(
             f"timestamp {start_txt[keep].iloc[pos].strip()} is off the {step_min}-minute grid of the other rows",
-            source=source, line=int(lines_k[pos]),
+            source=source,
+            line=int(lines_k[pos]),
         )
     idx_utc = pd.DatetimeIndex(start_ns.astype("datetime64[ns]")).tz_localize("UTC")
 
     # label of single timestamps
-    kinds_registers = [v for v in t.values if _unit_factor(options.unit or v.unit or col_unit or t.meta_unit, v.kind)[0] == "register"]
+    kinds_registers = [
+        v for v in t.values if _unit_factor(options.unit or v.unit or col_unit or t.meta_unit, v.kind)[0] == "register"
+    ]
     if label is None and not kinds_registers:
         if options.label != "auto":
             label = options.label
@@ -853,7 +1255,9 @@ def parse_table(
             label = _label_auto(loc[0], loc[-1], step_min)
             if label is None:
                 label = "start"
-                warn.append("could not tell whether timestamps mark interval start or end; assumed start (pass label='end' if wrong)")
+                warn.append(
+                    "could not tell whether timestamps mark interval start or end; assumed start (pass label='end' if wrong)"
+                )
             else:
                 conversions.append(f"single timestamps detected as interval {label} labels")
     elif label is not None and not kinds_registers and end_txt is None:
@@ -865,7 +1269,7 @@ def parse_table(
     # quality
     status_q = None
     if t.status_col is not None:
-        status_q, unknown = _quality_from_status(_clean(_column(body, t.status_col)))
+        status_q, unknown = _quality_from_status(_clean(col(t.status_col)))
         status_q = status_q[keep]
         if unknown:
             warn.append(f"unknown status codes {unknown[:5]} kept as measured")
@@ -891,7 +1295,9 @@ def parse_table(
                 conversions.append(f"{int(use.sum())} values taken from the Ersatzwert column (flagged substituted)")
         unit = options.unit or v.unit or col_unit or t.meta_unit
         if options.unit and (v.unit or col_unit or t.meta_unit) and options.unit != (v.unit or col_unit or t.meta_unit):
-            warn.append(f"unit {options.unit} from the options overrides {v.unit or col_unit or t.meta_unit} stated in the file")
+            warn.append(
+                f"unit {options.unit} from the options overrides {v.unit or col_unit or t.meta_unit} stated in the file"
+            )
         try:
             kind, factor = _unit_factor(unit, v.kind)
         except LoadCurveError as exc:
@@ -916,7 +1322,8 @@ def parse_table(
                 raise LoadCurveError(
                     f"negative interval {'power' if kind == 'power' else 'energy'} {num.iloc[pos]:g} {unit} in column {v.name!r}; "
                     "expected values >= 0 (feed-in belongs in its own column)",
-                    source=source, line=int(lines_k[pos]),
+                    source=source,
+                    line=int(lines_k[pos]),
                 )
             if kind == "power":
                 vals = kw_to_kwh(vals, step_min)
@@ -931,7 +1338,8 @@ def parse_table(
                     f"implausible value {num.iloc[pos]:g} {unit} in column {v.name!r} (= {vals[pos]:g} kWh in {step_min} min, "
                     f"{vals[pos] * 60 / step_min:g} kW average; at most {MAX_PLAUSIBLE_POWER_KW:g} kW is plausible for a "
                     "household). Is the unit Wh rather than kWh?",
-                    source=source, line=int(lines_k[pos]),
+                    source=source,
+                    line=int(lines_k[pos]),
                 )
         n_sub = int((qual == Quality.SUBSTITUTED.value).sum())
         n_mis = int(np.isnan(vals).sum())
@@ -941,16 +1349,27 @@ def parse_table(
         if n_mis:
             w.append(f"{n_mis} intervals without a value in the file")
         cmeta = CurveMeta(
-            source_format=fmt, meter_id=meter_id, tz=tz, holiday_region=options.holiday_region,
-            source_name=source, obis=t.obis, conversions=tuple(dict.fromkeys(conversions)), warnings=tuple(dict.fromkeys(w)),
+            source_format=fmt,
+            meter_id=meter_id,
+            tz=tz,
+            holiday_region=options.holiday_region,
+            source_name=source,
+            obis=t.obis,
+            conversions=tuple(dict.fromkeys(conversions)),
+            warnings=tuple(dict.fromkeys(w)),
         )
         curve = make_load_curve(
-            pd.Series(vals, index=index), interval_minutes=step_min,
-            quality=pd.Series(qual, index=index), direction=direction, meta=cmeta,
+            pd.Series(vals, index=index),
+            interval_minutes=step_min,
+            quality=pd.Series(qual, index=index),
+            direction=direction,
+            meta=cmeta,
         )
         gaps = curve.missing_intervals - n_mis
         if gaps > 0:
-            curve = curve.with_meta(warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",))
+            curve = curve.with_meta(
+                warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",)
+            )
         curves.append(curve)
     return curves
 
@@ -962,7 +1381,9 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
     r = pd.Series(vals, index=idx_utc)
     valid = ~np.isnan(vals)
     if valid.sum() < 2:
-        raise LoadCurveError("fewer than two meter readings; expected a series of readings to difference", source=source)
+        raise LoadCurveError(
+            "fewer than two meter readings; expected a series of readings to difference", source=source
+        )
     rv = vals[valid]
     iv = idx_utc[valid]
     qv = qual[valid]
@@ -970,7 +1391,11 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
     diff = np.diff(rv)
     gap = np.diff(iv.asi8) != step_min * 60_000_000_000
     energy = diff.copy()
-    q = np.where((qv[1:] == Quality.SUBSTITUTED.value) | (qv[:-1] == Quality.SUBSTITUTED.value), Quality.SUBSTITUTED.value, Quality.MEASURED.value).astype(object)
+    q = np.where(
+        (qv[1:] == Quality.SUBSTITUTED.value) | (qv[:-1] == Quality.SUBSTITUTED.value),
+        Quality.SUBSTITUTED.value,
+        Quality.MEASURED.value,
+    ).astype(object)
     neg = np.flatnonzero(diff < 0)
     for k in neg:
         prev, cur = rv[k], rv[k + 1]
@@ -979,7 +1404,9 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
         when = iv[k + 1].tz_convert(tz).isoformat()
         if prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0 * (1 if not gap[k] else 1):
             energy[k] = rolled
-            notes.append(f"counter overflow at {when}: reading went from {prev:g} to {cur:g}; energy taken across the wrap at {wrap:g}")
+            notes.append(
+                f"counter overflow at {when}: reading went from {prev:g} to {cur:g}; energy taken across the wrap at {wrap:g}"
+            )
         else:
             energy[k] = np.nan
             q[k] = Quality.MISSING.value
@@ -989,7 +1416,9 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
             )
     if gap.any():
         lost = float(np.nansum(np.where(gap, energy, 0.0)))
-        warns.append(f"{int(gap.sum())} gaps between readings; their {lost:.3f} kWh are not spread over the missing intervals")
+        warns.append(
+            f"{int(gap.sum())} gaps between readings; their {lost:.3f} kWh are not spread over the missing intervals"
+        )
     energy = np.where(gap, np.nan, energy)
     q = np.where(gap, Quality.MISSING.value, q)
     limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
@@ -999,7 +1428,8 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
         raise LoadCurveError(
             f"meter reading rose by {energy[k]:g} kWh in {step_min} min (from {rv[k]:g} to {rv[k + 1]:g}); more than a "
             f"household connection can draw ({MAX_PLAUSIBLE_POWER_KW:g} kW). Is the unit Wh rather than kWh?",
-            source=source, line=int(lv[k + 1]),
+            source=source,
+            line=int(lv[k + 1]),
         )
     # interval [t_k, t_k+1) gets r_k+1 - r_k, labelled at its start t_k
     return energy, q, iv[:-1], notes, warns
@@ -1019,15 +1449,24 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         raise LoadCurveError(
             "this is an HTML page (perhaps a login or error page saved as .csv), not a meter export; "
             "download the CSV again from the portal",
-            source=source, line=1,
+            source=source,
+            line=1,
         )
-    lines = text.splitlines()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
     if len(lines) > MAX_ROWS + HEADER_SEARCH_LINES:
-        raise LoadCurveError(f"file has {len(lines):,} lines; at most {MAX_ROWS:,} data rows are read per meter file", source=source)
+        raise LoadCurveError(
+            f"file has {len(lines):,} lines; at most {MAX_ROWS:,} data rows are read per meter file", source=source
+        )
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     if lengths.size and lengths.max() > MAX_LINE_CHARS:
         k = int(np.argmax(lengths > MAX_LINE_CHARS))
-        raise LoadCurveError(f"line is {lengths[k]:,} characters long; expected at most {MAX_LINE_CHARS:,} in a meter export", source=source, line=k + 1)
+        raise LoadCurveError(
+            f"line is {lengths[k]:,} characters long; expected at most {MAX_LINE_CHARS:,} in a meter export",
+            source=source,
+            line=k + 1,
+        )
     delim = None
     for line in lines[:HEADER_SEARCH_LINES]:
         d = _best_delimiter(line)
@@ -1038,13 +1477,64 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         # let find_header produce the refusal (price file or no header), splitting on the likeliest separator
         sample = "\n".join(lines[:HEADER_SEARCH_LINES])
         delim = max(DELIMITERS, key=sample.count)
-    try:
-        rows = list(_stdcsv.reader(lines, delimiter=delim, skipinitialspace=True, strict=False))
-    except _stdcsv.Error as exc:
-        raise LoadCurveError(f"malformed CSV: {exc}", source=source) from None
-    if len(rows) != len(lines):  # a quoted field spanning lines: keep numbering honest by refusing
-        raise LoadCurveError("a quoted field spans several lines; expected one record per line", source=source)
     notes = ()
     if enc not in ("utf-8", "utf-8-sig"):
         notes = (f"text decoded as {enc}",)
-    return parse_table(rows, np.arange(1, len(rows) + 1), options, source, notes=notes)
+    head_n = min(len(lines), HEADER_SEARCH_LINES)
+    head_rows = [_split(line, delim) for line in lines[:head_n]]
+    hi, meta = find_header(head_rows, source)
+    body_lines = lines[hi + 1 :]
+    if len(body_lines) > MAX_ROWS:
+        raise LoadCurveError(
+            f"file has {len(body_lines):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file",
+            source=source,
+        )
+    frame = _read_body(body_lines, delim, source, first_line=hi + 2)
+    return interpret_table(
+        head_rows[hi], hi + 1, meta, frame, np.arange(hi + 2, hi + 2 + len(frame)), options, source, notes=notes
+    )
+
+
+def _read_body(body_lines: list[str], delim: str, source: str, *, first_line: int) -> pd.DataFrame:
+    """Data rows as text columns 0..n with pandas' C parser; one record per line, or refuse."""
+    if not body_lines:
+        return pd.DataFrame()
+    n_cols = max(map(str.count, body_lines, itertools.repeat(delim))) + 1  # upper bound (quoted separators)
+    if n_cols > 1000:
+        raise LoadCurveError(
+            f"a data row has {n_cols} fields; expected a meter export with a few columns", source=source
+        )
+    try:
+        frame = pd.read_csv(
+            io.StringIO("\n".join(body_lines)),
+            sep=delim,
+            header=None,
+            names=list(range(n_cols)),
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            engine="c",
+            compression=None,
+            index_col=False,
+            quotechar='"',
+            doublequote=True,
+            escapechar=None,
+            comment=None,
+            encoding_errors="strict",
+        )
+    except (pd.errors.ParserError, ValueError, UnicodeError, MemoryError) as exc:
+        msg = str(exc).splitlines()[0][:200]
+        m = re.search(r"line (\d+)", msg)
+        raise LoadCurveError(
+            f"malformed CSV row ({msg}); expected one record per line",
+            source=source,
+            line=first_line + int(m.group(1)) - 1 if m else None,
+        ) from None
+    if len(frame) != len(body_lines):
+        raise LoadCurveError(
+            f"{len(body_lines)} data lines gave {len(frame)} records (a quoted field spans lines?); expected one record per line",
+            source=source,
+        )
+    return frame
