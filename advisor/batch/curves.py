@@ -28,20 +28,24 @@ _QUALITY_RANK = {
 }
 
 
-def curve_from_partition(folder: str | Path, options: ReadOptions, label: str) -> LoadCurve:
+def curve_from_partition(
+    folder: str | Path, options: ReadOptions, label: str, *, decimal_comma: bool = False
+) -> LoadCurve:
     """The curve of one long-table id from its partition folder (``timestamp``, ``kwh``).
 
-    Timestamps with a time zone (or offsets) are converted to ``options.tz``; naive ones are read
-    as local time in ``options.tz`` (the repeated October hour in order, the missing March hour
-    refused).
+    The rows go through the importer's own long-table conversion
+    (:func:`advisor.ingest.tabular.household_curve`): aware timestamps as they are, naive ones as
+    local time in ``options.tz``, values in kWh (or ``options.unit``), duplicates and bad values
+    refused with the household named.
 
     Raises
     ------
     LoadCurveError
-        Unreadable partition, unparseable timestamps or values, or what :func:`make_load_curve`
-        refuses (duplicates, negative or absurd values, irregular grid).
+        Unreadable partition or what the importer refuses.
     """
     import pyarrow.parquet as pq
+
+    from advisor.ingest.tabular import ENERGY_UNITS_TO_KWH, LongTableColumns, household_curve
 
     try:
         df = pq.read_table(str(folder), columns=["timestamp", "kwh"]).to_pandas()
@@ -49,42 +53,15 @@ def curve_from_partition(folder: str | Path, options: ReadOptions, label: str) -
         raise LoadCurveError(f"cannot read the household's rows: {exc}", source=label) from None
     if df.empty:
         raise LoadCurveError("no rows for this household", source=label)
-    ts = df["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts):
-        try:
-            ts = pd.to_datetime(ts, format="ISO8601")
-        except (ValueError, TypeError) as exc:
-            raise LoadCurveError(f"unparseable timestamp ({exc}); expected ISO 8601", source=label) from None
-    idx = pd.DatetimeIndex(ts)
-    if idx.tz is None:
-        order = np.argsort(idx.asi8, kind="stable")
-        idx = idx[order]
-        df = df.iloc[order]
-        try:
-            idx = idx.tz_localize(options.tz, ambiguous="infer", nonexistent="raise")
-        except Exception as exc:  # noqa: BLE001 - pytz/zoneinfo errors differ by version
-            raise LoadCurveError(
-                f"naive local timestamps cannot be placed in {options.tz} ({exc}); give them with an offset or in UTC",
-                source=label,
-            ) from None
-    kwh = pd.to_numeric(
-        df["kwh"].astype(str).str.replace(",", ".", regex=False) if df["kwh"].dtype == object else df["kwh"],
-        errors="coerce",
-    )
-    if kwh.isna().any() and df["kwh"].notna().to_numpy()[kwh.isna().to_numpy()].any():
-        pos = int(np.argmax(kwh.isna().to_numpy() & df["kwh"].notna().to_numpy()))
+    unit = (options.unit or "kWh").strip().lower()
+    if unit not in ENERGY_UNITS_TO_KWH:
         raise LoadCurveError(
-            f"value {df['kwh'].iloc[pos]!r} is not a number [kWh]", source=label, timestamp=str(idx[pos])
+            f"unit {options.unit!r}: a long table holds energy per interval in kWh or Wh", source=label
         )
-    series = pd.Series(kwh.to_numpy(dtype=float), index=idx.tz_convert(options.tz))
-    meta = CurveMeta(
-        source_format="long-table",
-        meter_id=label,
-        tz=options.tz,
-        holiday_region=options.holiday_region,
-        source_name=label,
+    cols = LongTableColumns(id="id", time="timestamp", value="kwh")
+    return household_curve(
+        label, df, cols, options, label, decimal_comma=decimal_comma, factor=ENERGY_UNITS_TO_KWH[unit]
     )
-    return make_load_curve(series, meta=meta)
 
 
 def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | None, label: str) -> list[LoadCurve]:

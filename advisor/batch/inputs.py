@@ -41,9 +41,6 @@ from advisor.errors import AdvisorError
 from advisor.household import MAPPING_KEYS
 
 TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".csv.gz")
-ID_ALIASES = ("household_id", "meter_id", "lclid", "id", "customer_id", "malo", "melo", "zaehlpunkt")
-TIME_ALIASES = ("timestamp", "timestamp_utc", "interval_start", "interval_start_utc", "datetime", "time", "ts")
-VALUE_ALIASES = ("kwh", "energy_kwh", "value_kwh", "energy", "value", "verbrauch_kwh")
 RESERVED_META = {"household_id", "file", "meter_id", "annual_kwh", "consent", "opt_out", "name", "street", "city"}
 _YES = {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
 
@@ -109,15 +106,6 @@ class WorkItem:
     address: tuple[str, ...] = ()
     identifiers: dict = field(default_factory=dict)
     peer_group: tuple[int | None, str | None] = (None, None)
-
-
-@dataclass(frozen=True)
-class TableColumns:
-    """Column names of a long table."""
-
-    id_col: str
-    time_col: str
-    value_col: str
 
 
 def is_long_table(path: Path) -> bool:
@@ -327,30 +315,6 @@ def plan_folder(
         stem = str(Path(n).with_suffix("")) if stems[Path(n).stem] == 1 else n
         groups.setdefault(stem, []).append(CurveSource("file", str(rel[n]), None, n))
     return groups
-
-
-def detect_table_columns(names: list[str], id_col=None, time_col=None, value_col=None) -> TableColumns:
-    """Pick the id, time and value columns of a long table (options win over aliases)."""
-    lower = {n.lower(): n for n in names}
-
-    def pick(given, aliases, what, flag):
-        if given:
-            if given not in names:
-                raise BatchInputError(f"long table has no column {given!r} (`{flag}`); columns: {names}")
-            return given
-        for a in aliases:
-            if a in lower:
-                return lower[a]
-        raise BatchInputError(
-            f"long table: no {what} column found (looked for {', '.join(aliases)}); columns: {names}. "
-            f"Name it with `{flag}`."
-        )
-
-    return TableColumns(
-        pick(id_col, ID_ALIASES, "household/meter id", "--id-col"),
-        pick(time_col, TIME_ALIASES, "timestamp", "--time-col"),
-        pick(value_col, VALUE_ALIASES, "energy [kWh]", "--value-col"),
-    )
 
 
 def plan(

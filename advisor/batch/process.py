@@ -139,6 +139,8 @@ class BatchSettings:
         Peer groups of the portfolio (second pass only), keyed by ``(persons, dwelling)``.
     assessment_settings
         Settings handed to :func:`advisor.assessment.assess_household`.
+    table_decimal_comma
+        The long table is a ``;`` CSV with decimal commas.
     """
 
     read_options: ReadOptions
@@ -150,6 +152,7 @@ class BatchSettings:
     pseudonymiser: Pseudonymiser | None = None
     peers: dict = field(default_factory=dict)
     assessment_settings: Any = None
+    table_decimal_comma: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,9 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
         curves: list[LoadCurve] = []
         for src in item.sources:
             if src.kind == "partition":
-                curves.append(curve_from_partition(src.path, options, src.label))
+                curves.append(
+                    curve_from_partition(src.path, options, src.label, decimal_comma=settings.table_decimal_comma)
+                )
             else:
                 curves.extend(read_source_curves(src.path, options, src.meter_id, src.label))
         curve = combine_curves(curves, item.household_id)

@@ -44,7 +44,7 @@ from advisor.batch.process import (
     key_figures,
     process_household,
 )
-from advisor.batch.split import split_long_table, table_columns
+from advisor.batch.split import csv_decimal_comma, split_long_table, table_columns
 from advisor.ingest import ReadOptions
 
 FORMATS = ("html", "pdf")
@@ -288,8 +288,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     t0 = time.perf_counter()
     partitions = None
     if is_long_table(options.input_path):
-        ro = options.read_options
-        cols = table_columns(options.input_path, ro.id_col, ro.time_col, ro.value_col)
+        cols = table_columns(options.input_path, options.read_options)
         partitions = split_long_table(
             options.input_path,
             state.partitions_dir,
@@ -320,6 +319,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
         brand=load_brand(options.brand_dir),
         pseudonymiser=pseudo,
         assessment_settings=AssessmentSettings(seeds=seeds, prices=prices),
+        table_decimal_comma=partitions is not None and csv_decimal_comma(options.input_path),
     )
     stages["plan"] = time.perf_counter() - t0
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from advisor.batch.inputs import BatchInputError, TableColumns, detect_table_columns
+from advisor.batch.inputs import BatchInputError
 from advisor.batch.privacy import Pseudonymiser, safe_file_stem
+from advisor.ingest.tabular import LongTableColumns, resolve_columns
 
 DONE_MARKER = "_SPLIT_DONE.json"
 DUCKDB_MEMORY_LIMIT = "1GB"
@@ -39,20 +40,20 @@ def _connect(threads: int):
     return con
 
 
-def table_ids(path: Path, columns: TableColumns, threads: int = 1) -> list[str]:
+def table_ids(path: Path, columns: LongTableColumns, threads: int = 1) -> list[str]:
     """The distinct ids of a long table (as text, sorted)."""
     con = _connect(threads)
     try:
         rows = con.execute(
-            f'SELECT DISTINCT CAST("{columns.id_col}" AS VARCHAR) FROM {_relation_sql(path)} ORDER BY 1'
+            f'SELECT DISTINCT CAST("{columns.id}" AS VARCHAR) FROM {_relation_sql(path)} ORDER BY 1'
         ).fetchall()
     finally:
         con.close()
     return [r[0] for r in rows if r[0] is not None]
 
 
-def table_columns(path: Path, id_col=None, time_col=None, value_col=None, threads: int = 1) -> TableColumns:
-    """Detect the id, time and value columns of a long table."""
+def table_columns(path: Path, options, threads: int = 1) -> LongTableColumns:
+    """The id, time and value columns of a long table (the importer's aliases or ``options``)."""
     con = _connect(threads)
     try:
         names = [d[0] for d in con.execute(f"SELECT * FROM {_relation_sql(path)} LIMIT 0").description]
@@ -60,13 +61,22 @@ def table_columns(path: Path, id_col=None, time_col=None, value_col=None, thread
         raise BatchInputError(f"INPUT {path.name}: not a readable CSV/Parquet long table ({exc})") from None
     finally:
         con.close()
-    return detect_table_columns(names, id_col, time_col, value_col)
+    return resolve_columns(names, options, source=path.name)
+
+
+def csv_decimal_comma(path: Path) -> bool:
+    """True for a ``;``-separated CSV long table, whose values use the decimal comma."""
+    if path.name.lower().endswith((".parquet", ".pq")):
+        return False
+    with open(path, "rb") as fh:
+        first = fh.readline().decode("utf-8-sig", errors="replace")
+    return first.count(";") > first.count(",")
 
 
 def split_long_table(
     path: Path,
     out_dir: Path,
-    columns: TableColumns,
+    columns: LongTableColumns,
     pseudo: Pseudonymiser | None,
     input_sha256: str,
     threads: int = 1,
@@ -84,7 +94,11 @@ def split_long_table(
     keys = {i: (pseudo.pseudonym(i) if pseudo else safe_file_stem(i)) for i in ids}
     parts = {i: str(out_dir / f"k={k}") for i, k in keys.items()}
     marker = out_dir / DONE_MARKER
-    stamp = {"input_sha256": input_sha256, "columns": [columns.id_col, columns.time_col, columns.value_col]}
+    stamp = {
+        "input_sha256": input_sha256,
+        "columns": [columns.id, columns.time, columns.value],
+        "keys": sorted(keys.values()),
+    }
     if marker.exists() and json.loads(marker.read_text()) == stamp:
         return parts
     if out_dir.exists():
@@ -95,8 +109,8 @@ def split_long_table(
         con.register("keymap", pa.table({"id": list(keys), "k": list(keys.values())}))
         con.execute(
             f"""COPY (
-                SELECT m.k AS k, t."{columns.time_col}" AS timestamp, t."{columns.value_col}" AS kwh
-                FROM {_relation_sql(path)} t JOIN keymap m ON CAST(t."{columns.id_col}" AS VARCHAR) = m.id
+                SELECT m.k AS k, t."{columns.time}" AS timestamp, t."{columns.value}" AS kwh
+                FROM {_relation_sql(path)} t JOIN keymap m ON CAST(t."{columns.id}" AS VARCHAR) = m.id
             ) TO '{str(out_dir).replace("'", "''")}' (FORMAT PARQUET, PARTITION_BY (k))"""
         )
     finally:
