@@ -430,3 +430,23 @@ def test_property_energy_conserved_across_dst(start_hours, n_days, minutes, seed
     assert int(a.heatmap.notna().to_numpy().sum()) == len(keys)
     assert a.heatmap.shape[1] == 1440 // minutes
     assert 0 < a.load_factor <= 1
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("formats", "smgw_ar2418", "IF_Adapter_TRuDI_DatenTAF7_With_Gaps.xml"),
+        ("formats", "smgw_ar2418", "result_single_day_dst_oct.xml"),
+        ("formats", "mscons", "MSCONS_TL_SAMPLE01.txt"),
+    ],
+)
+def test_cli_analyse_real_short_files(parts):
+    # a few hours or days of real meter data: figures that cannot be computed print as a dash
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+
+    path = shared_path(*parts)
+    r = CliRunner().invoke(app, ["analyse", str(path), "--persons", "2", "--dwelling", "apartment"])
+    assert r.exit_code == 0, r.output
+    assert "data quality   0.0" in r.output and "Stromspiegel   no class" in r.output

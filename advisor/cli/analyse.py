@@ -37,30 +37,39 @@ def _read_series(path: Path, kind: str, columns: tuple[str, ...]):
     return pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(), index=idx, name=col)
 
 
+def _f(value, spec: str = ".0f", scale: float = 1.0) -> str:
+    """Format a number, or a dash when it is unknown (None)."""
+    if value is None:
+        return "–"
+    return format(value * scale, spec)
+
+
 def _print_text(curve, analysis) -> None:
     s = analysis.summary()
     q = s["data_quality"]
+    qs = f"[quality {q['score']:.2f}]"
     name = curve.meta.meter_id or curve.meta.source_name or "load curve"
-    typer.echo(f"{name}: {s['start']} .. {s['end']} ({s['interval_minutes']} min, {s['days_covered']:.0f} days)")
+    typer.echo(f"{name}: {s['start']} .. {s['end']} ({s['interval_minutes']} min, {_f(s['days_covered'])} days)")
     typer.echo(f"data quality   {q['score']:.2f} ({q['label']})")
     typer.echo(
-        f"annual         {s['annual_kwh']:.0f} kWh/yr ({s['annual_method']}, ±{s['annual_uncertainty_pct']:.0f} %)"
-        f"  [quality {q['score']:.2f}]"
+        f"annual         {_f(s['annual_kwh'])} kWh/yr ({s['annual_method']}, ±{_f(s['annual_uncertainty_pct'])} %)  {qs}"
     )
     typer.echo(
-        f"base load      {s['base_load_w']:.0f} W = {s['base_load_kwh_per_year']:.0f} kWh/yr "
-        f"({100 * (s['base_load_share'] or 0):.0f} %); always-on {s['always_on_w']:.0f} W  [quality {q['score']:.2f}]"
+        f"base load      {_f(s['base_load_w'])} W = {_f(s['base_load_kwh_per_year'])} kWh/yr "
+        f"({_f(s['base_load_share'], '.0f', 100)} %); always-on {_f(s['always_on_w'])} W  {qs}"
     )
-    typer.echo(f"peak           {s['peak_kw']:.2f} kW at {s['peak_time']}; load factor {s['load_factor']:.2f}")
-    typer.echo(f"evening share  {100 * s['evening_peak_share']:.0f} % (17-20 h)")
+    typer.echo(
+        f"peak           {_f(s['peak_kw'], '.2f')} kW at {s['peak_time']}; load factor {_f(s['load_factor'], '.2f')}"
+    )
+    typer.echo(f"evening share  {_f(s['evening_peak_share'], '.0f', 100)} % (17-20 h)")
     st = s["stromspiegel"] or {}
     if st.get("class"):
         typer.echo(
-            f"Stromspiegel   class {st['class']}, percentile {st['percentile']:.0f} ({st['case']}; "
-            f"average {st['average_kwh']:.0f} kWh)"
+            f"Stromspiegel   class {st['class']}, percentile {_f(st['percentile'])} ({st['case']}; "
+            f"average {_f(st['average_kwh'])} kWh)  {qs}"
         )
         if st.get("per_capita_kwh") is not None and st.get("per_capita_nrw_kwh"):
-            typer.echo(f"per person     {st['per_capita_kwh']:.0f} kWh vs NRW {st['per_capita_nrw_kwh']:.0f} kWh")
+            typer.echo(f"per person     {_f(st['per_capita_kwh'])} kWh vs NRW {_f(st['per_capita_nrw_kwh'])} kWh")
         typer.echo(f"               {st['reason']}")
     else:
         typer.echo(f"Stromspiegel   no class: {st.get('reason', '')}")
