@@ -246,7 +246,9 @@ def pv_options_for(curve, household, seeds, *, latitude: float, longitude: float
     no_bat = size_pv(year, weather, econ, base_spec=base, kwp_grid=grid, battery_grid=(0.0,), rank_by="npv_eur", top=1)
     options.extend(no_bat)
     best_kwp = no_bat[0].peak_kw
-    with_bat = size_pv(year, weather, econ, base_spec=base, kwp_grid=(best_kwp,), battery_grid=(5.0,), rank_by="npv_eur", top=1)
+    with_bat = size_pv(
+        year, weather, econ, base_spec=base, kwp_grid=(best_kwp,), battery_grid=(5.0,), rank_by="npv_eur", top=1
+    )
     options.extend(with_bat)
     options.append(evaluate_pv(year, weather, BalconySpec().to_system(), econ))
     return tuple(options)
@@ -303,9 +305,17 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
     if "pv" in settings.parts:
         lat, lon = _site(household, settings)
         try:
-            pv_options = pv_options_for(curve, household, seeds, latitude=lat, longitude=lon, kwp_grid=settings.pv_kwp_grid)
-            for k in ("pv.investment_eur_per_kwp", "pv.battery_bundled_eur_per_kwh", "pv.balcony_set_eur",
-                      "pv.lifetime_years", "pv.discount_rate_pct", "pv.degradation_pct_per_year"):
+            pv_options = pv_options_for(
+                curve, household, seeds, latitude=lat, longitude=lon, kwp_grid=settings.pv_kwp_grid
+            )
+            for k in (
+                "pv.investment_eur_per_kwp",
+                "pv.battery_bundled_eur_per_kwh",
+                "pv.balcony_set_eur",
+                "pv.lifetime_years",
+                "pv.discount_rate_pct",
+                "pv.degradation_pct_per_year",
+            ):
                 if k in seeds.values:
                     keys.append(k)
         except (AdvisorError, OSError, ImportError, ValueError) as exc:
@@ -361,9 +371,28 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
             value, unit = r.basis, "from the curve" if r.basis == "measured" else "simulated on the curve"
         assumptions.append(Assumption(f"measures.{m.measure_id}", value, unit, m.source, m.date, m.verify))
     if tariffs is not None and tariffs.price_source:
-        assumptions.append(Assumption("day_ahead_prices", tariffs.price_year or "", "EUR/MWh hourly", tariffs.price_source, tariffs.price_year or "", False))
+        assumptions.append(
+            Assumption(
+                "day_ahead_prices",
+                tariffs.price_year or "",
+                "EUR/MWh hourly",
+                tariffs.price_source,
+                tariffs.price_year or "",
+                False,
+            )
+        )
     if household.price_eur_per_kwh is not None:
-        assumptions.insert(0, Assumption("household price", household.price_eur_per_kwh, "EUR/kWh", "stated by the household", created_date_text(), False))
+        assumptions.insert(
+            0,
+            Assumption(
+                "household price",
+                household.price_eur_per_kwh,
+                "EUR/kWh",
+                "stated by the household",
+                created_date_text(),
+                False,
+            ),
+        )
 
     synthetic = curve.meta.source_format == "synthetic"
     return HouseholdAssessment(

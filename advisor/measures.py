@@ -388,19 +388,26 @@ def recommend(
         return m if m is not None and applies(m.applies_if, facts) else None
 
     # --- circulation pump (measured signature, else estimate for a known house with other heating)
-    pump_saving_w = 0.0
     m = ok("circulation_pump")
     if m is not None:
         sig = _detected(analysis, "circulation_pump")
         if sig is not None and _finite(sig.power_w) and sig.power_w > 0:
-            pump_kwh = sig.annual_kwh if _finite(sig.annual_kwh) else sig.power_w * 24 * m.param("heating_season_days") / 1000
+            pump_kwh = (
+                sig.annual_kwh if _finite(sig.annual_kwh) else sig.power_w * 24 * m.param("heating_season_days") / 1000
+            )
             kwh = pump_kwh * (1 - m.param("new_pump_share"))
             nights = _pump_nights(sig.evidence)
             drafts.append(
-                _Draft(m, kwh, kwh * price, m.investment_eur or 0.0, "measured", measured_conf,
-                       {"pump_w": (sig.power_w, 0), "pump_kwh": (pump_kwh, 0), "pump_nights": nights})
+                _Draft(
+                    m,
+                    kwh,
+                    kwh * price,
+                    m.investment_eur or 0.0,
+                    "measured",
+                    measured_conf,
+                    {"pump_w": (sig.power_w, 0), "pump_kwh": (pump_kwh, 0), "pump_nights": nights},
+                )
             )
-            pump_saving_w = kwh * 1000 / 8760
         elif applies(m.estimate_if, facts):
             kwh, eur = _estimate(m, price, annual)
             drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
@@ -423,8 +430,15 @@ def recommend(
             kwh = excess_w * 8760 / 1000 * m.param("avoidable_share")
             if kwh > 0:
                 drafts.append(
-                    _Draft(m, kwh, kwh * price, m.investment_eur or 0.0, "measured", measured_conf,
-                           {"base_load_w": (base_w, 0), "efficient_floor_w": (floor, 0)})
+                    _Draft(
+                        m,
+                        kwh,
+                        kwh * price,
+                        m.investment_eur or 0.0,
+                        "measured",
+                        measured_conf,
+                        {"base_load_w": (base_w, 0), "efficient_floor_w": (floor, 0)},
+                    )
                 )
         else:
             kwh, eur = _estimate(m, price, annual)
@@ -448,8 +462,15 @@ def recommend(
                 kwh = min(kwh, 0.7 * device_kwh)  # 60-80 % of the heater's own energy
                 eur = kwh * price
             drafts.append(
-                _Draft(m, kwh, eur, m.investment_eur or 0.0, "measured", "medium",
-                       {"device_kwh": (device_kwh, 0) if device_kwh is not None else "–"})
+                _Draft(
+                    m,
+                    kwh,
+                    eur,
+                    m.investment_eur or 0.0,
+                    "measured",
+                    "medium",
+                    {"device_kwh": (device_kwh, 0) if device_kwh is not None else "–"},
+                )
             )
         elif applies(m.estimate_if, facts):
             drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
@@ -490,28 +511,58 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     if roof_ok:
         if sim.get("rooftop") is not None:
             o = sim["rooftop"]
-            pv_roof = _Draft(roof, o["self_kwh"], o["eur"], o["investment"], "simulated", "medium",
-                             {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)})
+            pv_roof = _Draft(
+                roof,
+                o["self_kwh"],
+                o["eur"],
+                o["investment"],
+                "simulated",
+                "medium",
+                {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)},
+            )
         elif applies(roof.estimate_if, facts):
             p = roof.params
-            kwp = min(max(round(2 * annual / 1000) / 2 if _finite(annual) else p["min_kwp"], p["min_kwp"]), p["max_kwp"])
+            kwp = min(
+                max(round(2 * annual / 1000) / 2 if _finite(annual) else p["min_kwp"], p["min_kwp"]), p["max_kwp"]
+            )
             yld = kwp * p["yield_kwh_per_kwp"]
             self_kwh = min(yld * p["self_consumption_share"], annual * p["max_share_of_consumption"])
             eur = self_kwh * price + (yld - self_kwh) * p["feed_in_eur_per_kwh"]
             inv = kwp * p["cost_eur_per_kwp"]
-            pv_roof = _Draft(roof, self_kwh, eur, inv, "estimate", roof.confidence_estimate,
-                             {"size": ("kWp", kwp), "yield_kwh": (yld, 0), "investment": (inv, 0)})
+            pv_roof = _Draft(
+                roof,
+                self_kwh,
+                eur,
+                inv,
+                "estimate",
+                roof.confidence_estimate,
+                {"size": ("kWp", kwp), "yield_kwh": (yld, 0), "investment": (inv, 0)},
+            )
     pv_balcony: _Draft | None = None
     if balcony_ok:
         if sim.get("balcony") is not None:
             o = sim["balcony"]
-            pv_balcony = _Draft(balcony, o["self_kwh"], o["eur"], o["investment"], "simulated", "medium",
-                                {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)})
+            pv_balcony = _Draft(
+                balcony,
+                o["self_kwh"],
+                o["eur"],
+                o["investment"],
+                "simulated",
+                "medium",
+                {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)},
+            )
         else:
             p = balcony.params
             self_kwh = min(p["yield_kwh"] * p["self_consumption_share"], annual * p["max_share_of_consumption"])
-            pv_balcony = _Draft(balcony, self_kwh, self_kwh * price, balcony.investment_eur or 0.0, "estimate",
-                                balcony.confidence_estimate, {"size": ("W", p["peak_w"]), "yield_kwh": (p["yield_kwh"], 0)})
+            pv_balcony = _Draft(
+                balcony,
+                self_kwh,
+                self_kwh * price,
+                balcony.investment_eur or 0.0,
+                "estimate",
+                balcony.confidence_estimate,
+                {"size": ("W", p["peak_w"]), "yield_kwh": (p["yield_kwh"], 0)},
+            )
     # one PV product: the roof system if it applies (it supersedes the balcony device)
     chosen = pv_roof or pv_balcony
     if chosen is not None:
@@ -520,8 +571,17 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     if battery is not None and applies(battery.applies_if, facts) and (pv_roof is not None or existing_kwp > 0):
         if sim.get("battery") is not None:
             o = sim["battery"]
-            out.append(_Draft(battery, o["self_kwh"], o["eur"], o["investment"], "simulated", "medium",
-                              {"size": o["size"], "investment": (o["investment"], 0)}))
+            out.append(
+                _Draft(
+                    battery,
+                    o["self_kwh"],
+                    o["eur"],
+                    o["investment"],
+                    "simulated",
+                    "medium",
+                    {"size": o["size"], "investment": (o["investment"], 0)},
+                )
+            )
         else:
             p = battery.params
             if pv_roof is not None:
@@ -537,8 +597,17 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                 cap_kwh = kwp * p["capacity_kwh_per_kwp"]
                 inv = cap_kwh * p["cost_eur_per_kwh"]
                 eur = extra * (price - p["feed_in_eur_per_kwh"])
-                out.append(_Draft(battery, extra, eur, inv, "estimate", battery.confidence_estimate,
-                                  {"size": ("kWh", cap_kwh), "investment": (inv, 0)}))
+                out.append(
+                    _Draft(
+                        battery,
+                        extra,
+                        eur,
+                        inv,
+                        "estimate",
+                        battery.confidence_estimate,
+                        {"size": ("kWh", cap_kwh), "investment": (inv, 0)},
+                    )
+                )
     return out
 
 
@@ -559,7 +628,9 @@ def _simulated_pv(pv_options) -> dict[str, dict[str, Any]]:
             "eur": float(row.get("annual_savings_eur") or _pv_attr(o, "annual_savings_eur") or 0.0),
             "investment": float(row.get("investment_eur") or _pv_attr(o, "investment_eur") or 0.0),
             "yield_kwh": float(row.get("annual_yield_kwh") or _pv_attr(o, "annual_yield_kwh") or 0.0),
-            "size": ("W", float(_pv_attr(o, "peak_kw") or 0.0) * 1000) if key == "balcony" else ("kWp", float(_pv_attr(o, "peak_kw") or 0.0)),
+            "size": ("W", float(_pv_attr(o, "peak_kw") or 0.0) * 1000)
+            if key == "balcony"
+            else ("kWp", float(_pv_attr(o, "peak_kw") or 0.0)),
         }
         if battery_kwh > 0:
             fig["battery_kwh"] = float(battery_kwh)
@@ -573,8 +644,12 @@ def _simulated_pv(pv_options) -> dict[str, dict[str, Any]]:
         extra_kwh = best["self_kwh"] - out["rooftop"]["self_kwh"]
         extra_inv = best["investment"] - out["rooftop"]["investment"]
         if extra_eur > 0 and extra_kwh > 0:
-            out["battery"] = {"self_kwh": extra_kwh, "eur": extra_eur, "investment": max(extra_inv, 0.0),
-                              "size": ("kWh", best["battery_kwh"])}
+            out["battery"] = {
+                "self_kwh": extra_kwh,
+                "eur": extra_eur,
+                "investment": max(extra_inv, 0.0),
+                "size": ("kWh", best["battery_kwh"]),
+            }
     out.pop("_with_battery", None)
     return out
 
@@ -599,25 +674,55 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
             out.append(_Draft(dyn, 0.0, alone, inv, "simulated", "medium", values))
             gain = tc.shifting_saving_eur or 0.0
             if shift is not None and gain > 0 and applies(shift.applies_if, facts):
-                out.append(_Draft(shift, 0.0, gain, 0.0, "simulated", "medium",
-                                  {**values, "flexible": ("flex", tc.flexible_sources)}))
+                out.append(
+                    _Draft(
+                        shift,
+                        0.0,
+                        gain,
+                        0.0,
+                        "simulated",
+                        "medium",
+                        {**values, "flexible": ("flex", tc.flexible_sources)},
+                    )
+                )
         elif combined > 0 and shift is not None:
             # pays only together with shifting: one recommendation with the combined figure
-            out.append(_Draft(dyn, 0.0, combined, inv, "simulated", "low",
-                              {**values, "dynamic_eur": (tc.dynamic_shifted.total_eur, 0), "shift_note": ("shift_note", True)}))
+            out.append(
+                _Draft(
+                    dyn,
+                    0.0,
+                    combined,
+                    inv,
+                    "simulated",
+                    "low",
+                    {**values, "dynamic_eur": (tc.dynamic_shifted.total_eur, 0), "shift_note": ("shift_note", True)},
+                )
+            )
     m = cat.get("para14a_module")
     if m is not None and applies(m.applies_if, facts):
         p14 = tc.para14a if tc is not None else None
         hp = facts.get("heating") == "heat_pump" or "heat_pump" in facts["signatures"]
         ev = bool(facts.get("ev")) or "ev_charging" in facts["signatures"]
-        device = ("hp+ev" if hp and ev else "hp" if hp else "ev")
+        device = "hp+ev" if hp and ev else "hp" if hp else "ev"
         if p14 is not None and p14.best_eur > 0:
-            out.append(_Draft(m, 0.0, p14.best_eur, 0.0, "simulated" if p14.best_module == 2 else "estimate",
-                              "medium", {"device": ("device", device), "module": ("module", p14)}))
+            out.append(
+                _Draft(
+                    m,
+                    0.0,
+                    p14.best_eur,
+                    0.0,
+                    "simulated" if p14.best_module == 2 else "estimate",
+                    "medium",
+                    {"device": ("device", device), "module": ("module", p14)},
+                )
+            )
         elif p14 is None:
             eur = float(seeds.value("tariff_components.para14a_module1_eur_per_year"))
-            out.append(_Draft(m, 0.0, eur, 0.0, "estimate", "medium",
-                              {"device": ("device", device), "module": ("module1", eur)}))
+            out.append(
+                _Draft(
+                    m, 0.0, eur, 0.0, "estimate", "medium", {"device": ("device", device), "module": ("module1", eur)}
+                )
+            )
     return out
 
 

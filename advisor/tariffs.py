@@ -89,9 +89,7 @@ def parse_day_ahead_prices(frame: pd.DataFrame | pd.Series, source: str = PRICE_
                 f"price table needs columns `timestamp_utc` and `price_eur_mwh`; got {list(frame.columns)}."
             )
         idx = pd.to_datetime(frame[cols["timestamp_utc"]], utc=True)
-        per_kwh = pd.Series(
-            pd.to_numeric(frame[cols["price_eur_mwh"]], errors="coerce").to_numpy() / 1000.0, index=idx
-        )
+        per_kwh = pd.Series(pd.to_numeric(frame[cols["price_eur_mwh"]], errors="coerce").to_numpy() / 1000.0, index=idx)
     per_kwh = per_kwh.dropna()
     if per_kwh.empty:
         raise TariffError("price table has no numeric prices.")
@@ -173,7 +171,7 @@ def align_prices(index: pd.DatetimeIndex, prices: DayAheadPrices, tz: str = "Eur
     step = pd.Timedelta(days=SHIFT_DAYS)
     k_lo = int(np.floor((load_hours.min() - hi) / step)) - 1
     k_hi = int(np.ceil((load_hours.max() - lo) / step)) + 1
-    order = sorted(range(k_lo, k_hi + 1), key=lambda k: (abs(k) if k >= 0 else abs(k) + 0.5))
+    order = sorted(range(k_lo, k_hi + 1), key=lambda k: abs(k) if k >= 0 else abs(k) + 0.5)
     covers = {}
     for k in order:
         shifted = load_hours - pd.Timedelta(days=SHIFT_DAYS * k)
@@ -254,7 +252,9 @@ class Tariff:
         return cls(
             name="fixed",
             kind="fixed",
-            work_price_eur_per_kwh=float(price if price is not None else seeds.value("tariffs.household_price_eur_per_kwh")),
+            work_price_eur_per_kwh=float(
+                price if price is not None else seeds.value("tariffs.household_price_eur_per_kwh")
+            ),
             base_fee_eur_per_year=float(fee if fee is not None else seeds.value("tariffs.base_fee_eur_per_year")),
             meter="mME",
             meter_fee_eur_per_year=float(seeds.value("tariff_components.meter_mme_eur_per_year")),
@@ -563,8 +563,12 @@ def para14a_savings(load: LoadCurve, seeds, *, heat_pump: bool, ev: bool) -> Par
     kwh = device_energy_kwh(load, seeds, heat_pump=heat_pump, ev=ev)
     m2 = None
     if kwh is not None:
-        cut = float(seeds.value(tc + "network_work_price_eur_per_kwh")) * (1 - float(seeds.value(tc + "para14a_module2_network_share")))
-        m2 = kwh * cut * (1 + float(seeds.value(tc + "vat_pct")) / 100) - float(seeds.value(tc + "para14a_module2_meter_eur_per_year"))
+        cut = float(seeds.value(tc + "network_work_price_eur_per_kwh")) * (
+            1 - float(seeds.value(tc + "para14a_module2_network_share"))
+        )
+        m2 = kwh * cut * (1 + float(seeds.value(tc + "vat_pct")) / 100) - float(
+            seeds.value(tc + "para14a_module2_meter_eur_per_year")
+        )
     best = 2 if (m2 is not None and m2 > m1) else 1
     return Para14aResult(device, kwh, m1, m2, best, max(m1, m2) if m2 is not None else m1)
 

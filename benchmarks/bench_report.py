@@ -24,7 +24,9 @@ from advisor.seeds import load_seeds
 from advisor.synthetic import demo_household
 from advisor.tariffs import read_day_ahead_prices
 
-PRICES = Path(__file__).resolve().parents[2] / "shared" / "data" / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"
+PRICES = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"
+)
 
 
 def timed(fn, runs: int):
@@ -53,21 +55,39 @@ def main() -> None:
     brand = Brand(name="Stadtwerke Herne AG", sender_lines=("Grenzweg 18", "44623 Herne"))
     addr = Address(lines=("Familie Muster", "Musterstr. 1", "44623 Herne"), key="HH00001")
     rows = []
-    rows.append(("assess (analysis + tariffs + recommend)", *timed(lambda: assess_household(curve, hh, light), args.runs)[:2]))
+    rows.append(
+        ("assess (analysis + tariffs + recommend)", *timed(lambda: assess_household(curve, hh, light), args.runs)[:2])
+    )
     rows.append(("HTML report (2 SVG charts)", *timed(lambda: render_report(a, "de"), args.runs)[:2]))
-    rows.append(("HTML letter (1 SVG chart)", *timed(lambda: render_report(a, "de", variant="letter", brand=brand, address=addr), args.runs)[:2]))
-    rows.append(("HTML letter (no chart)", *timed(lambda: render_report(a, "de", variant="letter", brand=brand, address=addr, charts=False), args.runs)[:2]))
+    rows.append(
+        (
+            "HTML letter (1 SVG chart)",
+            *timed(lambda: render_report(a, "de", variant="letter", brand=brand, address=addr), args.runs)[:2],
+        )
+    )
+    rows.append(
+        (
+            "HTML letter (no chart)",
+            *timed(
+                lambda: render_report(a, "de", variant="letter", brand=brand, address=addr, charts=False), args.runs
+            )[:2],
+        )
+    )
     html = render_report(a, "de")
     rows.append(("PDF from report HTML (WeasyPrint)", *timed(lambda: html_to_pdf(html), max(1, args.runs // 2))[:2]))
     if args.full:
         full = AssessmentSettings(seeds=seeds, prices=prices)
         rows.append(("assess full (+ PV sizing + forecast)", *timed(lambda: assess_household(curve, hh, full), 2)[:2]))
-    print(f"one household-year, 15 min ({curve.n_intervals} intervals); prices: {'SMARD 2023-2024' if prices else 'none'}")
+    print(
+        f"one household-year, 15 min ({curve.n_intervals} intervals); prices: {'SMARD 2023-2024' if prices else 'none'}"
+    )
     print(f"{'step':<42} {'wall s':>8} {'cpu s':>8}")
     for name, wall, cpu in rows:
         print(f"{name:<42} {wall:8.3f} {cpu:8.3f}")
     letter_cpu = rows[0][2] + rows[2][2]
-    print(f"assess + HTML letter: {letter_cpu:.3f} s CPU -> {2 / letter_cpu:.1f} households/s on 2 cores (CPU-bound estimate)")
+    print(
+        f"assess + HTML letter: {letter_cpu:.3f} s CPU -> {2 / letter_cpu:.1f} households/s on 2 cores (CPU-bound estimate)"
+    )
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "r.pdf"
         p.write_bytes(html_to_pdf(html))

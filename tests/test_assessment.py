@@ -28,7 +28,9 @@ def prices():
     if path.exists():
         return read_day_ahead_prices(path)
     idx = pd.date_range(pd.Timestamp("2023-12-31T23:00", tz="UTC"), periods=24 * 366, freq="h")
-    return parse_day_ahead_prices(pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": 80 + 40 * np.sin(idx.hour / 24 * 6.28)}))
+    return parse_day_ahead_prices(
+        pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": 80 + 40 * np.sin(idx.hour / 24 * 6.28)})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,11 @@ def test_assessment_has_every_part_it_ran(light, demo):
 
 def test_every_assumption_has_source_and_date(light):
     names = {x.name for x in light.assumptions}
-    assert {"tariffs.household_price_eur_per_kwh", "emissions.co2_g_per_kwh", "tariff_components.meter_imsys_eur_per_year"} <= names
+    assert {
+        "tariffs.household_price_eur_per_kwh",
+        "emissions.co2_g_per_kwh",
+        "tariff_components.meter_imsys_eur_per_year",
+    } <= names
     for x in light.assumptions:
         assert x.source and x.date, x.name
     # one row per recommended measure, with the catalog's source
@@ -127,13 +133,27 @@ def test_cli_recommend_json(demo, tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["recommend", str(f), "--skip", "pv", "--json"])
     assert r.exit_code != 0
     monkeypatch.delenv("ADVISOR_PRICES")
-    r = CliRunner().invoke(app, ["recommend", str(f), "--skip", "pv,tariffs", "--dwelling", "apartment", "--tenure", "tenant", "--json"])
+    r = CliRunner().invoke(
+        app, ["recommend", str(f), "--skip", "pv,tariffs", "--dwelling", "apartment", "--tenure", "tenant", "--json"]
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.output)
     recs = out["recommendations"]
     assert recs and [x["rank"] for x in recs] == list(range(1, len(recs) + 1))
-    for key in ("annual_savings_kwh", "annual_savings_eur", "annual_co2_kg", "investment_eur", "payback_years",
-                "confidence", "basis", "sources", "explanation_de", "explanation_en", "title_de", "title_en"):
+    for key in (
+        "annual_savings_kwh",
+        "annual_savings_eur",
+        "annual_co2_kg",
+        "investment_eur",
+        "payback_years",
+        "confidence",
+        "basis",
+        "sources",
+        "explanation_de",
+        "explanation_en",
+        "title_de",
+        "title_en",
+    ):
         assert key in recs[0]
     assert "rooftop_pv" not in [x["measure_id"] for x in recs]
     eur = [x["annual_savings_eur"] for x in recs]

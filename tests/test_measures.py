@@ -20,9 +20,20 @@ from advisor.tariffs import compare_tariffs, parse_day_ahead_prices
 
 TZ = "Europe/Berlin"
 REQUIRED = {
-    "standby", "fridge_replacement", "led_lighting", "heat_pump_dryer", "circulation_pump",
-    "heat_pump_water_heater", "eco_programmes", "balcony_pv", "rooftop_pv", "battery",
-    "load_shifting", "dynamic_tariff", "para14a_module", "stromspar_check",
+    "standby",
+    "fridge_replacement",
+    "led_lighting",
+    "heat_pump_dryer",
+    "circulation_pump",
+    "heat_pump_water_heater",
+    "eco_programmes",
+    "balcony_pv",
+    "rooftop_pv",
+    "battery",
+    "load_shifting",
+    "dynamic_tariff",
+    "para14a_module",
+    "stromspar_check",
 }
 
 
@@ -61,7 +72,10 @@ def test_rules():
     assert not applies("dwelling!=apartment;tenure!=tenant", facts)
     assert applies("hot_water!=other", facts)  # unknown passes !=
     assert not applies("hot_water=electric", facts)  # unknown fails =
-    assert applies("hot_water=electric|signature:instantaneous_water_heater", {**facts, "signatures": {"instantaneous_water_heater"}})
+    assert applies(
+        "hot_water=electric|signature:instantaneous_water_heater",
+        {**facts, "signatures": {"instantaneous_water_heater"}},
+    )
     assert applies("existing_pv_kwp<=0", facts)
 
 
@@ -238,12 +252,17 @@ def test_real_london_households_bounded_and_priced(seeds):
     from advisor.tariffs import read_day_ahead_prices
     from tests.conftest import shared_path
 
-    table = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"), filters=[("lclid", "in", ["MAC000003", "MAC000004"])])
+    table = pd.read_parquet(
+        shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"), filters=[("lclid", "in", ["MAC000003", "MAC000004"])]
+    )
     prices = read_day_ahead_prices(shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv"))
     for hid, d in table.groupby("lclid"):
         idx = pd.DatetimeIndex(pd.to_datetime(d["timestamp_utc"], utc=True)).tz_convert("Europe/London")
-        curve = make_load_curve(pd.Series(d["kwh"].to_numpy(), index=idx), interval_minutes=30,
-                                meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=hid))
+        curve = make_load_curve(
+            pd.Series(d["kwh"].to_numpy(), index=idx),
+            interval_minutes=30,
+            meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=hid),
+        )
         a = analyse(curve, seeds=seeds)
         tc = compare_tariffs(curve, seeds, Household(), prices=prices)
         assert tc.dynamic.shift_days % 364 == 0 and tc.dynamic.shift_days < 0  # 2013 load -> 2023/24 prices

@@ -84,8 +84,12 @@ def test_charts_are_inline_svg(html_de):
 
 
 def test_letter_variant_with_brand_address_and_peers(assessment):
-    brand = Brand(name="Stadtwerke Herne AG", sender_lines=("Grenzweg 18", "44623 Herne"), primary_color="#005ca9",
-                  footer_lines=("Datenschutz: dsb@example.org",))
+    brand = Brand(
+        name="Stadtwerke Herne AG",
+        sender_lines=("Grenzweg 18", "44623 Herne"),
+        primary_color="#005ca9",
+        footer_lines=("Datenschutz: dsb@example.org",),
+    )
     addr = Address(lines=("Familie <script>alert(1)</script>", "Musterstr. 1", "44623 Herne"), key="HH00042")
     peers = {"label": "3-Personen-Häuser", "median_kwh": 3900.0, "percentile": 62.0, "n": 412}
     html = render_report(assessment, "de", variant="letter", brand=brand, address=addr, peers=peers)
@@ -125,10 +129,13 @@ def test_cli_report(demo, tmp_path):
 
     e = demo.curve.energy_kwh
     f = tmp_path / "demo.csv"
-    pd.DataFrame({"timestamp_utc": e.index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "kwh": e.to_numpy()}).to_csv(f, index=False)
+    pd.DataFrame(
+        {"timestamp_utc": e.index.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ"), "kwh": e.to_numpy()}
+    ).to_csv(f, index=False)
     out = tmp_path / "out"
     r = CliRunner().invoke(
-        app, ["report", str(f), "--out", str(out), "--skip", "pv,forecast,tariffs", "--formats", "html", "--language", "en"]
+        app,
+        ["report", str(f), "--out", str(out), "--skip", "pv,forecast,tariffs", "--formats", "html", "--language", "en"],
     )
     assert r.exit_code == 0, r.output
     html = (out / "report_en.html").read_text(encoding="utf-8")

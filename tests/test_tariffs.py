@@ -73,7 +73,9 @@ def test_dynamic_cost_hand_computed(seeds):
 
 def test_prices_are_aligned_by_364_days_keeping_the_weekday():
     # prices only for 2024; a load in 2025 is moved back 364 days: same weekday, price year 2024
-    prices = parse_day_ahead_prices(_prices("2023-12-31T23:00", 24 * 366, lambda idx: idx.day_of_week * 10.0 + idx.hour))
+    prices = parse_day_ahead_prices(
+        _prices("2023-12-31T23:00", 24 * 366, lambda idx: idx.day_of_week * 10.0 + idx.hour)
+    )
     idx = pd.date_range(pd.Timestamp("2025-06-02").tz_localize(TZ), periods=96, freq="15min")  # a Monday
     al = align_prices(idx, prices)
     assert al.shift_days == 364
@@ -133,7 +135,12 @@ def test_real_smard_prices_both_layouts_agree():
 def test_real_prices_dst_days_are_priced(seeds):
     prices = read_day_ahead_prices(shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv"))
     for day in ("2024-03-31", "2024-10-27"):
-        idx = pd.date_range(pd.Timestamp(day).tz_localize(TZ), pd.Timestamp(day).tz_localize(TZ) + pd.Timedelta(hours=30), freq="15min", inclusive="left")
+        idx = pd.date_range(
+            pd.Timestamp(day).tz_localize(TZ),
+            pd.Timestamp(day).tz_localize(TZ) + pd.Timedelta(hours=30),
+            freq="15min",
+            inclusive="left",
+        )
         idx = idx[idx.tz_convert(TZ).normalize() == pd.Timestamp(day).tz_localize(TZ)]
         al = align_prices(idx, prices)
         assert al.n_fallback_intervals == 0
