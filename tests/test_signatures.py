@@ -190,3 +190,22 @@ def test_signature_validation():
     s = Signature("x", 0.7, "why")
     assert s.detected and s.to_dict()["confidence"] == 0.7
     assert not Signature("x", 0.0, "why", assessable=False).detected
+
+
+def test_dynamic_tariff_with_real_day_ahead_prices(plain):
+    from tests.conftest import shared_path
+
+    raw = pd.read_csv(shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv"))
+    price = pd.Series(
+        raw["price_eur_mwh"].to_numpy(), index=pd.DatetimeIndex(pd.to_datetime(raw["timestamp_utc"], utc=True))
+    )
+    normal = _sigs(plain.curve, prices=price)["dynamic_tariff"]
+    assert normal.assessable and not normal.detected, normal.evidence
+    # the same household with a 7.4 kW car charged 3 h in the cheapest hours of each day
+    e = plain.curve.energy_kwh
+    p15 = price.reindex(e.index, method="ffill")
+    day = e.index.tz_convert("Europe/Berlin").tz_localize(None).floor("D")
+    rank = p15.groupby(day).rank(method="first")
+    shifted = e + (rank <= 12) * 7.4 * 0.25  # 12 cheapest quarter-hours = 3 h
+    s = _sigs(make_load_curve(shifted, interval_minutes=15, meta=plain.curve.meta), prices=price)["dynamic_tariff"]
+    assert s.detected, s.evidence
