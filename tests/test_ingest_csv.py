@@ -512,3 +512,50 @@ def test_cli_ingest_bad_file_exit_2_one_line(capsys, tmp_path):
     assert main(["ingest", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "neg.csv, line 3" in err
+
+
+# ------------------------------------------------------------------------------------------
+# more layouts (constructed after the descriptions in FORMATS.md §3-§4)
+# ------------------------------------------------------------------------------------------
+def test_date_column_with_time_only_von_bis():
+    c = read1("Datum;Von;Bis;Wert [kWh]\n01.02.2024;00:00;00:15;0,1\n01.02.2024;00:15;00:30;0,2\n01.02.2024;00:30;00:45;0,3\n")
+    assert c.start == pd.Timestamp("2024-02-01 00:00", tz=BERLIN) and c.n_intervals == 3
+    assert c.measured_and_substituted_kwh == pytest.approx(0.6)
+
+
+def test_bis_24_00_is_midnight_of_next_day():
+    c = read1("Von;Bis;Verbrauch [kWh]\n01.02.2024 23:30;01.02.2024 23:45;0,1\n01.02.2024 23:45;01.02.2024 24:00;0,2\n")
+    assert c.end == pd.Timestamp("2024-02-02 00:00", tz=BERLIN)
+    assert c.measured_and_substituted_kwh == pytest.approx(0.3)
+
+
+def test_split_date_and_time_columns_text_value_columns_skipped():
+    text = (
+        "Van Datum;Van Tijdstip;Tot Datum;Tot Tijdstip;EAN;Meter;Register;Volume;Eenheid;Validatiestatus\n"
+        '25-05-2022;00:00:00;25-05-2022;00:15:00;="541448820052632233";1SAG1;Afname Nacht;0,032;kWh;Gevalideerd\n'
+        '25-05-2022;00:15:00;25-05-2022;00:30:00;="541448820052632233";1SAG1;Afname Nacht;0,040;kWh;Gevalideerd\n'
+    )
+    c = read1(text)
+    assert c.start == pd.Timestamp("2022-05-25 00:00", tz=BERLIN)
+    assert c.measured_and_substituted_kwh == pytest.approx(0.072)
+
+
+def test_end_labelled_quality_column_and_extra_columns():
+    text = (
+        "Messzeitpunkt;Verbrauch (kWh);Qualität;Restnetzbezug (kWh);Qualität EG;\n"
+        "01.01.2025 00:15;0,063000;L1;;;\n01.01.2025 00:30;0,083000;L1;;;\n01.01.2025 00:45;0,010000;L2;;;\n"
+    )
+    c = read1(text)
+    assert c.start == pd.Timestamp("2025-01-01 00:00", tz=BERLIN)
+    assert c.measured_and_substituted_kwh == pytest.approx(0.156)
+    assert c.substituted_intervals == 1
+    assert any("ignored" in w for w in c.meta.warnings)
+
+
+def test_hash_metadata_lines_and_average_power_in_w():
+    text = "# source:;volkszaehler.org\n# uuid:;abc-123\nZeitstempel;Leistung [W];Anzahl\n2024-01-01 00:15:00;400;15\n2024-01-01 00:30:00;1200;15\n"
+    c = read1(text)
+    assert c.meta.meter_id == "abc-123"
+    # 400 W and 1200 W for 15 min -> 0.1 and 0.3 kWh; first row 00:15 -> end-labelled
+    assert c.data["energy_kwh"].tolist() == pytest.approx([0.1, 0.3])
+    assert c.start == pd.Timestamp("2024-01-01 00:00", tz=BERLIN)

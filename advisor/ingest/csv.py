@@ -533,6 +533,13 @@ def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
     return "."
 
 
+def _mostly_numeric(cells: pd.Series) -> bool:
+    """True when the column's filled cells look like numbers (sampled from the first rows)."""
+    head = cells.iloc[:200]
+    filled = head[~head.str.lower().isin(MISSING_TOKENS)]
+    return bool(len(filled) == 0 or filled.str.match(_NUM_CHARS).mean() >= 0.9)
+
+
 def _fast_float(txt: pd.Series, missing: pd.Series) -> pd.Series | None:
     """Arrow's C cast of clean number strings (missing tokens as NaN); None if any cell is odd."""
     try:
@@ -1001,7 +1008,9 @@ def parse_table(
             f"file has {len(body_rows):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file",
             source=source,
         )
-    frame = pd.DataFrame(body_rows, dtype=object).fillna("") if body_rows else pd.DataFrame()
+    width = max(map(len, body_rows), default=0)
+    padded = [list(r) + [""] * (width - len(r)) for r in body_rows]
+    frame = pd.DataFrame(padded, dtype=object) if padded and width else pd.DataFrame()
     return interpret_table(
         rows[hi],
         int(line_numbers[hi]),
@@ -1056,6 +1065,11 @@ def interpret_table(
     # --- repeated header lines / summary rows are not data: refuse clearly ------------------
     # --- values --------------------------------------------------------------------------
     value_cells = {v.col: _clean(col(v.col)) for v in t.values}
+    # a column named like a value but holding text (e.g. Fluvius 'Register: Afname Nacht') is no value
+    numeric = [v for v in t.values if _mostly_numeric(value_cells[v.col])]
+    if numeric and len(numeric) < len(t.values):
+        t.values = numeric
+        value_cells = {v.col: value_cells[v.col] for v in numeric}
     sub_numeric = None
     if t.substitute_col is not None:
         sc = _clean(col(t.substitute_col))
