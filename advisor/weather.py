@@ -208,28 +208,47 @@ _STATION_COORDS = {
 # ----------------------------------------------------------------------------- solar geometry
 
 
-def _zenith_deg(times: pd.DatetimeIndex, lat: float, lon: float) -> np.ndarray:
-    """Apparent-free (geometric) solar zenith [°] from pvlib's analytical formulas (fast)."""
-    utc = times.tz_convert("UTC")
-    doy = utc.day_of_year.to_numpy()
-    hours = (utc.hour.to_numpy() + utc.minute.to_numpy() / 60.0 + utc.second.to_numpy() / 3600.0).astype(float)
-    decl = pvlib.solarposition.declination_spencer71(doy)
-    eot_min = pvlib.solarposition.equation_of_time_spencer71(doy)
+def _epoch_seconds(times: pd.DatetimeIndex) -> np.ndarray:
+    return times.as_unit("s").asi8.astype(np.int64)  # UTC epoch seconds of a tz-aware index
+
+
+def _day_of_year(secs: np.ndarray) -> np.ndarray:
+    day = (secs // 86400).astype("datetime64[D]")
+    return (day - day.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64) + 1
+
+
+def _zenith_from_seconds(secs: np.ndarray, lat: float, lon: float, doy_terms=None) -> np.ndarray:
+    """Zenith [°]; ``doy_terms`` = (declination [rad], equation of time [min]) may be passed in."""
+    hours = (secs % 86400) / 3600.0
+    if doy_terms is None:
+        doy = _day_of_year(secs)
+        doy_terms = (
+            pvlib.solarposition.declination_spencer71(doy),
+            pvlib.solarposition.equation_of_time_spencer71(doy),
+        )
+    decl, eot_min = doy_terms
     hour_angle = np.radians((hours - 12.0) * 15.0 + lon + eot_min / 4.0)
     zen = pvlib.solarposition.solar_zenith_analytical(np.radians(lat), hour_angle, decl)
     return np.degrees(np.asarray(zen, dtype=float))
+
+
+def _zenith_deg(times: pd.DatetimeIndex, lat: float, lon: float) -> np.ndarray:
+    """Geometric solar zenith [°] from pvlib's analytical formulas (Spencer 1971; fast)."""
+    return _zenith_from_seconds(_epoch_seconds(times), lat, lon)
 
 
 def _extraterrestrial_horizontal(
     starts: pd.DatetimeIndex, minutes: int, lat: float, lon: float, n_sub: int = 5
 ) -> np.ndarray:
     """Mean extraterrestrial irradiance on the horizontal over each interval [W/m²]."""
-    step = pd.Timedelta(minutes=minutes) / n_sub
+    secs = _epoch_seconds(starts)
+    step = minutes * 60.0 / n_sub
     acc = np.zeros(len(starts))
-    dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(starts.day_of_year.to_numpy()), dtype=float)
+    doy = _day_of_year(secs)
+    terms = (pvlib.solarposition.declination_spencer71(doy), pvlib.solarposition.equation_of_time_spencer71(doy))
+    dni_extra = np.asarray(pvlib.irradiance.get_extra_radiation(doy), dtype=float)
     for k in range(n_sub):
-        t = starts + step * (k + 0.5)
-        cosz = np.cos(np.radians(_zenith_deg(t, lat, lon)))
+        cosz = np.cos(np.radians(_zenith_from_seconds(secs + int(round(step * (k + 0.5))), lat, lon, terms)))
         acc += np.clip(cosz, 0.0, None)
     return dni_extra * acc / n_sub
 
@@ -449,7 +468,19 @@ def _typical_weather_uncached(lat, lon, index, minutes, region, scaled, ref) -> 
 @lru_cache(maxsize=1)
 def try_germany_mean_ghi_kwh_per_m2() -> float:
     """Mean annual global horizontal irradiation of the 15 raw TRY2010 regions [kWh/m²]."""
-    return float(np.mean([_read_try_cached(r)["ghi"].sum() / 1000.0 for r in range(1, 16)]))
+    return float(np.mean([_try_annual_ghi_kwh_per_m2(r) for r in range(1, 16)]))
+
+
+def _try_annual_ghi_kwh_per_m2(region: int) -> float:
+    """Sum of B + D of a TRY file [kWh/m²], read lightly (only the two columns)."""
+    from io import StringIO
+
+    text = (_try_resource_dir() / f"TRY2010_{int(region):02d}_Jahr.dat").read_text(encoding="latin-1")
+    body = text[text.index("***") :].split("\n", 1)[1]
+    header = text[: text.index("***")].rstrip().splitlines()[-1].split()
+    cols = (header.index("B"), header.index("D"))
+    values = np.loadtxt(StringIO(body), usecols=cols)
+    return float(np.clip(values, 0.0, None).sum() / 1000.0)
 
 
 def scale_factor(germany_ghi_kwh_per_m2: float) -> float:
