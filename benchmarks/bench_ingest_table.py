@@ -35,12 +35,16 @@ def make_table(path: Path, n_households: int, *, year: int = 2024, seed: int = 0
     rng = np.random.default_rng(seed)
     bases = []
     for k in range(n_base):
-        hh = synthetic_household(SyntheticSpec(year=year, interval_minutes=15, seed=seed + k, ev_kw=11.0 if k == 3 else 0.0))
+        hh = synthetic_household(
+            SyntheticSpec(year=year, interval_minutes=15, seed=seed + k, ev_kw=11.0 if k == 3 else 0.0)
+        )
         bases.append(hh.curve.data["energy_kwh"].to_numpy())
         t_ns = hh.curve.data.index.tz_convert("UTC").as_unit("ns").asi8
     n_rows = len(t_ns)
     ts = pa.array(t_ns, type=pa.timestamp("ns", tz="UTC"))
-    schema = pa.schema([("household_id", pa.string()), ("timestamp_utc", pa.timestamp("ns", tz="UTC")), ("kwh", pa.float64())])
+    schema = pa.schema(
+        [("household_id", pa.string()), ("timestamp_utc", pa.timestamp("ns", tz="UTC")), ("kwh", pa.float64())]
+    )
     total = 0
     per_group = 25
     with pq.ParquetWriter(path, schema, compression="snappy") as writer:
@@ -58,7 +62,14 @@ def make_table(path: Path, n_households: int, *, year: int = 2024, seed: int = 0
                 values.append(pa.array(e[keep]))
                 total += int(keep.sum())
             writer.write_table(
-                pa.table({"household_id": pa.concat_arrays(ids), "timestamp_utc": pa.concat_arrays(times), "kwh": pa.concat_arrays(values)}, schema=schema)
+                pa.table(
+                    {
+                        "household_id": pa.concat_arrays(ids),
+                        "timestamp_utc": pa.concat_arrays(times),
+                        "kwh": pa.concat_arrays(values),
+                    },
+                    schema=schema,
+                )
             )
     return total
 
@@ -80,7 +91,9 @@ def main() -> None:
         t0 = time.perf_counter()
         out = subprocess.run(
             [sys.executable, __file__, "--make", str(path), "--households", str(args.households)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         rows = int(out.stdout.strip().splitlines()[-1])
         make_s = time.perf_counter() - t0
@@ -108,9 +121,13 @@ def main() -> None:
         cpu_s = time.process_time() - c0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
-    print(f"table: {args.households} household-years x 15 min = {rows:,} rows, {size_mb:.0f} MB Parquet (made in {make_s:.1f} s)")
-    print(f"iter_long_table: {read_s:.2f} s for {n_ok} curves ({n_err} errors), {rows / read_s:,.0f} rows/s, "
-          f"{read_s / max(n_ok, 1) * 1000:.1f} ms per household")
+    print(
+        f"table: {args.households} household-years x 15 min = {rows:,} rows, {size_mb:.0f} MB Parquet (made in {make_s:.1f} s)"
+    )
+    print(
+        f"iter_long_table: {read_s:.2f} s for {n_ok} curves ({n_err} errors), {rows / read_s:,.0f} rows/s, "
+        f"{read_s / max(n_ok, 1) * 1000:.1f} ms per household"
+    )
     print(f"CPU time of the reading process: {cpu_s:.2f} s (wall time includes waiting for a shared core)")
     print(f"peak RSS of the reading process: {peak_mb:.0f} MB (before reading: {rss_before_mb:.0f} MB)")
     print(f"total energy read: {energy:,.0f} kWh")

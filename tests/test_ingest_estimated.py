@@ -71,7 +71,7 @@ def test_readings_reproduce_every_difference():
     readings = [(dt.date(2024, 1, 1), 10000.0), (dt.date(2024, 4, 1), 11000.0), (dt.date(2024, 12, 31), 13500.5)]
     c = estimate_from_readings(readings)
     e = c.data["energy_kwh"]
-    assert e[: "2024-03-31"].sum() == pytest.approx(1000.0, rel=1e-12)
+    assert e[:"2024-03-31"].sum() == pytest.approx(1000.0, rel=1e-12)
     assert e["2024-04-01":].sum() == pytest.approx(2500.5, rel=1e-12)
     assert c.count(Quality.ESTIMATED) == c.n_intervals == 365 * 96
     assert c.start == pd.Timestamp("2024-01-01", tz="Europe/Berlin")
@@ -89,11 +89,13 @@ def test_readings_unsorted_strings_and_meter_change():
     ]
     c = estimate_from_readings(readings, interval_minutes=60)
     e = c.data["energy_kwh"]
-    assert e[: "2024-03-31"].sum() == pytest.approx(800.0)
+    assert e[:"2024-03-31"].sum() == pytest.approx(800.0)
     assert e["2024-04-01":].sum() == pytest.approx(400.0)
     assert c.missing_intervals == 0
     # a meter change with a gap in time: that period is unknown
-    c = estimate_from_readings([("2024-01-01", 100), ("2024-02-01", 200), ("2024-03-01", 10, "new_meter"), ("2024-04-01", 60)])
+    c = estimate_from_readings(
+        [("2024-01-01", 100), ("2024-02-01", 200), ("2024-03-01", 10, "new_meter"), ("2024-04-01", 60)]
+    )
     feb = c.data.loc["2024-02-01":"2024-02-29"]
     assert (feb["quality"] == Quality.MISSING.value).all()
     assert float(c.data["energy_kwh"].sum()) == pytest.approx(150.0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import shared_path
@@ -89,6 +90,9 @@ def test_mscons_fixture_two_messages_crlf_comma_substitutes():
     assert any("Z18" in w and "provisional" in w for w in a_imp.meta.warnings)
     assert a_imp.start == pd.Timestamp("2024-03-31 00:00", tz="Europe/Berlin")
     assert a_exp.measured_and_substituted_kwh == pytest.approx(2.25)
+    # the declared period (DTM+163/164 under LOC) is 23:00-24:00 UTC: its last two quarter-hours are missing
+    assert a_exp.n_intervals == 4 and a_exp.missing_intervals == 2
+    assert any("2 intervals of the declared period" in w for w in a_exp.meta.warnings)
     assert a_exp.meta.obis == "1-1:2.29.0"
     # KWT at 30 min: (2 + 0,4 + 1) kW x 0.5 h = 1.7 kWh
     assert b.interval_minutes == 30
@@ -116,11 +120,15 @@ def _msg(body: list[str], una: str = "UNA:+.? '", sep: str = "\n") -> bytes:
 
 def _values(starts, values, *, offsets=None, step_min=15, qual="220", unit="", fmt="303"):
     out = []
-    for i, (s, v) in enumerate(zip(starts, values)):
+    for i, (s, v) in enumerate(zip(starts, values, strict=True)):
         s = pd.Timestamp(s)
         e = s + pd.Timedelta(minutes=step_min)
         off = offsets[i] if offsets else ""
-        out += [f"QTY+{qual}:{v}" + (f":{unit}" if unit else ""), f"DTM+163:{s:%Y%m%d%H%M}{off}:{fmt}", f"DTM+164:{e:%Y%m%d%H%M}{off}:{fmt}"]
+        out += [
+            f"QTY+{qual}:{v}" + (f":{unit}" if unit else ""),
+            f"DTM+163:{s:%Y%m%d%H%M}{off}:{fmt}",
+            f"DTM+164:{e:%Y%m%d%H%M}{off}:{fmt}",
+        ]
     return out
 
 
@@ -129,7 +137,11 @@ def test_mscons_utc_march_month_and_dst_day_92():
     idx = pd.date_range("2022-02-28 23:00", "2022-03-31 22:00", freq="15min", inclusive="left")
     body = ["LOC+172+51238696780", "LIN+1", "PIA+5+1-1?:1.29.0:SRW"]
     for i, t in enumerate(idx):
-        body += [f"QTY+220:{(i % 7) * 0.001:.3f}", f"DTM+163:{t:%Y%m%d%H%M}?+00:303", f"DTM+164:{t + pd.Timedelta('15min'):%Y%m%d%H%M}?+00:303"]
+        body += [
+            f"QTY+220:{(i % 7) * 0.001:.3f}",
+            f"DTM+163:{t:%Y%m%d%H%M}?+00:303",
+            f"DTM+164:{t + pd.Timedelta('15min'):%Y%m%d%H%M}?+00:303",
+        ]
     c = read_load_curve(_msg(body), name="march.txt")
     assert c.n_intervals == 2972  # 31 x 96 - 4
     per_day = c.local_index().normalize().value_counts()
@@ -161,7 +173,7 @@ def test_mscons_format_203_naive_localised_by_order_across_october():
     assert len(walls) == 100
     body = ["LOC+172+1", "LIN+1", "PIA+5+1-1?:1.29.0:SRW"]
     ends = walls[1:] + [pd.Timestamp("2023-10-30 00:00")]
-    for i, (s, e) in enumerate(zip(walls, ends)):
+    for i, (s, e) in enumerate(zip(walls, ends, strict=True)):
         body += [f"QTY+220:{i / 1000:.3f}", f"DTM+163:{s:%Y%m%d%H%M}:203", f"DTM+164:{e:%Y%m%d%H%M}:203"]
     c = read_load_curve(_msg(body), name="oct203.txt")
     assert c.n_intervals == 100
@@ -172,7 +184,12 @@ def test_mscons_format_203_naive_localised_by_order_across_october():
 
 
 def test_mscons_single_line_equals_one_segment_per_line():
-    body = ["LOC+172+1", "LIN+1", "PIA+5+1-1?:1.29.0:SRW", *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["0.5", "0.25"], offsets=["?+01", "?+01"])]
+    body = [
+        "LOC+172+1",
+        "LIN+1",
+        "PIA+5+1-1?:1.29.0:SRW",
+        *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["0.5", "0.25"], offsets=["?+01", "?+01"]),
+    ]
     a = read_load_curve(_msg(body, sep=""), name="a")
     b = read_load_curve(_msg(body, sep="\r\n"), name="b")
     assert a.data.equals(b.data)
@@ -184,7 +201,11 @@ def test_mscons_decimal_mark_never_guessed():
     with pytest.raises(LoadCurveError, match=r"uses ',' as decimal mark but the interchange declares '\.'"):
         read_load_curves(_msg(body), name="x")
     # and with UNA declaring ',' the same text is 0.5
-    body = ["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["0,5", "1"], offsets=["?+01", "?+01"])]
+    body = [
+        "LOC+172+1",
+        "LIN+1",
+        *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["0,5", "1"], offsets=["?+01", "?+01"]),
+    ]
     c = read_load_curve(_msg(body, una="UNA:+,? '"), name="y")
     assert c.measured_and_substituted_kwh == pytest.approx(1.5)
 
@@ -205,11 +226,38 @@ def test_mscons_custom_service_characters_and_release():
 @pytest.mark.parametrize(
     ("body", "pattern"),
     [
-        (["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["-0.5", "1"], offsets=["?+01", "?+01"])], "negative value -0.5"),
-        (["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["1", "1"], offsets=["?+01", "?+01"], qual="187")], r"only forecast values \(QTY 187\)"),
-        (["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"], qual="999")], "QTY qualifier '999' unknown"),
-        (["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00", "2024-01-01 00:05"], ["1", "1"], offsets=["?+01", "?+01"], step_min=5)], "covers 5 min"),
-        (["LOC+172+1", "LIN+1", "QTY+220:1", "DTM+163:202401010000:303", "DTM+164:202401010015:303"], "lacks its offset"),
+        (
+            [
+                "LOC+172+1",
+                "LIN+1",
+                *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["-0.5", "1"], offsets=["?+01", "?+01"]),
+            ],
+            "negative value -0.5",
+        ),
+        (
+            [
+                "LOC+172+1",
+                "LIN+1",
+                *_values(["2024-01-01 00:00", "2024-01-01 00:15"], ["1", "1"], offsets=["?+01", "?+01"], qual="187"),
+            ],
+            r"only forecast values \(QTY 187\)",
+        ),
+        (
+            ["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"], qual="999")],
+            "QTY qualifier '999' unknown",
+        ),
+        (
+            [
+                "LOC+172+1",
+                "LIN+1",
+                *_values(["2024-01-01 00:00", "2024-01-01 00:05"], ["1", "1"], offsets=["?+01", "?+01"], step_min=5),
+            ],
+            "covers 5 min",
+        ),
+        (
+            ["LOC+172+1", "LIN+1", "QTY+220:1", "DTM+163:202401010000:303", "DTM+164:202401010015:303"],
+            "lacks its offset",
+        ),
         (["LOC+172+1", "LIN+1", "QTY+220:1"], "without its interval"),
         (["LOC+172+1", "QTY+220:1"], "QTY outside a LIN"),
     ],
@@ -220,7 +268,13 @@ def test_mscons_refusals(body, pattern):
 
 
 def test_mscons_forecast_values_mixed_in_are_left_out():
-    body = ["LOC+172+1", "LIN+1", *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"]), *_values(["2024-01-01 00:15"], ["9"], offsets=["?+01"], qual="187"), *_values(["2024-01-01 00:30"], ["2"], offsets=["?+01"])]
+    body = [
+        "LOC+172+1",
+        "LIN+1",
+        *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"]),
+        *_values(["2024-01-01 00:15"], ["9"], offsets=["?+01"], qual="187"),
+        *_values(["2024-01-01 00:30"], ["2"], offsets=["?+01"]),
+    ]
     c = read_load_curve(_msg(body), name="f.txt")
     assert c.n_intervals == 3 and c.missing_intervals == 1
     assert c.measured_and_substituted_kwh == pytest.approx(3.0)
@@ -230,7 +284,13 @@ def test_mscons_forecast_values_mixed_in_are_left_out():
 def test_mscons_register_readings_differenced_with_meter_change():
     # OBIS 1.8.0 register readings at DTM+9; a meter change (STS Z78) restarts the count
     body = ["LOC+172+R1", "LIN+1", "PIA+5+1-1?:1.8.0:SRW"]
-    readings = [("202401010000", "1000.0", None), ("202401010015", "1000.4", None), ("202401010030", "1001.0", None), ("202401010045", "0.2", "Z78"), ("202401010100", "0.5", None)]
+    readings = [
+        ("202401010000", "1000.0", None),
+        ("202401010015", "1000.4", None),
+        ("202401010030", "1001.0", None),
+        ("202401010045", "0.2", "Z78"),
+        ("202401010100", "0.5", None),
+    ]
     for t, v, sts in readings:
         body += [f"QTY+220:{v}:KWH", f"DTM+9:{t}?+01:303"] + ([f"STS+Z34++{sts}"] if sts else [])
     c = read_load_curve(_msg(body), name="reg.txt")
@@ -243,7 +303,12 @@ def test_mscons_register_readings_differenced_with_meter_change():
 
 
 def test_mscons_reactive_channel_skipped():
-    body = ["LOC+172+1", "LIN+1", "PIA+5+1-1?:3.29.0:SRW", *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"], unit="KVR")]
+    body = [
+        "LOC+172+1",
+        "LIN+1",
+        "PIA+5+1-1?:3.29.0:SRW",
+        *_values(["2024-01-01 00:00"], ["1"], offsets=["?+01"], unit="KVR"),
+    ]
     with pytest.raises(LoadCurveError):
         read_load_curves(_msg(body), name="r.txt")
 
@@ -251,7 +316,9 @@ def test_mscons_reactive_channel_skipped():
 def test_mscons_segment_caps():
     from advisor.ingest import mscons
 
-    huge = "UNA:+.? 'UNB+UNOC:3+1+2+3+R'UNH+1+MSCONS:D:04B:UN:2.4c'" + "FTX+" + "A" * (mscons.MAX_SEGMENT_CHARS + 10) + "'"
+    huge = (
+        "UNA:+.? 'UNB+UNOC:3+1+2+3+R'UNH+1+MSCONS:D:04B:UN:2.4c'" + "FTX+" + "A" * (mscons.MAX_SEGMENT_CHARS + 10) + "'"
+    )
     with pytest.raises(LoadCurveError, match="characters long"):
         read_load_curves(huge.encode(), name="big.txt")
     with pytest.raises(LoadCurveError):
@@ -315,7 +382,10 @@ def _smgw(readings: list[tuple[str, int]], obis: str = "0100010800ff", extra_rea
 
 def test_smgw_export_register_and_both_directions():
     imp = [("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-05-31T22:30:00Z", 1250)]
-    exp_block = _smgw([("2024-06-01T00:00:00+02:00", 50), ("2024-06-01T00:15:00+02:00", 550), ("2024-06-01T00:30:00+02:00", 800)], obis="0100020800ff")
+    exp_block = _smgw(
+        [("2024-06-01T00:00:00+02:00", 50), ("2024-06-01T00:15:00+02:00", 550), ("2024-06-01T00:30:00+02:00", 800)],
+        obis="0100020800ff",
+    )
     mr = exp_block.decode().split("<MeterReading>")[1].split("</MeterReading>")[0]
     raw = _smgw(imp, extra_reading=f"<MeterReading>{mr}</MeterReading>")
     curves = read_load_curves(raw, name="both.xml")
@@ -334,7 +404,10 @@ def test_smgw_refusals():
     with pytest.raises(LoadCurveError, match="a single reading"):
         read_load_curves(_smgw([("2024-06-01T00:00:00+02:00", 10)]), name="s.xml")
     with pytest.raises(LoadCurveError, match="different register readings"):
-        read_load_curves(_smgw([("2024-06-01T00:00:00+02:00", 10), ("2024-05-31T22:00:00Z", 12), ("2024-06-01T00:15:00+02:00", 15)]), name="d.xml")
+        read_load_curves(
+            _smgw([("2024-06-01T00:00:00+02:00", 10), ("2024-05-31T22:00:00Z", 12), ("2024-06-01T00:15:00+02:00", 15)]),
+            name="d.xml",
+        )
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
         b'<UsagePoints xmlns="http://vde.de/AR_2418-6.xsd">&lol2;</UsagePoints>'
@@ -365,7 +438,10 @@ def test_green_button_newest_first_epoch_seconds():
 
 
 def test_green_button_matching_zone_from_options():
-    c = read_load_curve(fmt("green_button", "intervals_APUC000000_electric.xml"), ReadOptions(tz="America/New_York", holiday_region="US"))
+    c = read_load_curve(
+        fmt("green_button", "intervals_APUC000000_electric.xml"),
+        ReadOptions(tz="America/New_York", holiday_region="US"),
+    )
     assert c.meta.tz == "America/New_York"
     assert c.measured_and_substituted_kwh == pytest.approx(248.53)
 
@@ -444,7 +520,9 @@ from hypothesis import strategies as st  # noqa: E402
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 _MSCONS = (DATA / "mscons_two_locations_comma_crlf.txt").read_bytes()
-_SMGW = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-05-31T22:30:00Z", 1250)])
+_SMGW = _smgw(
+    [("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-05-31T22:30:00Z", 1250)]
+)
 _ESPI = (
     b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="ReadingType/01" rel="self"/>'
     b'<content><ReadingType xmlns="http://naesb.org/espi"><powerOfTenMultiplier>0</powerOfTenMultiplier><uom>72</uom>'
@@ -488,7 +566,17 @@ def test_fuzz_mutated_structured_files(kind, cuts):
 @FUZZ
 @given(
     value=st.sampled_from(["0", "-1", "1e400", "99999999999999999999", "nan", "0x10", "", "1.5", "' OR 1"]),
-    field=st.sampled_from([b"<espi:value>1100</espi:value>", b"<start>1678161600</start>", b"<value>920</value>", b"<duration>3600</duration>", b"QTY+220:1,5:KWH", b"DTM+164:202403302315?+00:303", b'"time": 1704064500000']),
+    field=st.sampled_from(
+        [
+            b"<espi:value>1100</espi:value>",
+            b"<start>1678161600</start>",
+            b"<value>920</value>",
+            b"<duration>3600</duration>",
+            b"QTY+220:1,5:KWH",
+            b"DTM+164:202403302315?+00:303",
+            b'"time": 1704064500000',
+        ]
+    ),
 )
 def test_fuzz_field_values(value, field):
     for raw in _SEEDS.values():
@@ -506,7 +594,13 @@ def test_fuzz_field_values(value, field):
 
 
 def test_mscons_redispatch_may_be_negative_and_medium_code_pia():
-    body = ["RFF+Z13:13022", "LOC+172+51238696780", "LIN+1", "PIA+5+AUA:Z08", *_values(["2022-03-01 00:00", "2022-03-01 00:15"], ["-0.5", "1.25"], offsets=["?+00", "?+00"], unit="KWH")]
+    body = [
+        "RFF+Z13:13022",
+        "LOC+172+51238696780",
+        "LIN+1",
+        "PIA+5+AUA:Z08",
+        *_values(["2022-03-01 00:00", "2022-03-01 00:15"], ["-0.5", "1.25"], offsets=["?+00", "?+00"], unit="KWH"),
+    ]
     c = read_load_curve(_msg(body), name="redispatch.txt")
     assert c.data["energy_kwh"].sum() == pytest.approx(0.75)
     assert any("redispatch" in w for w in c.meta.warnings)
@@ -524,11 +618,21 @@ def test_smgw_march_dst_day_92_quarter_hours():
 
 
 def test_smgw_tariff_and_billing_registers_beside_the_total():
-    total = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)])
+    total = _smgw(
+        [("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)]
+    )
     tariff = _smgw([("2024-06-01T00:00:00+02:00", 10), ("2024-06-01T00:15:00+02:00", 20)], obis="0100010801ff")
     monthly = _smgw([("2024-05-01T00:00:00+02:00", 10), ("2024-06-01T00:00:00+02:00", 20)], obis="0100010802ff")
-    mr = lambda raw: "<MeterReading>" + raw.decode().split("<MeterReading>")[1].split("</MeterReading>")[0] + "</MeterReading>"  # noqa: E731
-    raw = _smgw([("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)], extra_reading=mr(tariff) + mr(monthly))
+
+    def mr(raw):
+        return (
+            "<MeterReading>" + raw.decode().split("<MeterReading>")[1].split("</MeterReading>")[0] + "</MeterReading>"
+        )
+
+    raw = _smgw(
+        [("2024-06-01T00:00:00+02:00", 1000), ("2024-06-01T00:15:00+02:00", 1100), ("2024-06-01T00:30:00+02:00", 1250)],
+        extra_reading=mr(tariff) + mr(monthly),
+    )
     assert raw.count(b"<MeterReading>") == 3 and total
     [c] = read_load_curves(raw, name="taf.xml")
     assert c.meta.obis == "1-0:1.8.0" and c.measured_and_substituted_kwh == pytest.approx(0.25)
@@ -536,3 +640,47 @@ def test_smgw_tariff_and_billing_registers_beside_the_total():
     assert any("register 1-0:1.8.2 not read" in w for w in c.meta.warnings)
     with pytest.raises(LoadCurveError, match="min apart"):
         read_load_curves(monthly, name="monthly.xml")
+
+
+# =============================================================================================
+# Energy conservation: parse -> canonical Parquet -> parse (property-based)
+# =============================================================================================
+ROUNDTRIP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+@ROUNDTRIP
+@given(
+    milli=st.lists(st.integers(0, 5000), min_size=2, max_size=150),
+    start_q=st.integers(0, 96 * 365),
+    step=st.sampled_from([15, 30, 60]),
+)
+def test_roundtrip_mscons_and_smgw_conserve_energy(tmp_path_factory, milli, start_q, step):
+    from advisor.ingest.canonical import write_curves_parquet
+
+    start = pd.Timestamp("2023-01-01", tz="UTC") + pd.Timedelta(minutes=15 * start_q)
+    starts = [start + pd.Timedelta(minutes=step * i) for i in range(len(milli))]
+    body = ["LOC+172+1", "LIN+1", "PIA+5+1-1?:1.29.0:SRW"]
+    for t, m in zip(starts, milli, strict=True):
+        body += [
+            f"QTY+220:{m / 1000:.3f}",
+            f"DTM+163:{t:%Y%m%d%H%M}?+00:303",
+            f"DTM+164:{t + pd.Timedelta(minutes=step):%Y%m%d%H%M}?+00:303",
+        ]
+    expected_kwh = sum(milli) / 1000
+    c = read_load_curve(_msg(body), name="rt.txt")
+    assert c.n_intervals == len(milli)
+    assert c.measured_and_substituted_kwh == pytest.approx(expected_kwh, abs=1e-9)
+    # the same energy as cumulative SMGW register readings (Wh, scaler 0)
+    wh = np.concatenate([[10_000], 10_000 + np.cumsum(milli)])
+    times = [start + pd.Timedelta(minutes=step * i) for i in range(len(wh))]
+    r = read_load_curve(
+        _smgw([(t.tz_convert("Europe/Berlin").isoformat(), int(v)) for t, v in zip(times, wh, strict=True)]),
+        name="rt.xml",
+    )
+    assert r.measured_and_substituted_kwh == pytest.approx(expected_kwh, abs=1e-9)
+    assert np.allclose(r.energy_kwh.to_numpy(), c.energy_kwh.to_numpy())
+    out = tmp_path_factory.mktemp("rt") / "c.parquet"
+    write_curves_parquet([c, r], out)
+    back = read_load_curves(out)
+    assert [b.measured_and_substituted_kwh for b in back] == pytest.approx([expected_kwh] * 2, abs=1e-9)
+    assert back[0].data.equals(c.data) and back[1].meta == r.meta

@@ -46,7 +46,10 @@ def test_lcl_reads_as_it_is_through_the_dispatcher(lcl):
         assert c.measured_and_substituted_kwh == pytest.approx(annual, abs=0.05)
     # UTC instants kept; local London days
     assert curves["MAC000003"].start == pd.Timestamp("2013-01-01 00:00", tz="UTC")
-    assert curves["MAC000003"].local_index().normalize().value_counts().loc[pd.Timestamp("2013-03-31", tz="Europe/London")] == 46
+    assert (
+        curves["MAC000003"].local_index().normalize().value_counts().loc[pd.Timestamp("2013-03-31", tz="Europe/London")]
+        == 46
+    )
 
 
 def test_lcl_streaming_and_household_list(lcl):
@@ -141,7 +144,9 @@ def test_interleaved_parquet_read_in_passes_equals_grouped(tmp_path, monkeypatch
     grouped = tmp_path / "grouped.parquet"
     shuffled = tmp_path / "shuffled.parquet"
     df.to_parquet(grouped, index=False)
-    df.sample(frac=1.0, random_state=3).sort_values("timestamp", kind="stable").to_parquet(shuffled, index=False, row_group_size=500)
+    df.sample(frac=1.0, random_state=3).sort_values("timestamp", kind="stable").to_parquet(
+        shuffled, index=False, row_group_size=500
+    )
     monkeypatch.setattr(tabular, "PASS_ROWS", 700)  # force several passes
     monkeypatch.setattr(tabular, "BATCH_ROWS", 400)  # and several batches per pass
     a = dict(iter_long_table(grouped))

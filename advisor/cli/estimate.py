@@ -49,8 +49,14 @@ def register(app: typer.Typer) -> None:
                     kwh = float(value.replace(",", "."))
                 except ValueError:
                     raise AdvisorError(f"--reading {r!r}: {value!r} is not a number of kWh") from None
-                items.append((date.strip(), kwh, "new_meter") if flag.strip().lower() in ("new", "new_meter") else (date.strip(), kwh))
-            curve = estimate_from_readings(items, interval_minutes=interval_minutes, tz=tz, holiday_region=holiday_region)
+                items.append(
+                    (date.strip(), kwh, "new_meter")
+                    if flag.strip().lower() in ("new", "new_meter")
+                    else (date.strip(), kwh)
+                )
+            curve = estimate_from_readings(
+                items, interval_minutes=interval_minutes, tz=tz, holiday_region=holiday_region
+            )
         if out is not None:
             write_curves_parquet([curve], out)
         summary = curve.summary()

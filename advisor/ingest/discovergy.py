@@ -37,7 +37,9 @@ def sniff(head: bytes, name: str) -> bool:
     if text[:1] not in (b"[", b"{"):
         return False
     window = head[:4096]
-    return (b'"time"' in window and b'"values"' in window) or (b'"meterId"' in window and b'"measurementType"' in window)
+    return (b'"time"' in window and b'"values"' in window) or (
+        b'"meterId"' in window and b'"measurementType"' in window
+    )
 
 
 def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
@@ -69,7 +71,9 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             raise LoadCurveError(f"reading {i + 1}: expected an object with 'time' and 'values'", source=source)
         t = item["time"]
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= MAX_EPOCH_MS:
-            raise LoadCurveError(f"reading {i + 1}: 'time' must be epoch milliseconds (1970..2100); found {t!r}", source=source)
+            raise LoadCurveError(
+                f"reading {i + 1}: 'time' must be epoch milliseconds (1970..2100); found {t!r}", source=source
+            )
         times.append(t)
         values.append(item["values"])
     keys = set().union(*(v.keys() for v in values))
@@ -95,9 +99,15 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         if key not in keys:
             continue
         raw_vals = [v.get(key) for v in values]
-        bad = [i for i, x in enumerate(raw_vals) if x is not None and (not isinstance(x, (int, float)) or isinstance(x, bool))]
+        bad = [
+            i
+            for i, x in enumerate(raw_vals)
+            if x is not None and (not isinstance(x, (int, float)) or isinstance(x, bool))
+        ]
         if bad:
-            raise LoadCurveError(f"reading {bad[0] + 1}: {key!r} must be a number; found {raw_vals[bad[0]]!r}", source=source)
+            raise LoadCurveError(
+                f"reading {bad[0] + 1}: {key!r} must be a number; found {raw_vals[bad[0]]!r}", source=source
+            )
         arr = np.array([np.nan if x is None else float(x) for x in raw_vals]) * ENERGY_UNIT_KWH
         if direction is Direction.EXPORT and np.nanmax(np.diff(arr), initial=0.0) <= 0:
             continue  # an export register that never moves: no feed-in curve
@@ -125,5 +135,5 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         return _parse(raw, options, source)
     except LoadCurveError:
         raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
+        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

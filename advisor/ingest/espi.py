@@ -207,5 +207,5 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         return _parse(raw, options, source)
     except LoadCurveError:
         raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
+        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

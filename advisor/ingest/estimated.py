@@ -158,7 +158,9 @@ def _as_readings(readings: Iterable) -> list[MeterReading]:
             out.append(r)
             continue
         if not isinstance(r, Sequence) or isinstance(r, str) or len(r) not in (2, 3):
-            raise LoadCurveError(f"reading {i + 1}: expected (date, reading_kwh) or (date, reading_kwh, 'new_meter'); got {r!r}")
+            raise LoadCurveError(
+                f"reading {i + 1}: expected (date, reading_kwh) or (date, reading_kwh, 'new_meter'); got {r!r}"
+            )
         flag = False
         if len(r) == 3:
             if r[2] not in ("new_meter", "reset", True, False):
@@ -222,7 +224,9 @@ def estimate_from_readings(
     _check_interval(interval_minutes)
     items = _as_readings(readings)
     if len(items) < 2:
-        raise LoadCurveError(f"{len(items)} meter reading(s); at least two dated readings are needed to estimate a curve")
+        raise LoadCurveError(
+            f"{len(items)} meter reading(s); at least two dated readings are needed to estimate a curve"
+        )
     rows = []
     for i, r in enumerate(items):
         try:
@@ -233,7 +237,7 @@ def estimate_from_readings(
             raise LoadCurveError(f"reading {i + 1}: meter reading {v!r} kWh must be a finite number >= 0")
         rows.append((_reading_time(r.time, tz, interval_minutes, i), v, bool(r.new_meter), i))
     rows.sort(key=lambda x: (x[0], x[3]))
-    for (t0, v0, _, i0), (t1, v1, new1, i1) in zip(rows, rows[1:]):
+    for (t0, v0, _, i0), (t1, v1, new1, i1) in zip(rows, rows[1:], strict=False):
         if t1 == t0 and not new1 and v1 != v0:
             raise LoadCurveError(
                 f"readings {i0 + 1} and {i1 + 1}: two different readings ({v0:g}, {v1:g} kWh) on {t0.isoformat()}; "
@@ -254,7 +258,7 @@ def estimate_from_readings(
     step = pd.Timedelta(minutes=interval_minutes)
     notes = []
     periods = 0
-    for (t0, v0, _, _), (t1, v1, new1, i1) in zip(rows, rows[1:]):
+    for (t0, v0, _, _), (t1, v1, new1, i1) in zip(rows, rows[1:], strict=False):
         if t1 == t0:
             continue
         a, b = int((t0 - lo) / step), int((t1 - lo) / step)
@@ -289,5 +293,8 @@ def estimate_from_readings(
         warnings=("estimated curve: no measured values; shape of the BDEW standard load profile", *notes),
     )
     return make_load_curve(
-        pd.Series(energy, index=idx), interval_minutes=interval_minutes, quality=pd.Series(quality, index=idx), meta=meta
+        pd.Series(energy, index=idx),
+        interval_minutes=interval_minutes,
+        quality=pd.Series(quality, index=idx),
+        meta=meta,
     )

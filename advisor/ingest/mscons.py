@@ -27,9 +27,9 @@ interval energy. Units: ``KWH`` (or left out, which the AHB allows for Lastgäng
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -111,6 +111,7 @@ class _Channel:
     obis: tuple[int, ...] | None
     obis_raw: str | None
     message: int
+    period: dict = field(default_factory=dict)  # LOC-level DTM+163 / DTM+164 of the transmitted period
     values: list[_Value] = field(default_factory=list)
 
 
@@ -171,7 +172,9 @@ def split_segments(text: str, sc: ServiceChars) -> list[str]:
         if not seg:
             continue
         if len(seg) > MAX_SEGMENT_CHARS:
-            raise LoadCurveError(f"segment {len(segments) + 1} is {len(seg)} characters long; at most {MAX_SEGMENT_CHARS} accepted")
+            raise LoadCurveError(
+                f"segment {len(segments) + 1} is {len(seg)} characters long; at most {MAX_SEGMENT_CHARS} accepted"
+            )
         segments.append(seg)
         if len(segments) > MAX_SEGMENTS:
             raise LoadCurveError(f"more than {MAX_SEGMENTS} segments; refused")
@@ -237,7 +240,9 @@ def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
     """A DTM value: aware (UTC) for 303/304 (offset ``+HH`` or ``+HHMM``), naive for 203/204/102."""
     n = _DTM_FORMATS.get(fmt)
     if n is None:
-        raise LoadCurveError(f"segment {segment}: DTM format code {fmt!r}; expected 303, 304, 203, 204 or 102", source=source)
+        raise LoadCurveError(
+            f"segment {segment}: DTM format code {fmt!r}; expected 303, 304, 203, 204 or 102", source=source
+        )
     digits, rest = value[:n], value[n:]
     if not digits.isdigit() or len(digits) != n:
         raise LoadCurveError(f"segment {segment}: DTM value {value!r} does not match format {fmt}", source=source)
@@ -258,13 +263,14 @@ def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
         m = _OFFSET.fullmatch(rest)
         if not m:
             raise LoadCurveError(
-                f"segment {segment}: DTM {value!r} (format {fmt}) lacks its offset ZZZ, e.g. '+00' or '+01'", source=source
+                f"segment {segment}: DTM {value!r} (format {fmt}) lacks its offset ZZZ, e.g. '+00' or '+01'",
+                source=source,
             )
         sign = 1 if m.group(1) == "+" else -1
         minutes = sign * (int(m.group(2)) * 60 + int(m.group(3) or 0))
         if abs(minutes) > 14 * 60:
             raise LoadCurveError(f"segment {segment}: offset {rest!r} out of range", source=source)
-        ts = (ts - timedelta(minutes=minutes)).replace(tzinfo=timezone.utc)
+        ts = (ts - timedelta(minutes=minutes)).replace(tzinfo=UTC)
     elif rest:
         raise LoadCurveError(f"segment {segment}: DTM {value!r} has extra characters for format {fmt}", source=source)
     return ts
@@ -334,7 +340,7 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             loc = _comp(els, 2) or None
             current, value, period = None, None, {}
         elif tag == "LIN":
-            current = _Channel(loc=loc, obis=None, obis_raw=None, message=message)
+            current = _Channel(loc=loc, obis=None, obis_raw=None, message=message, period=period)
             channels.append(current)
             value = None
         elif tag == "PIA":
@@ -348,7 +354,8 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             qual = _comp(els, 1, 0)
             if qual not in QTY_QUALIFIERS:
                 raise LoadCurveError(
-                    f"segment {k}: QTY qualifier {qual!r} unknown; expected one of {sorted(QTY_QUALIFIERS)}", source=source
+                    f"segment {k}: QTY qualifier {qual!r} unknown; expected one of {sorted(QTY_QUALIFIERS)}",
+                    source=source,
                 )
             number = parse_number(_comp(els, 1, 1), sc, source, k)
             unit = _comp(els, 1, 2).upper()
@@ -432,7 +439,9 @@ def _build_curves(
             notes.append(f"{what}; values read as consumption interval energy")
         allow_negative = any(ch.message in redispatch for ch in chs)
         if allow_negative:
-            notes.append("redispatch series (BGM Z45 / Pruefidentifikator 13022): negative values allowed; not a household load curve")
+            notes.append(
+                "redispatch series (BGM Z45 / Pruefidentifikator 13022): negative values allowed; not a household load curve"
+            )
         if obis is not None and kind == "interval" and obis[3] != 29:
             notes.append(
                 f"OBIS {obis_text(obis)} is not the interval code x.29.0; read as interval energy because each value is bracketed by its interval"
@@ -450,7 +459,9 @@ def _build_curves(
         if kind == "register":
             curves.append(_register_curve(values, meta, direction, options, source, notes))
         else:
-            curves.append(_interval_curve(values, meta, direction, options, source, notes, allow_negative))
+            curves.append(
+                _interval_curve(values, meta, direction, options, source, notes, allow_negative, chs[0].period)
+            )
     if not curves:
         raise LoadCurveError(f"no active-energy channel; found only {sorted(set(skipped))}", source=source)
     return curves
@@ -473,11 +484,15 @@ def _quality_notes(values: list[_Value], notes: list[str]) -> None:
     if status:
         notes.append(
             "status (STS): "
-            + ", ".join(f"{n} x {cat}/{code} {STS_TEXT.get(code, '')}".rstrip() for (cat, code), n in sorted(status.items()))
+            + ", ".join(
+                f"{n} x {cat}/{code} {STS_TEXT.get(code, '')}".rstrip() for (cat, code), n in sorted(status.items())
+            )
         )
 
 
-def _interval_curve(values, meta, direction, options, source, notes, allow_negative: bool = False) -> LoadCurve:
+def _interval_curve(
+    values, meta, direction, options, source, notes, allow_negative: bool = False, period: dict | None = None
+) -> LoadCurve:
     forecasts = [v for v in values if QTY_QUALIFIERS[v.qualifier][0] is None and v.qualifier == "187"]
     if forecasts and len(forecasts) == len(values):
         raise LoadCurveError(
@@ -542,11 +557,16 @@ def _interval_curve(values, meta, direction, options, source, notes, allow_negat
         dup = idx[idx.duplicated()][0]
         s_dup = pd.Series(energy[kept], index=idx)
         if s_dup[s_dup.index == dup].nunique(dropna=False) > 1:
-            raise LoadCurveError("two different values for the same interval", source=source, timestamp=dup.tz_convert(options.tz).isoformat())
+            raise LoadCurveError(
+                "two different values for the same interval",
+                source=source,
+                timestamp=dup.tz_convert(options.tz).isoformat(),
+            )
         notes.append("repeated identical values for the same interval were dropped")
     s = pd.Series(energy[kept], index=idx)
     qs = pd.Series(np.asarray(quality, dtype=object)[kept], index=idx)
     s, qs = s[~idx.duplicated()], qs[~idx.duplicated()]
+    s, qs = _extend_to_period(s, qs, period or {}, step_min, options, source, notes)
     _quality_notes(values, notes)
     conv = []
     if units_used == {"(none)"}:
@@ -557,6 +577,35 @@ def _interval_curve(values, meta, direction, options, source, notes, allow_negat
     return make_load_curve(
         s, interval_minutes=step_min, quality=qs, direction=direction, meta=meta, allow_negative=allow_negative
     )
+
+
+def _extend_to_period(s, qs, period: dict, step_min: int, options, source, notes):
+    """Intervals of the declared period ``[DTM+163, DTM+164)`` without a value become missing."""
+    if "163" not in period or "164" not in period or s.empty:
+        return s, qs
+    lo, hi = _localise([period["163"], period["164"]], options.tz, source)
+    step = pd.Timedelta(minutes=step_min)
+    first, last_end = s.index.min(), s.index.max() + step
+    if (first - lo) % step or (hi - last_end) % step:
+        notes.append(
+            f"declared period {lo.isoformat()} .. {hi.isoformat()} is off the {step_min}-min grid of the values"
+        )
+        return s, qs
+    add = []
+    if lo < first:
+        add.append(lo)
+    if hi > last_end:
+        add.append(hi - step)
+    if first < lo or last_end > hi:
+        notes.append(f"values reach beyond the declared period {lo.isoformat()} .. {hi.isoformat()}")
+    if not add:
+        return s, qs
+    n_missing = int(((first - lo) / step if lo < first else 0) + ((hi - last_end) / step if hi > last_end else 0))
+    notes.append(f"{n_missing} intervals of the declared period have no value (missing)")
+    extra = pd.DatetimeIndex(add)
+    s = pd.concat([s, pd.Series(np.nan, index=extra)])
+    qs = pd.concat([qs, pd.Series(Quality.MISSING.value, index=extra, dtype=object)])
+    return s, qs
 
 
 def _chain_on_grid(starts: pd.DatetimeIndex, ends: pd.DatetimeIndex, step: float) -> bool:
@@ -581,12 +630,16 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
     for v in values:
         kind, factor = UNITS[v.unit]
         if kind != "energy":
-            raise LoadCurveError(f"segment {v.segment}: a register reading must be energy (KWH); found unit {v.unit}", source=source)
+            raise LoadCurveError(
+                f"segment {v.segment}: a register reading must be energy (KWH); found unit {v.unit}", source=source
+            )
         kwh.append(v.value * factor)
     resets = np.array([any(code in RESET_STATUS for _, code in v.status) for v in values])
     _quality_notes(values, notes)
     meta = replace(meta, warnings=tuple(notes))
-    return curve_from_register(idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use))
+    return curve_from_register(
+        idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use)
+    )
 
 
 def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
@@ -599,5 +652,5 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         return _parse(raw, options, source)
     except LoadCurveError:
         raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
+        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

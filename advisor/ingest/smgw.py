@@ -181,7 +181,11 @@ def curve_from_register(
     per = np.where(reset_after, np.nan, d / n)
     starts = np.repeat(t_ns[:-1], n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)) * step_ns
     energy = np.repeat(per, n)
-    qual = np.where(np.repeat(reset_after, n), Quality.MISSING.value, np.where(np.repeat(n > 1, n), Quality.FILLED.value, Quality.MEASURED.value))
+    qual = np.where(
+        np.repeat(reset_after, n),
+        Quality.MISSING.value,
+        np.where(np.repeat(n > 1, n), Quality.FILLED.value, Quality.MEASURED.value),
+    )
     gaps = np.flatnonzero((n > 1) & ~reset_after)
     if gaps.size:
         spread = float(d[gaps].sum())
@@ -254,7 +258,9 @@ def _parse_xml(raw: bytes, source: str):
     try:
         return SafeET.fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
-        raise LoadCurveError(f"XML with forbidden constructs (DTD/entities) refused: {type(exc).__name__}", source=source) from None
+        raise LoadCurveError(
+            f"XML with forbidden constructs (DTD/entities) refused: {type(exc).__name__}", source=source
+        ) from None
     except Exception as exc:  # noqa: BLE001  (ParseError and friends)
         raise LoadCurveError(f"malformed XML: {exc}", source=source) from None
 
@@ -435,5 +441,5 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         return _parse(raw, options, source)
     except LoadCurveError:
         raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable {{FORMAT}} content ({{type(exc).__name__}}: {{exc}})", source=source) from None
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
+        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

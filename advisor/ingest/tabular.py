@@ -160,7 +160,7 @@ class _Table:
                 raise LoadCurveError("no header line with ',' ';' or tab separators", source=self.label)
             names, self.sep = found
             first = head.decode("utf-8-sig", errors="replace").lstrip("\r\n").splitlines()[0]
-            self.raw_names = dict(zip(names, first.split(self.sep)))
+            self.raw_names = dict(zip(names, first.split(self.sep), strict=False))
         self.cols = resolve_columns(names, options, self.label)
         unit = (getattr(options, "unit", None) or "kWh").strip()
         if unit.lower() not in ENERGY_UNITS_TO_KWH:
@@ -201,9 +201,7 @@ class _Table:
                 ),
             )
             for rb in reader:
-                yield pa.RecordBatch.from_arrays(
-                    [rb.column(r) for r in raw_cols], names=columns
-                )
+                yield pa.RecordBatch.from_arrays([rb.column(r) for r in raw_cols], names=columns)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise LoadCurveError(f"unreadable CSV long table: {exc}", source=self.label) from None
 
@@ -246,7 +244,9 @@ def _scan_ids(table: _Table) -> tuple[list[str], bool, int]:
                 seen.add(hid)
                 order.append(hid)
                 if len(order) > MAX_HOUSEHOLDS:
-                    raise LoadCurveError(f"more than {MAX_HOUSEHOLDS} households in one table; split it", source=table.label)
+                    raise LoadCurveError(
+                        f"more than {MAX_HOUSEHOLDS} households in one table; split it", source=table.label
+                    )
             last = hid
     return order, grouped, rows
 
@@ -482,7 +482,7 @@ def _iter_grouped(table: _Table, options):
     for rb in table.batches(cols):
         starts, run_ids = _runs(rb.column(0))
         bounds = list(starts[1:]) + [rb.num_rows]
-        for hid, a, b in zip(run_ids, starts, bounds):
+        for hid, a, b in zip(run_ids, starts, bounds, strict=True):
             part = rb.slice(int(a), int(b - a))
             if hid == carry_id:
                 carry.append(part)
@@ -516,7 +516,7 @@ def _iter_passes(table: _Table, options, order: list[str], rows: int):
         if tbl.num_rows:
             starts, run_ids = _runs(tbl.column(0).chunk(0) if tbl.column(0).num_chunks else tbl.column(0))
             bounds = list(starts[1:]) + [tbl.num_rows]
-            by_id = {h: (int(a), int(b)) for h, a, b in zip(run_ids, starts, bounds)}
+            by_id = {h: (int(a), int(b)) for h, a, b in zip(run_ids, starts, bounds, strict=True)}
         for hid in chunk:
             a, b = by_id[hid]
             yield _one(hid, tbl.slice(a, b - a), table, options)
@@ -532,7 +532,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         raise
     except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
         raise LoadCurveError(f"unreadable long table ({type(exc).__name__}: {exc})", source=source) from None
-    for hid, res in results:
+    for _hid, res in results:
         if isinstance(res, LoadCurveError):
             raise LoadCurveError(
                 f"{res.reason} (read the table with `advisor batch` or iter_long_table to keep the other households)",
