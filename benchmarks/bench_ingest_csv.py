@@ -39,7 +39,7 @@ def german_csv_text(year: int = 2023) -> tuple[str, float, int]:
     day = np.where(midnight, prev_day, day)
     tod = np.where(midnight, "24:00", tod)
     vals = np.char.replace(np.char.mod("%.3f", e.to_numpy()), ".", ",")
-    body = "\n".join(f"{d};{t};{v};W" for d, t, v in zip(day, tod, vals))
+    body = "\n".join(f"{d};{t};{v};W" for d, t, v in zip(day, tod, vals, strict=False))
     text = "Zählpunkt;DE0001234567890000000000000000001\nEinheit;kWh\n\nDatum;Uhrzeit;Wert;Status\n" + body + "\n"
     return text, float(e.sum()), len(e)
 

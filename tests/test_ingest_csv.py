@@ -45,7 +45,7 @@ def day_rows(day: str, values, *, label: str = "start", minutes: int = 15, fmt: 
     assert len(idx) == len(values)
     stamps = idx + pd.Timedelta(minutes=minutes) if label == "end" else idx
     out = []
-    for ts, v in zip(stamps, values):
+    for ts, v in zip(stamps, values, strict=False):
         t = ts.tz_convert(BERLIN)
         text = t.strftime(fmt)
         if label == "end" and t.hour == 0 and t.minute == 0:
@@ -273,10 +273,10 @@ def test_dst_days_with_offsets_and_utc(day):
     start = pd.Timestamp(day).tz_localize(BERLIN)
     idx = pd.date_range(start, periods=n, freq="15min")
     vals = [0.01 * (k % 5 + 1) for k in range(n)]
-    iso = "timestamp;kWh\n" + "\n".join(f"{t.isoformat()};{v:.2f}" for t, v in zip(idx, vals))
-    z = "timestamp;kWh\n" + "\n".join(f"{t.tz_convert('UTC'):%Y-%m-%dT%H:%M:%SZ};{v:.2f}" for t, v in zip(idx, vals))
-    epoch_s = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**9};{v:.2f}" for t, v in zip(idx, vals))
-    epoch_ms = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**6};{v:.2f}" for t, v in zip(idx, vals))
+    iso = "timestamp;kWh\n" + "\n".join(f"{t.isoformat()};{v:.2f}" for t, v in zip(idx, vals, strict=False))
+    z = "timestamp;kWh\n" + "\n".join(f"{t.tz_convert('UTC'):%Y-%m-%dT%H:%M:%SZ};{v:.2f}" for t, v in zip(idx, vals, strict=False))
+    epoch_s = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**9};{v:.2f}" for t, v in zip(idx, vals, strict=False))
+    epoch_ms = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**6};{v:.2f}" for t, v in zip(idx, vals, strict=False))
     for text in (iso, z, epoch_s, epoch_ms):
         c = read1(text)
         assert c.n_intervals == n
@@ -472,7 +472,7 @@ def test_roundtrip_conserves_energy_and_intervals(tmp_path, day, n_days, label, 
     rng = np.random.default_rng(seed)
     wh = rng.integers(0, 3000, len(idx))  # exact thousandths of a kWh
     stamps = idx + pd.Timedelta(minutes=15) if label == "end" else idx
-    lines = [f"{t:%d.%m.%Y;%H:%M};{w // 1000},{w % 1000:03d}" for t, w in zip(stamps, wh)]
+    lines = [f"{t:%d.%m.%Y;%H:%M};{w // 1000},{w % 1000:03d}" for t, w in zip(stamps, wh, strict=False)]
     text = "Zählpunkt;DE1\nEinheit;kWh\nDatum;Uhrzeit;Wert;Status\n" + "\n".join(x + ";W" for x in lines) + "\n"
     c = read_load_curve(text.encode("cp1252"), ReadOptions(label=label), name="prop.csv")
     assert c.n_intervals == len(idx)

@@ -18,7 +18,7 @@ import io
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -296,7 +296,7 @@ def _looks_like_header(cells: list[str]) -> bool:
     roles = [_time_role(c) for c in cells]
     has_time = any(r is not None for r in roles)
     has_value = any(
-        r is None and (_value_kind(c, _unit_of(c)) is not None or c == "ersatzwert") for c, r in zip(cells, roles)
+        r is None and (_value_kind(c, _unit_of(c)) is not None or c == "ersatzwert") for c, r in zip(cells, roles, strict=False)
     )
     return has_time and has_value
 
@@ -761,7 +761,7 @@ def _fixed_width_times(t: pd.Series) -> pd.DatetimeIndex | None:
             return None
         v = m.astype(np.int64) - 48
 
-        def num(start, n):
+        def num(start, n, v=v):
             out = np.zeros(len(v), np.int64)
             for k in range(n):
                 out = out * 10 + v[:, start + k]
@@ -1392,7 +1392,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
     """Energy per interval from cumulative readings; resets and meter changes leave a gap."""
     notes: list[str] = []
     warns: list[str] = []
-    r = pd.Series(vals, index=idx_utc)
+    pd.Series(vals, index=idx_utc)
     valid = ~np.isnan(vals)
     if valid.sum() < 2:
         raise LoadCurveError(
