@@ -572,6 +572,16 @@ def pv_on_index(pv: PVResult | pd.Series, index: pd.DatetimeIndex) -> pd.Series:
     series = pv.energy_kwh if isinstance(pv, PVResult) else pv
     if series.index.tz is None:
         raise PVSpecError("PV energy must have a tz-aware index")
+    pv_minutes = infer_interval_minutes(series.index)
+    load_minutes = infer_interval_minutes(index)
+    if pv_minutes and load_minutes and pv_minutes != load_minutes:
+        if load_minutes % pv_minutes:
+            raise PVSpecError(
+                f"PV at {pv_minutes} min cannot be summed onto a {load_minutes}-min load curve; simulate PV on the curve's index"
+            )
+        # finer PV summed onto the load's intervals (energy is cumulative)
+        utc = series.tz_convert("UTC")
+        series = utc.resample(f"{load_minutes}min", origin="epoch").sum(min_count=load_minutes // pv_minutes)
     aligned = series.reindex(index.tz_convert(series.index.tz))
     if aligned.isna().any():
         first = index[np.flatnonzero(aligned.isna().to_numpy())[0]]

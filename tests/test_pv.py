@@ -321,10 +321,30 @@ def test_cli_balcony_and_postal_code():
 
     from advisor.cli import app
 
-    res = CliRunner().invoke(app, ["pv", "--balcony", "--module-wp", "2000", "--tilt", "30", "--plz", "44623", "--json"])
+    res = CliRunner().invoke(
+        app, ["pv", "--balcony", "--module-wp", "2000", "--tilt", "30", "--plz", "44623", "--json"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["kind"] == "balcony" and out["peak_ac_kw"] <= 0.8 + 1e-9 and out["clipped_kwh"] > 0
     assert any("554" in n for n in out["notes"])  # legal notes travel with the result
     bad = CliRunner().invoke(app, ["pv", "--kwp", "1", "--plz", "4462", "--json"])
     assert bad.exit_code != 0
+
+
+def test_quarter_hour_pv_is_summed_onto_a_half_hour_curve(scaled_weather):
+    result = pv.simulate_pv(pv.PVSystemSpec.single(4.0), scaled_weather)
+    half = pd.date_range("2023-06-01", "2023-06-03", freq="30min", inclusive="left", tz="Europe/Berlin")
+    aligned = pv.pv_on_index(result, half)
+    assert aligned.sum() == pytest.approx(result.energy_kwh.loc["2023-06-01":"2023-06-02"].sum())
+    slot = pd.Timestamp("2023-06-01 13:00", tz="Europe/Berlin")
+    quarters = result.energy_kwh.loc[slot : slot + pd.Timedelta(minutes=15)]
+    assert len(quarters) == 2 and aligned.loc[slot] == pytest.approx(quarters.sum())
+
+
+def test_simulate_pv_does_not_mutate_weather(scaled_weather):
+    before = scaled_weather.copy()
+    attrs = dict(scaled_weather.attrs)
+    pv.simulate_pv(pv.PVSystemSpec.east_west(6.0), scaled_weather)
+    pd.testing.assert_frame_equal(scaled_weather, before)
+    assert scaled_weather.attrs == attrs
