@@ -680,12 +680,13 @@ def _temperature_model(region: int) -> tuple[np.ndarray, np.ndarray]:
     return coef, anomaly.to_numpy().reshape(12, 24)
 
 
-def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float) -> pd.Series:
+def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float, *, region: int | None = None) -> pd.Series:
     """Climatological air temperature on ``index`` from the region's TRY2010 [°C].
 
     The TRY daily mean is smoothed by day of year (three annual harmonics), plus the TRY's mean
     diurnal cycle of the month (MEZ hour at the interval's mid-point). It is a climatology, not
-    the weather of the dates in ``index``: prefer a measured series where one is given.
+    the weather of the dates in ``index``: prefer a measured series where one is given. Pass
+    ``region`` (1..15) to force a TRY region, e.g. for a point outside Germany.
 
     Returns
     -------
@@ -694,7 +695,7 @@ def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float) -> 
     """
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         raise WeatherError("`index` must be a tz-aware DatetimeIndex")
-    region = try_region(lat, lon)
+    region = int(region) if region is not None else try_region(lat, lon)
     coef, anomaly = _temperature_model(region)
     step = (index[1] - index[0]) if len(index) > 1 else pd.Timedelta(hours=1)
     mid = (index + step / 2).tz_convert(MEZ)
