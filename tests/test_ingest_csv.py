@@ -559,3 +559,14 @@ def test_hash_metadata_lines_and_average_power_in_w():
     # 400 W and 1200 W for 15 min -> 0.1 and 0.3 kWh; first row 00:15 -> end-labelled
     assert c.data["energy_kwh"].tolist() == pytest.approx([0.1, 0.3])
     assert c.start == pd.Timestamp("2024-01-01 00:00", tz=BERLIN)
+
+
+def test_excel_zip_bomb_refused(tmp_path):
+    import zipfile
+
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (20 * 2**20) + b"</a>")
+    with pytest.raises(LoadCurveError, match="decompression bomb"):
+        read_load_curve(path)

@@ -22,6 +22,7 @@ from advisor.loadcurve import LoadCurve
 FORMAT = "excel"
 _COMMA_NUMBER = re.compile(r"^[+-]?\d[\d.]*,\d+$")
 MAX_COLUMNS = 200
+MAX_MEMBERS = 1000
 
 
 def sniff(head: bytes, name: str) -> bool:
@@ -29,6 +30,36 @@ def sniff(head: bytes, name: str) -> bool:
     if head[:4] != b"PK\x03\x04":
         return False
     return b"xl/" in head[:4096] or b"[Content_Types].xml" in head[:4096] or name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _check_zip_limits(raw: bytes, source: str) -> None:
+    """Refuse workbooks whose members would expand beyond the dispatcher's limits (zip bombs).
+
+    The dispatcher leaves Office zips to this reader, so the same size and ratio caps are applied
+    here from the zip directory, before any XML is inflated.
+    """
+    from advisor.ingest import MAX_COMPRESSION_RATIO, MAX_DECOMPRESSED_BYTES
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            members = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise LoadCurveError(f"damaged Excel file ({exc}); expected an .xlsx export", source=source) from None
+    if len(members) > MAX_MEMBERS:
+        raise LoadCurveError(f"workbook holds {len(members)} parts; at most {MAX_MEMBERS} are accepted", source=source)
+    total = sum(m.file_size for m in members)
+    if total > MAX_DECOMPRESSED_BYTES:
+        raise LoadCurveError(
+            f"workbook expands to {total / 1e6:.0f} MB; at most {MAX_DECOMPRESSED_BYTES // 2**20} MiB (possible decompression bomb)",
+            source=source,
+        )
+    for m in members:
+        if m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) + (1 << 20):
+            raise LoadCurveError(
+                f"workbook part {m.filename!r} expands {m.file_size / max(m.compress_size, 1):.0f}-fold; refused as a "
+                "possible decompression bomb",
+                source=source,
+            )
 
 
 def _cell_text(v, comma: bool = False) -> str:
@@ -54,6 +85,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         import openpyxl
     except ImportError:  # pragma: no cover - dependency of the package
         raise LoadCurveError("reading Excel files needs openpyxl; install it or export CSV", source=source) from None
+    _check_zip_limits(raw, source)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
