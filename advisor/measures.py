@@ -268,10 +268,12 @@ def _facts(household, analysis, low_income: bool | None) -> dict[str, Any]:
 
 def _atom(atom: str, facts: dict[str, Any]) -> bool:
     """One condition: ``field=value``, ``field!=value`` (unknown passes), ``field<=number``
-    (unknown passes), ``signature:name``."""
+    (unknown passes), ``signature:name`` (detected), ``!signature:name`` (not detected)."""
     atom = atom.strip()
     if not atom:
         return True
+    if atom.startswith("!signature:"):
+        return not _atom(atom[1:], facts)
     if atom.startswith("signature:"):
         name = atom.split(":", 1)[1]
         aliases = {"ev": "ev_charging", "night_storage": "night_storage_heating"}

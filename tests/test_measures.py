@@ -77,6 +77,8 @@ def test_rules():
         {**facts, "signatures": {"instantaneous_water_heater"}},
     )
     assert applies("existing_pv_kwp<=0", facts)
+    assert applies("!signature:own_pv", facts)
+    assert not applies("!signature:own_pv", {**facts, "signatures": {"own_pv"}})
 
 
 def test_180w_base_load_gets_standby_first(a180, seeds):
@@ -139,6 +141,15 @@ def test_tenant_in_apartment_gets_balcony_pv_not_rooftop(a180, seeds):
     assert "balcony_pv" in ids
     ids_owner = _ids(recommend(a180, Household(dwelling="house", tenure="owner"), seeds=seeds))
     assert "rooftop_pv" in ids_owner and "balcony_pv" not in ids_owner  # one PV product
+
+
+def test_household_with_own_pv_gets_no_new_pv(a180, seeds):
+    sig = Signature("own_pv", 0.9, "midday dips")
+    fake = _FakeAnalysis(a180.annual_kwh, a180.base_load_w, (sig,))
+    ids = _ids(recommend(fake, Household(dwelling="house", tenure="owner"), seeds=seeds))
+    assert "rooftop_pv" not in ids and "balcony_pv" not in ids
+    ids = _ids(recommend(a180, Household(dwelling="house", tenure="owner", existing_pv_kwp=6.0), seeds=seeds))
+    assert "rooftop_pv" not in ids and "battery" in ids
 
 
 def test_no_heat_pump_tariff_without_heat_pump_or_ev(a180, seeds):
