@@ -250,6 +250,24 @@ def household_key(h: Household) -> str:
     return json.dumps(h.to_mapping(), sort_keys=True, default=str)
 
 
+# ---------------------------------------------------------------------- layout
+class _MetricRow:
+    """Metrics side by side that take the width of their content and wrap on narrow screens."""
+
+    def __init__(self) -> None:
+        self._row = st.container(horizontal=True, gap="large", wrap=True)
+
+    def metric(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("width", "content")
+        return self._row.metric(*args, **kwargs)
+
+
+def metric_row(n: int) -> list[_MetricRow]:
+    """``n`` handles on one wrapping row of metrics (used like ``st.columns(n)``)."""
+    row = _MetricRow()
+    return [row] * n
+
+
 # ---------------------------------------------------------------------- calling what has landed
 class NotYetAvailable(Exception):
     """A core capability (module or model artifact) has not landed in this installation."""

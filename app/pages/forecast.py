@@ -45,7 +45,7 @@ proj, status = cached.attempt(cached.projection, hh, h)
 if proj is None:
     cached.note(status, t("fc.year_what"), t)
 else:
-    c = st.columns(3)
+    c = cached.metric_row(3)
     c[0].metric(t("fc.year_kwh"), fmt.kwh(proj.annual_kwh_p50, 0, lang),
                 t("fc.range", lo=fmt.kwh(proj.annual_kwh_p10, 0, lang), hi=fmt.kwh(proj.annual_kwh_p90, 0, lang)),
                 delta_color="off", delta_arrow="off")

@@ -31,7 +31,7 @@ q = a.data_quality
 
 # ------------------------------------------------------------------ key figures
 st.subheader(t("ov.key_figures"))
-c = st.columns(5)
+c = cached.metric_row(5)
 c[0].metric(t("ov.annual_kwh"), fmt.kwh(a.annual_kwh, 0, lang), help=t(f"ov.method.{a.annual_method}", pct=fmt.number(a.annual_uncertainty_pct, 0, lang)))
 c[1].metric(
     t("ov.annual_eur"),

@@ -41,7 +41,7 @@ st.caption(f":material/info: **{t('common.how')}:** " + t("rec.how"))
 for r in recs:
     with st.container(border=True):
         st.markdown(f"#### {r.rank}. {r.title(lang)}")
-        c = st.columns(5)
+        c = cached.metric_row(5)
         c[0].metric(t("rec.eur"), fmt.eur(r.annual_savings_eur, 0, lang))
         c[1].metric(t("rec.kwh"), fmt.kwh(r.annual_savings_kwh, 0, lang))
         c[2].metric(t("rec.co2"), fmt.co2_kg(r.annual_co2_kg, 0, lang))

@@ -60,12 +60,12 @@ option, sweep, filled_share, filled_method, notes = result
 row = option.to_row()
 
 st.subheader(t("pv.results"))
-c = st.columns(3)
+c = cached.metric_row(3)
 c[0].metric(t("pv.yield"), fmt.kwh(row["annual_yield_kwh"], 0, lang),
             t("pv.specific", v=fmt.number(row["specific_yield_kwh_per_kwp"], 0, lang)), delta_color="off", delta_arrow="off")
 c[1].metric(t("pv.self_consumption"), fmt.percent(row["self_consumption_share"], 0, lang), help=t("pv.self_consumption_help"))
 c[2].metric(t("pv.autarky"), fmt.percent(row["autarky_share"], 0, lang), help=t("pv.autarky_help"))
-c = st.columns(3)
+c = cached.metric_row(3)
 c[0].metric(t("pv.savings"), fmt.eur(row["annual_savings_eur"], 0, lang), help=t("pv.savings_help"))
 c[1].metric(t("pv.investment"), fmt.eur(row["investment_eur"], 0, lang))
 payback = row["payback_years"]
