@@ -57,7 +57,12 @@ def make_table(path: Path, n_households: int, *, year: int = 2024, seed: int = 0
                 keep = np.ones(n_rows, bool)
                 if i % 10 == 0:  # every tenth household has a few gaps (absent rows)
                     keep[rng.integers(1, n_rows - 1, 20)] = False
-                ids.append(pa.array(np.full(int(keep.sum()), f"HH{i:05d}", dtype=object), type=pa.string()))
+                n_keep = int(keep.sum())
+                ids.append(
+                    pa.DictionaryArray.from_arrays(np.zeros(n_keep, np.int32), pa.array([f"HH{i:05d}"])).cast(
+                        pa.string()
+                    )
+                )
                 times.append(ts.filter(pa.array(keep)))
                 values.append(pa.array(e[keep]))
                 total += int(keep.sum())
