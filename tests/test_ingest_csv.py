@@ -570,3 +570,22 @@ def test_excel_zip_bomb_refused(tmp_path):
         zf.writestr("xl/worksheets/sheet1.xml", b"<a>" + b" " * (20 * 2**20) + b"</a>")
     with pytest.raises(LoadCurveError, match="decompression bomb"):
         read_load_curve(path)
+
+
+def test_repeated_header_and_sum_rows_skipped():
+    text = (
+        "Datum;Uhrzeit;Wert [kWh]\n01.02.2024;00:00;0,1\n01.02.2024;00:15;0,2\n"
+        "Datum;Uhrzeit;Wert [kWh]\n01.02.2024;00:30;0,3\nSumme;;0,6\n"
+    )
+    c = read1(text)
+    assert c.n_intervals == 3 and c.measured_and_substituted_kwh == pytest.approx(0.6)
+    assert any("repeated header" in w for w in c.meta.warnings)
+    assert any("footer" in w for w in c.meta.warnings)
+
+
+def test_unquoted_decimal_comma_in_comma_separated_file_refused():
+    text = "Datum,Uhrzeit,Wert [kWh]\n01.02.2024,00:00,0,5\n01.02.2024,00:15,0,25\n"
+    with pytest.raises(LoadCurveError, match=r"line 2: row has more fields than the header"):
+        read(text)
+    quoted = 'Datum,Uhrzeit,Wert [kWh]\n01.02.2024,00:00,"0,5"\n01.02.2024,00:15,"0,25"\n'
+    assert read1(quoted).measured_and_substituted_kwh == pytest.approx(0.75)

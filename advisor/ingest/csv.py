@@ -1037,6 +1037,7 @@ def interpret_table(
     fmt: str = FORMAT,
     decimal: str | None = None,
     notes: tuple[str, ...] = (),
+    delimiter: str | None = None,
 ) -> list[LoadCurve]:
     """Interpret the data rows below a known header (columns 0..n of ``frame`` as text)."""
     t = _roles(header, header_line, meta, source)
@@ -1048,10 +1049,23 @@ def interpret_table(
             for j in frame.columns[1:]:
                 nonblank |= frame[j].astype("str").str.strip().ne("").to_numpy()
         keep_rows = nonblank & ~first.str.startswith("#").to_numpy()
+        # repeated header lines (concatenated exports) and sum/footer rows are not data
+        head0 = _clean(pd.Series([header[0]], dtype="str")).iloc[0]
+        repeated = first.eq(head0).to_numpy() if head0 else np.zeros(len(first), bool)
+        footer = first.str.lower().str.match(r"^(summe|gesamt|total|sum|anzahl|mittelwert)\b").to_numpy()
+        if (repeated & keep_rows).any():
+            n_dropped_headers = int((repeated & keep_rows).sum())
+            keep_rows &= ~repeated
+        else:
+            n_dropped_headers = 0
+        n_footer = int((footer & keep_rows).sum())
+        keep_rows &= ~footer
         if not keep_rows.all():
             frame = frame[keep_rows].reset_index(drop=True)
             frame_lines = frame_lines[keep_rows]
             col = _Columns(frame)
+    else:
+        n_dropped_headers = n_footer = 0
     if len(frame) > MAX_ROWS:
         raise LoadCurveError(
             f"file has {len(frame):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file", source=source
@@ -1061,6 +1075,28 @@ def interpret_table(
     lines = np.asarray(frame_lines)
     conversions = list(notes)
     warn: list[str] = []
+    if n_dropped_headers:
+        warn.append(f"{n_dropped_headers} repeated header lines skipped")
+    if n_footer:
+        warn.append(f"{n_footer} sum/footer rows skipped")
+    # cells beyond the named columns: a decimal comma in a comma-separated file shifts the columns
+    width = len(header)
+    while width and not header[width - 1].strip():
+        width -= 1
+    extra = [j for j in frame.columns if j >= width]
+    if extra:
+        spill = np.zeros(len(frame), bool)
+        for j in extra:
+            spill |= col(j).str.strip().ne("").to_numpy()
+        if spill.any():
+            pos = int(np.argmax(spill))
+            if delimiter == ",":
+                raise LoadCurveError(
+                    f"row has more fields than the header's {width} columns; expected numbers with a decimal comma "
+                    "to be quoted in a comma-separated file (or use ';' as separator)",
+                    source=source, line=int(lines[pos]),
+                )
+            warn.append(f"cells in {len(extra)} unnamed columns beyond the header ignored (first at line {int(lines[pos])})")
 
     # --- repeated header lines / summary rows are not data: refuse clearly ------------------
     # --- values --------------------------------------------------------------------------
@@ -1505,7 +1541,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         )
     frame = _read_body(body_lines, delim, source, first_line=hi + 2)
     return interpret_table(
-        head_rows[hi], hi + 1, meta, frame, np.arange(hi + 2, hi + 2 + len(frame)), options, source, notes=notes
+        head_rows[hi], hi + 1, meta, frame, np.arange(hi + 2, hi + 2 + len(frame)), options, source, notes=notes,
+        delimiter=delim,
     )
 
 
