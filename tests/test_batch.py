@@ -361,6 +361,47 @@ def test_peer_groups_need_at_least_20_measured_households():
     assert g.n_households == 20 and g.median_kwh == pytest.approx(1950.0)  # 1000..2900 step 100
 
 
+def test_letter_shows_the_peer_group_of_its_household(tmp_path):
+    """Second pass with a peer group of 20: the row and the letter carry the comparison."""
+    from advisor.assessment import AssessmentSettings
+    from advisor.batch.inputs import CurveSource, WorkItem
+    from advisor.batch.process import BatchSettings, process_household
+    from advisor.seeds import load_seeds
+
+    ids = london_ids(1)
+    rows = london_table(ids).sort_values("timestamp_utc")
+    write_meter_csv(tmp_path / "h.csv", rows)
+    item = WorkItem(
+        household_id="H1",
+        key="H1",
+        sources=(CurveSource("file", str(tmp_path / "h.csv"), None, "h.csv"),),
+        household={"persons": "2", "dwelling": "apartment"},
+        peer_group=(2, "apartment"),
+    )
+    group = PeerGroup(2, "apartment", 20, tuple(1000.0 + 500.0 * k for k in range(20)))  # 1000..10500
+    seeds = load_seeds()
+    settings = BatchSettings(
+        read_options=ReadOptions(tz="Europe/London", holiday_region="GB-ENG"),
+        seeds=seeds,
+        letter_date=LETTER_DATE,
+        peers={(2, "apartment"): group},
+        assessment_settings=AssessmentSettings(seeds=seeds),
+    )
+    result = process_household(item, settings)
+    assert result.status == "ok", result.row["error"]
+    annual = float(
+        pd.read_csv(shared_path("lcl_london", "lcl_60hh_2013_meta.csv"))
+        .set_index("lclid")
+        .loc[ids[0], "annualised_kwh"]
+    )
+    expected = 100.0 * sum(v < annual for v in group.annual_kwh_sorted) / 20  # no ties
+    assert result.row["peer_n"] == 20 and result.row["peer_group"] == "2p-apartment"
+    assert result.row["peer_median_kwh"] == pytest.approx(5750.0)
+    assert result.row["peer_percentile"] == pytest.approx(expected)
+    letter = dict(result.files)["letters/H1.html"].decode()
+    assert "2-Personen-Haushalte in einer Wohnung" in letter and "Zum Vergleich" in letter
+
+
 def test_peer_percentile_is_mid_rank():
     g = PeerGroup(2, "apartment", 4, (1000.0, 2000.0, 3000.0, 4000.0))
     assert g.percentile_of(2000.0) == pytest.approx(37.5)  # 1 below, 1 equal: (1 + 2) / 2 / 4
