@@ -222,12 +222,22 @@ def _site(household, settings: AssessmentSettings) -> tuple[float, float]:
     )
 
 
-def pv_options_for(curve, household, seeds, *, latitude: float, longitude: float, kwp_grid=(3.0, 5.0, 7.0, 10.0)):
+def pv_options_for(
+    curve,
+    household,
+    seeds,
+    *,
+    latitude: float,
+    longitude: float,
+    kwp_grid=(3.0, 5.0, 7.0, 10.0),
+    roof_pv: bool = True,
+    balcony_pv: bool = True,
+):
     """Simulate the PV products that may apply: roof PV (with and without a battery) and balcony PV.
 
     Roof sizes are bounded by the usable roof area (about 5 m² per kWp when given). Returns
     a tuple of :class:`~advisor.economics.PVOption`: the best roof option without battery, the
-    best with battery, and the balcony device.
+    best with battery (if ``roof_pv``), and the balcony device (if ``balcony_pv``).
     """
     from advisor.economics import EconomicsSettings, evaluate_pv, size_pv
     from advisor.pv import BalconySpec, PVSystemSpec, complete_year
@@ -242,15 +252,25 @@ def pv_options_for(curve, household, seeds, *, latitude: float, longitude: float
     max_kwp = roof.usable_area_m2 / 5.0 if roof is not None and roof.usable_area_m2 else None
     base = PVSystemSpec.single(1.0, tilt_deg=tilt, azimuth_deg=azimuth)
     options: list[Any] = []
-    grid = tuple(k for k in kwp_grid if max_kwp is None or k <= max_kwp) or (min(kwp_grid),)
-    no_bat = size_pv(year, weather, econ, base_spec=base, kwp_grid=grid, battery_grid=(0.0,), rank_by="npv_eur", top=1)
-    options.extend(no_bat)
-    best_kwp = no_bat[0].peak_kw
-    with_bat = size_pv(
-        year, weather, econ, base_spec=base, kwp_grid=(best_kwp,), battery_grid=(5.0,), rank_by="npv_eur", top=1
-    )
-    options.extend(with_bat)
-    options.append(evaluate_pv(year, weather, BalconySpec().to_system(), econ))
+    if roof_pv:
+        grid = tuple(k for k in kwp_grid if max_kwp is None or k <= max_kwp) or (min(kwp_grid),)
+        no_bat = size_pv(
+            year, weather, econ, base_spec=base, kwp_grid=grid, battery_grid=(0.0,), rank_by="npv_eur", top=1
+        )
+        options.extend(no_bat)
+        with_bat = size_pv(
+            year,
+            weather,
+            econ,
+            base_spec=base,
+            kwp_grid=(no_bat[0].peak_kw,),
+            battery_grid=(5.0,),
+            rank_by="npv_eur",
+            top=1,
+        )
+        options.extend(with_bat)
+    if balcony_pv:
+        options.append(evaluate_pv(year, weather, BalconySpec().to_system(), econ))
     return tuple(options)
 
 
@@ -304,10 +324,24 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
     pv_options: tuple[Any, ...] = ()
     if "pv" in settings.parts:
         lat, lon = _site(household, settings)
+        from advisor.measures import applies, household_facts, measure_catalog
+
+        cat = measure_catalog(seeds)
+        facts = household_facts(household, analysis, settings.low_income)
+        roof_ok = "rooftop_pv" in cat and applies(cat["rooftop_pv"].applies_if, facts)
+        balcony_ok = "balcony_pv" in cat and applies(cat["balcony_pv"].applies_if, facts)
         try:
-            pv_options = pv_options_for(
-                curve, household, seeds, latitude=lat, longitude=lon, kwp_grid=settings.pv_kwp_grid
-            )
+            if roof_ok or balcony_ok:
+                pv_options = pv_options_for(
+                    curve,
+                    household,
+                    seeds,
+                    latitude=lat,
+                    longitude=lon,
+                    kwp_grid=settings.pv_kwp_grid,
+                    roof_pv=roof_ok,
+                    balcony_pv=balcony_ok,
+                )
             for k in (
                 "pv.investment_eur_per_kwp",
                 "pv.battery_bundled_eur_per_kwh",

@@ -259,7 +259,8 @@ class _Draft:
 
 
 # ---------------------------------------------------------------------------------- rules
-def _facts(household, analysis, low_income: bool | None) -> dict[str, Any]:
+def household_facts(household, analysis, low_income: bool | None = None) -> dict[str, Any]:
+    """What the applicability rules look at: the household's answers, ``low_income`` and detected signatures."""
     f = {} if household is None else dict(household.to_mapping())
     f["low_income"] = low_income
     f["signatures"] = {s.name for s in getattr(analysis, "signatures", ()) if getattr(s, "detected", False)}
@@ -374,7 +375,7 @@ def recommend(
     price = getattr(household, "price_eur_per_kwh", None) or float(seeds.value("tariffs.household_price_eur_per_kwh"))
     co2_g = float(seeds.value("emissions.co2_g_per_kwh"))
     annual = float(getattr(analysis, "annual_kwh", float("nan")))
-    facts = _facts(household, analysis, low_income)
+    facts = household_facts(household, analysis, low_income)
     devices_kwh = sum(
         float(s.annual_kwh)
         for s in getattr(analysis, "signatures", ())
