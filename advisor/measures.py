@@ -374,6 +374,13 @@ def recommend(
     cat = catalog if catalog is not None else measure_catalog(seeds)
     price = getattr(household, "price_eur_per_kwh", None) or float(seeds.value("tariffs.household_price_eur_per_kwh"))
     co2_g = float(seeds.value("emissions.co2_g_per_kwh"))
+    dq = getattr(analysis, "data_quality", None)
+    quality = getattr(dq, "score", None)
+    measured_conf = "high" if quality is not None and quality >= 0.8 else "medium"
+    # a curve modelled from an annual figure shows no household behaviour: no "measured" savings
+    modelled = (getattr(dq, "estimated_share", 0.0) or 0.0) >= 0.5
+    if modelled:
+        analysis = _WithoutCurveEvidence(analysis)
     annual = float(getattr(analysis, "annual_kwh", float("nan")))
     facts = household_facts(household, analysis, low_income)
     devices_kwh = sum(
@@ -382,8 +389,6 @@ def recommend(
         if getattr(s, "detected", False) and s.name in BIG_DEVICES and _finite(s.annual_kwh)
     )
     household_kwh = max(0.0, annual - devices_kwh) if _finite(annual) else annual
-    quality = getattr(getattr(analysis, "data_quality", None), "score", None)
-    measured_conf = "high" if quality is not None and quality >= 0.8 else "medium"
     drafts: list[_Draft] = []
 
     def ok(mid: str) -> Measure | None:
@@ -491,6 +496,16 @@ def recommend(
         drafts.append(_Draft(m, kwh, eur, 0.0, "estimate", m.confidence_estimate))
 
     return _finish(drafts, price, co2_g, annual)
+
+
+class _WithoutCurveEvidence:
+    """An analysis seen without what only a measured curve can show (base load, signatures)."""
+
+    def __init__(self, analysis) -> None:
+        self.annual_kwh = getattr(analysis, "annual_kwh", float("nan"))
+        self.base_load_w = float("nan")
+        self.signatures = ()
+        self.data_quality = getattr(analysis, "data_quality", None)
 
 
 def _pump_nights(evidence: str) -> str:

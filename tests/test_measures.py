@@ -310,3 +310,14 @@ def test_dynamic_tariff_that_pays_only_with_shifting_says_so(hh180, a180, seeds)
     assert dyn[0].annual_savings_eur == pytest.approx(tc.fixed.total_eur - tc.dynamic_shifted.total_eur)
     assert "nur, wenn Sie flexible Verbräuche" in dyn[0].explanation_de
     assert "load_shifting" not in [r.measure_id for r in recs]  # counted once, inside the tariff
+
+
+def test_modelled_curve_gives_no_measured_savings(seeds):
+    """A curve estimated from an annual figure (BDEW profile) shows no behaviour of its own."""
+    from advisor.ingest.estimated import estimate_from_annual
+
+    curve = estimate_from_annual(3500.0, 2024)
+    a = analyse(curve, seeds=seeds)
+    recs = recommend(a, Household(), seeds=seeds)
+    assert recs
+    assert all(r.basis != "measured" for r in recs)
