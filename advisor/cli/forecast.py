@@ -1,0 +1,71 @@
+"""``advisor forecast FILE --horizon 24h|7d|12mo``: P10/P50/P90 from the end of the data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from advisor.cli._common import REGION_OPTION, TZ_OPTION, read_options, to_json
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("forecast")
+    def forecast_cmd(
+        file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
+        horizon: str = typer.Option("24h", "--horizon", help="24h, 7d (at the curve's resolution) or 12mo (monthly totals)."),
+        out: Path | None = typer.Option(None, "--out", help="Write the forecast as CSV."),
+        as_json: bool = typer.Option(False, "--json", help="Print the forecast as JSON."),
+        model_dir: Path | None = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
+        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Seeds folder overriding the shipped tariff (12mo bill)."),
+        tz: str = TZ_OPTION,
+        holiday_region: str = REGION_OPTION,
+    ) -> None:
+        """Forecast consumption from the end of the data, with P10/P90 bands."""
+        from advisor.forecast import annual_projection, forecast, load_forecaster
+        from advisor.ingest import read_load_curve
+
+        curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
+        model = load_forecaster(model_dir)
+        fc = forecast(curve, horizon, model=model)
+        projection = None
+        if horizon == "12mo":
+            from advisor.seeds import load_seeds
+
+            seeds = load_seeds(seeds_dir)
+            projection = annual_projection(
+                curve,
+                float(seeds.value("tariffs.household_price_eur_per_kwh")),
+                float(seeds.value("tariffs.base_fee_eur_per_year")),
+                model=model,
+            )
+        if out is not None:
+            frame = fc.copy()
+            frame.index = frame.index.map(lambda t: t.isoformat())
+            frame.to_csv(out, index_label=fc.index.name or "interval_start", float_format="%.6f")
+        if as_json:
+            payload = {
+                "origin": fc.attrs.get("origin"),
+                "method": fc.attrs.get("method"),
+                "note": fc.attrs.get("note"),
+                "horizon": horizon,
+                "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
+                "forecast": [{"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()],
+            }
+            if projection is not None:
+                payload["annual_projection"] = {k: v for k, v in projection.to_dict().items() if k != "months"}
+            typer.echo(to_json(payload))
+            return
+        typer.echo(f"forecast from {fc.attrs.get('origin')} ({fc.attrs.get('method')}): {fc.attrs.get('note')}")
+        typer.echo(
+            f"{len(fc)} rows; total P50 {fc['p50'].sum():.1f} kWh (P10 {fc['p10'].sum():.1f} .. P90 {fc['p90'].sum():.1f} "
+            "summed per row; see 12mo for a band of totals)" if horizon != "12mo" else fc.round(1).to_string()
+        )
+        if projection is not None:
+            typer.echo(
+                f"next 12 months: {projection.annual_kwh_p50:.0f} kWh (P10 {projection.annual_kwh_p10:.0f}, P90 "
+                f"{projection.annual_kwh_p90:.0f}); bill {projection.bill_eur_p50:.0f} EUR; suggested Abschlag "
+                f"{projection.monthly_instalment_eur:.0f} EUR/month"
+            )
+        if out is not None:
+            typer.echo(f"wrote {out}")

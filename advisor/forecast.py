@@ -1,0 +1,1008 @@
+"""Load forecasts: a global LightGBM model (24 h, 7 days) and monthly totals for 12 months.
+
+How it works
+------------
+* **One global model across households.** Each household's hourly energy is divided by its own
+  scale (mean hourly energy of the 28 days before the origin); the model learns the relative
+  shape from calendar features and wall-clock lags (:mod:`advisor.features`).
+* **Direct multi-horizon.** Every (origin, target hour) pair is one row with the step and days
+  ahead as features; nothing is fed back recursively.
+* **Quantiles.** Three LightGBM models with the quantile objective (P10, P50, P90), then
+  conformal offsets per horizon band fitted on the last weeks before the training cut-off, which
+  the models did not see (split-conformal calibration, one side each).
+* **Resolution.** The model works hourly. A 15- or 30-minute curve is aggregated to hours,
+  forecast, and split back with the household's own intra-hour shape (the mean share of each
+  sub-interval in its hour, by local hour of day, over the last 28 days).
+* **12 months.** Monthly totals from the BDEW H25 profile fitted to the household's daily
+  energy (``daily = a + b * H25``, so the seasonal amplitude is the household's own); P10/P90 come
+  from the distribution of monthly-total errors measured on the training households, never from
+  summing interval quantiles.
+* **Cold start** (less than 14 days of history): the H25 profile scaled to the energy known so
+  far, with bands from the spread of hourly energy around that profile; the result says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import AdvisorError, NotFittedError
+from advisor.features import (
+    FEATURE_NAMES,
+    TEMPERATURE_FEATURE,
+    WallClockMatrix,
+    hourly_energy_kwh,
+    make_features,
+    target_hours,
+    wall_clock_matrix,
+)
+from advisor.loadcurve import LoadCurve, validate_load_curve
+from advisor.profiles import bdew_shape
+from advisor.units import freq_of
+
+HORIZONS = ("24h", "7d", "12mo")
+QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+COLD_START_DAYS = 14
+MIN_HISTORY_DAYS_TRAINING = 14
+# Horizon bands (upper bound of the step [h]) with their own conformal offsets.
+BAND_EDGES_H = (24, 72, 200)
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "learning_rate": 0.1,
+    "num_leaves": 31,
+    "min_data_in_leaf": 200,
+    "feature_fraction": 0.9,
+    "bagging_fraction": 0.7,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "max_bin": 63,
+    "num_threads": 1,
+    "seed": 7,
+    "deterministic": True,
+    "verbose": -1,
+}
+DEFAULT_ROUNDS = 100
+
+
+class ForecastError(AdvisorError, ValueError):
+    """A forecast cannot be made from what was given (unknown horizon, no data)."""
+
+
+@dataclass(frozen=True)
+class TrainingFrame:
+    """Feature rows for training or evaluation.
+
+    Attributes
+    ----------
+    features
+        One row per (household, origin, target hour); columns of :data:`FEATURE_NAMES`.
+    target
+        Energy of the target hour divided by the household scale [-].
+    scale_kwh
+        Household scale of each row [kWh per hour].
+    household
+        Household id of each row.
+    origin_utc, target_utc
+        Origin and target hour start of each row (UTC).
+    """
+
+    features: pd.DataFrame
+    target: np.ndarray
+    scale_kwh: np.ndarray
+    household: np.ndarray
+    origin_utc: pd.DatetimeIndex
+    target_utc: pd.DatetimeIndex
+
+    def subset(self, mask: np.ndarray) -> TrainingFrame:
+        return TrainingFrame(
+            self.features.loc[mask].reset_index(drop=True),
+            self.target[mask],
+            self.scale_kwh[mask],
+            self.household[mask],
+            self.origin_utc[mask],
+            self.target_utc[mask],
+        )
+
+    def __len__(self) -> int:
+        return len(self.target)
+
+
+def long_table_hourly(
+    table: pd.DataFrame,
+    *,
+    id_col: str = "lclid",
+    time_col: str = "timestamp_utc",
+    value_col: str = "kwh",
+    households: list[str] | None = None,
+) -> dict[str, pd.Series]:
+    """Hourly energy [kWh] per household from a long table with tz-aware (UTC) timestamps.
+
+    Missing rows become missing values; an hour with any missing sub-interval is missing.
+    """
+    out: dict[str, pd.Series] = {}
+    ts = pd.to_datetime(table[time_col], utc=True)
+    frame = pd.DataFrame({"id": table[id_col].astype(str).to_numpy(), "t": ts, "v": table[value_col].astype(float)})
+    for hh, part in frame.groupby("id", sort=True):
+        if households is not None and hh not in households:
+            continue
+        s = pd.Series(part["v"].to_numpy(), index=pd.DatetimeIndex(part["t"])).sort_index()
+        s = s[~s.index.duplicated()]
+        if len(s) < 2:
+            continue
+        step = int(np.median(np.diff(s.index.asi8)) // 60_000_000_000)
+        step = step if step in (15, 30, 60) else 30
+        grid = pd.date_range(
+            s.index[0].floor("h"), s.index[-1].floor("h") + pd.Timedelta(minutes=60 - step), freq=freq_of(step)
+        )
+        s = s.reindex(grid)
+        out[str(hh)] = hourly_energy_kwh(s, step)
+    return out
+
+
+def training_frame(
+    series: Mapping[str, pd.Series],
+    *,
+    tz: str,
+    holiday_region: str,
+    before: pd.Timestamp | None = None,
+    horizon_hours: int = 168,
+    long_origin_every_days: int = 14,
+    origins_from: pd.Timestamp | None = None,
+    seed: int = 0,
+    temperature: Mapping[str, pd.Series] | None = None,
+) -> TrainingFrame:
+    """Feature rows of many households: day-ahead rows from every local midnight, plus 7-day rows.
+
+    Parameters
+    ----------
+    series
+        Hourly energy [kWh] per household id (tz-aware index).
+    tz, holiday_region
+        Local time zone and holiday region of the households.
+    before
+        Only targets before this instant are used (the training cut-off).
+    horizon_hours
+        Longest step [h]; rows beyond 24 h come from origins every ``long_origin_every_days`` at
+        a varying local hour, so the model also serves origins that are not at midnight.
+    origins_from
+        Only origins at or after this instant (for calibration sets).
+    temperature
+        Optional hourly temperature [°C] per household (or under key ``"*"`` for all).
+    """
+    rng = np.random.default_rng(seed)
+    parts = []
+    for hh, s in series.items():
+        if s.notna().sum() < MIN_HISTORY_DAYS_TRAINING * 24:
+            continue
+        matrix = wall_clock_matrix(s, tz)
+        local = s.index.tz_convert(tz)
+        first_day = local[0].normalize() + pd.Timedelta(days=MIN_HISTORY_DAYS_TRAINING)
+        last = local[-1]
+        days = pd.date_range(first_day.tz_localize(None), last.tz_localize(None).normalize(), freq="D").tz_localize(
+            tz, nonexistent="shift_forward", ambiguous=False
+        )
+        if origins_from is not None:
+            days = days[days >= origins_from]
+        if before is not None:
+            days = days[days < before]
+        if len(days) == 0:
+            continue
+        o_list = [days]
+        n_list = [24]
+        long_days = days[:: max(1, long_origin_every_days)]
+        if horizon_hours > 24 and len(long_days):
+            hours = rng.integers(0, 24, size=len(long_days))
+            long_origins = (long_days + pd.to_timedelta(hours, unit="h")).tz_convert("UTC")
+            o_list.append(long_origins)
+            n_list.append(horizon_hours)
+        for origins, n in zip(o_list, n_list, strict=True):
+            o_utc = origins.tz_convert("UTC")
+            steps = np.arange(n)
+            origin_rep = o_utc.repeat(n)
+            target = origin_rep + pd.to_timedelta(np.tile(steps, len(o_utc)), unit="h")
+            y = s.reindex(target).to_numpy()
+            keep = ~np.isnan(y)
+            if before is not None:
+                keep &= target < before
+            if n > 24:
+                keep &= np.tile(steps, len(o_utc)) >= 0
+            if not keep.any():
+                continue
+            origin_rep, target, y = origin_rep[keep], target[keep], y[keep]
+            temp = None
+            if temperature is not None:
+                ts = temperature.get(hh, temperature.get("*"))
+                if ts is not None:
+                    temp = ts.reindex(target).to_numpy()
+            feats, scale = make_features(matrix, origin_rep, target, holiday_region=holiday_region, temperature_c=temp)
+            parts.append((feats, y / scale, scale, np.full(len(y), hh, dtype=object), origin_rep, target))
+    if not parts:
+        raise ForecastError("no training rows: every household has fewer than 14 days of data before the cut-off")
+    feats = pd.concat([p[0] for p in parts], ignore_index=True)
+    return TrainingFrame(
+        features=feats,
+        target=np.concatenate([p[1] for p in parts]),
+        scale_kwh=np.concatenate([p[2] for p in parts]),
+        household=np.concatenate([p[3] for p in parts]),
+        origin_utc=pd.DatetimeIndex(np.concatenate([p[4].as_unit("ns").asi8 for p in parts])).tz_localize("UTC"),
+        target_utc=pd.DatetimeIndex(np.concatenate([p[5].as_unit("ns").asi8 for p in parts])).tz_localize("UTC"),
+    )
+
+
+def _band_of(step_h: np.ndarray) -> np.ndarray:
+    return np.searchsorted(np.asarray(BAND_EDGES_H), step_h, side="left").clip(0, len(BAND_EDGES_H) - 1)
+
+
+class LoadForecaster:
+    """Global LightGBM load forecaster with P10/P50/P90 (hourly inside).
+
+    Parameters
+    ----------
+    n_rounds
+        Boosting rounds per quantile model.
+    **params
+        LightGBM parameters overriding :data:`DEFAULT_PARAMS`.
+
+    Attributes
+    ----------
+    boosters_
+        ``{"p10", "p50", "p90"}`` -> ``lightgbm.Booster`` once fitted or loaded.
+    feature_names_
+        Feature columns, in order.
+    calibration_
+        Conformal offsets per horizon band in scaled units: ``{"band_edges_h", "p10", "p90"}``.
+    cold_start_ratio_
+        Quantiles of hourly energy relative to the scaled H25 profile (``p10``, ``p90``).
+    monthly_log_error_
+        Quantiles of log(actual / predicted) monthly totals (``p10``, ``p90``).
+    info_
+        Free-form metadata (training range, fingerprint, metrics) written to ``meta.json``.
+    """
+
+    def __init__(self, n_rounds: int = DEFAULT_ROUNDS, **params: Any) -> None:
+        self.n_rounds = int(n_rounds)
+        self.params = {**DEFAULT_PARAMS, **params}
+
+    # ---- state ---------------------------------------------------------------------------
+    @property
+    def is_fitted(self) -> bool:
+        return hasattr(self, "boosters_")
+
+    def _check_fitted(self) -> None:
+        if not self.is_fitted:
+            raise NotFittedError(
+                "this LoadForecaster is not fitted yet; call `fit(...)` or load one with `load_forecaster(path)`"
+            )
+
+    @property
+    def uses_temperature(self) -> bool:
+        self._check_fitted()
+        return TEMPERATURE_FEATURE in self.feature_names_
+
+    # ---- fitting ---------------------------------------------------------------------------
+    def fit(
+        self,
+        series: Mapping[str, pd.Series],
+        *,
+        tz: str,
+        holiday_region: str,
+        before: pd.Timestamp | None = None,
+        calibration_days: int = 28,
+        horizon_hours: int = 168,
+        temperature: Mapping[str, pd.Series] | None = None,
+        engine: str = "local",
+        client: Any = None,
+    ) -> LoadForecaster:
+        """Fit the quantile models on hourly energy of many households; calibrate the bands.
+
+        Parameters
+        ----------
+        series
+            Hourly energy [kWh] per household id (tz-aware index). Not modified.
+        tz, holiday_region
+            Local time zone and holiday region of these households.
+        before
+            Training cut-off: no target at or after it is used. Default: end of the data.
+        calibration_days
+            The last days before the cut-off are kept out of the model fit and used to calibrate
+            the P10/P90 bands (split conformal).
+        temperature
+            Optional measured hourly temperature [°C] per household (key ``"*"`` for all).
+        engine
+            ``"local"`` (lightgbm.train) or ``"dask"`` (lightgbm.DaskLGBMRegressor on ``client``).
+        client
+            A ``distributed.Client`` for ``engine="dask"``.
+        """
+        import lightgbm as lgb
+
+        if before is None:
+            before = max(s.index[-1] for s in series.values()) + pd.Timedelta(hours=1)
+        before = pd.Timestamp(before)
+        if before.tz is None:
+            before = before.tz_localize(tz)
+        cal_start = (before.tz_convert(tz).normalize() - pd.Timedelta(days=calibration_days)).tz_convert("UTC")
+        frame = training_frame(
+            series,
+            tz=tz,
+            holiday_region=holiday_region,
+            before=before,
+            horizon_hours=horizon_hours,
+            temperature=temperature,
+        )
+        train_mask = np.asarray(frame.target_utc < cal_start)
+        cal_mask = np.asarray(frame.origin_utc >= cal_start)
+        if train_mask.sum() < 1000 or cal_mask.sum() < 100:
+            train_mask = np.ones(len(frame), dtype=bool)
+            cal_mask = train_mask
+        train = frame.subset(train_mask)
+        cal = frame.subset(cal_mask)
+        self.feature_names_ = list(train.features.columns)
+        boosters = {}
+        ds = None
+        for name, alpha in QUANTILES.items():
+            params = {**self.params, "objective": "quantile", "alpha": alpha}
+            if engine == "dask":
+                boosters[name] = _fit_dask(train, params, self.n_rounds, client)
+            else:
+                if ds is None:
+                    ds = lgb.Dataset(train.features, label=train.target, weight=train.scale_kwh, free_raw_data=False)
+                boosters[name] = lgb.train(params, ds, num_boost_round=self.n_rounds)
+        self.boosters_ = boosters
+        self.calibration_ = {
+            "band_edges_h": list(BAND_EDGES_H),
+            "p10": [0.0] * len(BAND_EDGES_H),
+            "p90": [0.0] * len(BAND_EDGES_H),
+        }
+        self.calibration_ = _conformal_offsets(self, cal)
+        self.cold_start_ratio_ = _cold_start_ratios(series, tz=tz, holiday_region=holiday_region, before=before)
+        self.monthly_log_error_ = _monthly_log_errors(series, tz=tz, holiday_region=holiday_region, before=before)
+        self.info_ = {
+            "tz": tz,
+            "holiday_region": holiday_region,
+            "before": before.isoformat(),
+            "calibration_from": cal_start.isoformat(),
+            "n_training_rows": int(len(train)),
+            "n_calibration_rows": int(len(cal)),
+            "n_rounds": self.n_rounds,
+            "households": sorted(series.keys()),
+            "engine": engine,
+        }
+        return self
+
+    # ---- prediction -------------------------------------------------------------------------
+    def predict_frame(self, features: pd.DataFrame, scale_kwh: np.ndarray) -> pd.DataFrame:
+        """P10/P50/P90 [kWh per hour] for feature rows (calibrated, ordered, non-negative)."""
+        self._check_fitted()
+        missing = [c for c in self.feature_names_ if c not in features.columns]
+        if missing:
+            raise ForecastError(f"feature rows lack {missing}; this model needs {self.feature_names_}")
+        x = features[self.feature_names_]
+        raw = {name: b.predict(x, num_threads=1) for name, b in self.boosters_.items()}
+        band = _band_of(features["step_h"].to_numpy())
+        cal = self.calibration_
+        p10 = raw["p10"] - np.asarray(cal["p10"])[band]
+        p90 = raw["p90"] + np.asarray(cal["p90"])[band]
+        p50 = raw["p50"]
+        stacked = np.sort(np.vstack([p10, p50, p90]), axis=0).clip(min=0.0)
+        return pd.DataFrame(stacked.T * np.asarray(scale_kwh)[:, None], columns=["p10", "p50", "p90"])
+
+    def predict_hourly(
+        self,
+        hourly_kwh: pd.Series,
+        origin_utc: pd.Timestamp,
+        n_hours: int,
+        *,
+        tz: str,
+        holiday_region: str,
+        temperature_c: pd.Series | None = None,
+    ) -> pd.DataFrame:
+        """Forecast ``n_hours`` hours from ``origin_utc`` using only hours before it.
+
+        Returns a DataFrame ``p10, p50, p90`` [kWh per hour] indexed by hour start in ``tz``.
+        """
+        self._check_fitted()
+        origin_utc = pd.Timestamp(origin_utc).tz_convert("UTC")
+        known = hourly_kwh[hourly_kwh.index < origin_utc]
+        if known.notna().sum() == 0:
+            raise ForecastError("no data before the forecast origin")
+        matrix = wall_clock_matrix(known, tz)
+        target = target_hours(origin_utc, n_hours)
+        origin = pd.DatetimeIndex([origin_utc] * n_hours)
+        temp = None
+        if self.uses_temperature:
+            temp = (
+                np.full(n_hours, np.nan)
+                if temperature_c is None
+                else temperature_c.reindex(target).to_numpy(dtype=float)
+            )
+        feats, scale = make_features(matrix, origin, target, holiday_region=holiday_region, temperature_c=temp)
+        out = self.predict_frame(feats, scale)
+        out.index = target.tz_convert(tz)
+        out.index.name = "interval_start"
+        return out
+
+
+def _fit_dask(train: TrainingFrame, params: dict, n_rounds: int, client: Any):
+    import dask.dataframe as dd
+    import lightgbm as lgb
+
+    if client is None:
+        raise ForecastError("`engine='dask'` needs a distributed `client`")
+    n_workers = max(1, len(client.scheduler_info()["workers"]))
+    x = dd.from_pandas(train.features, npartitions=n_workers)
+    y = dd.from_pandas(pd.Series(train.target, name="y"), npartitions=n_workers)
+    w = dd.from_pandas(pd.Series(train.scale_kwh, name="w"), npartitions=n_workers)
+    p = {k: v for k, v in params.items() if k not in ("num_threads", "deterministic", "verbose", "seed")}
+    model = lgb.DaskLGBMRegressor(
+        client=client, n_estimators=n_rounds, random_state=params.get("seed", 7), verbose=-1, n_jobs=1, **p
+    )
+    model.fit(x, y, sample_weight=w)
+    return model.booster_
+
+
+def _conformal_offsets(model: LoadForecaster, cal: TrainingFrame) -> dict:
+    """One-sided split-conformal offsets per band so that 10 % fall below P10 and 10 % above P90."""
+    pred = {name: b.predict(cal.features[model.feature_names_], num_threads=1) for name, b in model.boosters_.items()}
+    band = _band_of(cal.features["step_h"].to_numpy())
+    out = {"band_edges_h": list(BAND_EDGES_H), "p10": [], "p90": []}
+    y = cal.target
+    for b in range(len(BAND_EDGES_H)):
+        m = band == b
+        if m.sum() < 50:
+            out["p10"].append(0.0)
+            out["p90"].append(0.0)
+            continue
+        n = int(m.sum())
+        level = min(1.0, math.ceil((n + 1) * 0.9) / n)
+        # offset >= 0 widens, < 0 narrows
+        out["p10"].append(float(np.quantile(pred["p10"][m] - y[m], level)))
+        out["p90"].append(float(np.quantile(y[m] - pred["p90"][m], level)))
+    return out
+
+
+# ---- cold start and monthly totals --------------------------------------------------------
+
+
+@lru_cache(maxsize=32)
+def _h25_year_hourly(year: int, tz: str, holiday_region: str) -> pd.Series:
+    start = pd.Timestamp(f"{year}-01-01").tz_localize(tz)
+    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(tz)
+    idx = pd.date_range(start, end, freq="h", inclusive="left")
+    return bdew_shape(idx, profile="H25", holiday_region=holiday_region)
+
+
+def _h25_hourly(index_utc: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd.Series:
+    """H25 weight per hour on an hourly index (cached per year; sums to 1 per year)."""
+    local = index_utc.tz_convert(tz)
+    years = range(local[0].year, local[-1].year + 1)
+    full = pd.concat([_h25_year_hourly(y, tz, holiday_region) for y in years])
+    out = full.reindex(local)
+    out.index = local
+    return out.fillna(0.0)
+
+
+def _cold_start_ratios(series: Mapping[str, pd.Series], *, tz: str, holiday_region: str, before: pd.Timestamp) -> dict:
+    """Quantiles of hourly energy / H25 scaled to the 14 days before, on training households."""
+    ratios = []
+    for s in list(series.values())[:40]:
+        s = s[s.index < before].dropna()
+        if len(s) < 60 * 24:
+            continue
+        full = pd.date_range(s.index[0], s.index[-1], freq="h")
+        w = _h25_hourly(full, tz, holiday_region)
+        w.index = full
+        for start in full[14 * 24 :: 24 * 30]:
+            hist = s[(s.index >= start - pd.Timedelta(days=14)) & (s.index < start)]
+            nxt = s[(s.index >= start) & (s.index < start + pd.Timedelta(days=7))]
+            if len(hist) < 24 * 7 or nxt.empty:
+                continue
+            k = hist.sum() / max(w.reindex(hist.index).sum(), 1e-12)
+            pred = w.reindex(nxt.index) * k
+            ok = pred > 0
+            ratios.append((nxt[ok] / pred[ok]).to_numpy())
+    if not ratios:
+        return {"p10": 0.3, "p90": 2.2}
+    r = np.concatenate(ratios)
+    return {"p10": float(np.quantile(r, 0.1)), "p90": float(np.quantile(r, 0.9))}
+
+
+@dataclass(frozen=True)
+class MonthlyFit:
+    """Daily energy as ``a + b * H25 daily weight x 365`` fitted to a household.
+
+    Attributes
+    ----------
+    base_kwh_per_day
+        Intercept ``a`` [kWh/day].
+    profile_kwh_per_day
+        Slope ``b`` [kWh/day at an average H25 day].
+    n_days
+        Days with complete data used in the fit.
+    method
+        ``"regression"`` or ``"proportional"`` (a = 0, too little seasonal contrast or data).
+    """
+
+    base_kwh_per_day: float
+    profile_kwh_per_day: float
+    n_days: int
+    method: str
+
+
+def _daily_h25(days_local: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd.Series:
+    """H25 weight per local day x 365 (about 1 on an average day)."""
+    start = days_local[0]
+    end = days_local[-1] + pd.DateOffset(days=1)
+    idx = pd.date_range(start, end, freq="h", inclusive="left")
+    w = _h25_hourly(idx, tz, holiday_region)
+    daily = w.resample("D").sum() * 365.0
+    return daily.reindex(days_local).fillna(0.0)
+
+
+def fit_monthly(daily_kwh: pd.Series, tz: str, holiday_region: str) -> MonthlyFit:
+    """Fit ``daily_kwh = a + b * h25`` on complete days [kWh/day]; proportional when unsure."""
+    d = daily_kwh.dropna()
+    if d.empty:
+        raise ForecastError("no complete day of data to project from")
+    h = _daily_h25(d.index, tz, holiday_region).to_numpy()
+    y = d.to_numpy()
+    prop = MonthlyFit(0.0, float(y.sum() / max(h.sum(), 1e-9)), len(y), "proportional")
+    if len(y) < 90 or np.ptp(h) < 0.15:
+        return prop
+    design = np.column_stack([np.ones_like(h), h])
+    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    a, b = float(coef[0]), float(coef[1])
+    if a < 0 or b < 0:
+        return prop
+    return MonthlyFit(a, b, len(y), "regression")
+
+
+def _monthly_log_errors(series: Mapping[str, pd.Series], *, tz: str, holiday_region: str, before: pd.Timestamp) -> dict:
+    """Quantiles of log(actual/predicted) monthly totals: fit on the first 6 months, test on the rest."""
+    errs = []
+    for s in series.values():
+        s = s[s.index < before]
+        local = s.copy()
+        local.index = local.index.tz_convert(tz)
+        daily = local.resample("D").sum(min_count=24).where(local.resample("D").count() >= 23)
+        if daily.notna().sum() < 150:
+            continue
+        split = daily.index[0] + pd.DateOffset(months=6)
+        first, rest = daily[daily.index < split], daily[daily.index >= split]
+        try:
+            fit = fit_monthly(first, tz, holiday_region)
+        except ForecastError:
+            continue
+        if rest.notna().sum() < 28:
+            continue
+        pred = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(rest.index, tz, holiday_region)
+        ok = rest.notna()
+        month = rest.index.to_period("M")
+        act_m = rest[ok].groupby(month[ok.to_numpy()]).sum()
+        pred_m = pred[ok].groupby(month[ok.to_numpy()]).sum()
+        n_m = rest[ok].groupby(month[ok.to_numpy()]).size()
+        good = (n_m >= 20) & (act_m > 0) & (pred_m > 0)
+        errs.extend(np.log(act_m[good] / pred_m[good]).tolist())
+    if len(errs) < 10:
+        return {"p10": -0.25, "p90": 0.25, "n": len(errs)}
+    e = np.asarray(errs)
+    return {"p10": float(np.quantile(e, 0.1)), "p90": float(np.quantile(e, 0.9)), "n": len(errs)}
+
+
+# ---- the public API ------------------------------------------------------------------------
+
+
+def default_model_dir() -> Path:
+    """Folder of the shipped default model (``models/lgbm-lcl-v1`` beside the package)."""
+    return Path(__file__).resolve().parents[1] / "models" / "lgbm-lcl-v1"
+
+
+def load_forecaster(path: str | Path | None = None) -> LoadForecaster:
+    """Load a model folder (``model*.txt`` + ``meta.json``), checking hashes and features.
+
+    Raises
+    ------
+    ModelArtifactError
+        If a file's sha256 or the feature list does not match.
+    """
+    from advisor.registry import load_model
+
+    return load_model(path or default_model_dir())
+
+
+def _horizon_end(end: pd.Timestamp, horizon: str) -> pd.Timestamp:
+    """End of the horizon: whole local days after ``end`` (23, 24 or 25 hours a day)."""
+    days = {"24h": 1, "7d": 7}[horizon]
+    naive = end.tz_localize(None) + pd.DateOffset(days=days)
+    return naive.tz_localize(end.tz, ambiguous=True, nonexistent="shift_forward")
+
+
+def _intra_hour_shares(curve: LoadCurve) -> np.ndarray:
+    """Mean share of each sub-interval in its hour by local hour of day (24 x n), last 28 days."""
+    per_hour = 60 // curve.interval_minutes
+    e = curve.data["energy_kwh"]
+    e = e[e.index >= curve.end - pd.Timedelta(days=28)]
+    local = e.index.tz_convert(curve.meta.tz)
+    hourly = e.groupby(e.index.tz_convert("UTC").floor("h")).transform("sum")
+    share = (e / hourly).to_numpy()
+    slot = (local.minute // curve.interval_minutes).to_numpy()
+    hour = local.hour.to_numpy()
+    table = np.full((24, per_hour), 1.0 / per_hour)
+    ok = np.isfinite(share)
+    for h in range(24):
+        for k in range(per_hour):
+            m = ok & (hour == h) & (slot == k)
+            if m.sum() >= 3:
+                table[h, k] = share[m].mean()
+    table = table / table.sum(axis=1, keepdims=True)
+    return table
+
+
+def _to_curve_resolution(hourly: pd.DataFrame, curve: LoadCurve, index: pd.DatetimeIndex) -> pd.DataFrame:
+    if curve.interval_minutes == 60:
+        return hourly.reindex(index)
+    shares = _intra_hour_shares(curve)
+    hour_start = index.tz_convert("UTC").floor("h")
+    local = index.tz_convert(curve.meta.tz)
+    s = shares[local.hour.to_numpy(), (local.minute // curve.interval_minutes).to_numpy()]
+    base = hourly.reindex(hour_start).to_numpy()
+    return pd.DataFrame(base * s[:, None], index=index, columns=hourly.columns)
+
+
+def _known_days(curve: LoadCurve) -> float:
+    return float(curve.data["energy_kwh"].notna().sum()) * curve.interval_minutes / 1440.0
+
+
+def _temperature_at(weather: Any, index: pd.DatetimeIndex) -> pd.Series | None:
+    if weather is None:
+        return None
+    if isinstance(weather, pd.DataFrame):
+        if "temp_air" not in weather.columns:
+            return None
+        weather = weather["temp_air"]
+    t = weather.copy()
+    t.index = t.index.tz_convert("UTC")
+    return t.resample("h").mean().reindex(index.tz_convert("UTC"))
+
+
+def _cold_start(curve: LoadCurve, index: pd.DatetimeIndex, ratios: Mapping[str, float]) -> pd.DataFrame:
+    e = curve.data["energy_kwh"]
+    known = e.dropna()
+    w_hist = bdew_shape(curve.data.index, profile="H25", holiday_region=curve.meta.holiday_region)
+    k = known.sum() / max(w_hist.reindex(known.index).sum(), 1e-12)
+    w = bdew_shape(index, profile="H25", holiday_region=curve.meta.holiday_region)
+    p50 = (w * k).to_numpy()
+    return pd.DataFrame(
+        {"p10": p50 * min(ratios["p10"], 1.0), "p50": p50, "p90": p50 * max(ratios["p90"], 1.0)}, index=index
+    )
+
+
+def forecast(
+    curve: LoadCurve, horizon: str, *, weather: Any = None, model: LoadForecaster | None = None
+) -> pd.DataFrame:
+    """Forecast a household's consumption from the end of its data.
+
+    Parameters
+    ----------
+    curve
+        The household's load curve (15, 30 or 60 min).
+    horizon
+        ``"24h"`` (the next local day's worth of intervals from the end of the data: 23, 24 or
+        25 hours), ``"7d"`` (seven local days) or ``"12mo"`` (monthly totals of the next twelve
+        months).
+    weather
+        Optional measured temperature: a DataFrame with ``temp_air`` [°C] or a Series, covering
+        the horizon. Used only by a model trained with temperature.
+    model
+        A fitted :class:`LoadForecaster`; default: the shipped model.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``p10, p50, p90``: energy per interval [kWh] at the curve's resolution, indexed by interval
+        start in the curve's time zone, starting at the end of the data. For ``"12mo"``: monthly
+        totals [kWh] indexed by the local month start (the first month starts at the end of the
+        data). ``attrs`` hold ``origin`` (ISO time the forecast starts from), ``method``
+        (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``) and ``note``.
+
+    Raises
+    ------
+    ForecastError
+        For an unknown horizon.
+    """
+    validate_load_curve(curve)
+    if horizon not in HORIZONS:
+        raise ForecastError(f"`horizon` must be one of {list(HORIZONS)}; got {horizon!r}")
+    if model is None:
+        model = load_forecaster()
+    model._check_fitted()
+    if horizon == "12mo":
+        return monthly_forecast(curve, model=model)
+    tz = curve.meta.tz
+    end = curve.end.tz_convert(tz)
+    stop = _horizon_end(end, horizon)
+    index = pd.date_range(end, stop, freq=curve.freq, inclusive="left")
+    index.name = "interval_start"
+    days = _known_days(curve)
+    if days < COLD_START_DAYS:
+        out = _cold_start(curve, index, model.cold_start_ratio_)
+        out.attrs.update(
+            origin=end.isoformat(),
+            method="cold_start_bdew_h25",
+            note=(
+                f"Only {days:.1f} days of data (fewer than {COLD_START_DAYS}): this is the BDEW H25 standard "
+                "profile scaled to the consumption known so far, not a household-specific forecast; "
+                "the bands are wide."
+            ),
+        )
+        return out
+    hourly = hourly_energy_kwh(curve.data["energy_kwh"], curve.interval_minutes)
+    origin = end.tz_convert("UTC").floor("h")
+    n_hours = int(math.ceil((stop - origin) / pd.Timedelta(hours=1)))
+    temp = _temperature_at(weather, target_hours(origin.tz_convert("UTC"), n_hours)) if model.uses_temperature else None
+    hourly_fc = model.predict_hourly(
+        hourly, origin, n_hours, tz=tz, holiday_region=curve.meta.holiday_region, temperature_c=temp
+    )
+    out = _to_curve_resolution(hourly_fc, curve, index)
+    out.attrs.update(
+        origin=end.isoformat(),
+        method="lightgbm",
+        note=f"Global LightGBM model, P10/P50/P90 per interval from {end.isoformat()}.",
+    )
+    return out
+
+
+def monthly_forecast(curve: LoadCurve, *, model: LoadForecaster | None = None, months: int = 12) -> pd.DataFrame:
+    """Monthly totals [kWh] for the next ``months`` months with P10/P90 of monthly totals.
+
+    The first month runs from the end of the data to the end of that calendar month.
+    """
+    validate_load_curve(curve)
+    model = model or load_forecaster()
+    tz = curve.meta.tz
+    region = curve.meta.holiday_region
+    e = curve.data["energy_kwh"].copy()
+    e.index = e.index.tz_convert(tz)
+    per_day = e.resample("D")
+    daily = per_day.sum(min_count=1).where(per_day.count() >= 0.95 * per_day.size())
+    days = _known_days(curve)
+    fit = fit_monthly(daily, tz, region)
+    end = curve.end.tz_convert(tz)
+    first_day = end.normalize()
+    last = (first_day.tz_localize(None) + pd.DateOffset(months=months)).tz_localize(tz)
+    fut_days = pd.date_range(
+        first_day.tz_localize(None), last.tz_localize(None), freq="D", inclusive="left"
+    ).tz_localize(tz)
+    pred_daily = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(fut_days, tz, region)
+    # share of the first day still ahead
+    frac = pd.Series(1.0, index=fut_days)
+    frac.iloc[0] = float((first_day + pd.Timedelta(days=1) - end) / pd.Timedelta(days=1)) if end != first_day else 1.0
+    pred_daily = pred_daily * frac
+    month_key = fut_days.tz_localize(None).to_period("M")
+    p50 = pred_daily.groupby(month_key).sum()
+    q = model.monthly_log_error_
+    widen = 1.0 if days >= 180 else min(3.0, math.sqrt(180.0 / max(days, 1.0)))
+    lo, hi = q["p10"] * widen, q["p90"] * widen
+    starts = [max(end, pd.Timestamp(p.start_time).tz_localize(tz)) for p in p50.index]
+    out = pd.DataFrame(
+        {
+            "p10": p50.to_numpy() * math.exp(min(lo, 0.0)),
+            "p50": p50.to_numpy(),
+            "p90": p50.to_numpy() * math.exp(max(hi, 0.0)),
+        },
+        index=pd.DatetimeIndex(starts, name="month_start"),
+    )
+    note = (
+        f"Monthly totals from the BDEW H25 profile fitted to {fit.n_days} complete days ({fit.method}); "
+        "P10/P90 from the spread of monthly totals on the training households."
+    )
+    if days < COLD_START_DAYS:
+        note = f"Only {days:.1f} days of data: the H25 profile scaled to them; treat as a rough guide. " + note
+    out.attrs.update(origin=end.isoformat(), method="monthly_h25_fit", note=note, log_error_p10=lo, log_error_p90=hi)
+    return out
+
+
+@dataclass(frozen=True)
+class AnnualProjection:
+    """Next twelve months' consumption, bill and suggested monthly instalment (Abschlag).
+
+    Attributes
+    ----------
+    annual_kwh_p10, annual_kwh_p50, annual_kwh_p90
+        Consumption of the next 12 months [kWh].
+    bill_eur_p10, bill_eur_p50, bill_eur_p90
+        Energy at ``price_eur_per_kwh`` plus ``base_fee_eur_per_year`` [EUR].
+    monthly_instalment_eur
+        Suggested Abschlag: the P50 bill / 12, rounded up to whole euros [EUR/month].
+    price_eur_per_kwh, base_fee_eur_per_year
+        Tariff used.
+    months
+        The monthly totals (:func:`monthly_forecast`).
+    note
+        How it was made.
+    """
+
+    annual_kwh_p10: float
+    annual_kwh_p50: float
+    annual_kwh_p90: float
+    bill_eur_p10: float
+    bill_eur_p50: float
+    bill_eur_p90: float
+    monthly_instalment_eur: float
+    price_eur_per_kwh: float
+    base_fee_eur_per_year: float
+    months: pd.DataFrame = field(repr=False)
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "months"}
+        d["months"] = [
+            {"month_start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in self.months.iterrows()
+        ]
+        return d
+
+
+def annual_projection(
+    curve: LoadCurve, price_eur_per_kwh: float, base_fee_eur_per_year: float, *, model: LoadForecaster | None = None
+) -> AnnualProjection:
+    """Project the next 12 months' consumption and bill; suggest the monthly Abschlag.
+
+    Parameters
+    ----------
+    curve
+        The household's load curve.
+    price_eur_per_kwh
+        Work price [EUR/kWh] (from the household or ``seeds/tariffs.toml``, passed in by the edge).
+    base_fee_eur_per_year
+        Base fee [EUR/yr].
+
+    Notes
+    -----
+    The annual P10/P90 treat the monthly errors as fully correlated (a household that uses more
+    than expected tends to do so all year), i.e. the annual total has the same relative spread
+    as a month, which is the cautious choice.
+    """
+    months = monthly_forecast(curve, model=model)
+    p50 = float(months["p50"].sum())
+    lo, hi = months.attrs["log_error_p10"], months.attrs["log_error_p90"]
+    p10 = p50 * math.exp(min(lo, 0.0))
+    p90 = p50 * math.exp(max(hi, 0.0))
+
+    def bill(kwh: float) -> float:
+        return kwh * price_eur_per_kwh + base_fee_eur_per_year
+
+    return AnnualProjection(
+        annual_kwh_p10=p10,
+        annual_kwh_p50=p50,
+        annual_kwh_p90=p90,
+        bill_eur_p10=bill(p10),
+        bill_eur_p50=bill(p50),
+        bill_eur_p90=bill(p90),
+        monthly_instalment_eur=float(math.ceil(bill(p50) / 12.0)),
+        price_eur_per_kwh=float(price_eur_per_kwh),
+        base_fee_eur_per_year=float(base_fee_eur_per_year),
+        months=months,
+        note=months.attrs["note"],
+    )
+
+
+# ---- training data selection (used by `advisor train`, `advisor backtest` and the benchmark) ----
+
+
+def read_long_table_hourly(
+    path: str | Path,
+    *,
+    tz: str,
+    holiday_region: str,
+    households: list[str] | None = None,
+) -> dict[str, pd.Series]:
+    """Hourly energy [kWh] per household of a long table (CSV or Parquet), read in place.
+
+    Households whose rows are unusable are skipped (their ids are in the returned dict's
+    absence); an hour with any missing sub-interval is missing.
+    """
+    from advisor.ingest import ReadOptions
+    from advisor.ingest.tabular import iter_long_table
+
+    out: dict[str, pd.Series] = {}
+    wanted = set(households) if households else None
+    for hid, curve in iter_long_table(path, ReadOptions(tz=tz, holiday_region=holiday_region)):
+        if wanted is not None and hid not in wanted:
+            continue
+        if isinstance(curve, Exception):
+            continue
+        out[str(hid)] = hourly_energy_kwh(curve.data["energy_kwh"], curve.interval_minutes)
+    if not out:
+        raise ForecastError(f"{path}: no usable household in the long table")
+    return out
+
+
+@dataclass(frozen=True)
+class HouseholdSelection:
+    """Which households train, which are held out, which are excluded and why.
+
+    Attributes
+    ----------
+    training
+        Ids used to fit the model.
+    held_out
+        Ids kept out of training for an honest test (chosen by a hash of the id).
+    excluded
+        Id -> reason (a quality flag).
+    groups
+        Id -> group label for reporting (``"dynamic_tariff"`` for the 2013 ToU trial).
+    """
+
+    training: tuple[str, ...]
+    held_out: tuple[str, ...]
+    excluded: dict[str, str]
+    groups: dict[str, str]
+
+
+DEFAULT_EXCLUDE_FLAGS = ("many_zero_readings", "implausibly_low_consumption", "partial_year")
+DYNAMIC_TARIFF_FLAG = "dToU_tariff_trial_2013"
+
+
+def select_households(
+    series: Mapping[str, pd.Series],
+    *,
+    qc_flags: Mapping[str, str] | None = None,
+    exclude_flags: tuple[str, ...] = DEFAULT_EXCLUDE_FLAGS,
+    before: pd.Timestamp | None = None,
+    n_held_out: int = 0,
+    min_coverage_before: float = 0.8,
+) -> HouseholdSelection:
+    """Split households into training, held-out and excluded.
+
+    A household with ``partial_year`` is excluded only where the gap matters: when less than
+    ``min_coverage_before`` of the hours before ``before`` are known. Held-out households are
+    the ``n_held_out`` clean ones (no exclusion flag, full coverage) with the smallest sha256 of
+    their id, so the split is reproducible without a random seed.
+    """
+    import hashlib
+
+    qc_flags = dict(qc_flags or {})
+    excluded: dict[str, str] = {}
+    groups: dict[str, str] = {}
+    clean: list[str] = []
+    for hh, s in series.items():
+        flags = [f for f in str(qc_flags.get(hh, "") or "").split(";") if f]
+        if DYNAMIC_TARIFF_FLAG in flags:
+            groups[hh] = "dynamic_tariff"
+        part = s if before is None else s[s.index < before]
+        if before is not None:
+            lo = min(x.index[0] for x in series.values())
+            n_hours = max(1.0, (before - lo) / pd.Timedelta(hours=1))
+            coverage = part.notna().sum() / n_hours
+        else:
+            coverage = float(part.notna().mean())
+        reason = None
+        for f in flags:
+            if f not in exclude_flags:
+                continue
+            if f == "partial_year" and coverage >= min_coverage_before:
+                continue
+            reason = f if f != "partial_year" else f"partial_year (coverage {coverage:.0%} before the cut-off)"
+            break
+        if reason:
+            excluded[hh] = reason
+        elif not flags or flags == [DYNAMIC_TARIFF_FLAG]:
+            clean.append(hh)
+    held = sorted(clean, key=lambda h: hashlib.sha256(h.encode()).hexdigest())[: max(0, n_held_out)]
+    training = tuple(sorted(h for h in series if h not in excluded and h not in held))
+    return HouseholdSelection(training=training, held_out=tuple(sorted(held)), excluded=excluded, groups=groups)
+
+
+def read_qc_flags(path: str | Path) -> dict[str, str]:
+    """``lclid/household_id -> qc_flags`` from a household metadata CSV (e.g. lcl_60hh_2013_meta.csv)."""
+    meta = pd.read_csv(path, dtype=str).fillna("")
+    id_col = next((c for c in ("lclid", "household_id", "id", "meter_id") if c in meta.columns), None)
+    if id_col is None or "qc_flags" not in meta.columns:
+        raise ForecastError(f"{path}: expected columns `lclid` (or `household_id`) and `qc_flags`; got {list(meta.columns)}")
+    return dict(zip(meta[id_col], meta["qc_flags"], strict=True))

@@ -1,0 +1,170 @@
+"""Forecaster: fit/predict contract, horizons across DST, quantile order, cold start, 12 months, Dask."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.errors import NotFittedError
+from advisor.forecast import (
+    ForecastError,
+    LoadForecaster,
+    annual_projection,
+    forecast,
+    monthly_forecast,
+)
+from advisor.loadcurve import CurveMeta, make_load_curve
+from advisor.profiles import bdew_energy_kwh
+from advisor.synthetic import SyntheticSpec, synthetic_household
+
+TZ = "Europe/Berlin"
+TINY = {"num_leaves": 7, "min_data_in_leaf": 20, "num_threads": 1}
+
+
+def _hourly_households(n: int = 4, end: str = "2024-05-01"):
+    out = {}
+    for i in range(n):
+        hh = synthetic_household(SyntheticSpec(year=2024, interval_minutes=60, appliance_kwh=1500 + 700 * i, seed=100 + i))
+        e = hh.curve.energy_kwh
+        out[f"H{i}"] = e[e.index < pd.Timestamp(end, tz=TZ)]
+    return out
+
+
+@pytest.fixture(scope="module")
+def series():
+    return _hourly_households()
+
+
+@pytest.fixture(scope="module")
+def tiny_model(series):
+    return LoadForecaster(n_rounds=15, **TINY).fit(
+        series, tz=TZ, holiday_region="DE-NW", before=pd.Timestamp("2024-05-01", tz=TZ), calibration_days=14
+    )
+
+
+def _curve(e: pd.Series, minutes: int):
+    return make_load_curve(e, interval_minutes=minutes, meta=CurveMeta(tz=TZ, holiday_region="DE-NW"))
+
+
+def test_unfitted_model_refuses_to_predict(series):
+    model = LoadForecaster()
+    with pytest.raises(NotFittedError, match="not fitted"):
+        model.predict_hourly(series["H0"], pd.Timestamp("2024-04-01", tz=TZ), 24, tz=TZ, holiday_region="DE-NW")
+    with pytest.raises(NotFittedError):
+        forecast(_curve(series["H0"], 60), "24h", model=model)
+
+
+def test_unknown_horizon_is_refused(tiny_model, series):
+    with pytest.raises(ForecastError, match="`horizon` must be one of"):
+        forecast(_curve(series["H0"], 60), "3w", model=tiny_model)
+
+
+def test_24h_starts_at_the_end_of_the_data_with_ordered_quantiles(tiny_model, series):
+    curve = _curve(series["H1"], 60)
+    fc = forecast(curve, "24h", model=tiny_model)
+    assert fc.index[0] == curve.end
+    assert len(fc) == 24
+    assert list(fc.columns) == ["p10", "p50", "p90"]
+    assert (fc["p10"] <= fc["p50"]).all() and (fc["p50"] <= fc["p90"]).all()
+    assert (fc["p10"] >= 0).all()
+    assert fc.attrs["origin"] == curve.end.isoformat()
+    assert fc.attrs["method"] == "lightgbm"
+
+
+def test_7d_at_15_min_across_the_october_change_has_676_intervals(tiny_model):
+    hh = synthetic_household(SyntheticSpec(year=2024, interval_minutes=15, seed=5))
+    e = hh.curve.energy_kwh
+    e = e[(e.index >= pd.Timestamp("2024-09-01", tz=TZ)) & (e.index < pd.Timestamp("2024-10-22", tz=TZ))]
+    curve = _curve(e, 15)
+    fc = forecast(curve, "7d", model=tiny_model)
+    assert len(fc) == 672 + 4
+    assert fc.index[0] == pd.Timestamp("2024-10-22", tz=TZ)
+    assert fc.index[-1] == pd.Timestamp("2024-10-28 23:45", tz=TZ)
+    assert (fc.index[1:] - fc.index[:-1] == pd.Timedelta("15min")).all()
+    # the 15-min split keeps each hour's total of the hourly forecast
+    hourly = tiny_model.predict_hourly(
+        curve.energy_kwh.resample("h").sum(), curve.end, 169, tz=TZ, holiday_region="DE-NW"
+    )
+    summed = fc["p50"].groupby(fc.index.tz_convert("UTC").floor("h")).sum()
+    np.testing.assert_allclose(summed.to_numpy(), hourly["p50"].to_numpy()[: len(summed)], rtol=1e-9)
+
+
+def test_forecast_ignores_data_after_the_origin(tiny_model, series):
+    s = series["H2"]
+    origin = pd.Timestamp("2024-04-10", tz=TZ)
+    a = tiny_model.predict_hourly(s, origin, 48, tz=TZ, holiday_region="DE-NW")
+    perturbed = s.copy()
+    perturbed[perturbed.index >= origin] *= 5.0
+    b = tiny_model.predict_hourly(perturbed, origin, 48, tz=TZ, holiday_region="DE-NW")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_cold_start_uses_h25_scaled_and_says_so(tiny_model, series):
+    short = series["H0"][series["H0"].index < pd.Timestamp("2024-01-10", tz=TZ)]
+    curve = _curve(short, 60)
+    fc = forecast(curve, "24h", model=tiny_model)
+    assert fc.attrs["method"] == "cold_start_bdew_h25"
+    assert "BDEW H25" in fc.attrs["note"] and "9.0 days" in fc.attrs["note"]
+    assert (fc["p90"] > fc["p50"]).all() and (fc["p10"] < fc["p50"]).all()
+    # p50 is the H25 shape scaled to the energy known so far
+    known_kwh = short.sum()
+    h25 = bdew_energy_kwh(curve.index, 1.0, holiday_region="DE-NW")
+    k = known_kwh / h25.sum()
+    expected = bdew_energy_kwh(fc.index, 1.0, holiday_region="DE-NW") * k
+    np.testing.assert_allclose(fc["p50"].to_numpy(), expected.to_numpy(), rtol=1e-9)
+
+
+def test_12_months_of_a_pure_h25_household_sum_to_its_annual_energy(tiny_model):
+    idx = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left")
+    curve = _curve(bdew_energy_kwh(idx, 3000.0, holiday_region="DE-NW"), 60)
+    months = monthly_forecast(curve, model=tiny_model)
+    assert len(months) == 12
+    assert months.index[0] == curve.end
+    assert months["p50"].sum() == pytest.approx(3000.0, rel=0.01)
+    assert (months["p10"] < months["p50"]).all() and (months["p50"] < months["p90"]).all()
+    # bands come from the distribution of monthly totals: same relative spread every month
+    rel = months["p90"] / months["p50"]
+    assert rel.std() < 1e-9
+
+
+def test_annual_projection_bill_and_instalment(tiny_model):
+    idx = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left")
+    curve = _curve(bdew_energy_kwh(idx, 3000.0, holiday_region="DE-NW"), 60)
+    proj = annual_projection(curve, 0.37, 150.0, model=tiny_model)
+    assert proj.bill_eur_p50 == pytest.approx(proj.annual_kwh_p50 * 0.37 + 150.0)
+    assert proj.monthly_instalment_eur == math.ceil(proj.bill_eur_p50 / 12)
+    assert proj.annual_kwh_p10 < proj.annual_kwh_p50 < proj.annual_kwh_p90
+    assert proj.to_dict()["months"][0]["month_start"].startswith("2024-07-01")
+
+
+def test_temperature_becomes_a_feature_when_given(series):
+    temp = pd.Series(10.0, index=pd.date_range("2023-12-01", "2024-06-01", freq="h", tz="UTC"))
+    model = LoadForecaster(n_rounds=5, **TINY).fit(
+        {"H0": series["H0"]}, tz=TZ, holiday_region="DE-NW", calibration_days=14, temperature={"*": temp}
+    )
+    assert model.uses_temperature
+    curve = _curve(series["H0"], 60)
+    fc = forecast(curve, "24h", model=model, weather=pd.DataFrame({"temp_air": temp}))
+    assert len(fc) == 24
+
+
+def test_fit_does_not_modify_its_input(series):
+    copy = {k: v.copy() for k, v in series.items()}
+    LoadForecaster(n_rounds=3, **TINY).fit(copy, tz=TZ, holiday_region="DE-NW", calibration_days=14)
+    for k in series:
+        pd.testing.assert_series_equal(copy[k], series[k])
+
+
+@pytest.mark.slow
+def test_dask_training_on_a_local_cluster(series):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with distributed.Client(cluster) as client:
+            model = LoadForecaster(n_rounds=5, **TINY).fit(
+                {k: series[k] for k in ("H0", "H1")}, tz=TZ, holiday_region="DE-NW", calibration_days=14, engine="dask", client=client
+            )
+    fc = model.predict_hourly(series["H0"], pd.Timestamp("2024-04-20", tz=TZ), 24, tz=TZ, holiday_region="DE-NW")
+    assert len(fc) == 24 and (fc["p10"] <= fc["p90"]).all()

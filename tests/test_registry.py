@@ -1,0 +1,108 @@
+"""Model artifacts: native text + meta.json with sha256; tampering and feature drift are refused."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.errors import ModelArtifactError
+from advisor.forecast import LoadForecaster, default_model_dir, load_forecaster
+from advisor.registry import MODEL_FILES, data_fingerprint, load_model, read_meta, save_model
+from advisor.synthetic import SyntheticSpec, synthetic_household
+
+TZ = "Europe/Berlin"
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    series = {}
+    for i in range(2):
+        e = synthetic_household(SyntheticSpec(year=2024, interval_minutes=60, seed=300 + i)).curve.energy_kwh
+        series[f"S{i}"] = e[e.index < pd.Timestamp("2024-04-01", tz=TZ)]
+    model = LoadForecaster(n_rounds=5, num_leaves=7, min_data_in_leaf=20).fit(
+        series, tz=TZ, holiday_region="DE-NW", calibration_days=14
+    )
+    return model, series
+
+
+@pytest.fixture
+def saved(tmp_path, fitted):
+    model, series = fitted
+    save_model(model, tmp_path / "m1", extra={"training_data": {"fingerprint": data_fingerprint(series)}})
+    return tmp_path / "m1"
+
+
+def test_round_trip_gives_identical_predictions(saved, fitted):
+    model, series = fitted
+    loaded = load_model(saved)
+    origin = pd.Timestamp("2024-03-20", tz=TZ)
+    a = model.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
+    b = loaded.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_meta_lists_files_hashes_features_versions(saved):
+    meta = read_meta(saved)
+    assert set(meta["files"]) == set(MODEL_FILES)
+    assert all(len(f["sha256"]) == 64 for f in meta["files"].values())
+    assert meta["features"][:3] == ["hour", "weekday", "is_holiday"]
+    assert {"advisor", "lightgbm", "python"} <= set(meta["versions"])
+    assert meta["training_data"]["fingerprint"]["households"] == ["S0", "S1"]
+    assert not list(saved.glob("*.pkl"))
+
+
+def test_a_changed_model_file_is_refused(saved):
+    path = saved / "model.txt"
+    path.write_text(path.read_text().replace("learning_rate", "learning_rate ", 1))
+    with pytest.raises(ModelArtifactError, match="sha256 .* does not match meta.json"):
+        load_model(saved)
+
+
+def test_a_feature_list_mismatch_is_refused(saved):
+    meta = json.loads((saved / "meta.json").read_text())
+    meta["features"] = meta["features"][:-1] + ["something_else"]
+    (saved / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelArtifactError, match="do not match this code's"):
+        load_model(saved)
+
+
+def test_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(ModelArtifactError, match="no meta.json"):
+        load_model(tmp_path / "nothing")
+
+
+def test_version_drift_only_warns(saved):
+    meta = json.loads((saved / "meta.json").read_text())
+    meta["versions"]["lightgbm"] = "0.0.1"
+    (saved / "meta.json").write_text(json.dumps(meta))
+    with pytest.warns(UserWarning, match="other versions"):
+        load_model(saved)
+
+
+def test_fingerprint_changes_with_the_data(fitted):
+    _, series = fitted
+    a = data_fingerprint(series)
+    changed = {k: v.copy() for k, v in series.items()}
+    changed["S0"].iloc[100] += 0.001
+    b = data_fingerprint(changed)
+    assert a["sha256"] != b["sha256"]
+    assert a["first_utc"] == b["first_utc"] and a["n_hours"] == b["n_hours"]
+
+
+def test_the_shipped_default_model_loads_and_says_where_its_data_came_from():
+    if not (default_model_dir() / "meta.json").exists():
+        pytest.skip("default model not built yet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = load_forecaster()
+    meta = model.meta_
+    assert "UK Power Networks, Low Carbon London, London Datastore" in meta["training_data"]["provenance"]
+    assert meta["training_data"]["before"].startswith("2013-10-01")
+    assert not set(meta["training_data"]["held_out"]) & set(meta["training_data"]["fingerprint"]["households"])
+    size = sum(p.stat().st_size for p in default_model_dir().glob("*.txt"))
+    assert size < 5_000_000
+    assert np.isfinite(meta["calibration"]["p10"]).all()
