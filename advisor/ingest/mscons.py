@@ -304,9 +304,15 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     period: dict[str, pd.Timestamp] = {}
     current: _Channel | None = None
     value: _Value | None = None
+    dtm_fast, qty_fast = _fast_patterns(sc)
     for k, seg in enumerate(segments, start=1):
-        els = split_elements(seg, sc)
-        tag = _comp(els, 0)
+        # the two segments that make up almost all of a Lastgang are matched directly
+        fast = dtm_fast.fullmatch(seg) if seg[:3] == "DTM" else qty_fast.fullmatch(seg) if seg[:3] == "QTY" else None
+        if fast is not None:
+            els, tag = None, seg[:3]
+        else:
+            els = split_elements(seg, sc)
+            tag = _comp(els, 0)
         if in_message:
             seg_count += 1
         if tag == "UNH":
@@ -351,14 +357,16 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         elif tag == "QTY":
             if current is None:
                 raise LoadCurveError(f"segment {k}: QTY outside a LIN line item", source=source)
-            qual = _comp(els, 1, 0)
+            if fast is not None:
+                qual, number_text, unit = fast.group(1), fast.group(2), (fast.group(3) or "").upper()
+            else:
+                qual, number_text, unit = _comp(els, 1, 0), _comp(els, 1, 1), _comp(els, 1, 2).upper()
             if qual not in QTY_QUALIFIERS:
                 raise LoadCurveError(
                     f"segment {k}: QTY qualifier {qual!r} unknown; expected one of {sorted(QTY_QUALIFIERS)}",
                     source=source,
                 )
-            number = parse_number(_comp(els, 1, 1), sc, source, k)
-            unit = _comp(els, 1, 2).upper()
+            number = parse_number(number_text, sc, source, k)
             if unit not in UNITS:
                 raise LoadCurveError(
                     f"segment {k}: unit {unit!r} of value {number} ({seg!r}); expected KWH or KWT "
@@ -368,7 +376,11 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             value = _Value(qual, number, unit, k)
             current.values.append(value)
         elif tag == "DTM":
-            qual, val, fmt = _comp(els, 1, 0), _comp(els, 1, 1), _comp(els, 1, 2)
+            if fast is not None:
+                qual, fmt = fast.group(1), fast.group(4)
+                val = fast.group(2) + (fast.group(3) or "").replace(sc.release, "")
+            else:
+                qual, val, fmt = _comp(els, 1, 0), _comp(els, 1, 1), _comp(els, 1, 2)
             if qual not in ("163", "164", "9"):
                 continue
             ts = parse_dtm(val, fmt, source, k)
@@ -390,6 +402,21 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     if not channels:
         raise LoadCurveError("MSCONS interchange holds no values (QTY)", source=source)
     return _build_curves(channels, options, source, warnings_, message_warnings, redispatch)
+
+
+def _fast_patterns(sc: ServiceChars) -> tuple[re.Pattern, re.Pattern]:
+    """Regexes for plain ``DTM`` and ``QTY`` segments under the given service characters.
+
+    They accept exactly what :func:`split_elements` would give for such segments (a sign that is
+    a service character must carry the release character); anything else takes the general path.
+    """
+    e, c, r = (re.escape(x) for x in (sc.element, sc.component, sc.release))
+    special = {sc.element, sc.component, sc.terminator, sc.release}
+    signs = "|".join(f"{r}{re.escape(ch)}" if ch in special else re.escape(ch) for ch in "+-")
+    dtm = re.compile(rf"DTM{e}(\d{{1,3}}){c}(\d{{8,14}})((?:{signs})\d{{2}}(?:\d{{2}})?)?{c}(\d{{3}})")
+    minus = f"{r}-" if "-" in special else "-"
+    qty = re.compile(rf"QTY{e}([A-Z0-9]{{1,3}}){c}((?:{minus})?\d+(?:[.,]\d+)?)(?:{c}([A-Za-z0-9]*))?")
+    return dtm, qty
 
 
 def _localise(stamps: list, tz: str, source: str) -> pd.DatetimeIndex:
