@@ -589,3 +589,26 @@ def test_unquoted_decimal_comma_in_comma_separated_file_refused():
         read(text)
     quoted = 'Datum,Uhrzeit,Wert [kWh]\n01.02.2024,00:00,"0,5"\n01.02.2024,00:15,"0,25"\n'
     assert read1(quoted).measured_and_substituted_kwh == pytest.approx(0.75)
+
+
+def test_gzipped_export_reads_like_the_plain_file():
+    import gzip
+
+    plain = (DATA / "vonbis_autumn_bom.csv").read_bytes()
+    c = read_load_curve(gzip.compress(plain), name="vonbis_autumn_bom.csv.gz")
+    assert c.n_intervals == 11 and c.measured_and_substituted_kwh == pytest.approx(2.6)
+
+
+@pytest.mark.parametrize("process_tz", ["UTC", "Europe/Berlin", "America/New_York"])
+def test_result_does_not_depend_on_the_process_time_zone(monkeypatch, process_tz):
+    import time
+
+    monkeypatch.setenv("TZ", process_tz)
+    time.tzset()
+    try:
+        c = read_load_curve(DATA / "vonbis_autumn_bom.csv")
+        assert c.index[0].tz_convert("UTC") == pd.Timestamp("2023-10-28 23:30", tz="UTC")
+        assert c.n_intervals == 11
+    finally:
+        monkeypatch.undo()
+        time.tzset()
