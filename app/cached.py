@@ -338,12 +338,7 @@ def estimate_curve(data_key: str, canon: str) -> LoadCurve:
     kind = params.pop("kind")
     if kind == "annual":
         return estimated.estimate_from_annual(params["annual_kwh"], year=int(params["year"]))
-    readings = pd.Series(
-        [float(r[1]) for r in params["readings"]],
-        index=pd.DatetimeIndex([pd.Timestamp(r[0]) for r in params["readings"]]).tz_localize("Europe/Berlin"),
-        name="reading_kwh",
-    )
-    return estimated.estimate_from_readings(readings)
+    return estimated.estimate_from_readings([(day, float(value)) for day, value in params["readings"]])
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)

@@ -263,3 +263,36 @@ def test_delete_button_forgets_the_household():
     assert "Gelöscht." in texts(at)
     assert at.session_state["hh"].source == "demo"
     assert "_cache_keys" not in at.session_state or at.session_state["_cache_keys"] == []
+
+
+def test_annual_consumption_gives_estimated_curve():
+    at = new_app()
+    at.run()
+    if not any(f.key == "annual_kwh" for f in at.number_input):
+        pytest.skip("advisor.ingest.estimated has not landed")
+    at.number_input(key="annual_kwh").set_value(3500)
+    at.number_input(key="annual_year").set_value(2025)
+    at.button[[b.label for b in at.button].index("Lastgang schätzen")].click().run()
+    assert_clean(at)
+    assert at.session_state["hh"].source == "estimate"
+    page = texts(at)
+    assert "geschätzt" in page
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Verbrauch im Zeitraum"] == "3.500 kWh"  # the estimate keeps the bill's total
+
+
+def test_meter_readings_give_estimated_curve():
+    at = new_app()
+    at.run()
+    if not any(f.key == "reading_value_0" for f in at.number_input):
+        pytest.skip("advisor.ingest.estimated has not landed")
+    import datetime as dt
+
+    at.date_input(key="reading_date_0").set_value(dt.date(2025, 1, 1))
+    at.number_input(key="reading_value_0").set_value(10000.0)
+    at.date_input(key="reading_date_1").set_value(dt.date(2025, 7, 1))
+    at.number_input(key="reading_value_1").set_value(11800.0)
+    at.button[[b.label for b in at.button].index("Aus Zählerständen schätzen")].click().run()
+    assert_clean(at)
+    assert at.session_state["hh"].source == "estimate"
+    assert at.session_state["hh"].curve.is_estimated
