@@ -354,6 +354,12 @@ def test_price_file_refused_in_place():
         read_load_curve(path)
 
 
+def test_prepared_price_table_refused_in_place():
+    path = shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv")
+    with pytest.raises(LoadCurveError, match="price file, not a meter export.*'price_eur_mwh'"):
+        read_load_curve(path)
+
+
 def test_unparseable_timestamp_names_line_and_text():
     text = "Datum;Uhrzeit;Wert [kWh]\n01.02.2024;00:00;0,1\n01.02.2024;00:15;0,1\n32.02.2024;00:30;0,1\n"
     with pytest.raises(LoadCurveError, match=r"line 4: unparseable timestamp '32.02.2024 00:30'"):

@@ -381,7 +381,8 @@ def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> t
         if _is_price_header(norm) and any(_time_role(c) for c in norm):
             raise LoadCurveError(
                 "this is a price file, not a meter export (columns in €/MWh or ct/kWh such as "
-                f"{cells[2 if len(cells) > 2 else -1].strip()!r}); expected energy or meter-reading columns",
+                f"{next(c for c, n in zip(cells, norm, strict=False) if _is_price_header([n])).strip()!r}); "
+                "expected energy or meter-reading columns",
                 source=source,
                 line=first_line + i,
             )
