@@ -361,14 +361,19 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
     if "tariffs" in settings.parts:
         from advisor.tariffs import compare_tariffs
 
-        sig = {s.name for s in analysis.signatures if s.detected}
+        sig = {s.name: s for s in analysis.signatures if s.detected}
+        has_ev = bool(household.ev) or "ev_charging" in sig
+        has_hp = household.heating == "heat_pump" or "heat_pump" in sig
+        wanted = [n for n, on in (("ev_charging", has_ev), ("heat_pump", has_hp)) if on]
+        known = [sig[n].annual_kwh for n in wanted if n in sig and sig[n].annual_kwh is not None]
         tariffs = compare_tariffs(
             curve,
             seeds,
             household,
             prices=settings.prices,
-            has_ev=bool(household.ev) or "ev_charging" in sig,
-            has_heat_pump=household.heating == "heat_pump" or "heat_pump" in sig,
+            has_ev=has_ev,
+            has_heat_pump=has_hp,
+            device_kwh=float(sum(known)) if wanted and len(known) == len(wanted) else None,
         )
         keys.extend(TARIFF_ASSUMPTIONS)
         if tariffs.unavailable:

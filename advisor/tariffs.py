@@ -543,7 +543,10 @@ def device_energy_kwh(load: LoadCurve, seeds, *, heat_pump: bool, ev: bool) -> f
         base = float(np.nanpercentile(e.to_numpy(dtype=float), 10))
         power = kwh_to_kw(e, load.interval_minutes)
         m = power >= float(seeds.value("tariff_components.ev_block_power_kw"))
-        total += float((e[m] - base).clip(lower=0).sum()) * scale
+        ev_kwh = (e[m] - base).clip(lower=0)
+        total += float(ev_kwh.sum()) * scale
+        e = e.copy()
+        e[m] = e[m] - ev_kwh  # the heat-pump estimate below must not count the charging again
     if heat_pump:
         daily = e.groupby(e.index.tz_convert(load.meta.tz).normalize()).sum(min_count=1).dropna()
         summer = daily[daily.index.month.isin([6, 7, 8])]
@@ -553,14 +556,20 @@ def device_energy_kwh(load: LoadCurve, seeds, *, heat_pump: bool, ev: bool) -> f
     return total
 
 
-def para14a_savings(load: LoadCurve, seeds, *, heat_pump: bool, ev: bool) -> Para14aResult | None:
-    """Module 1 vs Module 2 for a household with a heat pump and/or an EV; None without either."""
+def para14a_savings(
+    load: LoadCurve, seeds, *, heat_pump: bool, ev: bool, device_kwh: float | None = None
+) -> Para14aResult | None:
+    """Module 1 vs Module 2 for a household with a heat pump and/or an EV; None without either.
+
+    ``device_kwh`` [kWh/yr]: the devices' annual energy if known (e.g. from the analysis'
+    signatures); else :func:`device_energy_kwh` estimates it from the curve.
+    """
     if not (heat_pump or ev):
         return None
     tc = "tariff_components."
     device = "+".join(n for n, on in (("heat_pump", heat_pump), ("ev", ev)) if on)
     m1 = float(seeds.value(tc + "para14a_module1_eur_per_year"))
-    kwh = device_energy_kwh(load, seeds, heat_pump=heat_pump, ev=ev)
+    kwh = device_kwh if device_kwh is not None else device_energy_kwh(load, seeds, heat_pump=heat_pump, ev=ev)
     m2 = None
     if kwh is not None:
         cut = float(seeds.value(tc + "network_work_price_eur_per_kwh")) * (
@@ -648,6 +657,7 @@ def compare_tariffs(
     prices: DayAheadPrices | pd.DataFrame | pd.Series | None = None,
     has_ev: bool | None = None,
     has_heat_pump: bool | None = None,
+    device_kwh: float | None = None,
 ) -> TariffComparison:
     """Simulate the household's year under each tariff product.
 
@@ -663,11 +673,13 @@ def compare_tariffs(
         Day-ahead prices; None leaves the dynamic tariff out (``unavailable`` says so).
     has_ev, has_heat_pump
         Override what the household says (e.g. from detected signatures).
+    device_kwh
+        Annual energy of the heat pump and/or EV [kWh/yr] if known (§ 14a Module 2).
     """
     ev = bool(has_ev) if has_ev is not None else bool(getattr(household, "ev", None))
     hp = bool(has_heat_pump) if has_heat_pump is not None else getattr(household, "heating", None) == "heat_pump"
     fixed = energy_cost(load, Tariff.fixed(seeds, household))
-    p14 = para14a_savings(load, seeds, heat_pump=hp, ev=ev)
+    p14 = para14a_savings(load, seeds, heat_pump=hp, ev=ev, device_kwh=device_kwh)
     if prices is None:
         return TariffComparison(fixed, None, None, 0.0, (), p14, None, unavailable="no day-ahead prices given")
     dap = parse_day_ahead_prices(prices) if not isinstance(prices, DayAheadPrices) else prices

@@ -145,3 +145,17 @@ def test_real_prices_dst_days_are_priced(seeds):
         al = align_prices(idx, prices)
         assert al.n_fallback_intervals == 0
         assert al.price_eur_per_kwh.notna().all()
+
+
+def test_para14a_module2_counts_ev_and_heat_pump_once(seeds):
+    from advisor.synthetic import synthetic_household
+
+    hh = synthetic_household(ev_kw=11.0, heat_pump_kwh=3500.0, seed=9)
+    truth = float(hh.components_kwh[["ev", "heat_pump"]].sum().sum())
+    c = compare_tariffs(hh.curve, seeds, Household(ev=True, heating="heat_pump"))
+    assert c.para14a.device == "heat_pump+ev"
+    assert c.para14a.device_kwh == pytest.approx(truth, rel=0.25)
+    # hand-computed Module 2: kWh x 9.3 ct x 60 % x 1.19 - 30 EUR meter
+    assert c.para14a.module2_eur == pytest.approx(c.para14a.device_kwh * 0.093 * 0.6 * 1.19 - 30.0)
+    given = compare_tariffs(hh.curve, seeds, Household(ev=True, heating="heat_pump"), device_kwh=1000.0)
+    assert given.para14a.device_kwh == 1000.0 and given.para14a.best_module == 1
