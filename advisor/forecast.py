@@ -583,7 +583,7 @@ def _monthly_log_errors(series: Mapping[str, pd.Series], *, tz: str, holiday_reg
             continue
         pred = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(rest.index, tz, holiday_region)
         ok = rest.notna()
-        month = rest.index.to_period("M")
+        month = rest.index.tz_localize(None).to_period("M")
         act_m = rest[ok].groupby(month[ok.to_numpy()]).sum()
         pred_m = pred[ok].groupby(month[ok.to_numpy()]).sum()
         n_m = rest[ok].groupby(month[ok.to_numpy()]).size()
