@@ -7,10 +7,9 @@ readings instead.
 
 from __future__ import annotations
 
-import streamlit as st
-
 import cached
 import i18n
+import streamlit as st
 
 st.set_page_config(page_title="Energie-Advisor", layout="wide", initial_sidebar_state="auto")
 

@@ -143,8 +143,18 @@ def quality(hh: HouseholdData, h: Household) -> tuple[float, bool]:
 
 def demo_answers() -> Household:
     """The demo household's answers: a 3-person house in Herne (what ``demo_household`` models)."""
-    return Household(persons=3, dwelling="house", tenure="owner", hot_water="other", heating="other", ev=False,
-                     postal_code="44623", latitude=51.54, longitude=7.22, balcony=False)
+    return Household(
+        persons=3,
+        dwelling="house",
+        tenure="owner",
+        hot_water="other",
+        heating="other",
+        ev=False,
+        postal_code="44623",
+        latitude=51.54,
+        longitude=7.22,
+        balcony=False,
+    )
 
 
 def _set_data(hh: HouseholdData) -> None:
@@ -222,7 +232,9 @@ def forget_household() -> None:
     """
     _forget_cache()
     for key in list(st.session_state):
-        if key in ("hh", "household", "_cache_keys", "upload_seen", "upload") or str(key).startswith(("q_", "reading_", "annual_")):
+        if key in ("hh", "household", "_cache_keys", "upload_seen", "upload") or str(key).startswith(
+            ("q_", "reading_", "annual_")
+        ):
             del st.session_state[key]
 
 
@@ -238,7 +250,11 @@ def peer_group(h: Household, t) -> str:
     """The Stromspiegel comparison group in words, e.g. "3 Personen, Haus, ohne elektrisches Warmwasser"."""
     parts = []
     if h.persons is not None:
-        parts.append(t("group.person") if h.persons == 1 else t("group.persons", n=f"{min(h.persons, 5)}{'+' if h.persons >= 5 else ''}"))
+        parts.append(
+            t("group.person")
+            if h.persons == 1
+            else t("group.persons", n=f"{min(h.persons, 5)}{'+' if h.persons >= 5 else ''}")
+        )
     if h.dwelling is not None:
         parts.append(t(f"q.dwelling.{h.dwelling}"))
     parts.append(t("group.hot_water.electric" if h.hot_water == "electric" else "group.hot_water.other"))
@@ -404,8 +420,16 @@ def forecast(hh: HouseholdData, horizon: str):
 
 def tariff_values(h: Household) -> tuple[float, float]:
     """The household's work price [EUR/kWh] and base fee [EUR/yr], else the seeds defaults."""
-    price = h.price_eur_per_kwh if h.price_eur_per_kwh is not None else float(seeds().value("tariffs.household_price_eur_per_kwh"))
-    fee = h.base_fee_eur_per_year if h.base_fee_eur_per_year is not None else float(seeds().value("tariffs.base_fee_eur_per_year"))
+    price = (
+        h.price_eur_per_kwh
+        if h.price_eur_per_kwh is not None
+        else float(seeds().value("tariffs.household_price_eur_per_kwh"))
+    )
+    fee = (
+        h.base_fee_eur_per_year
+        if h.base_fee_eur_per_year is not None
+        else float(seeds().value("tariffs.base_fee_eur_per_year"))
+    )
     return float(price), float(fee)
 
 
@@ -499,7 +523,10 @@ def _pv_inputs(data_key: str, lat: float, lon: float, _curve: LoadCurve):
 
     year_load = pvm.complete_year(_curve)
     wx = weather.typical_weather(
-        lat, lon, year_load.energy_kwh.index, scaled=True,
+        lat,
+        lon,
+        year_load.energy_kwh.index,
+        scaled=True,
         germany_ghi_kwh_per_m2=float(seeds().value(weather.GERMANY_GHI_SEED)),
     )
     return year_load, wx
@@ -518,7 +545,9 @@ def _spec(params: dict[str, Any]):
         ).to_system()
     if params["east_west"]:
         return pvm.PVSystemSpec.east_west(float(params["kwp"]), tilt_deg=float(params["tilt_deg"]))
-    return pvm.PVSystemSpec.single(float(params["kwp"]), tilt_deg=float(params["tilt_deg"]), azimuth_deg=float(params["azimuth_deg"]))
+    return pvm.PVSystemSpec.single(
+        float(params["kwp"]), tilt_deg=float(params["tilt_deg"]), azimuth_deg=float(params["azimuth_deg"])
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
@@ -545,8 +574,15 @@ def _pv(data_key: str, hh_key: str, canon: str, _curve: LoadCurve, _household: H
             rows.append({**o.to_row(), "size": wp / 1000.0, "battery_kwh": o.battery_kwh})
     else:
         grid = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15)
-        for o in ec.size_pv(year_load, wx, settings, base_spec=spec, kwp_grid=grid,
-                            battery_grid=(0.0, float(params["battery_kwh"]) or 5.0), top=2 * len(grid)):
+        for o in ec.size_pv(
+            year_load,
+            wx,
+            settings,
+            base_spec=spec,
+            kwp_grid=grid,
+            battery_grid=(0.0, float(params["battery_kwh"]) or 5.0),
+            top=2 * len(grid),
+        ):
             rows.append({**o.to_row(), "size": o.peak_kw})
     sweep = pd.DataFrame(rows).sort_values(["battery_kwh", "size"]).reset_index(drop=True)
     return option, sweep, year_load.filled_share, year_load.method, tuple(notes)

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import formatting as fmt
 import pandas as pd
 import plotly.graph_objects as go
-
-import formatting as fmt
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE = "#0072B2"
@@ -124,7 +123,9 @@ def profiles(frame: pd.DataFrame, lang: str, *, y_title: str, names: dict[str, s
                 y=frame[col].to_numpy(),
                 mode="lines",
                 name=names.get(str(col), str(col)),
-                line=dict(color=PALETTE[i % len(PALETTE)], width=2, dash=("solid", "dash", "dot", "dashdot")[i // 4 % 4]),
+                line=dict(
+                    color=PALETTE[i % len(PALETTE)], width=2, dash=("solid", "dash", "dot", "dashdot")[i // 4 % 4]
+                ),
             )
         )
     _style(fig, lang, height=360, y_title=y_title)
@@ -165,7 +166,9 @@ def forecast_band(
     """Recent history and a forecast with its P10–P90 band (kWh per interval)."""
     fig = go.Figure()
     x = _naive_local(pd.DatetimeIndex(fc.index))
-    fig.add_trace(go.Scatter(x=x, y=fc["p90"].to_numpy(), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(x=x, y=fc["p90"].to_numpy(), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip")
+    )
     fig.add_trace(
         go.Scatter(
             x=x,
@@ -178,10 +181,16 @@ def forecast_band(
             hoverinfo="skip",
         )
     )
-    fig.add_trace(go.Scatter(x=x, y=fc["p50"].to_numpy(), mode="lines", line=dict(color=VERMILION, width=2), name=names["p50"]))
+    fig.add_trace(
+        go.Scatter(x=x, y=fc["p50"].to_numpy(), mode="lines", line=dict(color=VERMILION, width=2), name=names["p50"])
+    )
     if history is not None and len(history):
         hx = _naive_local(pd.DatetimeIndex(history.index))
-        fig.add_trace(go.Scatter(x=hx, y=history.to_numpy(), mode="lines", line=dict(color=BLUE, width=1.5), name=names["history"]))
+        fig.add_trace(
+            go.Scatter(
+                x=hx, y=history.to_numpy(), mode="lines", line=dict(color=BLUE, width=1.5), name=names["history"]
+            )
+        )
     _style(fig, lang, height=380, y_title=y_title)
     _date_axis(fig, lang)
     return fig
@@ -200,8 +209,13 @@ def monthly_projection(fc: pd.DataFrame, lang: str, *, y_title: str, names: dict
             y=p50,
             marker_color=SKY,
             name=names["p50"],
-            error_y=dict(type="data", symmetric=False, array=p90 - p50, arrayminus=p50 - p10, color=BLUE, thickness=1.5),
-            customdata=[[fmt.kwh(a, 0, lang), fmt.kwh(b, 0, lang), fmt.kwh(c, 0, lang)] for a, b, c in zip(p10, p50, p90, strict=True)],
+            error_y=dict(
+                type="data", symmetric=False, array=p90 - p50, arrayminus=p50 - p10, color=BLUE, thickness=1.5
+            ),
+            customdata=[
+                [fmt.kwh(a, 0, lang), fmt.kwh(b, 0, lang), fmt.kwh(c, 0, lang)]
+                for a, b, c in zip(p10, p50, p90, strict=True)
+            ],
             hovertemplate="%{x}: %{customdata[1]} (P10 %{customdata[0]} – P90 %{customdata[2]})<extra></extra>",
         )
     )
@@ -210,8 +224,16 @@ def monthly_projection(fc: pd.DataFrame, lang: str, *, y_title: str, names: dict
     return fig
 
 
-def sizing(frame: pd.DataFrame, lang: str, *, x_col: str, y_cols: dict[str, str], x_title: str, y_title: str,
-           highlight: float | None = None) -> go.Figure:
+def sizing(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    x_col: str,
+    y_cols: dict[str, str],
+    x_title: str,
+    y_title: str,
+    highlight: float | None = None,
+) -> go.Figure:
     """Lines of PV figures (e.g. savings, autarky) over the system size."""
     fig = go.Figure()
     for i, (col, label) in enumerate(y_cols.items()):
@@ -238,13 +260,19 @@ def day_energy_flows(frame: pd.DataFrame, lang: str, *, names: dict[str, str], y
     colours = {0: BLUE, 1: ORANGE, 2: GREEN, 3: VERMILION}
     for i, (col, label) in enumerate(names.items()):
         if col in frame:
-            fig.add_trace(go.Scatter(x=x, y=frame[col].to_numpy(), mode="lines", name=label, line=dict(color=colours[i % 4], width=2)))
+            fig.add_trace(
+                go.Scatter(
+                    x=x, y=frame[col].to_numpy(), mode="lines", name=label, line=dict(color=colours[i % 4], width=2)
+                )
+            )
     _style(fig, lang, height=320, y_title=y_title)
     _date_axis(fig, lang)
     return fig
 
 
-def ranked_bars(labels: Sequence[str], values: Sequence[float], lang: str, *, x_title: str, unit: str = "eur") -> go.Figure:
+def ranked_bars(
+    labels: Sequence[str], values: Sequence[float], lang: str, *, x_title: str, unit: str = "eur"
+) -> go.Figure:
     """Horizontal bars, largest on top (e.g. savings per measure [EUR/yr])."""
     text = [fmt.eur(v, 0, lang) if unit == "eur" else fmt.kwh(v, 0, lang) for v in values]
     fig = go.Figure(
@@ -263,16 +291,30 @@ def ranked_bars(labels: Sequence[str], values: Sequence[float], lang: str, *, x_
     return fig
 
 
-def pv_sizing(series: dict[str, pd.DataFrame], lang: str, *, x_title: str, y_title: str, names: dict[str, str],
-              highlight: float | None = None) -> go.Figure:
+def pv_sizing(
+    series: dict[str, pd.DataFrame],
+    lang: str,
+    *,
+    x_title: str,
+    y_title: str,
+    names: dict[str, str],
+    highlight: float | None = None,
+) -> go.Figure:
     """Annual savings [EUR/yr] over system size, one line per battery choice; autarky in the hover."""
     fig = go.Figure()
     for i, (key, frame) in enumerate(series.items()):
         if frame.empty:
             continue
-        custom = [[fmt.eur(s, 0, lang), fmt.percent(a, 0, lang), fmt.percent(c, 0, lang), fmt.years(p, 1, lang)]
-                  for s, a, c, p in zip(frame["annual_savings_eur"], frame["autarky_share"], frame["self_consumption_share"],
-                                        frame["payback_years"], strict=True)]
+        custom = [
+            [fmt.eur(s, 0, lang), fmt.percent(a, 0, lang), fmt.percent(c, 0, lang), fmt.years(p, 1, lang)]
+            for s, a, c, p in zip(
+                frame["annual_savings_eur"],
+                frame["autarky_share"],
+                frame["self_consumption_share"],
+                frame["payback_years"],
+                strict=True,
+            )
+        ]
         fig.add_trace(
             go.Scatter(
                 x=frame["size"].to_numpy(),

@@ -29,7 +29,9 @@ def portal_csv_year() -> bytes:
     idx = pd.date_range("2025-01-01", "2026-01-01", freq="15min", tz="Europe/Berlin", inclusive="left")
     rng = np.random.default_rng(1)
     hour = idx.hour.to_numpy()
-    kwh = 0.03 + 0.05 * ((hour >= 6) & (hour < 22)) + 0.12 * ((hour >= 17) & (hour < 20)) + rng.gamma(1.5, 0.02, len(idx))
+    kwh = (
+        0.03 + 0.05 * ((hour >= 6) & (hour < 22)) + 0.12 * ((hour >= 17) & (hour < 20)) + rng.gamma(1.5, 0.02, len(idx))
+    )
     values = [f"{v:.3f}".replace(".", ",") for v in kwh]
     lines = ["Datum;Uhrzeit;Verbrauch [kWh]"]
     lines += [f"{d};{t};{v}" for d, t, v in zip(idx.strftime("%d.%m.%Y"), idx.strftime("%H:%M"), values, strict=True)]

@@ -28,7 +28,17 @@ def new_app() -> AppTest:
 def texts(at: AppTest) -> str:
     """Everything a user reads on the page (markdown, captions, alerts, metrics, titles)."""
     parts: list[str] = []
-    for group in (at.title, at.header, at.subheader, at.markdown, at.caption, at.info, at.warning, at.error, at.success):
+    for group in (
+        at.title,
+        at.header,
+        at.subheader,
+        at.markdown,
+        at.caption,
+        at.info,
+        at.warning,
+        at.error,
+        at.success,
+    ):
         parts += [str(e.value) for e in group]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
@@ -89,10 +99,12 @@ def test_neutralise_cell(cell, expected):
 
 
 def test_csv_bytes_neutralises_text_keeps_numbers():
-    out = fmt.csv_bytes([["=HYPERLINK(\"x\")", -0.5, 3], ["ok", 1234.5, None]], ["@header", "value_eur", "n"]).decode("utf-8-sig")
+    out = fmt.csv_bytes([['=HYPERLINK("x")', -0.5, 3], ["ok", 1234.5, None]], ["@header", "value_eur", "n"]).decode(
+        "utf-8-sig"
+    )
     lines = out.splitlines()
     assert lines[0] == "'@header;value_eur;n"
-    assert lines[1] == "\"'=HYPERLINK(\"\"x\"\")\";-0,5;3"
+    assert lines[1] == '"\'=HYPERLINK(""x"")";-0,5;3'
     assert lines[2] == "ok;1234,5;"
     en = fmt.csv_bytes([[-0.5]], ["x"], lang="en").decode("utf-8-sig").splitlines()
     assert en == ["x", "-0.5"]
@@ -249,7 +261,9 @@ def test_recommendations_ranked_with_figures():
 
 
 def test_delete_button_forgets_the_household():
-    rows = ["Datum;Uhrzeit;Verbrauch [kWh]"] + [f"12.06.2024;{h:02d}:{q * 15:02d};0,2" for h in range(24) for q in range(4)]
+    rows = ["Datum;Uhrzeit;Verbrauch [kWh]"] + [
+        f"12.06.2024;{h:02d}:{q * 15:02d};0,2" for h in range(24) for q in range(4)
+    ]
     at = new_app()
     at.run()
     at.file_uploader(key="upload").set_value(("portal.csv", ("\n".join(rows) + "\n").encode(), "text/csv")).run()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 import cached
 import charts
 import formatting as fmt
 import i18n
+import streamlit as st
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -22,8 +21,14 @@ elif hh.is_estimated:
 
 # ------------------------------------------------------------------ next days
 st.subheader(t("fc.days_title"))
-horizon = st.radio(t("fc.horizon"), ["24h", "7d"], index=1, horizontal=True, key="fc_horizon",
-                   format_func=lambda x: t(f"fc.horizon.{x}"))
+horizon = st.radio(
+    t("fc.horizon"),
+    ["24h", "7d"],
+    index=1,
+    horizontal=True,
+    key="fc_horizon",
+    format_func=lambda x: t(f"fc.horizon.{x}"),
+)
 fc, status = cached.attempt(cached.forecast, hh, horizon)
 if fc is None:
     cached.note(status, t("fc.what"), t)
@@ -33,9 +38,16 @@ else:
     if fc.attrs.get("method") == "cold_start_bdew_h25":
         st.warning(t("fc.cold_start"), icon=":material/warning:")
     st.plotly_chart(
-        charts.forecast_band(cached.recent(hh, 7), fc, lang, y_title=t("fc.kwh_per_interval", minutes=hh.curve.interval_minutes),
-                             names={"band": t("fc.band"), "p50": t("fc.p50"), "history": t("fc.history")}),
-        key="chart_forecast_days", theme=None, config=charts.CONFIG,
+        charts.forecast_band(
+            cached.recent(hh, 7),
+            fc,
+            lang,
+            y_title=t("fc.kwh_per_interval", minutes=hh.curve.interval_minutes),
+            names={"band": t("fc.band"), "p50": t("fc.p50"), "history": t("fc.history")},
+        ),
+        key="chart_forecast_days",
+        theme=None,
+        config=charts.CONFIG,
     )
     st.caption(f":material/info: **{t('common.how')}:** " + t(f"fc.how.{fc.attrs.get('method', 'lightgbm')}"))
 
@@ -46,18 +58,32 @@ if proj is None:
     cached.note(status, t("fc.year_what"), t)
 else:
     c = cached.metric_row(3)
-    c[0].metric(t("fc.year_kwh"), fmt.kwh(proj.annual_kwh_p50, 0, lang),
-                t("fc.range", lo=fmt.kwh(proj.annual_kwh_p10, 0, lang), hi=fmt.kwh(proj.annual_kwh_p90, 0, lang)),
-                delta_color="off", delta_arrow="off")
-    c[1].metric(t("fc.year_bill"), fmt.eur(proj.bill_eur_p50, 0, lang),
-                t("fc.range", lo=fmt.eur(proj.bill_eur_p10, 0, lang), hi=fmt.eur(proj.bill_eur_p90, 0, lang)),
-                delta_color="off", delta_arrow="off")
+    c[0].metric(
+        t("fc.year_kwh"),
+        fmt.kwh(proj.annual_kwh_p50, 0, lang),
+        t("fc.range", lo=fmt.kwh(proj.annual_kwh_p10, 0, lang), hi=fmt.kwh(proj.annual_kwh_p90, 0, lang)),
+        delta_color="off",
+        delta_arrow="off",
+    )
+    c[1].metric(
+        t("fc.year_bill"),
+        fmt.eur(proj.bill_eur_p50, 0, lang),
+        t("fc.range", lo=fmt.eur(proj.bill_eur_p10, 0, lang), hi=fmt.eur(proj.bill_eur_p90, 0, lang)),
+        delta_color="off",
+        delta_arrow="off",
+    )
     c[2].metric(t("fc.abschlag"), fmt.eur(proj.monthly_instalment_eur, 0, lang), help=t("fc.abschlag_help"))
     st.plotly_chart(
         charts.monthly_projection(proj.months, lang, y_title="kWh", names={"p50": t("fc.p50")}),
-        key="chart_forecast_months", theme=None, config=charts.CONFIG,
+        key="chart_forecast_months",
+        theme=None,
+        config=charts.CONFIG,
     )
     st.caption(
         f":material/info: **{t('common.how')}:** "
-        + t("fc.year_how", price=fmt.ct_per_kwh(proj.price_eur_per_kwh, 1, lang), fee=fmt.eur(proj.base_fee_eur_per_year, 0, lang))
+        + t(
+            "fc.year_how",
+            price=fmt.ct_per_kwh(proj.price_eur_per_kwh, 1, lang),
+            fee=fmt.eur(proj.base_fee_eur_per_year, 0, lang),
+        )
     )

@@ -3,12 +3,11 @@ daily profiles, month bars and the detected device signatures."""
 
 from __future__ import annotations
 
-import streamlit as st
-
 import cached
 import charts
 import formatting as fmt
 import i18n
+import streamlit as st
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -32,37 +31,72 @@ q = a.data_quality
 # ------------------------------------------------------------------ key figures
 st.subheader(t("ov.key_figures"))
 c = cached.metric_row(5)
-c[0].metric(t("ov.annual_kwh"), fmt.kwh(a.annual_kwh, 0, lang), help=t(f"ov.method.{a.annual_method}", pct=fmt.number(a.annual_uncertainty_pct, 0, lang)))
+c[0].metric(
+    t("ov.annual_kwh"),
+    fmt.kwh(a.annual_kwh, 0, lang),
+    help=t(f"ov.method.{a.annual_method}", pct=fmt.number(a.annual_uncertainty_pct, 0, lang)),
+)
 c[1].metric(
     t("ov.annual_eur"),
     fmt.eur(cost.total_eur, 0, lang) if cost is not None else fmt.MISSING,
-    help=t("ov.annual_eur_help", price=fmt.ct_per_kwh(cost.average_price_eur_per_kwh, 1, lang), fee=fmt.eur(cost.base_fee_eur + cost.meter_fee_eur, 0, lang))
+    help=t(
+        "ov.annual_eur_help",
+        price=fmt.ct_per_kwh(cost.average_price_eur_per_kwh, 1, lang),
+        fee=fmt.eur(cost.base_fee_eur + cost.meter_fee_eur, 0, lang),
+    )
     if cost is not None
     else None,
 )
-c[2].metric(t("ov.base_load"), fmt.watts(a.base_load_w, 0, lang), t("ov.base_load_year", kwh=fmt.kwh(a.base_load_kwh_per_year, 0, lang)),
-            delta_color="off", delta_arrow="off", help=t("ov.base_load_help"))
-c[3].metric(t("ov.peak"), fmt.kw(a.peak_kw, 1, lang), fmt.datetime(a.peak_time, lang, a.tz) if a.peak_time is not None else None,
-            delta_color="off", delta_arrow="off", help=t("ov.peak_help", minutes=a.interval_minutes))
+c[2].metric(
+    t("ov.base_load"),
+    fmt.watts(a.base_load_w, 0, lang),
+    t("ov.base_load_year", kwh=fmt.kwh(a.base_load_kwh_per_year, 0, lang)),
+    delta_color="off",
+    delta_arrow="off",
+    help=t("ov.base_load_help"),
+)
+c[3].metric(
+    t("ov.peak"),
+    fmt.kw(a.peak_kw, 1, lang),
+    fmt.datetime(a.peak_time, lang, a.tz) if a.peak_time is not None else None,
+    delta_color="off",
+    delta_arrow="off",
+    help=t("ov.peak_help", minutes=a.interval_minutes),
+)
 ss = a.stromspiegel
 ss_class = getattr(ss, "efficiency_class", None) if ss is not None else None
 if ss_class:
     pct = getattr(ss, "percentile", None)
-    c[4].metric(t("ov.stromspiegel"), ss_class, t("ov.percentile", pct=fmt.number(pct, 0, lang)) if pct is not None else None,
-                delta_color="off", delta_arrow="off", help=t("ov.stromspiegel_help"))
+    c[4].metric(
+        t("ov.stromspiegel"),
+        ss_class,
+        t("ov.percentile", pct=fmt.number(pct, 0, lang)) if pct is not None else None,
+        delta_color="off",
+        delta_arrow="off",
+        help=t("ov.stromspiegel_help"),
+    )
 else:
     c[4].metric(t("ov.stromspiegel"), fmt.MISSING, help=t("ov.stromspiegel_help"))
 
 if ss_class:
-    st.markdown(t("ov.stromspiegel_compare", cls=ss_class, avg=fmt.kwh(ss.average_kwh, 0, lang), group=cached.peer_group(h, t)))
+    st.markdown(
+        t("ov.stromspiegel_compare", cls=ss_class, avg=fmt.kwh(ss.average_kwh, 0, lang), group=cached.peer_group(h, t))
+    )
     if ss.per_capita_kwh is not None and ss.per_capita_nrw_kwh is not None:
-        st.caption(t("ov.per_capita", kwh=fmt.kwh(ss.per_capita_kwh, 0, lang), nrw=fmt.kwh(ss.per_capita_nrw_kwh, 0, lang)))
+        st.caption(
+            t("ov.per_capita", kwh=fmt.kwh(ss.per_capita_kwh, 0, lang), nrw=fmt.kwh(ss.per_capita_nrw_kwh, 0, lang))
+        )
 elif h.persons is None or h.dwelling is None:
     st.caption(t("ov.stromspiegel_missing"))
 else:
     st.caption(t("ov.stromspiegel_dominated", reason=getattr(ss, "reason", "") if ss is not None else ""))
 st.caption(
-    t("ov.quality_line", score=fmt.percent(q.score, 0, lang), label=t(f"ov.quality.{q.label}"), days=fmt.number(a.days_covered, 0, lang))
+    t(
+        "ov.quality_line",
+        score=fmt.percent(q.score, 0, lang),
+        label=t(f"ov.quality.{q.label}"),
+        days=fmt.number(a.days_covered, 0, lang),
+    )
 )
 if q.score < 0.6:
     st.warning(t("ov.quality_poor"), icon=":material/warning:")
@@ -71,13 +105,19 @@ for w in a.warnings:
 st.caption(f":material/info: **{t('common.how')}:** " + t("ov.key_how"))
 
 # ------------------------------------------------------------------ charts
-tab_heat, tab_prof, tab_month, tab_sig = st.tabs([t("ov.tab_heatmap"), t("ov.tab_profiles"), t("ov.tab_months"), t("ov.tab_signatures")])
+tab_heat, tab_prof, tab_month, tab_sig = st.tabs(
+    [t("ov.tab_heatmap"), t("ov.tab_profiles"), t("ov.tab_months"), t("ov.tab_signatures")]
+)
 with tab_heat:
-    st.plotly_chart(charts.heatmap(a.heatmap, lang, colour_title="kW"), key="chart_heatmap", theme=None, config=charts.CONFIG)
+    st.plotly_chart(
+        charts.heatmap(a.heatmap, lang, colour_title="kW"), key="chart_heatmap", theme=None, config=charts.CONFIG
+    )
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.heatmap_how", minutes=a.interval_minutes))
 with tab_prof:
     seasons = list(dict.fromkeys(a.daily_profiles.columns.get_level_values(0)))
-    season = st.radio(t("ov.season"), seasons, format_func=lambda s: t(f"ov.season.{s}"), horizontal=True, key="ov_season")
+    season = st.radio(
+        t("ov.season"), seasons, format_func=lambda s: t(f"ov.season.{s}"), horizontal=True, key="ov_season"
+    )
     frame = a.daily_profiles[season]
     st.plotly_chart(
         charts.profiles(frame, lang, y_title="kW", names={d: t(f"ov.daytype.{d}") for d in frame.columns}),
@@ -88,12 +128,20 @@ with tab_prof:
     days = a.daily_profile_days[season]
     st.caption(
         f":material/info: **{t('common.how')}:** "
-        + t("ov.profiles_how", counts=", ".join(f"{t(f'ov.daytype.{d}')} {fmt.number(n, 0, lang)}" for d, n in days.items()))
+        + t(
+            "ov.profiles_how",
+            counts=", ".join(f"{t(f'ov.daytype.{d}')} {fmt.number(n, 0, lang)}" for d, n in days.items()),
+        )
     )
 with tab_month:
     m = a.month_kwh
     st.plotly_chart(
-        charts.month_bars(m["energy_kwh"].set_axis(m.index.map(str) + "-01"), lang, y_title="kWh", estimated=list(m["coverage"] < 0.95)),
+        charts.month_bars(
+            m["energy_kwh"].set_axis(m.index.map(str) + "-01"),
+            lang,
+            y_title="kWh",
+            estimated=list(m["coverage"] < 0.95),
+        ),
         key="chart_months",
         theme=None,
         config=charts.CONFIG,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 import cached
 import charts
 import formatting as fmt
 import i18n
+import streamlit as st
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -33,8 +32,12 @@ if not recs:
     st.stop()
 
 st.plotly_chart(
-    charts.ranked_bars([r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, x_title=t("rec.axis")),
-    key="chart_recommendations", theme=None, config=charts.CONFIG,
+    charts.ranked_bars(
+        [r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, x_title=t("rec.axis")
+    ),
+    key="chart_recommendations",
+    theme=None,
+    config=charts.CONFIG,
 )
 st.caption(f":material/info: **{t('common.how')}:** " + t("rec.how"))
 

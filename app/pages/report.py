@@ -3,11 +3,10 @@ CSV (cells neutralised against formula injection); delete everything of this hou
 
 from __future__ import annotations
 
-import streamlit as st
-
 import cached
 import formatting as fmt
 import i18n
+import streamlit as st
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -29,16 +28,28 @@ if html is None:
     cached.note(status, t("rep.what"), t)
 else:
     c1, c2 = st.columns(2)
-    c1.download_button(t("rep.html"), data=html.encode("utf-8"), file_name=f"{stem}.html", mime="text/html",
-                       key="dl_html", icon=":material/download:")
+    c1.download_button(
+        t("rep.html"),
+        data=html.encode("utf-8"),
+        file_name=f"{stem}.html",
+        mime="text/html",
+        key="dl_html",
+        icon=":material/download:",
+    )
     if st.session_state.get("rep_pdf_requested"):
         pdf, pdf_status = cached.attempt(cached.report_pdf, hh, h, lang)
         if pdf is None:
             with c2:
                 cached.note(pdf_status, t("rep.pdf_what"), t)
         else:
-            c2.download_button(t("rep.pdf"), data=pdf, file_name=f"{stem}.pdf", mime="application/pdf",
-                               key="dl_pdf", icon=":material/download:")
+            c2.download_button(
+                t("rep.pdf"),
+                data=pdf,
+                file_name=f"{stem}.pdf",
+                mime="application/pdf",
+                key="dl_pdf",
+                icon=":material/download:",
+            )
     elif c2.button(t("rep.make_pdf"), key="make_pdf", icon=":material/picture_as_pdf:"):
         st.session_state["rep_pdf_requested"] = True
         st.rerun()
@@ -61,14 +72,28 @@ else:
     ]
     if a.projection is not None:
         rows.append([t("nav.forecast"), t("fc.year_kwh"), float(a.projection.annual_kwh_p50), "kWh", "P50"])
-        rows.append([t("nav.forecast"), t("fc.abschlag"), float(a.projection.monthly_instalment_eur), "EUR/Monat" if lang == "de" else "EUR/month", ""])
+        rows.append(
+            [
+                t("nav.forecast"),
+                t("fc.abschlag"),
+                float(a.projection.monthly_instalment_eur),
+                "EUR/Monat" if lang == "de" else "EUR/month",
+                "",
+            ]
+        )
     for r in a.recommendations:
         rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_eur), "EUR/a", r.basis_text(lang)])
         rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_kwh), "kWh/a", ""])
     for m, v in an.month_kwh["energy_kwh"].items():
         rows.append([t("ov.tab_months"), str(m), float(v), "kWh", ""])
-    st.download_button(t("rep.csv"), data=fmt.csv_bytes(rows, header, lang=lang), file_name=f"{stem}-ergebnisse.csv",
-                       mime="text/csv", key="dl_csv", icon=":material/download:")
+    st.download_button(
+        t("rep.csv"),
+        data=fmt.csv_bytes(rows, header, lang=lang),
+        file_name=f"{stem}-ergebnisse.csv",
+        mime="text/csv",
+        key="dl_csv",
+        icon=":material/download:",
+    )
     st.caption(t("rep.csv_how"))
 
 # ------------------------------------------------------------------ delete

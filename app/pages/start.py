@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import streamlit as st
-
 import cached
 import charts
 import formatting as fmt
 import i18n
+import streamlit as st
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -19,12 +18,18 @@ t = i18n.translator(lang)
 st.title(t("start.title"))
 st.write(t("start.intro"))
 
+
 def _choice(label_key: str, field: str, options: list, current, fmt_option) -> object:
     """A selectbox whose first option is "unknown" (None)."""
     opts = [None, *options]
     index = opts.index(current) if current in opts else 0
-    return st.selectbox(t(label_key), opts, index=index, key=f"q_{field}",
-                        format_func=lambda o: t("common.unknown") if o is None else fmt_option(o))
+    return st.selectbox(
+        t(label_key),
+        opts,
+        index=index,
+        key=f"q_{field}",
+        format_func=lambda o: t("common.unknown") if o is None else fmt_option(o),
+    )
 
 
 def household_form() -> None:
@@ -35,28 +40,83 @@ def household_form() -> None:
         c1, c2, c3 = st.columns(3)
         with c1:
             persons = _choice("q.persons", "persons", list(range(1, 9)), h.persons, str)
-            dwelling = _choice("q.dwelling", "dwelling", ["house", "apartment"], h.dwelling, lambda o: t(f"q.dwelling.{o}"))
+            dwelling = _choice(
+                "q.dwelling", "dwelling", ["house", "apartment"], h.dwelling, lambda o: t(f"q.dwelling.{o}")
+            )
             tenure = _choice("q.tenure", "tenure", ["owner", "tenant"], h.tenure, lambda o: t(f"q.tenure.{o}"))
             postal_code = st.text_input(t("q.postal_code"), value=h.postal_code or "", max_chars=5, key="q_postal_code")
         with c2:
-            hot_water = _choice("q.hot_water", "hot_water", ["electric", "other"], h.hot_water, lambda o: t(f"q.hot_water.{o}"))
-            heating = _choice("q.heating", "heating", ["heat_pump", "night_storage", "other"], h.heating, lambda o: t(f"q.heating.{o}"))
+            hot_water = _choice(
+                "q.hot_water", "hot_water", ["electric", "other"], h.hot_water, lambda o: t(f"q.hot_water.{o}")
+            )
+            heating = _choice(
+                "q.heating",
+                "heating",
+                ["heat_pump", "night_storage", "other"],
+                h.heating,
+                lambda o: t(f"q.heating.{o}"),
+            )
             ev = _choice("q.ev", "ev", [True, False], h.ev, lambda o: t("common.yes" if o else "common.no"))
-            existing_pv = st.number_input(t("q.existing_pv"), min_value=0.0, max_value=100.0, value=h.existing_pv_kwp, step=0.5, key="q_existing_pv")
+            existing_pv = st.number_input(
+                t("q.existing_pv"),
+                min_value=0.0,
+                max_value=100.0,
+                value=h.existing_pv_kwp,
+                step=0.5,
+                key="q_existing_pv",
+            )
         with c3:
-            balcony = _choice("q.balcony", "balcony", [True, False], h.balcony, lambda o: t("common.yes" if o else "common.no"))
-            tilt = st.number_input(t("q.roof_tilt"), min_value=0.0, max_value=90.0, value=roof.tilt_deg if roof else None, step=5.0, key="q_roof_tilt")
-            azimuth = st.number_input(t("q.roof_azimuth"), min_value=0.0, max_value=360.0, value=roof.azimuth_deg if roof else None, step=15.0, key="q_roof_azimuth")
-            area = st.number_input(t("q.roof_area"), min_value=0.0, max_value=2000.0, value=roof.usable_area_m2 if roof else None, step=5.0, key="q_roof_area")
+            balcony = _choice(
+                "q.balcony", "balcony", [True, False], h.balcony, lambda o: t("common.yes" if o else "common.no")
+            )
+            tilt = st.number_input(
+                t("q.roof_tilt"),
+                min_value=0.0,
+                max_value=90.0,
+                value=roof.tilt_deg if roof else None,
+                step=5.0,
+                key="q_roof_tilt",
+            )
+            azimuth = st.number_input(
+                t("q.roof_azimuth"),
+                min_value=0.0,
+                max_value=360.0,
+                value=roof.azimuth_deg if roof else None,
+                step=15.0,
+                key="q_roof_azimuth",
+            )
+            area = st.number_input(
+                t("q.roof_area"),
+                min_value=0.0,
+                max_value=2000.0,
+                value=roof.usable_area_m2 if roof else None,
+                step=5.0,
+                key="q_roof_area",
+            )
         c4, c5, _ = st.columns(3)
-        price_ct = c4.number_input(t("q.price"), min_value=5.0, max_value=200.0, value=cached.price_ct(h), step=0.5, key="q_price")
-        base_fee = c5.number_input(t("q.base_fee"), min_value=0.0, max_value=1000.0, value=h.base_fee_eur_per_year, step=10.0, key="q_base_fee")
+        price_ct = c4.number_input(
+            t("q.price"), min_value=5.0, max_value=200.0, value=cached.price_ct(h), step=0.5, key="q_price"
+        )
+        base_fee = c5.number_input(
+            t("q.base_fee"), min_value=0.0, max_value=1000.0, value=h.base_fee_eur_per_year, step=10.0, key="q_base_fee"
+        )
         if st.form_submit_button(t("q.save"), type="primary"):
             answers = {
-                "persons": persons, "dwelling": dwelling, "tenure": tenure, "hot_water": hot_water, "heating": heating,
-                "ev": ev, "existing_pv_kwp": existing_pv, "postal_code": postal_code.strip() or None, "balcony": balcony,
-                "roof_tilt_deg": tilt, "roof_azimuth_deg": azimuth, "roof_area_m2": area,
-                "price_ct_per_kwh": price_ct, "base_fee_eur_per_year": base_fee, "language": lang,
+                "persons": persons,
+                "dwelling": dwelling,
+                "tenure": tenure,
+                "hot_water": hot_water,
+                "heating": heating,
+                "ev": ev,
+                "existing_pv_kwp": existing_pv,
+                "postal_code": postal_code.strip() or None,
+                "balcony": balcony,
+                "roof_tilt_deg": tilt,
+                "roof_azimuth_deg": azimuth,
+                "roof_area_m2": area,
+                "price_ct_per_kwh": price_ct,
+                "base_fee_eur_per_year": base_fee,
+                "language": lang,
             }
             try:
                 cached.set_household(cached.household_from_answers(answers, previous=h))
@@ -105,8 +165,17 @@ with tab_estimate:
     else:
         with st.form("annual_form", border=False):
             c1, c2 = st.columns(2)
-            annual_kwh = c1.number_input(t("start.annual_label"), min_value=100, max_value=50_000, value=None, step=100, key="annual_kwh")
-            year = c2.number_input(t("start.annual_year"), min_value=2015, max_value=2035, value=dt.date.today().year - 1, step=1, key="annual_year")
+            annual_kwh = c1.number_input(
+                t("start.annual_label"), min_value=100, max_value=50_000, value=None, step=100, key="annual_kwh"
+            )
+            year = c2.number_input(
+                t("start.annual_year"),
+                min_value=2015,
+                max_value=2035,
+                value=dt.date.today().year - 1,
+                step=1,
+                key="annual_year",
+            )
             if st.form_submit_button(t("start.annual_button")) and annual_kwh:
                 try:
                     cached.use_estimate("annual", {"annual_kwh": float(annual_kwh), "year": int(year)})
@@ -118,8 +187,16 @@ with tab_estimate:
             rows = []
             for i in range(3):
                 c1, c2 = st.columns(2)
-                d = c1.date_input(t("start.readings_date") + f" {i + 1}", value=None, format="DD.MM.YYYY", key=f"reading_date_{i}")
-                v = c2.number_input(t("start.readings_value") + f" {i + 1}", min_value=0.0, value=None, step=1.0, key=f"reading_value_{i}")
+                d = c1.date_input(
+                    t("start.readings_date") + f" {i + 1}", value=None, format="DD.MM.YYYY", key=f"reading_date_{i}"
+                )
+                v = c2.number_input(
+                    t("start.readings_value") + f" {i + 1}",
+                    min_value=0.0,
+                    value=None,
+                    step=1.0,
+                    key=f"reading_value_{i}",
+                )
                 if d is not None and v is not None:
                     rows.append((d.isoformat(), float(v)))
             if st.form_submit_button(t("start.readings_button")):
@@ -157,12 +234,27 @@ c = cached.metric_row(5)
 c[0].metric(t("sum.period"), f"{fmt.date(hh.curve.start, lang)} – {fmt.date(hh.curve.data.index[-1], lang)}")
 c[1].metric(t("sum.interval"), t("sum.interval_value", minutes=hh.curve.interval_minutes))
 c[2].metric(t("sum.energy"), fmt.kwh(summary["energy_kwh"] or hh.curve.total_kwh, 0, lang))
-c[3].metric(t("sum.values"), fmt.number(summary["n_intervals"], 0, lang), t("sum.missing", n=fmt.number(summary["missing_intervals"], 0, lang)),
-            delta_color="off", delta_arrow="off")
+c[3].metric(
+    t("sum.values"),
+    fmt.number(summary["n_intervals"], 0, lang),
+    t("sum.missing", n=fmt.number(summary["missing_intervals"], 0, lang)),
+    delta_color="off",
+    delta_arrow="off",
+)
 if quality is not None:
-    c[4].metric(t("sum.quality"), fmt.percent(quality[0], 0, lang), help=t("sum.quality_help" if quality[1] else "sum.coverage_help"))
-st.caption(t("sum.format", format=summary["format"], meter=summary["meter_id"] or fmt.MISSING)
-           + (" · " + t("sum.substituted") + ": " + fmt.number(summary["substituted_intervals"], 0, lang) if summary["substituted_intervals"] else ""))
+    c[4].metric(
+        t("sum.quality"),
+        fmt.percent(quality[0], 0, lang),
+        help=t("sum.quality_help" if quality[1] else "sum.coverage_help"),
+    )
+st.caption(
+    t("sum.format", format=summary["format"], meter=summary["meter_id"] or fmt.MISSING)
+    + (
+        " · " + t("sum.substituted") + ": " + fmt.number(summary["substituted_intervals"], 0, lang)
+        if summary["substituted_intervals"]
+        else ""
+    )
+)
 if summary["warnings"]:
     with st.expander(t("sum.warnings"), expanded=True):
         for w in summary["warnings"]:
@@ -173,6 +265,8 @@ if summary["conversions"]:
             st.markdown(f"- {conv}")
 
 st.markdown(f"**{t('sum.daily_title')}**")
-st.plotly_chart(charts.daily_energy(cached.daily(hh), lang, y_title="kWh"), key="chart_daily", theme=None, config=charts.CONFIG)
+st.plotly_chart(
+    charts.daily_energy(cached.daily(hh), lang, y_title="kWh"), key="chart_daily", theme=None, config=charts.CONFIG
+)
 st.caption(f":material/info: **{t('common.how')}:** " + t("sum.daily_how", minutes=hh.curve.interval_minutes))
 st.markdown(t("sum.next"))

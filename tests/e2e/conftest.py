@@ -46,8 +46,21 @@ def app_url():
     log = tempfile.NamedTemporaryFile(prefix="streamlit-e2e-", suffix=".log", delete=False)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/Home.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app/Home.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -66,7 +79,9 @@ def app_url():
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("streamlit did not become healthy in 40 s:\n" + Path(log.name).read_text(errors="replace")[-2000:])
+                pytest.fail(
+                    "streamlit did not become healthy in 40 s:\n" + Path(log.name).read_text(errors="replace")[-2000:]
+                )
             time.sleep(0.3)
         yield url
     finally:
@@ -82,7 +97,9 @@ def app_url():
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (`make test` installs it: apt-get install chromium)")
+        pytest.skip(
+            f"Debian's Chromium is not installed at {CHROMIUM} (`make test` installs it: apt-get install chromium)"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     with sync_api.sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)

@@ -32,7 +32,9 @@ def write_portal_csv(path: Path) -> Path:
     idx = pd.date_range("2025-01-01", "2026-01-01", freq="15min", tz="Europe/Berlin", inclusive="left")
     rng = np.random.default_rng(7)
     hour = idx.hour.to_numpy()
-    kwh = 0.03 + 0.05 * ((hour >= 6) & (hour < 22)) + 0.12 * ((hour >= 17) & (hour < 20)) + rng.gamma(1.5, 0.02, len(idx))
+    kwh = (
+        0.03 + 0.05 * ((hour >= 6) & (hour < 22)) + 0.12 * ((hour >= 17) & (hour < 20)) + rng.gamma(1.5, 0.02, len(idx))
+    )
     lines = ["Datum;Uhrzeit;Verbrauch [kWh]"]
     values = [f"{v:.3f}".replace(".", ",") for v in kwh]
     lines += [f"{d};{t};{v}" for d, t, v in zip(idx.strftime("%d.%m.%Y"), idx.strftime("%H:%M"), values, strict=True)]
