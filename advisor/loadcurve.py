@@ -347,18 +347,20 @@ def make_load_curve(
             source=src,
             timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
         )
-    full = pd.date_range(idx_utc[0], idx_utc[-1], freq=freq_of(interval_minutes), tz="UTC")
-    values.index = idx_utc
-    quality.index = idx_utc
-    values = values.reindex(full)
-    quality = quality.reindex(full)
-    quality = quality.where(values.notna() | quality.eq(Quality.MISSING.value), Quality.MISSING.value)
-    quality[values.isna()] = Quality.MISSING.value
-    quality = quality.fillna(Quality.MISSING.value)
+    t = idx_utc.asi8
+    n = int((t[-1] - t[0]) // step_ns) + 1
+    pos = (t - t[0]) // step_ns
+    energy = np.full(n, np.nan)
+    energy[pos] = vals
+    missing_code = QUALITY_CATEGORIES.index(Quality.MISSING.value)
+    codes = np.full(n, missing_code, dtype=np.int8)
+    codes[pos] = pd.Categorical(quality.to_numpy(), categories=QUALITY_CATEGORIES).codes
+    codes[np.isnan(energy)] = missing_code
+    full = pd.date_range(idx_utc[0], periods=n, freq=freq_of(interval_minutes))
     data = pd.DataFrame(
         {
-            "energy_kwh": values.to_numpy(),
-            "quality": pd.Categorical(quality.to_numpy(), categories=QUALITY_CATEGORIES),
+            "energy_kwh": energy,
+            "quality": pd.Categorical.from_codes(codes, categories=QUALITY_CATEGORIES),
         },
         index=full.tz_convert(meta.tz),
     )

@@ -24,8 +24,10 @@ def read_options(
     time_col: str | None = None,
     value_col: str | None = None,
     meter_id: str | None = None,
+    unit: str | None = None,
 ) -> ReadOptions:
     return ReadOptions(
+        unit=unit,
         tz=tz,
         holiday_region=holiday_region,
         label=label,

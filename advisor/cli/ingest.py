@@ -19,13 +19,27 @@ def register(app: typer.Typer) -> None:
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
         meter_id: str | None = typer.Option(None, "--meter-id", help="Keep only this meter or location."),
+        id_col: str | None = typer.Option(None, "--id-col", help="Household/meter id column of a long table."),
+        time_col: str | None = typer.Option(None, "--time-col", help="Timestamp column of a long table or export."),
+        value_col: str | None = typer.Option(None, "--value-col", help="Value column (kWh per interval)."),
+        unit: str | None = typer.Option(None, "--unit", help="Value unit when the file does not say: kWh, Wh, kW or W."),
     ) -> None:
         """Read a meter file into the canonical load curve and summarise it."""
         from advisor.ingest import read_load_curves
         from advisor.ingest.canonical import write_curves_parquet
 
         curves = read_load_curves(
-            file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id)
+            file,
+            read_options(
+                tz=tz,
+                holiday_region=holiday_region,
+                label=label,
+                meter_id=meter_id,
+                id_col=id_col,
+                time_col=time_col,
+                value_col=value_col,
+                unit=unit,
+            ),
         )
         if out is not None:
             write_curves_parquet(curves, out)

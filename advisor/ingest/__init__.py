@@ -167,6 +167,12 @@ def _is_office_zip(raw: bytes) -> bool:
     return b"[Content_Types].xml" in head or b"xl/" in head
 
 
+def _is_canonical_parquet(raw: bytes) -> bool:
+    from advisor.ingest.canonical import is_canonical
+
+    return is_canonical(raw)
+
+
 def _readers():
     mods = []
     for name in READER_MODULES:
@@ -178,8 +184,16 @@ def _readers():
     return mods
 
 
-def _pick_reader(raw: bytes, label: str):
+def _pick_reader(raw: bytes, label: str, options: ReadOptions | None = None):
     head = raw[:65536]
+    if options is not None and (options.id_col or options.time_col or options.value_col):
+        # columns named by the user: a long table, even if its header uses no known alias
+        from advisor.ingest import tabular
+
+        if head[:4] == b"PAR1" and not _is_canonical_parquet(raw):
+            return tabular
+        if head[:4] != b"PAR1" and tabular._header_names(head):
+            return tabular
     for mod in _readers():
         if mod.sniff(head, label):
             if mod.FORMAT == "canonical-parquet" and not mod.is_canonical(raw):
@@ -225,7 +239,7 @@ def read_load_curves(
     head = raw[:65536]
     if b"\x00" in head[:4096] and not (head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] == b"PAR1" or head[:4] == b"PK\x03\x04"):
         raise LoadCurveError("binary file, not a meter-data export (expected CSV, Excel, MSCONS, XML or Parquet)", source=label)
-    curves = _pick_reader(raw, label).parse(raw, options, label)
+    curves = _pick_reader(raw, label, options).parse(raw, options, label)
     if options.meter_id is not None:
         curves = [c for c in curves if c.meta.meter_id == options.meter_id]
         if not curves:
