@@ -463,35 +463,43 @@ def test_excel_damaged_refused():
 _DAYS = [pd.Timestamp(d) for d in ("2024-03-30", "2024-03-31", "2024-10-26", "2024-10-27", "2024-01-15", "2023-12-31")]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     day=st.sampled_from(_DAYS),
     n_days=st.integers(1, 3),
+    minutes=st.sampled_from([15, 15, 30, 60]),
     label=st.sampled_from(["start", "end"]),
+    auto_label=st.booleans(),
+    unit=st.sampled_from(["kWh", "Wh"]),
     seed=st.integers(0, 2**16),
-    data=st.data(),
 )
-def test_roundtrip_conserves_energy_and_intervals(tmp_path, day, n_days, label, seed, data):
+def test_roundtrip_conserves_energy_and_intervals(tmp_path, day, n_days, minutes, label, auto_label, unit, seed):
     start = day.tz_localize(BERLIN)
     end = (day + pd.DateOffset(days=n_days)).tz_localize(BERLIN)
-    idx = pd.date_range(start, end, freq="15min", inclusive="left")
+    idx = pd.date_range(start, end, freq=f"{minutes}min", inclusive="left")
     rng = np.random.default_rng(seed)
     wh = rng.integers(0, 3000, len(idx))  # exact thousandths of a kWh
-    stamps = idx + pd.Timedelta(minutes=15) if label == "end" else idx
-    lines = [f"{t:%d.%m.%Y;%H:%M};{w // 1000},{w % 1000:03d}" for t, w in zip(stamps, wh, strict=False)]
-    text = "Zählpunkt;DE1\nEinheit;kWh\nDatum;Uhrzeit;Wert;Status\n" + "\n".join(x + ";W" for x in lines) + "\n"
-    c = read_load_curve(text.encode("cp1252"), ReadOptions(label=label), name="prop.csv")
+    stamps = idx + pd.Timedelta(minutes=minutes) if label == "end" else idx
+    if unit == "kWh":
+        cells = [f"{w // 1000},{w % 1000:03d}" for w in wh]  # decimal comma
+    else:
+        cells = [f"{w:,},0".replace(",", ".", 1) if w >= 1000 else f"{w},0" for w in wh]  # '1.234,0' Wh
+    lines = [f"{t:%d.%m.%Y;%H:%M};{v};W" for t, v in zip(stamps, cells, strict=True)]
+    text = f"Zählpunkt;DE1\nEinheit;{unit}\nDatum;Uhrzeit;Wert;Status\n" + "\n".join(lines) + "\n"
+    opts = ReadOptions(label="auto" if auto_label else label)
+    c = read_load_curve(text.encode("cp1252"), opts, name="prop.csv")
+    assert c.interval_minutes == minutes
     assert c.n_intervals == len(idx)
     assert c.start == start
     assert c.measured_and_substituted_kwh == pytest.approx(wh.sum() / 1000, abs=1e-9)
     path = tmp_path / f"c{seed}.parquet"
     write_curves_parquet([c], path)
     back = read_load_curve(path)
-    assert back.n_intervals == c.n_intervals and back.interval_minutes == 15
+    assert back.n_intervals == c.n_intervals and back.interval_minutes == minutes
     assert back.measured_and_substituted_kwh == pytest.approx(c.measured_and_substituted_kwh, abs=1e-9)
     pd.testing.assert_index_equal(back.index.tz_convert("UTC"), c.index.tz_convert("UTC"))
     per_day = back.energy_kwh.groupby(back.local_index().date).size()
-    assert set(per_day.to_numpy()) <= {92, 96, 100}
+    assert set(per_day.to_numpy()) <= {h * 60 // minutes for h in (23, 24, 25)}
 
 
 # ------------------------------------------------------------------------------------------
