@@ -297,6 +297,20 @@ def test_pdf_letters_and_brand(tmp_path):
     assert "Stadtwerke Herne AG" in (out / "portfolio.html").read_text()
 
 
+def _double_or_die(item, settings):
+    if item == 3:
+        os._exit(7)  # a household that kills its worker process (segfault, OOM killer)
+    return item * settings
+
+
+@pytest.mark.slow
+def test_local_pool_isolates_a_household_that_kills_its_worker():
+    from advisor.batch.engine import EngineSpec, map_unordered
+
+    out = list(map_unordered(_double_or_die, range(10), 10, EngineSpec("local", workers=2), lambda i, m: ("died", i)))
+    assert sorted(out, key=str) == sorted([10 * i for i in range(10) if i != 3] + [("died", 3)], key=str)
+
+
 # ---------------------------------------------------------------------- META
 def test_meta_needs_household_id(tmp_path):
     (tmp_path / "m.csv").write_text("id;persons\n1;2\n")

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,47 +90,94 @@ def _call(fn: Callable, item: Any) -> Any:
     return fn(item, _worker_settings["settings"])
 
 
-def map_unordered(fn: Callable[[Any, Any], Any], items: Iterable, settings: Any, spec: EngineSpec) -> Iterator[Any]:
-    """Yield ``fn(item, settings)`` for every item, in completion order, bounded in flight."""
+def map_unordered(
+    fn: Callable[[Any, Any], Any],
+    items: Iterable,
+    settings: Any,
+    spec: EngineSpec,
+    on_crash: Callable[[Any, str], Any] | None = None,
+) -> Iterator[Any]:
+    """Yield ``fn(item, settings)`` for every item, in completion order, bounded in flight.
+
+    ``fn`` handles its own errors; ``on_crash(item, message)`` makes the result of an item whose
+    worker died under it (a crash or the OOM killer on the local pool, a killed Dask worker).
+    On the local pool the items in flight when a worker died are retried one at a time in a fresh
+    pool, so that only the item that kills a worker on its own is reported. Without
+    ``on_crash`` the failure is raised.
+    """
     if spec.kind == "dask":
-        yield from _map_dask(fn, items, settings, spec)
+        yield from _map_dask(fn, items, settings, spec, on_crash)
     elif spec.n_workers == 1:
         for item in items:
             yield fn(item, settings)
     else:
-        yield from _map_local(fn, items, settings, spec)
+        yield from _map_local(fn, items, settings, spec, on_crash)
 
 
-def _map_local(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
+def _new_pool(settings, spec: EngineSpec) -> ProcessPoolExecutor:
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(PRELOAD_MODULES))
-    limit = spec.n_workers * IN_FLIGHT_PER_WORKER
-    it = iter(items)
-    with ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=spec.n_workers,
         mp_context=ctx,
         initializer=_init_worker,
         initargs=(settings,),
         max_tasks_per_child=TASKS_PER_CHILD,
-    ) as pool:
-        pending = set()
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < limit:
+    )
+
+
+def _map_local(fn, items, settings, spec: EngineSpec, on_crash) -> Iterator[Any]:
+    limit = spec.n_workers * IN_FLIGHT_PER_WORKER
+    it = iter(items)
+    suspects: deque = deque()  # items in flight when a worker died, retried one by one
+    exhausted = False
+    while True:
+        pool = _new_pool(settings, spec)
+        broken = False
+        try:
+            while suspects and not broken:
+                item = suspects.popleft()
                 try:
-                    item = next(it)
-                except StopIteration:
-                    exhausted = True
+                    result = pool.submit(_call, fn, item).result()
+                except BrokenProcessPool as exc:
+                    if on_crash is None:
+                        raise
+                    result = on_crash(item, f"the worker process died while processing this household ({exc})")
+                    broken = True
+                yield result
+            if broken:
+                continue
+            pending: dict = {}
+            while True:
+                while not exhausted and len(pending) < limit:
+                    try:
+                        item = next(it)
+                    except StopIteration:
+                        exhausted = True
+                        break
+                    pending[pool.submit(_call, fn, item)] = item
+                if not pending:
+                    return
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                results = []
+                for fut in done:
+                    try:
+                        results.append(fut.result())
+                    except BrokenProcessPool:
+                        if on_crash is None:
+                            raise
+                        broken = True
+                        continue
+                    del pending[fut]
+                yield from results
+                if broken:
+                    suspects.extend(pending.values())
                     break
-                pending.add(pool.submit(_call, fn, item))
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                yield fut.result()
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
 
 
-def _map_dask(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
+def _map_dask(fn, items, settings, spec: EngineSpec, on_crash) -> Iterator[Any]:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
@@ -149,19 +198,30 @@ def _map_dask(fn, items, settings, spec: EngineSpec) -> Iterator[Any]:
         it = iter(items)
         queue = as_completed()
         in_flight = 0
+        item_of: dict = {}
 
         def submit_next() -> bool:
             try:
                 item = next(it)
             except StopIteration:
                 return False
-            queue.add(client.submit(fn, item, settings_future, pure=False))
+            fut = client.submit(fn, item, settings_future, pure=False)
+            item_of[fut.key] = item
+            queue.add(fut)
             return True
 
         while in_flight < limit and submit_next():
             in_flight += 1
         for fut in queue:
-            result = fut.result()
+            item = item_of.pop(fut.key)
+            try:
+                result = fut.result()
+            except Exception as exc:  # noqa: BLE001 - KilledWorker, CommClosedError …
+                if on_crash is None:
+                    raise
+                result = on_crash(
+                    item, f"the Dask worker failed while processing this household ({type(exc).__name__}: {exc})"
+                )
             fut.release()
             in_flight -= 1
             if submit_next():

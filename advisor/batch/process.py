@@ -229,6 +229,13 @@ def empty_row(item: WorkItem) -> dict:
     return row
 
 
+def crashed_result(item: WorkItem, message: str) -> HouseholdResult:
+    """The result of a household whose worker process died under it (crash, out of memory)."""
+    row = empty_row(item)
+    row.update(status=STATUS_ERROR, error_stage="worker", error=message)
+    return HouseholdResult(item.key, row)
+
+
 def _message(exc: BaseException, item: WorkItem) -> str:
     text = str(exc) if isinstance(exc, AdvisorError) else f"{type(exc).__name__}: {exc}"
     return scrub_text(text, item.identifiers) if item.identifiers else text
@@ -433,8 +440,10 @@ def _letters(item, settings, assessment, language, peer, curve, row, timings) ->
     )
     if item.identifiers:
         html = scrub_text(html, item.identifiers)
-    files = [(f"letters/{item.key}.html", html.encode("utf-8"))]
-    row["letter_html"] = files[0][0]
+    files = []
+    if "html" in settings.formats:
+        files.append((f"letters/{item.key}.html", html.encode("utf-8")))
+        row["letter_html"] = files[0][0]
     timings["html"] = time.perf_counter() - t0
     if "pdf" in settings.formats:
         t0 = time.perf_counter()

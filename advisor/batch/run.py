@@ -40,6 +40,8 @@ from advisor.batch.process import (
     STATUS_ERROR,
     BatchSettings,
     HouseholdResult,
+    KeyFigures,
+    crashed_result,
     empty_row,
     key_figures,
     process_household,
@@ -332,7 +334,8 @@ def run_batch(options: BatchOptions) -> BatchReport:
         figures = state.key_figures()
         todo = [i for i in the_plan.items if i.key not in figures and i.key not in done]
         with _progress(len(todo), "pass 1/2 key figures", options.progress) as bar:
-            for kf in map_unordered(key_figures, todo, settings, options.engine):
+            crash = lambda item, msg: KeyFigures(item.key, STATUS_ERROR, error=msg, error_stage="worker")  # noqa: E731
+            for kf in map_unordered(key_figures, todo, settings, options.engine, crash):
                 stages["pass1"] = stages.get("pass1", 0.0) + kf.seconds
                 state.write_key_figures(kf)
                 figures[kf.key] = kf
@@ -349,7 +352,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     todo = [i for i in the_plan.items if i.key not in done]
     n_processed = 0
     with _progress(len(todo), "pass 2/2 letters", options.progress) as bar:
-        for result in map_unordered(process_household, todo, settings, options.engine):
+        for result in map_unordered(process_household, todo, settings, options.engine, crashed_result):
             for k, v in result.timings.items():
                 stages[k] = stages.get(k, 0.0) + v
             t0 = time.perf_counter()
