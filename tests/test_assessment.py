@@ -158,3 +158,16 @@ def test_cli_recommend_json(demo, tmp_path, monkeypatch):
     assert "rooftop_pv" not in [x["measure_id"] for x in recs]
     eur = [x["annual_savings_eur"] for x in recs]
     assert eur == sorted(eur, reverse=True)
+
+
+def test_forecast_part_uses_the_default_model(demo, seeds):
+    from advisor.forecast import default_model_dir
+
+    if not (default_model_dir() / "meta.json").exists():
+        pytest.skip("no default model in models/ yet")
+    a = assess_household(demo.curve, Household(), AssessmentSettings(seeds=seeds, parts=("forecast",)))
+    assert "forecast" not in a.unavailable
+    p = a.projection
+    assert p.annual_kwh_p10 <= p.annual_kwh_p50 <= p.annual_kwh_p90
+    assert p.annual_kwh_p50 == pytest.approx(a.analysis.annual_kwh, rel=0.2)
+    assert len(a.forecast_months) in (12, 13)
