@@ -626,3 +626,17 @@ def test_result_does_not_depend_on_the_process_time_zone(monkeypatch, process_tz
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize("stamps", ["naive", "offset"])
+def test_newest_first_file_is_read_oldest_first(stamps):
+    idx = pd.date_range(pd.Timestamp("2024-10-27 01:30", tz=BERLIN), periods=10, freq="15min")
+    vals = [f"0,{k + 1:02d}" for k in range(10)]
+    if stamps == "naive":
+        rows = [f"{t:%d.%m.%Y %H:%M};{v}" for t, v in zip(idx, vals, strict=True)]
+    else:
+        rows = [f"{t.isoformat()};{v}" for t, v in zip(idx, vals, strict=True)]
+    c = read1("Zeitstempel von;Wert [kWh]\n" + "\n".join(reversed(rows)))
+    assert c.start == idx[0] and c.n_intervals == 10
+    assert c.data["energy_kwh"].tolist() == pytest.approx([(k + 1) / 100 for k in range(10)])
+    assert any("newest first" in x for x in c.meta.conversions)

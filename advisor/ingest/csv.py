@@ -912,10 +912,6 @@ def _quality_from_status(status: pd.Series) -> tuple[np.ndarray, list[str]]:
 # ---------------------------------------------------------------------------------------------
 # the table interpreter shared with the Excel reader
 # ---------------------------------------------------------------------------------------------
-def _column(rows: list[list[str]], j: int) -> pd.Series:
-    return pd.Series([r[j] if len(r) > j else "" for r in rows], dtype=object).astype(str)
-
-
 class _Columns:
     """Column ``j`` of the data frame as text, or empty strings when a row has fewer cells."""
 
@@ -957,6 +953,13 @@ def _unit_factor(unit: str | None, kind: str) -> tuple[str, float]:
         factor = {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3}[unit]
         return ("register" if kind == "register" else "energy"), factor
     return kind, 1.0
+
+
+def _runs_backwards(ts: _Times) -> bool:
+    """True when (nearly) every step goes back in time: a file listed newest first."""
+    v = ts.utc_ns if ts.utc_ns is not None else ts.naive.asi8
+    d = np.diff(v)
+    return bool(v[0] > v[-1] and (d < 0).mean() > 0.5)
 
 
 def _label_auto(first_local: pd.Timestamp, last_local: pd.Timestamp, step_min: int) -> str | None:
@@ -1039,6 +1042,7 @@ def interpret_table(
     decimal: str | None = None,
     notes: tuple[str, ...] = (),
     delimiter: str | None = None,
+    _newest_first: bool = False,
 ) -> list[LoadCurve]:
     """Interpret the data rows below a known header (columns 0..n of ``frame`` as text)."""
     t = _roles(header, header_line, meta, source)
@@ -1192,6 +1196,13 @@ def interpret_table(
         "timestamp" if end_txt is None else f"'{_clean(pd.Series([header[t.start_cols[-1]]])).iloc[0]}' timestamp"
     )
     ts = _parse_times(start_txt, lines, source, start_what)
+    if not _newest_first and len(frame) > 2 and _runs_backwards(ts):
+        # newest row first (some portals and APIs): read the rows in reverse, oldest first
+        return interpret_table(
+            header, header_line, meta, frame.iloc[::-1].reset_index(drop=True), lines[::-1].copy(), options,
+            source, fmt=fmt, decimal=decimal, notes=(*notes, "rows listed newest first; read oldest first"),
+            delimiter=delimiter, _newest_first=True,
+        )
     tz = options.tz
     start_ns = _localise(ts, tz, lines, source)
     conversions.append(f"time: {ts.how}" + (f" localised in {tz}" if ts.naive is not None else ""))
