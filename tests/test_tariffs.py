@@ -159,3 +159,30 @@ def test_para14a_module2_counts_ev_and_heat_pump_once(seeds):
     assert c.para14a.module2_eur == pytest.approx(c.para14a.device_kwh * 0.093 * 0.6 * 1.19 - 30.0)
     given = compare_tariffs(hh.curve, seeds, Household(ev=True, heating="heat_pump"), device_kwh=1000.0)
     assert given.para14a.device_kwh == 1000.0 and given.para14a.best_module == 1
+
+
+def test_shifting_with_too_little_room_keeps_daily_energy(seeds):
+    curve = _curve("2024-02-05", 1, kw=0.2)
+    e = curve.energy_kwh
+    hour = e.index.hour
+    e[(hour >= 17) & (hour < 22)] = 3.0 * 0.25
+    curve = make_load_curve(e, interval_minutes=15, meta=CurveMeta(tz=TZ))
+    price = pd.Series(np.where(hour == 3, 0.01, 0.30), index=e.index)
+    flex = flexible_load(curve, seeds)
+    # room only in hour 3 is (0.3 - 0.2) kW x 1 h = 0.1 kWh; the rest stays where it was
+    shifted = shift_to_cheap_hours(curve, flex, price, max_power_kw=0.3)
+    assert shifted.sum() == pytest.approx(e.sum())
+    assert (shifted - e)[hour == 3].sum() == pytest.approx(0.1)
+    assert (shifted >= 0).all()
+
+
+def test_gaps_are_left_out_and_the_rest_scaled_to_a_year(seeds):
+    curve = _curve("2023-01-01", 365)
+    e = curve.energy_kwh
+    e.iloc[96 * 10 : 96 * 40] = np.nan  # a month missing
+    gappy = make_load_curve(e, interval_minutes=15, meta=CurveMeta(tz=TZ))
+    tariff = Tariff.fixed(seeds, Household(price_eur_per_kwh=0.30))
+    full, part = energy_cost(curve, tariff), energy_cost(gappy, tariff)
+    assert part.covered_days == pytest.approx(335.0)
+    assert part.energy_kwh == pytest.approx(full.energy_kwh)
+    assert part.total_eur == pytest.approx(full.total_eur)
