@@ -640,3 +640,20 @@ def test_newest_first_file_is_read_oldest_first(stamps):
     assert c.start == idx[0] and c.n_intervals == 10
     assert c.data["energy_kwh"].tolist() == pytest.approx([(k + 1) / 100 for k in range(10)])
     assert any("newest first" in x for x in c.meta.conversions)
+
+
+def test_excel_datetime_column_and_power(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    import datetime as dt
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Zeitstempel", "Leistung [kW]"])
+    for k in range(4):  # 2024-10-27 01:30 .. 02:15 local, naive, start-labelled by the option
+        ws.append([dt.datetime(2024, 10, 27, 1, 30) + dt.timedelta(minutes=15 * k), 0.4 * (k + 1)])
+    path = tmp_path / "leistung.xlsx"
+    wb.save(path)
+    c = read_load_curve(path, ReadOptions(label="start"))
+    assert c.start == pd.Timestamp("2024-10-27 01:30+02:00")
+    # 0.4, 0.8, 1.2, 1.6 kW for 15 min each -> 0.1 + 0.2 + 0.3 + 0.4 kWh
+    assert c.measured_and_substituted_kwh == pytest.approx(1.0)
