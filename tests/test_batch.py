@@ -232,6 +232,7 @@ def test_long_table_with_meta_several_meters_estimate_and_opt_out(tmp_path):
     assert s.loc["K-5", "status"] == "error" and "annual_kwh" in s.loc["K-5", "error"]
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors["household"]) == ["K-5"]  # skipped households are not errors
+    assert not (out / ".state" / "partitions").exists()  # the split copy is removed when all are done
     assert sorted(p.name for p in (out / "letters").iterdir()) == ["K-1.html", "K-2.html", "K-4.html"]
     assert "Hello," in (out / "letters" / "K-2.html").read_text()  # META language=en
     assert "A. Muster" in (out / "letters" / "K-1.html").read_text()  # the address block
@@ -261,6 +262,8 @@ def test_bad_usage_exits_2(tmp_path, portfolio, capsys):
     assert run_cli(folder, "--out", tmp_path / "o", "--engine", "spark") == 2
     assert run_cli(folder, "--out", tmp_path / "o", "--formats", "docx") == 2
     assert run_cli(folder, "--out", tmp_path / "o", "--key-file", tmp_path / "k") == 2
+    assert run_cli(folder, "--out", folder / "letters-out") == 2  # output inside the input folder
+    assert not (folder / "letters-out").exists()
 
 
 def test_resume_with_other_options_is_refused(uninterrupted, portfolio, capsys):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import platform
+import shutil
 import sys
 import time
 import tomllib
@@ -46,7 +47,7 @@ from advisor.batch.process import (
     key_figures,
     process_household,
 )
-from advisor.batch.split import csv_decimal_comma, split_long_table, table_columns
+from advisor.batch.split import csv_decimal_comma, partition_map, split_long_table, table_columns
 from advisor.ingest import ReadOptions
 
 FORMATS = ("html", "pdf")
@@ -217,6 +218,8 @@ def _check_options(options: BatchOptions) -> None:
         raise BatchInputError(f"`--households` {options.households} does not exist")
     if options.prices is not None and not options.prices.is_file():
         raise BatchInputError(f"`--prices` {options.prices} does not exist")
+    if options.input_path.is_dir() and options.out_dir.resolve().is_relative_to(options.input_path.resolve()):
+        raise BatchInputError(f"`--out` {options.out_dir} must not lie inside the INPUT folder {options.input_path}")
     if options.key_file is not None and not options.pseudonymise:
         raise BatchInputError("`--key-file` is only used with `--pseudonymise`")
 
@@ -291,15 +294,18 @@ def run_batch(options: BatchOptions) -> BatchReport:
     partitions = None
     if is_long_table(options.input_path):
         cols = table_columns(options.input_path, options.read_options)
-        partitions = split_long_table(
+        partitions = partition_map(options.input_path, state.partitions_dir, cols, pseudo, options.engine.n_workers)
+    the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
+    done = state.done_rows()
+    if partitions is not None and any(i.key not in done for i in the_plan.items):
+        split_long_table(
             options.input_path,
             state.partitions_dir,
             cols,
-            pseudo,
-            sha256_file(options.input_path),
+            partitions,
+            the_plan.input_files[0][1],  # a table plan lists the table first
             threads=options.engine.n_workers,
         )
-    the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
     if not the_plan.items:
         raise BatchInputError(f"INPUT {options.input_path} holds no households")
     from advisor.assessment import AssessmentSettings
@@ -325,7 +331,6 @@ def run_batch(options: BatchOptions) -> BatchReport:
     )
     stages["plan"] = time.perf_counter() - t0
 
-    done = state.done_rows()
     items_by_key = {i.key: i for i in the_plan.items}
 
     # ---- pass 1: key figures for peer groups
@@ -371,6 +376,8 @@ def run_batch(options: BatchOptions) -> BatchReport:
     atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title))
     stages["portfolio"] = time.perf_counter() - t0
 
+    if state.partitions_dir.exists() and all(k in state.done_rows() for k in items_by_key):
+        shutil.rmtree(state.partitions_dir)  # data minimisation: the split copy is no longer needed
     counts = summary["status"].value_counts()
     report = BatchReport(
         n_households=len(summary),

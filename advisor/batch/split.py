@@ -73,26 +73,33 @@ def csv_decimal_comma(path: Path) -> bool:
     return first.count(";") > first.count(",")
 
 
-def split_long_table(
-    path: Path,
-    out_dir: Path,
-    columns: LongTableColumns,
-    pseudo: Pseudonymiser | None,
-    input_sha256: str,
-    threads: int = 1,
+def partition_map(
+    path: Path, out_dir: Path, columns: LongTableColumns, pseudo: Pseudonymiser | None, threads: int = 1
 ) -> dict[str, str]:
-    """Split ``path`` into ``out_dir/k=<key>/`` folders; reuse a finished split of the same input.
+    """Table id -> its partition folder ``out_dir/k=<key>`` (nothing is written).
 
-    Returns
-    -------
-    dict
-        Table id -> partition folder.
+    Raises
+    ------
+    BatchInputError
+        The table holds no rows.
     """
     ids = table_ids(path, columns, threads)
     if not ids:
         raise BatchInputError(f"INPUT {path.name}: the long table holds no rows")
-    keys = {i: (pseudo.pseudonym(i) if pseudo else safe_file_stem(i)) for i in ids}
-    parts = {i: str(out_dir / f"k={k}") for i, k in keys.items()}
+    return {i: str(out_dir / f"k={pseudo.pseudonym(i) if pseudo else safe_file_stem(i)}") for i in ids}
+
+
+def split_long_table(
+    path: Path,
+    out_dir: Path,
+    columns: LongTableColumns,
+    parts: dict[str, str],
+    input_sha256: str,
+    threads: int = 1,
+) -> None:
+    """Write ``path``'s rows into the partition folders of ``parts`` (once; a finished split of the
+    same input is reused)."""
+    keys = {i: Path(d).name[2:] for i, d in parts.items()}
     marker = out_dir / DONE_MARKER
     stamp = {
         "input_sha256": input_sha256,
@@ -100,7 +107,7 @@ def split_long_table(
         "keys": sorted(keys.values()),
     }
     if marker.exists() and json.loads(marker.read_text()) == stamp:
-        return parts
+        return
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -116,4 +123,3 @@ def split_long_table(
     finally:
         con.close()
     marker.write_text(json.dumps(stamp))
-    return parts
