@@ -155,6 +155,8 @@ def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) 
             print(f"   {k:<27} {st[k]:9.2f}   {1000 * st[k] / n:18.1f}   {share}")
     tenth = max(1, n // 10)
     print(f"   peak memory (driver + workers): {mem.peak_mb():.0f} MB")
+    if n >= 200:
+        print(f"   memory at 100 households: {mem.at(100):.0f} MB; at {n}: {mem.peak_mb():.0f} MB")
     print(
         f"   memory while households 1..{tenth} ran: {mem.at(tenth):.0f} MB; "
         f"while {n - tenth + 1}..{n} ran: {mem.between(n - tenth, n):.0f} MB"

@@ -192,16 +192,20 @@ def load_brand(folder: Path | None):
 
 
 def _model_fingerprint() -> dict:
-    """Name and sha256 of the default forecasting model, if one is installed."""
-    try:
-        from advisor.forecast import default_model_dir
-    except ImportError:
-        return {"name": None, "sha256": None}
+    """Name and sha256 of the default forecasting model folder (its ``meta.json`` and model
+    files, by name), or None where no model is installed."""
+    import hashlib
+
+    from advisor.forecast import default_model_dir
+
     folder = Path(default_model_dir())
-    model = folder / "model.txt"
-    if not model.exists():
-        return {"name": folder.name, "sha256": None}
-    return {"name": folder.name, "sha256": sha256_file(model)}
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    if not files:
+        return {"name": folder.name, "sha256": None, "files": []}
+    h = hashlib.sha256()
+    for p in files:
+        h.update(p.name.encode() + b"\0" + sha256_file(p).encode())
+    return {"name": folder.name, "sha256": h.hexdigest(), "files": [p.name for p in files]}
 
 
 def _check_options(options: BatchOptions) -> None:
