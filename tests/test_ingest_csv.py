@@ -657,3 +657,10 @@ def test_excel_datetime_column_and_power(tmp_path):
     assert c.start == pd.Timestamp("2024-10-27 01:30+02:00")
     # 0.4, 0.8, 1.2, 1.6 kW for 15 min each -> 0.1 + 0.2 + 0.3 + 0.4 kWh
     assert c.measured_and_substituted_kwh == pytest.approx(1.0)
+
+
+def test_ersatzwert_flag_column_marks_substitutes():
+    text = "Messzeitpunkt;Verbrauch (kWh);Ersatzwert\n01.01.2025 00:15;0,1;\n01.01.2025 00:30;0,2;ja\n01.01.2025 00:45;0,3;n\n"
+    c = read1(text)
+    assert c.substituted_intervals == 1 and c.data["quality"].iloc[1] == Quality.SUBSTITUTED.value
+    assert c.measured_and_substituted_kwh == pytest.approx(0.6)

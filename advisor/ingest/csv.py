@@ -881,6 +881,7 @@ _SUBSTITUTE_CODES = {
     "ersatzwertbildung",
     "z",
 }
+_NO_FLAGS = {"", "nein", "n", "no", "false", "0", "-", "falsch"}
 _MISSING_CODES = {
     "f",
     "fehlt",
@@ -891,13 +892,17 @@ _MISSING_CODES = {
     "ungueltig",
     "invalid",
     "nicht verwendbar",
-    "n",
     "fehlwert",
     "leer",
 }
 
 
-def _quality_from_status(status: pd.Series) -> tuple[np.ndarray, list[str]]:
+def _quality_from_status(status: pd.Series, *, substitute_flags: bool = False) -> tuple[np.ndarray, list[str]]:
+    """Quality per row from a status column, and the codes it did not know.
+
+    With ``substitute_flags`` (a column named ``Ersatzwert`` holding flags, not numbers) any
+    filled cell other than a no-flag (``nein``, ``0``, ``false`` …) marks a substitute value.
+    """
     codes = pd.unique(status.to_numpy(dtype=object))
     s = status.map({c: _norm(c) for c in codes})
     q = np.full(len(s), Quality.MEASURED.value, dtype=object)
@@ -905,7 +910,12 @@ def _quality_from_status(status: pd.Series) -> tuple[np.ndarray, list[str]]:
     mis = s.isin(_MISSING_CODES).to_numpy()
     q[sub] = Quality.SUBSTITUTED.value
     q[mis] = Quality.MISSING.value
-    unknown = sorted(set(s[~(sub | mis | s.isin(_MEASURED_CODES).to_numpy())].unique()))
+    known = sub | mis | s.isin(_MEASURED_CODES).to_numpy()
+    if substitute_flags:
+        q[:] = Quality.MEASURED.value
+        q[s.ne("").to_numpy() & ~s.isin(_NO_FLAGS).to_numpy()] = Quality.SUBSTITUTED.value
+        return q, []
+    unknown = sorted(set(s[~known].unique()))
     return q, unknown
 
 
@@ -1234,9 +1244,9 @@ def interpret_table(
         dup = s_idx.duplicated(keep="first")
         if dup.any():
             cols_for_cmp = list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else [])
-            frame = pd.DataFrame({f"v{k}": c.to_numpy() for k, c in enumerate(cols_for_cmp)})
-            frame["t"] = start_ns
-            n_variants = frame.drop_duplicates().groupby("t").size()
+            cmp = pd.DataFrame({f"v{k}": c.to_numpy() for k, c in enumerate(cols_for_cmp)})
+            cmp["t"] = start_ns
+            n_variants = cmp.drop_duplicates().groupby("t").size()
             clash = n_variants[n_variants > 1]
             if len(clash):
                 bad_ns = int(clash.index[0])
@@ -1313,8 +1323,7 @@ def interpret_table(
             label = options.label
             conversions.append(f"single timestamps taken as interval {label} (option)")
         else:
-            loc = idx_utc.tz_convert(tz)
-            label = _label_auto(loc[0], loc[-1], step_min)
+            label = _label_auto(idx_utc.min().tz_convert(tz), idx_utc.max().tz_convert(tz), step_min)
             if label is None:
                 label = "start"
                 warn.append(
@@ -1331,7 +1340,9 @@ def interpret_table(
     # quality
     status_q = None
     if t.status_col is not None:
-        status_q, unknown = _quality_from_status(_clean(col(t.status_col)))
+        status_q, unknown = _quality_from_status(
+            _clean(col(t.status_col)), substitute_flags=t.status_col == t.substitute_col
+        )
         status_q = status_q[keep]
         if unknown:
             warn.append(f"unknown status codes {unknown[:5]} kept as measured")
@@ -1344,7 +1355,9 @@ def interpret_table(
     ignored = [v.name for v in value_cols if v not in chosen.values()]
     if ignored:
         warn.append(f"extra value columns ignored: {ignored}")
+    shared_conversions = conversions
     for direction, v in chosen.items():
+        conversions = list(shared_conversions)
         cells = value_cells[v.col] if v.col in value_cells else sub_numeric
         num = _to_number(cells[keep].reset_index(drop=True), decimal, lines_k, source, f"value in column {v.name!r}")
         quality = status_q.copy() if status_q is not None else np.full(len(num), Quality.MEASURED.value, dtype=object)
@@ -1440,7 +1453,6 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
     """Energy per interval from cumulative readings; resets and meter changes leave a gap."""
     notes: list[str] = []
     warns: list[str] = []
-    pd.Series(vals, index=idx_utc)
     valid = ~np.isnan(vals)
     if valid.sum() < 2:
         raise LoadCurveError(
@@ -1464,7 +1476,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
         wrap = 10.0 ** np.ceil(np.log10(max(prev, 1.0) + 1e-9))
         rolled = wrap - prev + cur
         when = iv[k + 1].tz_convert(tz).isoformat()
-        if prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0 * (1 if not gap[k] else 1):
+        if not gap[k] and prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0:
             energy[k] = rolled
             notes.append(
                 f"counter overflow at {when}: reading went from {prev:g} to {cur:g}; energy taken across the wrap at {wrap:g}"
