@@ -32,12 +32,12 @@ with st.sidebar:
 t = i18n.translator(lang)
 
 PAGES = [
-    st.Page("pages/start.py", title=t("nav.start"), url_path="start", default=True),
-    st.Page("pages/overview.py", title=t("nav.overview"), url_path="ueberblick"),
-    st.Page("pages/forecast.py", title=t("nav.forecast"), url_path="prognose"),
-    st.Page("pages/solar.py", title=t("nav.solar"), url_path="solar"),
-    st.Page("pages/recommendations.py", title=t("nav.recommendations"), url_path="empfehlungen"),
-    st.Page("pages/report.py", title=t("nav.report"), url_path="bericht"),
+    st.Page("views/start.py", title=t("nav.start"), url_path="start", default=True),
+    st.Page("views/overview.py", title=t("nav.overview"), url_path="ueberblick"),
+    st.Page("views/forecast.py", title=t("nav.forecast"), url_path="prognose"),
+    st.Page("views/solar.py", title=t("nav.solar"), url_path="solar"),
+    st.Page("views/recommendations.py", title=t("nav.recommendations"), url_path="empfehlungen"),
+    st.Page("views/report.py", title=t("nav.report"), url_path="bericht"),
 ]
 page = st.navigation(PAGES, position="sidebar")
 

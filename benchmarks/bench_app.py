@@ -22,7 +22,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 APP = Path(__file__).resolve().parents[1] / "app" / "Home.py"
-PAGES = ["pages/overview.py", "pages/forecast.py", "pages/solar.py", "pages/recommendations.py", "pages/report.py"]
+PAGES = ["views/overview.py", "views/forecast.py", "views/solar.py", "views/recommendations.py", "views/report.py"]
 
 
 def portal_csv_year() -> bytes:
@@ -65,7 +65,7 @@ def pages(at: AppTest, label: str, rows: list[tuple[str, str, float]]) -> None:
             seconds = timed(at)
             note = state(at)
             rows.append((label, f"{Path(page).stem} ({visit})" + (f" [note: {note}]" if note else ""), seconds))
-    at.switch_page("pages/start.py")
+    at.switch_page("views/start.py")
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ import i18n  # noqa: E402
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 
-PAGES = ["pages/overview.py", "pages/forecast.py", "pages/solar.py", "pages/recommendations.py", "pages/report.py"]
+PAGES = ["views/overview.py", "views/forecast.py", "views/solar.py", "views/recommendations.py", "views/report.py"]
 
 
 def new_app() -> AppTest:
@@ -165,7 +165,7 @@ def test_every_page_runs_on_demo_household(page):
 def test_overview_key_figures_present():
     at = new_app()
     at.run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert_clean(at)
     page = texts(at)
     if "Noch nicht verfügbar" in page:
@@ -188,9 +188,9 @@ def test_language_switch_changes_texts():
     labels = [m.label for m in at.metric]
     assert "Interval" in labels and "Messintervall" not in labels
     # the choice holds on the other pages
-    at.switch_page("pages/solar.py").run()
+    at.switch_page("views/solar.py").run()
     assert at.title[0].value == "Solar"
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("views/overview.py").run()
     assert at.title[0].value == "Overview"
 
 
@@ -238,7 +238,7 @@ def test_german_csv_upload_replaces_demo():
 def test_solar_figures_on_demo_household():
     at = new_app()
     at.run()
-    at.switch_page("pages/solar.py").run()
+    at.switch_page("views/solar.py").run()
     assert_clean(at)
     labels = {m.label: m.value for m in at.metric}
     assert labels["Jahresertrag"].endswith(" kWh")
@@ -252,7 +252,7 @@ def test_solar_figures_on_demo_household():
 def test_recommendations_ranked_with_figures():
     at = new_app()
     at.run()
-    at.switch_page("pages/recommendations.py").run()
+    at.switch_page("views/recommendations.py").run()
     assert_clean(at)
     headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert headings and headings[0].startswith("#### 1. ")
@@ -271,7 +271,7 @@ def test_delete_button_forgets_the_household():
         pytest.skip("the CSV reader does not read this dialect yet")
     key = at.session_state["hh"].data_key
     assert key.startswith("upload:") and len(key) == len("upload:") + 64
-    at.switch_page("pages/report.py").run()
+    at.switch_page("views/report.py").run()
     at.button(key="delete_household").click().run()
     assert_clean(at)
     assert "Gelöscht." in texts(at)
