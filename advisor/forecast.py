@@ -14,7 +14,8 @@ How it works
   forecast, and split back with the household's own intra-hour shape (the mean share of each
   sub-interval in its hour, by local hour of day, over the last 28 days).
 * **12 months.** Monthly totals from the BDEW H25 profile fitted to the household's daily
-  energy (``daily = a + b * H25``, so the seasonal amplitude is the household's own); P10/P90 come
+  energy (``daily = a + b * H25``, recent days weighted more, so the seasonal amplitude and the
+  level are the household's own); P10/P90 come
   from the distribution of monthly-total errors measured on the training households, never from
   summing interval quantiles.
 * **Cold start** (less than 14 days of history): the H25 profile scaled to the energy known so
@@ -35,9 +36,7 @@ import pandas as pd
 
 from advisor.errors import AdvisorError, NotFittedError
 from advisor.features import (
-    FEATURE_NAMES,
     TEMPERATURE_FEATURE,
-    WallClockMatrix,
     hourly_energy_kwh,
     make_features,
     target_hours,
@@ -53,6 +52,8 @@ COLD_START_DAYS = 14
 MIN_HISTORY_DAYS_TRAINING = 14
 # Horizon bands (upper bound of the step [h]) with their own conformal offsets.
 BAND_EDGES_H = (24, 72, 200)
+# Recency weighting of the monthly fit (chosen on the London Jan-Jun -> Jul-Dec split; see docs).
+MONTHLY_HALF_LIFE_DAYS = 30.0
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.1,
@@ -545,18 +546,29 @@ def _daily_h25(days_local: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd
     return daily.reindex(days_local).fillna(0.0)
 
 
-def fit_monthly(daily_kwh: pd.Series, tz: str, holiday_region: str) -> MonthlyFit:
-    """Fit ``daily_kwh = a + b * h25`` on complete days [kWh/day]; proportional when unsure."""
+def fit_monthly(
+    daily_kwh: pd.Series, tz: str, holiday_region: str, *, half_life_days: float = MONTHLY_HALF_LIFE_DAYS
+) -> MonthlyFit:
+    """Fit ``daily_kwh = a + b * h25`` on complete days [kWh/day], recent days weighted more.
+
+    Weighted least squares with weights halving every ``half_life_days`` back from the last
+    day, so the level follows the household's recent months while the seasonal contrast comes
+    from all of them. Proportional (``a = 0``) with under 90 days or little seasonal contrast,
+    or when the fit gives a negative coefficient.
+    """
     d = daily_kwh.dropna()
     if d.empty:
         raise ForecastError("no complete day of data to project from")
     h = _daily_h25(d.index, tz, holiday_region).to_numpy()
     y = d.to_numpy()
-    prop = MonthlyFit(0.0, float(y.sum() / max(h.sum(), 1e-9)), len(y), "proportional")
+    age_days = ((d.index[-1] - d.index) / pd.Timedelta(days=1)).to_numpy()
+    w = 0.5 ** (age_days / half_life_days)
+    prop = MonthlyFit(0.0, float((w * y).sum() / max((w * h).sum(), 1e-9)), len(y), "proportional")
     if len(y) < 90 or np.ptp(h) < 0.15:
         return prop
-    design = np.column_stack([np.ones_like(h), h])
-    coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+    sw = np.sqrt(w)
+    design = np.column_stack([np.ones_like(h), h]) * sw[:, None]
+    coef, *_ = np.linalg.lstsq(design, y * sw, rcond=None)
     a, b = float(coef[0]), float(coef[1])
     if a < 0 or b < 0:
         return prop
@@ -1004,5 +1016,7 @@ def read_qc_flags(path: str | Path) -> dict[str, str]:
     meta = pd.read_csv(path, dtype=str).fillna("")
     id_col = next((c for c in ("lclid", "household_id", "id", "meter_id") if c in meta.columns), None)
     if id_col is None or "qc_flags" not in meta.columns:
-        raise ForecastError(f"{path}: expected columns `lclid` (or `household_id`) and `qc_flags`; got {list(meta.columns)}")
+        raise ForecastError(
+            f"{path}: expected columns `lclid` (or `household_id`) and `qc_flags`; got {list(meta.columns)}"
+        )
     return dict(zip(meta[id_col], meta["qc_flags"], strict=True))

@@ -63,7 +63,9 @@ def test_weekly_naive_has_mase_one_and_pooled_mase_is_a_ratio_of_sums():
     res = backtest(series, origins, tz=TZ, holiday_region="GB-ENG")
     assert res.pooled.loc["naive_weekly", "mase"] == pytest.approx(1.0)
     pts = res.points
-    by_hand = np.abs(pts["naive_daily"] - pts["actual_kwh"]).sum() / np.abs(pts["naive_weekly"] - pts["actual_kwh"]).sum()
+    by_hand = (
+        np.abs(pts["naive_daily"] - pts["actual_kwh"]).sum() / np.abs(pts["naive_weekly"] - pts["actual_kwh"]).sum()
+    )
     assert res.pooled.loc["naive_daily", "mase"] == pytest.approx(by_hand)
     assert res.pooled["n_points"].nunique() == 1  # every method on the same points
     assert np.isnan(res.pooled.loc["naive_daily", "coverage_p10_p90"])
@@ -72,7 +74,9 @@ def test_weekly_naive_has_mase_one_and_pooled_mase_is_a_ratio_of_sums():
 def test_h25_baseline_is_scaled_to_the_households_energy():
     from advisor.profiles import bdew_energy_kwh
 
-    idx = pd.date_range(pd.Timestamp("2013-01-01", tz=TZ), pd.Timestamp("2014-01-01", tz=TZ), freq="h", inclusive="left")
+    idx = pd.date_range(
+        pd.Timestamp("2013-01-01", tz=TZ), pd.Timestamp("2014-01-01", tz=TZ), freq="h", inclusive="left"
+    )
     s = bdew_energy_kwh(idx, 2500.0, holiday_region="GB-ENG")
     res = backtest({"H": s}, midnight_origins("2013-11-01", "2013-11-05", TZ), tz=TZ, holiday_region="GB-ENG")
     np.testing.assert_allclose(res.points["bdew_h25"], res.points["actual_kwh"], rtol=1e-6)
@@ -82,8 +86,12 @@ def test_h25_baseline_is_scaled_to_the_households_energy():
 def test_households_and_groups_are_reported_apart():
     series = {"A": coded(), "B": coded() * 2}
     res = backtest(
-        series, midnight_origins("2013-10-10", "2013-10-20", TZ), tz=TZ, holiday_region="GB-ENG",
-        training_households=["A"], groups={"B": "dynamic_tariff"},
+        series,
+        midnight_origins("2013-10-10", "2013-10-20", TZ),
+        tz=TZ,
+        holiday_region="GB-ENG",
+        training_households=["A"],
+        groups={"B": "dynamic_tariff"},
     )
     per = res.per_household.reset_index()
     assert per.loc[per.household == "A", "in_training"].all()
@@ -121,8 +129,20 @@ def test_cli_backtest_on_real_households_json():
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf), __import__("warnings").catch_warnings():
         __import__("warnings").simplefilter("ignore")
-        code = main(["backtest", "--data", str(data), "--horizon", "24h", "--origins", "3",
-                     "--households", "MAC000003,MAC000057", "--json"])
+        code = main(
+            [
+                "backtest",
+                "--data",
+                str(data),
+                "--horizon",
+                "24h",
+                "--origins",
+                "3",
+                "--households",
+                "MAC000003,MAC000057",
+                "--json",
+            ]
+        )
     assert code == 0, buf.getvalue()
     out = json.loads(buf.getvalue())
     methods = {r["method"] for r in out["pooled"]}

@@ -92,7 +92,9 @@ def test_features_do_not_look_past_the_origin():
 
 
 def test_scale_is_the_mean_of_the_last_28_days():
-    idx = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-03-01", tz=TZ), freq="h", inclusive="left")
+    idx = pd.date_range(
+        pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-03-01", tz=TZ), freq="h", inclusive="left"
+    )
     s = pd.Series(1.0, index=idx)
     s[s.index >= pd.Timestamp("2024-02-01", tz=TZ)] = 2.0
     _, scale = features_at(s, "2024-03-01 00:00", "2024-03-01 05:00")

@@ -27,7 +27,9 @@ TINY = {"num_leaves": 7, "min_data_in_leaf": 20, "num_threads": 1}
 def _hourly_households(n: int = 4, end: str = "2024-05-01"):
     out = {}
     for i in range(n):
-        hh = synthetic_household(SyntheticSpec(year=2024, interval_minutes=60, appliance_kwh=1500 + 700 * i, seed=100 + i))
+        hh = synthetic_household(
+            SyntheticSpec(year=2024, interval_minutes=60, appliance_kwh=1500 + 700 * i, seed=100 + i)
+        )
         e = hh.curve.energy_kwh
         out[f"H{i}"] = e[e.index < pd.Timestamp(end, tz=TZ)]
     return out
@@ -118,7 +120,9 @@ def test_cold_start_uses_h25_scaled_and_says_so(tiny_model, series):
 
 
 def test_12_months_of_a_pure_h25_household_sum_to_its_annual_energy(tiny_model):
-    idx = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left")
+    idx = pd.date_range(
+        pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left"
+    )
     curve = _curve(bdew_energy_kwh(idx, 3000.0, holiday_region="DE-NW"), 60)
     months = monthly_forecast(curve, model=tiny_model)
     assert len(months) == 12
@@ -131,7 +135,9 @@ def test_12_months_of_a_pure_h25_household_sum_to_its_annual_energy(tiny_model):
 
 
 def test_annual_projection_bill_and_instalment(tiny_model):
-    idx = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left")
+    idx = pd.date_range(
+        pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-07-01", tz=TZ), freq="h", inclusive="left"
+    )
     curve = _curve(bdew_energy_kwh(idx, 3000.0, holiday_region="DE-NW"), 60)
     proj = annual_projection(curve, 0.37, 150.0, model=tiny_model)
     assert proj.bill_eur_p50 == pytest.approx(proj.annual_kwh_p50 * 0.37 + 150.0)
@@ -164,7 +170,56 @@ def test_dask_training_on_a_local_cluster(series):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             model = LoadForecaster(n_rounds=5, **TINY).fit(
-                {k: series[k] for k in ("H0", "H1")}, tz=TZ, holiday_region="DE-NW", calibration_days=14, engine="dask", client=client
+                {k: series[k] for k in ("H0", "H1")},
+                tz=TZ,
+                holiday_region="DE-NW",
+                calibration_days=14,
+                engine="dask",
+                client=client,
             )
     fc = model.predict_hourly(series["H0"], pd.Timestamp("2024-04-20", tz=TZ), 24, tz=TZ, holiday_region="DE-NW")
     assert len(fc) == 24 and (fc["p10"] <= fc["p90"]).all()
+
+
+def test_cli_forecast_json_and_csv(tmp_path, tiny_model, series):
+    import contextlib
+    import io
+    import json
+
+    from advisor.cli import main
+    from advisor.ingest.canonical import write_curves_parquet
+    from advisor.registry import save_model
+
+    model_dir = tmp_path / "m"
+    save_model(tiny_model, model_dir)
+    path = tmp_path / "hh.parquet"
+    write_curves_parquet([_curve(series["H3"], 60)], path)
+    out_csv = tmp_path / "fc.csv"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(
+            ["forecast", str(path), "--horizon", "24h", "--model", str(model_dir), "--json", "--out", str(out_csv)]
+        )
+    assert code == 0, buf.getvalue()
+    data = json.loads(buf.getvalue())
+    assert data["origin"].startswith("2024-05-01T00:00:00")
+    assert len(data["forecast"]) == 24 and data["method"] == "lightgbm"
+    frame = pd.read_csv(out_csv)
+    assert list(frame.columns) == ["interval_start", "p10", "p50", "p90"] and len(frame) == 24
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["forecast", str(path), "--horizon", "12mo", "--model", str(model_dir), "--json"])
+    assert code == 0, buf.getvalue()
+    data = json.loads(buf.getvalue())
+    assert len(data["forecast"]) == 12
+    proj = data["annual_projection"]
+    assert proj["monthly_instalment_eur"] == math.ceil(proj["bill_eur_p50"] / 12)
+
+
+def test_cli_forecast_rejects_an_unknown_horizon(tmp_path, series):
+    from advisor.cli import main
+    from advisor.ingest.canonical import write_curves_parquet
+
+    path = tmp_path / "hh.parquet"
+    write_curves_parquet([_curve(series["H3"], 60)], path)
+    assert main(["forecast", str(path), "--horizon", "2y", "--model", str(tmp_path / "missing")]) == 2

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, shared_path
 
 NOTEBOOKS = ["forecast_explore_households.ipynb", "forecast_retrain_evaluate.ipynb"]

@@ -47,7 +47,9 @@ def test_no_change_means_no_significant_savings(household):
 
 
 def test_insufficient_data_is_said_plainly(household):
-    short = make_load_curve(household.curve.energy_kwh["2024-01-01":"2024-03-15"], interval_minutes=60, meta=household.curve.meta)
+    short = make_load_curve(
+        household.curve.energy_kwh["2024-01-01":"2024-03-15"], interval_minutes=60, meta=household.curve.meta
+    )
     res = verify_savings(short, "2024-03-01")
     assert not res.sufficient
     assert "insufficient data" in res.reason and "need 90" in res.reason

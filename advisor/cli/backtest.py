@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
         horizon: str = typer.Option("24h", "--horizon", help="24h or 7d."),
         origins: int = typer.Option(28, "--origins", help="Number of local-midnight origins (evenly spaced)."),
         start: str | None = typer.Option(None, "--start", help="First origin date (default: the model's cut-off)."),
-        households: str | None = typer.Option(None, "--households", help="Comma-separated household ids (default: all)."),
+        households: str | None = typer.Option(
+            None, "--households", help="Comma-separated household ids (default: all)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print pooled, per-group and per-household scores as JSON."),
         tz: str = typer.Option("Europe/London", "--tz", help="Time zone of the households."),
         holiday_region: str = typer.Option("GB-ENG", "--holiday-region", help="Holiday region of the households."),
@@ -34,20 +36,38 @@ def register(app: typer.Typer) -> None:
         series = read_long_table_hourly(data, tz=tz, holiday_region=holiday_region, households=wanted)
         model = load_forecaster(model_dir)
         meta = getattr(model, "meta_", {})
-        training = meta.get("training_data", {}).get("fingerprint", {}).get("households") or model.info_.get("households", [])
+        training = meta.get("training_data", {}).get("fingerprint", {}).get("households") or model.info_.get(
+            "households", []
+        )
         groups = meta.get("training_data", {}).get("groups", {})
         end = max(s.index[-1] for s in series.values()) + pd.Timedelta(hours=1)
         first = start or model.info_.get("before") or (end - pd.Timedelta(days=origins + HORIZON_DAYS[horizon]))
-        org = midnight_origins(pd.Timestamp(first).tz_convert(tz) if pd.Timestamp(first).tz else first, end.tz_convert(tz), tz, n=origins, horizon=horizon)
+        org = midnight_origins(
+            pd.Timestamp(first).tz_convert(tz) if pd.Timestamp(first).tz else first,
+            end.tz_convert(tz),
+            tz,
+            n=origins,
+            horizon=horizon,
+        )
         if len(org) == 0:
             raise ForecastError(f"no origin between {first} and the end of the data {end}")
-        res = backtest(series, org, model=model, tz=tz, holiday_region=holiday_region, horizon=horizon,
-                       training_households=training, groups=groups)
+        res = backtest(
+            series,
+            org,
+            model=model,
+            tz=tz,
+            holiday_region=holiday_region,
+            horizon=horizon,
+            training_households=training,
+            groups=groups,
+        )
         if as_json:
             typer.echo(to_json(res.to_dict()))
             return
         s = res.settings
-        typer.echo(f"{s['n_households']} households, {s['n_origins']} origins {s['first_origin']} .. {s['last_origin']}, horizon {horizon}")
+        typer.echo(
+            f"{s['n_households']} households, {s['n_origins']} origins {s['first_origin']} .. {s['last_origin']}, horizon {horizon}"
+        )
         typer.echo(res.pooled.round(4).to_string())
         n_tr = sum(1 for h in series if h in set(training))
         if n_tr:

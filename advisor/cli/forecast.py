@@ -13,11 +13,15 @@ def register(app: typer.Typer) -> None:
     @app.command("forecast")
     def forecast_cmd(
         file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
-        horizon: str = typer.Option("24h", "--horizon", help="24h, 7d (at the curve's resolution) or 12mo (monthly totals)."),
+        horizon: str = typer.Option(
+            "24h", "--horizon", help="24h, 7d (at the curve's resolution) or 12mo (monthly totals)."
+        ),
         out: Path | None = typer.Option(None, "--out", help="Write the forecast as CSV."),
         as_json: bool = typer.Option(False, "--json", help="Print the forecast as JSON."),
         model_dir: Path | None = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
-        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Seeds folder overriding the shipped tariff (12mo bill)."),
+        seeds_dir: Path | None = typer.Option(
+            None, "--seeds", help="Seeds folder overriding the shipped tariff (12mo bill)."
+        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
     ) -> None:
@@ -50,7 +54,9 @@ def register(app: typer.Typer) -> None:
                 "note": fc.attrs.get("note"),
                 "horizon": horizon,
                 "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
-                "forecast": [{"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()],
+                "forecast": [
+                    {"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()
+                ],
             }
             if projection is not None:
                 payload["annual_projection"] = {k: v for k, v in projection.to_dict().items() if k != "months"}
@@ -59,7 +65,9 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"forecast from {fc.attrs.get('origin')} ({fc.attrs.get('method')}): {fc.attrs.get('note')}")
         typer.echo(
             f"{len(fc)} rows; total P50 {fc['p50'].sum():.1f} kWh (P10 {fc['p10'].sum():.1f} .. P90 {fc['p90'].sum():.1f} "
-            "summed per row; see 12mo for a band of totals)" if horizon != "12mo" else fc.round(1).to_string()
+            "summed per row; see 12mo for a band of totals)"
+            if horizon != "12mo"
+            else fc.round(1).to_string()
         )
         if projection is not None:
             typer.echo(

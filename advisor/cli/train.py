@@ -77,7 +77,9 @@ def train_model(spec: TrainSpec) -> dict:
     before = pd.Timestamp(spec.before).tz_localize(spec.tz) if spec.before else None
     qc_path = spec.qc or _find_qc(spec.data)
     qc = read_qc_flags(qc_path) if qc_path else {}
-    sel = select_households(series, qc_flags=qc, exclude_flags=spec.exclude_flags, before=before, n_held_out=spec.held_out)
+    sel = select_households(
+        series, qc_flags=qc, exclude_flags=spec.exclude_flags, before=before, n_held_out=spec.held_out
+    )
     train = {h: series[h] for h in sel.training}
     if before is not None:
         train = {h: s[s.index < before] for h, s in train.items()}
@@ -86,8 +88,13 @@ def train_model(spec: TrainSpec) -> dict:
     if spec.engine == "dask":
         from distributed import Client, LocalCluster
 
-        with LocalCluster(n_workers=spec.workers, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
-            model.fit(train, tz=spec.tz, holiday_region=spec.holiday_region, before=before, engine="dask", client=client)
+        with (
+            LocalCluster(n_workers=spec.workers, threads_per_worker=1, dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
+            model.fit(
+                train, tz=spec.tz, holiday_region=spec.holiday_region, before=before, engine="dask", client=client
+            )
     else:
         model.fit(train, tz=spec.tz, holiday_region=spec.holiday_region, before=before)
     fit_seconds = time.perf_counter() - t0
@@ -98,10 +105,18 @@ def train_model(spec: TrainSpec) -> dict:
         origins = midnight_origins(before, end.tz_convert(spec.tz), spec.tz)
         if len(origins):
             res = backtest(
-                held, origins, model=model, tz=spec.tz, holiday_region=spec.holiday_region,
-                training_households=sel.training, groups=sel.groups,
+                held,
+                origins,
+                model=model,
+                tz=spec.tz,
+                holiday_region=spec.holiday_region,
+                training_households=sel.training,
+                groups=sel.groups,
             )
-            metrics = {"protocol": "held-out households, hourly day-ahead at local midnights after the cut-off", **res.to_dict()}
+            metrics = {
+                "protocol": "held-out households, hourly day-ahead at local midnights after the cut-off",
+                **res.to_dict(),
+            }
             metrics.pop("per_household", None)
     extra = {
         "training_data": {
@@ -124,8 +139,14 @@ def train_model(spec: TrainSpec) -> dict:
         ),
     }
     save_model(model, spec.out, extra=extra)
-    return {"out": str(spec.out), "fit_seconds": round(fit_seconds, 1), "training": list(sel.training),
-            "held_out": list(sel.held_out), "excluded": sel.excluded, "backtest": metrics}
+    return {
+        "out": str(spec.out),
+        "fit_seconds": round(fit_seconds, 1),
+        "training": list(sel.training),
+        "held_out": list(sel.held_out),
+        "excluded": sel.excluded,
+        "backtest": metrics,
+    }
 
 
 def register(app: typer.Typer) -> None:
@@ -135,11 +156,16 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Model folder to write, e.g. models/lgbm-lcl-v2."),
         before: str | None = typer.Option(None, "--before", help="Training cut-off date, e.g. 2013-10-01."),
         exclude_flags: str = typer.Option(
-            "many_zero_readings,implausibly_low_consumption,partial_year", "--exclude-flags",
+            "many_zero_readings,implausibly_low_consumption,partial_year",
+            "--exclude-flags",
             help="Comma-separated qc flags that exclude a household (partial_year only where the gap matters).",
         ),
-        qc: Path | None = typer.Option(None, "--qc", help="Household metadata CSV with qc_flags (default: *_meta.csv beside the data)."),
-        held_out: int = typer.Option(0, "--held-out", help="Clean households kept out of training and tested after --before."),
+        qc: Path | None = typer.Option(
+            None, "--qc", help="Household metadata CSV with qc_flags (default: *_meta.csv beside the data)."
+        ),
+        held_out: int = typer.Option(
+            0, "--held-out", help="Clean households kept out of training and tested after --before."
+        ),
         tz: str = typer.Option("Europe/London", "--tz", help="Time zone of the households."),
         holiday_region: str = typer.Option("GB-ENG", "--holiday-region", help="Holiday region of the households."),
         engine: str = typer.Option("local", "--engine", help="local or dask (LightGBM Dask on a LocalCluster)."),
@@ -153,17 +179,30 @@ def register(app: typer.Typer) -> None:
         if engine not in ("local", "dask"):
             raise ForecastError(f"`--engine` must be local or dask; got {engine!r}")
         spec = TrainSpec(
-            data=data, out=out, before=before, exclude_flags=tuple(f for f in exclude_flags.split(",") if f),
-            qc=qc, held_out=held_out, tz=tz, holiday_region=holiday_region, engine=engine, n_rounds=rounds, workers=workers,
+            data=data,
+            out=out,
+            before=before,
+            exclude_flags=tuple(f for f in exclude_flags.split(",") if f),
+            qc=qc,
+            held_out=held_out,
+            tz=tz,
+            holiday_region=holiday_region,
+            engine=engine,
+            n_rounds=rounds,
+            workers=workers,
         )
         summary = train_model(spec)
         if as_json:
             typer.echo(to_json(summary))
             return
-        typer.echo(f"wrote {summary['out']} (fit {summary['fit_seconds']} s, {len(summary['training'])} training households)")
+        typer.echo(
+            f"wrote {summary['out']} (fit {summary['fit_seconds']} s, {len(summary['training'])} training households)"
+        )
         if summary["excluded"]:
             typer.echo("excluded: " + ", ".join(f"{k} ({v})" for k, v in summary["excluded"].items()))
         if summary["backtest"]:
             typer.echo(f"held out: {', '.join(summary['held_out'])}")
             for row in summary["backtest"]["pooled"]:
-                typer.echo(f"  {row['method']:<16} MASE {row['mase']:.3f}  MAE {row['mae_kwh']:.4f} kWh  coverage {row['coverage_p10_p90']}")
+                typer.echo(
+                    f"  {row['method']:<16} MASE {row['mase']:.3f}  MAE {row['mae_kwh']:.4f} kWh  coverage {row['coverage_p10_p90']}"
+                )
