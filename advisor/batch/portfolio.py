@@ -50,6 +50,8 @@ def build_peer_groups(items, figures: dict[str, KeyFigures]) -> dict[tuple, Peer
         kf = figures.get(item.key)
         if kf is None or kf.status != "ok" or not kf.measured or None in item.peer_group:
             continue
+        if kf.annual_kwh is None or not np.isfinite(kf.annual_kwh):
+            continue
         values.setdefault(item.peer_group, []).append(float(kf.annual_kwh))
     return {
         g: PeerGroup(g[0], g[1], len(v), tuple(sorted(v)))

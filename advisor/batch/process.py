@@ -278,10 +278,14 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
 
 
 def annualised_kwh(curve: LoadCurve) -> float:
-    """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised)."""
+    """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised); for
+    a curve estimated from a billed annual consumption, that consumption."""
     from advisor.analysis import annual_energy
 
-    return float(annual_energy(curve).annual_kwh)
+    annual = float(annual_energy(curve).annual_kwh)
+    if curve.is_estimated and not np.isfinite(annual):
+        return curve.total_kwh
+    return annual
 
 
 def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
@@ -330,15 +334,17 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
     try:
         t0 = time.perf_counter()
         household = Household.from_mapping(item.household)
+        row["language"] = household.language
         curve = load_curve(item, settings)
         _curve_figures(row, curve)
-        peer = peer_of(item, settings)
+        annual_kwh = annualised_kwh(curve)
+        peer = peer_of(item, settings) if np.isfinite(annual_kwh) else None
         if peer is not None:
             row.update(
                 peer_group=peer.label,
                 peer_n=peer.n_households,
                 peer_median_kwh=round(peer.median_kwh, 3),
-                peer_percentile=round(peer.percentile_of(annualised_kwh(curve)), 1),
+                peer_percentile=round(peer.percentile_of(annual_kwh), 1),
             )
         timings["read"] = time.perf_counter() - t0
         stage = "assess"
@@ -376,7 +382,7 @@ def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
     a = assessment.analysis
     annual, method = a.annual_kwh, a.annual_method
     if curve.is_estimated and not np.isfinite(annual):
-        annual, method = curve.total_kwh, "billed_annual"
+        annual, method = annualised_kwh(curve), "billed_annual"
     row.update(
         annual_kwh=_round(annual),
         annual_method=method,
@@ -427,7 +433,7 @@ def _letters(item, settings, assessment, language, peer, curve, row, timings) ->
         peers = {
             "label": peer.describe(language),
             "median_kwh": peer.median_kwh,
-            "percentile": peer.percentile_of(annualised_kwh(curve)),
+            "percentile": float(row["peer_percentile"]),
             "n": peer.n_households,
         }
     html = render_report(
