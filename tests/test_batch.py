@@ -314,6 +314,41 @@ def test_local_pool_isolates_a_household_that_kills_its_worker():
     assert sorted(out, key=str) == sorted([10 * i for i in range(10) if i != 3] + [("died", 3)], key=str)
 
 
+def test_seeds_override_changes_the_euros(tmp_path, uninterrupted, portfolio):
+    """--seeds DIR: the Stadtwerk's own work price replaces the default in every figure."""
+    _, ids = portfolio
+    london_table(ids[:1]).to_parquet(tmp_path / "t.parquet")
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "tariffs.toml").write_text(
+        '[household_price_eur_per_kwh]\nvalue = 0.74\nunit = "EUR/kWh"\nsource = "Stadtwerk price sheet"\ndate = "2026-11"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert (
+        run_cli(
+            tmp_path / "t.parquet",
+            "--out",
+            out,
+            *LONDON,
+            "--workers",
+            "1",
+            "--seeds",
+            seeds,
+            "--letter-date",
+            LETTER_DATE,
+        )
+        == 0
+    )
+    mine = pd.read_parquet(out / "summary.parquet").set_index("household").loc[ids[0]]
+    default = pd.read_parquet(uninterrupted / "summary.parquet").set_index("household").loc[ids[0]]
+    assert mine["annual_kwh"] == pytest.approx(default["annual_kwh"])  # same curve ...
+    assert mine["savings_potential_eur"] > default["savings_potential_eur"]  # ... worth more at twice the price
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seeds"]["override"] == str(seeds)
+    assert manifest["seeds"]["version"] != json.loads((uninterrupted / "manifest.json").read_text())["seeds"]["version"]
+
+
 # ---------------------------------------------------------------------- META
 def test_meta_needs_household_id(tmp_path):
     (tmp_path / "m.csv").write_text("id;persons\n1;2\n")
