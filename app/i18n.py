@@ -396,9 +396,9 @@ TEXTS.update(
         "fc.history": {"de": "Gemessen (letzte 7 Tage)", "en": "Measured (last 7 days)"},
         "fc.how.lightgbm": {
             "de": "Ein LightGBM-Modell, trainiert auf vielen echten Haushalten, sagt aus Ihren letzten Wochen (Tageszeit, Wochentag, Feiertage NRW, "
-            "Verbrauch der Vortage) jede Stunde voraus. In 8 von 10 Fällen liegt der echte Verbrauch im Band.",
+            "Verbrauch der Vortage) jede Stunde voraus. Das Band ist so kalibriert, dass der echte Verbrauch in etwa 8 von 10 Stunden darin liegt.",
             "en": "A LightGBM model trained on many real households predicts every hour from your last weeks (time of day, weekday, NRW holidays, "
-            "consumption of the previous days). In 8 of 10 cases the real consumption lies within the band.",
+            "consumption of the previous days). The band is calibrated so that the real consumption lies within it in about 8 of 10 hours.",
         },
         "fc.how.cold_start_bdew_h25": {
             "de": "BDEW-Standardlastprofil H25, auf Ihren bisherigen Verbrauch skaliert; die Bänder stammen aus der Streuung vieler Haushalte.",

@@ -310,3 +310,57 @@ def test_meter_readings_give_estimated_curve():
     assert_clean(at)
     assert at.session_state["hh"].source == "estimate"
     assert at.session_state["hh"].curve.is_estimated
+
+
+@pytest.mark.slow
+def test_forecast_page_with_a_model(tmp_path, monkeypatch):
+    """Bands, 12 months and the Abschlag appear once a model exists (a tiny one trained here)."""
+    import subprocess
+
+    import advisor.forecast as forecast_module
+    from advisor.synthetic import synthetic_long_table
+
+    model_dir = forecast_module.default_model_dir()
+    if not (model_dir / "meta.json").exists():
+        data = tmp_path / "long.parquet"
+        synthetic_long_table(3, interval_minutes=60).to_parquet(data)
+        model_dir = tmp_path / "model"
+        cmd = [
+            sys.executable,
+            "-m",
+            "advisor",
+            "train",
+            "--data",
+            str(data),
+            "--out",
+            str(model_dir),
+            "--tz",
+            "Europe/Berlin",
+            "--holiday-region",
+            "DE-NW",
+            "--rounds",
+            "10",
+            "--exclude-flags",
+            "",
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        if done.returncode != 0:
+            pytest.skip("`advisor train` is not usable here: " + done.stderr[-300:])
+        monkeypatch.setattr(forecast_module, "default_model_dir", lambda: model_dir)
+    import cached
+
+    cached.forecaster.clear()
+    try:
+        at = new_app()
+        at.run()
+        at.switch_page("views/forecast.py").run()
+        assert_clean(at)
+        assert "Noch nicht verfügbar" not in texts(at)
+        labels = {m.label: m.value for m in at.metric}
+        assert labels["Vorschlag monatlicher Abschlag"].endswith(" €")
+        assert labels["Verbrauch nächste 12 Monate"].endswith(" kWh")
+        assert "Die Prognose beginnt am Ende Ihrer Daten: **01.01.2025 00:00**." in texts(at)
+        at.radio(key="fc_horizon").set_value("24h").run()
+        assert_clean(at)
+    finally:
+        cached.forecaster.clear()
