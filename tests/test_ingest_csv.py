@@ -664,3 +664,14 @@ def test_ersatzwert_flag_column_marks_substitutes():
     c = read1(text)
     assert c.substituted_intervals == 1 and c.data["quality"].iloc[1] == Quality.SUBSTITUTED.value
     assert c.measured_and_substituted_kwh == pytest.approx(0.6)
+
+
+def test_one_column_with_time_range():
+    text = (
+        "Zeitraum;Verbrauch [kWh]\n"
+        "01.02.2024 23:15 - 23:30;0,1\n01.02.2024 23:30 - 23:45;0,2\n01.02.2024 23:45 - 00:00;0,3\n"
+        "02.02.2024 00:00 - 00:15;0,4\n"
+    )
+    c = read1(text)
+    assert c.start == pd.Timestamp("2024-02-01 23:15", tz=BERLIN) and c.n_intervals == 4
+    assert c.measured_and_substituted_kwh == pytest.approx(1.0)

@@ -32,6 +32,10 @@ VALID_VONBIS = (
     "31.03.2024 01:45;31.03.2024 03:00;12.345,250;\n"
     "31.03.2024 03:00;31.03.2024 03:15;12.345,750;E\n"
 )
+VALID_RANGE = (
+    "Zeitraum;Leistung [W];Ersatzwert\n"
+    "27.10.2024 02:30 - 02:45;400;\n27.10.2024 02:45 - 02:00;800;ja\n27.10.2024 02:00 - 02:15;1.200,5;\n"
+)
 VALID_ISO = "timestamp,kWh\n2024-10-27T02:00:00+02:00,0.5\n2024-10-27T02:00:00+01:00,0.25\n2024-10-27T02:15:00+01:00,0.1\n"
 NAMES = ("export.csv", "export.txt", "export.xlsx", "export", "export.csv.gz")
 
@@ -96,7 +100,9 @@ def mutated(draw, base: str):
     return text
 
 
-@pytest.mark.parametrize("base", [VALID, VALID_VONBIS, VALID_ISO], ids=["datum-uhrzeit", "von-bis-register", "iso"])
+@pytest.mark.parametrize(
+    "base", [VALID, VALID_VONBIS, VALID_RANGE, VALID_ISO], ids=["datum-uhrzeit", "von-bis-register", "range-power", "iso"]
+)
 def test_mutated_valid_exports(base):
     @FUZZ
     @given(text=mutated(base), enc=st.sampled_from(["utf-8", "cp1252", "utf-16"]), label=st.sampled_from(["auto", "start", "end"]))
@@ -107,7 +113,7 @@ def test_mutated_valid_exports(base):
 
 
 def test_valid_bases_read():
-    for base in (VALID, VALID_VONBIS, VALID_ISO):
+    for base in (VALID, VALID_VONBIS, VALID_RANGE, VALID_ISO):
         assert read_load_curves(base.encode(), name="export.csv")
 
 

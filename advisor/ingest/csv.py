@@ -39,6 +39,10 @@ MISSING_TOKENS = frozenset({"", "-", "--", "---", "–", "—", "n/a", "na", "na
 
 # --- header vocabulary (normalised: lower case, umlauts folded, single spaces) ----------------
 _DATETIME_NAMES = {
+    "zeitraum",
+    "messzeitraum",
+    "periode",
+    "period",
     "zeitstempel",
     "timestamp",
     "messzeitpunkt",
@@ -965,6 +969,27 @@ def _unit_factor(unit: str | None, kind: str) -> tuple[str, float]:
     return kind, 1.0
 
 
+_RANGE_RE = r"^(?P<a>.*?\d{1,2}:\d{2}(?::\d{2})?)\s*(?:-|–|bis)\s*(?P<b>.*\d{1,2}:\d{2}(?::\d{2})?)$"
+
+
+def _split_time_range(txt: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """Start and end texts of cells like '01.02.2024 00:00 - 00:15' (end date taken from the start)."""
+    t = txt.str.strip()
+    first = t.iloc[0]
+    if re.search(_OFFSET_RE, first) or not re.match(_RANGE_RE, first):
+        return None
+    parts = t.str.extract(_RANGE_RE)
+    if parts["a"].isna().any():
+        return None  # not every row is a range: the timestamp parser names the odd one
+    a, b = parts["a"].str.strip(), parts["b"].str.strip()
+    b_has_date = b.str.contains(r"\d[./-]\d", regex=True)
+    date_part = a.str.extract(r"^(.*?)\s*\d{1,2}:\d{2}(?::\d{2})?$", expand=False).fillna("")
+    # a bare end time 00:00 closes the day: write it as 24:00 of the start date
+    b_time = b.where(b.ne("00:00") & b.ne("00:00:00") | b_has_date, "24:00")
+    end = b.where(b_has_date, (date_part + " " + b_time).str.strip())
+    return a, end
+
+
 def _runs_backwards(ts: _Times) -> bool:
     """True when (nearly) every step goes back in time: a file listed newest first."""
     v = ts.utc_ns if ts.utc_ns is not None else ts.naive.asi8
@@ -1202,8 +1227,15 @@ def interpret_table(
                 sub_numeric = sub_numeric[keep].reset_index(drop=True)
         if not len(frame):
             raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
+    if end_txt is None:
+        ranged = _split_time_range(start_txt)
+        if ranged is not None:  # one column holding 'von - bis', e.g. '01.02.2024 00:00 - 00:15'
+            start_txt, end_txt = ranged
+            label = "start"
     start_what = (
-        "timestamp" if end_txt is None else f"'{_clean(pd.Series([header[t.start_cols[-1]]])).iloc[0]}' timestamp"
+        "timestamp"
+        if end_txt is None
+        else f"'{_clean(pd.Series([header[(t.start_cols or t.single_cols)[-1]]])).iloc[0]}' timestamp"
     )
     ts = _parse_times(start_txt, lines, source, start_what)
     if not _newest_first and len(frame) > 2 and _runs_backwards(ts):
