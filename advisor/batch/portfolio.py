@@ -195,11 +195,22 @@ def forecast_chart(fc: PortfolioForecast | None) -> str | None:
 
 
 # ---------------------------------------------------------------------- page
-def render_portfolio(summary: pd.DataFrame, fc: PortfolioForecast | None, peers: dict, title: str = "") -> str:
-    """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``)."""
+def render_portfolio(
+    summary: pd.DataFrame, fc: PortfolioForecast | None, peers: dict, title: str = "", seeds=None
+) -> str:
+    """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``), German.
+
+    ``seeds`` give the measures' German titles (else their ids are shown).
+    """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
+    from advisor.measures import format_number, measure_catalog
+
     env = Environment(loader=PackageLoader("advisor", "templates/batch"), autoescape=select_autoescape(["html", "j2"]))
+    env.filters["num"] = lambda x, decimals=0: format_number(None if x is None else float(x), "de", decimals)
+    titles = {}
+    if seeds is not None:
+        titles = {mid: m.title("de") for mid, m in measure_catalog(seeds).items()}
     ok = summary[summary["status"] == "ok"]
     top = (
         ok.dropna(subset=["savings_potential_eur"])
@@ -207,7 +218,8 @@ def render_portfolio(summary: pd.DataFrame, fc: PortfolioForecast | None, peers:
         .head(20)
     )
     measures = ok["top_measure"].dropna().value_counts()
-    measures = sorted(measures.items(), key=lambda kv: (-kv[1], kv[0]))
+    measures = [(titles.get(k, k), int(n)) for k, n in sorted(measures.items(), key=lambda kv: (-kv[1], kv[0]))]
+    top = top.assign(top_measure=top["top_measure"].map(lambda k: titles.get(k, k) if isinstance(k, str) else ""))
     counts = summary["status"].value_counts()
     context = {
         "title": title or "Portfolio",

@@ -377,7 +377,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     write_tables(out, summary, forecast_frame(documents))
     fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
     title = settings.brand.name
-    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title))
+    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds))
     stages["portfolio"] = time.perf_counter() - t0
 
     if state.partitions_dir.exists() and all(k in state.done_rows() for k in items_by_key):
