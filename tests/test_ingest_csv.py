@@ -274,7 +274,9 @@ def test_dst_days_with_offsets_and_utc(day):
     idx = pd.date_range(start, periods=n, freq="15min")
     vals = [0.01 * (k % 5 + 1) for k in range(n)]
     iso = "timestamp;kWh\n" + "\n".join(f"{t.isoformat()};{v:.2f}" for t, v in zip(idx, vals, strict=False))
-    z = "timestamp;kWh\n" + "\n".join(f"{t.tz_convert('UTC'):%Y-%m-%dT%H:%M:%SZ};{v:.2f}" for t, v in zip(idx, vals, strict=False))
+    z = "timestamp;kWh\n" + "\n".join(
+        f"{t.tz_convert('UTC'):%Y-%m-%dT%H:%M:%SZ};{v:.2f}" for t, v in zip(idx, vals, strict=False)
+    )
     epoch_s = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**9};{v:.2f}" for t, v in zip(idx, vals, strict=False))
     epoch_ms = "timestamp;kWh\n" + "\n".join(f"{t.value // 10**6};{v:.2f}" for t, v in zip(idx, vals, strict=False))
     for text in (iso, z, epoch_s, epoch_ms):
@@ -532,7 +534,9 @@ def test_cli_ingest_bad_file_exit_2_one_line(capsys, tmp_path):
 # more layouts (constructed after the descriptions in FORMATS.md §3-§4)
 # ------------------------------------------------------------------------------------------
 def test_date_column_with_time_only_von_bis():
-    c = read1("Datum;Von;Bis;Wert [kWh]\n01.02.2024;00:00;00:15;0,1\n01.02.2024;00:15;00:30;0,2\n01.02.2024;00:30;00:45;0,3\n")
+    c = read1(
+        "Datum;Von;Bis;Wert [kWh]\n01.02.2024;00:00;00:15;0,1\n01.02.2024;00:15;00:30;0,2\n01.02.2024;00:30;00:45;0,3\n"
+    )
     assert c.start == pd.Timestamp("2024-02-01 00:00", tz=BERLIN) and c.n_intervals == 3
     assert c.measured_and_substituted_kwh == pytest.approx(0.6)
 
