@@ -8,6 +8,7 @@ readings instead.
 from __future__ import annotations
 
 import cached
+import formatting as fmt
 import i18n
 import streamlit as st
 
@@ -47,9 +48,9 @@ with st.sidebar:
     if hh.is_synthetic:
         st.caption(t("sidebar.demo"))
     elif hh.is_estimated:
-        st.caption(t("sidebar.estimated", label=hh.label))
+        st.caption(t("sidebar.estimated", label=fmt.plain(hh.label)))
     else:
-        st.caption(t("sidebar.upload", label=hh.label))
+        st.caption(t("sidebar.upload", label=fmt.plain(hh.label)))
     st.caption(t("sidebar.privacy"))
 
 page.run()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -146,6 +147,18 @@ def month_label(value: Any, lang: str = "de", with_year: bool = True) -> str:
     ts = pd.Timestamp(value)
     name = MONTHS_SHORT.get(lang, MONTHS_SHORT["de"])[ts.month - 1]
     return f"{name} {ts.year}" if with_year else name
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: object, max_chars: int = 300) -> str:
+    """Text from a file (its name, an importer message) made inert for Markdown: special
+    characters escaped, newlines flattened, length capped."""
+    flat = " ".join(str(text).split())
+    if len(flat) > max_chars:
+        flat = flat[: max_chars - 1] + "…"
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
 # ---- CSV export, neutralised against formula injection (OWASP "CSV Injection") ---------------

@@ -364,3 +364,19 @@ def test_forecast_page_with_a_model(tmp_path, monkeypatch):
         assert_clean(at)
     finally:
         cached.forecaster.clear()
+
+
+def test_file_text_is_inert_markdown():
+    assert fmt.plain("[x](javascript:alert(1))") == r"\[x\]\(javascript\:alert\(1\)\)"
+    assert fmt.plain("a\nb   c") == "a b c"
+    assert len(fmt.plain("x" * 1000, 50)) == 50
+
+
+def test_hostile_file_name_is_shown_as_text():
+    at = new_app()
+    at.run()
+    at.file_uploader(key="upload").set_value(("[klick](http://example.org).csv", b"kein;lastgang\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    page = texts(at)
+    assert "](http" not in page.replace("\\]\\(http", "")

@@ -122,7 +122,7 @@ def household_form() -> None:
                 cached.set_household(cached.household_from_answers(answers, previous=h))
                 st.success(t("q.saved"))
             except cached.AdvisorError as exc:
-                st.warning(t("q.invalid", message=str(exc)))
+                st.warning(t("q.invalid", message=fmt.plain(exc)))
 
 
 # ------------------------------------------------------------------ 1. data source
@@ -149,11 +149,11 @@ with tab_upload:
         del raw
         error = seen[1]
         if error is None:
-            st.success(t("start.upload_ok", label=upload.name))
+            st.success(t("start.upload_ok", label=fmt.plain(upload.name)))
         else:
             st.warning(t("start.upload_error"), icon=":material/warning:")
             if error[0] == "known":
-                st.markdown(t("start.upload_error_detail", message=error[1]))
+                st.markdown(t("start.upload_error_detail", message=fmt.plain(error[1], 600)))
             else:
                 st.markdown(t("start.upload_unexpected"))
             st.info(t("start.upload_error_todo"))
@@ -181,7 +181,7 @@ with tab_estimate:
                     cached.use_estimate("annual", {"annual_kwh": float(annual_kwh), "year": int(year)})
                     st.success(t("start.estimate_ok"))
                 except cached.AdvisorError as exc:
-                    st.warning(t("start.estimate_error", message=str(exc)))
+                    st.warning(t("start.estimate_error", message=fmt.plain(exc)))
         st.markdown(t("start.readings_intro"))
         with st.form("readings_form", border=False):
             rows = []
@@ -207,7 +207,7 @@ with tab_estimate:
                         cached.use_estimate("readings", {"readings": rows})
                         st.success(t("start.estimate_ok"))
                     except cached.AdvisorError as exc:
-                        st.warning(t("start.estimate_error", message=str(exc)))
+                        st.warning(t("start.estimate_error", message=fmt.plain(exc)))
 
 with tab_demo:
     st.markdown(t("start.demo_text"))
@@ -258,11 +258,11 @@ st.caption(
 if summary["warnings"]:
     with st.expander(t("sum.warnings"), expanded=True):
         for w in summary["warnings"]:
-            st.markdown(f"- {w}")
+            st.markdown(f"- {fmt.plain(w)}")
 if summary["conversions"]:
     with st.expander(t("sum.conversions")):
         for conv in summary["conversions"]:
-            st.markdown(f"- {conv}")
+            st.markdown(f"- {fmt.plain(conv)}")
 
 st.markdown(f"**{t('sum.daily_title')}**")
 st.plotly_chart(

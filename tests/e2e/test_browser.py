@@ -109,6 +109,8 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
         page.get_by_role("heading", name="Report", level=1).wait_for(timeout=30_000)
         wait_idle(page)
         assert_no_errors(page, "report (en)")
+        assert "Delete everything about my household now" in page.inner_text("body")
+        page.screenshot(path=str(artifacts / "08_report_en.png"), full_page=True)
     finally:
         context.close()
     assert outside == [], f"requests left the machine: {outside[:5]}"
