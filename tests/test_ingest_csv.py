@@ -679,3 +679,11 @@ def test_one_column_with_time_range():
     c = read1(text)
     assert c.start == pd.Timestamp("2024-02-01 23:15", tz=BERLIN) and c.n_intervals == 4
     assert c.measured_and_substituted_kwh == pytest.approx(1.0)
+
+
+def test_units_written_into_the_cells():
+    c = read1("Zeitstempel;Verbrauch\n01.02.2024 00:00;250 Wh\n01.02.2024 00:15;1.250,5 Wh\n01.02.2024 00:30;-\n")
+    assert c.data["energy_kwh"].iloc[:2].tolist() == pytest.approx([0.25, 1.2505])
+    assert c.missing_intervals == 1
+    p = read1("Zeitstempel;Wert\n01.02.2024 00:00;0,4 kW\n01.02.2024 00:15;0,8 kW\n")
+    assert p.measured_and_substituted_kwh == pytest.approx(0.3)

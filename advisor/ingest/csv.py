@@ -483,6 +483,7 @@ def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Tab
 # ---------------------------------------------------------------------------------------------
 # numbers
 # ---------------------------------------------------------------------------------------------
+_CELL_UNIT_RE = r"^([+-]?[\d.,]+)\s*(mwh|kwh|wh|kw|w|MWh|kWh|Wh|kW|W|KWH|KW|WH)$"
 _NUM_CHARS = re.compile(r"^[+-]?[\d.,]+(?:[eE][+-]?\d+)?$")
 _GROUP_DOT = re.compile(r"^[+-]?[1-9]\d{0,2}(?:\.\d{3})+$")
 _GROUP_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2}(?:,\d{3})+$")
@@ -1141,6 +1142,22 @@ def interpret_table(
     # --- repeated header lines / summary rows are not data: refuse clearly ------------------
     # --- values --------------------------------------------------------------------------
     value_cells = {v.col: _clean(col(v.col)) for v in t.values}
+    # units written into the cells ('0,25 kWh'): one unit per column, taken as the column's unit
+    for k, v in enumerate(list(t.values)):
+        cells = value_cells[v.col]
+        first = cells[~cells.str.lower().isin(MISSING_TOKENS)].iloc[:1]
+        if len(first) and re.match(_CELL_UNIT_RE, first.iloc[0]):
+            found = cells.str.extract(_CELL_UNIT_RE, expand=True)
+            units = set(found[1].dropna().str.lower())
+            if len(units) == 1:
+                cell_unit = _unit_of(f"[{units.pop()}]")
+                if v.unit and v.unit != cell_unit:
+                    raise LoadCurveError(
+                        f"column {v.name!r} says {v.unit} but its cells say {cell_unit}; expected one unit",
+                        source=source, line=t.header_line,
+                    )
+                value_cells[v.col] = found[0].where(found[0].notna(), cells).str.strip()
+                t.values[k] = _Value(v.col, v.name, _value_kind(_norm(v.name), cell_unit) or v.kind, cell_unit, v.direction)
     # a column named like a value but holding text (e.g. Fluvius 'Register: Afname Nacht') is no value
     numeric = [v for v in t.values if _mostly_numeric(value_cells[v.col])]
     if numeric and len(numeric) < len(t.values):
