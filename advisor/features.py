@@ -17,7 +17,7 @@ model serves households of every size.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -188,6 +188,11 @@ def make_features(
     oh = o_local.hour.to_numpy().astype(np.int64)
     td = matrix.day_index(t_local)
     th = t_local.hour.to_numpy().astype(np.int64)
+    needed = int(max(od.max(initial=0), td.max(initial=0))) + 2
+    if matrix.values.shape[0] < needed:
+        # origins or targets beyond the data: those cells are unknown
+        extra = np.full((needed - matrix.values.shape[0], HOURS_PER_DAY), np.nan)
+        matrix = replace(matrix, values=np.vstack([matrix.values, extra]))
     values = matrix.values
 
     # Known cells: (d < od) or (d == od and h < oh).

@@ -442,7 +442,7 @@ def _fit_dask(train: TrainingFrame, params: dict, n_rounds: int, client: Any):
     w = dd.from_pandas(pd.Series(train.scale_kwh, name="w"), npartitions=n_workers)
     p = {k: v for k, v in params.items() if k not in ("num_threads", "deterministic", "verbose", "seed")}
     model = lgb.DaskLGBMRegressor(
-        client=client, n_estimators=n_rounds, random_state=params.get("seed", 7), verbose=-1, n_jobs=1, **p
+        client=client, n_estimators=n_rounds, random_state=params.get("seed", 7), verbose=-1, **p
     )
     model.fit(x, y, sample_weight=w)
     return model.booster_

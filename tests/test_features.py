@@ -113,3 +113,12 @@ def test_hourly_energy_needs_every_sub_interval():
     h = hourly_energy_kwh(e, 15)
     assert h.iloc[0] == pytest.approx(1.0)
     assert np.isnan(h.iloc[1])
+
+
+def test_origins_after_the_end_of_the_data_read_unknown_cells():
+    s = coded_series("2024-05-01", "2024-06-01")
+    m = wall_clock_matrix(s, TZ)
+    o = pd.DatetimeIndex([pd.Timestamp("2024-06-20", tz=TZ)]).tz_convert("UTC")
+    t = pd.DatetimeIndex([pd.Timestamp("2024-06-20 08:00", tz=TZ)]).tz_convert("UTC")
+    f, _ = make_features(m, o, t, holiday_region="DE-NW")
+    assert np.isnan(f.loc[0, "lag_day"]) and np.isnan(f.loc[0, "level_24h"])
