@@ -64,7 +64,9 @@ def test_garbage_text(prefix, text, enc):
     must_only_raise_loadcurveerror(prefix + text.encode(enc, errors="replace"), "export.csv")
 
 
-_ALPHABET = list(";,\t\n\r\"'=-.:0123456789AB ZäöüE+#<>") + ["24:00", "2A", "2B", "kWh", "Wh", "kW", "Zählerstand", "\x00", "e9", "NaN"]
+_ALPHABET = list(";,\t\n\r\"'=-.:0123456789AB ZäöüE+#<>") + [
+    "24:00", "2A", "2B", "kWh", "Wh", "kW", " kWh", "Zählerstand", "\x00", "e9", "NaN", " - ", "Summe", "Datum;Uhrzeit;Wert",
+]
 
 
 @st.composite
