@@ -106,3 +106,30 @@ def test_the_shipped_default_model_loads_and_says_where_its_data_came_from():
     size = sum(p.stat().st_size for p in default_model_dir().glob("*.txt"))
     assert size < 5_000_000
     assert np.isfinite(meta["calibration"]["p10"]).all()
+
+
+def test_cli_train_writes_a_loadable_model_with_provenance(tmp_path):
+    import contextlib
+    import io
+
+    from advisor.cli import main
+    from advisor.synthetic import synthetic_long_table
+
+    table = synthetic_long_table(3, year=2024, interval_minutes=60, seed=4)
+    table = table[table["timestamp"] < pd.Timestamp("2024-07-01", tz="UTC")]
+    data = tmp_path / "long.csv"
+    table.to_csv(data, index=False)
+    out = tmp_path / "models" / "tiny-v1"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["train", "--data", str(data), "--out", str(out), "--before", "2024-06-01", "--held-out", "1",
+                     "--tz", TZ, "--holiday-region", "DE-NW", "--rounds", "5", "--json"])
+    assert code == 0, buf.getvalue()
+    summary = json.loads(buf.getvalue())
+    assert len(summary["held_out"]) == 1 and len(summary["training"]) == 2
+    meta = read_meta(out)
+    assert meta["training_data"]["fingerprint"]["last_utc"] < "2024-06-01"
+    assert meta["training_data"]["held_out"] == summary["held_out"]
+    assert {r["method"] for r in meta["backtest"]["pooled"]} >= {"model", "naive_weekly", "bdew_h25"}
+    assert "advisor train --data long.csv" in meta["reproduce"]
+    load_model(out)
