@@ -687,3 +687,18 @@ def test_units_written_into_the_cells():
     assert c.missing_intervals == 1
     p = read1("Zeitstempel;Wert\n01.02.2024 00:00;0,4 kW\n01.02.2024 00:15;0,8 kW\n")
     assert p.measured_and_substituted_kwh == pytest.approx(0.3)
+
+
+def test_cli_two_directions_print_a_list_and_write_parquet(capsys, tmp_path):
+    src = tmp_path / "bezug_einspeisung.csv"
+    src.write_text(
+        "Zeitstempel;Bezug [kWh];Einspeisung [kWh]\n01.06.2024 12:00;0,1;0,5\n01.06.2024 12:15;0,2;0,25\n",
+        encoding="cp1252",
+    )
+    out = tmp_path / "curves.parquet"
+    assert main(["ingest", str(src), "--json", "--out", str(out)]) == 0
+    summaries = json.loads(capsys.readouterr().out)
+    assert [s["direction"] for s in summaries] == ["import", "export"]
+    assert [s["energy_kwh"] for s in summaries] == pytest.approx([0.3, 0.75])
+    back = read_load_curves(out)
+    assert [round(c.measured_and_substituted_kwh, 6) for c in back] == pytest.approx([0.3, 0.75])
