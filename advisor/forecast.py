@@ -720,7 +720,7 @@ def forecast(
         ``p10, p50, p90``: energy per interval [kWh] at the curve's resolution, indexed by interval
         start in the curve's time zone, starting at the end of the data. For ``"12mo"``: monthly
         totals [kWh] indexed by the local month start (the first month starts at the end of the
-        data). ``attrs`` hold ``origin`` (ISO time the forecast starts from), ``method``
+        data; a curve ending mid-month gives a partial first and last month, 13 rows). ``attrs`` hold ``origin`` (ISO time the forecast starts from), ``method``
         (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``) and ``note``.
 
     Raises
