@@ -154,7 +154,16 @@ def test_summary_csv_parquet_and_duckdb_agree(uninterrupted):
     assert len(manifest["input"]["files"]) == N_GOOD + 3
     assert all(len(f["sha256"]) == 64 for f in manifest["input"]["files"])
     assert manifest["letter_date"] == LETTER_DATE
-    assert "Portfolio" in (uninterrupted / "portfolio.html").read_text()
+    # 12-month forecast per household, and its total is the household's projected year
+    fm = tables["forecast_monthly"]
+    ok = pq_summary[pq_summary["status"] == "ok"].set_index("household")
+    assert fm.groupby("household").size().to_dict() == dict.fromkeys(ok.index, 12)
+    p50 = fm.groupby("household")["p50_kwh"].sum()
+    for hid, total in p50.items():
+        assert total == pytest.approx(ok.loc[hid, "forecast_12mo_kwh"], abs=0.5)
+    assert (fm["p10_kwh"] <= fm["p50_kwh"]).all() and (fm["p50_kwh"] <= fm["p90_kwh"]).all()
+    page = (uninterrupted / "portfolio.html").read_text()
+    assert "Portfolio" in page and "Summe der Median-Prognosen von 6 Haushalten" in page
 
 
 @pytest.mark.slow
