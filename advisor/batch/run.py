@@ -281,6 +281,10 @@ def run_batch(options: BatchOptions) -> BatchReport:
             )
         saved = state.config()
         letter_date = saved["letter_date"]
+        if options.letter_date and options.letter_date != letter_date:
+            raise BatchInputError(
+                f"`--resume`: the run in {out} dates its letters {letter_date}; got `--letter-date` {options.letter_date}"
+            )
         expected = _job_config(options, pseudo, letter_date)
         diff = sorted(k for k in expected if expected[k] != saved.get(k))
         if diff:
