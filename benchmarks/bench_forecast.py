@@ -20,6 +20,7 @@ import time
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from advisor.backtest import backtest, midnight_origins, monthly_backtest
@@ -119,6 +120,13 @@ def main() -> None:
         f"households {mb['household'].nunique()}, months {len(mb)}; median APE: model "
         f"{mb['model_ape'].median():.3f}, BDEW H25 scaled {mb['bdew_h25_ape'].median():.3f}; mean APE: model "
         f"{mb['model_ape'].mean():.3f}, H25 {mb['bdew_h25_ape'].mean():.3f}"
+    )
+    q = model.monthly_log_error_
+    lo, hi = mb["model_kwh"] * np.exp(q["p10"]), mb["model_kwh"] * np.exp(q["p90"])
+    inside = (mb["actual_kwh"] >= lo) & (mb["actual_kwh"] <= hi)
+    print(
+        f"monthly P10-P90 band (log errors {q['p10']:.3f} .. {q['p90']:.3f} from the training households): "
+        f"coverage {inside.mean():.3f} of {len(mb)} household-months"
     )
 
     # latency: one household's next 24 h after the model is loaded

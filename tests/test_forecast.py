@@ -223,3 +223,27 @@ def test_cli_forecast_rejects_an_unknown_horizon(tmp_path, series):
     path = tmp_path / "hh.parquet"
     write_curves_parquet([_curve(series["H3"], 60)], path)
     assert main(["forecast", str(path), "--horizon", "2y", "--model", str(tmp_path / "missing")]) == 2
+
+
+def test_quantiles_are_ordered_and_non_negative_for_any_feature_row(tiny_model):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from advisor.features import FEATURE_NAMES
+
+    @settings(max_examples=40, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(st.floats(-5, 50), st.just(float("nan"))),
+            min_size=len(FEATURE_NAMES),
+            max_size=len(FEATURE_NAMES),
+        ),
+        st.floats(0.01, 5.0),
+    )
+    def check(values, scale):
+        row = pd.DataFrame([values], columns=list(FEATURE_NAMES))
+        out = tiny_model.predict_frame(row, np.array([scale]))
+        assert (out["p10"] <= out["p50"]).all() and (out["p50"] <= out["p90"]).all()
+        assert (out.to_numpy() >= 0).all()
+
+    check()
