@@ -61,7 +61,7 @@ def assert_no_errors(page, where: str) -> None:
 
 def test_household_journey(app_url, browser, artifacts, tmp_path):
     sample = write_portal_csv(tmp_path / "lastgang_2025.csv")
-    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="de-DE")
+    context = browser.new_context(viewport={"width": 1280, "height": 2400}, locale="de-DE", accept_downloads=True)
     outside: list[str] = []
 
     def guard(route):
@@ -104,6 +104,21 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
                 assert any(v.endswith(" kWh") for v in values), values
             page.screenshot(path=str(artifacts / f"{i:02d}_{path}.png"), full_page=True)
 
+        # downloads on the Bericht page (still open): results CSV and the PDF report
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Ergebnisse herunterladen (CSV)").click()
+        csv_text = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
+        assert csv_text.splitlines()[0] == "Bereich;Kennzahl;Wert;Einheit;Hinweis"
+        assert "Jahresverbrauch;" in csv_text
+        page.get_by_role("button", name="PDF erstellen").click()
+        pdf_button = page.get_by_role("button", name="Bericht herunterladen (PDF)")
+        pdf_button.wait_for(timeout=60_000)
+        wait_idle(page)
+        with page.expect_download() as dl:
+            pdf_button.click()
+        assert Path(dl.value.path()).read_bytes()[:5] == b"%PDF-"
+        assert_no_errors(page, "report (pdf)")
+
         # English switch (sidebar) changes the texts
         page.get_by_text("English", exact=True).click()
         page.get_by_role("heading", name="Report", level=1).wait_for(timeout=30_000)
@@ -111,6 +126,13 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
         assert_no_errors(page, "report (en)")
         assert "Delete everything about my household now" in page.inner_text("body")
         page.screenshot(path=str(artifacts / "08_report_en.png"), full_page=True)
+
+        # delete everything now: back to the synthetic demo household
+        page.get_by_role("button", name="Delete everything about my household now").click()
+        page.get_by_text("Deleted. No data of your household remain in this session.").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert "demo household" in page.get_by_test_id("stSidebar").inner_text()
+        assert_no_errors(page, "after delete")
     finally:
         context.close()
     assert outside == [], f"requests left the machine: {outside[:5]}"
