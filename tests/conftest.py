@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from advisor.loadcurve import CurveMeta, make_load_curve
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
-
-
-def shared_path(*parts: str) -> Path:
-    """Path below ../shared/data; skips the test with a reason when it is absent (a user's clone)."""
-    p = SHARED_DATA.joinpath(*parts)
-    if not p.exists():
-        pytest.skip(f"shared data not available: {p} (tests read ../shared/data beside the checkout)")
-    return p
+from shared_data import REPO, SHARED_DATA, shared_path  # noqa: F401  (re-exported for fixtures)
 
 
 def day_curve(day: str, interval_minutes: int = 15, tz: str = "Europe/Berlin", value: float = 0.1):

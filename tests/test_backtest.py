@@ -118,7 +118,7 @@ def test_model_rows_see_only_data_before_each_origin():
 
 @pytest.mark.shared_data
 def test_cli_backtest_on_real_households_json():
-    from conftest import shared_path
+    from shared_data import shared_path
 
     from advisor.cli import main
     from advisor.forecast import default_model_dir

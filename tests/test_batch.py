@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 
 from advisor.batch.curves import combine_curves, estimated_curve
 from advisor.batch.inputs import BatchInputError, read_meta

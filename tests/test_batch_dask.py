@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 
 from advisor.batch import BatchOptions, EngineSpec, run_batch
 from advisor.ingest import ReadOptions

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 
 from advisor.batch.privacy import KEY_ENV, Pseudonymiser, PseudonymKeyError, load_key, scrub_text
 from advisor.cli import main

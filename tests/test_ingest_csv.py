@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

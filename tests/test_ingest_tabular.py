@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 
 from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, detect_format, read_load_curves, tabular

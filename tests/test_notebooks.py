@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO, shared_path
+from shared_data import REPO, shared_path
 
 NOTEBOOKS = ["forecast_explore_households.ipynb", "forecast_retrain_evaluate.ipynb"]
 
