@@ -284,6 +284,19 @@ def metric_row(n: int) -> list[_MetricRow]:
     return [row] * n
 
 
+def quality_caption(hh: HouseholdData, h: Household, t, lang: str) -> None:
+    """One line with the data-quality score, shown above figures that depend on it."""
+    import formatting as fmt
+
+    score, full = quality(hh, h)
+    label = t("ov.quality." + ("good" if score >= 0.9 else "fair" if score >= 0.6 else "poor")) if full else ""
+    st.caption(
+        t("common.quality_line", score=fmt.percent(score, 0, lang), label=label)
+        if full
+        else t("common.coverage_line", score=fmt.percent(score, 0, lang))
+    )
+
+
 # ---------------------------------------------------------------------- calling what has landed
 class NotYetAvailable(Exception):
     """A core capability (module or model artifact) has not landed in this installation."""

@@ -616,3 +616,16 @@ TEXTS.update(
         },
     }
 )
+
+TEXTS.update(
+    {
+        "common.quality_line": {
+            "de": "Datenqualität Ihrer Daten: {score} ({label}). Alle Zahlen auf dieser Seite beruhen darauf.",
+            "en": "Quality of your data: {score} ({label}). Every figure on this page rests on it.",
+        },
+        "common.coverage_line": {
+            "de": "Abdeckung Ihrer Daten: {score} der Intervalle mit Wert.",
+            "en": "Coverage of your data: {score} of the intervals have a value.",
+        },
+    }
+)

@@ -19,6 +19,8 @@ if hh.is_synthetic:
 elif hh.is_estimated:
     st.info(t("common.estimated_note"), icon=":material/info:")
 
+cached.quality_caption(hh, h, t, lang)
+
 # ------------------------------------------------------------------ next days
 st.subheader(t("fc.days_title"))
 horizon = st.radio(

@@ -20,6 +20,8 @@ if hh.is_synthetic:
 elif hh.is_estimated:
     st.info(t("common.estimated_note"), icon=":material/info:")
 
+cached.quality_caption(hh, h, t, lang)
+
 with st.spinner(t("rec.computing")):
     a, status = cached.attempt(cached.assessment, hh, h)
 if a is None:

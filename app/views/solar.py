@@ -21,6 +21,8 @@ if hh.is_synthetic:
 elif hh.is_estimated:
     st.info(t("common.estimated_note"), icon=":material/info:")
 
+cached.quality_caption(hh, h, t, lang)
+
 if not (cached.available("pv") and cached.available("economics")):
     cached.note("missing", t("pv.what"), t)
     st.stop()
