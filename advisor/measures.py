@@ -262,7 +262,8 @@ class _Draft:
 def household_facts(household, analysis, low_income: bool | None = None) -> dict[str, Any]:
     """What the applicability rules look at: the household's answers, ``low_income`` and detected signatures."""
     f = {} if household is None else dict(household.to_mapping())
-    f["low_income"] = low_income
+    if low_income is not None or "low_income" not in f:
+        f["low_income"] = low_income
     f["signatures"] = {s.name for s in getattr(analysis, "signatures", ()) if getattr(s, "detected", False)}
     return f
 

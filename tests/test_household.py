@@ -179,3 +179,15 @@ def test_household_options_requires_household_parameter():
         @household_options
         def f(x: int) -> None:  # pragma: no cover
             pass
+
+
+def test_low_income_answer_reaches_the_stromspar_check_rule():
+    from advisor.household import Household
+    from advisor.measures import household_facts
+
+    hh = Household.from_mapping({"low_income": "ja", "persons": "2"})
+    assert hh.low_income is True
+    assert hh.to_mapping()["low_income"] is True
+    assert household_facts(hh, None)["low_income"] is True
+    assert household_facts(hh, None, low_income=False)["low_income"] is False  # explicit argument wins
+    assert Household().low_income is None
