@@ -629,3 +629,14 @@ TEXTS.update(
         },
     }
 )
+
+TEXTS.update(
+    {
+        "pv.filled_mostly": {
+            "de": "Ihre Daten decken nur einen kleinen Teil des Jahres: {share} des Jahres stammen aus dem BDEW-Standardprofil H25, "
+            "auf Ihren Verbrauch skaliert. Eigenverbrauch und Autarkie sind deshalb typische, keine eigenen Werte.",
+            "en": "Your data cover only a small part of the year: {share} of the year comes from the BDEW standard profile H25 scaled "
+            "to your consumption. Self-consumption and autarky are therefore typical, not your own values.",
+        },
+    }
+)

@@ -380,3 +380,24 @@ def test_hostile_file_name_is_shown_as_text():
     assert not at.exception
     page = texts(at)
     assert "](http" not in page.replace("\\]\\(http", "")
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    "parts",
+    [("formats", "smgw_ar2418", "result_single_day_dst_oct.xml"), ("formats", "mscons", "MSCONS_TL_SAMPLE01.txt")],
+    ids=["smgw-dst-october-day", "mscons"],
+)
+def test_real_sample_upload_and_every_page(parts):
+    from shared_data import shared_path
+
+    path = shared_path(*parts)
+    at = new_app()
+    at.run()
+    at.file_uploader(key="upload").set_value((path.name, path.read_bytes(), "application/octet-stream")).run()
+    assert_clean(at)
+    assert at.session_state["hh"].source == "upload"
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert not any("nicht berechnet" in w.value for w in at.warning), (page, [w.value for w in at.warning])

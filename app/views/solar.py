@@ -134,7 +134,9 @@ for n in notes:
     st.warning(n, icon=":material/gavel:")
 if where == "default":
     st.caption(t("pv.location_default"))
-if filled_share > 0:
+if filled_share > 0.5:
+    st.warning(t("pv.filled_mostly", share=fmt.percent(filled_share, 0, lang)), icon=":material/warning:")
+elif filled_share > 0:
     st.caption(t("pv.filled", share=fmt.percent(filled_share, 0, lang)))
 
 st.subheader(t("pv.sizing"))
