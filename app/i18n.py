@@ -640,3 +640,10 @@ TEXTS.update(
         },
     }
 )
+
+TEXTS.update(
+    {
+        "ov.sig.kwh_line": {"de": "≈ {kwh} pro Jahr", "en": "≈ {kwh} per year"},
+        "ov.sig.english": {"de": " (Befund der Analyse, englisch)", "en": " (analysis finding)"},
+    }
+)

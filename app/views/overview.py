@@ -148,23 +148,17 @@ with tab_month:
     )
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.months_how"))
 with tab_sig:
-    rows = []
-    for sig in a.signatures:
+    ordered = sorted(a.signatures, key=lambda sig: (not sig.assessable, -sig.confidence))
+    for sig in ordered:
         if not sig.assessable:
             state = t("ov.sig.not_assessable")
         elif sig.confidence >= 0.5:
             state = t("ov.sig.found")
         else:
             state = t("ov.sig.not_found")
-        rows.append(
-            {
-                t("ov.sig.name"): t(f"sig.{sig.name}"),
-                t("ov.sig.state"): state,
-                t("ov.sig.confidence"): fmt.percent(sig.confidence, 0, lang),
-                t("ov.sig.kwh"): fmt.kwh(sig.annual_kwh, 0, lang) if sig.annual_kwh is not None else fmt.MISSING,
-                t("ov.sig.evidence"): sig.evidence,
-            }
-        )
-    if rows:
-        st.dataframe(rows, hide_index=True, width="stretch")
+        line = f"**{t(f'sig.{sig.name}')}**: {state} ({t('ov.sig.confidence')} {fmt.percent(sig.confidence, 0, lang)})"
+        if sig.annual_kwh is not None and sig.confidence >= 0.5:
+            line += " · " + t("ov.sig.kwh_line", kwh=fmt.kwh(sig.annual_kwh, 0, lang))
+        st.markdown(line)
+        st.caption(fmt.plain(sig.evidence, 400) + (t("ov.sig.english") if lang == "de" else ""))
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.signatures_how"))
