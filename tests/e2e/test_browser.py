@@ -91,6 +91,17 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
         assert any(re.fullmatch(r"01\.01\.2025 – 31\.12\.2025", m) for m in metrics), metrics
         page.screenshot(path=str(artifacts / "02_start_upload.png"), full_page=True)
 
+        # another browser session never sees this household (session isolation)
+        other = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            second = other.new_page()
+            second.goto(app_url, wait_until="domcontentloaded")
+            wait_idle(second, 60_000)
+            sidebar = second.get_by_test_id("stSidebar").inner_text()
+            assert "Demo-Haushalt" in sidebar and "lastgang_2025.csv" not in second.inner_text("body")
+        finally:
+            other.close()
+
         for i, (title, path) in enumerate(PAGES, start=3):
             page.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
             page.wait_for_url(re.compile(rf".*/{path}$"), timeout=15_000)
