@@ -283,8 +283,10 @@ TEXTS.update(
         "ov.stromspiegel": {"de": "Stromspiegel-Klasse", "en": "Stromspiegel class"},
         "ov.percentile": {"de": "{pct}. Perzentil", "en": "{pct}th percentile"},
         "ov.stromspiegel_help": {
-            "de": "Effizienzklasse A (sparsam) bis G im Vergleich mit Haushalten gleicher Größe und Wohnform (co2online, Stromspiegel 2025).",
-            "en": "Efficiency class A (frugal) to G compared with households of the same size and dwelling (co2online, Stromspiegel 2025).",
+            "de": "Effizienzklasse A (sparsam) bis G im Vergleich mit Haushalten gleicher Größe und Wohnform (co2online, Stromspiegel 2025). "
+            "Perzentil: so viel Prozent der vergleichbaren Haushalte verbrauchen weniger (aus den Klassengrenzen modelliert, nicht veröffentlicht).",
+            "en": "Efficiency class A (frugal) to G compared with households of the same size and dwelling (co2online, Stromspiegel 2025). "
+            "Percentile: this share of comparable households uses less (modelled from the class bounds, not published).",
         },
         "ov.stromspiegel_compare": {
             "de": "Klasse **{cls}**: vergleichbare Haushalte ({group}) verbrauchen im Schnitt {avg} pro Jahr.",
