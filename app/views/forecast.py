@@ -48,6 +48,7 @@ else:
             names={"band": t("fc.band"), "p50": t("fc.p50"), "history": t("fc.history")},
         ),
         key="chart_forecast_days",
+        alt=t("fc.days_title"),
         theme=None,
         config=charts.CONFIG,
     )
@@ -78,6 +79,7 @@ else:
     st.plotly_chart(
         charts.monthly_projection(proj.months, lang, y_title="kWh", names={"p50": t("fc.p50")}),
         key="chart_forecast_months",
+        alt=t("fc.year_title"),
         theme=None,
         config=charts.CONFIG,
     )

@@ -110,7 +110,11 @@ tab_heat, tab_prof, tab_month, tab_sig = st.tabs(
 )
 with tab_heat:
     st.plotly_chart(
-        charts.heatmap(a.heatmap, lang, colour_title="kW"), key="chart_heatmap", theme=None, config=charts.CONFIG
+        charts.heatmap(a.heatmap, lang, colour_title="kW"),
+        key="chart_heatmap",
+        alt=t("ov.tab_heatmap"),
+        theme=None,
+        config=charts.CONFIG,
     )
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.heatmap_how", minutes=a.interval_minutes))
 with tab_prof:
@@ -122,6 +126,7 @@ with tab_prof:
     st.plotly_chart(
         charts.profiles(frame, lang, y_title="kW", names={d: t(f"ov.daytype.{d}") for d in frame.columns}),
         key="chart_profiles",
+        alt=t("ov.tab_profiles"),
         theme=None,
         config=charts.CONFIG,
     )
@@ -143,6 +148,7 @@ with tab_month:
             estimated=list(m["coverage"] < 0.95),
         ),
         key="chart_months",
+        alt=t("ov.tab_months"),
         theme=None,
         config=charts.CONFIG,
     )

@@ -38,6 +38,7 @@ st.plotly_chart(
         [r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, x_title=t("rec.axis")
     ),
     key="chart_recommendations",
+    alt=t("rec.axis"),
     theme=None,
     config=charts.CONFIG,
 )

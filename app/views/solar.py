@@ -151,7 +151,7 @@ fig = charts.pv_sizing(
     y_title=t("pv.sweep.savings_axis"),
     highlight=params["kwp"],
 )
-st.plotly_chart(fig, key="chart_pv_sizing", theme=None, config=charts.CONFIG)
+st.plotly_chart(fig, key="chart_pv_sizing", alt=t("pv.sizing"), theme=None, config=charts.CONFIG)
 st.caption(f":material/info: **{t('common.how')}:** " + t("pv.how"))
 with st.expander(t("pv.assumptions")):
     for a in option.economics.assumptions:

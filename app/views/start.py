@@ -266,7 +266,11 @@ if summary["conversions"]:
 
 st.markdown(f"**{t('sum.daily_title')}**")
 st.plotly_chart(
-    charts.daily_energy(cached.daily(hh), lang, y_title="kWh"), key="chart_daily", theme=None, config=charts.CONFIG
+    charts.daily_energy(cached.daily(hh), lang, y_title="kWh"),
+    key="chart_daily",
+    alt=t("sum.daily_title"),
+    theme=None,
+    config=charts.CONFIG,
 )
 st.caption(f":material/info: **{t('common.how')}:** " + t("sum.daily_how", minutes=hh.curve.interval_minutes))
 st.markdown(t("sum.next"))
