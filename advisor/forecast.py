@@ -42,7 +42,7 @@ from advisor.features import (
     target_hours,
     wall_clock_matrix,
 )
-from advisor.loadcurve import LoadCurve, validate_load_curve
+from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
 from advisor.units import freq_of
 
@@ -732,11 +732,16 @@ def forecast(
     Raises
     ------
     ForecastError
-        For an unknown horizon.
+        For an unknown horizon or a feed-in (export) curve.
     """
     validate_load_curve(curve)
     if horizon not in HORIZONS:
         raise ForecastError(f"`horizon` must be one of {list(HORIZONS)}; got {horizon!r}")
+    if curve.direction != Direction.IMPORT:
+        raise ForecastError(
+            "the forecaster models consumption (import, OBIS 1.8.0); got a feed-in (export) curve. "
+            "Forecast the consumption curve of the meter instead."
+        )
     if model is None:
         model = load_forecaster()
     model._check_fitted()

@@ -247,3 +247,9 @@ def test_quantiles_are_ordered_and_non_negative_for_any_feature_row(tiny_model):
         assert (out.to_numpy() >= 0).all()
 
     check()
+
+
+def test_a_feed_in_curve_is_refused(tiny_model, series):
+    curve = make_load_curve(series["H0"], interval_minutes=60, direction="export", meta=CurveMeta(tz=TZ))
+    with pytest.raises(ForecastError, match="feed-in"):
+        forecast(curve, "24h", model=tiny_model)
