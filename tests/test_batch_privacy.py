@@ -132,6 +132,12 @@ def test_pseudonymised_outputs_contain_no_original_id(pseudonymised_run):
     p = Pseudonymiser(KEY)
     assert sorted(summary["household"]) == sorted(p.pseudonym(c) for c in ("KD-4711", "KD-4712", "KD-4713", "KD-9999"))
     assert (summary["household"] == summary["mail_merge_key"]).all()
+    by_key = summary.set_index("household")
+    assert by_key.loc[p.pseudonym("KD-4711"), "n_meters"] == 2  # two meter files summed
+    assert by_key.loc[p.pseudonym("KD-4711"), "status"] == "ok"
+    assert sorted(x.name for x in (out / "letters").iterdir()) == sorted(
+        f"{p.pseudonym(c)}.html" for c in ("KD-4711", "KD-4712", "KD-4713")
+    )
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors["household"]) == [p.pseudonym("KD-9999")]
     assert "HTML page" in errors["message"].iloc[0]

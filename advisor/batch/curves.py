@@ -19,7 +19,7 @@ import pandas as pd
 
 from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, read_load_curves
-from advisor.loadcurve import CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.loadcurve import Direction, LoadCurve, Quality, make_load_curve
 from advisor.units import freq_of
 
 _QUALITY_RANK = {
@@ -118,27 +118,10 @@ def combine_curves(curves: list[LoadCurve], household_label: str) -> LoadCurve:
 def estimated_curve(annual_kwh: float, options: ReadOptions, year: int, label: str) -> LoadCurve:
     """A calendar-year 15-min curve for a billed annual consumption [kWh/yr], shaped with BDEW H25.
 
-    Every interval is flagged ``estimated``; the curve's conversions say how it was made.
+    The importer's own estimate (:func:`advisor.ingest.estimated.estimate_from_annual`); every
+    interval is flagged ``estimated``.
     """
-    from advisor.profiles import bdew_energy_kwh
+    from advisor.ingest.estimated import estimate_from_annual
 
-    if not np.isfinite(annual_kwh) or annual_kwh <= 0:
-        raise LoadCurveError(
-            f"`annual_kwh` must be a positive number of kWh per year; got {annual_kwh!r}", source=label
-        )
-    start = pd.Timestamp(f"{year}-01-01").tz_localize(options.tz)
-    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(options.tz)
-    idx = pd.date_range(start, end, freq="15min", inclusive="left")
-    energy = bdew_energy_kwh(idx, annual_kwh, profile="H25", holiday_region=options.holiday_region)
-    meta = CurveMeta(
-        source_format="estimated",
-        meter_id=None,
-        tz=options.tz,
-        holiday_region=options.holiday_region,
-        source_name=label,
-        conversions=(
-            f"estimated from an annual consumption of {annual_kwh:g} kWh with the BDEW H25 profile (demandlib)",
-        ),
-    )
-    quality = pd.Series(Quality.ESTIMATED.value, index=idx)
-    return make_load_curve(energy, interval_minutes=15, quality=quality, meta=meta)
+    curve = estimate_from_annual(annual_kwh, year, tz=options.tz, holiday_region=options.holiday_region)
+    return curve.with_meta(source_name=label)

@@ -171,7 +171,9 @@ def _skip_reason(rows: pd.DataFrame, has_consent: bool) -> str | None:
     return None
 
 
-def _annual_kwh(rows: pd.DataFrame, household_id: str) -> float | None:
+def _annual_kwh(rows: pd.DataFrame) -> float | None:
+    """The ``annual_kwh`` of a household's META rows; NaN when it is not a number (the household
+    then fails with the importer's message, the run goes on)."""
     if "annual_kwh" not in rows.columns:
         return None
     values = [v for v in rows["annual_kwh"] if v]
@@ -181,13 +183,9 @@ def _annual_kwh(rows: pd.DataFrame, household_id: str) -> float | None:
     if "," in text and "." not in text:
         text = text.replace(",", ".")
     try:
-        kwh = float(text)
+        return float(text)
     except ValueError:
-        kwh = math.nan
-    if not math.isfinite(kwh) or kwh <= 0:
-        # reported per household at run time, not fatal for the run
-        return -1.0
-    return kwh
+        return math.nan
 
 
 # ---------------------------------------------------------------------- plan
@@ -249,7 +247,7 @@ def build_items(
         if rows is not None:
             first = rows.iloc[0]
             mapping = {c: first[c] for c in rows.columns if c in MAPPING_KEYS and first[c] != ""}
-            annual = _annual_kwh(rows, hid)
+            annual = _annual_kwh(rows)
             if pseudo is None:
                 city_line = " ".join(v for v in (first.get("postal_code", ""), first.get("city", "")) if v)
                 address = tuple(v for v in (first.get("name", ""), first.get("street", ""), city_line) if v)
