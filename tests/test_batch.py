@@ -247,6 +247,46 @@ def test_long_table_with_meta_several_meters_estimate_and_opt_out(tmp_path):
     assert "A. Muster" in (out / "letters" / "K-1.html").read_text()  # the address block
 
 
+@pytest.mark.slow
+def test_two_passes_give_every_letter_its_peer_group(tmp_path):
+    """22 households, 21 of them 2 persons in an apartment: pass 1 forms that group (>= 20), pass 2
+    compares each of its letters with it; the 4-person household gets the Stromspiegel only."""
+    ids = london_ids(22)
+    london_table(ids).to_parquet(tmp_path / "t.parquet")
+    persons = ["2"] * 21 + ["4"]
+    pd.DataFrame({"household_id": ids, "persons": persons, "dwelling": "apartment"}).to_csv(
+        tmp_path / "META.csv", index=False
+    )
+    out = tmp_path / "out"
+    code = run_cli(
+        tmp_path / "t.parquet",
+        "--out",
+        out,
+        "--households",
+        tmp_path / "META.csv",
+        *LONDON,
+        "--workers",
+        "1",
+        "--letter-date",
+        LETTER_DATE,
+    )
+    assert code == 0
+    s = pd.read_parquet(out / "summary.parquet").set_index("household")
+    group = s[s["persons"] == 2]
+    assert (group["peer_n"] == 21).all() and (group["peer_group"] == "2p-apartment").all()
+    values = np.sort(group["annual_kwh"].to_numpy())
+    assert group["peer_median_kwh"].iloc[0] == pytest.approx(np.median(values), abs=1e-3)
+    for hid, r in group.iterrows():  # mid-rank percentile within the group, by hand
+        below, equal = (values < r["annual_kwh"] - 1e-6).sum(), (np.abs(values - r["annual_kwh"]) <= 1e-6).sum()
+        assert r["peer_percentile"] == pytest.approx(100 * (below + (below + equal)) / 2 / 21, abs=0.1)
+        assert "Zum Vergleich" in (out / "letters" / f"{hid}.html").read_text(encoding="utf-8")
+    single = s[s["persons"] == 4].iloc[0]
+    assert pd.isna(single["peer_n"]) and pd.isna(single["peer_group"])
+    assert "Zum Vergleich" not in (out / "letters" / f"{single.name}.html").read_text(encoding="utf-8")
+    assert "21" in (out / "portfolio.html").read_text()  # the group in the portfolio page
+    assert len(list((out / ".state" / "pass1").glob("*.json"))) == 22
+
+
 def test_consent_column_skips_households_without_consent(tmp_path):
     ids = london_ids(2)
     london_table(ids).to_parquet(tmp_path / "t.parquet")
