@@ -26,6 +26,7 @@ from typing import Any
 from advisor.errors import AdvisorError
 
 TASKS_PER_CHILD = 250
+SCHEDULER_TIMEOUT_S = 20
 IN_FLIGHT_PER_WORKER = 3
 #: Imported once in the forkserver, so that each worker starts without the import cost (~10 s of
 #: lightgbm/sklearn/scipy/pvlib/matplotlib/weasyprint on a busy 2-core machine).
@@ -182,7 +183,13 @@ def _map_dask(fn, items, settings, spec: EngineSpec, on_crash) -> Iterator[Any]:
 
     cluster = None
     if spec.scheduler:
-        client = Client(spec.scheduler)
+        try:
+            client = Client(spec.scheduler, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, TimeoutError) as exc:
+            raise AdvisorError(
+                f"cannot reach the Dask scheduler at `--scheduler` {spec.scheduler} within {SCHEDULER_TIMEOUT_S} s "
+                f"({type(exc).__name__}: {exc}); is it running and reachable from this machine?"
+            ) from None
     else:
         cluster = LocalCluster(
             n_workers=spec.n_workers,
