@@ -64,3 +64,12 @@ def test_cli_bad_input_exit_2_without_traceback(tmp_path, capsys):
     assert "Traceback" not in err and "page.csv" in err
     assert main(["ingest", str(tmp_path / "missing.csv")]) == 2
     assert main(["no-such-command"]) == 2
+
+
+def test_every_command_is_registered(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for cmd in ("ingest", "analyse", "forecast", "train", "backtest", "savings", "pv", "recommend", "report", "batch", "estimate"):
+        assert cmd in out, cmd
+    assert main(["recommend", "--help"]) == 0
+    assert "--low-income" in capsys.readouterr().out  # from the shared household options

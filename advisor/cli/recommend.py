@@ -49,7 +49,6 @@ def assess_file(
     seeds_dir: Path | None,
     prices: Path | None,
     skip: tuple[str, ...],
-    low_income: bool | None,
     tz: str,
     holiday_region: str,
     label: str,
@@ -78,7 +77,6 @@ def assess_file(
         prices=resolve_prices(prices) if "tariffs" not in skip else None,
         language=household.language,
         parts=tuple(p for p in parts if p not in skip),
-        low_income=low_income,
     )
     return assess_household(curves[0], household, settings)
 
@@ -95,9 +93,6 @@ def register(app: typer.Typer) -> None:
             None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
         ),
         skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: pv,tariffs."),
-        low_income: bool = typer.Option(
-            False, "--low-income", help="Household qualifies for the Caritas Stromspar-Check."
-        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
@@ -110,7 +105,6 @@ def register(app: typer.Typer) -> None:
             seeds_dir=seeds_dir,
             prices=prices,
             skip=parse_skip(skip),
-            low_income=True if low_income else None,
             tz=tz,
             holiday_region=holiday_region,
             label=label,

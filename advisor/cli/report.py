@@ -24,9 +24,6 @@ def register(app: typer.Typer) -> None:
             None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
         ),
         skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: forecast,pv,tariffs."),
-        low_income: bool = typer.Option(
-            False, "--low-income", help="Household qualifies for the Caritas Stromspar-Check."
-        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
@@ -41,7 +38,6 @@ def register(app: typer.Typer) -> None:
             seeds_dir=seeds_dir,
             prices=prices,
             skip=parse_skip(skip),
-            low_income=True if low_income else None,
             tz=tz,
             holiday_region=holiday_region,
             label=label,
