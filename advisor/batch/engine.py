@@ -195,6 +195,7 @@ def _map_dask(fn, items, settings, spec: EngineSpec, on_crash) -> Iterator[Any]:
             n_workers=spec.n_workers,
             threads_per_worker=1,
             processes=spec.dask_processes,
+            host="127.0.0.1",  # nothing of a local run listens beyond this machine
             dashboard_address=None,
         )
         client = Client(cluster)
