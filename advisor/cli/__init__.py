@@ -60,7 +60,8 @@ _register_commands()
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes (2 user error, 1 internal) without tracebacks."""
     try:
-        app(args=argv, standalone_mode=False)
+        # with standalone_mode=False click returns a command's typer.Exit code instead of raising
+        result = app(args=argv, standalone_mode=False)
     except AdvisorError as exc:
         typer.echo(f"Error: {exc}", err=True)
         return EXIT_BAD_INPUT
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         typer.echo(f"Internal error ({type(exc).__name__}): {exc}. Set ADVISOR_DEBUG=1 for details.", err=True)
         return EXIT_INTERNAL
-    return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK
 
 
 def run() -> None:

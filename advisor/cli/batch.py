@@ -100,6 +100,4 @@ def register(app: typer.Typer) -> None:
         )
         if report.n_error:
             typer.echo(f"see {report.out_dir / 'errors.csv'}", err=True)
-            # SystemExit, not typer.Exit: with standalone_mode=False click returns typer.Exit's
-            # code from app(), and advisor.cli.main ignores that return value.
-            raise SystemExit(EXIT_PARTIAL)
+            raise typer.Exit(EXIT_PARTIAL)
