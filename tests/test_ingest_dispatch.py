@@ -43,3 +43,16 @@ def test_make_load_curve_keeps_quality_and_marks_gaps():
     c = make_load_curve(pd.Series([0.1, 0.2, np.nan, 0.4, 0.5], index=idx), quality=q)
     assert list(c.quality.astype(str)) == ["measured", "substituted", "missing", "missing", "filled", "measured"]
     assert c.count(Quality.SUBSTITUTED) == 1 and c.missing_intervals == 2
+
+
+def test_unforeseen_reader_failure_is_reported_as_bad_input(monkeypatch):
+    """A reader bug on odd input surfaces as LoadCurveError naming the format, not as IndexError."""
+    from advisor.errors import LoadCurveError
+    from advisor.ingest import mscons
+
+    def broken(raw, options, source):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(mscons, "parse", broken)
+    with pytest.raises(LoadCurveError, match=r"x\.txt: unreadable mscons content \(IndexError: list index out of range\)"):
+        read_load_curves(b"UNA:+.? 'UNB+UNOC:3+1:500+2:500+240202:1250+R++TL'", name="x.txt")

@@ -239,7 +239,17 @@ def read_load_curves(
     head = raw[:65536]
     if b"\x00" in head[:4096] and not (head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] == b"PAR1" or head[:4] == b"PK\x03\x04"):
         raise LoadCurveError("binary file, not a meter-data export (expected CSV, Excel, MSCONS, XML or Parquet)", source=label)
-    curves = _pick_reader(raw, label, options).parse(raw, options, label)
+    reader = _pick_reader(raw, label, options)
+    try:
+        curves = reader.parse(raw, options, label)
+    except LoadCurveError:
+        raise
+    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError, UnicodeError) as exc:
+        # anything a reader's own checks did not foresee (out-of-range numbers or dates) is still
+        # reported as bad input, never as another exception
+        raise LoadCurveError(
+            f"unreadable {reader.FORMAT} content ({type(exc).__name__}: {exc})", source=label
+        ) from None
     if options.meter_id is not None:
         curves = [c for c in curves if c.meta.meter_id == options.meter_id]
         if not curves:

@@ -42,7 +42,7 @@ def sniff(head: bytes, name: str) -> bool:
     )
 
 
-def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read an inexogy ``/readings`` response into import (and export) curves."""
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
@@ -124,16 +124,3 @@ def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         curves.append(curve_from_register(rounded, arr, meta=meta, direction=direction))
     return curves
 
-
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
-    """Read an inexogy ``/readings`` response into import (and export) curves.
-
-    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
-    :class:`LoadCurveError`, never as another exception.
-    """
-    try:
-        return _parse(raw, options, source)
-    except LoadCurveError:
-        raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
-        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

@@ -67,7 +67,7 @@ def _links(entry) -> dict[str, list[str]]:
     return out
 
 
-def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every electricity MeterReading of a Green Button feed into one curve each."""
     root = _parse_xml(raw, source)
     if _local(root.tag) != "feed":
@@ -196,16 +196,3 @@ def _curve_tz(starts_s: np.ndarray, offsets: set[int], wanted: str) -> tuple[str
         f"curve time zone set to {fixed} (pass the matching zone, e.g. America/New_York, to use it instead of {wanted})"
     )
 
-
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
-    """Read every electricity MeterReading of a Green Button feed into one curve each.
-
-    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
-    :class:`LoadCurveError`, never as another exception.
-    """
-    try:
-        return _parse(raw, options, source)
-    except LoadCurveError:
-        raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
-        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

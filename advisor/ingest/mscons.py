@@ -282,7 +282,7 @@ _OFFSET = re.compile(r"([+-])(\d{2})(\d{2})?")
 # ---------------------------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------------------------
-def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every location and channel of an MSCONS interchange into curves (one each)."""
     text = _decode(raw)
     try:
@@ -668,16 +668,3 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
         idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use)
     )
 
-
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
-    """Read every location and channel of an MSCONS interchange into curves (one each).
-
-    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
-    :class:`LoadCurveError`, never as another exception.
-    """
-    try:
-        return _parse(raw, options, source)
-    except LoadCurveError:
-        raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
-        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None

@@ -310,7 +310,7 @@ def _timestamp(text: str | None, source: str) -> pd.Timestamp:
     return ts
 
 
-def _parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every active-energy register of an AR 2418-6 export into curves.
 
     One curve per ``MeterReading`` with OBIS 1.8.x (import) or 2.8.x (export); other registers
@@ -430,16 +430,3 @@ def _interval_values(idx, kwh, durations, ptb, meta, direction, source) -> LoadC
     s = pd.Series(np.where(ptb >= PTB_UNUSABLE_FROM, np.nan, kwh), index=idx)
     return make_load_curve(s, interval_minutes=next(iter(minutes)), direction=direction, meta=meta)
 
-
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
-    """Read every active-energy register of an AR 2418-6 export into curves.
-
-    Any value the checks above did not foresee (out-of-range numbers or dates) still ends as a
-    :class:`LoadCurveError`, never as another exception.
-    """
-    try:
-        return _parse(raw, options, source)
-    except LoadCurveError:
-        raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError):
-        raise LoadCurveError("unreadable {FORMAT} content ({type(exc).__name__}: {exc})", source=source) from None
