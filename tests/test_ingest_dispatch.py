@@ -53,6 +53,7 @@ def test_unforeseen_reader_failure_is_reported_as_bad_input(monkeypatch):
     def broken(raw, options, source):
         raise IndexError("list index out of range")
 
+    monkeypatch.setattr(mscons, "sniff", lambda head, name: head.startswith(b"UNA"))
     monkeypatch.setattr(mscons, "parse", broken)
     with pytest.raises(LoadCurveError, match=r"x\.txt: unreadable mscons content \(IndexError: list index out of range\)"):
         read_load_curves(b"UNA:+.? 'UNB+UNOC:3+1:500+2:500+240202:1250+R++TL'", name="x.txt")
