@@ -2,7 +2,9 @@
 
 Every detector looks at a few robust statistics of the curve in local wall-clock time and returns
 a :class:`Signature` with ``confidence`` 0..1 (``detected`` from 0.5) and a sentence of evidence
-that names the figures it rests on. Where the data cannot show a signature (hourly data for an
+that names the figures it rests on, in English (``evidence``) and German (``evidence_de``, German
+number formats; see :mod:`advisor.texts` for the convention). :data:`SIGNATURE_LABELS` names the
+signatures in both languages. Where the data cannot show a signature (hourly data for an
 instantaneous water heater, no prices for dynamic-tariff behaviour, no summer in the data …) the
 signature says so with ``assessable=False`` instead of guessing.
 
@@ -47,6 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from advisor.texts import num, signed
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,6 +65,23 @@ PV_MONTHS = (5, 6, 7, 8)
 SUMMER_HALF = (4, 5, 6, 7, 8, 9)
 HDD_BASE_C = 15.0
 
+#: Display names of the signatures, ``{name: {"de": ..., "en": ...}}``.
+SIGNATURE_LABELS = {
+    "standby_floor": {"de": "Dauerhafte Grundlast (Standby)", "en": "Always-on base load (standby)"},
+    "ev_charging": {"de": "Laden eines E-Autos (Wallbox)", "en": "EV charging (wallbox)"},
+    "night_storage_heating": {"de": "Nachtspeicherheizung", "en": "Night-storage heating"},
+    "heat_pump": {"de": "Wärmepumpe", "en": "Heat pump"},
+    "circulation_pump": {"de": "Ungeregelte Heizungsumwälzpumpe", "en": "Unregulated heating circulation pump"},
+    "own_pv": {"de": "Eigene PV-Anlage", "en": "Own PV system"},
+    "instantaneous_water_heater": {"de": "Elektrischer Durchlauferhitzer", "en": "Electric instantaneous water heater"},
+    "dynamic_tariff": {"de": "Verbrauch folgt günstigen Börsenstunden", "en": "Consumption follows cheap hours"},
+}
+
+
+def signature_label(name: str, lang: str = "de") -> str:
+    """Display name of signature ``name`` in ``lang`` (the name itself when unknown)."""
+    return SIGNATURE_LABELS.get(name, {}).get(lang, name)
+
 
 @dataclass(frozen=True)
 class Signature:
@@ -75,13 +95,15 @@ class Signature:
     confidence
         0..1; the signature counts as detected from 0.5.
     evidence
-        The figures the confidence rests on, in plain language.
+        The figures the confidence rests on, in plain English.
     assessable
         False when the data cannot show it (too coarse, no season, no prices); confidence is 0.
     annual_kwh
         Estimated consumption of the device [kWh/yr] where it can be estimated, else None.
     power_w
         Characteristic power [W] (pump step, floor level, charging level …) where known.
+    evidence_de
+        ``evidence`` in German, with German number formats.
     """
 
     name: str
@@ -90,6 +112,7 @@ class Signature:
     assessable: bool = True
     annual_kwh: float | None = None
     power_w: float | None = None
+    evidence_de: str = ""
 
     def __post_init__(self) -> None:
         c = self.confidence
@@ -100,6 +123,20 @@ class Signature:
     def detected(self) -> bool:
         return self.assessable and self.confidence >= DETECTED_FROM
 
+    def text(self, lang: str = "de") -> str:
+        """The evidence in ``lang`` (``"de"`` or ``"en"``)."""
+        return (self.evidence_de or self.evidence) if lang == "de" else self.evidence
+
+    def label(self, lang: str = "de") -> str:
+        """The signature's display name in ``lang``."""
+        return signature_label(self.name, lang)
+
+    def with_note(self, note_en: str, note_de: str, **changes: Any) -> Signature:
+        """A copy with a note appended to the evidence in both languages (and other fields changed)."""
+        return replace(
+            self, evidence=self.evidence + note_en, evidence_de=(self.evidence_de or self.evidence) + note_de, **changes
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -107,6 +144,7 @@ class Signature:
             "detected": self.detected,
             "assessable": self.assessable,
             "evidence": self.evidence,
+            "evidence_de": self.evidence_de,
             "annual_kwh": None if self.annual_kwh is None else round(float(self.annual_kwh), 1),
             "power_w": None if self.power_w is None else round(float(self.power_w), 1),
         }
@@ -126,8 +164,14 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends - starts
 
 
-def _not_assessable(name: str, why: str) -> Signature:
-    return Signature(name=name, confidence=0.0, evidence=why, assessable=False)
+def _not_assessable(name: str, why: str, why_de: str) -> Signature:
+    return Signature(name=name, confidence=0.0, evidence=why, assessable=False, evidence_de=why_de)
+
+
+def _g(value: float, lang: str) -> str:
+    """Shortest form of a number (``:g``) with the language's decimal mark."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if lang == "de" else text
 
 
 # ------------------------------------------------------------------------------- detectors
@@ -192,37 +236,55 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
     expected_summer = (
         float(np.isin(a.days.month.to_numpy()[known_days], SUMMER_HALF).mean()) if known_days.any() else 0.0
     )
-    told = "; the household says it charges an EV at home" if household is not None and household.ev else ""
+    says_ev = household is not None and household.ev
+    told = "; the household says it charges an EV at home" if says_ev else ""
+    told_de = "; laut Haushalt wird zu Hause ein E-Auto geladen" if says_ev else ""
     if n_sessions == 0:
         return Signature(
             name,
             0.0,
             f"no flat blocks of >= 3.3 kW above the always-on floor lasting ≥ 2 h in {days:.0f} days{told}",
+            evidence_de=f"keine gleichmäßigen Blöcke von mindestens 3,3 kW über der Grundlast, die ≥ 2 h dauern, "
+            f"in {num(days, 0, 'de')} Tagen{told_de}",
         )
     conf = min(1.0, n_sessions / 6.0)
-    notes = []
+    notes: list[tuple[str, str]] = []
     if expected_summer >= 0.3:
         ratio = (in_summer / n_sessions) / expected_summer
         season_factor = _clip01((ratio - 0.2) / 0.5)
         if season_factor < 1.0:
             notes.append(
-                f"only {in_summer} of the blocks fall in Apr-Sep: they follow the heating season, "
-                "so electric heating is more likely than a car"
+                (
+                    f"only {in_summer} of the blocks fall in Apr-Sep: they follow the heating season, "
+                    "so electric heating is more likely than a car",
+                    f"nur {in_summer} der Blöcke liegen in April bis September: sie folgen der Heizperiode, "
+                    "eine elektrische Heizung ist daher wahrscheinlicher als ein E-Auto",
+                )
             )
         conf *= season_factor
     else:
         conf *= 0.5
-        notes.append("no summer in the data, so charging cannot be told from electric heating")
+        notes.append(
+            (
+                "no summer in the data, so charging cannot be told from electric heating",
+                "keine Sommermonate in den Daten, daher lässt sich Laden nicht von elektrischer Heizung unterscheiden",
+            )
+        )
     if timer_share > 0.4 and n_sessions >= 10:
         conf *= 0.5
         notes.append(
-            f"{100 * timer_share:.0f} % start at the same clock time: a timer (e.g. a water heater on a night tariff) is as likely"
+            (
+                f"{100 * timer_share:.0f} % start at the same clock time: a timer (e.g. a water heater on a night tariff) is as likely",
+                f"{num(100 * timer_share, 0, 'de')} % beginnen zur selben Uhrzeit: eine Zeitschaltuhr (z. B. ein "
+                "Warmwasserspeicher mit Nachtstrom) ist ebenso wahrscheinlich",
+            )
         )
     if n_sessions / weeks < 0.3:
         conf *= 0.6
     annual = session_kwh * 365.0 / max(days, 1.0)
     level_kw = float(np.median(levels))
-    note = "".join("; " + n for n in notes)
+    note = "".join("; " + n for n, _ in notes)
+    note_de = "".join("; " + n for _, n in notes)
     return Signature(
         name,
         _clip01(conf),
@@ -230,6 +292,9 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
         f"in {days:.0f} days ({n_sessions / weeks:.1f} a week), ≈{annual:.0f} kWh/yr{note}{told}",
         annual_kwh=annual,
         power_w=level_kw * 1000.0,
+        evidence_de=f"{n_sessions} gleichmäßige, ladeähnliche Blöcke (Median {num(level_kw, 1, 'de')} kW über der "
+        f"Grundlast, ≥ 2 h) in {num(days, 0, 'de')} Tagen ({num(n_sessions / weeks, 1, 'de')} pro Woche), "
+        f"≈ {num(annual, 0, 'de')} kWh/Jahr{note_de}{told_de}",
     )
 
 
@@ -277,16 +342,19 @@ def detect_circulation_pump(a: CurveArrays) -> Signature:
             name,
             f"needs >= 20 complete nights both in the heating season (Nov-Mar) and in summer (Jun-Aug); "
             f"has {int(heat.sum())} and {int(summ.sum())}",
+            f"braucht je mindestens 20 vollständige Nächte in der Heizperiode (Nov–Mär) und im Sommer (Jun–Aug); "
+            f"vorhanden sind {int(heat.sum())} und {int(summ.sum())}",
         )
     med_h = float(np.median(floor_w[heat]))
     med_s = float(np.median(floor_w[summ]))
     step = med_h - med_s
     consistency = float(np.mean(floor_w[heat] > med_s + 0.5 * max(step, 0.0))) if step > 0 else 0.0
     conf = _clip01((step - 25.0) / 30.0) * _clip01((consistency - 0.5) / 0.3)
-    note = ""
+    note = note_de = ""
     if step > 150.0:
         conf *= _clip01((300.0 - step) / 150.0)
         note = "; the step is larger than a pump draws (40-100 W): more likely electric heating"
+        note_de = "; der Sprung ist größer, als eine Umwälzpumpe aufnimmt (40–100 W): eher eine elektrische Heizung"
     days_heating = 212.0  # Oct-Apr, roughly a German heating season
     return Signature(
         name,
@@ -295,6 +363,9 @@ def detect_circulation_pump(a: CurveArrays) -> Signature:
         f"on {100 * consistency:.0f} % of heating-season nights{note}",
         annual_kwh=max(step, 0.0) * 24 * days_heating / 1000.0 if conf >= DETECTED_FROM else None,
         power_w=step,
+        evidence_de=f"nächtlicher Sockel {num(med_h, 0, 'de')} W in der Heizperiode gegenüber {num(med_s, 0, 'de')} W "
+        f"im Sommer: Sprung um {signed(step, 0, 'de')} W in {num(100 * consistency, 0, 'de')} % der Nächte der "
+        f"Heizperiode{note_de}",
     )
 
 
@@ -306,17 +377,28 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
     dmin = daily_minimum_kw(a) * 1000.0
     dmin = dmin[np.isfinite(dmin)]
     if dmin.size < 7 or not math.isfinite(always_on_w):
-        return _not_assessable(name, f"needs >= 7 complete days; has {dmin.size}")
+        return _not_assessable(
+            name, f"needs >= 7 complete days; has {dmin.size}", f"braucht mindestens 7 vollständige Tage; vorhanden sind {dmin.size}"
+        )
     q25, q75 = np.percentile(dmin, [25, 75])
     spread = (q75 - q25) / max(always_on_w, 1.0)
     conf = _clip01(1.0 - spread)
     if always_on_w <= 1.0:
-        return Signature(name, 0.0, f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor")
-    coarse = ""
+        return Signature(
+            name,
+            0.0,
+            f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor",
+            evidence_de=f"der niedrigste Wert ist {num(always_on_w, 0, 'de')} W: Nullwerte, keine echte Grundlast",
+        )
+    coarse = coarse_de = ""
     if a.interval_minutes >= 30:
         coarse = (
             f"; with {a.interval_minutes}-min data the minima average over cycling appliances (fridge), "
             "so the floor reads higher than with 15-min data"
+        )
+        coarse_de = (
+            f"; bei {a.interval_minutes}-Minuten-Werten mitteln die Minima über taktende Geräte (Kühlschrank), "
+            "daher liegt die Grundlast höher als bei 15-Minuten-Werten"
         )
     return Signature(
         name,
@@ -325,6 +407,9 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
         f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr{coarse}",
         annual_kwh=always_on_w * 8.76,
         power_w=always_on_w,
+        evidence_de=f"dauerhafte Grundlast ≈ {num(always_on_w, 0, 'de')} W (Median der Tagesminima über {dmin.size} "
+        f"Tage, mittlere Hälfte {num(q25, 0, 'de')}–{num(q75, 0, 'de')} W) = {num(always_on_w * 8.76, 0, 'de')} "
+        f"kWh/Jahr{coarse_de}",
     )
 
 
@@ -336,16 +421,22 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     always-on level) is used only when the data has too few summer nights.
     """
     name = "own_pv"
-    told = ""
+    told = told_de = ""
     if household is not None and household.existing_pv_kwp:
         told = f"; the household reports {household.existing_pv_kwp:g} kWp PV"
+        told_de = f"; laut Haushalt gibt es eine PV-Anlage mit {_g(household.existing_pv_kwp, 'de')} kWp"
     nfloor_w, nok = _night_floor_w(a)
     month = _day_month(a)
     summer_nights = nok & np.isin(month, PV_MONTHS)
     if summer_nights.sum() >= 14:
         floor_w = float(np.median(nfloor_w[summer_nights]))
     if not math.isfinite(floor_w) or floor_w <= 20.0:
-        return _not_assessable(name, f"no usable night floor ({floor_w:.0f} W) to compare midday import with{told}")
+        return _not_assessable(
+            name,
+            f"no usable night floor ({floor_w:.0f} W) to compare midday import with{told}",
+            f"kein brauchbarer nächtlicher Sockel ({num(floor_w, 0, 'de')} W), mit dem sich der Bezug zur Mittagszeit "
+            f"vergleichen ließe{told_de}",
+        )
     key = a.day0 * 24 + a.hour
     n = a.n_days * 24
     sel = a.known & (a.hour >= 10) & (a.hour < 16)
@@ -356,19 +447,28 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     complete = np.isfinite(hourly).all(axis=1)
     summer = complete & np.isin(month, PV_MONTHS)
     if summer.sum() < 14:
-        return _not_assessable(name, f"needs >= 14 complete summer days (May-Aug); has {int(summer.sum())}{told}")
+        return _not_assessable(
+            name,
+            f"needs >= 14 complete summer days (May-Aug); has {int(summer.sum())}{told}",
+            f"braucht mindestens 14 vollständige Sommertage (Mai–Aug); vorhanden sind {int(summer.sum())}{told_de}",
+        )
     midday_min_w = np.min(np.where(np.isfinite(hourly), hourly, np.inf), axis=1) * 1000.0
     low = midday_min_w < 0.25 * floor_w
     frac = float(np.mean(low[summer]))
     winter = complete & np.isin(month, (11, 12, 1))
     frac_w = float(np.mean(low[winter])) if winter.sum() >= 14 else 0.0
     conf = _clip01((frac - 0.5 * frac_w) / 0.3)
+    median_midday_w = float(np.median(midday_min_w[summer]))
     return Signature(
         name,
         conf,
         f"on {100 * frac:.0f} % of {int(summer.sum())} summer days (and {100 * frac_w:.0f} % of winter days) the lowest "
         f"midday (10-16 h) hour is below a quarter of the summer night floor of {floor_w:.0f} W "
-        f"(median lowest summer midday hour {np.median(midday_min_w[summer]):.0f} W){told}",
+        f"(median lowest summer midday hour {median_midday_w:.0f} W){told}",
+        evidence_de=f"an {num(100 * frac, 0, 'de')} % der {int(summer.sum())} Sommertage (und "
+        f"{num(100 * frac_w, 0, 'de')} % der Wintertage) liegt die niedrigste Mittagsstunde (10–16 Uhr) unter einem "
+        f"Viertel des sommerlichen Nachtsockels von {num(floor_w, 0, 'de')} W (Median der niedrigsten sommerlichen "
+        f"Mittagsstunde {num(median_midday_w, 0, 'de')} W){told_de}",
     )
 
 
@@ -381,6 +481,8 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
             name,
             "hourly data is too coarse: a 5-8 min draw at 18-24 kW averages to about 2 kW over the hour, "
             "like a kettle or an oven",
+            "Stundenwerte sind zu grob: eine Zapfung von 5–8 Minuten mit 18–24 kW ergibt im Stundenmittel etwa 2 kW, "
+            "wie ein Wasserkocher oder ein Backofen",
         )
     thr, rise = (4.0, 3.0) if minutes == 15 else (3.0, 2.0)
     p = np.where(a.known, a.power_kw, 0.0)
@@ -391,10 +493,16 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
     n_days = max(int((np.bincount(a.day0[a.known], minlength=a.n_days) > 0).sum()), 1)
     frac = days_with / n_days
     conf = _clip01(frac / 0.4)
-    dil = (
-        "at 15 min a 5-8 min draw at 18-24 kW is diluted to 6-13 kW"
+    dil, dil_de = (
+        (
+            "at 15 min a 5-8 min draw at 18-24 kW is diluted to 6-13 kW",
+            "in 15-Minuten-Werten verdünnt sich eine Zapfung von 5–8 Minuten mit 18–24 kW auf 6–13 kW",
+        )
         if minutes == 15
-        else "at 30 min the spike is diluted to half of that, so confidence is reduced"
+        else (
+            "at 30 min the spike is diluted to half of that, so confidence is reduced",
+            "in 30-Minuten-Werten verdünnt sich die Spitze auf die Hälfte davon, daher ist die Sicherheit geringer",
+        )
     )
     if minutes == 30:
         conf *= 0.7
@@ -406,6 +514,10 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
         + (f", median {med:.1f} kW" if spike.any() else "")
         + f"; {dil}",
         power_w=None if not spike.any() else med * 1000.0,
+        evidence_de=f"einzelne Spitzen ≥ {_g(thr, 'de')} kW (≥ {_g(rise, 'de')} kW über beiden Nachbarwerten) an "
+        f"{days_with} von {n_days} Tagen"
+        + (f", Median {num(med, 1, 'de')} kW" if spike.any() else "")
+        + f"; {dil_de}",
     )
 
 
@@ -417,7 +529,11 @@ def detect_night_storage(a: CurveArrays) -> Signature:
     month = _day_month(a)
     win = ok_n & ok_d & np.isin(month, WINTER_MONTHS)
     if win.sum() < 14:
-        return _not_assessable(name, f"needs >= 14 complete winter days (Nov-Feb); has {int(win.sum())}")
+        return _not_assessable(
+            name,
+            f"needs >= 14 complete winter days (Nov-Feb); has {int(win.sum())}",
+            f"braucht mindestens 14 vollständige Wintertage (Nov–Feb); vorhanden sind {int(win.sum())}",
+        )
     # blocks: >= 2 h of >= 1.5 kW within 00-06 on a winter night
     min_len = max(1, 120 // a.interval_minutes)
     sel = a.known & (a.hour < 6) & (a.power_kw >= 1.5)
@@ -432,6 +548,7 @@ def detect_night_storage(a: CurveArrays) -> Signature:
     sn = float(np.median(night[summ])) if summ.sum() >= 14 else float("nan")
     step = wn - sn if math.isfinite(sn) else float("nan")
     ref = f"{sn:.2f} kW in summer nights" if math.isfinite(sn) else "no summer nights in the data"
+    ref_de = f"{num(sn, 2, 'de')} kW in Sommernächten" if math.isfinite(sn) else "keine Sommernächte in den Daten"
     conf = _clip01(frac_block / 0.6) * _clip01((wn / max(wd, 1e-6) - 0.8) / 0.5)
     if math.isfinite(step):
         conf *= _clip01((step - 0.5) / 1.0)
@@ -448,6 +565,9 @@ def detect_night_storage(a: CurveArrays) -> Signature:
         f"blocks >= 2 h of >= 1.5 kW on {100 * frac_block:.0f} % of winter nights",
         annual_kwh=annual,
         power_w=wn * 1000.0,
+        evidence_de=f"Winternächte (0–6 Uhr) {num(wn, 2, 'de')} kW gegenüber Wintertagen (8–20 Uhr) "
+        f"{num(wd, 2, 'de')} kW und {ref_de}; Blöcke von ≥ 2 h mit ≥ 1,5 kW in {num(100 * frac_block, 0, 'de')} % "
+        "der Winternächte",
     )
 
 
@@ -487,17 +607,19 @@ def detect_heat_pump(
 ) -> Signature:
     """Heat pump: temperature dependence of daily energy (measured > climatology > seasons)."""
     name = "heat_pump"
-    told = ""
+    told = told_de = ""
     if household is not None and household.heating == "heat_pump":
         told = "; the household reports a heat pump"
+        told_de = "; laut Haushalt gibt es eine Wärmepumpe"
     daily, ok = _day_stats(a, (0, 24))
     daily_kwh = daily * 24.0
-    source = None
+    source = source_de = None
     cap = 1.0
     temp_days = None
     if temperature is not None:
         temp_days = _daily_temperature(temperature, a, tz)
         source = "measured temperature"
+        source_de = "gemessene Temperatur"
     else:
         latlon = _household_location(household)
         if latlon is not None:
@@ -507,6 +629,7 @@ def detect_heat_pump(
                 clim = temperature_climatology(a.local_index, latlon[0], latlon[1])
                 temp_days = _daily_temperature(pd.Series(np.asarray(clim, dtype=float), index=a.local_index), a, tz)
                 source = "typical-year TRY climatology, not the weather of these dates"
+                source_de = "Klimamittel des Testreferenzjahrs (TRY), nicht das Wetter dieser Tage"
                 cap = 0.75
             except (ImportError, ValueError, KeyError, OSError):  # no climatology: seasonal evidence only
                 temp_days = None
@@ -529,6 +652,9 @@ def detect_heat_pump(
                     f"daily energy rises {slope:.2f} kWh per heating degree (base {HDD_BASE_C:g} °C, R² {r2:.2f}, "
                     f"{int(use.sum())} days, {source}); temperature-driven part ≈{annual:.0f} kWh/yr{told}",
                     annual_kwh=annual if conf >= DETECTED_FROM else None,
+                    evidence_de=f"der Tagesverbrauch steigt um {num(slope, 2, 'de')} kWh je Heizgradtag (Basis "
+                    f"{_g(HDD_BASE_C, 'de')} °C, R² {num(r2, 2, 'de')}, {int(use.sum())} Tage, {source_de}); "
+                    f"temperaturabhängiger Anteil ≈ {num(annual, 0, 'de')} kWh/Jahr{told_de}",
                 )
     month = _day_month(a)
     win = ok & np.isin(month, (12, 1, 2))
@@ -538,6 +664,8 @@ def detect_heat_pump(
             name,
             "no temperature series and not both winter (Dec-Feb) and summer (Jun-Aug) in the data: "
             f"temperature dependence cannot be assessed{told}",
+            "keine Temperaturreihe und nicht zugleich Winter (Dez–Feb) und Sommer (Jun–Aug) in den Daten: "
+            f"die Temperaturabhängigkeit lässt sich nicht beurteilen{told_de}",
         )
     w = float(np.median(daily_kwh[win]))
     s = float(np.median(daily_kwh[summ]))
@@ -550,6 +678,9 @@ def detect_heat_pump(
         f"seasonal evidence only (no temperature series): winter days {w:.1f} kWh vs summer days {s:.1f} kWh "
         f"(ratio {ratio:.1f}; households without electric heating show about 1.1-1.5){told}",
         annual_kwh=annual,
+        evidence_de=f"nur jahreszeitliche Hinweise (keine Temperaturreihe): Wintertage {num(w, 1, 'de')} kWh gegenüber "
+        f"Sommertagen {num(s, 1, 'de')} kWh (Verhältnis {num(ratio, 1, 'de')}; Haushalte ohne elektrische Heizung "
+        f"liegen bei etwa 1,1–1,5){told_de}",
     )
 
 
@@ -557,7 +688,11 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     """Consumption following cheap hours (needs day-ahead prices)."""
     name = "dynamic_tariff"
     if prices is None:
-        return _not_assessable(name, "needs an hourly price series (e.g. day-ahead prices) to compare with")
+        return _not_assessable(
+            name,
+            "needs an hourly price series (e.g. day-ahead prices) to compare with",
+            "braucht eine stündliche Preisreihe (z. B. Day-Ahead-Börsenpreise) zum Vergleich",
+        )
     if not isinstance(prices.index, pd.DatetimeIndex) or prices.index.tz is None:
         from advisor.errors import AdvisorError
 
@@ -579,7 +714,11 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     df = df.dropna()
     df = df[df["shape"] > 0]
     if len(df) < 24 * 30:
-        return _not_assessable(name, f"needs >= 30 days of load with prices; has {len(df) / 24:.0f}")
+        return _not_assessable(
+            name,
+            f"needs >= 30 days of load with prices; has {len(df) / 24:.0f}",
+            f"braucht mindestens 30 Tage Verbrauch mit Preisen; vorhanden sind {num(len(df) / 24, 0, 'de')}",
+        )
     day = df.index.tz_convert(curve.meta.tz).tz_localize(None).floor("D")
     g = df.groupby(day)
     load_rel = df["load"] / g["load"].transform("mean")
@@ -593,6 +732,9 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
         conf,
         f"correlation of the hourly deviation from the H25 shape with the same day's price deviation: {r:+.2f} "
         f"over {len(df) / 24:.0f} days (below about -0.1 means consumption moves to cheap hours)",
+        evidence_de=f"Korrelation der stündlichen Abweichung vom H25-Profil mit der Preisabweichung desselben Tages: "
+        f"{signed(r, 2, 'de')} über {num(len(df) / 24, 0, 'de')} Tage (unter etwa −0,1 heißt: der Verbrauch wandert "
+        "in günstige Stunden)",
     )
 
 
@@ -647,7 +789,10 @@ def detect_signatures(
     ]
     if ev.detected:
         sigs = [
-            replace(x, evidence=x.evidence + "; the detected EV charging was taken out first")
+            x.with_note(
+                "; the detected EV charging was taken out first",
+                "; das erkannte Laden des E-Autos wurde vorher herausgerechnet",
+            )
             if x.name == "heat_pump"
             else x
             for x in sigs
@@ -660,11 +805,10 @@ def _reconcile(sigs: list[Signature]) -> list[Signature]:
     by = {s.name: s for s in sigs}
     ns, hp = by.get("night_storage_heating"), by.get("heat_pump")
     if ns is not None and hp is not None and ns.detected and hp.assessable and "seasonal evidence only" in hp.evidence:
-        new_hp = Signature(
-            hp.name,
-            hp.confidence * 0.5,
-            hp.evidence + "; the winter excess is explained by the night-storage heating found",
-            annual_kwh=None,
+        new_hp = Signature(hp.name, hp.confidence, hp.evidence, evidence_de=hp.evidence_de).with_note(
+            "; the winter excess is explained by the night-storage heating found",
+            "; der Mehrverbrauch im Winter erklärt sich durch die gefundene Nachtspeicherheizung",
+            confidence=hp.confidence * 0.5,
         )
         sigs = [new_hp if s.name == "heat_pump" else s for s in sigs]
     return sigs

@@ -1,0 +1,94 @@
+"""German and English user-facing texts of the core (advisor.texts convention: ``<field>`` English,
+``<field>_de`` German with German number formats)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from advisor.signatures import SIGNATURE_LABELS, detect_signatures
+from advisor.synthetic import SyntheticSpec, synthetic_household
+from advisor.texts import localized, num, signed
+
+GERMAN_WORDS = re.compile(r"\b(der|die|das|und|mit|über|gegenüber|Tage|Tagen|braucht|keine|nur|vorhanden)\b")
+
+
+def _german(text: str) -> bool:
+    return bool(GERMAN_WORDS.search(text))
+
+
+def _english(text: str) -> bool:
+    return bool(re.search(r"\b(the|of|and|with|days|needs|has|no|only)\b", text))
+
+
+# ----------------------------------------------------------------------------- formatting
+def test_number_formats():
+    assert num(1234.5, 1, "de") == "1.234,5"
+    assert num(1234.5, 1, "en") == "1234.5"
+    assert num(1234.5, 1, "en", grouping=True) == "1,234.5"
+    assert num(-0.04, 1, "de") == "0,0"
+    assert num(None, 0, "de") == num(float("nan"), 0, "de") == "–"
+    assert signed(-0.35, 2, "de") == "-0,35" and signed(12, 0, "de") == "+12"
+
+
+def test_localized_falls_back_to_english():
+    class Old:
+        evidence = "english only"
+
+    assert localized(Old(), "evidence", "de") == "english only"
+    assert localized({"reason": "x", "reason_de": "y"}, "reason", "de") == "y"
+    assert localized({"reason": "x", "reason_de": "y"}, "reason", "en") == "x"
+
+
+# ----------------------------------------------------------------------------- signatures
+@pytest.fixture(scope="module")
+def ev_sigs():
+    return {s.name: s for s in detect_signatures(synthetic_household(SyntheticSpec(ev_kw=11.0, seed=3)).curve)}
+
+
+@pytest.fixture(scope="module")
+def pump_sigs():
+    return {s.name: s for s in detect_signatures(synthetic_household(SyntheticSpec(circulation_pump_w=60.0)).curve)}
+
+
+@pytest.mark.parametrize("minutes", [15, 30, 60])
+def test_every_signature_has_german_and_english_evidence(minutes):
+    curve = synthetic_household(SyntheticSpec(interval_minutes=minutes, seed=5)).curve
+    for s in detect_signatures(curve):
+        assert s.evidence and s.evidence_de, s.name
+        assert s.evidence != s.evidence_de, s.name
+        assert _german(s.evidence_de), s.evidence_de
+        assert _english(s.evidence), s.evidence
+        assert s.text("de") == s.evidence_de and s.text("en") == s.evidence
+        assert s.to_dict()["evidence_de"] == s.evidence_de
+        assert s.label("de") != s.label("en")
+
+
+def test_signature_labels_in_both_languages():
+    for name, labels in SIGNATURE_LABELS.items():
+        assert labels["de"] and labels["en"] and labels["de"] != labels["en"], name
+    assert SIGNATURE_LABELS["circulation_pump"]["de"] == "Ungeregelte Heizungsumwälzpumpe"
+    assert SIGNATURE_LABELS["night_storage_heating"]["de"] == "Nachtspeicherheizung"
+
+
+def test_ev_evidence_names_the_charging_power_in_german_format(ev_sigs):
+    ev = ev_sigs["ev_charging"]
+    assert ev.detected
+    level_kw = ev.power_w / 1000.0
+    assert 10.0 < level_kw < 12.5
+    assert f"Median {num(level_kw, 1, 'de')} kW" in ev.evidence_de  # e.g. "Median 11,2 kW"
+    assert "," in num(level_kw, 1, "de") and f"median {level_kw:.1f} kW" in ev.evidence
+    assert f"≈ {num(ev.annual_kwh, 0, 'de')} kWh/Jahr" in ev.evidence_de  # thousands dot: "5.577"
+    assert "." in num(ev.annual_kwh, 0, "de")
+    # the heat-pump evidence says in German that the charging was taken out
+    assert "E-Autos wurde vorher herausgerechnet" in ev_sigs["heat_pump"].evidence_de
+
+
+def test_pump_evidence_names_the_step_in_german(pump_sigs):
+    p = pump_sigs["circulation_pump"]
+    assert p.detected
+    assert f"Sprung um {signed(p.power_w, 0, 'de')} W" in p.evidence_de
+    assert "Heizperiode" in p.evidence_de and "heating season" in p.evidence
+    floor = pump_sigs["standby_floor"]
+    assert f"= {num(floor.annual_kwh, 0, 'de')} kWh/Jahr" in floor.evidence_de
