@@ -378,7 +378,9 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
     dmin = dmin[np.isfinite(dmin)]
     if dmin.size < 7 or not math.isfinite(always_on_w):
         return _not_assessable(
-            name, f"needs >= 7 complete days; has {dmin.size}", f"braucht mindestens 7 vollständige Tage; vorhanden sind {dmin.size}"
+            name,
+            f"needs >= 7 complete days; has {dmin.size}",
+            f"braucht mindestens 7 vollständige Tage; vorhanden sind {dmin.size}",
         )
     q25, q75 = np.percentile(dmin, [25, 75])
     spread = (q75 - q25) / max(always_on_w, 1.0)
@@ -515,9 +517,7 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
         + f"; {dil}",
         power_w=None if not spike.any() else med * 1000.0,
         evidence_de=f"einzelne Spitzen ≥ {_g(thr, 'de')} kW (≥ {_g(rise, 'de')} kW über beiden Nachbarwerten) an "
-        f"{days_with} von {n_days} Tagen"
-        + (f", Median {num(med, 1, 'de')} kW" if spike.any() else "")
-        + f"; {dil_de}",
+        f"{days_with} von {n_days} Tagen" + (f", Median {num(med, 1, 'de')} kW" if spike.any() else "") + f"; {dil_de}",
     )
 
 

@@ -92,3 +92,54 @@ def test_pump_evidence_names_the_step_in_german(pump_sigs):
     assert "Heizperiode" in p.evidence_de and "heating season" in p.evidence
     floor = pump_sigs["standby_floor"]
     assert f"= {num(floor.annual_kwh, 0, 'de')} kWh/Jahr" in floor.evidence_de
+
+
+# ----------------------------------------------------------------------------- Stromspiegel
+@pytest.fixture(scope="module")
+def seeds():
+    from advisor.seeds import load_seeds
+
+    return load_seeds()
+
+
+def test_stromspiegel_reason_and_case_in_german(seeds):
+    from advisor.benchmark import stromspiegel_for
+    from advisor.household import Household
+    from advisor.signatures import Signature
+
+    ev = Signature("ev_charging", 0.9, "x", annual_kwh=1834.4, evidence_de="y")
+    r = stromspiegel_for(4200, Household(persons=7, dwelling="house"), signatures=[ev], seeds=seeds)
+    assert r.efficiency_class is not None
+    assert r.reason and r.reason_de and r.reason != r.reason_de
+    assert "Laden eines E-Autos ≈ 1.834 kWh/Jahr" in r.reason_de and "EV charging ≈1834 kWh/yr" in r.reason
+    assert "Warmwasserbereitung unbekannt" in r.reason_de and "hot water unknown" in r.reason
+    assert "7 Personen" in r.reason_de
+    assert r.case == "5+ persons, house, no electric hot water"
+    assert r.case_de == "5+ Personen, Haus, ohne elektrische Warmwasserbereitung"
+    assert r.adjusted_for_de == ("Laden eines E-Autos ≈ 1.834 kWh/Jahr",)
+    assert r.to_dict()["reason_de"] == r.reason_de
+
+
+@pytest.mark.parametrize(
+    "kwargs, german",
+    [
+        ({"household": None}, "die Zahl der Personen und die Wohnform"),
+        ({"household": "hp"}, "Eine Wärmepumpe (laut Angabe des Haushalts) würde den Vergleich bestimmen"),
+        ({"quality": 0.1}, "Datenqualität 0,10 liegt unter"),
+        ({"seeds": None}, "keine Vergleichsdaten"),
+    ],
+)
+def test_stromspiegel_no_class_reasons_in_german(seeds, kwargs, german):
+    from advisor.benchmark import stromspiegel_for
+    from advisor.household import Household
+
+    hh = {None: Household(), "hp": Household(persons=2, dwelling="house", heating="heat_pump")}[kwargs.get("household")]
+    r = stromspiegel_for(
+        3000,
+        hh,
+        seeds=seeds if "seeds" not in kwargs else None,
+        data_quality_score=kwargs.get("quality"),
+    )
+    assert r.efficiency_class is None
+    assert german in r.reason_de, r.reason_de
+    assert r.reason != r.reason_de and _english(r.reason)
