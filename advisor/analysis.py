@@ -21,6 +21,10 @@ Methods (also in ``docs/analysis.md``):
   scale; the day's energy is in ``month_kwh`` and daily sums, not in the heatmap).
 * **Data quality** score 0..1 = coverage x year coverage x measured share x zero-readings
   plausibility (parts in :class:`DataQuality`).
+
+Texts for people (``warnings``, ``DataQuality.notes``, ``base_load_method``) are English; the same
+in German sits in ``warnings_de``, ``notes_de`` and ``base_load_method_de`` (German number formats;
+convention of :mod:`advisor.texts`). :func:`annual_method_text` names an ``annual_method`` code.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ import pandas as pd
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
+from advisor.texts import num
 from advisor.units import interval_hours, kwh_to_kw
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -54,6 +59,30 @@ DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
 SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
 FULL_YEAR_MIN_COVERAGE = 0.98
 ZERO_SHARE_AS_MISSING = 0.01  # above this share, exact-zero readings count as faults for base load
+
+#: How the annual figure was obtained, per ``annual_method`` code, in German and English.
+ANNUAL_METHOD_TEXTS = {
+    "measured_full_year": {"de": "gemessenes volles Jahr", "en": "measured full year"},
+    "full_year_gaps_filled_h25": {
+        "de": "gemessenes Jahr, kleine Lücken mit dem BDEW-Profil H25 ergänzt",
+        "en": "measured year, small gaps filled with the BDEW H25 profile",
+    },
+    "annualised_h25": {
+        "de": "aus weniger als einem Jahr mit dem BDEW-Profil H25 hochgerechnet",
+        "en": "annualised from less than a year with the BDEW H25 profile",
+    },
+    "none_no_data": {"de": "keine Daten", "en": "no data"},
+}
+
+
+def annual_method_text(method: str, lang: str = "de") -> str:
+    """Plain-language name of an ``annual_method`` code (``estimated_curve_*`` included)."""
+    prefix = ""
+    if method.startswith("estimated_curve_"):
+        method = method[len("estimated_curve_") :]
+        prefix = "geschätzte Lastkurve, " if lang == "de" else "estimated curve, "
+    texts = ANNUAL_METHOD_TEXTS.get(method)
+    return prefix + (texts[lang if lang in texts else "en"] if texts else method)
 
 
 # ---------------------------------------------------------------------------------- results
@@ -83,6 +112,8 @@ class DataQuality:
         Longest run of missing intervals [h].
     notes
         Plain-language notes on what lowers the score.
+    notes_de
+        ``notes`` in German.
     """
 
     score: float
@@ -97,6 +128,7 @@ class DataQuality:
     n_gaps: int
     longest_gap_hours: float
     notes: tuple[str, ...] = ()
+    notes_de: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -106,6 +138,7 @@ class DataQuality:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["notes"] = list(self.notes)
+        d["notes_de"] = list(self.notes_de)
         d["label"] = self.label
         return d
 
@@ -169,6 +202,10 @@ class LoadAnalysis:
         Of the analysed curve.
     warnings
         Plain-language caveats.
+    warnings_de
+        ``warnings`` in German.
+    base_load_method_de
+        ``base_load_method`` in German.
     """
 
     annual_kwh: float
@@ -200,6 +237,12 @@ class LoadAnalysis:
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
     warnings: tuple[str, ...] = ()
+    warnings_de: tuple[str, ...] = ()
+    base_load_method_de: str = ""
+
+    def annual_method_text(self, lang: str = "de") -> str:
+        """How ``annual_kwh`` was obtained, in ``lang``."""
+        return annual_method_text(self.annual_method, lang)
 
     @property
     def stromspiegel_class(self) -> str | None:
@@ -243,6 +286,9 @@ class LoadAnalysis:
             "start": None if self.start is None else self.start.isoformat(),
             "end": None if self.end is None else self.end.isoformat(),
             "warnings": list(self.warnings),
+            "warnings_de": list(self.warnings_de),
+            "base_load_method_de": self.base_load_method_de,
+            "annual_method_text_de": self.annual_method_text("de"),
         }
 
 
@@ -523,20 +569,31 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         n_gaps, longest = 0, 0.0
     score = coverage * year_cov * measured * zero_part
     notes = []
+    notes_de = []
     if coverage < 0.99:
         notes.append(f"{100 * (1 - coverage):.1f} % of intervals missing ({n_gaps} gaps, longest {longest:.1f} h)")
-    if year_cov < 1.0:
-        notes.append(
-            f"only {n_known * interval_hours(curve.interval_minutes) / 24:.0f} days of data: annual figures are extrapolated"
+        notes_de.append(
+            f"{num(100 * (1 - coverage), 1, 'de')} % der Messwerte fehlen ({n_gaps} "
+            f"{'Lücke' if n_gaps == 1 else 'Lücken'}, längste {num(longest, 1, 'de')} h)"
         )
+    if year_cov < 1.0:
+        days_known = n_known * interval_hours(curve.interval_minutes) / 24
+        notes.append(f"only {days_known:.0f} days of data: annual figures are extrapolated")
+        notes_de.append(f"nur {num(days_known, 0, 'de')} Tage mit Daten: Jahreswerte sind hochgerechnet")
     if subst > 0:
         notes.append(f"{100 * subst:.1f} % substitute values from the meter operator")
+        notes_de.append(f"{num(100 * subst, 1, 'de')} % Ersatzwerte des Messstellenbetreibers")
     if filled > 0:
         notes.append(f"{100 * filled:.1f} % of values interpolated by us")
+        notes_de.append(f"{num(100 * filled, 1, 'de')} % der Werte von uns interpoliert")
     if est > 0:
         notes.append(f"{100 * est:.1f} % of values estimated (modelled, not measured)")
+        notes_de.append(f"{num(100 * est, 1, 'de')} % der Werte geschätzt (modelliert, nicht gemessen)")
     if zero > 0.01:
         notes.append(f"{100 * zero:.1f} % of readings are exactly zero: implausible for an occupied household")
+        notes_de.append(
+            f"{num(100 * zero, 1, 'de')} % der Messwerte sind genau null: für einen bewohnten Haushalt unplausibel"
+        )
     return DataQuality(
         score=float(score),
         coverage=float(coverage),
@@ -550,6 +607,7 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         n_gaps=n_gaps,
         longest_gap_hours=longest,
         notes=tuple(notes),
+        notes_de=tuple(notes_de),
     )
 
 
@@ -696,6 +754,7 @@ def analyse(
     if not arrays.known.any():
         raise AdvisorError("the load curve has no values at all: nothing to analyse")
     warnings_: list[str] = []
+    warnings_de: list[str] = []
     quality = data_quality(curve)
     annual = annual_energy(curve)
     if annual.method == "annualised_h25":
@@ -703,8 +762,16 @@ def analyse(
             f"less than a year of data: annual consumption annualised with the BDEW H25 shape "
             f"(covers {100 * annual.h25_share_covered:.0f} % of a typical year, ±{annual.uncertainty_pct:.0f} %)"
         )
+        warnings_de.append(
+            f"weniger als ein Jahr Daten: Jahresverbrauch mit dem BDEW-Profil H25 hochgerechnet (die Daten decken "
+            f"{num(100 * annual.h25_share_covered, 0, 'de')} % eines typischen Jahres ab, "
+            f"±{num(annual.uncertainty_pct, 0, 'de')} %)"
+        )
     if curve.is_estimated:
         warnings_.append("the curve is mostly estimated (modelled), not measured: figures describe the model")
+        warnings_de.append(
+            "die Lastkurve ist überwiegend geschätzt (modelliert), nicht gemessen: die Zahlen beschreiben das Modell"
+        )
 
     shape_arrays = arrays
     if quality.zero_share > ZERO_SHARE_AS_MISSING:
@@ -716,11 +783,16 @@ def analyse(
             f"{100 * quality.zero_share:.1f} % zero readings are treated as missing for the base load, "
             "always-on level and signatures"
         )
+        warnings_de.append(
+            f"{num(100 * quality.zero_share, 1, 'de')} % Nullwerte werden für Grundlast, Dauerverbrauch und "
+            "Geräteerkennung als fehlend behandelt"
+        )
     base_w, n_night = base_load(shape_arrays)
     dmin = daily_minimum_kw(shape_arrays)
     always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     if n_night < 24:
         warnings_.append(f"base load rests on only {n_night} complete night hours")
+        warnings_de.append(f"die Grundlast beruht auf nur {n_night} vollständigen Nachtstunden")
 
     p = arrays.power_kw
     pk = arrays.known
@@ -766,6 +838,10 @@ def analyse(
             f"{BASE_LOAD_PERCENTILE:.0f}th percentile of {n_night} complete night-time "
             f"({NIGHT_HOURS[0]:02d}:00-{NIGHT_HOURS[1]:02d}:00 local) hourly mean powers"
         ),
+        base_load_method_de=(
+            f"{BASE_LOAD_PERCENTILE:.0f}-%-Perzentil der Stundenmittel von {num(n_night, 0, 'de')} vollständigen "
+            f"Nachtstunden ({NIGHT_HOURS[0]:02d}:00–{NIGHT_HOURS[1]:02d}:00 Uhr Ortszeit)"
+        ),
         base_load_kwh_per_year=base_kwh,
         base_load_share=base_kwh / annual_kwh if annual_kwh and annual_kwh > 0 else float("nan"),
         always_on_w=always_on_w,
@@ -788,4 +864,5 @@ def analyse(
         start=curve.start.tz_convert(curve.meta.tz),
         end=curve.end.tz_convert(curve.meta.tz),
         warnings=tuple(warnings_) + tuple(quality.notes),
+        warnings_de=tuple(warnings_de) + tuple(quality.notes_de),
     )

@@ -143,3 +143,35 @@ def test_stromspiegel_no_class_reasons_in_german(seeds, kwargs, german):
     assert r.efficiency_class is None
     assert german in r.reason_de, r.reason_de
     assert r.reason != r.reason_de and _english(r.reason)
+
+
+# ----------------------------------------------------------------------------- analysis
+def test_analysis_warnings_and_quality_notes_in_german():
+    import numpy as np
+    import pandas as pd
+
+    from advisor.analysis import analyse, annual_method_text
+    from advisor.loadcurve import make_load_curve
+    from advisor.profiles import bdew_energy_kwh
+
+    idx = pd.date_range(
+        pd.Timestamp("2024-01-01").tz_localize("Europe/Berlin"),
+        pd.Timestamp("2025-01-01").tz_localize("Europe/Berlin"),
+        freq="15min",
+        inclusive="left",
+    )
+    part = bdew_energy_kwh(idx, 3000.0)["2024-03-01":"2024-05-31"].copy()
+    part.iloc[500:600] = np.nan  # one gap of 25 h
+    a = analyse(make_load_curve(part, interval_minutes=15))
+    assert len(a.warnings) == len(a.warnings_de) >= 3
+    for en, de in zip(a.warnings, a.warnings_de, strict=True):
+        assert en != de and _german(de) and _english(en), (en, de)
+    assert any("mit dem BDEW-Profil H25 hochgerechnet" in w for w in a.warnings_de)
+    q = a.data_quality
+    gap = next(n for n in q.notes_de if "fehlen" in n)
+    assert f"längste {num(q.longest_gap_hours, 1, 'de')} h" in gap and "25,0 h" in gap
+    assert "Nachtstunden" in a.base_load_method_de and "night-time" in a.base_load_method
+    assert a.summary()["warnings_de"] == list(a.warnings_de)
+    assert annual_method_text("annualised_h25", "de") != annual_method_text("annualised_h25", "en")
+    assert annual_method_text("estimated_curve_measured_full_year", "de").startswith("geschätzte Lastkurve")
+    assert a.annual_method_text("en") == "annualised from less than a year with the BDEW H25 profile"
