@@ -12,12 +12,16 @@ Rules modelled (values from ``seeds/pv.toml`` and ``seeds/eeg_feed_in.csv``, eac
 * 0 % VAT on PV and batteries (prices in the seeds are net of VAT); balcony PV earns no feed-in.
 * Electricity price escalation capped at the seeded value (HTW: at most 2 %/yr), O&M as a share
   of the investment, module degradation per year.
+
+Texts: ``PVEconomics.assumptions`` is English, ``assumptions_de`` the same in German (convention of
+:mod:`advisor.texts`); likewise ``FeedInTariff.basis_de`` and ``NegativePriceHours.description_de``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -34,6 +38,7 @@ from advisor.pv import (
     self_consumption,
     simulate_pv,
 )
+from advisor.texts import num
 
 
 class EconomicsError(AdvisorError, ValueError):
@@ -59,6 +64,8 @@ class FeedInTariff:
         Half-years projected beyond the table with the degression (0: a table row).
     basis
         Which rows (or projection) the rate comes from.
+    basis_de
+        ``basis`` in German (German dates).
     """
 
     rate_eur_per_kwh: float
@@ -66,6 +73,21 @@ class FeedInTariff:
     commissioning: dt.date
     projected_half_years: int
     basis: str
+    basis_de: str = ""
+
+
+def _iso_dates_de(text: str) -> str:
+    """``2025-08-01`` -> ``01.08.2025`` in a text."""
+    return re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", text)
+
+
+def _basis_de(basis: str) -> str:
+    """German form of a :attr:`FeedInTariff.basis` text."""
+    text = _iso_dates_de(basis).replace("..", "–").replace("(band <= ", "(Leistungsklasse bis ")
+    text = re.sub(
+        r" - ([\d.]+) % x (\d+) half-years", lambda m: f" − {m[1].replace('.', ',')} % × {m[2]} Halbjahre", text
+    )
+    return text
 
 
 def _half_year_start(d: dt.date) -> dt.date:
@@ -165,6 +187,7 @@ def eeg_feed_in_rate(
         commissioning=commissioning,
         projected_half_years=steps_max,
         basis="; ".join(basis),
+        basis_de=_basis_de("; ".join(basis)),
     )
 
 
@@ -334,7 +357,9 @@ class PVEconomics:
     cash_flows_eur
         Year 0 (investment, negative) to the last year [EUR].
     assumptions
-        Human-readable assumptions and rules applied.
+        Human-readable assumptions and rules applied (English).
+    assumptions_de
+        ``assumptions`` in German (German number formats).
     """
 
     investment_eur: float
@@ -351,6 +376,7 @@ class PVEconomics:
     lcoe_eur_per_kwh: float
     cash_flows_eur: tuple[float, ...]
     assumptions: tuple[str, ...] = field(default=())
+    assumptions_de: tuple[str, ...] = field(default=())
 
 
 def npv(rate_pct: float, cash_flows) -> float:
@@ -399,11 +425,14 @@ class NegativePriceHours:
         The household's interval starts.
     description
         Which price year(s) were used.
+    description_de
+        ``description`` in German.
     """
 
     mask: np.ndarray
     index: pd.DatetimeIndex
     description: str
+    description_de: str = ""
 
 
 def negative_price_hours(index: pd.DatetimeIndex, prices) -> NegativePriceHours:
@@ -415,7 +444,11 @@ def negative_price_hours(index: pd.DatetimeIndex, prices) -> NegativePriceHours:
     mask = al.price_eur_per_kwh.to_numpy() < 0
     hours = mask.sum() * (index[1] - index[0]) / pd.Timedelta(hours=1)
     return NegativePriceHours(
-        mask, index, f"day-ahead prices {al.price_year}: {hours:.0f} negative hours on this curve, feed-in there unpaid"
+        mask,
+        index,
+        f"day-ahead prices {al.price_year}: {hours:.0f} negative hours on this curve, feed-in there unpaid",
+        f"Börsenpreise (Day-Ahead) {al.price_year}: {num(hours, 0, 'de')} Stunden mit negativen Preisen auf dieser "
+        "Lastkurve, die Einspeisung in diesen Stunden wird nicht vergütet",
     )
 
 
@@ -425,8 +458,18 @@ def unremunerated_feed_in_kwh(feed_in_kwh: pd.Series, settings: EconomicsSetting
     ``prices``: ``advisor.tariffs.DayAheadPrices`` or a :class:`NegativePriceHours` for this
     index; without, the seeded number of negative hours is placed on the hours of highest feed-in.
     """
+    lost, how, _ = _unremunerated(feed_in_kwh, settings, prices)
+    return lost, how
+
+
+def _unremunerated(feed_in_kwh: pd.Series, settings: EconomicsSettings, prices=None) -> tuple[float, str, str]:
+    """:func:`unremunerated_feed_in_kwh` with the German text of how as a third element."""
     if settings.commissioning < settings.negative_price_rule_from or feed_in_kwh.sum() <= 0:
-        return 0.0, "commissioned before the Solarspitzengesetz: paid also at negative prices"
+        return (
+            0.0,
+            "commissioned before the Solarspitzengesetz: paid also at negative prices",
+            "vor dem Solarspitzengesetz in Betrieb genommen: Vergütung auch bei negativen Preisen",
+        )
     if prices is not None:
         neg = prices if isinstance(prices, NegativePriceHours) else negative_price_hours(feed_in_kwh.index, prices)
         if len(neg.mask) != len(feed_in_kwh) or not neg.index.equals(feed_in_kwh.index):
@@ -435,13 +478,16 @@ def unremunerated_feed_in_kwh(feed_in_kwh: pd.Series, settings: EconomicsSetting
             )
             if neg is None:
                 raise EconomicsError("`prices` (NegativePriceHours) was computed for another index")
-        return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description
+        return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description, neg.description_de or neg.description
     hourly = feed_in_kwh.tz_convert("UTC").resample("h").sum()
     n = int(round(settings.negative_price_hours_per_year * len(hourly) / 8760.0))
     lost = float(np.sort(hourly.to_numpy())[::-1][:n].sum()) if n > 0 else 0.0
-    return lost, (
+    return (
+        lost,
         f"no price series: {settings.negative_price_hours_per_year:.0f} negative-price hours/yr assumed on the "
-        "hours of highest feed-in (upper bound)"
+        "hours of highest feed-in (upper bound)",
+        f"keine Preisreihe: {num(settings.negative_price_hours_per_year, 0, 'de')} Stunden mit negativen Preisen "
+        "pro Jahr auf die Stunden mit der höchsten Einspeisung gelegt (obere Schranke)",
     )
 
 
@@ -460,6 +506,7 @@ def pv_economics(
     the feed-in rate is fixed for the EEG period. Balcony PV earns no feed-in.
     """
     notes: list[str] = []
+    notes_de: list[str] = []
     flows = sc.flows
     balcony = spec.kind == "balcony"
     if balcony:
@@ -468,6 +515,10 @@ def pv_economics(
         notes.append(
             f"balcony PV: no feed-in remuneration; investment = set price {settings.balcony_set_eur:.0f} EUR per "
             f"{settings.balcony_set_reference_wp:.0f} Wp"
+        )
+        notes_de.append(
+            f"Balkonkraftwerk: keine Einspeisevergütung; Investition = Setpreis {num(settings.balcony_set_eur, 0, 'de')} € "
+            f"je {num(settings.balcony_set_reference_wp, 0, 'de')} Wp"
         )
     else:
         investment = settings.investment_eur_per_kwp * spec.peak_kw
@@ -483,24 +534,37 @@ def pv_economics(
             f"EEG {'full' if settings.full_feed_in else 'surplus'} feed-in {rate * 100:.2f} ct/kWh for commissioning "
             f"{settings.commissioning} ({tariff.basis})"
         )
+        notes_de.append(
+            f"EEG-Vergütung für {'Volleinspeisung' if settings.full_feed_in else 'Überschusseinspeisung'} "
+            f"{num(rate * 100, 2, 'de')} ct/kWh bei Inbetriebnahme am {_iso_dates_de(str(settings.commissioning))} "
+            f"({tariff.basis_de or tariff.basis})"
+        )
     if battery is not None and battery.capacity_kwh > 0:
         investment += settings.battery_eur_per_kwh * battery.capacity_kwh
     if settings.full_feed_in and not balcony:
         self_kwh = 0.0
         feed = flows["pv_kwh"] - flows["curtailed_kwh"]
         notes.append("full feed-in: all PV exported, the household buys all its electricity")
+        notes_de.append(
+            "Volleinspeisung: der gesamte Solarstrom wird eingespeist, der Haushalt kauft seinen ganzen Strom"
+        )
     else:
         self_kwh = sc.self_consumed_kwh
         feed = flows["feed_in_kwh"]
     if balcony:
         lost, how = 0.0, "balcony PV: no remuneration"
     else:
-        lost, how = unremunerated_feed_in_kwh(feed, settings, prices)
+        lost, how, how_de = _unremunerated(feed, settings, prices)
         notes.append(how)
+        notes_de.append(how_de)
     paid_feed = float(feed.sum()) - lost
     if sc.curtailed_kwh > 0:
         notes.append(
             f"feed-in capped at {settings.feed_in_cap_share_of_kwp:.0%} of kWp: {sc.curtailed_kwh:.0f} kWh/yr curtailed"
+        )
+        notes_de.append(
+            f"Einspeisung auf {num(100 * settings.feed_in_cap_share_of_kwp, 0, 'de')} % der kWp begrenzt: "
+            f"{num(sc.curtailed_kwh, 0, 'de')} kWh/Jahr abgeregelt"
         )
     om = settings.om_pct_of_investment_per_year / 100.0 * investment
     years = int(settings.lifetime_years)
@@ -525,6 +589,13 @@ def pv_economics(
         f"O&M {settings.om_pct_of_investment_per_year:g} % of investment/yr; degradation {settings.degradation_pct_per_year:g} %/yr; "
         f"{years} years at {settings.discount_rate_pct:g} %; 0 % VAT"
     )
+    notes_de.append(
+        f"Strompreis {num(settings.price_eur_per_kwh * 100, 1, 'de')} ct/kWh, steigend um "
+        f"{_g_de(settings.price_escalation_pct_per_year)} % pro Jahr (gedeckelt); Betriebskosten "
+        f"{_g_de(settings.om_pct_of_investment_per_year)} % der Investition pro Jahr; Leistungsverlust der Module "
+        f"{_g_de(settings.degradation_pct_per_year)} % pro Jahr; {years} Jahre bei "
+        f"{_g_de(settings.discount_rate_pct)} % Kalkulationszins; 0 % Mehrwertsteuer"
+    )
     return PVEconomics(
         investment_eur=float(investment),
         annual_savings_eur=float(first),
@@ -540,7 +611,13 @@ def pv_economics(
         lcoe_eur_per_kwh=float(disc_cost / disc_energy) if disc_energy > 0 else float("inf"),
         cash_flows_eur=tuple(float(x) for x in flows_eur),
         assumptions=tuple(notes),
+        assumptions_de=tuple(notes_de),
     )
+
+
+def _g_de(value: float) -> str:
+    """Shortest form of a number with the German decimal comma (``1.5`` -> ``1,5``)."""
+    return f"{value:g}".replace(".", ",")
 
 
 # ----------------------------------------------------------------------------- one system, sizing

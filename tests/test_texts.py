@@ -175,3 +175,72 @@ def test_analysis_warnings_and_quality_notes_in_german():
     assert annual_method_text("annualised_h25", "de") != annual_method_text("annualised_h25", "en")
     assert annual_method_text("estimated_curve_measured_full_year", "de").startswith("geschätzte Lastkurve")
     assert a.annual_method_text("en") == "annualised from less than a year with the BDEW H25 profile"
+
+
+# ----------------------------------------------------------------------------- PV and economics
+def _flat_year(feed_cap=False):
+    import pandas as pd
+
+    from advisor import pv
+
+    idx = pd.date_range("2024-06-01 10:00", periods=4, freq="15min", tz="Europe/Berlin")
+    load = pd.Series([250.0] * 4, index=idx)
+    gen = pd.Series([750.0] * 4, index=idx)
+    return pv.self_consumption(load, gen)
+
+
+def test_economics_assumptions_in_german(seeds):
+    import datetime as dt
+    from dataclasses import replace
+
+    from advisor import economics as ec
+    from advisor import pv
+
+    settings = ec.EconomicsSettings.from_seeds(seeds, commissioning=dt.date(2026, 3, 1))
+    settings = replace(settings, price_eur_per_kwh=0.372, om_pct_of_investment_per_year=1.5)
+    e = ec.pv_economics(_flat_year(), pv.PVSystemSpec.single(15.0), settings)
+    assert len(e.assumptions) == len(e.assumptions_de) >= 3
+    for en, de in zip(e.assumptions, e.assumptions_de, strict=True):
+        assert en != de, en
+    text = " | ".join(e.assumptions_de)
+    assert "Überschusseinspeisung" in text and "Inbetriebnahme am 01.03.2026" in text
+    assert f"{num(e.feed_in_rate_eur_per_kwh * 100, 2, 'de')} ct/kWh" in text  # e.g. "7,43 ct/kWh"
+    assert "Strompreis 37,2 ct/kWh" in text and "1,5 % der Investition" in text
+    assert "Leistungsklasse bis 10 kWp" in text and "01.02.2026–31.07.2026" in text
+    assert "negativen Preisen" in text
+    balcony = ec.pv_economics(_flat_year(), pv.BalconySpec(800).to_system(), settings)
+    assert any(a.startswith("Balkonkraftwerk: keine Einspeisevergütung") for a in balcony.assumptions_de)
+
+
+def test_balcony_compliance_and_legal_notes_in_german(seeds):
+    from advisor import pv
+
+    spec = pv.BalconySpec(module_wp=2400, inverter_va=1000)
+    en = pv.balcony_compliance(spec, seeds)
+    de = pv.balcony_compliance(spec, seeds, lang="de")
+    assert len(en) == len(de) == 2
+    assert de[0] == "Module mit 2.400 Wp überschreiten die 2.000 Wp eines Steckersolargeräts (§ 3 Nr. 43 EEG)"
+    assert de[1].startswith("Wechselrichter mit 1.000 VA überschreitet die 800 VA")
+    assert en[0].startswith("modules 2400 Wp exceed")
+    notes = pv.balcony_legal_notes(seeds)
+    assert len(notes) == 5
+    for n in notes:
+        assert n.text_de and n.text_de != n.text and n.localized("de") == n.text_de and n.localized("en") == n.text
+    assert "Marktstammdatenregister" in notes[1].text_de and "2.000 Wp" in notes[0].text_de
+
+
+def test_completed_year_and_pv_notes_in_german():
+    import numpy as np
+    import pandas as pd
+
+    from advisor import pv
+    from advisor.loadcurve import make_load_curve
+
+    idx = pd.date_range("2024-03-01", "2024-06-01", freq="15min", inclusive="left", tz="Europe/Berlin")
+    curve = make_load_curve(pd.Series(np.full(len(idx), 0.1), index=idx), interval_minutes=15)
+    with pytest.warns(Warning):
+        year = pv.complete_year(curve)
+    assert year.method_de != year.method and "mit dem BDEW-Profil H25 ergänzt" in year.method_de
+    assert "Jahr 01.03.2024 bis" in year.method_de
+    sc = pv.self_consumption(year, pd.Series(0.05, index=year.energy_kwh.index))
+    assert sc.notes_de == (year.method_de,) and sc.notes == (year.method,)
