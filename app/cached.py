@@ -19,14 +19,26 @@ Session state (per browser tab)
 ``hh``          :class:`HouseholdData`: the current curve, where it came from and its data key.
 ``household``   :class:`advisor.household.Household`: the answers to the household questions.
 ``_cache_keys`` list of ``(function name, args)`` cached for this household (for deletion).
+``upload_meters`` ``(data key of the file, file name, curves)`` of the last upload (meter picker).
+``prices``      :class:`PriceData` of an uploaded day-ahead price file (dynamic-tariff comparison).
+
+Day-ahead prices
+----------------
+The dynamic-tariff comparison needs hourly day-ahead prices. A household may upload a SMARD
+export (:func:`use_price_upload`); an operator may set ``ADVISOR_PRICES_FILE`` (or the CLI's
+``ADVISOR_PRICES``) to a local price file that every session uses unless it uploads its own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib.util
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -39,6 +51,10 @@ from advisor.loadcurve import LoadCurve
 TTL_S = 3600
 MAX_ENTRIES = 16
 DEMO_KEY = "demo:v1"
+#: Environment variables naming an operator's local day-ahead price file (first one set wins).
+PRICES_ENV = ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES")
+#: Fewest hourly prices accepted (one week): fewer cannot stand for a year of prices.
+MIN_PRICE_HOURS = 7 * 24
 
 
 # ---------------------------------------------------------------------- session state
@@ -174,7 +190,8 @@ def use_demo() -> HouseholdData:
 
 
 def use_upload(raw: bytes, name: str) -> HouseholdData:
-    """Read an uploaded meter file (bytes) and make it the session's household.
+    """Read an uploaded meter file (bytes) and make its (first) consumption curve the session's
+    household; a file with several consumption curves offers them in :func:`upload_meters`.
 
     Raises
     ------
@@ -184,13 +201,46 @@ def use_upload(raw: bytes, name: str) -> HouseholdData:
     sha = hashlib.sha256(raw).hexdigest()
     key = f"upload:{sha}"
     hh = st.session_state.get("hh")
-    if hh is not None and hh.data_key == key:
+    if hh is not None and hh.data_key.split("#")[0] == key:
         return hh
-    curve = read_upload(key, name, _raw=raw)
+    curves = read_upload(key, name, _raw=raw)
+    st.session_state["upload_meters"] = (key, name, curves)
+    st.session_state.pop("meter_pick", None)
+    new = _use_meter(0)
     _remember("read_upload", (key, name))
-    new = HouseholdData(key, "upload", name, curve)
+    return new
+
+
+def upload_meters() -> tuple[LoadCurve, ...]:
+    """The consumption curves of the current upload (more than one: the user picks a meter)."""
+    hh = st.session_state.get("hh")
+    meters = st.session_state.get("upload_meters")
+    if hh is None or meters is None or hh.data_key.split("#")[0] != meters[0]:
+        return ()
+    return meters[2]
+
+
+def meter_index() -> int:
+    """Index of the current upload's curve among :func:`upload_meters` (0 for a single curve)."""
+    key = current().data_key
+    return int(key.split("#")[1]) if "#" in key else 0
+
+
+def choose_meter(index: int) -> HouseholdData:
+    """Make curve ``index`` of the current multi-meter upload the session's household."""
+    if index == meter_index():
+        return current()
+    return _use_meter(index)
+
+
+def _use_meter(index: int) -> HouseholdData:
+    key, name, curves = st.session_state["upload_meters"]
+    old = st.session_state.get("hh")
+    data_key = key if len(curves) == 1 else f"{key}#{index}"
+    new = HouseholdData(data_key, "upload", name, curves[index])
     _set_data(new)
-    if st.session_state.get("household") is not None and old_was_demo(hh):
+    _remember("read_upload", (key, name))  # the file's entry stays tied to this household
+    if st.session_state.get("household") is not None and old_was_demo(old):
         st.session_state["household"] = Household()
     return new
 
@@ -232,7 +282,18 @@ def forget_household() -> None:
     """
     _forget_cache()
     for key in list(st.session_state):
-        if key in ("hh", "household", "_cache_keys", "upload_seen", "upload") or str(key).startswith(
+        if key in (
+            "hh",
+            "household",
+            "_cache_keys",
+            "upload_seen",
+            "upload",
+            "upload_meters",
+            "meter_pick",
+            "prices",
+            "price_upload",
+            "price_seen",
+        ) or str(key).startswith(
             ("q_", "reading_", "annual_")
         ):
             del st.session_state[key]
@@ -271,7 +332,7 @@ class _MetricRow:
     """Metrics side by side that take the width of their content and wrap on narrow screens."""
 
     def __init__(self) -> None:
-        self._row = st.container(horizontal=True, gap="large", wrap=True)
+        self._row = st.container(horizontal=True, gap="medium", wrap=True)
 
     def metric(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("width", "content")
@@ -341,6 +402,146 @@ def forecaster():
         return None
 
 
+# ---------------------------------------------------------------------- day-ahead prices
+@dataclass(frozen=True)
+class PriceData:
+    """Day-ahead prices the dynamic-tariff comparison uses.
+
+    Attributes
+    ----------
+    price_key
+        Cache-key part: ``"prices:<sha256 of the file bytes>"``.
+    label
+        File name (an upload's name is shown inert, never as Markdown).
+    origin
+        ``"upload"`` (this session's file) or ``"operator"`` (``ADVISOR_PRICES_FILE``).
+    prices
+        :class:`advisor.tariffs.DayAheadPrices` (hourly [EUR/kWh], UTC index).
+    """
+
+    price_key: str
+    label: str
+    origin: str
+    prices: Any = field(repr=False)
+
+    @property
+    def first(self) -> pd.Timestamp:
+        return self.prices.price_eur_per_kwh.index[0].tz_convert("Europe/Berlin")
+
+    @property
+    def last(self) -> pd.Timestamp:
+        return self.prices.price_eur_per_kwh.index[-1].tz_convert("Europe/Berlin")
+
+    @property
+    def n_hours(self) -> int:
+        return int(len(self.prices.price_eur_per_kwh))
+
+
+def _safe_name(name: str) -> str:
+    kept = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in str(name))
+    return kept.strip()[:80] or "prices.csv"
+
+
+def parse_price_bytes(raw: bytes, name: str):
+    """Read a day-ahead price file (SMARD "Großhandelspreise" export or our canonical CSV) with
+    the core's reader :func:`advisor.tariffs.read_day_ahead_prices`.
+
+    The core reads from a path, so the bytes go into a private temporary directory that is
+    removed at once (public market prices, no household data).
+
+    Raises
+    ------
+    advisor.tariffs.TariffError
+        Empty, binary or unreadable file, or fewer than :data:`MIN_PRICE_HOURS` prices.
+    """
+    from advisor.tariffs import TariffError, read_day_ahead_prices
+
+    if not raw.strip():
+        raise TariffError("the file is empty")
+    if b"\x00" in raw[:4096]:
+        raise TariffError("binary file, not a CSV price table")
+    with tempfile.TemporaryDirectory(prefix="advisor-prices-") as tmp:
+        path = Path(tmp) / "prices.csv"
+        path.write_bytes(raw)
+        try:
+            prices = read_day_ahead_prices(path)
+        except TariffError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever pandas says, it is the user's file
+            raise TariffError(f"not a readable price table ({type(exc).__name__})") from None
+    n = len(prices.price_eur_per_kwh)
+    if n < MIN_PRICE_HOURS:
+        raise TariffError(f"only {n} hourly prices; at least {MIN_PRICE_HOURS} (one week) are needed")
+    source = prices.source.split("; file ")[0]
+    return dataclasses.replace(prices, source=f"{source}; file {_safe_name(name)}")
+
+
+@st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_S)
+def read_prices(price_key: str, name: str, _raw: bytes):
+    """An uploaded price file, parsed (key: sha256 of the bytes)."""
+    return parse_price_bytes(_raw, name)
+
+
+def use_price_upload(raw: bytes, name: str) -> PriceData:
+    """Make an uploaded day-ahead price file this session's prices.
+
+    Raises
+    ------
+    advisor.tariffs.TariffError
+        The file is not a usable price table (the message says why).
+    """
+    key = "prices:" + hashlib.sha256(raw).hexdigest()
+    old = st.session_state.get("prices")
+    if old is not None and old.price_key == key:
+        return old
+    data = PriceData(key, name, "upload", read_prices(key, name, _raw=raw))
+    st.session_state["prices"] = data
+    return data
+
+
+def forget_price_upload() -> None:
+    st.session_state.pop("prices", None)
+
+
+def operator_prices_path() -> Path | None:
+    """The operator's price file from ``ADVISOR_PRICES_FILE`` (or ``ADVISOR_PRICES``), if set."""
+    for var in PRICES_ENV:
+        value = os.environ.get(var, "").strip()
+        if value:
+            return Path(value)
+    return None
+
+
+@st.cache_resource(show_spinner=False, ttl=600, max_entries=2)
+def _operator_prices(path: str, mtime_ns: int, size: int) -> PriceData:
+    raw = Path(path).read_bytes()
+    key = "prices:" + hashlib.sha256(raw).hexdigest()
+    return PriceData(key, Path(path).name, "operator", parse_price_bytes(raw, Path(path).name))
+
+
+def operator_prices() -> tuple[PriceData | None, str | None]:
+    """The operator's prices for every session, and why they are missing if a file is configured
+    but unusable (``(None, None)``: none configured)."""
+    path = operator_prices_path()
+    if path is None:
+        return None, None
+    try:
+        stat = path.stat()
+        return _operator_prices(str(path), stat.st_mtime_ns, stat.st_size), None
+    except OSError as exc:
+        return None, f"{type(exc).__name__}: {exc.strerror or exc}"
+    except AdvisorError as exc:
+        return None, str(exc)
+
+
+def prices_in_use() -> PriceData | None:
+    """This session's uploaded prices, else the operator's, else None (no dynamic tariff)."""
+    own = st.session_state.get("prices")
+    if own is not None:
+        return own
+    return operator_prices()[0]
+
+
 # ---------------------------------------------------------------------- per-household data
 @st.cache_data(show_spinner=False, max_entries=4)
 def demo_curve() -> LoadCurve:
@@ -351,11 +552,16 @@ def demo_curve() -> LoadCurve:
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def read_upload(data_key: str, name: str, _raw: bytes) -> LoadCurve:
-    """Read an uploaded meter file with the importer (key: sha256 of the bytes)."""
-    from advisor.ingest import read_load_curve
+def read_upload(data_key: str, name: str, _raw: bytes) -> tuple[LoadCurve, ...]:
+    """Read an uploaded meter file with the importer (key: sha256 of the bytes).
 
-    return read_load_curve(_raw, name=name)
+    Returns its consumption (import) curves, or all curves when it holds no consumption curve.
+    """
+    from advisor.ingest import read_load_curves
+    from advisor.loadcurve import Direction
+
+    curves = read_load_curves(_raw, name=name)
+    return tuple(c for c in curves if c.direction is Direction.IMPORT) or tuple(curves)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
@@ -467,23 +673,30 @@ def recent(hh: HouseholdData, days: int = 7):
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _assessment(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+def _assessment(data_key: str, hh_key: str, price_key: str, _curve: LoadCurve, _household: Household, _prices):
     from advisor.assessment import AssessmentSettings, assess_household
 
     lat, lon, _ = location(_household)
-    settings = AssessmentSettings(seeds=seeds(), latitude=lat, longitude=lon)
+    settings = AssessmentSettings(seeds=seeds(), latitude=lat, longitude=lon, prices=_prices)
     return assess_household(_curve, _household, settings)
 
 
+def _price_key() -> tuple[str, Any]:
+    p = prices_in_use()
+    return ("", None) if p is None else (p.price_key, p.prices)
+
+
 def assessment(hh: HouseholdData, h: Household):
-    """The shared household assessment (analysis, forecast, PV, tariffs, ranked recommendations)."""
+    """The shared household assessment (analysis, forecast, PV, tariffs, ranked recommendations),
+    with the dynamic-tariff comparison when prices are in use (:func:`prices_in_use`)."""
     k = household_key(h)
-    _remember("_assessment", (hh.data_key, k))
-    return _assessment(hh.data_key, k, _curve=hh.curve, _household=h)
+    pk, prices = _price_key()
+    _remember("_assessment", (hh.data_key, k, pk))
+    return _assessment(hh.data_key, k, pk, _curve=hh.curve, _household=h, _prices=prices)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _report_html(data_key: str, hh_key: str, lang: str, _assessment_obj) -> str:
+def _report_html(data_key: str, hh_key: str, price_key: str, lang: str, _assessment_obj) -> str:
     from advisor.report import render_report
 
     return render_report(_assessment_obj, lang)
@@ -492,12 +705,13 @@ def _report_html(data_key: str, hh_key: str, lang: str, _assessment_obj) -> str:
 def report_html(hh: HouseholdData, h: Household, lang: str) -> str:
     """The household report as one HTML document (the shared renderer, same as batch)."""
     k = household_key(h)
-    _remember("_report_html", (hh.data_key, k, lang))
-    return _report_html(hh.data_key, k, lang, _assessment_obj=assessment(hh, h))
+    pk, _ = _price_key()
+    _remember("_report_html", (hh.data_key, k, pk, lang))
+    return _report_html(hh.data_key, k, pk, lang, _assessment_obj=assessment(hh, h))
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=TTL_S)
-def _report_pdf(data_key: str, hh_key: str, lang: str, _html: str) -> bytes:
+def _report_pdf(data_key: str, hh_key: str, price_key: str, lang: str, _html: str) -> bytes:
     from advisor.report import html_to_pdf
 
     return html_to_pdf(_html)
@@ -506,8 +720,9 @@ def _report_pdf(data_key: str, hh_key: str, lang: str, _html: str) -> bytes:
 def report_pdf(hh: HouseholdData, h: Household, lang: str) -> bytes:
     """The report as PDF (WeasyPrint, inline resources only)."""
     k = household_key(h)
-    _remember("_report_pdf", (hh.data_key, k, lang))
-    return _report_pdf(hh.data_key, k, lang, _html=report_html(hh, h, lang))
+    pk, _ = _price_key()
+    _remember("_report_pdf", (hh.data_key, k, pk, lang))
+    return _report_pdf(hh.data_key, k, pk, lang, _html=report_html(hh, h, lang))
 
 
 # ---------------------------------------------------------------------- PV on the household's curve

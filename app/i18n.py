@@ -581,7 +581,7 @@ TEXTS.update(
         "rep.what": {"de": "Der Bericht", "en": "The report"},
         "rep.pdf_what": {"de": "Der PDF-Bericht", "en": "The PDF report"},
         "rep.csv_what": {"de": "Die Ergebnistabelle", "en": "The results table"},
-        "rep.report": {"de": "Bericht", "en": "Report"},
+        "rep.report": {"de": "Ihr Bericht als Datei", "en": "Your report as a file"},
         "rep.computing": {"de": "Bericht wird erstellt …", "en": "Preparing the report …"},
         "rep.html": {"de": "Bericht herunterladen (HTML)", "en": "Download report (HTML)"},
         "rep.make_pdf": {"de": "PDF erstellen", "en": "Create PDF"},
@@ -647,5 +647,135 @@ TEXTS.update(
     {
         "ov.sig.kwh_line": {"de": "≈ {kwh} pro Jahr", "en": "≈ {kwh} per year"},
         "ov.sig.english": {"de": " (Befund der Analyse, englisch)", "en": " (analysis finding)"},
+    }
+)
+
+# ---- Empfehlungen: fixed vs dynamic tariff (day-ahead prices), § 14a
+TEXTS.update(
+    {
+        "tariff.title": {"de": "Festpreis oder dynamischer Stromtarif?", "en": "Fixed price or dynamic tariff?"},
+        "tariff.what": {"de": "Der Tarifvergleich", "en": "The tariff comparison"},
+        "tariff.needs_prices": {
+            "de": "Der Vergleich mit einem **dynamischen Stromtarif** braucht stündliche Börsenstrompreise (Day-Ahead). "
+            "Laden Sie dazu unten eine Preisdatei von SMARD hoch; ohne sie zeigen wir nur Ihren Festpreis-Tarif.",
+            "en": "The comparison with a **dynamic tariff** needs hourly exchange prices (day-ahead). Upload a price file "
+            "from SMARD below; without one we show only your fixed-price tariff.",
+        },
+        "tariff.fixed": {"de": "Festpreis-Tarif", "en": "Fixed-price tariff"},
+        "tariff.dynamic": {"de": "Dynamischer Tarif", "en": "Dynamic tariff"},
+        "tariff.shifted": {"de": "Dynamisch mit Verschieben", "en": "Dynamic with shifting"},
+        "tariff.per_year": {"de": "pro Jahr", "en": "per year"},
+        "tariff.verdict_cheaper": {
+            "de": "Mit Ihrem Verbrauchsmuster wäre ein dynamischer Tarif etwa **{eur} pro Jahr günstiger** als Ihr Festpreis-Tarif.",
+            "en": "With your load pattern a dynamic tariff would be about **{eur} per year cheaper** than your fixed price.",
+        },
+        "tariff.verdict_dearer": {
+            "de": "Mit Ihrem Verbrauchsmuster wäre ein dynamischer Tarif etwa **{eur} pro Jahr teurer** als Ihr Festpreis-Tarif.",
+            "en": "With your load pattern a dynamic tariff would cost about **{eur} per year more** than your fixed price.",
+        },
+        "tariff.verdict_shift": {
+            "de": "Wer flexible Verbräuche ({kwh} im Jahr) in günstige Stunden verschiebt, spart im dynamischen Tarif weitere **{eur}**.",
+            "en": "Moving flexible consumption ({kwh} a year) to cheap hours saves another **{eur}** in the dynamic tariff.",
+        },
+        "tariff.row.energy": {"de": "Arbeitspreis (Strom)", "en": "Energy"},
+        "tariff.row.avg": {"de": "Mittlerer Preis", "en": "Average price"},
+        "tariff.row.base": {"de": "Grundpreis", "en": "Base fee"},
+        "tariff.row.meter": {"de": "Messstelle (Zähler)", "en": "Metering (meter)"},
+        "tariff.row.total": {"de": "Summe pro Jahr", "en": "Total per year"},
+        "tariff.meter.mME": {"de": "moderne Messeinrichtung", "en": "modern meter"},
+        "tariff.meter.iMSys": {"de": "intelligentes Messsystem", "en": "smart meter gateway"},
+        "tariff.prices_line": {
+            "de": "Preise: {source} · Preisjahr {year} · {first} bis {last} ({origin}).",
+            "en": "Prices: {source} · price year {year} · {first} to {last} ({origin}).",
+        },
+        "tariff.origin.upload": {"de": "Ihre hochgeladene Datei", "en": "your uploaded file"},
+        "tariff.origin.operator": {"de": "vom Betreiber dieser Seite bereitgestellt", "en": "provided by the operator of this site"},
+        "tariff.shifted_year": {
+            "de": "Ihre Daten liegen außerhalb der Preisdaten; wir haben dieselben Wochentage {weeks} Wochen früher genommen.",
+            "en": "Your data lie outside the price data; we used the same weekdays {weeks} weeks earlier.",
+        },
+        "tariff.fallback": {
+            "de": "{n} Intervalle ohne passenden Börsenpreis wurden mit dem mittleren Preis derselben Wochenstunde bewertet.",
+            "en": "{n} intervals without a matching exchange price were priced with the mean price of the same hour of the week.",
+        },
+        "tariff.how": {
+            "de": "Jedes Messintervall Ihres Lastgangs × Börsenpreis derselben Stunde (Day-Ahead DE-LU) plus Netzentgelt, Stromsteuer, "
+            "Konzessionsabgabe, Umlagen und Aufschlag des Anbieters, dazu die Mehrwertsteuer; Grundpreis und Messstellenentgelt kommen "
+            "dazu (ein dynamischer Tarif braucht ein intelligentes Messsystem). „Mit Verschieben“: ein Teil des Abendverbrauchs und "
+            "das Laden eines E-Autos wandern in die günstigsten Stunden desselben Tages. Auf ein Jahr hochgerechnet; alle Werte aus "
+            "seeds/ mit Quelle und Datum. Vergangene Preise sagen künftige nicht sicher voraus.",
+            "en": "Each metered interval of your load curve × the exchange price of that hour (day-ahead DE-LU) plus network charge, "
+            "electricity tax, concession fee, levies and the supplier's markup, plus VAT; base fee and metering fee on top (a "
+            "dynamic tariff needs a smart meter gateway). 'With shifting': part of the evening use and EV charging move to the "
+            "cheapest hours of the same day. Scaled to one year; every value from seeds/ with source and date. Past prices do not "
+            "reliably predict future ones.",
+        },
+        "tariff.upload_title": {"de": "Börsenstrompreise hochladen (SMARD)", "en": "Upload exchange prices (SMARD)"},
+        "tariff.upload_where": {
+            "de": "So bekommen Sie die Preisdatei (kostenlos, Bundesnetzagentur): **smard.de → Marktdaten → Großhandelspreise**, "
+            "Auflösung **Stunde**, einen Zeitraum von einem Jahr wählen (z. B. das Jahr Ihrer Zählerdaten), dann **Download → CSV**. "
+            "Die Datei enthält nur öffentliche Marktpreise, keine Daten über Sie.",
+            "en": "How to get the price file (free, Federal Network Agency): **smard.de → Marktdaten (market data) → "
+            "Großhandelspreise (wholesale prices)**, resolution **hour**, choose one year (e.g. the year of your meter data), then "
+            "**Download → CSV**. The file holds only public market prices, nothing about you.",
+        },
+        "tariff.upload_label": {"de": "Preisdatei (CSV von SMARD)", "en": "Price file (CSV from SMARD)"},
+        "tariff.upload_help": {
+            "de": "SMARD-Export „Großhandelspreise“ (Semikolon, Spalte „Deutschland/Luxemburg [€/MWh]“) oder eine CSV mit den "
+            "Spalten timestamp_utc und price_eur_mwh. Mindestens eine Woche Stundenwerte.",
+            "en": "SMARD export 'Großhandelspreise' (semicolon, column 'Deutschland/Luxemburg [€/MWh]') or a CSV with the columns "
+            "timestamp_utc and price_eur_mwh. At least one week of hourly values.",
+        },
+        "tariff.reading": {"de": "Preisdatei wird gelesen …", "en": "Reading the price file …"},
+        "tariff.upload_ok": {
+            "de": "Preisdatei **{label}** gelesen: {n} Stundenpreise, {first} bis {last}.",
+            "en": "Price file **{label}** read: {n} hourly prices, {first} to {last}.",
+        },
+        "tariff.upload_error": {
+            "de": "Diese Preisdatei konnte nicht gelesen werden.",
+            "en": "This price file could not be read.",
+        },
+        "tariff.upload_error_detail": {"de": "Grund: {message}", "en": "Reason: {message}"},
+        "tariff.upload_error_todo": {
+            "de": "Bitte laden Sie die CSV-Datei unverändert so hoch, wie SMARD sie liefert (Großhandelspreise, Auflösung Stunde).",
+            "en": "Please upload the CSV file unchanged, as SMARD delivers it (wholesale prices, resolution hour).",
+        },
+        "tariff.operator_error": {
+            "de": "Die vom Betreiber eingestellte Preisdatei ist nicht lesbar ({message}); laden Sie selbst eine hoch.",
+            "en": "The operator's price file cannot be read ({message}); upload one yourself.",
+        },
+        "tariff.p14a_title": {"de": "Netzentgelt-Rabatt nach § 14a EnWG", "en": "Network-charge reduction (§ 14a EnWG)"},
+        "tariff.p14a_device.heat_pump": {"de": "Wärmepumpe", "en": "heat pump"},
+        "tariff.p14a_device.ev": {"de": "Wallbox (E-Auto)", "en": "wallbox (EV)"},
+        "tariff.p14a_device.heat_pump+ev": {"de": "Wärmepumpe und Wallbox", "en": "heat pump and wallbox"},
+        "tariff.p14a_text": {
+            "de": "Für Ihre {device} kann der Netzbetreiber die Leistung im Notfall drosseln; dafür sinkt Ihr Netzentgelt. "
+            "**Modul 1** (Pauschale): {m1} pro Jahr. **Modul 2** (reduziertes Netzentgelt auf einem eigenen Zähler, abzüglich "
+            "dessen Kosten): {m2} pro Jahr. Für Sie lohnt sich eher **Modul {best}**.",
+            "en": "The network operator may throttle your {device} in an emergency; in return your network charge drops. "
+            "**Module 1** (flat): {m1} per year. **Module 2** (reduced network charge on a separate meter, minus its cost): "
+            "{m2} per year. **Module {best}** is the better choice for you.",
+        },
+        "tariff.p14a_m2_unknown": {
+            "de": "nicht schätzbar (zu wenige Sommertage zum Vergleich)",
+            "en": "cannot be estimated (too few summer days to compare)",
+        },
+        "tariff.price_year": {"de": "Preisjahr", "en": "price year"},
+        "rep.no_prices": {
+            "de": "Der Vergleich mit einem dynamischen Stromtarif kommt in den Bericht, sobald Sie auf der Seite "
+            "**Empfehlungen** eine Preisdatei von SMARD hochladen.",
+            "en": "The comparison with a dynamic tariff goes into the report once you upload a SMARD price file on the "
+            "**Recommendations** page.",
+        },
+        # Start page: several meters in one file
+        "start.meter_pick": {"de": "Welcher Zähler?", "en": "Which meter?"},
+        "start.meter_pick_help": {
+            "de": "Ihre Datei enthält mehrere Verbrauchskurven (z. B. zwei Zählpunkte). Wählen Sie die, die wir auswerten sollen.",
+            "en": "Your file holds several consumption curves (e.g. two metering points). Choose the one to analyse.",
+        },
+        "start.meter_option": {
+            "de": "Zähler {meter} · {first} – {last} · {kwh}",
+            "en": "Meter {meter} · {first} – {last} · {kwh}",
+        },
     }
 )

@@ -3,6 +3,7 @@ German formats, CSV neutralisation and the safe Streamlit configuration."""
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from pathlib import Path
@@ -401,3 +402,154 @@ def test_real_sample_upload_and_every_page(parts):
         at.switch_page(page).run()
         assert_clean(at)
         assert not any("nicht berechnet" in w.value for w in at.warning), (page, [w.value for w in at.warning])
+
+
+# ---------------------------------------------------------------------- dynamic tariff (day-ahead prices)
+EUR_DE = r"-?\d{1,3}(\.\d{3})* €"
+
+
+def _tariff_metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric if m.label.startswith(("Festpreis", "Dynamisch"))}
+
+
+def _expected_comparison(prices_path):
+    """The core's comparison on the demo household with these prices (what the page must show)."""
+    import cached
+
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import demo_household
+    from advisor.tariffs import read_day_ahead_prices
+
+    h = cached.demo_answers()
+    settings = AssessmentSettings(
+        seeds=load_seeds(), prices=read_day_ahead_prices(prices_path), latitude=h.latitude, longitude=h.longitude
+    )
+    return assess_household(demo_household().curve, h, settings).tariffs
+
+
+def test_without_prices_the_page_says_what_is_needed(monkeypatch):
+    for var in ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES"):
+        monkeypatch.delenv(var, raising=False)
+    at = new_app()
+    at.run()
+    at.switch_page("views/recommendations.py").run()
+    assert_clean(at)
+    page = texts(at)
+    assert "braucht stündliche Börsenstrompreise" in page
+    assert "smard.de" in page
+    assert not _tariff_metrics(at) or set(_tariff_metrics(at)) == {"Festpreis-Tarif"}
+    assert any(f.key == "price_upload" for f in at.get("file_uploader"))
+
+
+@pytest.mark.shared_data
+def test_price_upload_shows_tariff_comparison(monkeypatch):
+    from shared_data import shared_path
+
+    for var in ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES"):
+        monkeypatch.delenv(var, raising=False)
+    smard = shared_path("prices", "SMARD_Grosshandelspreise_2023_2024_Stunde_original.csv")
+    at = new_app()
+    at.run()
+    at.switch_page("views/recommendations.py").run()
+    at.file_uploader(key="price_upload").set_value((smard.name, smard.read_bytes(), "text/csv")).run()
+    assert_clean(at)
+    metrics = _tariff_metrics(at)
+    assert set(metrics) == {"Festpreis-Tarif", "Dynamischer Tarif", "Dynamisch mit Verschieben"}, metrics
+    assert all(re.fullmatch(EUR_DE, v) for v in metrics.values()), metrics
+    want = _expected_comparison(smard)
+    assert metrics["Festpreis-Tarif"] == fmt.eur(want.fixed.total_eur)
+    assert metrics["Dynamischer Tarif"] == fmt.eur(want.dynamic.total_eur)
+    assert metrics["Dynamisch mit Verschieben"] == fmt.eur(want.dynamic_shifted.total_eur)
+    page = texts(at)
+    assert "Preisjahr 2024" in page  # the demo year 2024 finds its own prices
+    assert fmt.eur(want.fixed.meter_fee_eur) in page and fmt.eur(want.dynamic.meter_fee_eur) in page
+    assert "So wurde das berechnet" in page
+    assert "braucht stündliche Börsenstrompreise" not in page
+    # the report page uses the same prices (no error, same session)
+    at.switch_page("views/report.py").run()
+    assert_clean(at)
+
+
+@pytest.mark.shared_data
+def test_operator_price_file_from_environment(monkeypatch):
+    from shared_data import shared_path
+
+    canonical = shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv")
+    monkeypatch.setenv("ADVISOR_PRICES_FILE", str(canonical))
+    at = new_app()
+    at.run()
+    at.switch_page("views/recommendations.py").run()
+    assert_clean(at)
+    metrics = _tariff_metrics(at)
+    assert metrics["Dynamischer Tarif"] == fmt.eur(_expected_comparison(canonical).dynamic.total_eur)
+    assert "vom Betreiber" in texts(at)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"hello;world\n1;2\n", b"", b"Datum von;Datum bis;Deutschland/Luxemburg [\xe2\x82\xac/MWh]\nkaputt;x;y\n"],
+    ids=["garbage", "empty", "smard-header-bad-rows"],
+)
+def test_broken_price_file_gives_friendly_error(monkeypatch, payload):
+    for var in ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES"):
+        monkeypatch.delenv(var, raising=False)
+    at = new_app()
+    at.run()
+    at.switch_page("views/recommendations.py").run()
+    at.file_uploader(key="price_upload").set_value(("preise.csv", payload, "text/csv")).run()
+    assert_clean(at)
+    warnings = [w.value for w in at.warning]
+    assert "Diese Preisdatei konnte nicht gelesen werden." in warnings, warnings
+    page = texts(at)
+    assert "Traceback" not in page and "braucht stündliche Börsenstrompreise" in page
+    headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
+    assert headings, "the recommendations are still shown"
+
+
+def test_short_price_file_is_refused():
+    import cached
+
+    from advisor.tariffs import TariffError
+
+    rows = ["timestamp_utc,price_eur_mwh"] + [f"2024-01-01T{h:02d}:00:00Z,{50 + h}" for h in range(24)]
+    with pytest.raises(TariffError, match="one week"):
+        cached.parse_price_bytes("\n".join(rows).encode(), "kurz.csv")
+    rows = ["timestamp_utc,price_eur_mwh"] + [
+        f"{ts:%Y-%m-%dT%H:%M:%SZ},100" for ts in __import__("pandas").date_range("2024-01-01", periods=200, freq="h")
+    ]
+    prices = cached.parse_price_bytes("\n".join(rows).encode(), "[x](http://e.org).csv")
+    assert len(prices.price_eur_per_kwh) == 200 and prices.price_eur_per_kwh.iloc[0] == pytest.approx(0.1)
+    assert "](" not in prices.source
+
+
+# ---------------------------------------------------------------------- several meters in one file
+def test_meter_picker_switches_between_curves():
+    raw = (REPO / "tests" / "data" / "formats" / "mscons_two_locations_comma_crlf.txt").read_bytes()
+    from advisor.ingest import read_load_curves
+    from advisor.loadcurve import Direction
+
+    curves = [c for c in read_load_curves(raw, name="two.txt") if c.direction is Direction.IMPORT]
+    ids = [c.meta.meter_id for c in curves]
+    assert len(set(ids)) == 2  # two locations, each with a consumption curve (one also feeds in)
+    at = new_app()
+    at.run()
+    at.file_uploader(key="upload").set_value(("zwei_zaehler.txt", raw, "text/plain")).run()
+    assert_clean(at)
+    hh = at.session_state["hh"]
+    assert hh.source == "upload" and hh.data_key.endswith("#0") and hh.curve.meta.meter_id == ids[0]
+    pick = at.selectbox(key="meter_pick")
+    assert len(pick.options) == 2
+    assert ids[0] in pick.options[0] and ids[1] in pick.options[1]
+    assert "kWh" in pick.options[0] and "31.03.2024" in pick.options[0]
+    first_energy = {m.label: m.value for m in at.metric}["Verbrauch im Zeitraum"]
+    pick.select_index(1).run()
+    assert_clean(at)
+    hh = at.session_state["hh"]
+    assert hh.data_key.endswith("#1") and hh.curve.meta.meter_id == ids[1]
+    assert "Zähler: " + ids[1] in texts(at).replace("\\", "")
+    want = fmt.kwh(curves[1].total_kwh)
+    assert {m.label: m.value for m in at.metric}["Verbrauch im Zeitraum"] == want
+    assert want != first_energy or curves[0].total_kwh == curves[1].total_kwh
+    at.switch_page("views/overview.py").run()
+    assert_clean(at)

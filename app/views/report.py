@@ -27,7 +27,7 @@ with st.spinner(t("rep.computing")):
 if html is None:
     cached.note(status, t("rep.what"), t)
 else:
-    c1, c2 = st.columns(2)
+    c1 = c2 = st.container(horizontal=True, gap="small", wrap=True)
     c1.download_button(
         t("rep.html"),
         data=html.encode("utf-8"),
@@ -54,6 +54,8 @@ else:
         st.session_state["rep_pdf_requested"] = True
         st.rerun()
     st.caption(t("rep.report_how"))
+    if cached.prices_in_use() is None:
+        st.caption(t("rep.no_prices"))
 
 # ------------------------------------------------------------------ results as CSV
 st.subheader(t("rep.csv_title"))
@@ -81,6 +83,13 @@ else:
                 "",
             ]
         )
+    tc = a.tariffs
+    if tc is not None:
+        rows.append([t("tariff.title"), t("tariff.fixed"), float(tc.fixed.total_eur), "EUR/a", tc.fixed.meter])
+        if tc.dynamic is not None and tc.dynamic_shifted is not None:
+            year = f"{t('tariff.price_year')} {tc.price_year or ''}".strip()
+            rows.append([t("tariff.title"), t("tariff.dynamic"), float(tc.dynamic.total_eur), "EUR/a", year])
+            rows.append([t("tariff.title"), t("tariff.shifted"), float(tc.dynamic_shifted.total_eur), "EUR/a", year])
     for r in a.recommendations:
         rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_eur), "EUR/a", r.basis_text(lang)])
         rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_kwh), "kWh/a", ""])

@@ -125,6 +125,40 @@ def household_form() -> None:
                 st.warning(t("q.invalid", message=fmt.plain(exc)))
 
 
+def meter_picker() -> None:
+    """A file with several consumption curves: let the user choose the meter to analyse."""
+    meters = cached.upload_meters()
+    if len(meters) < 2:
+        return
+
+    def label(i: int) -> str:
+        c = meters[i]
+        return t(
+            "start.meter_option",
+            meter=fmt.plain(c.meta.meter_id or f"#{i + 1}", 60),
+            first=fmt.date(c.start, lang),
+            last=fmt.date(c.data.index[-1], lang),
+            kwh=fmt.kwh(c.total_kwh, 1 if c.total_kwh < 100 else 0, lang),
+        )
+
+    choice = st.selectbox(
+        t("start.meter_pick"),
+        list(range(len(meters))),
+        index=cached.meter_index(),
+        format_func=label,
+        help=t("start.meter_pick_help"),
+        key="meter_pick",
+    )
+    if choice != cached.meter_index():
+        cached.choose_meter(int(choice))
+        st.rerun()
+
+
+def _after_estimate() -> None:
+    st.session_state["start_notice"] = "start.estimate_ok"
+    st.rerun()  # the sidebar then names the new data
+
+
 # ------------------------------------------------------------------ 1. data source
 st.subheader(t("start.source"))
 tab_upload, tab_estimate, tab_demo = st.tabs([t("start.tab_upload"), t("start.tab_estimate"), t("start.tab_demo")])
@@ -146,10 +180,13 @@ with tab_upload:
                 error = ("unexpected", "")
             st.session_state["upload_seen"] = (sha, error)
             seen = (sha, error)
+            if error is None:
+                st.rerun()  # the sidebar (drawn before this page) then names the new data
         del raw
         error = seen[1]
         if error is None:
             st.success(t("start.upload_ok", label=fmt.plain(upload.name)))
+            meter_picker()
         else:
             st.warning(t("start.upload_error"), icon=":material/warning:")
             if error[0] == "known":
@@ -179,9 +216,10 @@ with tab_estimate:
             if st.form_submit_button(t("start.annual_button")) and annual_kwh:
                 try:
                     cached.use_estimate("annual", {"annual_kwh": float(annual_kwh), "year": int(year)})
-                    st.success(t("start.estimate_ok"))
                 except cached.AdvisorError as exc:
                     st.warning(t("start.estimate_error", message=fmt.plain(exc)))
+                else:
+                    _after_estimate()
         st.markdown(t("start.readings_intro"))
         with st.form("readings_form", border=False):
             rows = []
@@ -205,9 +243,13 @@ with tab_estimate:
                 else:
                     try:
                         cached.use_estimate("readings", {"readings": rows})
-                        st.success(t("start.estimate_ok"))
                     except cached.AdvisorError as exc:
                         st.warning(t("start.estimate_error", message=fmt.plain(exc)))
+                    else:
+                        _after_estimate()
+        notice = st.session_state.pop("start_notice", None)
+        if notice:
+            st.success(t(notice))
 
 with tab_demo:
     st.markdown(t("start.demo_text"))
