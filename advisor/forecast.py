@@ -44,6 +44,7 @@ from advisor.features import (
 )
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
+from advisor.texts import num
 from advisor.units import freq_of
 
 HORIZONS = ("24h", "7d", "12mo")
@@ -727,7 +728,8 @@ def forecast(
         start in the curve's time zone, starting at the end of the data. For ``"12mo"``: monthly
         totals [kWh] indexed by the local month start (the first month starts at the end of the
         data; a curve ending mid-month gives a partial first and last month, 13 rows). ``attrs`` hold ``origin`` (ISO time the forecast starts from), ``method``
-        (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``) and ``note``.
+        (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``), ``note`` (English) and
+        ``note_de`` (the same in German, convention of :mod:`advisor.texts`).
 
     Raises
     ------
@@ -763,6 +765,11 @@ def forecast(
                 "profile scaled to the consumption known so far, not a household-specific forecast; "
                 "the bands are wide."
             ),
+            note_de=(
+                f"Nur {num(days, 1, 'de')} Tage mit Daten (weniger als {COLD_START_DAYS}): Dies ist das "
+                "BDEW-Standardlastprofil H25, skaliert auf den bisher bekannten Verbrauch, keine Prognose für "
+                "diesen Haushalt; die Spannen sind breit."
+            ),
         )
         return out
     hourly = hourly_energy_kwh(curve.data["energy_kwh"], curve.interval_minutes)
@@ -777,6 +784,7 @@ def forecast(
         origin=end.isoformat(),
         method="lightgbm",
         note=f"Global LightGBM model, P10/P50/P90 per interval from {end.isoformat()}.",
+        note_de=f"Globales LightGBM-Modell, P10/P50/P90 je Messintervall ab {end.strftime('%d.%m.%Y %H:%M')} Uhr.",
     )
     return out
 
@@ -825,9 +833,25 @@ def monthly_forecast(curve: LoadCurve, *, model: LoadForecaster | None = None, m
         f"Monthly totals from the BDEW H25 profile fitted to {fit.n_days} complete days ({fit.method}); "
         "P10/P90 from the spread of monthly totals on the training households."
     )
+    fit_de = {"proportional": "proportional", "regression": "Regression"}.get(fit.method, fit.method)
+    note_de = (
+        f"Monatssummen aus dem BDEW-Profil H25, angepasst an {num(fit.n_days, 0, 'de')} vollständige Tage ({fit_de}); "
+        "P10/P90 aus der Streuung der Monatssummen bei den Trainingshaushalten."
+    )
     if days < COLD_START_DAYS:
         note = f"Only {days:.1f} days of data: the H25 profile scaled to them; treat as a rough guide. " + note
-    out.attrs.update(origin=end.isoformat(), method="monthly_h25_fit", note=note, log_error_p10=lo, log_error_p90=hi)
+        note_de = (
+            f"Nur {num(days, 1, 'de')} Tage mit Daten: das H25-Profil auf sie skaliert; nur als grobe Orientierung. "
+            + note_de
+        )
+    out.attrs.update(
+        origin=end.isoformat(),
+        method="monthly_h25_fit",
+        note=note,
+        note_de=note_de,
+        log_error_p10=lo,
+        log_error_p90=hi,
+    )
     return out
 
 
@@ -848,7 +872,9 @@ class AnnualProjection:
     months
         The monthly totals (:func:`monthly_forecast`).
     note
-        How it was made.
+        How it was made (English).
+    note_de
+        ``note`` in German.
     """
 
     annual_kwh_p10: float
@@ -862,6 +888,7 @@ class AnnualProjection:
     base_fee_eur_per_year: float
     months: pd.DataFrame = field(repr=False)
     note: str = ""
+    note_de: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in self.__dict__.items() if k != "months"}
@@ -912,6 +939,7 @@ def annual_projection(
         base_fee_eur_per_year=float(base_fee_eur_per_year),
         months=months,
         note=months.attrs["note"],
+        note_de=months.attrs.get("note_de", ""),
     )
 
 

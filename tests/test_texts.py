@@ -244,3 +244,26 @@ def test_completed_year_and_pv_notes_in_german():
     assert "Jahr 01.03.2024 bis" in year.method_de
     sc = pv.self_consumption(year, pd.Series(0.05, index=year.energy_kwh.index))
     assert sc.notes_de == (year.method_de,) and sc.notes == (year.method,)
+
+
+# ----------------------------------------------------------------------------- forecast
+def test_forecast_notes_in_german():
+    import pandas as pd
+
+    from advisor.forecast import annual_projection, forecast, load_forecaster
+    from advisor.loadcurve import make_load_curve
+
+    try:
+        model = load_forecaster()
+    except Exception as exc:  # noqa: BLE001 - no shipped model in this checkout
+        pytest.skip(f"no default forecast model: {exc}")
+    curve = synthetic_household(SyntheticSpec(seed=4)).curve
+    short = make_load_curve(curve.data["energy_kwh"].iloc[: 9 * 96], interval_minutes=15)
+    fc = forecast(short, "24h", model=model)
+    assert fc.attrs["method"] == "cold_start_bdew_h25"
+    assert "Nur 9,0 Tage mit Daten" in fc.attrs["note_de"] and "9.0 days" in fc.attrs["note"]
+    proj = annual_projection(curve, 0.372, 150.0, model=model)
+    assert proj.note_de and proj.note_de != proj.note
+    assert "Monatssummen aus dem BDEW-Profil H25" in proj.note_de
+    assert proj.to_dict()["note_de"] == proj.note_de
+    assert isinstance(proj.months, pd.DataFrame)

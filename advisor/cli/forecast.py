@@ -52,6 +52,7 @@ def register(app: typer.Typer) -> None:
                 "origin": fc.attrs.get("origin"),
                 "method": fc.attrs.get("method"),
                 "note": fc.attrs.get("note"),
+                "note_de": fc.attrs.get("note_de"),
                 "horizon": horizon,
                 "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
                 "forecast": [
