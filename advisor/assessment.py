@@ -101,6 +101,12 @@ class AssessmentSettings:
         The household qualifies for the Caritas Stromspar-Check (None: unknown, not shown).
     pv_kwp_grid
         PV sizes tried [kWp].
+    as_of
+        The day the assessment speaks for: the report's date, the date of the household's own
+        price, the commissioning date of a new PV system (EEG rate). A ``datetime.date`` or ISO
+        ``YYYY-MM-DD``; default: the day the settings are made (the edge: app, CLI), so that the
+        same settings give the same assessment on any later day. The batch passes its fixed letter
+        date.
     """
 
     seeds: Any
@@ -112,8 +118,16 @@ class AssessmentSettings:
     longitude: float | None = None
     low_income: bool | None = None
     pv_kwp_grid: tuple[float, ...] = (3.0, 5.0, 7.0, 10.0)
+    as_of: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
+        if isinstance(self.as_of, str):
+            try:
+                object.__setattr__(self, "as_of", dt.date.fromisoformat(self.as_of))
+            except ValueError:
+                raise AdvisorError(f"`as_of` must be a date YYYY-MM-DD; got {self.as_of!r}.") from None
+        if isinstance(self.as_of, dt.datetime) or not isinstance(self.as_of, dt.date):
+            raise AdvisorError(f"`as_of` must be a datetime.date; got {type(self.as_of).__name__}.")
         unknown = set(self.parts) - set(ALL_PARTS)
         if unknown:
             raise AdvisorError(f"`parts` must be among {ALL_PARTS}; got {sorted(unknown)}.")
@@ -150,7 +164,7 @@ class HouseholdAssessment:
     is_synthetic, is_estimated
         The curve was generated (demo) / modelled from an annual figure, not measured.
     created
-        When the assessment was made (local date).
+        The day the assessment speaks for (``AssessmentSettings.as_of``).
     language
         Report language.
     """
@@ -167,7 +181,7 @@ class HouseholdAssessment:
     unavailable: dict[str, str] = field(default_factory=dict)
     is_synthetic: bool = False
     is_estimated: bool = False
-    created: dt.date = field(default_factory=dt.date.today)
+    created: dt.date | None = None
     language: str = "de"
     price_eur_per_kwh: float = float("nan")
 
@@ -201,7 +215,7 @@ class HouseholdAssessment:
             "unavailable": dict(self.unavailable),
             "is_synthetic": self.is_synthetic,
             "is_estimated": self.is_estimated,
-            "created": self.created.isoformat(),
+            "created": self.created.isoformat() if self.created is not None else None,
         }
 
 
@@ -216,10 +230,33 @@ def _site(household, settings: AssessmentSettings) -> tuple[float, float]:
     if settings.latitude is not None and settings.longitude is not None:
         return float(settings.latitude), float(settings.longitude)
     s = settings.seeds
-    return (
-        float(s.value("tariff_components.default_site_latitude_deg")),
-        float(s.value("tariff_components.default_site_longitude_deg")),
-    )
+    return float(s.value("site.default_latitude_deg")), float(s.value("site.default_longitude_deg"))
+
+
+#: Forecast models loaded in this process, by folder: a model is read-only once loaded, and
+#: loading it (three LightGBM boosters from text, sha256 checks) costs more than a household's
+#: forecast. The key holds each file's size and modification time, so a retrained model is reloaded.
+_FORECASTERS: dict[tuple, Any] = {}
+
+
+def _forecaster(model_dir):
+    from advisor.forecast import default_model_dir, load_forecaster
+
+    folder = Path(model_dir or default_model_dir()).resolve()
+    try:
+        stamp = tuple(
+            sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+        )
+    except OSError:
+        stamp = None
+    key = (str(folder), stamp)
+    model = _FORECASTERS.get(key) if stamp is not None else None
+    if model is None:
+        model = load_forecaster(folder)  # raises ModelArtifactError / OSError as before
+        if stamp is not None:
+            _FORECASTERS.clear()  # keep only the current model
+            _FORECASTERS[key] = model
+    return model
 
 
 def pv_options_for(
@@ -232,12 +269,14 @@ def pv_options_for(
     kwp_grid=(3.0, 5.0, 7.0, 10.0),
     roof_pv: bool = True,
     balcony_pv: bool = True,
+    commissioning: dt.date | None = None,
 ):
     """Simulate the PV products that may apply: roof PV (with and without a battery) and balcony PV.
 
     Roof sizes are bounded by the usable roof area (about 5 m² per kWp when given). Returns
     a tuple of :class:`~advisor.economics.PVOption`: the best roof option without battery, the
     best with battery (if ``roof_pv``), and the balcony device (if ``balcony_pv``).
+    ``commissioning`` dates a new system for its EEG feed-in rate (the assessment's ``as_of``).
     """
     from advisor.economics import EconomicsSettings, evaluate_pv, size_pv
     from advisor.pv import BalconySpec, PVSystemSpec, complete_year
@@ -245,7 +284,7 @@ def pv_options_for(
 
     year = complete_year(curve)
     weather = typical_weather(latitude, longitude, year.energy_kwh.index)
-    econ = EconomicsSettings.from_seeds(seeds, household=household)
+    econ = EconomicsSettings.from_seeds(seeds, household=household, commissioning=commissioning)
     roof = getattr(household, "roof", None)
     tilt = roof.tilt_deg if roof is not None and roof.tilt_deg is not None else 35.0
     azimuth = roof.azimuth_deg if roof is not None and roof.azimuth_deg is not None else 180.0
@@ -311,9 +350,9 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
     forecast_months = projection = None
     if "forecast" in settings.parts:
         try:
-            from advisor.forecast import annual_projection, load_forecaster
+            from advisor.forecast import annual_projection
 
-            model = load_forecaster(settings.model_dir)
+            model = _forecaster(settings.model_dir)
             projection = annual_projection(curve, price, fee, model=model)
             forecast_months = projection.months
         except (AdvisorError, OSError, ImportError) as exc:
@@ -341,6 +380,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
                     kwp_grid=settings.pv_kwp_grid,
                     roof_pv=roof_ok,
                     balcony_pv=balcony_ok,
+                    commissioning=settings.as_of,
                 )
             for k in (
                 "pv.investment_eur_per_kwp",
@@ -428,7 +468,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
                 household.price_eur_per_kwh,
                 "EUR/kWh",
                 "stated by the household",
-                created_date_text(),
+                settings.as_of.isoformat(),
                 False,
             ),
         )
@@ -447,10 +487,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
         unavailable=unavailable,
         is_synthetic=synthetic,
         is_estimated=bool(curve.is_estimated),
+        created=settings.as_of,
         language=settings.language,
         price_eur_per_kwh=float(price),
     )
-
-
-def created_date_text() -> str:
-    return dt.date.today().isoformat()

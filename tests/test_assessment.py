@@ -171,3 +171,90 @@ def test_forecast_part_uses_the_default_model(demo, seeds):
     assert p.annual_kwh_p10 <= p.annual_kwh_p50 <= p.annual_kwh_p90
     assert p.annual_kwh_p50 == pytest.approx(a.analysis.annual_kwh, rel=0.2)
     assert len(a.forecast_months) in (12, 13)
+
+
+def test_same_settings_on_another_day_give_the_same_assessment(demo, seeds, prices, monkeypatch):
+    """No clock inside the core: the day comes from ``AssessmentSettings.as_of`` (issue 9)."""
+    import datetime as dt
+
+    from advisor.report import render_report
+
+    import sys
+    import types
+
+    class FakeDate(dt.date):
+        fake_today = dt.date(2026, 11, 24)
+
+        @classmethod
+        def today(cls):
+            return cls.fake_today
+
+    fake_dt = types.ModuleType("datetime")
+    fake_dt.__dict__.update({k: v for k, v in vars(dt).items() if not k.startswith("__")})
+    fake_dt.date = FakeDate
+    # every advisor module's `dt` sees the fake clock (pandas keeps the real one)
+    ours = [m for name, m in list(sys.modules.items()) if name.startswith("advisor") and getattr(m, "dt", None) is dt]
+    assert any(m.__name__ == "advisor.economics" for m in ours)
+
+    hh = Household(persons=2, dwelling="house", tenure="owner", price_eur_per_kwh=0.31)
+    s = AssessmentSettings(seeds=seeds, prices=prices, parts=("pv", "tariffs", "recommendations"), as_of="2026-11-24")
+    assert s.as_of == dt.date(2026, 11, 24)
+    out = []
+    for today in (dt.date(2026, 11, 24), dt.date(2027, 3, 2)):  # across midnight, or months later
+        FakeDate.fake_today = today
+        for m in ours:
+            monkeypatch.setattr(m, "dt", fake_dt)
+        a = assess_household(demo.curve, hh, s)
+        monkeypatch.undo()
+        out.append((json.dumps(a.to_dict(), default=str, sort_keys=True), render_report(a, "de", variant="letter")))
+    assert out[0] == out[1]
+    a_price = json.loads(out[0][0])["assumptions"][0]
+    assert a_price["name"] == "household price" and a_price["date"] == "2026-11-24"
+    assert json.loads(out[0][0])["created"] == "2026-11-24"
+    assert "24.11.2026" in out[0][1]
+
+
+def test_as_of_dates_the_new_pv_system(demo, seeds):
+    """The EEG rate of a new system is the one for the assessment's day, not the clock's."""
+    pytest.importorskip("pvlib")
+    hh = Household(dwelling="house", tenure="owner")
+    rates = {}
+    for day in ("2025-01-15", "2025-09-15"):  # half-years of different EEG rates
+        s = AssessmentSettings(seeds=seeds, parts=("pv",), pv_kwp_grid=(5.0,), as_of=day)
+        a = assess_household(demo.curve, hh, s)
+        roof = next(o for o in a.pv_options if o.spec.kind != "balcony" and o.battery is None)
+        rates[day] = roof.economics.feed_in_rate_eur_per_kwh
+    assert rates["2025-01-15"] > rates["2025-09-15"] > 0
+
+
+def test_bad_as_of_is_refused(seeds):
+    with pytest.raises(AdvisorError, match="as_of"):
+        AssessmentSettings(seeds=seeds, as_of="24.11.2026")
+
+
+def test_default_site_comes_from_the_site_seeds(seeds):
+    from advisor.assessment import _site
+
+    assert (seeds.value("site.default_latitude_deg"), seeds.value("site.default_longitude_deg")) == (51.54, 7.22)
+    assert seeds.entry("site.default_latitude_deg").source and seeds.entry("site.default_latitude_deg").date
+    assert _site(Household(), AssessmentSettings(seeds=seeds)) == (51.54, 7.22)
+    assert _site(Household(latitude=52.5, longitude=13.4), AssessmentSettings(seeds=seeds)) == (52.5, 13.4)
+
+
+def test_forecast_model_is_loaded_once_per_process(demo, seeds, monkeypatch):
+    import advisor.forecast
+    from advisor.forecast import default_model_dir
+
+    if not (default_model_dir() / "meta.json").exists():
+        pytest.skip("no default model in models/ yet")
+    calls = []
+    real = advisor.forecast.load_forecaster
+    monkeypatch.setattr(advisor.forecast, "load_forecaster", lambda p=None: calls.append(p) or real(p))
+    import advisor.assessment
+
+    advisor.assessment._FORECASTERS.clear()
+    s = AssessmentSettings(seeds=seeds, parts=("forecast",))
+    first = assess_household(demo.curve, Household(), s)
+    second = assess_household(demo.curve, Household(), s)
+    assert len(calls) == 1
+    assert first.projection.to_dict() == second.projection.to_dict()

@@ -199,7 +199,8 @@ class HouseholdResult:
     monthly_kwh
         The 12-month forecast per month as ``{"YYYY-MM": [p10, p50, p90]}`` [kWh], or None.
     timings
-        Seconds per stage (``read``, ``assess``, ``html``, ``pdf``).
+        Seconds per stage (``read``, ``assess``, ``html``, ``pdf``; wall clock) and ``cpu``: the
+        worker's CPU seconds for the whole household.
     """
 
     key: str
@@ -331,6 +332,7 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
         row.update(status=STATUS_SKIPPED, skipped_reason=item.skipped_reason)
         return HouseholdResult(item.key, row)
     stage = "read"
+    cpu0 = time.process_time()
     try:
         t0 = time.perf_counter()
         household = Household.from_mapping(item.household)
@@ -350,9 +352,11 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
         stage = "assess"
         files, monthly = _assess_and_write(item, settings, curve, household, peer, row, timings)
         row["status"] = STATUS_OK
+        timings["cpu"] = time.process_time() - cpu0
         return HouseholdResult(item.key, row, tuple(files), monthly, timings)
     except Exception as exc:  # noqa: BLE001 - one household never stops the run
         row.update(status=STATUS_ERROR, error_stage=stage, error=_message(exc, item))
+        timings["cpu"] = time.process_time() - cpu0
         return HouseholdResult(item.key, row, (), None, timings)
 
 
@@ -406,17 +410,22 @@ def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
 
 
 def _assess_and_write(item, settings, curve, household, peer, row, timings):
-    """Assessment (the app's code path), the summary row's figures and the letter(s)."""
-    import datetime as dt
+    """Assessment (the app's code path), the summary row's figures and the letter(s).
+
+    The assessment is made as of the run's letter date (report date, date of a stated price,
+    commissioning of a new PV system), never the worker's clock: a run resumed on another day
+    writes the same letters.
+    """
     from dataclasses import replace
 
     from advisor.assessment import AssessmentSettings, assess_household
 
     t0 = time.perf_counter()
     base = settings.assessment_settings or AssessmentSettings(seeds=settings.seeds)
-    assessment = assess_household(curve, household, replace(base, language=household.language))
+    changes = {"language": household.language}
     if settings.letter_date:
-        assessment = replace(assessment, created=dt.date.fromisoformat(settings.letter_date))
+        changes["as_of"] = settings.letter_date
+    assessment = assess_household(curve, household, replace(base, **changes))
     assessment_row(row, assessment, curve)
     timings["assess"] = time.perf_counter() - t0
     files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)

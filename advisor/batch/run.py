@@ -334,7 +334,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
         estimate_year=estimate_year,
         brand=load_brand(options.brand_dir),
         pseudonymiser=pseudo,
-        assessment_settings=AssessmentSettings(seeds=seeds, prices=prices),
+        assessment_settings=AssessmentSettings(seeds=seeds, prices=prices, as_of=letter_date),
         table_decimal_comma=partitions is not None and csv_decimal_comma(options.input_path),
     )
     stages["plan"] = time.perf_counter() - t0
