@@ -135,15 +135,35 @@ def _params(text: str) -> dict[str, float]:
     return out
 
 
+#: Parsed catalogs of this process: id of the seeds' ``measures`` table -> (that table, catalog).
+#: Seed tables are read-only (``Seeds.table`` hands out copies), so a catalog is parsed once per
+#: process and seeds object and reused for every household (a batch worker keeps its seeds).
+_CATALOGS: dict[int, tuple[Any, dict[str, Measure]]] = {}
+
+
 def measure_catalog(seeds) -> dict[str, Measure]:
     """The measure catalog from ``seeds`` (table ``measures``), keyed by ``measure_id``.
+
+    Parsed once per seeds table and process; each call returns a new dict of the (frozen) measures.
 
     Raises
     ------
     SeedError
         The table is missing, a row lacks its German/English title, or a parameter is unreadable.
     """
-    table = seeds.table("measures")
+    source = getattr(seeds, "tables", {}).get("measures")
+    hit = _CATALOGS.get(id(source)) if source is not None else None
+    if hit is not None and hit[0] is source:
+        return dict(hit[1])
+    out = _parse_catalog(seeds.table("measures"))
+    if source is not None:
+        if len(_CATALOGS) >= 8:
+            _CATALOGS.clear()
+        _CATALOGS[id(source)] = (source, out)
+    return dict(out)
+
+
+def _parse_catalog(table) -> dict[str, Measure]:
     out: dict[str, Measure] = {}
     for _, row in table.iterrows():
         m = Measure(

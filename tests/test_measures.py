@@ -321,3 +321,28 @@ def test_modelled_curve_gives_no_measured_savings(seeds):
     recs = recommend(a, Household(), seeds=seeds)
     assert recs
     assert all(r.basis != "measured" for r in recs)
+
+
+def test_catalog_is_parsed_once_per_seeds_table(seeds, monkeypatch):
+    """A batch worker parses the catalog once, not per household (issue 9); other seeds, own parse."""
+    from dataclasses import replace
+
+    import advisor.measures as measures
+
+    measures._CATALOGS.clear()
+    calls = []
+    real = measures._parse_catalog
+    monkeypatch.setattr(measures, "_parse_catalog", lambda t: calls.append(len(t)) or real(t))
+    first = measure_catalog(seeds)
+    second = measure_catalog(seeds)
+    assert len(calls) == 1
+    assert first == second and first is not second  # a fresh dict each call, the same measures
+    second.pop("standby")
+    assert "standby" in measure_catalog(seeds)  # the caller's dict is its own
+    # a Stadtwerk's seeds with another catalog table are parsed on their own
+    table = seeds.table("measures")
+    table.loc[table["measure_id"] == "standby", "title_en"] = "Standby (Stadtwerk)"
+    other = replace(seeds, tables={**seeds.tables, "measures": table})
+    assert measure_catalog(other)["standby"].title_en == "Standby (Stadtwerk)"
+    assert measure_catalog(seeds)["standby"].title_en != "Standby (Stadtwerk)"
+    assert len(calls) == 2
