@@ -140,3 +140,31 @@ def test_cli_report(demo, tmp_path):
     assert r.exit_code == 0, r.output
     html = (out / "report_en.html").read_text(encoding="utf-8")
     assert "Your energy check" in html
+
+
+def test_month_chart_is_a_small_svg_with_every_month(assessment):
+    """The letter's month chart: one bar per month with its value, month names, round ticks."""
+    import base64
+
+    from advisor.report import accessible_color, bar_chart_svg, month_chart
+
+    uri = month_chart(assessment.analysis, "de", "#1f5f8b")
+    assert uri.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    months = assessment.analysis.month_kwh.tail(24)
+    assert svg.count("<rect x=") == len(months)
+    for v in months["energy_kwh"]:
+        assert f": {format_number(v, 'de')} kWh</title>" in svg
+    assert ">Jan</text>" in svg and ">Dez</text>" in svg and ">kWh</text>" in svg
+    assert month_chart(assessment.analysis, "de") == uri  # deterministic
+
+    # hand-computed layout: max 408 kWh -> ticks 0, 100, ..., 500 (at most 5 steps of 1/2/2.5/5 x 10^k)
+    s = bar_chart_svg(["Jan", "Feb"], [408.0, 1234.5], unit="kWh", language="de")
+    # 1234.5 kWh: steps 100 (12.3 bins), 200 (6.2) are too fine, 250 (4.9) fits -> top tick 1,250
+    assert ">1.250</text>" in s and ">1.000</text>" in s and ">1.500</text>" not in s
+    s = bar_chart_svg(["Jan", "Feb"], [408.0, float("nan")], unit="kWh", language="en")
+    assert s.count("<rect x=") == 1 and ">500</text>" in s and ">600</text>" not in s
+    # a light brand colour is darkened to >= 3:1 against white; a dark one is kept
+    assert accessible_color("#1f5f8b") == "#1f5f8b"
+    assert accessible_color("#ffcc00") != "#ffcc00"
+    assert bar_chart_svg(["Jan"], [1.0], unit="kWh", color="#ffcc00").count("#ffcc00") == 0
