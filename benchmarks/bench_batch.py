@@ -8,7 +8,8 @@ partitions (DuckDB) and runs the full per-household path: assessment (analysis, 
 tariffs, recommendations) and the letter, first as HTML only, then (for ``--pdf-n`` households)
 as HTML + PDF.
 
-Printed: households/s, the time per stage (split and plan, read, assess, HTML, PDF, write,
+Printed: households/s (wall), the worker CPU time per household (comparable on a shared machine,
+where wall time depends on the other jobs), the time per stage (split and plan, read, assess, HTML, PDF, write,
 portfolio; worker stages are summed over the workers), peak memory (driver + workers, RSS sampled
 every 0.5 s), and the memory after the first 10 % of the households vs at the end (flat = the
 same). Targets: >= 3 households/s with HTML letters on 2 cores (5 stretch); memory flat.
@@ -153,6 +154,12 @@ def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) 
                 else "  (driver)"
             )
             print(f"   {k:<27} {st[k]:9.2f}   {1000 * st[k] / n:18.1f}   {share}")
+    if "cpu" in st:
+        cpu_ms = 1000 * st["cpu"] / max(1, report.n_households)
+        print(
+            f"   worker CPU per household (pass 2): {cpu_ms:.0f} ms -> {workers * 1000 / cpu_ms:.1f} households/s "
+            f"CPU-bound on {workers} idle cores"
+        )
     tenth = max(1, n // 10)
     print(f"   peak memory (driver + workers): {mem.peak_mb():.0f} MB")
     if n >= 200:
