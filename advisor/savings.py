@@ -65,6 +65,8 @@ class SavingsResult:
         Baseline model description.
     daily
         Per reporting day: ``actual_kwh``, ``counterfactual_kwh``.
+    reason_de, method_de
+        ``reason`` and ``method`` in German (convention of :mod:`advisor.texts`).
     """
 
     sufficient: bool
@@ -84,6 +86,8 @@ class SavingsResult:
     baseline_cv_rmse: float = math.nan
     method: str = ""
     daily: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    reason_de: str = ""
+    method_de: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k != "daily"}
@@ -141,12 +145,17 @@ def verify_savings(
                 f"insufficient data: {n} complete days before the change (need {MIN_BASELINE_DAYS}) and "
                 f"{m} after it (need {MIN_REPORTING_DAYS})"
             ),
+            reason_de=(
+                f"zu wenige Daten: {n} vollständige Tage vor der Änderung (nötig sind {MIN_BASELINE_DAYS}) und "
+                f"{m} danach (nötig sind {MIN_REPORTING_DAYS})"
+            ),
             **base,
         )
     region = curve.meta.holiday_region
     x_before = [np.ones(n), _h25_day(before.index, region)]
     x_after = [np.ones(m), _h25_day(after.index, region)]
     method = "daily OLS on BDEW H25 day weight"
+    method_de = "tägliche Regression (kleinste Quadrate) auf das Tagesgewicht des BDEW-Profils H25"
     if temperature_c is not None:
         t = temperature_c.copy()
         t.index = t.index.tz_convert(tz)
@@ -157,6 +166,7 @@ def verify_savings(
             x_before.append(hb)
             x_after.append(ha)
             method += " + heating degree days (15 °C)"
+            method_de += " + Heizgradtage (15 °C)"
     xb = np.column_stack(x_before)
     xa = np.column_stack(x_after)
     y = before.to_numpy()
@@ -194,6 +204,7 @@ def verify_savings(
         annualised_saved_kwh=saved / m * 365.0,
         baseline_cv_rmse=sigma / float(y.mean()) if y.mean() > 0 else math.nan,
         method=method,
+        method_de=method_de,
         daily=result_daily,
         **base,
     )

@@ -267,3 +267,17 @@ def test_forecast_notes_in_german():
     assert "Monatssummen aus dem BDEW-Profil H25" in proj.note_de
     assert proj.to_dict()["note_de"] == proj.note_de
     assert isinstance(proj.months, pd.DataFrame)
+
+
+# ----------------------------------------------------------------------------- savings verification
+def test_savings_reason_and_method_in_german():
+    from advisor.loadcurve import make_load_curve
+    from advisor.savings import verify_savings
+
+    hh = synthetic_household(SyntheticSpec(year=2024, interval_minutes=60, seed=11))
+    short = make_load_curve(hh.curve.energy_kwh["2024-01-01":"2024-03-15"], interval_minutes=60, meta=hh.curve.meta)
+    res = verify_savings(short, "2024-03-01")
+    assert not res.sufficient
+    assert res.reason_de.startswith("zu wenige Daten") and "nötig sind 90" in res.reason_de
+    ok = verify_savings(hh.curve, "2024-06-01")
+    assert ok.sufficient and ok.method_de != ok.method and "BDEW-Profils H25" in ok.method_de
