@@ -9,6 +9,8 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
+from advisor.texts import localized
+
 lang = cached.language()
 t = i18n.translator(lang)
 hh = cached.current()
@@ -89,7 +91,7 @@ if ss_class:
 elif h.persons is None or h.dwelling is None:
     st.caption(t("ov.stromspiegel_missing"))
 else:
-    st.caption(t("ov.stromspiegel_dominated", reason=getattr(ss, "reason", "") if ss is not None else ""))
+    st.caption(t("ov.stromspiegel_dominated", reason=localized(ss, "reason", lang) if ss is not None else ""))
 st.caption(
     t(
         "ov.quality_line",
@@ -100,8 +102,8 @@ st.caption(
 )
 if q.score < 0.6:
     st.warning(t("ov.quality_poor"), icon=":material/warning:")
-for w in a.warnings:
-    st.caption(f":material/warning: {w}")
+for w in localized(a, "warnings", lang):
+    st.caption(f":material/warning: {fmt.plain(w, 400)}")
 st.caption(f":material/info: **{t('common.how')}:** " + t("ov.key_how"))
 
 # ------------------------------------------------------------------ charts
@@ -166,5 +168,5 @@ with tab_sig:
         if sig.annual_kwh is not None and sig.confidence >= 0.5:
             line += " · " + t("ov.sig.kwh_line", kwh=fmt.kwh(sig.annual_kwh, 0, lang))
         st.markdown(line)
-        st.caption(fmt.plain(sig.evidence, 400) + (t("ov.sig.english") if lang == "de" else ""))
+        st.caption(fmt.plain(localized(sig, "evidence", lang), 400))
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.signatures_how"))

@@ -8,6 +8,8 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
+from advisor.texts import localized
+
 lang = cached.language()
 t = i18n.translator(lang)
 hh = cached.current()
@@ -66,11 +68,17 @@ else:
     an = a.analysis
     header = [t("rep.col.section"), t("rep.col.item"), t("rep.col.value"), t("rep.col.unit"), t("rep.col.note")]
     rows: list[list] = [
-        [t("nav.overview"), t("ov.annual_kwh"), float(an.annual_kwh), "kWh/a", an.annual_method],
-        [t("nav.overview"), t("ov.base_load"), float(an.base_load_w), "W", an.base_load_method],
+        [t("nav.overview"), t("ov.annual_kwh"), float(an.annual_kwh), "kWh/a", an.annual_method_text(lang)],
+        [t("nav.overview"), t("ov.base_load"), float(an.base_load_w), "W", localized(an, "base_load_method", lang)],
         [t("nav.overview"), t("ov.peak"), float(an.peak_kw), "kW", fmt.datetime(an.peak_time, lang, an.tz)],
         [t("nav.overview"), t("ov.stromspiegel"), an.stromspiegel_class or "", "", ""],
-        [t("nav.overview"), t("sum.quality"), float(an.data_quality.score), "0..1", an.data_quality.label],
+        [
+            t("nav.overview"),
+            t("sum.quality"),
+            float(an.data_quality.score),
+            "0..1",
+            t(f"ov.quality.{an.data_quality.label}"),
+        ],
     ]
     if a.projection is not None:
         rows.append([t("nav.forecast"), t("fc.year_kwh"), float(a.projection.annual_kwh_p50), "kWh", "P50"])

@@ -9,6 +9,9 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
+from advisor import pv as pvm
+from advisor.texts import localized
+
 lang = cached.language()
 t = i18n.translator(lang)
 hh = cached.current()
@@ -105,7 +108,13 @@ with st.spinner(t("pv.computing")):
 if result is None:
     cached.note(status, t("pv.what"), t)
     st.stop()
-option, sweep, filled_share, filled_method, notes = result
+option, sweep, filled_share, filled_method, _notes_en = result
+# the legal limits in the session's language (the cached result carries the English wording)
+notes = (
+    pvm.balcony_compliance(pvm.BalconySpec(module_wp=float(params["module_wp"])), cached.seeds(), lang=lang)
+    if params["kind"] == "balcony"
+    else []
+)
 row = option.to_row()
 
 st.subheader(t("pv.results"))
@@ -154,7 +163,7 @@ fig = charts.pv_sizing(
 st.plotly_chart(fig, key="chart_pv_sizing", alt=t("pv.sizing"), theme=None, config=charts.CONFIG)
 st.caption(f":material/info: **{t('common.how')}:** " + t("pv.how"))
 with st.expander(t("pv.assumptions")):
-    for a in option.economics.assumptions:
-        st.markdown(f"- {a}")
-    for n in option.pv.notes:
-        st.markdown(f"- {n}")
+    for a in localized(option.economics, "assumptions", lang):
+        st.markdown(f"- {fmt.plain(a, 600)}")
+    for n in localized(option.pv, "notes", lang):
+        st.markdown(f"- {fmt.plain(n, 600)}")
