@@ -293,9 +293,7 @@ def forget_household() -> None:
             "prices",
             "price_upload",
             "price_seen",
-        ) or str(key).startswith(
-            ("q_", "reading_", "annual_")
-        ):
+        ) or str(key).startswith(("q_", "reading_", "annual_")):
             del st.session_state[key]
 
 

@@ -234,6 +234,11 @@ def test_german_csv_upload_replaces_demo():
     assert labels["Werte"] == "96"
     assert labels["Zeitraum"] == "12.06.2024 – 12.06.2024"
     assert "Sie sehen den **Demo-Haushalt**" not in texts(at)
+    # the form no longer shows the demo household's answers (3 persons, house, Herne)
+    persons = next(s for s in at.selectbox if s.label == "Personen im Haushalt")
+    assert persons.value is None
+    assert next(x for x in at.text_input if x.label == "Postleitzahl").value == ""
+    assert "Ihre Datei" in " ".join(c.value for c in at.sidebar.caption)  # the sidebar names the new data
 
 
 def test_solar_figures_on_demo_household():

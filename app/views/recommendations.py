@@ -112,9 +112,7 @@ def _recommendations() -> None:
             c[0].metric(t("rec.eur"), fmt.eur(r.annual_savings_eur, 0, lang))
             c[1].metric(t("rec.kwh"), fmt.kwh(r.annual_savings_kwh, 0, lang))
             c[2].metric(t("rec.co2"), fmt.co2_kg(r.annual_co2_kg, 0, lang))
-            c[3].metric(
-                t("rec.investment"), fmt.eur(r.investment_eur, 0, lang) if r.investment_eur else t("rec.free")
-            )
+            c[3].metric(t("rec.investment"), fmt.eur(r.investment_eur, 0, lang) if r.investment_eur else t("rec.free"))
             c[4].metric(
                 t("rec.payback"), fmt.years(r.payback_years, 1, lang) if r.payback_years else t("rec.immediately")
             )

@@ -19,6 +19,12 @@ st.title(t("start.title"))
 st.write(t("start.intro"))
 
 
+def _form_generation() -> str:
+    """Part of the form's widget keys that changes with the data: a new household (upload, meter,
+    estimate, demo) gets fresh widgets showing its own answers, not the previous household's."""
+    return hashlib.sha256(cached.current().data_key.encode()).hexdigest()[:8]
+
+
 def _choice(label_key: str, field: str, options: list, current, fmt_option) -> object:
     """A selectbox whose first option is "unknown" (None)."""
     opts = [None, *options]
@@ -27,7 +33,7 @@ def _choice(label_key: str, field: str, options: list, current, fmt_option) -> o
         t(label_key),
         opts,
         index=index,
-        key=f"q_{field}",
+        key=f"q_{field}_{_form_generation()}",
         format_func=lambda o: t("common.unknown") if o is None else fmt_option(o),
     )
 
@@ -44,7 +50,9 @@ def household_form() -> None:
                 "q.dwelling", "dwelling", ["house", "apartment"], h.dwelling, lambda o: t(f"q.dwelling.{o}")
             )
             tenure = _choice("q.tenure", "tenure", ["owner", "tenant"], h.tenure, lambda o: t(f"q.tenure.{o}"))
-            postal_code = st.text_input(t("q.postal_code"), value=h.postal_code or "", max_chars=5, key="q_postal_code")
+            postal_code = st.text_input(
+                t("q.postal_code"), value=h.postal_code or "", max_chars=5, key=f"q_postal_code_{_form_generation()}"
+            )
         with c2:
             hot_water = _choice(
                 "q.hot_water", "hot_water", ["electric", "other"], h.hot_water, lambda o: t(f"q.hot_water.{o}")
@@ -63,7 +71,7 @@ def household_form() -> None:
                 max_value=100.0,
                 value=h.existing_pv_kwp,
                 step=0.5,
-                key="q_existing_pv",
+                key=f"q_existing_pv_{_form_generation()}",
             )
         with c3:
             balcony = _choice(
@@ -75,7 +83,7 @@ def household_form() -> None:
                 max_value=90.0,
                 value=roof.tilt_deg if roof else None,
                 step=5.0,
-                key="q_roof_tilt",
+                key=f"q_roof_tilt_{_form_generation()}",
             )
             azimuth = st.number_input(
                 t("q.roof_azimuth"),
@@ -83,7 +91,7 @@ def household_form() -> None:
                 max_value=360.0,
                 value=roof.azimuth_deg if roof else None,
                 step=15.0,
-                key="q_roof_azimuth",
+                key=f"q_roof_azimuth_{_form_generation()}",
             )
             area = st.number_input(
                 t("q.roof_area"),
@@ -91,14 +99,24 @@ def household_form() -> None:
                 max_value=2000.0,
                 value=roof.usable_area_m2 if roof else None,
                 step=5.0,
-                key="q_roof_area",
+                key=f"q_roof_area_{_form_generation()}",
             )
         c4, c5, _ = st.columns(3)
         price_ct = c4.number_input(
-            t("q.price"), min_value=5.0, max_value=200.0, value=cached.price_ct(h), step=0.5, key="q_price"
+            t("q.price"),
+            min_value=5.0,
+            max_value=200.0,
+            value=cached.price_ct(h),
+            step=0.5,
+            key=f"q_price_{_form_generation()}",
         )
         base_fee = c5.number_input(
-            t("q.base_fee"), min_value=0.0, max_value=1000.0, value=h.base_fee_eur_per_year, step=10.0, key="q_base_fee"
+            t("q.base_fee"),
+            min_value=0.0,
+            max_value=1000.0,
+            value=h.base_fee_eur_per_year,
+            step=10.0,
+            key=f"q_base_fee_{_form_generation()}",
         )
         if st.form_submit_button(t("q.save"), type="primary"):
             answers = {

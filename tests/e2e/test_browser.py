@@ -18,6 +18,14 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+SMARD_PRICES = (
+    Path(__file__).resolve().parents[3]
+    / "shared"
+    / "data"
+    / "prices"
+    / "SMARD_Grosshandelspreise_2023_2024_Stunde_original.csv"
+)
+
 PAGES = [
     ("Überblick", "ueberblick"),
     ("Prognose", "prognose"),
@@ -113,6 +121,23 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
                 assert any("Jahresverbrauch" in x for x in labels), labels
                 values = page.get_by_test_id("stMetricValue").all_inner_texts()
                 assert any(v.endswith(" kWh") for v in values), values
+            if title == "Empfehlungen":
+                body = page.inner_text("body")
+                assert "braucht stündliche Börsenstrompreise" in body and "smard.de" in body
+                if SMARD_PRICES.is_file():  # the real SMARD export, read in place (absent on a user's clone)
+                    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(SMARD_PRICES))
+                    page.get_by_text("Preisdatei", exact=False).first.wait_for(timeout=30_000)
+                    page.get_by_test_id("stMetricLabel").filter(has_text="Dynamischer Tarif").wait_for(timeout=60_000)
+                    wait_idle(page, 90_000)
+                    assert_no_errors(page, "Empfehlungen (prices)")
+                    body = page.inner_text("body")
+                    assert "Preisjahr 2024" in body, body[-2000:]  # a 2025 curve priced with 2024 (52 weeks back)
+                    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+                    assert sum(bool(re.fullmatch(r"\d{1,3}(\.\d{3})* €", v)) for v in values) >= 3, values
+                    page.get_by_role(
+                        "heading", name="Festpreis oder dynamischer Stromtarif?"
+                    ).scroll_into_view_if_needed()
+                    page.screenshot(path=str(artifacts / f"{i:02d}b_{path}_tarif.png"))
             page.screenshot(path=str(artifacts / f"{i:02d}_{path}.png"), full_page=True)
 
         # downloads on the Bericht page (still open): results CSV and the PDF report
