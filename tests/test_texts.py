@@ -343,3 +343,38 @@ def test_solar_assumptions_in_the_chosen_language(app_path, lang):
         pytest.skip("PV not available in this checkout")
     assert ("Kalkulationszins" in page) == (lang == "de"), page[-800:]
     assert ("O&M" in page) == (lang == "en")
+
+
+# ----------------------------------------------------------------------------- report templates
+@pytest.fixture(scope="module")
+def short_assessment(seeds):
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.loadcurve import make_load_curve
+
+    full = synthetic_household(SyntheticSpec(seed=8)).curve
+    short = make_load_curve(full.data["energy_kwh"].iloc[: 120 * 96], interval_minutes=15, meta=full.meta)
+    s = AssessmentSettings(seeds=seeds, parts=("forecast",), as_of="2026-11-24")
+    return assess_household(short, Household(persons=2, dwelling="apartment"), s)
+
+
+def test_report_uses_german_core_texts_in_german(short_assessment):
+    import html
+
+    from advisor.report import render_report
+
+    a = short_assessment
+    an = a.analysis
+    assert an.warnings and an.warnings_de
+    de = html.unescape(render_report(a, "de"))
+    en = html.unescape(render_report(a, "en"))
+    for w_en, w_de in zip(an.warnings, an.warnings_de, strict=True):
+        assert w_de in de and w_en not in de
+        assert w_en in en and w_de not in en
+    ss = an.stromspiegel
+    assert ss.efficiency_class  # 2 persons, apartment: a class is given
+    assert f"({ss.case_de})" in de and ss.case not in de
+    assert f"({ss.case})" in en
+    assert a.projection is not None, a.unavailable
+    assert a.projection.note_de in de and a.projection.note not in de
+    assert a.projection.note in en
