@@ -378,3 +378,19 @@ def test_report_uses_german_core_texts_in_german(short_assessment):
     assert a.projection is not None, a.unavailable
     assert a.projection.note_de in de and a.projection.note not in de
     assert a.projection.note in en
+
+
+# ----------------------------------------------------------------------------- CLI JSON keeps English, adds German
+def test_cli_pv_json_adds_german_notes():
+    import json
+
+    from typer.testing import CliRunner
+
+    from advisor.cli import app
+
+    res = CliRunner().invoke(app, ["pv", "--balcony", "--module-wp", "2000", "--plz", "44623", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert any("554" in n for n in out["notes"]) and any("554" in n for n in out["notes_de"])
+    assert any("Marktstammdatenregister" in n for n in out["notes_de"])
+    assert any(n.startswith("Standort aus der Postleitzahl 44623") for n in out["notes_de"])

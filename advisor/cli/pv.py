@@ -72,6 +72,7 @@ def run_pv(request: PVRequest) -> dict:
 
     seeds = load_seeds(request.seeds_dir)
     notes: list[str] = []
+    notes_de: list[str] = []  # the same notes in German (advisor.texts convention: JSON adds *_de keys)
     lat, lon = request.lat, request.lon
     if (lat is None) != (lon is None):
         raise AdvisorError("give both `--lat` and `--lon` (or `--plz`)")
@@ -79,6 +80,7 @@ def run_pv(request: PVRequest) -> dict:
         place = locate_postal_code(request.plz)
         lat, lon = place.latitude, place.longitude
         notes.append(f"location from postal code {request.plz}: {place.name} ({place.precision})")
+        notes_de.append(f"Standort aus der Postleitzahl {request.plz}: {place.name} ({place.precision})")
     if lat is None:
         raise AdvisorError("the location is unknown: pass `--lat` and `--lon`, or `--plz` (e.g. --plz 44623 for Herne)")
     household = Household.from_mapping(
@@ -107,6 +109,8 @@ def run_pv(request: PVRequest) -> dict:
         )
         notes += pvm.balcony_compliance(bspec, seeds)
         notes += [n.text for n in pvm.balcony_legal_notes(seeds)]
+        notes_de += pvm.balcony_compliance(bspec, seeds, lang="de")
+        notes_de += [n.localized("de") for n in pvm.balcony_legal_notes(seeds)]
         spec = bspec.to_system()
     else:
         tilt = roof.tilt_deg if roof.tilt_deg is not None else 35.0
@@ -138,6 +142,7 @@ def run_pv(request: PVRequest) -> dict:
             "peak_ac_kw": result.peak_ac_kw,
             "clipped_kwh": result.clipped_kwh,
             "notes": notes + list(result.notes),
+            "notes_de": notes_de + list(result.notes_de),
         }
 
     from advisor.ingest import read_load_curve
@@ -148,9 +153,15 @@ def run_pv(request: PVRequest) -> dict:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         year_load = pvm.complete_year(curve)
-    notes += [f"warning: {w.message}" for w in caught if "standard profile" in str(w.message)]
+    standard = [w for w in caught if "standard profile" in str(w.message)]
+    notes += [f"warning: {w.message}" for w in standard]
+    if standard:
+        notes_de.append(
+            f"Warnung: Die PV-Zahlen beruhen überwiegend auf einem Standardlastprofil: {year_load.method_de}"
+        )
     if year_load.filled_share > 0 and not caught:
         notes.append(year_load.method)
+        notes_de.append(year_load.method_de)
     wx = _weather_for(request, year_load.energy_kwh.index, lat, lon, seeds)
     settings = ec.EconomicsSettings.from_seeds(
         seeds,
@@ -172,6 +183,7 @@ def run_pv(request: PVRequest) -> dict:
         best = options[0]
         options_rows = [o.to_row() for o in options]
         notes.append("no --kwp given: sized by NPV over 2-15 kWp, with and without a battery")
+        notes_de.append("kein --kwp angegeben: Größe nach Kapitalwert zwischen 2 und 15 kWp, mit und ohne Speicher")
     else:
         best = ec.evaluate_pv(year_load, wx, spec, settings, battery=battery, prices=prices)
     row = best.to_row()
@@ -186,7 +198,9 @@ def run_pv(request: PVRequest) -> dict:
         "year_filled_share": year_load.filled_share,
         "options": options_rows,
         "assumptions": list(best.economics.assumptions),
+        "assumptions_de": list(best.economics.assumptions_de),
         "notes": notes + list(best.pv.notes),
+        "notes_de": notes_de + list(best.pv.notes_de),
     }
 
 
