@@ -760,6 +760,12 @@ TEXTS.update(
             "de": "nicht schätzbar (zu wenige Sommertage zum Vergleich)",
             "en": "cannot be estimated (too few summer days to compare)",
         },
+        "start.synthetic_note": {
+            "de": "Sie sehen den **Demo-Haushalt**: ein synthetisch erzeugter 3-Personen-Haushalt (Haus in Herne), "
+            "keine echten Messdaten. Eigene Daten laden Sie oben hoch, oder geben Sie Ihren Jahresverbrauch an.",
+            "en": "You are looking at the **demo household**: a synthetic 3-person household (house in Herne), "
+            "not measured data. Upload your own data above, or enter your annual consumption.",
+        },
         "tariff.price_year": {"de": "Preisjahr", "en": "price year"},
         "rep.no_prices": {
             "de": "Der Vergleich mit einem dynamischen Stromtarif kommt in den Bericht, sobald Sie auf der Seite "

@@ -558,3 +558,24 @@ def test_meter_picker_switches_between_curves():
     assert want != first_energy or curves[0].total_kwh == curves[1].total_kwh
     at.switch_page("views/overview.py").run()
     assert_clean(at)
+
+
+def test_para14a_shown_for_a_heat_pump(monkeypatch):
+    import dataclasses
+
+    import cached
+
+    from advisor.seeds import load_seeds
+
+    for var in ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES"):
+        monkeypatch.delenv(var, raising=False)
+    at = new_app()
+    at.run()
+    at.session_state["household"] = dataclasses.replace(cached.demo_answers(), heating="heat_pump")
+    at.switch_page("views/recommendations.py").run()
+    assert_clean(at)
+    page = texts(at)
+    assert "§ 14a EnWG" in page and "Wärmepumpe" in page
+    m1 = float(load_seeds().value("tariff_components.para14a_module1_eur_per_year"))
+    assert f"**Modul 1** (Pauschale): {fmt.eur(m1)} pro Jahr" in page
+    assert "braucht stündliche Börsenstrompreise" in page  # § 14a needs no prices, the dynamic tariff does

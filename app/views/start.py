@@ -277,7 +277,7 @@ with tab_demo:
 
 hh = cached.current()
 if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon=":material/info:")
+    st.info(t("start.synthetic_note"), icon=":material/info:")
 elif hh.is_estimated:
     st.info(t("common.estimated_note"), icon=":material/info:")
 
