@@ -784,7 +784,7 @@ def analyse(
             "always-on level and signatures"
         )
         warnings_de.append(
-            f"{num(100 * quality.zero_share, 1, 'de')} % Nullwerte werden für Grundlast, Dauerverbrauch und "
+            f"{num(100 * quality.zero_share, 1, 'de')} % Nullwerte werden für Grundlast, Sockellast und "
             "Geräteerkennung als fehlend behandelt"
         )
     base_w, n_night = base_load(shape_arrays)

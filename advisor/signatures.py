@@ -244,7 +244,7 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
             name,
             0.0,
             f"no flat blocks of >= 3.3 kW above the always-on floor lasting ≥ 2 h in {days:.0f} days{told}",
-            evidence_de=f"keine gleichmäßigen Blöcke von mindestens 3,3 kW über der Grundlast, die ≥ 2 h dauern, "
+            evidence_de=f"keine gleichmäßigen Blöcke von mindestens 3,3 kW über der Sockellast, die ≥ 2 h dauern, "
             f"in {num(days, 0, 'de')} Tagen{told_de}",
         )
     conf = min(1.0, n_sessions / 6.0)
@@ -293,7 +293,7 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
         annual_kwh=annual,
         power_w=level_kw * 1000.0,
         evidence_de=f"{n_sessions} gleichmäßige, ladeähnliche Blöcke (Median {num(level_kw, 1, 'de')} kW über der "
-        f"Grundlast, ≥ 2 h) in {num(days, 0, 'de')} Tagen ({num(n_sessions / weeks, 1, 'de')} pro Woche), "
+        f"Sockellast, ≥ 2 h) in {num(days, 0, 'de')} Tagen ({num(n_sessions / weeks, 1, 'de')} pro Woche), "
         f"≈ {num(annual, 0, 'de')} kWh/Jahr{note_de}{told_de}",
     )
 
@@ -363,7 +363,7 @@ def detect_circulation_pump(a: CurveArrays) -> Signature:
         f"on {100 * consistency:.0f} % of heating-season nights{note}",
         annual_kwh=max(step, 0.0) * 24 * days_heating / 1000.0 if conf >= DETECTED_FROM else None,
         power_w=step,
-        evidence_de=f"nächtlicher Sockel {num(med_h, 0, 'de')} W in der Heizperiode gegenüber {num(med_s, 0, 'de')} W "
+        evidence_de=f"nächtliche Sockellast {num(med_h, 0, 'de')} W in der Heizperiode gegenüber {num(med_s, 0, 'de')} W "
         f"im Sommer: Sprung um {signed(step, 0, 'de')} W in {num(100 * consistency, 0, 'de')} % der Nächte der "
         f"Heizperiode{note_de}",
     )
@@ -390,7 +390,7 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
             name,
             0.0,
             f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor",
-            evidence_de=f"der niedrigste Wert ist {num(always_on_w, 0, 'de')} W: Nullwerte, keine echte Grundlast",
+            evidence_de=f"der niedrigste Wert ist {num(always_on_w, 0, 'de')} W: Nullwerte, keine echte Sockellast",
         )
     coarse = coarse_de = ""
     if a.interval_minutes >= 30:
@@ -400,7 +400,7 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
         )
         coarse_de = (
             f"; bei {a.interval_minutes}-Minuten-Werten mitteln die Minima über taktende Geräte (Kühlschrank), "
-            "daher liegt die Grundlast höher als bei 15-Minuten-Werten"
+            "daher liegt die Sockellast höher als bei 15-Minuten-Werten"
         )
     return Signature(
         name,
@@ -409,7 +409,7 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
         f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr{coarse}",
         annual_kwh=always_on_w * 8.76,
         power_w=always_on_w,
-        evidence_de=f"dauerhafte Grundlast ≈ {num(always_on_w, 0, 'de')} W (Median der Tagesminima über {dmin.size} "
+        evidence_de=f"Sockellast (ständig laufende Geräte) ≈ {num(always_on_w, 0, 'de')} W (Median der Tagesminima über {dmin.size} "
         f"Tage, mittlere Hälfte {num(q25, 0, 'de')}–{num(q75, 0, 'de')} W) = {num(always_on_w * 8.76, 0, 'de')} "
         f"kWh/Jahr{coarse_de}",
     )
@@ -436,7 +436,7 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
         return _not_assessable(
             name,
             f"no usable night floor ({floor_w:.0f} W) to compare midday import with{told}",
-            f"kein brauchbarer nächtlicher Sockel ({num(floor_w, 0, 'de')} W), mit dem sich der Bezug zur Mittagszeit "
+            f"keine brauchbare nächtliche Sockellast ({num(floor_w, 0, 'de')} W), mit dem sich der Bezug zur Mittagszeit "
             f"vergleichen ließe{told_de}",
         )
     key = a.day0 * 24 + a.hour
@@ -469,7 +469,7 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
         f"(median lowest summer midday hour {median_midday_w:.0f} W){told}",
         evidence_de=f"an {num(100 * frac, 0, 'de')} % der {int(summer.sum())} Sommertage (und "
         f"{num(100 * frac_w, 0, 'de')} % der Wintertage) liegt die niedrigste Mittagsstunde (10–16 Uhr) unter einem "
-        f"Viertel des sommerlichen Nachtsockels von {num(floor_w, 0, 'de')} W (Median der niedrigsten sommerlichen "
+        f"Viertel der nächtlichen Sockellast im Sommer von {num(floor_w, 0, 'de')} W (Median der niedrigsten sommerlichen "
         f"Mittagsstunde {num(median_midday_w, 0, 'de')} W){told_de}",
     )
 

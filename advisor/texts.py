@@ -101,6 +101,11 @@ def localized(obj: Any, field: str, lang: str = "de") -> Any:
     return obj.get(field) if isinstance(obj, dict) else getattr(obj, field)
 
 
+def sentence(text: str) -> str:
+    """``text`` with its first letter capitalised (core texts start lower-case to be joinable)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
 def join_notes(parts: list[str] | tuple[str, ...], sep: str = "; ") -> str:
     """Non-empty parts joined with ``sep``."""
     return sep.join(p for p in parts if p)

@@ -9,7 +9,7 @@ import pytest
 
 from advisor.signatures import SIGNATURE_LABELS, detect_signatures
 from advisor.synthetic import SyntheticSpec, synthetic_household
-from advisor.texts import localized, num, signed
+from advisor.texts import localized, num, sentence, signed
 
 GERMAN_WORDS = re.compile(r"\b(der|die|das|und|mit|über|gegenüber|Tage|Tagen|braucht|keine|nur|vorhanden)\b")
 
@@ -369,8 +369,8 @@ def test_report_uses_german_core_texts_in_german(short_assessment):
     de = html.unescape(render_report(a, "de"))
     en = html.unescape(render_report(a, "en"))
     for w_en, w_de in zip(an.warnings, an.warnings_de, strict=True):
-        assert w_de in de and w_en not in de
-        assert w_en in en and w_de not in en
+        assert sentence(w_de) in de and w_en[1:] not in de  # shown as a sentence: capital first letter
+        assert sentence(w_en) in en and w_de[1:] not in en
     ss = an.stromspiegel
     assert ss.efficiency_class  # 2 persons, apartment: a class is given
     assert f"({ss.case_de})" in de and ss.case not in de

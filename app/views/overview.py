@@ -9,7 +9,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localized
+from advisor.texts import localized, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -103,7 +103,7 @@ st.caption(
 if q.score < 0.6:
     st.warning(t("ov.quality_poor"), icon=":material/warning:")
 for w in localized(a, "warnings", lang):
-    st.caption(f":material/warning: {fmt.plain(w, 400)}")
+    st.caption(f":material/warning: {fmt.plain(sentence(w), 400)}")
 st.caption(f":material/info: **{t('common.how')}:** " + t("ov.key_how"))
 
 # ------------------------------------------------------------------ charts
@@ -168,5 +168,5 @@ with tab_sig:
         if sig.annual_kwh is not None and sig.confidence >= 0.5:
             line += " · " + t("ov.sig.kwh_line", kwh=fmt.kwh(sig.annual_kwh, 0, lang))
         st.markdown(line)
-        st.caption(fmt.plain(localized(sig, "evidence", lang), 400))
+        st.caption(fmt.plain(sentence(localized(sig, "evidence", lang)), 400))
     st.caption(f":material/info: **{t('common.how')}:** " + t("ov.signatures_how"))

@@ -10,7 +10,7 @@ import i18n
 import streamlit as st
 
 from advisor import pv as pvm
-from advisor.texts import localized
+from advisor.texts import localized, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -140,7 +140,7 @@ c[2].metric(
     help=t("pv.payback_help"),
 )
 for n in notes:
-    st.warning(n, icon=":material/gavel:")
+    st.warning(sentence(n), icon=":material/gavel:")
 if where == "default":
     st.caption(t("pv.location_default"))
 if filled_share > 0.5:
@@ -164,6 +164,6 @@ st.plotly_chart(fig, key="chart_pv_sizing", alt=t("pv.sizing"), theme=None, conf
 st.caption(f":material/info: **{t('common.how')}:** " + t("pv.how"))
 with st.expander(t("pv.assumptions")):
     for a in localized(option.economics, "assumptions", lang):
-        st.markdown(f"- {fmt.plain(a, 600)}")
+        st.markdown(f"- {fmt.plain(sentence(a), 600)}")
     for n in localized(option.pv, "notes", lang):
-        st.markdown(f"- {fmt.plain(n, 600)}")
+        st.markdown(f"- {fmt.plain(sentence(n), 600)}")
