@@ -553,9 +553,10 @@ def test_meter_picker_switches_between_curves():
     hh = at.session_state["hh"]
     assert hh.data_key.endswith("#1") and hh.curve.meta.meter_id == ids[1]
     assert "Zähler: " + ids[1] in texts(at).replace("\\", "")
-    want = fmt.kwh(curves[1].total_kwh)
-    assert {m.label: m.value for m in at.metric}["Verbrauch im Zeitraum"] == want
-    assert want != first_energy or curves[0].total_kwh == curves[1].total_kwh
+    # the fixture's second location: three half-hours, 1.7 kWh; the first: four quarter-hours, 0.675 kWh
+    assert first_energy == "0,7 kWh"
+    assert {m.label: m.value for m in at.metric}["Verbrauch im Zeitraum"] == "1,7 kWh"
+    assert {m.label: m.value for m in at.metric}["Messintervall"] == "30 Minuten"
     at.switch_page("views/overview.py").run()
     assert_clean(at)
 

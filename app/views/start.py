@@ -293,7 +293,8 @@ quality = cached.quality(hh, cached.household())
 c = cached.metric_row(5)
 c[0].metric(t("sum.period"), f"{fmt.date(hh.curve.start, lang)} – {fmt.date(hh.curve.data.index[-1], lang)}")
 c[1].metric(t("sum.interval"), t("sum.interval_value", minutes=hh.curve.interval_minutes))
-c[2].metric(t("sum.energy"), fmt.kwh(summary["energy_kwh"] or hh.curve.total_kwh, 0, lang))
+energy_kwh = summary["energy_kwh"] or hh.curve.total_kwh
+c[2].metric(t("sum.energy"), fmt.kwh(energy_kwh, 1 if energy_kwh < 100 else 0, lang))
 c[3].metric(
     t("sum.values"),
     fmt.number(summary["n_intervals"], 0, lang),

@@ -26,6 +26,8 @@ SMARD_PRICES = (
     / "SMARD_Grosshandelspreise_2023_2024_Stunde_original.csv"
 )
 
+TWO_METERS = Path(__file__).resolve().parents[1] / "data" / "formats" / "mscons_two_locations_comma_crlf.txt"
+
 PAGES = [
     ("Überblick", "ueberblick"),
     ("Prognose", "prognose"),
@@ -169,6 +171,22 @@ def test_household_journey(app_url, browser, artifacts, tmp_path):
         wait_idle(page)
         assert "demo household" in page.get_by_test_id("stSidebar").inner_text()
         assert_no_errors(page, "after delete")
+
+        # a file with two consumption curves (MSCONS, two metering points): pick the meter
+        page.get_by_test_id("stSidebarNavLink").filter(has_text="Start").first.click()
+        page.get_by_role("heading", name="1. Your consumption data").wait_for(timeout=30_000)
+        wait_idle(page)
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(TWO_METERS))
+        page.get_by_text("Which meter?").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_errors(page, "start (two meters)")
+        assert "meter: 51238696780" in page.inner_text("body")
+        page.get_by_test_id("stSelectbox").filter(has_text="Which meter?").click()
+        page.get_by_role("option").filter(has_text="DE0001234567890000000000000000001").click()
+        page.get_by_text("meter: DE0001234567890000000000000000001").wait_for(timeout=30_000)
+        wait_idle(page)
+        assert_no_errors(page, "start (second meter)")
+        page.screenshot(path=str(artifacts / "09_start_two_meters.png"), full_page=True)
     finally:
         context.close()
     assert outside == [], f"requests left the machine: {outside[:5]}"
