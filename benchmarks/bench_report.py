@@ -49,7 +49,7 @@ def main() -> None:
     curve = demo_household().curve
     hh = Household(persons=3, dwelling="house", tenure="owner")
     light = AssessmentSettings(seeds=seeds, prices=prices, parts=("tariffs", "recommendations"))
-    # warm-up: imports, matplotlib fonts, Jinja templates
+    # warm-up: imports, matplotlib fonts (day chart), Jinja templates
     a = assess_household(curve, hh, light)
     render_report(a, "de")
     brand = Brand(name="Stadtwerke Herne AG", sender_lines=("Grenzweg 18", "44623 Herne"))
@@ -77,7 +77,9 @@ def main() -> None:
     rows.append(("PDF from report HTML (WeasyPrint)", *timed(lambda: html_to_pdf(html), max(1, args.runs // 2))[:2]))
     if args.full:
         full = AssessmentSettings(seeds=seeds, prices=prices)
-        rows.append(("assess full (+ PV sizing + forecast)", *timed(lambda: assess_household(curve, hh, full), 2)[:2]))
+        cold = timed(lambda: assess_household(curve, hh, full), 1)
+        rows.append(("assess full, cold (model, weather, PV)", *cold[:2]))
+        rows.append(("assess full (+ PV + forecast), warm", *timed(lambda: assess_household(curve, hh, full), 3)[:2]))
     print(
         f"one household-year, 15 min ({curve.n_intervals} intervals); prices: {'SMARD 2023-2024' if prices else 'none'}"
     )
