@@ -17,6 +17,8 @@ is named in the result. All figures come from ``seeds/tariff_components.toml`` a
 
 from __future__ import annotations
 
+import io
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,38 +100,57 @@ def parse_day_ahead_prices(frame: pd.DataFrame | pd.Series, source: str = PRICE_
     return DayAheadPrices(per_kwh, source)
 
 
-def read_day_ahead_prices(path: str | Path) -> DayAheadPrices:
-    """Read hourly day-ahead prices from a CSV file.
+def read_day_ahead_prices(source: str | Path | bytes, *, name: str | None = None) -> DayAheadPrices:
+    """Read hourly day-ahead prices from a CSV file or its bytes (e.g. an upload).
 
     Accepts the canonical layout (``timestamp_utc, timestamp_local, price_eur_mwh``) and the
     original SMARD export (``;``, decimal comma, ``Datum von``, ``Deutschland/Luxemburg [€/MWh]``,
     local time).
+
+    Parameters
+    ----------
+    source
+        Path of the CSV file, or its content as bytes.
+    name
+        File name for messages when ``source`` is bytes.
 
     Raises
     ------
     TariffError
         The file cannot be read or has neither layout.
     """
-    path = Path(path)
-    try:
-        head = path.read_bytes()[:4096].decode("utf-8-sig", errors="replace")
-    except OSError as exc:
-        raise TariffError(f"{path}: cannot read price file: {exc}") from exc
+    if isinstance(source, (bytes, bytearray)):
+        raw, label = bytes(source), name or "<upload>"
+    else:
+        path = Path(source)
+        label = name or path.name
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise TariffError(f"{path}: cannot read price file: {exc}") from exc
+    head = raw[:4096].decode("utf-8-sig", errors="replace")
     first = head.splitlines()[0] if head else ""
     if "Datum von" in first:
-        df = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", na_values=["-"])
+        try:
+            df = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig", na_values=["-"])
+        except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+            raise TariffError(f"{label}: not a readable SMARD export: {exc}") from exc
         col = next((c for c in df.columns if c.startswith("Deutschland/Luxemburg")), None)
         if col is None:
-            raise TariffError(f"{path}: SMARD export without a `Deutschland/Luxemburg` column.")
-        local = pd.to_datetime(df["Datum von"], format="%d.%m.%Y %H:%M")
-        idx = pd.DatetimeIndex(local).tz_localize("Europe/Berlin", ambiguous="infer", nonexistent="shift_forward")
+            raise TariffError(f"{label}: SMARD export without a `Deutschland/Luxemburg` column.")
+        try:
+            local = pd.to_datetime(df["Datum von"], format="%d.%m.%Y %H:%M")
+            idx = pd.DatetimeIndex(local).tz_localize("Europe/Berlin", ambiguous="infer", nonexistent="NaT")
+        except Exception as exc:  # noqa: BLE001
+            raise TariffError(f"{label}: unreadable `Datum von` times: {exc}") from exc
         s = pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(), index=idx)
-        return parse_day_ahead_prices(s, source=f"{PRICE_SOURCE_SMARD}; file {path.name}")
+        s = s[s.index.notna()]
+        return parse_day_ahead_prices(s, source=f"{PRICE_SOURCE_SMARD}; file {label}")
     try:
-        df = pd.read_csv(path)
+        df = pd.read_csv(io.BytesIO(raw))
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise TariffError(f"{path}: not a readable price CSV: {exc}") from exc
-    return parse_day_ahead_prices(df, source=f"{PRICE_SOURCE_SMARD}; file {path.name}")
+        raise TariffError(f"{label}: not a readable price CSV: {exc}") from exc
+    return parse_day_ahead_prices(df, source=f"{PRICE_SOURCE_SMARD}; file {label}")
 
 
 @dataclass(frozen=True)

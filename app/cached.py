@@ -36,7 +36,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,8 +166,8 @@ def demo_answers() -> Household:
         heating="other",
         ev=False,
         postal_code="44623",
-        latitude=51.54,
-        longitude=7.22,
+        latitude=default_site()[0],
+        longitude=default_site()[1],
         balcony=False,
     )
 
@@ -444,8 +443,7 @@ def parse_price_bytes(raw: bytes, name: str):
     """Read a day-ahead price file (SMARD "Großhandelspreise" export or our canonical CSV) with
     the core's reader :func:`advisor.tariffs.read_day_ahead_prices`.
 
-    The core reads from a path, so the bytes go into a private temporary directory that is
-    removed at once (public market prices, no household data).
+    The bytes are parsed in memory; nothing is written to disk.
 
     Raises
     ------
@@ -458,15 +456,12 @@ def parse_price_bytes(raw: bytes, name: str):
         raise TariffError("the file is empty")
     if b"\x00" in raw[:4096]:
         raise TariffError("binary file, not a CSV price table")
-    with tempfile.TemporaryDirectory(prefix="advisor-prices-") as tmp:
-        path = Path(tmp) / "prices.csv"
-        path.write_bytes(raw)
-        try:
-            prices = read_day_ahead_prices(path)
-        except TariffError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - whatever pandas says, it is the user's file
-            raise TariffError(f"not a readable price table ({type(exc).__name__})") from None
+    try:
+        prices = read_day_ahead_prices(raw, name=_safe_name(name))
+    except TariffError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever pandas says, it is the user's file
+        raise TariffError(f"not a readable price table ({type(exc).__name__})") from None
     n = len(prices.price_eur_per_kwh)
     if n < MIN_PRICE_HOURS:
         raise TariffError(f"only {n} hourly prices; at least {MIN_PRICE_HOURS} (one week) are needed")
@@ -724,7 +719,10 @@ def report_pdf(hh: HouseholdData, h: Household, lang: str) -> bytes:
 
 
 # ---------------------------------------------------------------------- PV on the household's curve
-HERNE_LAT_LON = (51.54, 7.22)
+def default_site() -> tuple[float, float]:
+    """The Stadtwerk's default site (Herne) from ``seeds/site.toml``."""
+    s = seeds()
+    return float(s.value("site.default_latitude_deg")), float(s.value("site.default_longitude_deg"))
 
 
 def location(h: Household) -> tuple[float, float, str]:
@@ -739,7 +737,8 @@ def location(h: Household) -> tuple[float, float, str]:
             return float(place.latitude), float(place.longitude), "postal_code"
         except (ImportError, AdvisorError):
             pass
-    return HERNE_LAT_LON[0], HERNE_LAT_LON[1], "default"
+    lat, lon = default_site()
+    return lat, lon, "default"
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)

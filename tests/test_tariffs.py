@@ -186,3 +186,18 @@ def test_gaps_are_left_out_and_the_rest_scaled_to_a_year(seeds):
     assert part.covered_days == pytest.approx(335.0)
     assert part.energy_kwh == pytest.approx(full.energy_kwh)
     assert part.total_eur == pytest.approx(full.total_eur)
+
+
+def test_price_reader_takes_bytes_like_a_path(tmp_path):
+    """An upload's bytes read the same as the file (the app keeps uploads in memory)."""
+    from advisor.tariffs import read_day_ahead_prices
+
+    text = "timestamp_utc,price_eur_mwh\n" + "".join(
+        f"2024-05-{d:02d}T{h:02d}:00:00Z,{50 + h}\n" for d in range(1, 9) for h in range(24)
+    )
+    p = tmp_path / "prices.csv"
+    p.write_text(text)
+    a = read_day_ahead_prices(p)
+    b = read_day_ahead_prices(text.encode(), name="upload.csv")
+    assert a.price_eur_per_kwh.equals(b.price_eur_per_kwh)
+    assert "upload.csv" in b.source
