@@ -183,6 +183,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "q.roof_area": {"de": "Nutzbare Dachfläche [m²]", "en": "Usable roof area [m²]"},
     "q.balcony": {"de": "Balkon (für ein Balkonkraftwerk)", "en": "Balcony (for plug-in solar)"},
+    "q.low_income": {
+        "de": "Geringes Einkommen / Sozialleistungen (kostenloser Stromspar-Check)",
+        "en": "Low income / social benefits (free Stromspar-Check)",
+    },
     "q.price": {
         "de": "Ihr Arbeitspreis [ct/kWh] (leer = Durchschnitt)",
         "en": "Your energy price [ct/kWh] (empty = average)",

@@ -580,3 +580,16 @@ def test_para14a_shown_for_a_heat_pump(monkeypatch):
     m1 = float(load_seeds().value("tariff_components.para14a_module1_eur_per_year"))
     assert f"**Modul 1** (Pauschale): {fmt.eur(m1)} pro Jahr" in page
     assert "braucht stündliche Börsenstrompreise" in page  # § 14a needs no prices, the dynamic tariff does
+
+
+def test_low_income_answer_brings_the_stromspar_check():
+    at = new_app()
+    at.run()
+    box = next(s for s in at.selectbox if s.key and s.key.startswith("q_low_income_"))
+    box.set_value(True)
+    at.button[[b.label for b in at.button].index("Angaben übernehmen")].click().run()
+    assert_clean(at)
+    assert at.session_state["household"].low_income is True
+    at.switch_page("views/recommendations.py").run()
+    assert_clean(at)
+    assert "Stromspar-Check" in texts(at)

@@ -101,7 +101,7 @@ def household_form() -> None:
                 step=5.0,
                 key=f"q_roof_area_{_form_generation()}",
             )
-        c4, c5, _ = st.columns(3)
+        c4, c5, c6 = st.columns(3)
         price_ct = c4.number_input(
             t("q.price"),
             min_value=5.0,
@@ -118,6 +118,10 @@ def household_form() -> None:
             step=10.0,
             key=f"q_base_fee_{_form_generation()}",
         )
+        with c6:
+            low_income = _choice(
+                "q.low_income", "low_income", [True, False], h.low_income, lambda o: t("common.yes" if o else "common.no")
+            )
         if st.form_submit_button(t("q.save"), type="primary"):
             answers = {
                 "persons": persons,
@@ -129,6 +133,7 @@ def household_form() -> None:
                 "existing_pv_kwp": existing_pv,
                 "postal_code": postal_code.strip() or None,
                 "balcony": balcony,
+                "low_income": low_income,
                 "roof_tilt_deg": tilt,
                 "roof_azimuth_deg": azimuth,
                 "roof_area_m2": area,
