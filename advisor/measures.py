@@ -537,6 +537,19 @@ def _pump_nights(evidence: str) -> str:
     return f"{hit.group(1)} %" if hit else "–"
 
 
+def _simulated_draft(measure, o: dict[str, Any]) -> _Draft:
+    """A PV draft from the PV simulation on the household's own curve."""
+    return _Draft(
+        measure,
+        o["self_kwh"],
+        o["eur"],
+        o["investment"],
+        "simulated",
+        "medium",
+        {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)},
+    )
+
+
 def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf) -> list[_Draft]:
     out: list[_Draft] = []
     roof = cat.get("rooftop_pv")
@@ -549,16 +562,7 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     pv_roof: _Draft | None = None
     if roof_ok:
         if sim.get("rooftop") is not None:
-            o = sim["rooftop"]
-            pv_roof = _Draft(
-                roof,
-                o["self_kwh"],
-                o["eur"],
-                o["investment"],
-                "simulated",
-                "medium",
-                {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)},
-            )
+            pv_roof = _simulated_draft(roof, sim["rooftop"])
         elif applies(roof.estimate_if, facts):
             p = roof.params
             kwp = min(
@@ -580,16 +584,7 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     pv_balcony: _Draft | None = None
     if balcony_ok:
         if sim.get("balcony") is not None:
-            o = sim["balcony"]
-            pv_balcony = _Draft(
-                balcony,
-                o["self_kwh"],
-                o["eur"],
-                o["investment"],
-                "simulated",
-                "medium",
-                {"size": o["size"], "yield_kwh": (o["yield_kwh"], 0), "investment": (o["investment"], 0)},
-            )
+            pv_balcony = _simulated_draft(balcony, sim["balcony"])
         else:
             p = balcony.params
             self_kwh = min(p["yield_kwh"] * p["self_consumption_share"], annual * p["max_share_of_consumption"])
