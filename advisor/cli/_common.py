@@ -14,6 +14,11 @@ from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
 TZ_OPTION = typer.Option(DEFAULT_TZ, "--tz", help="Time zone of naive timestamps and of the curve.")
 REGION_OPTION = typer.Option(DEFAULT_HOLIDAY_REGION, "--holiday-region", help="Holiday region, e.g. DE-NW or GB-ENG.")
 LABEL_OPTION = typer.Option("auto", "--label", help="Single timestamps mark interval 'start', 'end' or 'auto'.")
+METER_ID_OPTION = typer.Option(None, "--meter-id", help="Use only this meter or location.")
+SEEDS_OPTION = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults.")
+PRICES_OPTION = typer.Option(
+    None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
+)
 
 
 def read_options(

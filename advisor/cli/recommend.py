@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    LABEL_OPTION,
+    METER_ID_OPTION,
+    PRICES_OPTION,
+    REGION_OPTION,
+    SEEDS_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 from advisor.household import Household, household_options
 
 PRICES_ENV = "ADVISOR_PRICES"
@@ -88,15 +97,13 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(..., help="Meter file (any format `advisor ingest` reads)."),
         household: Household = None,  # replaced by the household options
         as_json: bool = typer.Option(False, "--json", help="Print the ranked list as JSON."),
-        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
-        prices: Path | None = typer.Option(
-            None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
-        ),
+        seeds_dir: Path | None = SEEDS_OPTION,
+        prices: Path | None = PRICES_OPTION,
         skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: pv,tariffs."),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
-        meter_id: str | None = typer.Option(None, "--meter-id", help="Use only this meter or location."),
+        meter_id: str | None = METER_ID_OPTION,
     ) -> None:
         """Rank the savings measures for one household by euros per year."""
         a = assess_file(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
+from advisor.cli._common import LABEL_OPTION, METER_ID_OPTION, PRICES_OPTION, REGION_OPTION, SEEDS_OPTION, TZ_OPTION
 from advisor.cli.recommend import assess_file, parse_skip
 from advisor.household import Household, household_options
 
@@ -19,15 +19,13 @@ def register(app: typer.Typer) -> None:
         household: Household = None,  # replaced by the household options (incl. --language de|en)
         out: Path = typer.Option(..., "--out", help="Folder to write report_<lang>.html and .pdf into."),
         formats: str = typer.Option("html,pdf", "--formats", help="Comma-separated: html,pdf."),
-        seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
-        prices: Path | None = typer.Option(
-            None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
-        ),
+        seeds_dir: Path | None = SEEDS_OPTION,
+        prices: Path | None = PRICES_OPTION,
         skip: str | None = typer.Option(None, "--skip", help="Parts to skip, comma-separated: forecast,pv,tariffs."),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
-        meter_id: str | None = typer.Option(None, "--meter-id", help="Use only this meter or location."),
+        meter_id: str | None = METER_ID_OPTION,
     ) -> None:
         """Assess one household and write its report (HTML and PDF, German or English)."""
         from advisor.report import write_report
