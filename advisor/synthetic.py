@@ -111,7 +111,6 @@ def synthetic_household(spec: SyntheticSpec | None = None, **overrides) -> Synth
     q_index = pd.date_range(start, end, freq="15min", inclusive="left")
     n = len(q_index)
     h = 0.25
-    hour = q_index.hour.to_numpy()
     month = q_index.month.to_numpy()
     comp: dict[str, np.ndarray] = {}
 

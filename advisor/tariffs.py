@@ -18,7 +18,6 @@ is named in the result. All figures come from ``seeds/tariff_components.toml`` a
 from __future__ import annotations
 
 import io
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

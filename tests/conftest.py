@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from shared_data import REPO, SHARED_DATA, shared_path  # noqa: F401  (re-exported for fixtures)
 
 from advisor.loadcurve import CurveMeta, make_load_curve
-
-from shared_data import REPO, SHARED_DATA, shared_path  # noqa: F401  (re-exported for fixtures)
 
 
 def day_curve(day: str, interval_minutes: int = 15, tz: str = "Europe/Berlin", value: float = 0.1):

@@ -176,11 +176,10 @@ def test_forecast_part_uses_the_default_model(demo, seeds):
 def test_same_settings_on_another_day_give_the_same_assessment(demo, seeds, prices, monkeypatch):
     """No clock inside the core: the day comes from ``AssessmentSettings.as_of`` (issue 9)."""
     import datetime as dt
-
-    from advisor.report import render_report
-
     import sys
     import types
+
+    from advisor.report import render_report
 
     class FakeDate(dt.date):
         fake_today = dt.date(2026, 11, 24)

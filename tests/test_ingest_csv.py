@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from shared_data import shared_path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_data import shared_path
 
 from advisor.cli import main
 from advisor.errors import LoadCurveError
