@@ -26,6 +26,16 @@ class LoadCurveError(AdvisorError, ValueError):
         1-based line number in that file, if known.
     timestamp
         The offending timestamp as text, if known.
+    message_de
+        The same message in German (numbers in German format). When omitted, a German text is
+        derived for the messages a household is likely to see (:func:`advisor.texts.error_de`);
+        rare internal messages fall back to English.
+
+    Attributes
+    ----------
+    message_de
+        The full German message with its where-prefix (``Datei …, Zeile 3, Zeitpunkt …: …``);
+        read it with ``advisor.texts.localized(exc, "message", "de")``.
     """
 
     def __init__(
@@ -35,8 +45,12 @@ class LoadCurveError(AdvisorError, ValueError):
         source: str | None = None,
         line: int | None = None,
         timestamp: str | None = None,
+        message_de: str | None = None,
     ) -> None:
+        from advisor.texts import error_de  # local: texts is a leaf module, keep errors import-light
+
         self.reason = message
+        self.reason_de = message_de if message_de is not None else error_de(message)
         self.source = source
         self.line = line
         self.timestamp = timestamp
@@ -48,7 +62,17 @@ class LoadCurveError(AdvisorError, ValueError):
         if timestamp is not None:
             where.append(f"at {timestamp}")
         prefix = ", ".join(where)
-        super().__init__(f"{prefix}: {message}" if prefix else message)
+        where_de = []
+        if source:
+            where_de.append(f"Datei {source}")
+        if line is not None:
+            where_de.append(f"Zeile {line}")
+        if timestamp is not None:
+            where_de.append(f"Zeitpunkt {timestamp}")
+        prefix_de = ", ".join(where_de)
+        self.message = f"{prefix}: {message}" if prefix else message
+        self.message_de = f"{prefix_de}: {self.reason_de}" if prefix_de else self.reason_de
+        super().__init__(self.message)
 
 
 class NotFittedError(AdvisorError, ValueError, AttributeError):

@@ -74,7 +74,11 @@ class CurveMeta:
     conversions
         Human-readable notes of every conversion applied on import.
     warnings
-        Recoverable oddities found on import.
+        Recoverable oddities found on import (English).
+    warnings_de
+        The same warnings in German, same length and order (see :mod:`advisor.texts`). When a
+        reader (or ``replace``) leaves it out of step with ``warnings``, it is derived from the
+        English texts with :func:`advisor.texts.warning_de`.
     """
 
     source_format: str = "unknown"
@@ -85,6 +89,14 @@ class CurveMeta:
     obis: str | None = None
     conversions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    warnings_de: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.warnings_de) != len(self.warnings):
+            from advisor.texts import warning_de
+
+            known = dict(zip(self.warnings, self.warnings_de, strict=False))
+            object.__setattr__(self, "warnings_de", tuple(known.get(w) or warning_de(w) for w in self.warnings))
 
 
 @dataclass(frozen=True)
@@ -219,6 +231,7 @@ class LoadCurve:
             "estimated_intervals": self.count(Quality.ESTIMATED),
             "conversions": list(self.meta.conversions),
             "warnings": list(self.meta.warnings),
+            "warnings_de": list(self.meta.warnings_de),
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -40,6 +40,7 @@ def write_curves_parquet(curves: list[LoadCurve], path: str | Path) -> None:
         m = asdict(c.meta)
         m["conversions"] = list(c.meta.conversions)
         m["warnings"] = list(c.meta.warnings)
+        m["warnings_de"] = list(c.meta.warnings_de)
         metas.append({"interval_minutes": c.interval_minutes, "direction": c.direction.value, "meta": m})
     table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
     payload = json.dumps({"version": SCHEMA_VERSION, "curves": metas}).encode()
@@ -72,7 +73,14 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     for i, cinfo in enumerate(info["curves"]):
         part = df[df["curve"] == i]
         m = cinfo["meta"]
-        meta = CurveMeta(**{**m, "conversions": tuple(m["conversions"]), "warnings": tuple(m["warnings"])})
+        meta = CurveMeta(
+            **{
+                **m,
+                "conversions": tuple(m["conversions"]),
+                "warnings": tuple(m["warnings"]),
+                "warnings_de": tuple(m.get("warnings_de", ())),
+            }
+        )
         idx = pd.DatetimeIndex(part["interval_start_utc"])
         if idx.tz is None:
             idx = idx.tz_localize("UTC")

@@ -12,6 +12,8 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
+from advisor.texts import localized
+
 lang = cached.language()
 t = i18n.translator(lang)
 
@@ -198,7 +200,7 @@ with tab_upload:
                 with st.spinner(t("start.reading")):
                     cached.use_upload(raw, upload.name)
             except cached.LoadCurveError as exc:
-                error = ("known", str(exc))
+                error = ("known", localized(exc, "message", lang))
             except Exception:  # noqa: BLE001 - never show a traceback to a household
                 error = ("unexpected", "")
             st.session_state["upload_seen"] = (sha, error)
@@ -323,7 +325,7 @@ st.caption(
 )
 if summary["warnings"]:
     with st.expander(t("sum.warnings"), expanded=True):
-        for w in summary["warnings"]:
+        for w in localized(summary, "warnings", lang):
             st.markdown(f"- {fmt.plain(w)}")
 if summary["conversions"]:
     with st.expander(t("sum.conversions")):
