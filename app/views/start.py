@@ -150,6 +150,11 @@ def household_form() -> None:
                 st.warning(t("q.invalid", message=fmt.plain(exc)))
 
 
+def _error_text(exc: Exception) -> str:
+    """The user's-language message of a refused input (German ``message_de`` of a LoadCurveError)."""
+    return localized(exc, "message", lang) if hasattr(exc, "message") else str(exc)
+
+
 def meter_picker() -> None:
     """A file with several consumption curves: let the user choose the meter to analyse."""
     meters = cached.upload_meters()
@@ -242,7 +247,7 @@ with tab_estimate:
                 try:
                     cached.use_estimate("annual", {"annual_kwh": float(annual_kwh), "year": int(year)})
                 except cached.AdvisorError as exc:
-                    st.warning(t("start.estimate_error", message=fmt.plain(exc)))
+                    st.warning(t("start.estimate_error", message=fmt.plain(_error_text(exc))))
                 else:
                     _after_estimate()
         st.markdown(t("start.readings_intro"))
@@ -269,7 +274,7 @@ with tab_estimate:
                     try:
                         cached.use_estimate("readings", {"readings": rows})
                     except cached.AdvisorError as exc:
-                        st.warning(t("start.estimate_error", message=fmt.plain(exc)))
+                        st.warning(t("start.estimate_error", message=fmt.plain(_error_text(exc))))
                     else:
                         _after_estimate()
         notice = st.session_state.pop("start_notice", None)
