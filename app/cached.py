@@ -342,6 +342,14 @@ def metric_row(n: int) -> list[_MetricRow]:
     return [row] * n
 
 
+def origin_note(hh: HouseholdData, t) -> None:
+    """Say plainly when the data shown are synthetic (demo) or estimated (no smart meter)."""
+    if hh.is_synthetic:
+        st.info(t("common.synthetic_note"), icon=":material/info:")
+    elif hh.is_estimated:
+        st.info(t("common.estimated_note"), icon=":material/info:")
+
+
 def quality_caption(hh: HouseholdData, h: Household, t, lang: str) -> None:
     """One line with the data-quality score, shown above figures that depend on it."""
     import formatting as fmt

@@ -14,10 +14,7 @@ hh = cached.current()
 h = cached.household()
 
 st.title(t("nav.forecast"))
-if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon=":material/info:")
-elif hh.is_estimated:
-    st.info(t("common.estimated_note"), icon=":material/info:")
+cached.origin_note(hh, t)
 
 cached.quality_caption(hh, h, t, lang)
 

@@ -17,10 +17,7 @@ hh = cached.current()
 h = cached.household()
 
 st.title(t("nav.overview"))
-if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon=":material/info:")
-elif hh.is_estimated:
-    st.info(t("common.estimated_note"), icon=":material/info:")
+cached.origin_note(hh, t)
 
 a, status = cached.attempt(cached.analysis, hh, h)
 if a is None:

@@ -19,10 +19,7 @@ h = cached.household()
 
 st.title(t("nav.solar"))
 st.write(t("pv.intro"))
-if hh.is_synthetic:
-    st.info(t("common.synthetic_note"), icon=":material/info:")
-elif hh.is_estimated:
-    st.info(t("common.estimated_note"), icon=":material/info:")
+cached.origin_note(hh, t)
 
 cached.quality_caption(hh, h, t, lang)
 
