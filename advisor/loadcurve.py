@@ -10,7 +10,10 @@ quality ``missing``. Nothing is resampled on import; the interval is the one mea
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
@@ -51,6 +54,62 @@ class Direction(str, Enum):
 
 # Physical plausibility: a German household connection (63 A, 3 phases) delivers at most ~43 kW.
 MAX_PLAUSIBLE_POWER_KW = 50.0
+
+# Plausible period of meter data: smart-meter load curves do not reach before 2000 (the first
+# German RLM/SLP interval data in electronic form) nor more than a year into the future. Rows
+# outside are set aside with a warning, or the file is refused when they are the majority. The
+# window also bounds the memory of a curve (at most ~28 years of intervals). Change it per read
+# with ReadOptions(earliest=..., latest=...) or plausible_period().
+PLAUSIBLE_EARLIEST = "2000-01-01"
+PLAUSIBLE_AHEAD_DAYS = 366
+_WINDOW: contextvars.ContextVar[tuple[pd.Timestamp, pd.Timestamp] | None] = contextvars.ContextVar(
+    "plausible_window", default=None
+)
+
+
+def plausible_window() -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The current plausible period ``[earliest, latest)`` as UTC timestamps."""
+    w = _WINDOW.get()
+    if w is not None:
+        return w
+    lo = pd.Timestamp(PLAUSIBLE_EARLIEST, tz="UTC")
+    hi = pd.Timestamp.now(tz="UTC").normalize() + pd.Timedelta(days=PLAUSIBLE_AHEAD_DAYS)
+    return lo, hi
+
+
+def _as_utc(value: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+@contextlib.contextmanager
+def plausible_period(earliest: Any = None, latest: Any = None) -> Iterator[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Set the plausible period for the curves built inside the ``with`` block (None = default)."""
+    lo, hi = plausible_window()
+    try:
+        lo = _as_utc(earliest) if earliest is not None else lo
+        hi = _as_utc(latest) if latest is not None else hi
+    except (ValueError, TypeError) as exc:
+        raise LoadCurveError(f"plausible period: {exc}; expected dates like 2000-01-01") from None
+    if not lo < hi:
+        raise LoadCurveError(f"plausible period {lo:%Y-%m-%d} .. {hi:%Y-%m-%d} is empty; earliest must lie before latest")
+    token = _WINDOW.set((lo, hi))
+    try:
+        yield lo, hi
+    finally:
+        _WINDOW.reset(token)
+
+
+def outside_plausible_period(utc_ns: np.ndarray) -> np.ndarray:
+    """Mask of UTC instants [ns since 1970] outside the plausible period."""
+    lo, hi = plausible_window()
+    v = np.asarray(utc_ns, dtype="int64")
+    return (v < lo.value) | (v >= hi.value)
+
+
+def period_text() -> str:
+    lo, hi = plausible_window()
+    return f"{lo:%Y-%m-%d} .. {hi:%Y-%m-%d}"
 
 
 @dataclass(frozen=True)
@@ -308,6 +367,27 @@ def make_load_curve(
                 timestamp=str(quality[bad].index[0]),
             )
     idx_utc = idx.tz_convert("UTC").as_unit("ns")
+    outside = outside_plausible_period(idx_utc.asi8)
+    if outside.any():
+        n_out = int(outside.sum())
+        shown = ", ".join(t.isoformat() for t in idx_utc[outside][:5])
+        if n_out * 2 >= len(idx_utc):
+            raise LoadCurveError(
+                f"{n_out} of {len(idx_utc)} timestamps lie outside the plausible period {period_text()} "
+                f"(e.g. {shown}); expected meter data of these years (mistyped dates or a wrong date format?)",
+                source=src,
+            )
+        keep = ~outside
+        idx, idx_utc = idx[keep], idx_utc[keep]
+        values, quality = values[keep], quality[keep]
+        meta = replace(
+            meta,
+            warnings=(
+                *meta.warnings,
+                f"{n_out} intervals outside the plausible period {period_text()} set aside: {shown}"
+                + (" …" if n_out > 5 else ""),
+            ),
+        )
     if idx_utc.has_duplicates:
         dup = idx[idx_utc.duplicated()][0]
         raise LoadCurveError("duplicate interval start", source=src, timestamp=dup.isoformat())

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from advisor.errors import LoadCurveError
-from advisor.loadcurve import Direction, LoadCurve
+from advisor.loadcurve import Direction, LoadCurve, plausible_period
 from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
 
 # A household year at 15 min is 1-3 MB of CSV and ~2.5 MB of MSCONS; long tables for batch are
@@ -63,6 +63,10 @@ class ReadOptions:
         Keep only the curve(s) of this meter or location.
     unit
         Override the value unit (``"kWh"``, ``"Wh"``, ``"kW"``, ``"W"``) when the file does not say.
+    earliest, latest
+        Plausible period of the timestamps (dates such as ``"2000-01-01"``); default 2000-01-01 to
+        one year after today (:data:`advisor.loadcurve.PLAUSIBLE_EARLIEST`). Rows outside are set
+        aside with a warning; a file whose rows lie mostly outside is refused.
     """
 
     tz: str = DEFAULT_TZ
@@ -73,6 +77,8 @@ class ReadOptions:
     value_col: str | None = None
     meter_id: str | None = None
     unit: str | None = None
+    earliest: str | None = None
+    latest: str | None = None
 
     def __post_init__(self) -> None:
         if self.label not in ("auto", "start", "end"):
@@ -241,7 +247,8 @@ def read_load_curves(
         raise LoadCurveError("binary file, not a meter-data export (expected CSV, Excel, MSCONS, XML or Parquet)", source=label)
     reader = _pick_reader(raw, label, options)
     try:
-        curves = reader.parse(raw, options, label)
+        with plausible_period(options.earliest, options.latest):
+            curves = reader.parse(raw, options, label)
     except LoadCurveError:
         raise
     except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError, UnicodeError) as exc:

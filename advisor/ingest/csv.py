@@ -26,7 +26,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from advisor.errors import LoadCurveError
-from advisor.loadcurve import MAX_PLAUSIBLE_POWER_KW, CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.ingest import timezones
+from advisor.loadcurve import (
+    MAX_PLAUSIBLE_POWER_KW,
+    CurveMeta,
+    Direction,
+    LoadCurve,
+    Quality,
+    make_load_curve,
+    outside_plausible_period,
+    period_text,
+)
 from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
 
 FORMAT = "csv"
@@ -168,6 +178,7 @@ _META_ID_KEYS = (
     "obis-kennzahl",
 )
 
+_TZ_META_KEYS = {"zeitzone", "timezone", "time zone", "zeitbasis", "zeitangabe", "zeitzone der zeitstempel"}
 _UNIT_RE = re.compile(r"(?:\[|\()\s*(mwh|kwh|wh|kw|w)\s*(?:\]|\))|\bin\s+(mwh|kwh|wh|kw|w)\b|\b(mwh|kwh|wh|kw)\b", re.I)
 _EPOCH_MIN_S, _EPOCH_MAX_S = 0, 7_258_118_400  # 1970-01-01 .. 2200-01-01
 _AB_ANY = re.compile(r"\d\s?[AaBb](?:\s*:|\s*$)", re.M)
@@ -368,6 +379,8 @@ def _meta_from_line(cells: list[str], table_meta: dict) -> None:
             table_meta["unit"] = u
     elif key.startswith("obis"):
         table_meta["obis"] = val
+    elif key in _TZ_META_KEYS:
+        table_meta["tz_text"] = val
     elif any(key == k or key.startswith(k + " ") for k in _META_ID_KEYS) and "meter_id" not in table_meta:
         table_meta["meter_id"] = val
 
@@ -1065,6 +1078,40 @@ def parse_table(
     )
 
 
+def _unit_row(t: _Table, header: list[str], frame: pd.DataFrame, frame_lines: np.ndarray, meta: dict):
+    """The time zone the file states, and a unit row below the header (``UTC;kWh``) taken out.
+
+    Precedence: the time column's name (``timestamp_utc``, ``Uhrzeit (MEZ)``), then a unit row
+    whose time cells name a zone, then a metadata line above the header (``Zeitzone;UTC``).
+    Returns the frame and line numbers without the unit row, the :class:`StatedZone` (or None)
+    and the units the unit row gives for value columns.
+    """
+    time_cols = [*t.start_cols, *t.single_cols, *t.end_cols]
+    zone = None
+    for j in time_cols:
+        zone = zone or timezones.stated_zone(header[j], f"column {header[j].strip()!r}")
+    row_units: dict[int, str] = {}
+    if len(frame) and time_cols and all(j in frame.columns for j in time_cols):
+        first = [str(frame.iloc[0][j]).strip() for j in frame.columns]
+        tcells = [first[j] for j in time_cols if first[j]]
+        if tcells and all(timezones.is_zone_cell(c) for c in tcells):
+            for v in t.values:
+                if v.col < len(first) and first[v.col]:
+                    u = _unit_of(f"[{first[v.col].strip('[]() ')}]")
+                    if u:
+                        row_units[v.col] = u
+            zone = zone or timezones.stated_zone(" ".join(tcells), f"the unit row (line {int(frame_lines[0])})")
+            frame = frame.iloc[1:].reset_index(drop=True)
+            frame_lines = frame_lines[1:]
+            for k, v in enumerate(t.values):
+                if v.unit is None and v.col in row_units:
+                    unit = row_units[v.col]
+                    t.values[k] = _Value(v.col, v.name, _value_kind(_norm(v.name), unit) or v.kind, unit, v.direction)
+    if zone is None and meta.get("tz_text"):
+        zone = timezones.stated_zone(meta["tz_text"], "the metadata line above the header")
+    return frame, frame_lines, zone, row_units
+
+
 def interpret_table(
     header: list[str],
     header_line: int,
@@ -1082,6 +1129,7 @@ def interpret_table(
 ) -> list[LoadCurve]:
     """Interpret the data rows below a known header (columns 0..n of ``frame`` as text)."""
     t = _roles(header, header_line, meta, source)
+    frame, frame_lines, zone, row_units = _unit_row(t, header, frame, np.asarray(frame_lines), meta)
     col = _Columns(frame)
     if len(frame):
         first = col(0).str.strip()
@@ -1255,6 +1303,33 @@ def interpret_table(
         else f"'{_clean(pd.Series([header[(t.start_cols or t.single_cols)[-1]]])).iloc[0]}' timestamp"
     )
     ts = _parse_times(start_txt, lines, source, start_what)
+    # rows outside the plausible period (a mistyped 01.01.1900) are set aside before anything
+    # else looks at the order of the times; a file made mostly of them is refused
+    outside = outside_plausible_period(ts.utc_ns if ts.utc_ns is not None else ts.naive.as_unit("ns").asi8)
+    if outside.any():
+        n_out = int(outside.sum())
+        shown = ", ".join(f"line {int(lines[i])}: {start_txt.iloc[i].strip()[:40]}" for i in np.flatnonzero(outside)[:5])
+        if n_out * 2 >= len(outside):
+            raise LoadCurveError(
+                f"{n_out} of {len(outside)} rows have timestamps outside the plausible period {period_text()} "
+                f"({shown}); expected meter data of these years (mistyped dates or a wrong date format?)",
+                source=source,
+                line=int(lines[int(np.argmax(outside))]),
+            )
+        keep = ~outside
+        warn.append(
+            f"{n_out} rows outside the plausible period {period_text()} set aside ({shown}"
+            + (", …)" if n_out > 5 else ")")
+        )
+        frame = frame[keep].reset_index(drop=True)
+        col = _Columns(frame)
+        lines = lines[keep]
+        start_txt = start_txt[keep].reset_index(drop=True)
+        end_txt = end_txt[keep].reset_index(drop=True) if end_txt is not None else None
+        value_cells = {k: v[keep].reset_index(drop=True) for k, v in value_cells.items()}
+        if sub_numeric is not None:
+            sub_numeric = sub_numeric[keep].reset_index(drop=True)
+        ts = _parse_times(start_txt, lines, source, start_what)
     if not _newest_first and len(frame) > 2 and _runs_backwards(ts):
         # newest row first (some portals and APIs): read the rows in reverse, oldest first
         return interpret_table(
@@ -1263,14 +1338,18 @@ def interpret_table(
             delimiter=delimiter, _newest_first=True,
         )
     tz = options.tz
-    start_ns = _localise(ts, tz, lines, source)
-    conversions.append(f"time: {ts.how}" + (f" localised in {tz}" if ts.naive is not None else ""))
+    wall_tz = zone.tz if zone is not None else tz
+    start_ns = _localise(ts, wall_tz, lines, source)
+    if zone is not None and ts.naive is not None:
+        conversions.append("time: " + timezones.note(zone))
+    else:
+        conversions.append(f"time: {ts.how}" + (f" localised in {tz}" if ts.naive is not None else ""))
     if ts.fold is not None and (ts.fold != 0).any():
         conversions.append("repeated October hour told apart by its 2A/2B labels")
     step_ns = None
     if end_txt is not None:
         te = _parse_times(end_txt, lines, source, "end timestamp")
-        end_ns = _localise(te, tz, lines, source, after_ns=start_ns)
+        end_ns = _localise(te, wall_tz, lines, source, after_ns=start_ns)
         dur = end_ns - start_ns
         vals, counts = np.unique(dur, return_counts=True)
         step_ns = int(vals[np.argmax(counts)])

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import LoadCurveError
+from advisor.ingest import timezones
 from advisor.loadcurve import (
     MAX_PLAUSIBLE_POWER_KW,
     QUALITY_CATEGORIES,
@@ -289,6 +290,15 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
         ) from None
 
 
+def _was_naive(col: pd.Series) -> bool:
+    """Text or datetime values without an offset (epoch integers are UTC by definition)."""
+    if pd.api.types.is_datetime64_dtype(col.dtype):
+        return True
+    if pd.api.types.is_integer_dtype(col.dtype):
+        return False
+    return not bool(col.astype(str).str.contains(_OFFSET_RE).any())
+
+
 def household_curve(
     hid: str,
     frame: pd.DataFrame,
@@ -310,9 +320,13 @@ def household_curve(
         Unparseable timestamps or values, disagreeing duplicate rows, an irregular grid,
         negative or absurd values — the message names the household.
     """
-    times = _times_utc(frame[cols.time], options.tz, label, hid)
+    zone = timezones.stated_zone(cols.time, f"column {cols.time!r}")
+    naive_times = not isinstance(frame[cols.time].dtype, pd.DatetimeTZDtype)
+    times = _times_utc(frame[cols.time], zone.tz if zone else options.tz, label, hid)
     raw_vals = frame[cols.value]
     notes: list[str] = []
+    if zone is not None and naive_times and _was_naive(frame[cols.time]):
+        notes.append(timezones.note(zone))
     if pd.api.types.is_numeric_dtype(raw_vals.dtype):
         vals = raw_vals.to_numpy(dtype="float64")
     else:

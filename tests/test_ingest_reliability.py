@@ -1,0 +1,153 @@
+"""Regression tests of issue 17 (hostile-input review): each reproduces one finding and fails on
+the code before the fix."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from advisor.errors import LoadCurveError
+from advisor.ingest import ReadOptions, read_load_curve, read_load_curves
+from advisor.ingest.mscons import ServiceChars, split_segments
+
+
+def _rows(days=(1, 2, 3), fmt="{d:02d}.06.2024 {h:02d}:{m:02d};0,1\n") -> str:
+    return "".join(fmt.format(d=d, h=h, m=m) for d in days for h in range(24) for m in (0, 15, 30, 45))
+
+
+# --- 1. linear-time MSCONS segment splitting ----------------------------------------------------
+def test_mscons_without_terminators_is_refused_fast():
+    """Newlines instead of ' : the old regex took 2.6 s at 10 kB and 158 s at 80 kB."""
+    seg = "QTY+220:0.123\nDTM+163:202401010000?+00:303\n"
+    text = "UNA:+.? '\nUNB+UNOC:3+x+y\nUNH+1+MSCONS:D:04B:UN:2.4b\n" + seg * (400_000 // len(seg))
+    t = time.perf_counter()
+    with pytest.raises(LoadCurveError, match="without its terminator"):
+        read_load_curves(text.encode(), name="m.txt")
+    assert time.perf_counter() - t < 2.0
+
+
+def test_mscons_split_is_linear_with_many_releases():
+    text = ("DTM+163:202401010000?+00:303'" * 20_000) + "?'" * 50_000
+    t = time.perf_counter()
+    with pytest.raises(LoadCurveError):
+        split_segments(text, ServiceChars())
+    assert time.perf_counter() - t < 2.0
+
+
+def test_mscons_split_still_honours_release_character():
+    assert split_segments("A+b?'c'\nB+d'", ServiceChars()) == ["A+b?'c", "B+d"]
+
+
+# --- 2. time zones stated by the file -------------------------------------------------------------
+@pytest.mark.parametrize(
+    "header,offset_h,stated",
+    [
+        ("timestamp_utc;kWh", 0, True),
+        ("Zeitstempel (UTC);Verbrauch [kWh]", 0, True),
+        ("Zeitstempel;Verbrauch [kWh]", 2, False),  # nothing stated: Berlin summer time
+        ("Zeitstempel (MEZ);Verbrauch [kWh]", 1, True),  # MEZ is UTC+1 also in June
+        ("Zeitstempel (MESZ);Verbrauch [kWh]", 2, True),
+        ("Zeitstempel (MEZ/MESZ);Verbrauch [kWh]", 2, False),  # legal time = Berlin
+    ],
+)
+def test_time_zone_from_column_name(header, offset_h, stated):
+    c = read_load_curve((header + "\n" + _rows((1,))).encode(), name="x.csv")
+    assert c.start == pd.Timestamp("2024-06-01 00:00", tz="UTC") - pd.Timedelta(hours=offset_h)
+    assert any("as stated in column" in n for n in c.meta.conversions) == stated
+
+
+def test_time_zone_from_separate_time_column():
+    rows = "".join(f"01.06.2024;{h:02d}:{m:02d};0,1\n" for h in range(24) for m in (0, 15, 30, 45))
+    c = read_load_curve(("Datum;Uhrzeit (UTC);Wert [kWh]\n" + rows).encode(), name="x.csv")
+    assert c.start == pd.Timestamp("2024-06-01 00:00", tz="UTC")
+
+
+def test_time_zone_from_unit_row_and_metadata_line():
+    unit_row = "Zeitstempel;Wert\nUTC;kWh\n" + _rows((1,))
+    c = read_load_curve(unit_row.encode(), name="x.csv")
+    assert c.start.tz_convert("UTC").hour == 0
+    assert any("unit row" in n for n in c.meta.conversions)
+    meta_line = "Zeitzone;UTC\nZeitstempel;Wert [kWh]\n" + _rows((1,))
+    c = read_load_curve(meta_line.encode(), name="x.csv")
+    assert c.start.tz_convert("UTC").hour == 0
+
+
+def test_time_zone_in_long_table_column_name():
+    t = "household_id,timestamp_utc,kwh\n" + "".join(f"h1,2024-06-01 10:{m:02d}:00,0.1\n" for m in (0, 15, 30, 45))
+    (c,) = read_load_curves(t.encode(), name="long.csv")
+    assert c.start == pd.Timestamp("2024-06-01 10:00", tz="UTC")
+    assert any("UTC" in w for w in c.meta.warnings)
+
+
+def test_mez_file_across_autumn_change_has_no_ambiguity():
+    """MEZ is fixed +01:00: 02:00-02:45 on the last Sunday of October occur once, no DST logic."""
+    rows = "".join(f"27.10.2024 {h:02d}:{m:02d};0,1\n" for h in range(24) for m in (0, 15, 30, 45))
+    c = read_load_curve(("Zeitstempel (MEZ);Wert [kWh]\n" + rows).encode(), name="x.csv")
+    assert c.n_intervals == 96 and c.missing_intervals == 0
+    assert c.start == pd.Timestamp("2024-10-26 23:00", tz="UTC")
+
+
+# --- 3. plausible period --------------------------------------------------------------------------
+def test_one_mistyped_1900_row_is_set_aside_with_warning():
+    """Old code: 4,348,128 intervals (1 GB in the app) and a letter for 'gemessen' data."""
+    txt = "Zeitstempel;Wert [kWh]\n" + _rows() + "01.01.1900 00:00;0,1\n"
+    t = time.perf_counter()
+    c = read_load_curve(txt.encode(), name="x.csv")
+    assert c.n_intervals == 288
+    assert time.perf_counter() - t < 5
+    (w,) = [w for w in c.meta.warnings if "plausible period" in w]
+    assert "line 290" in w and "01.01.1900" in w
+
+
+def test_1900_row_first_is_set_aside_too():
+    txt = "Zeitstempel;Wert [kWh]\n01.01.1900 00:00;0,1\n" + _rows()
+    assert read_load_curve(txt.encode(), name="x.csv").n_intervals == 288
+
+
+def test_1900_to_2199_span_refused_with_the_right_reason():
+    txt = "Zeitstempel;Wert [kWh]\n01.01.1900 00:00;0,1\n01.01.2199 00:00;0,1\n01.01.2199 00:15;0,1\n"
+    with pytest.raises(LoadCurveError) as ei:
+        read_load_curve(txt.encode(), name="x.csv")
+    assert "plausible period" in ei.value.reason and "backwards" not in ei.value.reason
+
+
+def test_plausible_period_is_configurable():
+    txt = "Zeitstempel;Wert [kWh]\n" + _rows(fmt="{d:02d}.06.1995 {h:02d}:{m:02d};0,1\n")
+    with pytest.raises(LoadCurveError, match="plausible period"):
+        read_load_curve(txt.encode(), name="x.csv")
+    c = read_load_curve(txt.encode(), ReadOptions(earliest="1990-01-01"), name="x.csv")
+    assert c.n_intervals == 288
+
+
+def test_plausible_period_in_other_readers_iso_and_long_table():
+    iso = "timestamp,kWh\n" + "".join(f"2024-06-01T10:{m:02d}:00+00:00,0.1\n" for m in (0, 15, 30, 45))
+    iso += "1900-01-01T00:00:00+00:00,0.1\n"
+    c = read_load_curve(iso.encode(), name="x.csv")
+    assert c.n_intervals == 4
+    t = "household_id,timestamp,kwh\n" + "".join(f"h1,2024-06-01T10:{m:02d}:00Z,0.1\n" for m in (0, 15, 30, 45))
+    t += "h1,1900-01-01T00:00:00Z,0.1\n"
+    (c,) = read_load_curves(t.encode(), name="long.csv")
+    assert c.n_intervals == 4 and any("plausible period" in w for w in c.meta.warnings)
+
+
+def test_mscons_value_in_1900_is_set_aside():
+    vals = "".join(
+        f"QTY+220:0.1'DTM+163:20240601{h:02d}{m:02d}?+00:303'DTM+164:20240601{h2:02d}{m2:02d}?+00:303'"
+        for h, m, h2, m2 in [(10, 0, 10, 15), (10, 15, 10, 30), (10, 30, 10, 45)]
+    )
+    vals += "QTY+220:0.1'DTM+163:190001010000?+00:303'DTM+164:190001010015?+00:303'"
+    msg = f"UNA:+.? 'UNB+UNOC:3+a:500+b:500+240101:0000+1++TL'UNH+1+MSCONS:D:04B:UN:2.4b'UNS+D'LOC+172+1'LIN+1'PIA+5+1-1?:1.29.0:SRW'{vals}UNT+9+1'UNZ+1+1'"
+    c = read_load_curve(msg.encode(), name="m.txt")
+    assert c.n_intervals == 3
+
+
+def test_make_load_curve_refuses_mostly_implausible():
+    from advisor.loadcurve import make_load_curve
+
+    idx = pd.DatetimeIndex(["1900-01-01 00:00", "1900-01-01 00:15", "2024-01-01"], tz="UTC")
+    with pytest.raises(LoadCurveError, match="plausible period"):
+        make_load_curve(pd.Series(np.ones(3), index=idx), interval_minutes=15)
