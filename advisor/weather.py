@@ -1,14 +1,11 @@
-"""Weather for the advisor: DWD test reference years, PVGIS TMY and DWD hourly series.
+"""Weather for the advisor: typical and measured weather on the household's own index.
 
-The DWD test reference years TRY2010 (15 climate regions, reference period 1988-2007) ship with
-demandlib. A TRY is a *typical* year, not the weather of a real date: this module maps it onto any
-target year by month, day and local standard time (MEZ = UTC+1) and says so in ``attrs``.
-
-File facts (TRY2010 ``.dat``; read here, nothing copied): one row per hour, ``HH`` = 1..24 in MEZ
-marks the **end** of the hour (the value labelled hour h is the mean over h-1..h); ``B`` is the
-direct irradiance on the horizontal plane, ``D`` the diffuse horizontal irradiance, both [W/m²];
-``t`` air temperature [°C]; ``WG`` wind speed at 10 m [m/s]; ``p`` pressure [hPa]; ``RF`` relative
-humidity [%]. So ``ghi = B + D``.
+The core takes hourly frames that the readers in :mod:`advisor.ingest.weather` produced (DWD test
+reference years TRY2010 from demandlib, PVGIS TMY, DWD CDC hourly station files), each already
+converted once to **interval-start UTC** with its source's time convention (the TRY's hour stamps
+are centred on the value; see that module). A TRY is a *typical* year, not the weather of a real
+date: it is mapped onto any target year by month, day and local standard time (MEZ = UTC+1) and
+``attrs`` say so.
 
 Hourly irradiance is brought to 15 minutes with the sun's geometry: the hourly clearness index
 ``kt = ghi / ghi_extraterrestrial`` is interpolated between hour centres, multiplied by the 15-min
@@ -18,52 +15,38 @@ geometry, ``dni = (ghi - dhi) / cos(zenith)``.
 
 All frames use pvlib's names: ``ghi, dni, dhi`` [W/m²], ``temp_air`` [°C], ``wind_speed`` [m/s],
 ``pressure`` [Pa], ``relative_humidity`` [%]; the index is tz-aware and labelled at interval start.
+:func:`timing_offset_minutes` checks any hourly series against the sun.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pvlib
 
-from advisor.errors import AdvisorError
+from advisor.ingest.weather import (  # noqa: F401 - readers re-exported for existing callers
+    MEZ,
+    TRY_NOMINAL_YEAR,
+    WeatherError,
+    parse_dwd_hourly,
+    parse_try,
+    read_dwd_hourly,
+    read_pvgis_tmy,
+    read_try_file,
+    read_weather_file,
+    try_annual_ghi_kwh_per_m2,
+    try_polygons,
+)
 
-MEZ = "Etc/GMT-1"  # Mitteleuropaeische Zeit, UTC+1 all year (TRY time base)
-TRY_NOMINAL_YEAR = 2010  # the year the typical TRY hours are placed on in read_try (non-leap)
 WEATHER_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure", "relative_humidity")
 SOLAR_CONSTANT_CHECK_ZENITH_DEG = 87.0  # beyond this zenith all irradiance is treated as diffuse
 GERMANY_GHI_SEED = "weather.germany_mean_annual_ghi_kwh_per_m2"
 KT_MAX = 1.2  # upper bound of the 15-min clearness index (cloud enhancement allowance)
 
 
-class WeatherError(AdvisorError, ValueError):
-    """Weather input is unusable (unknown region, wrong file format, index problems)."""
-
-
-# ----------------------------------------------------------------------------- TRY files
-
-
-def _try_resource_dir() -> Path:
-    return Path(str(resources.files("demandlib") / "vdi" / "resources_weather"))
-
-
-@lru_cache(maxsize=1)
-def _try_polygons() -> tuple[tuple[int, str, str, tuple[np.ndarray, ...]], ...]:
-    path = _try_resource_dir() / "TRY_polygons.geojson"
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    out = []
-    for feat in raw["features"]:
-        props = feat["properties"]
-        geom = feat["geometry"]
-        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
-        rings = tuple(np.asarray(ring, dtype=float)[:, :2] for poly in polys for ring in poly)
-        out.append((int(props["TRY_code"]), str(props.get("Region", "")), str(props.get("Station", "")), rings))
-    return tuple(out)
+# ----------------------------------------------------------------------------- TRY regions
 
 
 def _inside(rings: tuple[np.ndarray, ...], x: float, y: float) -> bool:
@@ -99,7 +82,7 @@ def try_region(lat: float, lon: float) -> int:
     """
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise WeatherError(f"`lat`/`lon` must be degrees (WGS84); got lat={lat}, lon={lon}")
-    for code, _name, _station, rings in _try_polygons():
+    for code, _name, _station, rings in try_polygons():
         if _inside(rings, float(lon), float(lat)):
             return code
     raise WeatherError(
@@ -110,59 +93,14 @@ def try_region(lat: float, lon: float) -> int:
 
 def try_region_info(region: int) -> dict[str, str | int]:
     """Name and reference station of a TRY region."""
-    for code, name, station, _ in _try_polygons():
+    for code, name, station, _ in try_polygons():
         if code == region:
             return {"region": code, "name": name, "station": station}
     raise WeatherError(f"`region` must be 1..15; got {region}")
 
 
-@lru_cache(maxsize=16)
 def _read_try_cached(region: int) -> pd.DataFrame:
-    if not 1 <= int(region) <= 15:
-        raise WeatherError(f"`region` must be 1..15; got {region}")
-    path = _try_resource_dir() / f"TRY2010_{int(region):02d}_Jahr.dat"
-    return parse_try(path.read_text(encoding="latin-1"), source=path.name)
-
-
-def parse_try(text: str, source: str = "<TRY>") -> pd.DataFrame:
-    """Parse the text of a DWD TRY2010 ``.dat`` file into hourly pvlib-named weather.
-
-    The index holds the interval **start** in MEZ (``Etc/GMT-1``) on the nominal year
-    :data:`TRY_NOMINAL_YEAR`; see :func:`read_try`.
-    """
-    lines = text.splitlines()
-    try:
-        star = next(i for i, line in enumerate(lines) if line.startswith("***"))
-    except StopIteration:
-        raise WeatherError(f"{source}: no '***' line before the data; not a DWD TRY2010 file") from None
-    header = lines[star - 1].split()
-    from io import StringIO
-
-    body = "\n".join(lines[star + 1 :])
-    df = pd.read_csv(StringIO(body), sep=r"\s+", header=None, names=header, engine="c")
-    needed = ["MM", "DD", "HH", "t", "B", "D", "WG", "p", "RF"]
-    missing = [c for c in needed if c not in df.columns]
-    if missing:
-        raise WeatherError(f"{source}: TRY columns {missing} missing; found {list(df.columns)}")
-    if len(df) != 8760:
-        raise WeatherError(f"{source}: a TRY year has 8760 hours; found {len(df)}")
-    end = pd.to_datetime(
-        pd.DataFrame({"year": TRY_NOMINAL_YEAR, "month": df["MM"], "day": df["DD"]})
-    ) + pd.to_timedelta(df["HH"], unit="h")
-    start = pd.DatetimeIndex(end - pd.Timedelta(hours=1)).tz_localize(MEZ)
-    out = pd.DataFrame(
-        {
-            "ghi": (df["B"] + df["D"]).clip(lower=0).to_numpy(dtype=float),
-            "dhi": df["D"].clip(lower=0).to_numpy(dtype=float),
-            "temp_air": df["t"].to_numpy(dtype=float),
-            "wind_speed": df["WG"].to_numpy(dtype=float),
-            "pressure": df["p"].to_numpy(dtype=float) * 100.0,
-            "relative_humidity": df["RF"].to_numpy(dtype=float),
-        },
-        index=start,
-    )
-    out.index.name = "time"
-    return out
+    return read_try_file(int(region))
 
 
 def read_try(region: int) -> pd.DataFrame:
@@ -176,8 +114,8 @@ def read_try(region: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        8,760 rows labelled at the interval start in MEZ (``Etc/GMT-1``) on the nominal year
-        2010 (a typical year has no real date); columns ``ghi, dni, dhi`` [W/m²] (hourly means;
+        8,760 rows labelled at the interval start in UTC on the nominal year 2010 (a typical
+        year has no real date; the TRY's centred MEZ stamps start at ``HH:00 - 30 min``); columns ``ghi, dni, dhi`` [W/m²] (hourly means;
         ``dni`` from geometry at the hour's mid-point), ``temp_air`` [°C], ``wind_speed`` [m/s],
         ``pressure`` [Pa], ``relative_humidity`` [%]. ``attrs`` name the region and station.
     """
@@ -192,7 +130,7 @@ def read_try(region: int) -> pd.DataFrame:
         "typical_year": True,
         "try_region": int(region),
         "reference_period": "1988-2007",
-        "time_basis": "MEZ (UTC+1), hour-ending values relabelled to interval start",
+        "time_basis": "MEZ (UTC+1) hour stamps centred on the value; relabelled to interval start, UTC",
     }
     return base
 
@@ -262,6 +200,35 @@ def _dni_from_geometry(
     with np.errstate(divide="ignore", invalid="ignore"):
         dni = np.where(zenith_deg < SOLAR_CONSTANT_CHECK_ZENITH_DEG, beam_h / cosz, 0.0)
     return np.clip(np.nan_to_num(dni), 0.0, dni_extra)
+
+
+def solar_time_from_noon_minutes(times: pd.DatetimeIndex, lon: float) -> np.ndarray:
+    """Minutes from the local solar noon (true solar time) of tz-aware instants [min].
+
+    Hour angle / 15° per hour: UTC + longitude·4 min + equation of time - 12 h (Spencer 1971).
+    """
+    secs = _epoch_seconds(times)
+    eot = pvlib.solarposition.equation_of_time_spencer71(_day_of_year(secs))
+    minutes = (secs % 86400) / 60.0 + 4.0 * float(lon) + np.asarray(eot, dtype=float) - 720.0
+    return (minutes + 720.0) % 1440.0 - 720.0
+
+
+def timing_offset_minutes(series: pd.Series, lon: float, *, interval_minutes: int | None = None) -> float:
+    """Energy-weighted time of an irradiance or PV series relative to solar noon [min].
+
+    Each value is placed at the centre of its interval (the index holds interval starts). For a
+    year of data from a south-facing or horizontal surface the result is close to 0 when the time
+    labels are right (clouds average out); +30 means the series runs 30 minutes late, as an
+    hour-start series read as hour-ending would.
+    """
+    if not isinstance(series.index, pd.DatetimeIndex) or series.index.tz is None:
+        raise WeatherError("`series` must have a tz-aware DatetimeIndex (interval starts)")
+    step = interval_minutes or int((series.index[1] - series.index[0]) / pd.Timedelta(minutes=1))
+    centres = series.index + pd.Timedelta(minutes=step / 2)
+    w = np.clip(np.nan_to_num(series.to_numpy(dtype=float)), 0.0, None)
+    if w.sum() <= 0:
+        raise WeatherError("`series` holds no positive energy to locate in time")
+    return float((w * solar_time_from_noon_minutes(centres, lon)).sum() / w.sum())
 
 
 # ----------------------------------------------------------------------------- hourly -> 15 min
@@ -468,19 +435,7 @@ def _typical_weather_uncached(lat, lon, index, minutes, region, scaled, ref) -> 
 @lru_cache(maxsize=1)
 def try_germany_mean_ghi_kwh_per_m2() -> float:
     """Mean annual global horizontal irradiation of the 15 raw TRY2010 regions [kWh/m²]."""
-    return float(np.mean([_try_annual_ghi_kwh_per_m2(r) for r in range(1, 16)]))
-
-
-def _try_annual_ghi_kwh_per_m2(region: int) -> float:
-    """Sum of B + D of a TRY file [kWh/m²], read lightly (only the two columns)."""
-    from io import StringIO
-
-    text = (_try_resource_dir() / f"TRY2010_{int(region):02d}_Jahr.dat").read_text(encoding="latin-1")
-    body = text[text.index("***") :].split("\n", 1)[1]
-    header = text[: text.index("***")].rstrip().splitlines()[-1].split()
-    cols = (header.index("B"), header.index("D"))
-    values = np.loadtxt(StringIO(body), usecols=cols)
-    return float(np.clip(values, 0.0, None).sum() / 1000.0)
+    return float(np.mean([try_annual_ghi_kwh_per_m2(r) for r in range(1, 16)]))
 
 
 def scale_factor(germany_ghi_kwh_per_m2: float) -> float:
@@ -504,82 +459,7 @@ def typical_annual_ghi_kwh_per_m2(region: int, lat: float, lon: float) -> float:
     return float(out["ghi"].sum() * 0.25 / 1000.0)
 
 
-# ----------------------------------------------------------------------------- other sources
-
-
-def read_pvgis_tmy(path: str | Path) -> pd.DataFrame:
-    """Read a PVGIS TMY file (csv/json/epw, via pvlib) into hourly pvlib-named weather.
-
-    PVGIS labels TMY hours in UTC at the hour start; the months come from different years. The
-    result carries ``attrs`` ``latitude``, ``longitude`` and ``typical_year=True``.
-    """
-    try:
-        result = pvlib.iotools.read_pvgis_tmy(str(path), map_variables=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a user input problem
-        raise WeatherError(f"{path}: not a readable PVGIS TMY file: {exc}") from exc
-    data, meta = result[0], result[-1] if isinstance(result[-1], dict) else {}
-    data = data.copy()
-    if data.index.tz is None:
-        data.index = data.index.tz_localize("UTC")
-    missing = [c for c in ("ghi", "dni", "dhi", "temp_air") if c not in data.columns]
-    if missing:
-        raise WeatherError(f"{path}: PVGIS TMY lacks {missing}; found {list(data.columns)}")
-    if "wind_speed" not in data:
-        data["wind_speed"] = 1.0
-    inputs = meta.get("inputs", {}) if isinstance(meta, dict) else {}
-    loc = inputs.get("location", inputs) if isinstance(inputs, dict) else {}
-    data.attrs = {
-        "source": f"PVGIS TMY {Path(str(path)).name}",
-        "typical_year": True,
-        "latitude": loc.get("latitude"),
-        "longitude": loc.get("longitude"),
-    }
-    return data
-
-
-def parse_dwd_hourly(text: str, source: str = "<DWD>") -> pd.DataFrame:
-    """Parse a DWD CDC hourly product (``produkt_tu_stunde_*`` temperature or
-    ``produkt_st_stunde_*`` solar) into pvlib names with an hourly interval-start UTC index.
-
-    Solar: ``FG_LBERG`` global and ``DS_LBERG`` diffuse [J/cm² per hour] -> ``ghi, dhi`` [W/m²]
-    (``1 J/cm²/h = 10000/3600 W/m²``); DWD labels solar hours at their end (UTC). Temperature:
-    ``TT_TU`` [°C], labelled at the observation time (UTC), used as the hour's value. -999 is missing.
-    """
-    from io import StringIO
-
-    df = pd.read_csv(StringIO(text), sep=";", skipinitialspace=True, dtype=str)
-    df.columns = [c.strip() for c in df.columns]
-    if "MESS_DATUM" not in df.columns:
-        raise WeatherError(f"{source}: no MESS_DATUM column; not a DWD CDC hourly product (found {list(df.columns)})")
-    stamp = df["MESS_DATUM"].str.strip().str.slice(0, 10)
-    times = pd.to_datetime(stamp, format="%Y%m%d%H", errors="coerce")
-    if times.isna().any():
-        bad = df["MESS_DATUM"][times.isna()].iloc[0]
-        raise WeatherError(f"{source}: MESS_DATUM {bad!r} is not YYYYMMDDHH[:MM]")
-    idx = pd.DatetimeIndex(times).tz_localize("UTC")
-    out = pd.DataFrame(index=idx)
-
-    def num(col):
-        v = pd.to_numeric(df[col].str.strip(), errors="coerce").to_numpy(dtype=float)
-        return np.where(v <= -999, np.nan, v)
-
-    if "FG_LBERG" in df.columns:
-        out["ghi"] = num("FG_LBERG") * 10000.0 / 3600.0
-        out["dhi"] = num("DS_LBERG") * 10000.0 / 3600.0 if "DS_LBERG" in df.columns else np.nan
-        out.index = out.index - pd.Timedelta(hours=1)  # hour-ending -> interval start
-    if "TT_TU" in df.columns:
-        out["temp_air"] = num("TT_TU")
-    if out.empty or out.shape[1] == 0:
-        raise WeatherError(f"{source}: neither FG_LBERG (solar) nor TT_TU (temperature) found")
-    out = out[~out.index.duplicated()].sort_index()
-    out.attrs = {"source": f"DWD CDC hourly {source}", "typical_year": False}
-    return out
-
-
-def read_dwd_hourly(path: str | Path) -> pd.DataFrame:
-    """Read a DWD CDC hourly product file; see :func:`parse_dwd_hourly`."""
-    p = Path(path)
-    return parse_dwd_hourly(p.read_text(encoding="latin-1"), source=p.name)
+# ----------------------------------------------------------------------------- other sources (frames from advisor.ingest.weather)
 
 
 def weather_on_index(
@@ -600,22 +480,26 @@ def weather_on_index(
         typical_year = bool(hourly.attrs.get("typical_year", False))
     if "ghi" not in hourly:
         raise WeatherError("`hourly` needs a `ghi` column [W/m²]")
+    phase = int(hourly.index[0].minute)  # interval starts may lie at :00 or e.g. :30 (TRY)
+    if phase % 15 or (hourly.index.minute != phase).any():
+        raise WeatherError("`hourly` must be hourly with interval starts at one fixed quarter-hour phase")
     if typical_year:
         # months of a TMY come from different years: restamp onto the nominal year (MEZ)
-        idx = hourly.index.floor("h")
+        idx = hourly.index
         keep = ~((idx.month == 2) & (idx.day == 29))
         hourly = hourly[keep]
         idx = idx[keep]
         stamped = pd.to_datetime(
-            pd.DataFrame({"year": TRY_NOMINAL_YEAR, "month": idx.month, "day": idx.day, "hour": idx.hour})
+            pd.DataFrame(
+                {"year": TRY_NOMINAL_YEAR, "month": idx.month, "day": idx.day, "hour": idx.hour, "minute": idx.minute}
+            )
         ).dt.tz_localize(MEZ)
         hourly.index = pd.DatetimeIndex(stamped)
         hourly = hourly[~hourly.index.duplicated()].sort_index()
-        full = pd.date_range(
-            f"{TRY_NOMINAL_YEAR}-01-01", f"{TRY_NOMINAL_YEAR + 1}-01-01", freq="h", inclusive="left", tz=MEZ
-        )
+        first = pd.Timestamp(f"{TRY_NOMINAL_YEAR}-01-01", tz=MEZ) + pd.Timedelta(minutes=phase)
+        full = pd.date_range(first, periods=8760, freq="h")
     else:
-        full = pd.date_range(hourly.index[0].floor("h"), hourly.index[-1].floor("h"), freq="h")
+        full = pd.date_range(hourly.index[0], hourly.index[-1], freq="h")
     hourly = hourly.reindex(full)
     if "dhi" not in hourly or hourly["dhi"].isna().all():
         zen = _zenith_deg(full + pd.Timedelta(minutes=30), lat, lon)
@@ -670,6 +554,8 @@ def _temperature_model(region: int) -> tuple[np.ndarray, np.ndarray]:
     """Harmonic fit of TRY daily mean temperature (3 annual harmonics) and the mean diurnal
     anomaly by month and MEZ hour. Returns (coefficients, anomaly[12, 24])."""
     hourly = _read_try_cached(region)
+    at = (hourly.index + pd.Timedelta(minutes=30)).tz_convert(MEZ)  # the reading's time: the MEZ stamp
+    hourly = pd.DataFrame({"temp_air": hourly["temp_air"].to_numpy()}, index=at)
     daily = hourly["temp_air"].groupby(hourly.index.day_of_year).mean()
     doy = daily.index.to_numpy(dtype=float)
     w = 2 * np.pi * doy / 365.0
@@ -702,8 +588,8 @@ def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float, *, 
     doy = mid.day_of_year.to_numpy(dtype=float) + (mid.hour.to_numpy() + mid.minute.to_numpy() / 60.0) / 24.0 - 0.5
     w = 2 * np.pi * doy / 365.0
     design = np.column_stack([np.ones_like(w)] + [f(k * w) for k in (1, 2, 3) for f in (np.cos, np.sin)])
-    # TRY row of MEZ hour h (start-labelled) is centred at h + 0.5: interpolate between centres
-    x = mid.hour.to_numpy() + mid.minute.to_numpy() / 60.0 - 0.5
+    # the TRY reading of MEZ hour h lies at h:00: interpolate between the readings
+    x = mid.hour.to_numpy() + mid.minute.to_numpy() / 60.0
     lo = np.floor(x).astype(int) % 24
     frac = x - np.floor(x)
     m = mid.month.to_numpy() - 1

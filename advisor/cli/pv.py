@@ -45,11 +45,10 @@ def _weather_for(request: PVRequest, index, lat: float, lon: float, seeds):
     from advisor import weather
 
     if request.weather_file is not None:
-        head = Path(request.weather_file).read_bytes()[:2048].decode("latin-1", errors="replace")
-        if "MESS_DATUM" in head:
-            hourly = weather.read_dwd_hourly(request.weather_file)
-        else:
-            hourly = weather.read_pvgis_tmy(request.weather_file)
+        from advisor.ingest.weather import read_weather_file
+
+        # a DWD station near the site: its longitude is close to the site's (1 deg = 4 min)
+        hourly = read_weather_file(request.weather_file, longitude=lon)
         wx = weather.weather_on_index(hourly, index, lat, lon)
         wx.attrs["source"] = hourly.attrs.get("source", str(request.weather_file))
         return wx
