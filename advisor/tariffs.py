@@ -9,17 +9,19 @@ What a household would pay in a year for
 * **§ 14a EnWG** network-fee reductions (Module 1 flat, Module 2 reduced network work price on a
   separately metered device) where a heat pump or a wallbox is present.
 
-Prices are hourly; each interval of the load takes the price of its hour. A load year outside the
+Prices may be hourly or quarter-hourly (German day-ahead prices are quarter-hourly since
+1 October 2025), also mixed in one series. Every load interval takes the mean of the prices over
+its own span: an hourly curve the hour's mean price (its energy is spread evenly over the hour,
+so this is its exact cost), a 15-min curve the quarter-hour's price (or, with hourly prices, the
+hour's price). The resolution used is named in :class:`PriceAlignment`. A load year outside the
 price data is aligned by a whole number of 364-day shifts (weekday kept) and the price year used
-is named in the result. All figures come from ``seeds/tariff_components.toml`` and
+is named in the result. Files are read in :mod:`advisor.ingest.prices`; the core takes frames. All figures come from ``seeds/tariff_components.toml`` and
 ``seeds/tariffs.toml`` (passed in as :class:`~advisor.seeds.Seeds`), never from code.
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,12 +43,13 @@ class TariffError(AdvisorError, ValueError):
 # ---------------------------------------------------------------------------------- prices
 @dataclass(frozen=True)
 class DayAheadPrices:
-    """Hourly day-ahead prices.
+    """Day-ahead prices, hourly or quarter-hourly (or both, e.g. across 1 October 2025).
 
     Attributes
     ----------
     price_eur_per_kwh
-        Price per hour [EUR/kWh], indexed by the hour's start (tz-aware, UTC).
+        Price per interval [EUR/kWh], indexed by the interval's start (tz-aware, UTC); an
+        interval lasts until the next stamp (at most an hour).
     source
         Where the prices come from (shown in the report).
     """
@@ -57,6 +60,33 @@ class DayAheadPrices:
     @property
     def years(self) -> tuple[int, ...]:
         return tuple(sorted(set(self.price_eur_per_kwh.index.tz_convert("Europe/Berlin").year)))
+
+    @property
+    def resolution_minutes(self) -> tuple[int, ...]:
+        """The interval lengths present [min], e.g. ``(60,)``, ``(15,)`` or ``(15, 60)``."""
+        return tuple(sorted(set(_price_durations_min(self.price_eur_per_kwh.index).tolist())))
+
+
+def _price_durations_min(index: pd.DatetimeIndex) -> np.ndarray:
+    """Length of each price interval [min]: up to the next stamp, 15 or 60 (gaps: the step before)."""
+    if len(index) < 2:
+        return np.full(len(index), 60, dtype=int)
+    step = np.diff(index.as_unit("s").asi8) / 60.0
+    step = np.append(step, step[-1])
+    # a gap (missing hours) is not a longer interval: take the nearer standard length
+    return np.where(step <= 15, 15, 60).astype(int)
+
+
+def quarter_hour_prices(prices: DayAheadPrices) -> pd.Series:
+    """Prices on a 15-min UTC grid [EUR/kWh]: an hourly price holds for its four quarter-hours."""
+    p = prices.price_eur_per_kwh
+    dur = _price_durations_min(p.index)
+    reps = dur // 15
+    starts = p.index.repeat(reps) + pd.to_timedelta(
+        np.concatenate([np.arange(r) * 15 for r in reps]) if len(reps) else [], unit="min"
+    )
+    q = pd.Series(np.repeat(p.to_numpy(dtype=float), reps), index=pd.DatetimeIndex(starts), name="price_eur_per_kwh")
+    return q[~q.index.duplicated(keep="last")].sort_index()
 
 
 def parse_day_ahead_prices(frame: pd.DataFrame | pd.Series, source: str = PRICE_SOURCE_SMARD) -> DayAheadPrices:
@@ -99,57 +129,13 @@ def parse_day_ahead_prices(frame: pd.DataFrame | pd.Series, source: str = PRICE_
     return DayAheadPrices(per_kwh, source)
 
 
-def read_day_ahead_prices(source: str | Path | bytes, *, name: str | None = None) -> DayAheadPrices:
-    """Read hourly day-ahead prices from a CSV file or its bytes (e.g. an upload).
+def __getattr__(name: str):
+    """``advisor.tariffs.read_day_ahead_prices`` moved to :mod:`advisor.ingest.prices` (I/O at the edges)."""
+    if name == "read_day_ahead_prices":
+        from advisor.ingest.prices import read_day_ahead_prices
 
-    Accepts the canonical layout (``timestamp_utc, timestamp_local, price_eur_mwh``) and the
-    original SMARD export (``;``, decimal comma, ``Datum von``, ``Deutschland/Luxemburg [€/MWh]``,
-    local time).
-
-    Parameters
-    ----------
-    source
-        Path of the CSV file, or its content as bytes.
-    name
-        File name for messages when ``source`` is bytes.
-
-    Raises
-    ------
-    TariffError
-        The file cannot be read or has neither layout.
-    """
-    if isinstance(source, (bytes, bytearray)):
-        raw, label = bytes(source), name or "<upload>"
-    else:
-        path = Path(source)
-        label = name or path.name
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise TariffError(f"{path}: cannot read price file: {exc}") from exc
-    head = raw[:4096].decode("utf-8-sig", errors="replace")
-    first = head.splitlines()[0] if head else ""
-    if "Datum von" in first:
-        try:
-            df = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig", na_values=["-"])
-        except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-            raise TariffError(f"{label}: not a readable SMARD export: {exc}") from exc
-        col = next((c for c in df.columns if c.startswith("Deutschland/Luxemburg")), None)
-        if col is None:
-            raise TariffError(f"{label}: SMARD export without a `Deutschland/Luxemburg` column.")
-        try:
-            local = pd.to_datetime(df["Datum von"], format="%d.%m.%Y %H:%M")
-            idx = pd.DatetimeIndex(local).tz_localize("Europe/Berlin", ambiguous="infer", nonexistent="NaT")
-        except Exception as exc:  # noqa: BLE001
-            raise TariffError(f"{label}: unreadable `Datum von` times: {exc}") from exc
-        s = pd.Series(pd.to_numeric(df[col], errors="coerce").to_numpy(), index=idx)
-        s = s[s.index.notna()]
-        return parse_day_ahead_prices(s, source=f"{PRICE_SOURCE_SMARD}; file {label}")
-    try:
-        df = pd.read_csv(io.BytesIO(raw))
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise TariffError(f"{label}: not a readable price CSV: {exc}") from exc
-    return parse_day_ahead_prices(df, source=f"{PRICE_SOURCE_SMARD}; file {label}")
+        return read_day_ahead_prices
+    raise AttributeError(f"module 'advisor.tariffs' has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -159,62 +145,104 @@ class PriceAlignment:
     Attributes
     ----------
     price_eur_per_kwh
-        Spot price per load interval [EUR/kWh], same index as the load.
+        Spot price per load interval [EUR/kWh], same index as the load: the mean of the prices
+        over the interval's span.
     shift_days
         Days the load was moved back to find prices (a multiple of 364; 0 = same dates).
     price_year
         Calendar year(s) of the prices used, e.g. ``"2024"`` or ``"2023-2024"``.
     n_fallback_intervals
-        Intervals priced with the hour-of-week mean because no price fell on them.
+        Intervals priced with the mean of the same quarter-hour of the week because no price
+        fell on them.
+    price_resolution_minutes
+        Interval length(s) of the price data used [min], e.g. ``(60,)`` or ``(15,)``.
+    load_interval_minutes
+        Interval length of the load curve [min].
     """
 
     price_eur_per_kwh: pd.Series
     shift_days: int
     price_year: str
     n_fallback_intervals: int
+    price_resolution_minutes: tuple[int, ...] = (60,)
+    load_interval_minutes: int = 15
+
+    @property
+    def resolution_note(self) -> str:
+        """Which resolution was used, in words (English)."""
+        res = "/".join(f"{m}-min" for m in self.price_resolution_minutes)
+        if self.load_interval_minutes >= max(self.price_resolution_minutes):
+            how = "each interval priced with the mean of its prices" if self.load_interval_minutes > min(
+                self.price_resolution_minutes
+            ) else "each interval priced with its own price"
+        else:
+            how = "each interval priced with the price of the hour it lies in"
+        return f"{res} day-ahead prices on a {self.load_interval_minutes}-min curve: {how}"
+
+
+def _load_minutes(index: pd.DatetimeIndex) -> int:
+    if len(index) < 2:
+        return 60
+    step = int((index[1] - index[0]) / pd.Timedelta(minutes=1))
+    if step % 15 or step <= 0 or step > 60:
+        raise TariffError(f"load intervals must be 15, 30 or 60 min to be priced; got {step} min")
+    return step
 
 
 def align_prices(index: pd.DatetimeIndex, prices: DayAheadPrices, tz: str = "Europe/Berlin") -> PriceAlignment:
-    """Price every load interval by local wall-clock hour, shifting by 364-day steps if needed.
+    """Price every load interval by local wall-clock time, shifting by 364-day steps if needed.
 
-    The load's local hours are moved back by ``k * 364`` days (weekday kept), with ``k`` chosen to
-    cover as many intervals as possible, the most recent price data first. The October hour that
-    occurs twice takes the mean of both prices; hours still without a price take the mean price of
-    the same hour of the week.
+    The prices are brought to quarter-hours (an hourly price holds for its four quarters); each
+    load interval takes the mean over its quarter-hours, so an hourly curve pays the hour's mean
+    price and a 15-min curve the quarter-hour's price. The load's local times are moved back by
+    ``k * 364`` days (weekday kept), with ``k`` chosen to cover as many intervals as possible, the
+    most recent price data first. The October hour that occurs twice takes the mean of both
+    prices; quarter-hours still without a price take the mean of the same quarter-hour of the week.
     """
-    p = prices.price_eur_per_kwh
-    p_local = p.copy()
-    p_local.index = p.index.tz_convert(tz).tz_localize(None)
-    p_local = p_local.groupby(level=0).mean()
-    load_hours = index.tz_convert(tz).tz_localize(None).floor("h")
-    lo, hi = p_local.index[0], p_local.index[-1]
+    minutes = _load_minutes(index)
+    n_q = minutes // 15
+    q = quarter_hour_prices(prices)
+    q_local = q.copy()
+    q_local.index = q.index.tz_convert(tz).tz_localize(None)
+    q_local = q_local.groupby(level=0).mean()
+    starts = index.repeat(n_q) + pd.to_timedelta(np.tile(np.arange(n_q) * 15, len(index)), unit="min")
+    load_q = pd.DatetimeIndex(starts).tz_convert(tz).tz_localize(None)
+    lo, hi = q_local.index[0], q_local.index[-1]
     step = pd.Timedelta(days=SHIFT_DAYS)
-    k_lo = int(np.floor((load_hours.min() - hi) / step)) - 1
-    k_hi = int(np.ceil((load_hours.max() - lo) / step)) + 1
+    k_lo = int(np.floor((load_q.min() - hi) / step)) - 1
+    k_hi = int(np.ceil((load_q.max() - lo) / step)) + 1
     order = sorted(range(k_lo, k_hi + 1), key=lambda k: abs(k) if k >= 0 else abs(k) + 0.5)
     covers = {}
     for k in order:
-        shifted = load_hours - pd.Timedelta(days=SHIFT_DAYS * k)
+        shifted = load_q - pd.Timedelta(days=SHIFT_DAYS * k)
         covers[k] = int(((shifted >= lo) & (shifted <= hi)).sum())
-        if covers[k] == len(load_hours):
+        if covers[k] == len(load_q):
             break
     top = max(covers.values())
     # the most recent prices that cover (almost) as much as the best shift
     best_k = next(k for k in order if k in covers and covers[k] >= 0.98 * top)
-    shifted = load_hours - pd.Timedelta(days=SHIFT_DAYS * best_k)
-    spot = p_local.reindex(shifted).to_numpy(dtype=float, copy=True)
+    shifted = load_q - pd.Timedelta(days=SHIFT_DAYS * best_k)
+    spot = q_local.reindex(shifted).to_numpy(dtype=float, copy=True)
     missing = np.isnan(spot)
     if missing.any():
-        how = p_local.groupby([p_local.index.day_of_week, p_local.index.hour]).mean()
-        keys = list(zip(shifted.day_of_week[missing], shifted.hour[missing], strict=True))
+        how = q_local.groupby([q_local.index.day_of_week, q_local.index.hour, q_local.index.minute]).mean()
+        keys = list(zip(shifted.day_of_week[missing], shifted.hour[missing], shifted.minute[missing], strict=True))
         spot[missing] = how.reindex(pd.MultiIndex.from_tuples(keys)).to_numpy()
+    per_interval = spot.reshape(len(index), n_q).mean(axis=1)
+    n_fallback = int(missing.reshape(len(index), n_q).any(axis=1).sum())
     covered_years = sorted(set(shifted[~missing].year)) or list(prices.years)
     year = str(covered_years[0]) if len(covered_years) == 1 else f"{covered_years[0]}-{covered_years[-1]}"
+    used = _price_durations_min(prices.price_eur_per_kwh.index)
+    p_idx = prices.price_eur_per_kwh.index.tz_convert(tz).tz_localize(None)
+    in_span = (p_idx >= shifted.min()) & (p_idx <= shifted.max())
+    resolution = tuple(sorted(set((used[in_span] if in_span.any() else used).tolist())))
     return PriceAlignment(
-        price_eur_per_kwh=pd.Series(spot, index=index, name="price_eur_per_kwh"),
+        price_eur_per_kwh=pd.Series(per_interval, index=index, name="price_eur_per_kwh"),
         shift_days=SHIFT_DAYS * best_k,
         price_year=year,
-        n_fallback_intervals=int(missing.sum()),
+        n_fallback_intervals=n_fallback,
+        price_resolution_minutes=resolution,
+        load_interval_minutes=minutes,
     )
 
 
@@ -333,6 +361,11 @@ class TariffCost:
         Dynamic: days the load was shifted to meet the prices (multiple of 364).
     n_fallback_intervals
         Dynamic: intervals priced with the hour-of-week mean.
+    price_resolution_minutes
+        Dynamic: interval length(s) of the prices used [min] (``(60,)`` hourly, ``(15,)``
+        quarter-hourly); empty for fixed.
+    price_resolution_note
+        Dynamic: how the prices met the curve, in words (English); empty for fixed.
     """
 
     tariff_name: str
@@ -348,6 +381,8 @@ class TariffCost:
     price_year: str | None = None
     shift_days: int = 0
     n_fallback_intervals: int = 0
+    price_resolution_minutes: tuple[int, ...] = ()
+    price_resolution_note: str = ""
 
 
 def _energy_series(load: LoadCurve | pd.Series) -> tuple[pd.Series, int, str]:
@@ -389,7 +424,7 @@ def energy_cost(load: LoadCurve | pd.Series, tariff: Tariff, *, _alignment: Pric
         raise TariffError("the load curve has no measured intervals to price.")
     scale = HOURS_PER_YEAR / covered_h
     e_ok = e[ok]
-    price_year, shift, fallback = None, 0, 0
+    price_year, shift, fallback, resolution, note = None, 0, 0, (), ""
     if tariff.kind == "fixed":
         energy_eur = float(e_ok.sum()) * tariff.work_price_eur_per_kwh
     else:
@@ -400,6 +435,7 @@ def energy_cost(load: LoadCurve | pd.Series, tariff: Tariff, *, _alignment: Pric
             unit = (al.price_eur_per_kwh + tariff.adders_eur_per_kwh) * (1 + tariff.vat_pct / 100.0)
         energy_eur = float((e_ok * unit[ok]).sum())
         price_year, shift, fallback = al.price_year, al.shift_days, al.n_fallback_intervals
+        resolution, note = al.price_resolution_minutes, al.resolution_note
     energy_kwh = float(e_ok.sum()) * scale
     energy_eur *= scale
     total = energy_eur + tariff.base_fee_eur_per_year + tariff.meter_fee_eur_per_year
@@ -417,6 +453,8 @@ def energy_cost(load: LoadCurve | pd.Series, tariff: Tariff, *, _alignment: Pric
         price_year=price_year,
         shift_days=shift,
         n_fallback_intervals=fallback,
+        price_resolution_minutes=tuple(resolution),
+        price_resolution_note=note,
     )
 
 

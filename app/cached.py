@@ -458,7 +458,8 @@ def parse_price_bytes(raw: bytes, name: str):
     advisor.tariffs.TariffError
         Empty, binary or unreadable file, or fewer than :data:`MIN_PRICE_HOURS` prices.
     """
-    from advisor.tariffs import TariffError, read_day_ahead_prices
+    from advisor.ingest.prices import read_day_ahead_prices
+    from advisor.tariffs import TariffError
 
     if not raw.strip():
         raise TariffError("the file is empty")

@@ -37,7 +37,7 @@ def main() -> None:
     curve = synthetic_household(year=2024, appliance_kwh=3000).curve
     prices = None
     if PRICES.exists():
-        from advisor.tariffs import read_day_ahead_prices
+        from advisor.ingest.prices import read_day_ahead_prices
 
         prices = read_day_ahead_prices(PRICES)
 

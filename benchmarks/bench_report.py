@@ -19,10 +19,10 @@ from pathlib import Path
 
 from advisor.assessment import AssessmentSettings, assess_household
 from advisor.household import Household
+from advisor.ingest.prices import read_day_ahead_prices
 from advisor.report import Address, Brand, html_to_pdf, render_report
 from advisor.seeds import load_seeds
 from advisor.synthetic import demo_household
-from advisor.tariffs import read_day_ahead_prices
 
 PRICES = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"

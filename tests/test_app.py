@@ -422,9 +422,9 @@ def _expected_comparison(prices_path):
     import cached
 
     from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.ingest.prices import read_day_ahead_prices
     from advisor.seeds import load_seeds
     from advisor.synthetic import demo_household
-    from advisor.tariffs import read_day_ahead_prices
 
     h = cached.demo_answers()
     settings = AssessmentSettings(

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 from advisor.assessment import AssessmentSettings, assess_household
 from advisor.errors import AdvisorError
 from advisor.household import Household
+from advisor.ingest.prices import read_day_ahead_prices
 from advisor.seeds import load_seeds
-from advisor.tariffs import parse_day_ahead_prices, read_day_ahead_prices
+from advisor.tariffs import parse_day_ahead_prices
 from tests.conftest import SHARED_DATA
 
 

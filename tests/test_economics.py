@@ -149,7 +149,7 @@ def test_feed_in_cap_applies_to_new_systems_without_smart_meter(seeds):
 
 
 def test_negative_price_hours_from_real_day_ahead_prices(seeds):
-    from advisor.tariffs import read_day_ahead_prices
+    from advisor.ingest.prices import read_day_ahead_prices
 
     prices = read_day_ahead_prices(shared_path("prices", "de_lu_day_ahead_hourly_2023_2024_smard.csv"))
     idx = pd.date_range("2024-01-01", "2025-01-01", freq="h", inclusive="left", tz="Europe/Berlin")

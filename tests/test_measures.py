@@ -259,8 +259,8 @@ def test_savings_never_negative_and_never_exceed_consumption(seeds, h, annual, b
 def test_real_london_households_bounded_and_priced(seeds):
     """Real 30-min curves (Low Carbon London 2013): prices from another year are aligned and named,
     every saving is bounded by the household's consumption."""
+    from advisor.ingest.prices import read_day_ahead_prices
     from advisor.loadcurve import CurveMeta, make_load_curve
-    from advisor.tariffs import read_day_ahead_prices
     from tests.conftest import shared_path
 
     table = pd.read_parquet(

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from advisor.household import Household
+from advisor.ingest.prices import read_day_ahead_prices
 from advisor.loadcurve import CurveMeta, make_load_curve
 from advisor.seeds import load_seeds
 from advisor.tariffs import (
@@ -17,7 +18,7 @@ from advisor.tariffs import (
     energy_cost,
     flexible_load,
     parse_day_ahead_prices,
-    read_day_ahead_prices,
+    quarter_hour_prices,
     shift_to_cheap_hours,
 )
 from tests.conftest import shared_path
@@ -190,7 +191,7 @@ def test_gaps_are_left_out_and_the_rest_scaled_to_a_year(seeds):
 
 def test_price_reader_takes_bytes_like_a_path(tmp_path):
     """An upload's bytes read the same as the file (the app keeps uploads in memory)."""
-    from advisor.tariffs import read_day_ahead_prices
+    from advisor.ingest.prices import read_day_ahead_prices
 
     text = "timestamp_utc,price_eur_mwh\n" + "".join(
         f"2024-05-{d:02d}T{h:02d}:00:00Z,{50 + h}\n" for d in range(1, 9) for h in range(24)
@@ -201,3 +202,105 @@ def test_price_reader_takes_bytes_like_a_path(tmp_path):
     b = read_day_ahead_prices(text.encode(), name="upload.csv")
     assert a.price_eur_per_kwh.equals(b.price_eur_per_kwh)
     assert "upload.csv" in b.source
+
+
+# ----------------------------------------------------------------------------- price resolution
+def _hourly_and_quarter_prices(start="2024-01-01", days=30):
+    """Hourly prices and a 15-min series with the same hourly means: first quarter +30, the others -10 EUR/MWh."""
+    hours = pd.date_range(pd.Timestamp(start, tz="UTC"), periods=24 * days, freq="h")
+    rng = np.random.default_rng(7)
+    hourly = pd.Series(
+        60 + 40 * np.sin(np.arange(len(hours)) / 24 * 2 * np.pi) + rng.normal(0, 5, len(hours)), index=hours
+    )
+    quarters = pd.date_range(hours[0], periods=4 * len(hours), freq="15min")
+    q = pd.Series(np.repeat(hourly.to_numpy(), 4) + np.tile([30.0, -10.0, -10.0, -10.0], len(hours)), index=quarters)
+    return parse_day_ahead_prices(hourly), parse_day_ahead_prices(q)
+
+
+def test_quarter_hour_prices_around_unchanged_hourly_means_give_an_hourly_curve_the_same_cost(seeds):
+    hourly, quarter = _hourly_and_quarter_prices()
+    assert hourly.resolution_minutes == (60,) and quarter.resolution_minutes == (15,)
+    idx = pd.date_range(pd.Timestamp("2024-01-08", tz=TZ), periods=24 * 14, freq="h")
+    rng = np.random.default_rng(3)
+    load = pd.Series(rng.uniform(0.1, 1.5, len(idx)), index=idx)
+    cost_h = energy_cost(load, Tariff.dynamic(seeds, hourly))
+    cost_q = energy_cost(load, Tariff.dynamic(seeds, quarter))
+    assert cost_q.energy_eur == pytest.approx(cost_h.energy_eur, rel=1e-9)
+    assert cost_q.price_resolution_minutes == (15,) and cost_h.price_resolution_minutes == (60,)
+    assert "15-min" in cost_q.price_resolution_note and "60-min curve" in cost_q.price_resolution_note
+    # placebo: the former rule (each hour priced with its first quarter-hour) is 30 EUR/MWh too dear
+    first_quarter = quarter.price_eur_per_kwh[quarter.price_eur_per_kwh.index.minute == 0]
+    wrong = energy_cost(load, Tariff.dynamic(seeds, parse_day_ahead_prices(first_quarter.rename(None) * 1000)))
+    assert wrong.energy_eur - cost_h.energy_eur == pytest.approx(
+        float(load.sum()) * 0.030 * 1.19 * cost_h.energy_kwh / float(load.sum()), rel=1e-6
+    )
+
+
+def test_a_quarter_hour_curve_pays_the_quarter_hour_price(seeds):
+    hourly, quarter = _hourly_and_quarter_prices()
+    idx = pd.date_range(pd.Timestamp("2024-01-08", tz=TZ), periods=4 * 24 * 7, freq="15min")
+    flat = pd.Series(0.25, index=idx)
+    first = pd.Series(np.where(idx.minute == 0, 1.0, 0.0), index=idx)  # same energy, all in the first quarter
+    # energy spread evenly within the hour: both files give the same cost
+    assert energy_cost(flat, Tariff.dynamic(seeds, quarter)).energy_eur == pytest.approx(
+        energy_cost(flat, Tariff.dynamic(seeds, hourly)).energy_eur, rel=1e-9
+    )
+    # all in the dear first quarter: 40 EUR/MWh above the hour's mean... on a quarter-hour file only
+    al_q = align_prices(idx, quarter)
+    al_h = align_prices(idx, hourly)
+    diff = float((first * (al_q.price_eur_per_kwh - al_h.price_eur_per_kwh)).sum())
+    assert diff == pytest.approx(float(first.sum()) * 0.030, rel=1e-9)
+    assert al_q.price_resolution_minutes == (15,) and al_q.load_interval_minutes == 15
+
+
+def test_quarter_hour_grid_of_mixed_hourly_and_quarter_prices():
+    hours = pd.date_range(pd.Timestamp("2025-09-30 20:00", tz="UTC"), periods=2, freq="h")
+    quarters = pd.date_range(hours[-1] + pd.Timedelta(hours=1), periods=4, freq="15min")
+    s = pd.concat([pd.Series([50.0, 70.0], index=hours), pd.Series([10.0, 20.0, 30.0, 40.0], index=quarters)])
+    prices = parse_day_ahead_prices(s)
+    assert prices.resolution_minutes == (15, 60)
+    q = quarter_hour_prices(prices)
+    assert len(q) == 12 and q.iloc[:4].tolist() == pytest.approx([0.05] * 4)
+    assert q.iloc[8:].tolist() == pytest.approx([0.01, 0.02, 0.03, 0.04])
+
+
+def _smard_quarter_export(path, start="2025-10-25 00:00", days=3):
+    local = pd.date_range(pd.Timestamp(start, tz=TZ), pd.Timestamp(start, tz=TZ) + pd.Timedelta(days=days), freq="15min",
+                          inclusive="left")  # fmt: skip
+    lines = [
+        "Datum von;Datum bis;Deutschland/Luxemburg [€/MWh] Originalauflösungen;Belgien [€/MWh] Originalauflösungen"
+    ]
+    for i, t in enumerate(local):
+        end = t + pd.Timedelta(minutes=15)
+        value = f"{(i % 96) - 10:.2f}".replace(".", ",")
+        lines.append(f"{t:%d.%m.%Y %H:%M};{end:%d.%m.%Y %H:%M};{value};-")
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    return local
+
+
+def test_smard_quarter_hour_export_with_the_october_clock_change(tmp_path):
+    path = tmp_path / "Gro_handelspreise_202510250000_202510272359_Viertelstunde.csv"
+    local = _smard_quarter_export(path)
+    prices = read_day_ahead_prices(path)
+    p = prices.price_eur_per_kwh
+    assert prices.resolution_minutes == (15,)
+    assert len(p) == len(local) == 4 * 72  # 72 h from 25 Oct 00:00 local; 26 October has 100 quarter-hours
+    assert (p.index.tz_convert(TZ).strftime("%d %H:%M") == "26 02:15").sum() == 2  # the repeated hour
+    assert p.index.is_unique and str(p.index.tz) == "UTC"
+    assert p.iloc[0] == pytest.approx(-0.010) and p.iloc[11] == pytest.approx(0.001)
+
+
+def test_plain_price_table_with_offsets_and_eur_per_kwh(tmp_path):
+    path = tmp_path / "prices.csv"
+    path.write_text(
+        "timestamp;price_eur_per_kwh\n2025-10-01T00:00:00+02:00;0.1\n2025-10-01T00:15:00+02:00;0.2\n"
+        "2025-10-01T00:30:00+02:00;-0.05\n2025-10-01T00:45:00+02:00;0.3\n"
+    )
+    prices = read_day_ahead_prices(path)
+    assert prices.price_eur_per_kwh.index[0] == pd.Timestamp("2025-09-30 22:00", tz="UTC")
+    assert prices.price_eur_per_kwh.tolist() == pytest.approx([0.1, 0.2, -0.05, 0.3])
+    assert prices.resolution_minutes == (15,)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("when,what\n1,2\n")
+    with pytest.raises(TariffError, match="bad.csv: price table needs a time column"):
+        read_day_ahead_prices(bad)

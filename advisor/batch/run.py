@@ -322,7 +322,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     seeds = load_seeds(options.seeds_dir)
     prices = None
     if options.prices is not None:
-        from advisor.tariffs import read_day_ahead_prices
+        from advisor.ingest.prices import read_day_ahead_prices
 
         prices = read_day_ahead_prices(options.prices)
     estimate_year = options.estimate_year or int(letter_date[:4]) - 1

@@ -171,7 +171,7 @@ def run_pv(request: PVRequest) -> dict:
     )
     prices = None
     if request.prices_file is not None:
-        from advisor.tariffs import read_day_ahead_prices
+        from advisor.ingest.prices import read_day_ahead_prices
 
         prices = read_day_ahead_prices(request.prices_file)
     options_rows = []

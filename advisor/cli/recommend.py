@@ -28,7 +28,7 @@ SHARED_PRICES = (
 
 def resolve_prices(prices: Path | None):
     """Day-ahead prices from ``--prices``, ``$ADVISOR_PRICES`` or the shared data; None if none exists."""
-    from advisor.tariffs import read_day_ahead_prices
+    from advisor.ingest.prices import read_day_ahead_prices
 
     if prices is not None:
         return read_day_ahead_prices(prices)
