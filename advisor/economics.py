@@ -5,8 +5,10 @@ Rules modelled (values from ``seeds/pv.toml`` and ``seeds/eeg_feed_in.csv``, eac
 * EEG feed-in tariff by commissioning half-year, partial (surplus) or full feed-in, proportional
   size bands (up to 10 / 40 / 100 kWp); beyond the table -1 % every six months (§ 49 EEG).
 * Systems commissioned from 25 Feb 2025 earn nothing while the day-ahead price is negative;
-  measured prices are used where given, else the seeded number of negative hours is assumed to
-  fall on the household's highest feed-in hours (an upper bound of the loss). The extension of
+  measured prices are used where given, else the seeded table of negative-price hours by month
+  and local hour of the latest full SMARD year (``seeds/negative_price_hours.csv``, 2024: 457 h)
+  is placed, within each (month, hour) cell, on the days of highest feed-in (negative prices come
+  with sunshine). The extension of
   the 20-year period that compensates it is not credited (conservative).
 * Without smart meter and control box the feed-in is capped at 60 % of kWp (curtailment).
 * 0 % VAT on PV and batteries (prices in the seeds are net of VAT); balcony PV earns no feed-in.
@@ -222,7 +224,7 @@ class EconomicsSettings:
     smart_meter_control
         Smart meter with control box: no 60 % feed-in cap.
     negative_price_hours_per_year
-        Hours with negative prices assumed when no price series is given [h/yr].
+        Hours with negative prices in the year of ``negative_price_table`` [h/yr] (for the text).
     negative_price_rule_from
         Systems commissioned on or after this date earn nothing at negative prices.
     feed_in_cap_share_of_kwp
@@ -233,6 +235,9 @@ class EconomicsSettings:
         The EEG tariff table.
     sources
         Citation per assumption.
+    negative_price_table
+        Seed table ``negative_price_hours`` (``month, hour, share, year``): the share of hours
+        of each (month, local hour) cell with negative day-ahead prices; used without prices.
     """
 
     price_eur_per_kwh: float
@@ -254,6 +259,7 @@ class EconomicsSettings:
     balcony_set_reference_wp: float = 1000.0
     eeg_table: pd.DataFrame = field(default=None, repr=False, compare=False, hash=False)
     sources: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    negative_price_table: pd.DataFrame | None = field(default=None, repr=False, compare=False, hash=False)
 
     @classmethod
     def from_seeds(
@@ -284,12 +290,13 @@ class EconomicsSettings:
             "pv.degradation_pct_per_year",
             "pv.lifetime_years",
             "pv.discount_rate_pct",
-            "pv.negative_price_hours_per_year",
             "pv.feed_in_cap_share_of_kwp",
             "pv.negative_price_rule_from",
             "pv.eeg_degression_pct_per_half_year",
         ]
         sources = tuple((k, seeds.entry(k).cite()) for k in keys)
+        neg_table = seeds.table("negative_price_hours")
+        sources += (("negative_price_hours", str(neg_table["source"].iloc[0])),)
         settings = cls(
             price_eur_per_kwh=price,
             price_escalation_pct_per_year=esc,
@@ -303,13 +310,14 @@ class EconomicsSettings:
             lifetime_years=int(v("pv.lifetime_years")),
             discount_rate_pct=float(v("pv.discount_rate_pct")),
             commissioning=commissioning or dt.date.today(),
-            negative_price_hours_per_year=float(v("pv.negative_price_hours_per_year")),
+            negative_price_hours_per_year=float(neg_table["negative_hours"].sum()),
             negative_price_rule_from=dt.date.fromisoformat(str(v("pv.negative_price_rule_from"))),
             feed_in_cap_share_of_kwp=float(v("pv.feed_in_cap_share_of_kwp")),
             degression_pct_per_half_year=float(v("pv.eeg_degression_pct_per_half_year")),
             balcony_set_reference_wp=float(v("pv.balcony_set_reference_wp")),
             eeg_table=seeds.table("eeg_feed_in"),
             sources=sources,
+            negative_price_table=neg_table,
         )
         return replace(settings, **overrides) if overrides else settings
 
@@ -322,6 +330,11 @@ def feed_in_limit_kw(spec: PVSystemSpec, settings: EconomicsSettings) -> float |
     if settings.commissioning < settings.negative_price_rule_from:
         return None
     return settings.feed_in_cap_share_of_kwp * spec.peak_kw
+
+
+def _full(spec: PVSystemSpec, settings: EconomicsSettings) -> bool:
+    """Volleinspeisung applies to rooftop systems only."""
+    return bool(settings.full_feed_in) and spec.kind != "balcony"
 
 
 # ----------------------------------------------------------------------------- cash flows
@@ -479,16 +492,45 @@ def _unremunerated(feed_in_kwh: pd.Series, settings: EconomicsSettings, prices=N
             if neg is None:
                 raise EconomicsError("`prices` (NegativePriceHours) was computed for another index")
         return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description, neg.description_de or neg.description
-    hourly = feed_in_kwh.tz_convert("UTC").resample("h").sum()
-    n = int(round(settings.negative_price_hours_per_year * len(hourly) / 8760.0))
-    lost = float(np.sort(hourly.to_numpy())[::-1][:n].sum()) if n > 0 else 0.0
+    if settings.negative_price_table is None:
+        raise EconomicsError(
+            "no price series and no seed table `negative_price_hours`: cannot value negative-price hours"
+        )
+    lost = seeded_negative_price_loss_kwh(feed_in_kwh, settings.negative_price_table)
+    year = int(settings.negative_price_table["year"].iloc[0])
+    hours = settings.negative_price_hours_per_year
     return (
         lost,
-        f"no price series: {settings.negative_price_hours_per_year:.0f} negative-price hours/yr assumed on the "
-        "hours of highest feed-in (upper bound)",
-        f"keine Preisreihe: {num(settings.negative_price_hours_per_year, 0, 'de')} Stunden mit negativen Preisen "
-        "pro Jahr auf die Stunden mit der höchsten Einspeisung gelegt (obere Schranke)",
+        f"no price file: negative-price hours of {year} by month and hour (Bundesnetzagentur | SMARD.de, "
+        f"{hours:.0f} h) placed on the days of highest feed-in in each month and hour",
+        f"keine Preisdatei: Stunden mit negativen Börsenpreisen des Jahres {year} nach Monat und Uhrzeit "
+        f"(Bundesnetzagentur | SMARD.de, {num(hours, 0, 'de')} Stunden), in jedem Monat und jeder Stunde auf die "
+        "Tage mit der höchsten Einspeisung gelegt",
     )
+
+
+def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, tz: str = "Europe/Berlin") -> float:
+    """Feed-in expected in negative-price hours from the seeded month x hour table [kWh].
+
+    The feed-in is summed to clock hours; within each (month, local hour) cell the share of hours
+    that had negative prices in the seed year is taken from the hours of highest feed-in (the
+    n-th hour with a fraction), because negative prices fall on sunny days.
+    """
+    if feed_in_kwh.empty or float(feed_in_kwh.sum()) <= 0:
+        return 0.0
+    hourly = feed_in_kwh.tz_convert("UTC").resample("h").sum()
+    local = hourly.index.tz_convert(tz)
+    share = table.set_index(["month", "hour"])["share"]
+    frame = pd.DataFrame(
+        {"month": local.month, "hour": local.hour, "feed": hourly.to_numpy(dtype=float)},
+    )
+    frame["share"] = share.reindex(pd.MultiIndex.from_arrays([frame["month"], frame["hour"]])).fillna(0.0).to_numpy()
+    frame = frame.sort_values(["month", "hour", "feed"], ascending=[True, True, False], kind="mergesort")
+    grp = frame.groupby(["month", "hour"], sort=False)
+    rank = grp.cumcount().to_numpy(dtype=float)
+    n_cell = grp["feed"].transform("size").to_numpy(dtype=float) * frame["share"].to_numpy()
+    weight = np.clip(n_cell - rank, 0.0, 1.0)
+    return float((frame["feed"].to_numpy() * weight).sum())
 
 
 def pv_economics(
@@ -694,7 +736,9 @@ def evaluate_pv(
     the same index.
     """
     pv = simulate_pv(spec, weather, cache=cache)
-    sc = self_consumption(load, pv, battery, feed_in_limit_kw=feed_in_limit_kw(spec, settings))
+    sc = self_consumption(
+        load, pv, battery, feed_in_limit_kw=feed_in_limit_kw(spec, settings), full_feed_in=_full(spec, settings)
+    )
     econ = pv_economics(sc, spec, settings, battery=battery, prices=prices)
     return PVOption(spec=spec, battery=battery, pv=pv, flows=sc, economics=econ)
 
@@ -741,7 +785,7 @@ def size_pv(
                 if kwh <= 0
                 else replace(template, capacity_kwh=float(kwh), charge_power_kw=None, discharge_power_kw=None)
             )
-            sc = self_consumption(load, pv, bat, feed_in_limit_kw=limit)
+            sc = self_consumption(load, pv, bat, feed_in_limit_kw=limit, full_feed_in=_full(spec, settings))
             econ = pv_economics(sc, spec, settings, battery=bat, prices=prices)
             options.append(PVOption(spec=spec, battery=bat, pv=pv, flows=sc, economics=econ))
     if not options:

@@ -768,7 +768,9 @@ class SelfConsumptionResult:
     notes_de: tuple[str, ...] = field(default=())
 
 
-def self_consumption(load, pv, battery=None, *, feed_in_limit_kw: float | None = None) -> SelfConsumptionResult:
+def self_consumption(
+    load, pv, battery=None, *, feed_in_limit_kw: float | None = None, full_feed_in: bool = False
+) -> SelfConsumptionResult:
     """Direct self-consumption, battery dispatch, feed-in and grid import on the real curve.
 
     Parameters
@@ -784,8 +786,12 @@ def self_consumption(load, pv, battery=None, *, feed_in_limit_kw: float | None =
         A :class:`advisor.battery.BatterySpec` or None. Self-consumption strategy: charge from
         PV surplus only, discharge to cover the load only.
     feed_in_limit_kw
-        Grid feed-in cap [kW] (e.g. 60 % of kWp without smart meter and control box); PV above
-        it that neither the load nor the battery takes is curtailed.
+        Grid feed-in cap [kW] (e.g. 60 % of kWp without smart meter and control box), applied
+        interval by interval: PV above it that neither the load nor the battery takes is
+        curtailed (``curtailed = max(0, export - cap × interval hours)``).
+    full_feed_in
+        Volleinspeisung: all PV goes to the grid (own meter), the household buys all its load;
+        the cap then applies to the PV itself and there is no self-consumption or battery.
 
     Returns
     -------
@@ -817,10 +823,10 @@ def self_consumption(load, pv, battery=None, *, feed_in_limit_kw: float | None =
     pv_s = pv_on_index(pv, load_s.index)
     load_a = load_s.to_numpy(dtype=float)
     pv_a = np.clip(pv_s.to_numpy(dtype=float), 0.0, None)
-    direct = np.minimum(load_a, pv_a)
+    direct = np.zeros_like(load_a) if full_feed_in else np.minimum(load_a, pv_a)
     surplus = pv_a - direct
     deficit = load_a - direct
-    if battery is not None and battery.capacity_kwh > 0:
+    if battery is not None and battery.capacity_kwh > 0 and not full_feed_in:
         disp = dispatch_battery(surplus, deficit, battery, interval_minutes=minutes)
         charge, discharge, soc = disp.charge_kwh, disp.discharge_kwh, disp.soc_kwh
         initial_soc = disp.initial_soc_kwh

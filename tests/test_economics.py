@@ -162,13 +162,32 @@ def test_negative_price_hours_from_real_day_ahead_prices(seeds):
     assert ec.unremunerated_feed_in_kwh(feed, old, prices)[0] == 0
 
 
-def test_negative_price_assumption_without_prices(seeds):
+def test_negative_price_seed_is_the_2024_smard_count(seeds):
+    table = seeds.table("negative_price_hours")
+    assert len(table) == 12 * 24 and set(table["year"]) == {2024}
+    assert table["negative_hours"].sum() == 457  # BNetzA/SMARD: 457 negative hours in 2024
+    assert "SMARD" in table["source"].iloc[0]
+    by_month = table.groupby("month")["negative_hours"].sum()
+    assert by_month.loc[[5, 6, 7, 8]].sum() > 0.5 * 457  # a summer-midday phenomenon
+    noon = table[table["hour"].between(11, 15)]["negative_hours"].sum()
+    assert noon > 0.6 * 457
+
+
+def test_negative_price_default_without_prices_uses_the_seed_table(seeds):
     idx = pd.date_range("2025-01-01", "2026-01-01", freq="h", inclusive="left", tz="Europe/Berlin")
-    feed = pd.Series(np.arange(len(idx), dtype=float) % 10, index=idx)
     s = ec.EconomicsSettings.from_seeds(seeds, commissioning=dt.date(2026, 3, 1))
-    lost, how = ec.unremunerated_feed_in_kwh(feed, s, None)
-    assert lost == pytest.approx(573 * 9)  # the 573 seeded hours land on the highest feed-in (9 kWh)
-    assert "573" in how
+    flat = pd.Series(1.0, index=idx)  # 1 kWh every hour: each cell loses its share of hours
+    lost, how = ec.unremunerated_feed_in_kwh(flat, s, None)
+    assert lost == pytest.approx(457 * 365 / 366, rel=0.01)
+    assert "2024" in how and "SMARD" in how
+    # the same energy on fewer, sunnier days loses more: the cell's negative hours take the top days
+    rng = np.random.default_rng(1)
+    sunny = pd.Series(rng.choice([0.0, 2.0], size=len(idx)), index=idx)
+    lost_sunny, _ = ec.unremunerated_feed_in_kwh(sunny, s, None)
+    assert lost_sunny > 1.5 * lost * sunny.sum() / flat.sum()
+    # far below the former worst case (573 h on the year's highest feed-in hours)
+    worst = float(np.sort(sunny.to_numpy())[::-1][:573].sum())
+    assert lost_sunny < worst
 
 
 def test_sizing_returns_the_best_options_sorted(seeds):

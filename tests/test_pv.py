@@ -348,3 +348,41 @@ def test_simulate_pv_does_not_mutate_weather(scaled_weather):
     pv.simulate_pv(pv.PVSystemSpec.east_west(6.0), scaled_weather)
     pd.testing.assert_frame_equal(scaled_weather, before)
     assert scaled_weather.attrs == attrs
+
+
+def test_feed_in_cap_hand_computed_per_interval():
+    # 10 kWp, cap 60 % = 6 kW = 1.5 kWh per quarter-hour
+    idx = pd.date_range("2025-06-01 11:00", periods=4, freq="15min", tz="Europe/Berlin")
+    load = pd.Series([0.2, 0.1, 0.1, 0.1], index=idx)
+    gen = pd.Series([2.0, 1.8, 1.2, 0.5], index=idx)
+    r = pv.self_consumption(load, gen, feed_in_limit_kw=6.0)
+    # surplus 1.8, 1.7, 1.1, 0.4 -> curtailed 0.3 + 0.2 = 0.5 kWh; feed-in 1.5 + 1.5 + 1.1 + 0.4
+    assert r.flows["curtailed_kwh"].tolist() == pytest.approx([0.3, 0.2, 0.0, 0.0])
+    assert r.curtailed_kwh == pytest.approx(0.5) and r.feed_in_kwh == pytest.approx(4.5)
+    # full feed-in: the cap acts on the PV itself: 0.5 + 0.3 = 0.8 kWh, nothing self-consumed
+    full = pv.self_consumption(load, gen, feed_in_limit_kw=6.0, full_feed_in=True)
+    assert full.flows["curtailed_kwh"].tolist() == pytest.approx([0.5, 0.3, 0.0, 0.0])
+    assert full.curtailed_kwh == pytest.approx(0.8) and full.self_consumed_kwh == 0
+    assert full.grid_import_kwh == pytest.approx(load.sum())
+    # balances close in every interval
+    f = r.flows
+    assert (f.pv_kwh - f.direct_kwh - f.battery_charge_kwh - f.feed_in_kwh - f.curtailed_kwh).abs().max() < 1e-12
+
+
+def test_full_feed_in_curtails_all_pv_above_the_cap_over_a_year():
+    import datetime as dt
+
+    from advisor import economics as ec
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import synthetic_household
+
+    curve = synthetic_household(year=2023, appliance_kwh=3000).curve
+    year = pv.complete_year(curve)
+    wx = weather.typical_weather(51.54, 7.22, year.energy_kwh.index, germany_ghi_kwh_per_m2=1102.0)
+    s = ec.EconomicsSettings.from_seeds(load_seeds(), commissioning=dt.date(2026, 3, 1), full_feed_in=True)
+    spec = pv.PVSystemSpec.single(5.0)
+    option = ec.evaluate_pv(year, wx, spec, s)
+    gen = option.pv.energy_kwh.to_numpy()
+    above = np.clip(gen - 0.6 * 5.0 * 0.25, 0, None).sum()  # PV above 3 kW in each quarter-hour
+    assert option.flows.curtailed_kwh == pytest.approx(above, rel=1e-9)
+    assert above > 0
