@@ -151,3 +151,106 @@ def test_make_load_curve_refuses_mostly_implausible():
     idx = pd.DatetimeIndex(["1900-01-01 00:00", "1900-01-01 00:15", "2024-01-01"], tz="UTC")
     with pytest.raises(LoadCurveError, match="plausible period"):
         make_load_curve(pd.Series(np.ones(3), index=idx), interval_minutes=15)
+
+
+# --- 4. long tables: empty household id -----------------------------------------------------------
+def _long(hid_rows):
+    return "household_id,timestamp,kwh\n" + "".join(
+        f"{h},2024-06-01T10:{m:02d}:00Z,0.1\n" for h, ms in hid_rows for m in ms
+    )
+
+
+def test_long_table_empty_id_refused_with_line():
+    """Old code gave the row to a household '' or the previous one (and dropped it as repeated)."""
+    t = _long([("h1", (0, 15, 30, 45)), ("", (0,)), ("h2", (0, 15, 30, 45))])
+    with pytest.raises(LoadCurveError) as ei:
+        read_load_curves(t.encode(), name="long.csv")
+    assert ei.value.line == 6 and "empty household id" in ei.value.reason
+
+
+def test_long_table_whitespace_id_and_parquet_null_id_refused(tmp_path):
+    t = _long([("h1", (0, 15, 30, 45)), ("  ", (0,))])
+    with pytest.raises(LoadCurveError, match="empty household id"):
+        read_load_curves(t.encode(), name="long.csv")
+    df = pd.DataFrame(
+        {"household_id": ["h1", None, "h1"], "timestamp": pd.date_range("2024-06-01", periods=3, freq="15min", tz="UTC"), "kwh": 0.1}
+    )
+    df.to_parquet(tmp_path / "t.parquet")
+    with pytest.raises(LoadCurveError, match="data row 2"):
+        read_load_curves(tmp_path / "t.parquet")
+
+
+# --- 5. every reader failure is a LoadCurveError (exit 2) -----------------------------------------
+def test_list_typed_id_column_refused(tmp_path):
+    df = pd.DataFrame(
+        {"household_id": [[1, 2]] * 4, "timestamp": pd.date_range("2024-06-01", periods=4, freq="15min", tz="UTC"), "kwh": 0.1}
+    )
+    df.to_parquet(tmp_path / "t.parquet")
+    with pytest.raises(LoadCurveError, match="expected text or whole numbers"):
+        read_load_curves(tmp_path / "t.parquet")
+
+
+@pytest.mark.parametrize("depth", [1000, 5000, 100_000])
+def test_deep_json_refused(depth):
+    raw = ('[{"time": 1, "values": ' + "[" * depth + "]" * depth + "}]").encode()
+    with pytest.raises(LoadCurveError):
+        read_load_curves(raw, name="readings.json")
+
+
+def _canonical(tmp_path):
+    from advisor.ingest.canonical import write_curves_parquet
+
+    c = read_load_curve(("Zeitstempel;Wert [kWh]\n" + _rows((1,))).encode(), name="x.csv")
+    p = tmp_path / "c.parquet"
+    write_curves_parquet([c], p)
+    return p
+
+
+def _alter(p, change):
+    import pyarrow.parquet as pq
+
+    t = pq.read_table(p)
+    md = dict(t.schema.metadata)
+    change(md)
+    pq.write_table(t.replace_schema_metadata(md), p)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda md: md.__setitem__(b"energie-advisor", json.dumps({"version": 1, "curves": [{"meta": 5}]}).encode()),
+        lambda md: md.__setitem__(b"energie-advisor", b"[" * 5000 + b"]" * 5000),
+        lambda md: md.__setitem__(b"energie-advisor", b"{not json"),
+        lambda md: md.__setitem__(
+            b"energie-advisor",
+            md[b"energie-advisor"].replace(b'"interval_minutes": 15', b'"interval_minutes": "15"'),
+        ),
+        lambda md: md.__setitem__(
+            b"energie-advisor", md[b"energie-advisor"].replace(b'"warnings": []', b'"warnings": 7')
+        ),
+        lambda md: md.__setitem__(b"energie-advisor", md[b"energie-advisor"].replace(b'"tz": ', b'"evil": 1, "tz": ')),
+        lambda md: md.__setitem__(b"pandas", b'{"index_columns": [{"kind": "range", "start": 0, "stop": 99999999999, "step": 0}], "columns": 3}'),
+        lambda md: md.__setitem__(b"pandas", b"[[[["),
+    ],
+)
+def test_altered_own_parquet_metadata_is_a_clear_refusal(tmp_path, change):
+    p = _canonical(tmp_path)
+    _alter(p, change)
+    try:
+        curves = read_load_curves(p)
+    except LoadCurveError as exc:
+        assert "Parquet" in exc.reason
+    else:  # altered pandas metadata is ignored: the curve is still ours
+        assert curves[0].n_intervals == 96
+
+
+def test_cli_exit_2_for_reader_failures(tmp_path, capsys):
+    from advisor.cli import main
+
+    p = _canonical(tmp_path)
+    _alter(p, lambda md: md.__setitem__(b"energie-advisor", b"[" * 5000 + b"]" * 5000))
+    deep = tmp_path / "readings.json"
+    deep.write_bytes(('[{"time": 1, "values": ' + "[" * 3000 + "]" * 3000 + "}]").encode())
+    for f in (p, deep):
+        assert main(["ingest", str(f)]) == 2
+    assert "Traceback" not in capsys.readouterr().err

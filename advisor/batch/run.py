@@ -49,6 +49,7 @@ from advisor.batch.process import (
 )
 from advisor.batch.split import csv_decimal_comma, partition_map, split_long_table, table_columns
 from advisor.ingest import ReadOptions
+from advisor.ingest.tabular import validate_ids
 
 FORMATS = ("html", "pdf")
 STATE_VERSION = 1
@@ -302,6 +303,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
     partitions = None
     if is_long_table(options.input_path):
         cols = table_columns(options.input_path, options.read_options)
+        validate_ids(options.input_path, options.read_options)
         partitions = partition_map(options.input_path, state.partitions_dir, cols, pseudo, options.engine.n_workers)
     the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
     done = state.done_rows()

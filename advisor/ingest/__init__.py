@@ -91,6 +91,18 @@ class ReadOptions:
             raise LoadCurveError(f"unknown time zone {self.tz!r}; expected an IANA name like 'Europe/Berlin'") from None
 
 
+def _unforeseen() -> tuple[type[BaseException], ...]:
+    import pyarrow as pa
+
+    return (
+        ValueError, OverflowError, ArithmeticError, IndexError, KeyError, UnicodeError, TypeError,
+        AttributeError, LookupError, AssertionError, pa.ArrowException, EOFError, zlib.error,
+    )
+
+
+_UNFORESEEN = _unforeseen()
+
+
 def _read_bytes(source: str | Path | bytes | BinaryIO, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray)):
         raw, label = bytes(source), name or "<buffer>"
@@ -251,11 +263,15 @@ def read_load_curves(
             curves = reader.parse(raw, options, label)
     except LoadCurveError:
         raise
-    except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError, UnicodeError) as exc:
-        # anything a reader's own checks did not foresee (out-of-range numbers or dates) is still
-        # reported as bad input, never as another exception
+    except RecursionError:
+        raise LoadCurveError(f"{reader.FORMAT} content nested too deeply; refused", source=label) from None
+    except _UNFORESEEN as exc:
+        # anything a reader's own checks did not foresee (out-of-range numbers or dates, odd
+        # types) is still reported as bad input, never as another exception; the message names
+        # only the exception type, not its text (which may quote the file)
         raise LoadCurveError(
-            f"unreadable {reader.FORMAT} content ({type(exc).__name__}: {exc})", source=label
+            f"unreadable {reader.FORMAT} content ({type(exc).__name__}); expected a well-formed {reader.FORMAT} file",
+            source=label,
         ) from None
     if options.meter_id is not None:
         curves = [c for c in curves if c.meta.meter_id == options.meter_id]

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from advisor.errors import LoadCurveError
-from advisor.loadcurve import CurveMeta, LoadCurve, make_load_curve
+from advisor.loadcurve import CurveMeta, Direction, LoadCurve, make_load_curve
+from advisor.units import ALLOWED_INTERVAL_MINUTES
 
 FORMAT = "canonical-parquet"
 META_KEY = b"energie-advisor"
@@ -59,19 +61,92 @@ def is_canonical(raw: bytes) -> bool:
     return META_KEY in md
 
 
+MAX_META_BYTES = 1 << 20
+_COLUMNS = ("curve", "interval_start_utc", "energy_kwh", "quality")
+_META_FIELDS = {f.name: f.type for f in fields(CurveMeta)}
+_TEXT_FIELDS = {"source_format", "meter_id", "tz", "holiday_region", "source_name", "obis"}
+_LIST_FIELDS = {"conversions", "warnings", "warnings_de"}
+
+
+def _refuse(what: str, source: str):
+    return LoadCurveError(f"canonical Parquet metadata {what}; the file was altered or is not ours", source=source)
+
+
+def _check_info(md: dict, source: str) -> dict:
+    """Our metadata, checked field by field before anything uses it."""
+    payload = md.get(META_KEY, b"")
+    if len(payload) > MAX_META_BYTES:
+        raise _refuse(f"is {len(payload)} bytes long (at most {MAX_META_BYTES})", source)
+    try:
+        info = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise _refuse("is not valid JSON", source) from None
+    except RecursionError:
+        raise _refuse("is nested too deeply", source) from None
+    if not isinstance(info, dict) or info.get("version") != SCHEMA_VERSION:
+        v = info.get("version") if isinstance(info, dict) else None
+        raise LoadCurveError(
+            f"canonical Parquet version {v if isinstance(v, int) else '(none)'} is not supported", source=source
+        )
+    curves = info.get("curves")
+    if not isinstance(curves, list) or not curves or len(curves) > 10_000:
+        raise _refuse("has no list of curves", source)
+    for i, c in enumerate(curves):
+        if not isinstance(c, dict) or not isinstance(c.get("meta"), dict):
+            raise _refuse(f"curve {i} is not an object with 'meta'", source)
+        if c.get("interval_minutes") not in ALLOWED_INTERVAL_MINUTES or isinstance(c.get("interval_minutes"), bool):
+            raise _refuse(f"curve {i}: interval_minutes must be one of {ALLOWED_INTERVAL_MINUTES}", source)
+        if c.get("direction") not in [d.value for d in Direction]:
+            raise _refuse(f"curve {i}: direction must be import or export", source)
+        m = c["meta"]
+        unknown = sorted(set(m) - set(_META_FIELDS))
+        if unknown:
+            raise _refuse(f"curve {i}: unknown meta fields {unknown[:5]}", source)
+        for k, v in m.items():
+            if k in _TEXT_FIELDS and not (v is None or isinstance(v, str)) or isinstance(v, str) and len(v) > 10_000:
+                raise _refuse(f"curve {i}: meta field {k!r} must be text", source)
+            if k in _LIST_FIELDS and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
+                raise _refuse(f"curve {i}: meta field {k!r} must be a list of texts", source)
+            if k not in _TEXT_FIELDS and k not in _LIST_FIELDS and not (v is None or isinstance(v, (str, bool, int, float))):
+                raise _refuse(f"curve {i}: meta field {k!r} has an unexpected type", source)
+        for k in _LIST_FIELDS - {"warnings_de"}:
+            if k not in m:
+                raise _refuse(f"curve {i}: meta field {k!r} missing", source)
+    return info
+
+
 def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     try:
-        table = pq.read_table(io.BytesIO(raw))
+        pf = pq.ParquetFile(io.BytesIO(raw))
+        schema = pf.schema_arrow
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for damaged files
+        raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=source) from None
+    info = _check_info(schema.metadata or {}, source)
+    types = {n: schema.field(n).type for n in schema.names}
+    want = {
+        "curve": pa.types.is_integer,
+        "interval_start_utc": pa.types.is_timestamp,
+        "energy_kwh": pa.types.is_floating,
+        "quality": lambda t: pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_dictionary(t),
+    }
+    for name, ok in want.items():
+        if name not in types or not ok(types[name]):
+            raise _refuse(f"schema: column {name!r} missing or of type {types.get(name)}", source)
+    try:
+        # only our four columns, without the pandas metadata (which an altered file could use to
+        # steer the conversion); each column is converted on its own
+        table = pf.read(columns=list(_COLUMNS)).replace_schema_metadata(None)
+        curve_no = table.column("curve").to_numpy()
+        ts = pd.DatetimeIndex(table.column("interval_start_utc").to_pandas())
+        energy = table.column("energy_kwh").to_numpy()
+        quality = np.asarray(table.column("quality").cast(pa.string()).to_pylist(), dtype=object)
     except Exception as exc:  # noqa: BLE001
-        raise LoadCurveError(f"damaged Parquet file: {exc}", source=source) from None
-    md = table.schema.metadata or {}
-    info = json.loads(md[META_KEY])
-    if info.get("version") != SCHEMA_VERSION:
-        raise LoadCurveError(f"canonical Parquet version {info.get('version')} is not supported", source=source)
-    df = table.to_pandas()
+        raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=source) from None
+    if ts.tz is None:
+        ts = ts.tz_localize("UTC")
     curves = []
     for i, cinfo in enumerate(info["curves"]):
-        part = df[df["curve"] == i]
+        sel = curve_no == i
         m = cinfo["meta"]
         meta = CurveMeta(
             **{
@@ -81,11 +156,9 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 "warnings_de": tuple(m.get("warnings_de", ())),
             }
         )
-        idx = pd.DatetimeIndex(part["interval_start_utc"])
-        if idx.tz is None:
-            idx = idx.tz_localize("UTC")
-        e = pd.Series(part["energy_kwh"].to_numpy(), index=idx)
-        qual = pd.Series(part["quality"].to_numpy(), index=idx)
+        idx = ts[sel]
+        e = pd.Series(energy[sel], index=idx)
+        qual = pd.Series(quality[sel], index=idx)
         curves.append(
             make_load_curve(
                 e, interval_minutes=cinfo["interval_minutes"], quality=qual, direction=cinfo["direction"], meta=meta

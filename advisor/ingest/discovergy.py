@@ -48,6 +48,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise LoadCurveError(f"malformed JSON: {exc}", source=source) from None
+    except RecursionError:
+        raise LoadCurveError("JSON nested too deeply; expected a flat inexogy readings list", source=source) from None
     if isinstance(doc, dict):
         if "time" in doc and "values" in doc:
             raise LoadCurveError(

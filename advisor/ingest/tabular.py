@@ -226,6 +226,47 @@ def _runs(ids) -> tuple[np.ndarray, list[str]]:
     return starts, [str(x) for x in ids.take(starts).to_pylist()]
 
 
+def check_id_column(ids, offset: int, table: _Table) -> None:
+    """Refuse an id column that is not text or integer, and any row with an empty id.
+
+    A row without its household's id must not silently join a neighbour (or vanish as a
+    "repeated" row of the next household); the message names the row (CSV: the file line).
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = ids.type
+    if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t)):
+        raise LoadCurveError(
+            f"household id column {table.cols.id!r} holds {t} values; expected text or whole numbers",
+            source=table.label,
+        )
+    empty = pc.is_null(ids)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        empty = pc.or_kleene(empty, pc.equal(pc.utf8_trim_whitespace(ids), ""))
+    empty = empty.to_numpy(zero_copy_only=False)
+    if empty.any():
+        pos = offset + int(np.argmax(empty))
+        n = int(empty.sum())
+        where = {"line": pos + 2} if table.kind == "csv" else {}
+        raise LoadCurveError(
+            f"empty household id in {'data row ' + str(pos + 1) if table.kind != 'csv' else 'this row'}"
+            f"{f' (and {n - 1} more rows in this block)' if n > 1 else ''}; every row needs its household's id "
+            f"in column {table.cols.id!r}",
+            source=table.label,
+            **where,
+        )
+
+
+def validate_ids(path: str | Path, options) -> None:
+    """Check a long table's id column (type, no empty id) in one streamed pass (for batch)."""
+    table = _Table(path, options)
+    rows = 0
+    for rb in table.batches([table.cols.id]):
+        check_id_column(rb.column(0), rows, table)
+        rows += rb.num_rows
+
+
 def _scan_ids(table: _Table) -> tuple[list[str], bool, int]:
     """Households in order of first appearance, whether each occupies one run of rows, row count."""
     order: list[str] = []
@@ -234,6 +275,7 @@ def _scan_ids(table: _Table) -> tuple[list[str], bool, int]:
     last = None
     rows = 0
     for rb in table.batches([table.cols.id]):
+        check_id_column(rb.column(0), rows, table)
         rows += rb.num_rows
         _, run_ids = _runs(rb.column(0))
         for hid in run_ids:
