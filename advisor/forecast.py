@@ -622,17 +622,20 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "models" / "lgbm-lcl-v1"
 
 
-def load_forecaster(path: str | Path | None = None) -> LoadForecaster:
+def load_forecaster(path: str | Path | None = None, *, key_file: str | Path | None = None) -> LoadForecaster:
     """Load a model folder (``model*.txt`` + ``meta.json``), checking hashes and features.
+
+    A folder other than the shipped (pinned) model must be signed; ``key_file`` (default
+    ``$ADVISOR_MODEL_KEY_FILE``) checks the signature (see :mod:`advisor.registry`).
 
     Raises
     ------
     ModelArtifactError
-        If a file's sha256 or the feature list does not match.
+        Unsigned or wrongly signed folder, or a file's sha256 or the feature list does not match.
     """
     from advisor.registry import load_model
 
-    return load_model(path or default_model_dir())
+    return load_model(path or default_model_dir(), key_file=key_file)
 
 
 def _horizon_end(end: pd.Timestamp, horizon: str) -> pd.Timestamp:

@@ -10,13 +10,30 @@ A model folder ``models/<name>/`` holds
 :func:`load_model` recomputes every sha256 and compares the feature list with the code's; any
 mismatch raises :class:`~advisor.errors.ModelArtifactError`. A different LightGBM or advisor
 version only warns.
+
+A model folder cannot vouch for itself (anyone who changes ``model.txt`` can change its sha256
+in ``meta.json``). Before LightGBM sees a byte, :func:`check_trust` requires one of
+
+* **pinned**: the folder digest (sha256 over the name and sha256 of *every* file, ``meta.json``
+  with its calibration included) equals one pinned in :mod:`advisor.model_pins`, which ships with
+  the package (regenerate with :func:`pin_model` / ``advisor model pin DIR``, done automatically
+  when ``advisor train`` writes the default model folder);
+* **signed**: ``signature.json`` holds an HMAC-SHA256 (key from ``--model-key-file`` or
+  ``$ADVISOR_MODEL_KEY_FILE``) over the same listing of every other file; written by
+  :func:`sign_model` (``advisor model sign DIR --key-file K`` or ``advisor train --key-file K``).
+
+Anything else (unsigned, wrong key, changed or extra file, symlink, malformed ``meta.json``) is a
+:class:`~advisor.errors.ModelArtifactError` (CLI exit 2) naming the reason.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+import math
+import os
 import platform
 import warnings
 from pathlib import Path
@@ -101,7 +118,12 @@ def data_fingerprint(series: dict[str, pd.Series], before: pd.Timestamp | None =
 
 
 def save_model(
-    model: Any, out_dir: str | Path, *, name: str | None = None, extra: dict[str, Any] | None = None
+    model: Any,
+    out_dir: str | Path,
+    *,
+    name: str | None = None,
+    extra: dict[str, Any] | None = None,
+    key: bytes | None = None,
 ) -> Path:
     """Write a fitted :class:`~advisor.forecast.LoadForecaster` as text files plus ``meta.json``.
 
@@ -115,6 +137,9 @@ def save_model(
         Model name (default: the folder name).
     extra
         More metadata merged into ``meta.json`` (fingerprint, data provenance, backtest metrics).
+    key
+        Signing key: writes ``signature.json`` (HMAC-SHA256 over every file) so that
+        :func:`load_model` accepts the folder with the same key.
 
     Returns
     -------
@@ -148,6 +173,11 @@ def save_model(
         meta.update(extra)
     meta_path = out / "meta.json"
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    stale = out / SIGNATURE_FILE
+    if stale.exists():
+        stale.unlink()  # a signature of the previous files would no longer match
+    if key is not None:
+        sign_model(out, key)
     return meta_path
 
 
@@ -156,27 +186,261 @@ def read_meta(model_dir: str | Path) -> dict[str, Any]:
     path = Path(model_dir) / "meta.json"
     if not path.exists():
         raise ModelArtifactError(f"{path}: no meta.json; a model folder needs model.txt and meta.json")
+    if path.stat().st_size > MAX_META_BYTES:
+        raise ModelArtifactError(f"{path}: meta.json larger than {MAX_META_BYTES // 2**20} MiB; refused")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ModelArtifactError(f"{path}: meta.json is not valid JSON ({exc})") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelArtifactError(f"{path}: meta.json is not valid JSON ({type(exc).__name__})") from None
+    except RecursionError:
+        raise ModelArtifactError(f"{path}: meta.json nested too deeply; refused") from None
 
 
-def load_model(model_dir: str | Path):
-    """Load a model folder into a :class:`~advisor.forecast.LoadForecaster`.
+# ---------------------------------------------------------------------------------------------
+# Trust: pinned digests and HMAC signatures
+# ---------------------------------------------------------------------------------------------
+SIGNATURE_FILE = "signature.json"
+SIGNATURE_FORMAT = "energie-advisor/model-signature/1"
+KEY_ENV = "ADVISOR_MODEL_KEY_FILE"
+MIN_KEY_BYTES = 16
+MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024
+MAX_META_BYTES = 4 * 1024 * 1024
+
+
+def folder_listing(model_dir: str | Path) -> dict[str, str]:
+    """File name -> sha256 of every file of a model folder except ``signature.json``.
 
     Raises
     ------
     ModelArtifactError
-        Missing files, a sha256 that does not match ``meta.json``, or a feature list that differs
-        from the one this code computes.
+        Not a folder, or it holds a symlink, a sub-folder, a special or an oversized file.
+    """
+    folder = Path(model_dir)
+    if not folder.is_dir():
+        raise ModelArtifactError(f"{folder}: model folder does not exist")
+    out: dict[str, str] = {}
+    for p in sorted(folder.iterdir()):
+        if p.name == SIGNATURE_FILE:
+            continue
+        if p.is_symlink() or not p.is_file():
+            raise ModelArtifactError(f"{p}: a model folder holds only regular files (no links or folders); refused")
+        if p.stat().st_size > MAX_MODEL_FILE_BYTES:
+            raise ModelArtifactError(f"{p}: larger than {MAX_MODEL_FILE_BYTES // 2**20} MiB; refused")
+        out[p.name] = sha256_of(p)
+    return out
+
+
+def _listing_bytes(listing: dict[str, str]) -> bytes:
+    lines = [SIGNATURE_FORMAT] + [f"{name}\0{listing[name]}" for name in sorted(listing)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def folder_digest(model_dir: str | Path) -> str:
+    """sha256 over the names and sha256 of every file of the folder (``meta.json`` included)."""
+    return hashlib.sha256(_listing_bytes(folder_listing(model_dir))).hexdigest()
+
+
+def read_key(key_file: str | Path) -> bytes:
+    """The signing key: the bytes of ``key_file`` without surrounding whitespace (>= 16 bytes)."""
+    path = Path(key_file)
+    try:
+        key = path.read_bytes().strip()
+    except OSError as exc:
+        raise ModelArtifactError(f"model key file {path}: cannot be read ({exc.strerror or type(exc).__name__})") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise ModelArtifactError(
+            f"model key file {path}: {len(key)} bytes; at least {MIN_KEY_BYTES} random bytes expected "
+            "(e.g. `openssl rand -hex 32 > model.key`)"
+        )
+    return key
+
+
+def sign_model(model_dir: str | Path, key: bytes) -> Path:
+    """Write ``signature.json``: HMAC-SHA256 with ``key`` over every other file of the folder."""
+    folder = Path(model_dir)
+    listing = folder_listing(folder)
+    if "meta.json" not in listing:
+        raise ModelArtifactError(f"{folder}: no meta.json; sign a complete model folder")
+    mac = hmac.new(key, _listing_bytes(listing), hashlib.sha256).hexdigest()
+    doc = {"format": SIGNATURE_FORMAT, "algorithm": "HMAC-SHA256", "files": listing, "hmac": mac}
+    path = folder / SIGNATURE_FILE
+    tmp = folder / (SIGNATURE_FILE + ".tmp")
+    tmp.write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def pinned_digests() -> dict[str, str]:
+    """Model name -> pinned folder digest of the models shipped with this package."""
+    from advisor import model_pins
+
+    return dict(model_pins.PINS)
+
+
+def pin_model(model_dir: str | Path) -> str:
+    """Pin a model folder's digest in :mod:`advisor.model_pins` (a release step; rewrites that
+    module). Returns the digest."""
+    folder = Path(model_dir)
+    meta = read_meta(folder)
+    name = meta.get("name")
+    if not isinstance(name, str) or not name:
+        raise ModelArtifactError(f"{folder}: meta.json has no model name to pin")
+    digest = folder_digest(folder)
+    pins = pinned_digests()
+    pins[name] = digest
+    from advisor import model_pins
+
+    path = Path(model_pins.__file__)
+    body = "".join(f"    {k!r}: {v!r},\n" for k, v in sorted(pins.items()))
+    path.write_text(
+        '"""Pinned digests of the model folders shipped with the package (see advisor.registry).\n\n'
+        "Generated by `advisor.registry.pin_model` (`advisor model pin DIR`, or `advisor train` into\n"
+        'the default model folder). Do not edit by hand."""\n\n'
+        f"PINS = {{\n{body}}}\n",
+        encoding="utf-8",
+    )
+    model_pins.PINS = dict(pins)
+    return digest
+
+
+def _key_from(key: bytes | None, key_file: str | Path | None) -> tuple[bytes | None, str | None]:
+    if key is not None:
+        return key, "the given key"
+    if key_file is None and os.environ.get(KEY_ENV):
+        key_file = os.environ[KEY_ENV]
+        where = f"${KEY_ENV}"
+    else:
+        where = "--model-key-file"
+    if key_file is None:
+        return None, None
+    return read_key(key_file), f"{where} {key_file}"
+
+
+def check_trust(model_dir: str | Path, *, key: bytes | None = None, key_file: str | Path | None = None) -> str:
+    """``"pinned"`` or ``"signed"``; raises ModelArtifactError with the reason otherwise."""
+    folder = Path(model_dir)
+    listing = folder_listing(folder)
+    digest = hashlib.sha256(_listing_bytes(listing)).hexdigest()
+    if digest in pinned_digests().values():
+        return "pinned"
+    key_bytes, where = _key_from(key, key_file)
+    sig_path = folder / SIGNATURE_FILE
+    if not sig_path.exists():
+        shipped = folder.resolve() == _default_dir().resolve()
+        raise ModelArtifactError(
+            f"{folder}: "
+            + (
+                "the files differ from the shipped default model's pinned hashes (changed model, meta.json or "
+                "calibration); reinstall it or retrain it with `advisor train --out` this folder"
+                if shipped
+                else "unsigned model folder; a model from elsewhere is used only when signed: "
+                "`advisor model sign DIR --key-file K`, then pass `--model-key-file K` (or set $ADVISOR_MODEL_KEY_FILE)"
+            )
+        )
+    if key_bytes is None:
+        raise ModelArtifactError(
+            f"{folder}: signed model folder, but no key to check it; pass `--model-key-file K` or set ${KEY_ENV}"
+        )
+    if sig_path.is_symlink() or sig_path.stat().st_size > 1 << 20:
+        raise ModelArtifactError(f"{sig_path}: not a regular signature file; refused")
+    try:
+        sig = json.loads(sig_path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ModelArtifactError(f"{sig_path}: not valid JSON; refused") from None
+    if not isinstance(sig, dict) or sig.get("format") != SIGNATURE_FORMAT or not isinstance(sig.get("hmac"), str):
+        raise ModelArtifactError(f"{sig_path}: not an {SIGNATURE_FORMAT} signature; refused")
+    mac = hmac.new(key_bytes, _listing_bytes(listing), hashlib.sha256).hexdigest()
+    if hmac.compare_digest(mac, sig["hmac"]):
+        return "signed"
+    claimed = sig.get("files") if isinstance(sig.get("files"), dict) else {}
+    changed = sorted(n for n in set(listing) | set(claimed) if listing.get(n) != claimed.get(n))
+    if changed:
+        raise ModelArtifactError(
+            f"{folder}: signature does not match; files changed, added or removed since signing: {changed[:5]}"
+        )
+    raise ModelArtifactError(f"{folder}: signature does not match the key from {where} (wrong key?)")
+
+
+def _default_dir() -> Path:
+    from advisor.forecast import default_model_dir
+
+    return default_model_dir()
+
+
+# ---------------------------------------------------------------------------------------------
+# meta.json field checks (before any field is used)
+# ---------------------------------------------------------------------------------------------
+def _is_num(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def check_meta(meta: Any, folder: Path) -> dict[str, Any]:
+    """Refuse a ``meta.json`` whose fields have the wrong types or shapes (named in the message)."""
+
+    def bad(field_: str, expected: str):
+        return ModelArtifactError(f"{folder}: meta.json field {field_!r} is malformed; expected {expected}")
+
+    if not isinstance(meta, dict):
+        raise ModelArtifactError(f"{folder}: meta.json must hold a JSON object")
+    if not (isinstance(meta.get("features"), list) and all(isinstance(f, str) for f in meta["features"])):
+        raise bad("features", "a list of feature names")
+    params = meta.get("params", {})
+    if not (isinstance(params, dict) and all(isinstance(k, str) for k in params)) or any(
+        not (v is None or isinstance(v, (str, int, float, bool))) for v in params.values()
+    ):
+        raise bad("params", "an object of LightGBM parameters (numbers, texts, booleans)")
+    n = meta.get("n_rounds", 0)
+    if not (isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 100_000):
+        raise bad("n_rounds", "a whole number 0..100000")
+    cal = meta.get("calibration")
+    if not isinstance(cal, dict):
+        raise bad("calibration", "an object with band_edges_h, p10 and p90")
+    edges = cal.get("band_edges_h")
+    if not (isinstance(edges, list) and edges and all(_is_num(e) for e in edges)):
+        raise bad("calibration.band_edges_h", "a list of hours")
+    for q in ("p10", "p90"):
+        v = cal.get(q)
+        if not (isinstance(v, list) and len(v) == len(edges) and all(_is_num(x) for x in v)):
+            raise bad(f"calibration.{q}", f"{len(edges)} finite numbers")
+    for key in ("cold_start_ratio", "monthly_log_error"):
+        v = meta.get(key)
+        if not (isinstance(v, dict) and _is_num(v.get("p10")) and _is_num(v.get("p90"))):
+            raise bad(key, "an object with finite numbers p10 and p90")
+    files = meta.get("files")
+    if not (isinstance(files, dict) and all(isinstance(e, dict) and isinstance(e.get("sha256"), str) for e in files.values())):
+        raise bad("files", "an object of {path, sha256} per quantile")
+    for key in ("training", "versions"):
+        if not isinstance(meta.get(key, {}), dict):
+            raise bad(key, "an object")
+    return meta
+
+
+def load_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str | Path | None = None):
+    """Load a model folder into a :class:`~advisor.forecast.LoadForecaster`.
+
+    Parameters
+    ----------
+    model_dir
+        The folder.
+    key, key_file
+        Signing key (or its file; default ``$ADVISOR_MODEL_KEY_FILE``) for a signed folder; the
+        shipped default model is trusted by its pinned digest.
+
+    Raises
+    ------
+    ModelArtifactError
+        Neither pinned nor validly signed, missing files, malformed ``meta.json``, a sha256 that
+        does not match ``meta.json``, or a feature list that differs from the one this code computes.
     """
     import lightgbm as lgb
 
     from advisor.forecast import LoadForecaster
 
     folder = Path(model_dir)
-    meta = read_meta(folder)
+    if not (folder / "meta.json").exists():
+        read_meta(folder)  # the clear "no meta.json" message
+    trust = check_trust(folder, key=key, key_file=key_file)
+    meta = check_meta(read_meta(folder), folder)
     if meta.get("format") != ARTIFACT_FORMAT:
         raise ModelArtifactError(
             f"{folder}: artifact format {meta.get('format')!r}; this code reads {ARTIFACT_FORMAT!r}"
@@ -200,7 +464,10 @@ def load_model(model_dir: str | Path):
                 f"{path}: sha256 {digest[:12]}… does not match meta.json ({str(entry.get('sha256'))[:12]}…); "
                 "the file was changed or corrupted. Refusing to load it."
             )
-        booster = lgb.Booster(model_file=str(path))
+        try:
+            booster = lgb.Booster(model_file=str(path))
+        except lgb.basic.LightGBMError as exc:
+            raise ModelArtifactError(f"{path}: LightGBM cannot read it ({exc})") from None
         if booster.feature_name() != features:
             raise ModelArtifactError(
                 f"{path}: booster features {booster.feature_name()} differ from meta.json {features}"
@@ -219,6 +486,6 @@ def load_model(model_dir: str | Path):
     model.calibration_ = meta["calibration"]
     model.cold_start_ratio_ = meta["cold_start_ratio"]
     model.monthly_log_error_ = meta["monthly_log_error"]
-    model.info_ = {**meta.get("training", {}), "name": meta.get("name"), "path": str(folder)}
+    model.info_ = {**meta.get("training", {}), "name": meta.get("name"), "path": str(folder), "trust": trust}
     model.meta_ = meta
     return model

@@ -181,7 +181,7 @@ def test_dask_training_on_a_local_cluster(series):
     assert len(fc) == 24 and (fc["p10"] <= fc["p90"]).all()
 
 
-def test_cli_forecast_json_and_csv(tmp_path, tiny_model, series):
+def test_cli_forecast_json_and_csv(tmp_path, tiny_model, series, monkeypatch):
     import contextlib
     import io
     import json
@@ -191,7 +191,10 @@ def test_cli_forecast_json_and_csv(tmp_path, tiny_model, series):
     from advisor.registry import save_model
 
     model_dir = tmp_path / "m"
-    save_model(tiny_model, model_dir)
+    key_file = tmp_path / "model.key"
+    key_file.write_bytes(b"test-key-0123456789abcdef")
+    save_model(tiny_model, model_dir, key=key_file.read_bytes())  # a folder from elsewhere must be signed
+    monkeypatch.setenv("ADVISOR_MODEL_KEY_FILE", str(key_file))
     path = tmp_path / "hh.parquet"
     write_curves_parquet([_curve(series["H3"], 60)], path)
     out_csv = tmp_path / "fc.csv"

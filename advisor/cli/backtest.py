@@ -14,6 +14,9 @@ def register(app: typer.Typer) -> None:
     def backtest_cmd(
         data: Path = typer.Option(..., "--data", help="Long table (CSV/Parquet: id, timestamp, kWh), read in place."),
         model_dir: Path | None = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
+        model_key_file: Path | None = typer.Option(
+            None, "--model-key-file", help="Key that checks a signed --model folder (else $ADVISOR_MODEL_KEY_FILE)."
+        ),
         horizon: str = typer.Option("24h", "--horizon", help="24h or 7d."),
         origins: int = typer.Option(28, "--origins", help="Number of local-midnight origins (evenly spaced)."),
         start: str | None = typer.Option(None, "--start", help="First origin date (default: the model's cut-off)."),
@@ -34,7 +37,7 @@ def register(app: typer.Typer) -> None:
             raise ForecastError(f"`--horizon` must be one of {list(HORIZON_DAYS)} for a backtest; got {horizon!r}")
         wanted = [h.strip() for h in households.split(",")] if households else None
         series = read_long_table_hourly(data, tz=tz, holiday_region=holiday_region, households=wanted)
-        model = load_forecaster(model_dir)
+        model = load_forecaster(model_dir, key_file=model_key_file)
         meta = getattr(model, "meta_", {})
         training = meta.get("training_data", {}).get("fingerprint", {}).get("households") or model.info_.get(
             "households", []

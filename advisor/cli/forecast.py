@@ -19,6 +19,9 @@ def register(app: typer.Typer) -> None:
         out: Path | None = typer.Option(None, "--out", help="Write the forecast as CSV."),
         as_json: bool = typer.Option(False, "--json", help="Print the forecast as JSON."),
         model_dir: Path | None = typer.Option(None, "--model", help="Model folder (default: the shipped model)."),
+        model_key_file: Path | None = typer.Option(
+            None, "--model-key-file", help="Key that checks a signed --model folder (else $ADVISOR_MODEL_KEY_FILE)."
+        ),
         seeds_dir: Path | None = typer.Option(
             None, "--seeds", help="Seeds folder overriding the shipped tariff (12mo bill)."
         ),
@@ -30,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from advisor.ingest import read_load_curve
 
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
-        model = load_forecaster(model_dir)
+        model = load_forecaster(model_dir, key_file=model_key_file)
         fc = forecast(curve, horizon, model=model)
         projection = None
         if horizon == "12mo":

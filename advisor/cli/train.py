@@ -34,6 +34,9 @@ class TrainSpec:
         Boosting rounds per quantile model.
     workers
         Dask workers (one thread each) for ``engine="dask"``.
+    key_file
+        Signing key: the folder gets ``signature.json`` (HMAC-SHA256 over every file). Writing
+        the shipped default model folder also re-pins its digest in ``advisor/model_pins.py``.
     """
 
     data: Path
@@ -47,6 +50,7 @@ class TrainSpec:
     engine: str
     n_rounds: int
     workers: int
+    key_file: Path | None = None
 
 
 def _find_qc(data: Path) -> Path | None:
@@ -138,9 +142,17 @@ def train_model(spec: TrainSpec) -> dict:
             + f"--held-out {spec.held_out} --tz {spec.tz} --holiday-region {spec.holiday_region} --rounds {spec.n_rounds}"
         ),
     }
-    save_model(model, spec.out, extra=extra)
+    from advisor.forecast import default_model_dir
+    from advisor.registry import pin_model, read_key
+
+    save_model(model, spec.out, extra=extra, key=read_key(spec.key_file) if spec.key_file else None)
+    pinned = None
+    if spec.out.resolve() == default_model_dir().resolve():
+        pinned = pin_model(spec.out)  # the shipped model is trusted by its pinned digest
     return {
         "out": str(spec.out),
+        "signed": spec.key_file is not None,
+        "pinned_digest": pinned,
         "fit_seconds": round(fit_seconds, 1),
         "training": list(sel.training),
         "held_out": list(sel.held_out),
@@ -172,6 +184,9 @@ def register(app: typer.Typer) -> None:
         rounds: int = typer.Option(100, "--rounds", help="Boosting rounds per quantile model."),
         workers: int = typer.Option(2, "--workers", help="Dask workers (engine dask)."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+        key_file: Path | None = typer.Option(
+            None, "--key-file", help="Sign the model folder with this key (HMAC-SHA256; see `advisor model sign`)."
+        ),
     ) -> None:
         """Train the global LightGBM forecaster (P10/P50/P90) and write model files + meta.json."""
         from advisor.forecast import ForecastError
@@ -190,6 +205,7 @@ def register(app: typer.Typer) -> None:
             engine=engine,
             n_rounds=rounds,
             workers=workers,
+            key_file=key_file,
         )
         summary = train_model(spec)
         if as_json:
