@@ -1,0 +1,198 @@
+"""The one text system: catalogues complete in German and English, placeholders consistent,
+Turkish honest about its review status, one formatter, Message codes that survive pickle/JSON."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from advisor import texts
+from advisor.formatting import formatter
+from advisor.texts import Message
+
+REPO = Path(__file__).resolve().parents[1]
+LOCALE = REPO / "advisor" / "locale"
+
+
+def _fields(template) -> set[str]:
+    templates = template if isinstance(template, tuple) else (template,)
+    out = set()
+    for t in templates:
+        for _, name, spec, _ in string.Formatter().parse(t):
+            if name is not None:
+                out.add(f"{name}:{spec or ''}")
+    return out
+
+
+def _sample(spec: str):
+    if spec.startswith(("date", "datetime", "month")):
+        import pandas as pd
+
+        return pd.Timestamp("2024-03-05 14:30", tz="Europe/Berlin")
+    if spec.startswith(("eur", "ct", "pct", "%", "+", "d", "kwh", "kw", "w", ".")):
+        return 1234.5 if not spec.startswith("%") else 0.355
+    return "Beispiel"
+
+
+def _params(template) -> dict:
+    params = {}
+    for f in _fields(template):
+        name, spec = f.split(":", 1)
+        params[name] = 2 if name == "n" else _sample(spec)
+    return params
+
+
+def test_catalogue_files_parse_and_have_honest_headers():
+    for lang in ("de", "en", "tr"):
+        cat = texts.catalogue(lang)
+        assert cat.entries, lang
+        assert cat.duplicates == [], cat.duplicates
+        for name, header in cat.headers.items():
+            assert header.get("Language") == lang, (lang, name)
+            assert "Plural-Forms" in header, (lang, name)
+    for po in (LOCALE / "tr" / "LC_MESSAGES").glob("*.po"):
+        head = po.read_text(encoding="utf-8")[:600]
+        assert "NOT yet reviewed" in head or "Reviewed by" in head, po.name
+
+
+def test_every_code_has_german_and_english():
+    de, en = texts.codes("de"), texts.codes("en")
+    assert sorted(en - de) == [], "codes without German"
+    assert sorted(de - en) == [], "codes without English"
+    assert len(de) > 300
+
+
+def test_placeholders_agree_across_languages():
+    bad = []
+    for code in texts.codes("de"):
+        ref = _fields(texts.catalogue("de").get(code))
+        for lang in ("en", "tr"):
+            other = texts.catalogue(lang).get(code)
+            if other is not None and {f.split(":")[0] for f in _fields(other)} != {f.split(":")[0] for f in ref}:
+                bad.append((code, lang))
+    assert bad == []
+
+
+def test_every_code_renders_in_german_without_fallback_or_leftover_braces():
+    de = texts.catalogue("de")
+    with texts.record_fallbacks() as seen:
+        for code in sorted(de.entries):
+            out = texts.render(code, "de", _params(de.get(code)))
+            assert out and out != code, code
+            assert not re.search(r"\{[a-z_]+[:}]", out), (code, out)
+    assert seen == []
+
+
+def test_missing_code_is_recorded_and_shown_as_code():
+    with texts.record_fallbacks() as seen:
+        assert texts.render("no.such.code", "de") == "no.such.code"
+    assert seen == [("no.such.code", "de", None)]
+
+
+def test_turkish_falls_back_to_german_not_english_and_says_so():
+    code = (
+        next(c for c in sorted(texts.codes("de")) if c not in texts.codes("tr"))
+        if texts.codes("de") - texts.codes("tr")
+        else None
+    )
+    if code is None:
+        pytest.skip("Turkish catalogue complete")
+    with texts.record_fallbacks() as seen:
+        out = texts.render(code, "tr", _params(texts.catalogue("de").get(code)))
+    assert out == texts.render(code, "de", _params(texts.catalogue("de").get(code)))
+    assert seen and seen[0][2] == "de"
+
+
+def test_package_data_ships_the_catalogues():
+    cfg = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = cfg["tool"]["setuptools"]["package-data"]["advisor"]
+    files = sorted(p.relative_to(REPO / "advisor") for p in LOCALE.glob("*/LC_MESSAGES/*.po"))
+    assert files
+    for f in files:
+        assert any(f.match(p) for p in patterns), f
+    deps = " ".join(cfg["project"]["dependencies"])
+    assert "babel" in deps
+    assert re.search(r"^babel==", (REPO / "constraints.txt").read_text(), re.M | re.I)
+
+
+# ---------------------------------------------------------------------------- formatter
+@pytest.mark.parametrize(
+    "lang, number, money, share, day",
+    [
+        ("de", "1.234,5", "1.234 €", "35,5 %", "24.11.2026"),
+        ("en", "1,234.5", "€1,234", "35.5%", "24 Nov 2026"),
+        ("tr", "1.234,5", "€1.234", "%35,5", "24 Kas 2026"),
+    ],
+)
+def test_one_formatter_per_language(lang, number, money, share, day):
+    f = formatter(lang)
+    assert f.number(1234.5, 1) == number
+    assert f.eur(1234.4) == money
+    assert f.percent(0.355, 1) == share
+    assert f.date("2026-11-24") == day
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr"])
+def test_no_negative_zero_and_missing_dash(lang):
+    f = formatter(lang)
+    assert not f.number(-0.04, 1).startswith("-")
+    assert not f.eur(-0.2).startswith("-")
+    assert not f.percent(-0.0001, 1).startswith("-")
+    assert f.number(-1.5, 1).startswith("-")
+    for bad in (None, float("nan"), float("inf"), "x"):
+        assert f.number(bad) == "–" and f.eur(bad) == "–"
+    assert f.csv_number(None) == ""
+
+
+def test_csv_numbers_are_rounded_and_ungrouped():
+    assert formatter("de").csv_number(1803.4029999999998) == "1803,403"
+    assert formatter("de").csv_number(1803.4029999999998, 1) == "1803,4"
+    assert formatter("en").csv_number(1234567.891, 2) == "1234567.89"
+    assert formatter("de").csv_separator == ";" and formatter("en").csv_separator == ","
+
+
+def test_message_params_are_formatted_in_the_target_language():
+    m = Message("app.sum.missing", n=1234)
+    assert str(m) == "missing: 1,234"
+    assert m.text("de") == "fehlend: 1.234"
+    assert texts.format_value(11.25, "de", ".1") == "11,2" or texts.format_value(11.25, "de", ".1") == "11,3"
+    assert texts.format_value(0.355, "de", "%.1") == "35,5 %"
+    assert texts.format_value(2024, "de", "d") == "2024"
+    assert texts.format_value(2024, "de") == "2.024"
+
+
+def test_plural_forms():
+    assert Message("unit.half_years", n=1).text("de") == "1 Halbjahr"
+    assert Message("unit.half_years", n=3).text("de") == "3 Halbjahre"
+    assert str(Message("unit.days", n=1)) == "1 day"
+    assert Message("unit.days", n=5).text("tr") == "5 gün"
+
+
+def test_message_survives_pickle_json_and_copy():
+    import copy
+
+    m = Message("app.sum.missing", n=7)
+    back = pickle.loads(pickle.dumps(m))
+    assert isinstance(back, Message) and back.code == m.code and back.params == {"n": 7} and back == m
+    assert copy.deepcopy(m) is m
+    assert json.loads(json.dumps({"w": m})) == {"w": "missing: 7"}
+    assert m.to_dict() == {"code": "app.sum.missing", "data": {"n": 7}}
+    assert texts.localize(m.to_dict(), "de") == "fehlend: 7"
+
+
+def test_text_fields_for_json_outputs():
+    out = texts.text_fields("warnings", [Message("app.sum.missing", n=2)])
+    assert out["warnings"] == ["missing: 2"] and out["warnings_de"] == ["fehlend: 2"]
+    assert out["warnings_en"] == ["missing: 2"]
+    assert out["warnings_code"] == [{"code": "app.sum.missing", "data": {"n": 2}}]
+
+
+def test_join_keeps_every_language():
+    j = texts.join([Message("common.yes"), Message("common.no")], " / ")
+    assert str(j) == "yes / no" and j.text("de") == "ja / nein"
