@@ -701,6 +701,58 @@ def daily_minimum_kw(arrays: CurveArrays, min_coverage: float = 0.9) -> np.ndarr
     return out
 
 
+# ------------------------------------------------------------------------------- devices
+#: Devices whose annual energy is part of the household's total; together at most this share of it.
+DEVICE_SIGNATURES = (
+    "ev_charging",
+    "heat_pump",
+    "night_storage_heating",
+    "circulation_pump",
+    "instantaneous_water_heater",
+)
+MAX_DEVICE_SHARE = 0.9
+
+
+def cap_device_energy(signatures, annual_kwh: float) -> list:
+    """Device energies never exceed the household's total: together at most 90 % of ``annual_kwh``
+    (something else always runs), scaled down in proportion and said so in the evidence."""
+    sigs = list(signatures)
+    if annual_kwh is None or not math.isfinite(annual_kwh) or annual_kwh <= 0:
+        return sigs
+    idx = [
+        i
+        for i, s in enumerate(sigs)
+        if s.name in DEVICE_SIGNATURES and s.annual_kwh is not None and math.isfinite(s.annual_kwh) and s.annual_kwh > 0
+    ]
+    total = sum(sigs[i].annual_kwh for i in idx)
+    limit = MAX_DEVICE_SHARE * annual_kwh
+    if total <= limit:
+        return sigs
+    f = limit / total
+    for i in idx:
+        s = sigs[i]
+        sigs[i] = s.with_note(
+            f"; capped to ≈{s.annual_kwh * f:.0f} kWh/yr so that the devices stay within the household's "
+            f"{annual_kwh:.0f} kWh/yr",
+            f"; auf ≈ {num(s.annual_kwh * f, 0, 'de')} kWh/Jahr begrenzt, damit die Geräte im Gesamtverbrauch des "
+            f"Haushalts von {num(annual_kwh, 0, 'de')} kWh/Jahr bleiben",
+            annual_kwh=s.annual_kwh * f,
+        )
+    return sigs
+
+
+def _class_quality(quality: DataQuality, curve: LoadCurve) -> float:
+    """The data quality that decides whether a Stromspiegel class can be given.
+
+    A curve modelled from an annual figure or from meter readings (no smart meter) has no measured
+    intervals, but its annual energy is the billed one: what counts is how much of a year the
+    figure covers, not that the intervals are modelled.
+    """
+    if curve.is_estimated:
+        return float(quality.coverage * quality.year_coverage * quality.zero_plausibility)
+    return float(quality.score)
+
+
 # ------------------------------------------------------------------------------- analyse
 def analyse(
     curve: LoadCurve,
@@ -741,7 +793,7 @@ def analyse(
     """
     from advisor.benchmark import stromspiegel_for
     from advisor.household import Household
-    from advisor.signatures import detect_signatures
+    from advisor.signatures import detect_signatures, with_answers
 
     validate_load_curve(curve)
     if curve.direction != Direction.IMPORT:
@@ -821,8 +873,14 @@ def analyse(
         base_load_w=base_w,
         annual_kwh=annual.annual_kwh,
     )
+    sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
     bench = stromspiegel_for(
-        annual.annual_kwh, household, signatures=sigs, seeds=seeds, data_quality_score=quality.score
+        annual.annual_kwh,
+        household,
+        signatures=sigs,
+        seeds=seeds,
+        data_quality_score=_class_quality(quality, curve),
+        estimated=bool(curve.is_estimated),
     )
 
     annual_kwh = annual.annual_kwh

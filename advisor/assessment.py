@@ -184,19 +184,22 @@ class HouseholdAssessment:
     created: dt.date | None = None
     language: str = "de"
     price_eur_per_kwh: float = float("nan")
+    potential: Any = None
+    not_recommended: tuple[Any, ...] = ()
 
     @property
     def total_savings_eur(self) -> float:
-        """Sum of the recommended savings [EUR/yr] (they are free of double counting)."""
-        return float(sum(r.annual_savings_eur for r in self.recommendations))
+        """The one sequential potential [EUR/yr] (:class:`~advisor.measures.Potential`), never a sum
+        of overlapping measures; measures that depend on an open question are not in it."""
+        return float(self.potential.annual_savings_eur) if self.potential is not None else 0.0
 
     @property
     def total_savings_kwh(self) -> float:
-        return float(sum(r.annual_savings_kwh for r in self.recommendations))
+        return float(self.potential.annual_savings_kwh) if self.potential is not None else 0.0
 
     @property
     def total_co2_kg(self) -> float:
-        return float(sum(r.annual_co2_kg for r in self.recommendations))
+        return float(self.potential.annual_co2_kg) if self.potential is not None else 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (figures, not curves)."""
@@ -210,6 +213,8 @@ class HouseholdAssessment:
             "pv_options": [o.to_row() for o in self.pv_options],
             "tariffs": self.tariffs.to_dict() if self.tariffs is not None else None,
             "recommendations": [r.to_dict() for r in self.recommendations],
+            "not_recommended": [n.to_dict() for n in self.not_recommended],
+            "potential": self.potential.to_dict() if self.potential is not None else None,
             "total_savings_eur": self.total_savings_eur,
             "assumptions": [asdict(a) for a in self.assumptions],
             "unavailable": dict(self.unavailable),
@@ -332,7 +337,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
     """
     from advisor.analysis import analyse
     from advisor.household import Household
-    from advisor.measures import recommend
+    from advisor.measures import advise, work_price
 
     if settings is None:
         raise AdvisorError("`settings` (AssessmentSettings with seeds) is required.")
@@ -343,7 +348,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
 
     analysis = analyse(curve, household, seeds=seeds)
 
-    price = household.price_eur_per_kwh or float(seeds.value("tariffs.household_price_eur_per_kwh"))
+    price = work_price(household, seeds)
     fee = household.base_fee_eur_per_year
     fee = float(seeds.value("tariffs.base_fee_eur_per_year")) if fee is None else fee
 
@@ -422,8 +427,9 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
         unavailable["tariffs"] = "not requested"
 
     recs: list[Any] = []
+    advice = None
     if "recommendations" in settings.parts:
-        recs = recommend(
+        advice = advise(
             analysis,
             household,
             seeds=seeds,
@@ -431,6 +437,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
             tariff_comparison=tariffs,
             low_income=settings.low_income,
         )
+        recs = list(advice.recommendations)
     else:
         unavailable["recommendations"] = "not requested"
 
@@ -490,4 +497,6 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
         created=settings.as_of,
         language=settings.language,
         price_eur_per_kwh=float(price),
+        potential=advice.potential if advice is not None else None,
+        not_recommended=advice.not_recommended if advice is not None else (),
     )

@@ -87,6 +87,9 @@ class StromspiegelResult:
         Citation (source and date).
     reason_de, case_de, adjusted_for_de
         ``reason``, ``case`` and ``adjusted_for`` in German.
+    estimated
+        True when the annual figure is not measured by a smart meter (billed annual consumption or
+        meter readings): the class is then an estimate and says so.
     """
 
     efficiency_class: str | None
@@ -105,6 +108,7 @@ class StromspiegelResult:
     reason_de: str = ""
     case_de: str = ""
     adjusted_for_de: tuple[str, ...] = ()
+    estimated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         def r(x, nd=1):
@@ -127,6 +131,7 @@ class StromspiegelResult:
             "reason_de": self.reason_de,
             "case_de": self.case_de,
             "adjusted_for_de": list(self.adjusted_for_de),
+            "estimated": self.estimated,
         }
 
 
@@ -178,6 +183,7 @@ def stromspiegel_for(
     signatures: list[Signature] | tuple[Signature, ...] = (),
     seeds: Seeds | None = None,
     data_quality_score: float | None = None,
+    estimated: bool = False,
 ) -> StromspiegelResult:
     """Stromspiegel 2025 class and modelled percentile of a household, or the reason for none.
 
@@ -196,6 +202,9 @@ def stromspiegel_for(
         Score 0..1 of the data behind ``annual_kwh``; below ``benchmarks.min_data_quality_for_class``
         the class is withheld (the figures are then too unsure to rank a household), below 0.6
         it is given with a warning in the reason.
+    estimated
+        The annual figure comes from a bill or meter readings, not a smart meter: the class is
+        given (that is what the Stromspiegel is made for) and flagged ``estimated``.
     """
     notes: list[str] = []
     notes_de: list[str] = []
@@ -246,10 +255,10 @@ def stromspiegel_for(
     for name, label in DOMINANT_SIGNATURES.items():
         label_de = DOMINANT_SIGNATURES_DE[name]
         sig = by_name.get(name)
-        detected = sig is not None and sig.detected
+        detected = sig is not None and sig.detected and getattr(sig, "household_answer", "unknown") != "no"
         if not (detected or stated[name]):
             continue
-        est = sig.annual_kwh if (sig is not None and sig.detected) else None
+        est = sig.annual_kwh if detected else None
         if est is not None and math.isfinite(est) and est > 0:
             if est >= 0.9 * compared:
                 return StromspiegelResult(
@@ -297,6 +306,11 @@ def stromspiegel_for(
     if data_quality_score is not None and data_quality_score < 0.6:
         notes.append(f"data quality only {data_quality_score:.2f}: the class is uncertain")
         notes_de.append(f"Datenqualität nur {num(data_quality_score, 2, 'de')}: die Klasse ist unsicher")
+    if estimated:
+        notes.append("annual figure from the bill or meter readings, not a smart meter: the class is an estimate")
+        notes_de.append(
+            "Jahresverbrauch aus der Rechnung oder aus Zählerständen, nicht vom Smart Meter: die Klasse ist geschätzt"
+        )
     notes.append("percentile modelled (lognormal through the A and F bounds), not published")
     notes_de.append("Perzentil modelliert (Lognormalverteilung durch die Grenzen von A und F), nicht veröffentlicht")
     shown_persons = f"{min(household.persons, 5)}{'+' if household.persons >= 5 else ''}"
@@ -325,6 +339,7 @@ def stromspiegel_for(
         reason_de="; ".join(notes_de),
         case_de=case_de,
         adjusted_for_de=tuple(adjusted_de),
+        estimated=bool(estimated),
     )
 
 

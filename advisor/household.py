@@ -57,6 +57,7 @@ MAPPING_KEYS = (
     "roof_area_m2",
     "balcony",
     "low_income",
+    "grundversorgung",
     "price_eur_per_kwh",
     "base_fee_eur_per_year",
     "language",
@@ -175,6 +176,9 @@ class Household:
     low_income
         True when the household draws social benefits or has a low income (eligible for the free
         Caritas Stromspar-Check); asked only with consent, never inferred.
+    grundversorgung
+        True when the household is supplied in the Grundversorgung (default supply, § 36 EnWG);
+        then a switch to the Stadtwerk's own product is shown.
     price_eur_per_kwh
         The household's own work price [EUR/kWh], 0.05..2; None -> seeds default where needed.
     base_fee_eur_per_year
@@ -202,6 +206,7 @@ class Household:
     roof: RoofSpec | None = None
     balcony: bool | None = None
     low_income: bool | None = None
+    grundversorgung: bool | None = None
     price_eur_per_kwh: float | None = None
     base_fee_eur_per_year: float | None = None
     language: str = "de"
@@ -218,7 +223,7 @@ class Household:
         _check_choice("hot_water", self.hot_water, HOT_WATER)
         _check_choice("heating", self.heating, HEATINGS)
         _check_choice("language", self.language, LANGUAGES)
-        for name in ("ev", "balcony", "low_income"):
+        for name in ("ev", "balcony", "low_income", "grundversorgung"):
             v = getattr(self, name)
             if v is not None and not isinstance(v, bool):
                 raise _bad(name, "true, false or unknown", v)
@@ -267,7 +272,7 @@ class Household:
                 v = _to_choice(name, norm[name])
                 if v is not None or name != "language":
                     kw[name] = v
-        for name in ("ev", "balcony", "low_income"):
+        for name in ("ev", "balcony", "low_income", "grundversorgung"):
             if name in norm:
                 kw[name] = _to_bool(name, norm[name])
         for name in (
@@ -425,6 +430,7 @@ def _household_parameters() -> list[inspect.Parameter]:
         opt("roof_area_m2", "Usable roof area (m²).", float | None),
         opt("balcony", "Balcony for plug-in PV: yes | no.", str | None),
         opt("low_income", "Low income / social benefits (Stromspar-Check eligible): yes | no.", str | None),
+        opt("grundversorgung", "Supplied in the Grundversorgung (default supply): yes | no.", str | None),
         opt("price_eur_per_kwh", "Own work price (EUR/kWh); else the seeds default.", float | None),
         opt("base_fee_eur_per_year", "Own base fee (EUR/yr); else the seeds default.", float | None),
         opt("language", "Language of texts: de | en.", str | None),

@@ -22,10 +22,11 @@ and savings are never negative and, summed in rank order, never exceed the consu
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from advisor.errors import SeedError
+from advisor.signatures import device_answer
 
 LANGUAGES = ("de", "en")
 BASIS_TEXT = {
@@ -42,7 +43,11 @@ MIN_SAVING_EUR = 1.0
 #: Signatures whose energy is not "household electricity" (lighting/appliance shares exclude them).
 BIG_DEVICES = ("ev_charging", "heat_pump", "night_storage_heating")
 #: Groups whose kWh is grid purchase replaced by own generation: capped after the efficiency measures.
-GENERATION_GROUPS = ("pv", "battery")  # below one euro a year a measure is not worth a line
+GENERATION_GROUPS = ("pv", "battery")
+#: Groups that save money, not kWh (applied after efficiency in the potential).
+TARIFF_GROUPS = ("tariff", "load_shifting", "para14a", "supply")
+#: Groups left out of the potential: the Stromspar-Check delivers the efficiency measures above.
+POTENTIAL_EXCLUDED_GROUPS = ("advice",)
 
 
 # ---------------------------------------------------------------------------------- formats
@@ -245,12 +250,26 @@ class Recommendation:
     sources: tuple[str, ...]
     lifetime_years: float = 1.0
     rank: int = 0
+    conditional: bool = False
+    conditions: tuple[str, ...] = ()
+    condition_de: str = ""
+    condition_en: str = ""
+    confidence_basis_de: str = ""
+    confidence_basis_en: str = ""
 
     def title(self, language: str = "de") -> str:
         return self.title_de if language == "de" else self.title_en
 
     def explanation(self, language: str = "de") -> str:
         return self.explanation_de if language == "de" else self.explanation_en
+
+    def condition(self, language: str = "de") -> str:
+        """What the measure depends on (empty when it does not depend on anything unknown)."""
+        return self.condition_de if language == "de" else self.condition_en
+
+    def confidence_basis(self, language: str = "de") -> str:
+        """What the confidence rests on, in ``language``."""
+        return self.confidence_basis_de if language == "de" else self.confidence_basis_en
 
     def basis_text(self, language: str = "de") -> str:
         return BASIS_TEXT[self.basis][language]
@@ -261,9 +280,105 @@ class Recommendation:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["sources"] = list(self.sources)
+        d["conditions"] = list(self.conditions)
         d["basis_text_de"] = self.basis_text("de")
         d["basis_text_en"] = self.basis_text("en")
         return d
+
+
+@dataclass(frozen=True)
+class NotRecommended:
+    """A measure that applies to the household but is not recommended, with the reason.
+
+    Attributes
+    ----------
+    measure_id, title_de, title_en
+        Catalog id and titles.
+    reason_code
+        ``payback_beyond_lifetime``, ``own_pv_present`` or ``too_small``.
+    reason_de, reason_en
+        The reason in plain language.
+    annual_savings_eur, investment_eur, payback_years, lifetime_years
+        The figures behind the reason (payback None when the measure never pays back).
+    """
+
+    measure_id: str
+    title_de: str
+    title_en: str
+    reason_code: str
+    reason_de: str
+    reason_en: str
+    annual_savings_eur: float = 0.0
+    investment_eur: float = 0.0
+    payback_years: float | None = None
+    lifetime_years: float | None = None
+
+    def title(self, language: str = "de") -> str:
+        return self.title_de if language == "de" else self.title_en
+
+    def reason(self, language: str = "de") -> str:
+        return self.reason_de if language == "de" else self.reason_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PotentialStep:
+    """One measure inside the sequential potential: what it adds after the ones before it."""
+
+    measure_id: str
+    stage: str  # "efficiency", "tariff", "generation"
+    annual_savings_kwh: float
+    annual_savings_eur: float
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class Potential:
+    """The household's one savings potential: measures applied one after another on its curve.
+
+    Efficiency first (each saves its share of what is left), then tariffs and load shifting on
+    the reduced consumption, then own generation (PV, battery) on the reduced curve. Nothing is
+    summed twice, so ``annual_savings_kwh`` never exceeds the consumption.
+
+    Attributes
+    ----------
+    annual_savings_kwh, annual_savings_eur, annual_co2_kg
+        Measures that depend on nothing unknown [kWh/yr, EUR/yr, kg/yr].
+    with_conditional_kwh, with_conditional_eur
+        Including the measures that depend on an open question (roof, balcony, a device the
+        household has not confirmed).
+    share_of_kwh
+        ``annual_savings_kwh / annual_kwh``.
+    uncertainty_pct
+        Relative uncertainty carried over from the annual figure (short periods) [%].
+    steps
+        Per measure, in the order applied.
+    """
+
+    annual_savings_kwh: float
+    annual_savings_eur: float
+    annual_co2_kg: float
+    with_conditional_kwh: float
+    with_conditional_eur: float
+    share_of_kwh: float | None
+    uncertainty_pct: float | None = None
+    steps: tuple[PotentialStep, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["steps"] = [asdict(s) for s in self.steps]
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in d.items()}
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What :func:`advise` returns: recommendations, the measures not recommended, the potential."""
+
+    recommendations: tuple[Recommendation, ...]
+    not_recommended: tuple[NotRecommended, ...]
+    potential: Potential
 
 
 @dataclass(frozen=True)
@@ -276,6 +391,8 @@ class _Draft:
     confidence: str
     values: dict[str, Any] = field(default_factory=dict)  # placeholders (numbers formatted later)
     extra_sources: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    rests_on: tuple[str, str] | None = None  # (de, en): what the confidence rests on
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -284,7 +401,11 @@ def household_facts(household, analysis, low_income: bool | None = None) -> dict
     f = {} if household is None else dict(household.to_mapping())
     if low_income is not None or "low_income" not in f:
         f["low_income"] = low_income
-    f["signatures"] = {s.name for s in getattr(analysis, "signatures", ()) if getattr(s, "detected", False)}
+    f["signatures"] = {
+        s.name
+        for s in getattr(analysis, "signatures", ())
+        if getattr(s, "detected", False) and device_answer(s.name, household) is not False
+    }
     return f
 
 
@@ -331,11 +452,16 @@ def _finite(x: Any) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _estimate(m: Measure, price: float, annual_kwh: float) -> tuple[float, float]:
+def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None = None) -> tuple[float, float]:
+    """A catalog saving sized to the household: by the number of persons where the measure has a
+    ``reference_persons`` (appliance use grows with them), else by consumption against
+    ``reference_annual_kwh``; never above ``max_share_of_consumption``."""
     kwh = m.saving_kwh_per_year
     if kwh is None and "saving_share" in m.params and _finite(annual_kwh):
         kwh = annual_kwh * m.params["saving_share"]
-    if kwh is not None and "reference_annual_kwh" in m.params and _finite(annual_kwh):
+    if kwh is not None and persons and "reference_persons" in m.params:
+        kwh *= min(1.5, persons / m.params["reference_persons"])
+    elif kwh is not None and "reference_annual_kwh" in m.params and _finite(annual_kwh):
         kwh *= min(1.0, annual_kwh / m.params["reference_annual_kwh"])
     if kwh is not None and "max_share_of_consumption" in m.params and _finite(annual_kwh):
         kwh = min(kwh, annual_kwh * m.params["max_share_of_consumption"])
@@ -354,6 +480,23 @@ def _pv_attr(opt: Any, *names: str) -> Any:
 
 
 # ---------------------------------------------------------------------------------- recommend
+def work_price(household, seeds) -> float:
+    """The work price a saved kWh is worth [EUR/kWh]: the household's own, else the seeded one.
+
+    Reads ``tariffs.work_price_eur_per_kwh`` and falls back to the older key
+    ``tariffs.household_price_eur_per_kwh``.
+    """
+    own = getattr(household, "price_eur_per_kwh", None)
+    if own:
+        return float(own)
+    for key in ("tariffs.work_price_eur_per_kwh", "tariffs.household_price_eur_per_kwh"):
+        try:
+            return float(seeds.value(key))
+        except SeedError:
+            continue
+    raise SeedError("seeds need `tariffs.work_price_eur_per_kwh` (the work price of a kWh)")
+
+
 def recommend(
     analysis,
     household=None,
@@ -364,18 +507,49 @@ def recommend(
     low_income: bool | None = None,
     catalog: dict[str, Measure] | None = None,
 ) -> list[Recommendation]:
-    """Rank the savings measures that apply to this household by EUR per year.
+    """The ranked recommendations of :func:`advise` (measures that pay back within their life).
+
+    Returns
+    -------
+    list of Recommendation
+        Measures that depend on nothing unknown first, each part highest EUR/yr first; every
+        saving >= 0 and the kWh savings sum to at most the annual consumption.
+    """
+    return list(
+        advise(
+            analysis,
+            household,
+            seeds=seeds,
+            pv_options=pv_options,
+            tariff_comparison=tariff_comparison,
+            low_income=low_income,
+            catalog=catalog,
+        ).recommendations
+    )
+
+
+def advise(
+    analysis,
+    household=None,
+    *,
+    seeds,
+    pv_options=None,
+    tariff_comparison=None,
+    low_income: bool | None = None,
+    catalog: dict[str, Measure] | None = None,
+) -> Advice:
+    """Size every measure to the household, keep those that pay, and the one sequential potential.
 
     Parameters
     ----------
     analysis
         :class:`~advisor.analysis.LoadAnalysis` of the household's curve (``annual_kwh``,
-        ``base_load_w``, ``signatures``, ``data_quality``).
+        ``always_on_w``, ``base_load_w``, ``signatures``, ``data_quality``).
     household
         :class:`~advisor.household.Household` (answers; unknown stays unknown).
     seeds
         :class:`~advisor.seeds.Seeds` (``measures`` table, ``tariffs``, ``tariff_components``,
-        ``emissions``).
+        ``emissions``, ``stadtwerk_product``).
     pv_options
         PV options simulated on the curve (:func:`advisor.pv.size_pv`), or None for catalog
         estimates.
@@ -388,16 +562,20 @@ def recommend(
 
     Returns
     -------
-    list of Recommendation
-        Highest EUR/yr first; every saving >= 0 and the kWh savings sum to at most the annual
-        consumption.
+    Advice
+        ``recommendations`` (pay back within their lifetime; measures depending on an open
+        question are marked ``conditional`` and ranked after the others), ``not_recommended``
+        (with the reason) and the sequential ``potential``.
     """
     cat = catalog if catalog is not None else measure_catalog(seeds)
-    price = getattr(household, "price_eur_per_kwh", None) or float(seeds.value("tariffs.household_price_eur_per_kwh"))
+    price = work_price(household, seeds)
     co2_g = float(seeds.value("emissions.co2_g_per_kwh"))
     dq = getattr(analysis, "data_quality", None)
     quality = getattr(dq, "score", None)
+    days = float(getattr(analysis, "days_covered", float("nan")))
     measured_conf = "high" if quality is not None and quality >= 0.8 else "medium"
+    if _finite(days) and days < 28:
+        measured_conf = "low"
     # a curve modelled from an annual figure shows no household behaviour: no "measured" savings
     modelled = (getattr(dq, "estimated_share", 0.0) or 0.0) >= 0.5
     if modelled:
@@ -407,23 +585,34 @@ def recommend(
     devices_kwh = sum(
         float(s.annual_kwh)
         for s in getattr(analysis, "signatures", ())
-        if getattr(s, "detected", False) and s.name in BIG_DEVICES and _finite(s.annual_kwh)
+        if getattr(s, "detected", False)
+        and s.name in BIG_DEVICES
+        and s.name in facts["signatures"]
+        and _finite(s.annual_kwh)
     )
-    household_kwh = max(0.0, annual - devices_kwh) if _finite(annual) else annual
+    household_kwh = max(0.0, annual - min(devices_kwh, 0.9 * annual)) if _finite(annual) else annual
+    persons = getattr(household, "persons", None)
+    measured_rests = _measured_rests_on(days, quality)
     drafts: list[_Draft] = []
+    excluded: list[NotRecommended] = []
 
     def ok(mid: str) -> Measure | None:
         m = cat.get(mid)
         return m if m is not None and applies(m.applies_if, facts) else None
 
     # --- circulation pump (measured signature, else estimate for a known house with other heating)
+    pump_w = 0.0
     m = ok("circulation_pump")
     if m is not None:
         sig = _detected(analysis, "circulation_pump")
         if sig is not None and _finite(sig.power_w) and sig.power_w > 0:
+            pump_w = float(sig.power_w)
             pump_kwh = (
                 sig.annual_kwh if _finite(sig.annual_kwh) else sig.power_w * 24 * m.param("heating_season_days") / 1000
             )
+            # an old pump draws at most `max_pump_w` (catalog: 400-600 kWh/yr); a larger night step is
+            # something else (electric heating), so only a pump's share of it is counted
+            pump_kwh = min(pump_kwh, m.param("max_pump_w") * 24 * m.param("heating_season_days") / 1000)
             kwh = pump_kwh * (1 - m.param("new_pump_share"))
             nights = _pump_nights(sig.evidence)
             drafts.append(
@@ -433,63 +622,61 @@ def recommend(
                     kwh * price,
                     m.investment_eur or 0.0,
                     "measured",
-                    measured_conf,
+                    "medium" if measured_conf == "high" else measured_conf,
                     {"pump_w": (sig.power_w, 0), "pump_kwh": (pump_kwh, 0), "pump_nights": nights},
+                    conditions=("ownership",) if facts.get("tenure") is None or facts.get("dwelling") is None else (),
+                    rests_on=(
+                        f"beruht auf dem Sprung der nächtlichen Sockellast zwischen Heizperiode und Sommer "
+                        f"({format_number(sig.power_w, 'de')} W); eine Pumpe ist die häufigste, nicht die einzige Erklärung",
+                        f"rests on the step of the night floor between heating season and summer "
+                        f"({format_number(sig.power_w, 'en')} W); a pump is the most common, not the only explanation",
+                    ),
                 )
             )
         elif applies(m.estimate_if, facts):
-            kwh, eur = _estimate(m, price, annual)
-            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
+            kwh, eur = _estimate(m, price, annual, persons)
+            drafts.append(
+                _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
+            )
 
     # --- fridge replacement (estimate; counted before standby so standby does not count it twice)
     fridge_w = 0.0
     m = ok("fridge_replacement")
     if m is not None:
-        kwh, eur = _estimate(m, price, annual)
-        drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
+        kwh, eur = _estimate(m, price, household_kwh, persons)
+        drafts.append(
+            _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
+        )
         fridge_w = kwh * 1000 / 8760
 
-    # --- standby from the measured base load
+    # --- standby from the measured always-on floor against an efficient floor, capped by the cited range
     m = ok("standby")
     if m is not None:
-        base_w = getattr(analysis, "base_load_w", float("nan"))
-        if _finite(base_w):
-            floor = m.param("efficient_floor_w")
-            excess_w = max(0.0, base_w - floor - fridge_w)
-            kwh = excess_w * 8760 / 1000 * m.param("avoidable_share")
-            if kwh > 0:
-                drafts.append(
-                    _Draft(
-                        m,
-                        kwh,
-                        kwh * price,
-                        m.investment_eur or 0.0,
-                        "measured",
-                        measured_conf,
-                        {"base_load_w": (base_w, 0), "efficient_floor_w": (floor, 0)},
-                    )
-                )
-        else:
-            kwh, eur = _estimate(m, price, annual)
-            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
+        draft = _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, days)
+        if draft is not None:
+            drafts.append(draft)
 
-    # --- simple catalog measures
+    # --- appliance measures from the catalog, scaled by household size or consumption
     for mid in ("led_lighting", "heat_pump_dryer", "eco_programmes"):
         m = ok(mid)
         if m is not None:
-            kwh, eur = _estimate(m, price, household_kwh)
-            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
+            kwh, eur = _estimate(m, price, household_kwh, persons)
+            rests = _PERSONS_RESTS if persons and "reference_persons" in m.params else _CATALOG_RESTS
+            drafts.append(
+                _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests)
+            )
 
     # --- heat-pump water heater (needs electric hot water: answer or detected heater)
     m = ok("heat_pump_water_heater")
     if m is not None:
         sig = _detected(analysis, "instantaneous_water_heater")
-        kwh, eur = _estimate(m, price, annual)
+        kwh, eur = _estimate(m, price, annual, persons)
         if sig is not None:
             device_kwh = sig.annual_kwh if _finite(sig.annual_kwh) else None
             if device_kwh is not None:
                 kwh = min(kwh, 0.7 * device_kwh)  # 60-80 % of the heater's own energy
                 eur = kwh * price
+            confirmed = facts.get("hot_water") == "electric"
             drafts.append(
                 _Draft(
                     m,
@@ -497,26 +684,287 @@ def recommend(
                     eur,
                     m.investment_eur or 0.0,
                     "measured",
-                    "medium",
+                    "medium" if confirmed else "low",
                     {"device_kwh": (device_kwh, 0) if device_kwh is not None else "–"},
+                    conditions=() if confirmed else ("device:instantaneous_water_heater",),
+                    rests_on=measured_rests,
                 )
             )
         elif applies(m.estimate_if, facts):
-            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate))
+            drafts.append(
+                _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
+            )
+
+    # --- tariffs: Grundversorgung switch, dynamic tariff, load shifting, § 14a
+    drafts.extend(_grundversorgung_drafts(cat, facts, household, seeds, annual, price))
+    drafts.extend(_tariff_drafts(cat, facts, tariff_comparison, household, seeds))
 
     # --- PV: one product (roof or balcony), battery only with roof PV
-    drafts.extend(_pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf))
-
-    # --- tariffs
-    drafts.extend(_tariff_drafts(cat, facts, tariff_comparison, household, seeds))
+    pv, pv_excluded = _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf)
+    drafts.extend(pv)
+    excluded.extend(pv_excluded)
 
     # --- Caritas Stromspar-Check
     m = ok("stromspar_check")
     if m is not None:
-        kwh, eur = _estimate(m, price, annual)
-        drafts.append(_Draft(m, kwh, eur, 0.0, "estimate", m.confidence_estimate))
+        kwh, eur = _estimate(m, price, annual, persons)
+        drafts.append(_Draft(m, kwh, eur, 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS))
 
-    return _finish(drafts, price, co2_g, annual)
+    drafts = _cap_efficiency(drafts, analysis, household, seeds, annual)
+    recs, not_recs = _finish(drafts, price, co2_g, annual)
+    pot = _potential(recs, cat, annual, price, co2_g, getattr(analysis, "annual_uncertainty_pct", None))
+    return Advice(tuple(recs), tuple(excluded) + tuple(not_recs), pot)
+
+
+def efficiency_cap_kwh(analysis, household, seeds, annual: float) -> float:
+    """The most all efficiency measures of a household save together [kWh/yr].
+
+    The gap between the average and the class-A bound of the Stromspiegel 2025 table: with persons
+    and dwelling known the household's own distance to the A bound of its row (at least
+    ``benchmarks.min_efficiency_share`` of its consumption), else a quantile of the gap share over all
+    rows (``benchmarks.efficiency_gap_quantile``, the median: about 37 %).
+    """
+    if not _finite(annual) or annual <= 0:
+        return math.inf
+    try:
+        table = seeds.table("stromspiegel_2025")
+        q = float(seeds.value("benchmarks.efficiency_gap_quantile"))
+        floor_share = float(seeds.value("benchmarks.min_efficiency_share"))
+    except (SeedError, KeyError, AttributeError):
+        return math.inf
+    ss = getattr(analysis, "stromspiegel", None)
+    bounds = getattr(ss, "class_bounds_kwh", ()) if ss is not None else ()
+    compared = getattr(ss, "compared_kwh", None) if ss is not None else None
+    if bounds and _finite(compared):
+        return max(compared - bounds[0], floor_share * compared)
+    gap = (1.0 - table["a_max_kwh"].astype(float) / table["average_kwh"].astype(float)).quantile(q)
+    return float(gap) * annual
+
+
+def _cap_efficiency(drafts: list[_Draft], analysis, household, seeds, annual: float) -> list[_Draft]:
+    """Scale the efficiency drafts down together so that they never save more than
+    :func:`efficiency_cap_kwh`; each scaled one says so in what its confidence rests on."""
+    cap = efficiency_cap_kwh(analysis, household, seeds, annual)
+    eff = [i for i, d in enumerate(drafts) if _stage_of(d.measure.group) == "efficiency" and d.kwh > 0]
+    total = sum(drafts[i].kwh for i in eff)
+    if total <= cap or total <= 0:
+        return drafts
+    f = cap / total
+    out = list(drafts)
+    share = format_number(100 * cap / annual, "de"), format_number(100 * cap / annual, "en")
+    for i in eff:
+        d = out[i]
+        de, en = d.rests_on or ("", "")
+        out[i] = replace(
+            d,
+            kwh=d.kwh * f,
+            eur=d.eur * f,
+            rests_on=(
+                (de + "; " if de else "")
+                + f"zusammen mit den anderen Sparmaßnahmen auf {share[0]} % Ihres Verbrauchs begrenzt (so weit liegt "
+                "die Effizienzklasse A des Stromspiegels unter dem Durchschnitt)",
+                (en + "; " if en else "")
+                + f"scaled down with the other efficiency measures to {share[1]} % of your consumption together (the "
+                "distance between the Stromspiegel's class A and the average)",
+            ),
+        )
+    return out
+
+
+def _stage_of(group: str) -> str:
+    if group in GENERATION_GROUPS:
+        return "generation"
+    if group in TARIFF_GROUPS:
+        return "tariff"
+    if group in POTENTIAL_EXCLUDED_GROUPS:
+        return "excluded"
+    return "efficiency"
+
+
+_CATALOG_RESTS = (
+    "beruht auf Katalogwerten der genannten Quelle, skaliert mit Ihrem Jahresverbrauch; Ihre Kurve zeigt das Gerät nicht",
+    "rests on catalog figures of the source named, scaled by your annual consumption; your curve does not show the appliance",
+)
+_PERSONS_RESTS = (
+    "beruht auf Katalogwerten der genannten Quelle, skaliert mit der Zahl der Personen im Haushalt",
+    "rests on catalog figures of the source named, scaled by the number of persons in the household",
+)
+
+
+def _measured_rests_on(days: float, quality: float | None) -> tuple[str, str]:
+    d = format_number(days, "de") if _finite(days) else "–"
+    e = format_number(days, "en") if _finite(days) else "–"
+    q = f"{format_number(100 * quality, 'de')} %" if quality is not None else "–"
+    qe = f"{format_number(100 * quality, 'en')} %" if quality is not None else "–"
+    return (
+        f"beruht auf Ihrer Lastkurve ({d} Tage, Datenqualität {q})",
+        f"rests on your load curve ({e} days, data quality {qe})",
+    )
+
+
+def _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, days) -> _Draft | None:
+    """Standby: the measured always-on floor against an efficient floor, capped by the cited range.
+
+    The floor is the always-on level (median of the daily minima); behind own PV the midday
+    minimum is the panels', so the night base load is used. A detected circulation pump (on in the
+    heating season) and what a fridge replacement saves are taken out first. Half of the excess
+    is avoidable (assumption), and the result never exceeds ``max_eur_per_year`` (co2online: up to
+    165 EUR/yr; UBA: about 100 EUR/yr).
+    """
+    own_pv = "own_pv" in facts["signatures"] or (facts.get("existing_pv_kwp") or 0) > 0
+    floor_w = getattr(analysis, "base_load_w" if own_pv else "always_on_w", float("nan"))
+    if not _finite(floor_w):
+        floor_w = getattr(analysis, "base_load_w", float("nan"))
+    cap_eur = m.param("max_eur_per_year")
+    if not _finite(floor_w):
+        kwh, eur = _estimate(m, price, float("nan"), None)
+        return _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
+    interval = getattr(analysis, "interval_minutes", 15) or 15
+    efficient = m.param("efficient_floor_w" if interval <= 15 else "efficient_floor_w_coarse")
+    seasonal_pump = pump_w * m.param("pump_days_share") if pump_w > 0 else 0.0
+    excess_w = max(0.0, floor_w - efficient - fridge_w - seasonal_pump)
+    kwh = excess_w * 8760 / 1000 * m.param("avoidable_share")
+    capped = kwh * price > cap_eur
+    if capped:
+        kwh = cap_eur / price
+    if kwh <= 0:
+        return None
+    high = excess_w > m.param("plausible_excess_w")
+    conf = "low" if high or measured_conf == "low" else "medium"
+    cap_de = (
+        f" (gedeckelt auf die Obergrenze von co2online, {format_number(cap_eur, 'de')} € im Jahr)" if capped else ""
+    )
+    cap_en = f" (capped at co2online's upper figure of €{format_number(cap_eur, 'en')} a year)" if capped else ""
+    high_de = (
+        " Eine so hohe Sockellast stammt oft nicht nur von Standby, sondern auch von Gefriergeräten, Pumpen oder "
+        "einer elektrischen Heizung; ein Strommessgerät zeigt, was dauerhaft läuft."
+        if high
+        else ""
+    )
+    high_en = (
+        " A floor this high often comes not only from standby but also from freezers, pumps or electric heating; "
+        "a plug-in power meter shows what runs all the time."
+        if high
+        else ""
+    )
+    d_de = format_number(days, "de") if _finite(days) else "–"
+    d_en = format_number(days, "en") if _finite(days) else "–"
+    return _Draft(
+        m,
+        kwh,
+        kwh * price,
+        m.investment_eur or 0.0,
+        "measured",
+        conf,
+        {
+            "floor_w": (floor_w, 0),
+            "base_load_w": (floor_w, 0),
+            "efficient_floor_w": (efficient, 0),
+            "days": d_de,
+            "cap_note": ("text", {"de": cap_de, "en": cap_en}),
+            "high_note": ("text", {"de": high_de, "en": high_en}),
+        },
+        rests_on=(
+            f"beruht auf der gemessenen Sockellast von {format_number(floor_w, 'de')} W ({d_de} Tage) gegenüber "
+            f"{format_number(efficient, 'de')} W eines sparsamen Haushalts; vermeidbar ist erfahrungsgemäß etwa die Hälfte "
+            "(Annahme), welche Geräte dahinterstecken, zeigt die Kurve nicht",
+            f"rests on the measured always-on floor of {format_number(floor_w, 'en')} W ({d_en} days) against "
+            f"{format_number(efficient, 'en')} W of an efficient household; about half is avoidable (assumption); the "
+            "curve does not show which devices are behind it",
+        ),
+    )
+
+
+def _grundversorgung_drafts(cat, facts, household, seeds, annual, price) -> list[_Draft]:
+    """A household in the Grundversorgung: what the Stadtwerk's own cheaper product would save."""
+    m = cat.get("grundversorgung_switch")
+    if m is None or not applies(m.applies_if, facts) or not _finite(annual):
+        return []
+    try:
+        gv_price = getattr(household, "price_eur_per_kwh", None) or float(
+            seeds.value("stadtwerk_product.grundversorgung_work_price_eur_per_kwh")
+        )
+        gv_fee = getattr(household, "base_fee_eur_per_year", None)
+        if gv_fee is None:
+            gv_fee = float(seeds.value("stadtwerk_product.grundversorgung_base_fee_eur_per_year"))
+        p_price = float(seeds.value("stadtwerk_product.product_work_price_eur_per_kwh"))
+        p_fee = float(seeds.value("stadtwerk_product.product_base_fee_eur_per_year"))
+        name = seeds.entry("stadtwerk_product.product_work_price_eur_per_kwh")
+    except SeedError:
+        return []
+    eur = annual * (gv_price - p_price) + (gv_fee - p_fee)
+    if eur <= 0:
+        return []
+    return [
+        _Draft(
+            m,
+            0.0,
+            eur,
+            m.investment_eur or 0.0,
+            "simulated",
+            "high" if getattr(household, "price_eur_per_kwh", None) else "medium",
+            {
+                "gv_ct": (100 * gv_price, 1),
+                "gv_fee": (gv_fee, 0),
+                "product_ct": (100 * p_price, 1),
+                "product_fee": (p_fee, 0),
+                "annual_kwh": (annual, 0),
+            },
+            extra_sources=(f"{name.source} ({name.date})",),
+            rests_on=(
+                "beruht auf Ihrem Jahresverbrauch und den Preisen der Grundversorgung und des Produkts",
+                "rests on your annual consumption and the prices of the Grundversorgung and of the product",
+            ),
+        )
+    ]
+
+
+def _potential(recs, cat, annual, price, co2_g, uncertainty_pct) -> Potential:
+    """Apply the recommended measures one after another (see :class:`Potential`)."""
+    if not _finite(annual) or annual <= 0:
+        return Potential(0.0, 0.0, 0.0, 0.0, 0.0, None, uncertainty_pct, ())
+
+    def stage(r) -> str:
+        return _stage_of(cat[r.measure_id].group if r.measure_id in cat else "")
+
+    def run(include_conditional: bool) -> tuple[float, float, list[PotentialStep]]:
+        remaining = annual
+        kwh_total = eur_total = 0.0
+        steps: list[PotentialStep] = []
+        chosen = [r for r in recs if include_conditional or not r.conditional]
+        for name in ("efficiency", "tariff", "generation"):
+            for r in sorted((r for r in chosen if stage(r) == name), key=lambda r: -r.annual_savings_eur):
+                share = remaining / annual
+                if name == "efficiency":
+                    # each measure saves its share of what is left after the ones before it
+                    kwh = min(r.annual_savings_kwh * share, remaining)
+                    eur = kwh * price
+                elif name == "tariff":
+                    kwh, eur = 0.0, r.annual_savings_eur * share
+                else:
+                    # self-consumption on a curve scaled down by `share` is at least `share` of it;
+                    # the kWh no longer used yourself are fed in instead (battery: not stored)
+                    feed_in = cat[r.measure_id].params.get("feed_in_eur_per_kwh", 0.0)
+                    kwh = min(r.annual_savings_kwh * share, remaining)
+                    eur = max(0.0, r.annual_savings_eur - (r.annual_savings_kwh - kwh) * max(price - feed_in, 0.0))
+                remaining -= kwh
+                kwh_total += kwh
+                eur_total += eur
+                steps.append(PotentialStep(r.measure_id, name, kwh, eur, r.conditional))
+        return kwh_total, eur_total, steps
+
+    kwh, eur, steps = run(False)
+    kwh_c, eur_c, steps_c = run(True)
+    return Potential(
+        annual_savings_kwh=kwh,
+        annual_savings_eur=eur,
+        annual_co2_kg=kwh * co2_g / 1000.0,
+        with_conditional_kwh=kwh_c,
+        with_conditional_eur=eur_c,
+        share_of_kwh=kwh / annual,
+        uncertainty_pct=float(uncertainty_pct) if _finite(uncertainty_pct) else None,
+        steps=tuple(steps_c),
+    )
 
 
 class _WithoutCurveEvidence:
@@ -524,7 +972,11 @@ class _WithoutCurveEvidence:
 
     def __init__(self, analysis) -> None:
         self.annual_kwh = getattr(analysis, "annual_kwh", float("nan"))
+        self.annual_uncertainty_pct = getattr(analysis, "annual_uncertainty_pct", None)
+        self.days_covered = getattr(analysis, "days_covered", float("nan"))
+        self.interval_minutes = getattr(analysis, "interval_minutes", 15)
         self.base_load_w = float("nan")
+        self.always_on_w = float("nan")
         self.signatures = ()
         self.data_quality = getattr(analysis, "data_quality", None)
 
@@ -550,14 +1002,47 @@ def _simulated_draft(measure, o: dict[str, Any]) -> _Draft:
     )
 
 
-def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf) -> list[_Draft]:
+def _roof_conditions(facts) -> tuple[str, ...]:
+    """Open questions behind a roof measure: ownership (tenure/dwelling unknown) and the roof."""
+    out = []
+    if facts.get("tenure") is None or facts.get("dwelling") is None:
+        out.append("ownership")
+    if (
+        facts.get("roof_tilt_deg") is None
+        and facts.get("roof_azimuth_deg") is None
+        and facts.get("roof_area_m2") is None
+    ):
+        out.append("roof")
+    return tuple(out)
+
+
+def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf):
     out: list[_Draft] = []
+    excluded: list[NotRecommended] = []
     roof = cat.get("rooftop_pv")
     balcony = cat.get("balcony_pv")
     battery = cat.get("battery")
     roof_ok = roof is not None and applies(roof.applies_if, facts)
     balcony_ok = balcony is not None and applies(balcony.applies_if, facts)
     existing_kwp = facts.get("existing_pv_kwp") or 0.0
+    own_pv = "own_pv" in facts["signatures"]
+    if own_pv and not existing_kwp:
+        for m in (roof, balcony):
+            if m is not None:
+                excluded.append(
+                    NotRecommended(
+                        m.measure_id,
+                        m.title_de,
+                        m.title_en,
+                        "own_pv_present",
+                        "Ihre Lastkurve sieht aus, als hätten Sie schon eine eigene PV-Anlage (mittags sinkt der "
+                        "Netzbezug unter die nächtliche Grundlast). Eine neue Anlage rechnen wir daher nicht; nennen "
+                        "Sie uns die Leistung Ihrer Anlage (kWp), dann prüfen wir einen Speicher und mehr Eigenverbrauch.",
+                        "Your load curve looks as if you already have your own PV system (at midday the grid import "
+                        "falls below the night-time base load). We therefore do not calculate a new one; tell us its "
+                        "size (kWp) and we check a battery and more self-consumption.",
+                    )
+                )
     sim = _simulated_pv(pv_options)
     pv_roof: _Draft | None = None
     if roof_ok:
@@ -579,7 +1064,12 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                 inv,
                 "estimate",
                 roof.confidence_estimate,
-                {"size": ("kWp", kwp), "yield_kwh": (yld, 0), "investment": (inv, 0)},
+                {
+                    "size": ("kWp", kwp),
+                    "yield_kwh": (yld, 0),
+                    "investment": (inv, 0),
+                    "feed_in_ct": (100 * p["feed_in_eur_per_kwh"], 2),
+                },
             )
     pv_balcony: _Draft | None = None
     if balcony_ok:
@@ -597,8 +1087,15 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                 balcony.confidence_estimate,
                 {"size": ("W", p["peak_w"]), "yield_kwh": (p["yield_kwh"], 0)},
             )
-    # one PV product: the roof system if it applies (it supersedes the balcony device)
+    roof_cond = _roof_conditions(facts)
+    if pv_roof is not None and roof_cond:
+        pv_roof = replace(pv_roof, conditions=roof_cond)
+    if pv_balcony is not None and facts.get("balcony") is None:
+        pv_balcony = replace(pv_balcony, conditions=("balcony",))
+    # one PV product: the roof system if it applies and pays (it supersedes the balcony device)
     chosen = pv_roof or pv_balcony
+    if pv_roof is not None and pv_balcony is not None and not _pays(pv_roof) and _pays(pv_balcony):
+        chosen = pv_balcony
     if chosen is not None:
         out.append(chosen)
     # battery: only with a roof system (recommended or existing)
@@ -614,6 +1111,7 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                     "simulated",
                     "medium",
                     {"size": o["size"], "investment": (o["investment"], 0)},
+                    conditions=roof_cond if not existing_kwp else (),
                 )
             )
         else:
@@ -640,9 +1138,15 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                         "estimate",
                         battery.confidence_estimate,
                         {"size": ("kWh", cap_kwh), "investment": (inv, 0)},
+                        conditions=roof_cond if not existing_kwp else (),
                     )
                 )
-    return out
+    return out, excluded
+
+
+def _pays(d: _Draft) -> bool:
+    """True when the draft pays back within its lifetime."""
+    return d.eur > 0 and (d.investment <= 0 or d.investment / d.eur <= d.measure.lifetime_years)
 
 
 def _simulated_pv(pv_options) -> dict[str, dict[str, Any]]:
@@ -735,9 +1239,17 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
     m = cat.get("para14a_module")
     if m is not None and applies(m.applies_if, facts):
         p14 = tc.para14a if tc is not None else None
-        hp = facts.get("heating") == "heat_pump" or "heat_pump" in facts["signatures"]
-        ev = bool(facts.get("ev")) or "ev_charging" in facts["signatures"]
+        hp_said = facts.get("heating") == "heat_pump"
+        ev_said = bool(facts.get("ev"))
+        hp = hp_said or "heat_pump" in facts["signatures"]
+        ev = ev_said or "ev_charging" in facts["signatures"]
         device = "hp+ev" if hp and ev else "hp" if hp else "ev"
+        # a device only seen in the curve makes the saving conditional on the household's confirmation
+        conds = tuple(
+            c
+            for c, seen, said in (("device:heat_pump", hp, hp_said), ("device:ev_charging", ev, ev_said))
+            if seen and not said
+        )
         if p14 is not None and p14.best_eur > 0:
             out.append(
                 _Draft(
@@ -746,15 +1258,23 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
                     p14.best_eur,
                     0.0,
                     "simulated" if p14.best_module == 2 else "estimate",
-                    "medium",
+                    "medium" if not conds else "low",
                     {"device": ("device", device), "module": ("module", p14)},
+                    conditions=conds,
                 )
             )
         elif p14 is None:
             eur = float(seeds.value("tariff_components.para14a_module1_eur_per_year"))
             out.append(
                 _Draft(
-                    m, 0.0, eur, 0.0, "estimate", "medium", {"device": ("device", device), "module": ("module1", eur)}
+                    m,
+                    0.0,
+                    eur,
+                    0.0,
+                    "estimate",
+                    "medium" if not conds else "low",
+                    {"device": ("device", device), "module": ("module1", eur)},
+                    conditions=conds,
                 )
             )
     return out
@@ -763,7 +1283,7 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
 # ---------------------------------------------------------------------------------- texts
 _DEVICE = {
     "hp": {"de": "eine Wärmepumpe", "en": "a heat pump"},
-    "ev": {"de": "eine Wallbox für Ihr Elektroauto", "en": "a wallbox for your electric car"},
+    "ev": {"de": "eine Wallbox", "en": "a wallbox for your electric car"},
     "hp+ev": {"de": "eine Wärmepumpe und eine Wallbox", "en": "a heat pump and a wallbox"},
 }
 _SHIFT_NOTE = {
@@ -814,6 +1334,8 @@ def _render(template: str, values: dict[str, Any], language: str) -> str:
             out["module_text"] = _module_text(v, language)
         elif isinstance(v, tuple) and v[0] == "shift_note":
             out[key] = _SHIFT_NOTE[language] if v[1] else ""
+        elif isinstance(v, tuple) and v[0] == "text":
+            out[key] = v[1][language]
         elif isinstance(v, tuple) and v[0] == "flex":
             out[key] = ", ".join(_FLEX.get(s, {}).get(language, s) for s in v[1]) or "–"
         elif isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], int):
@@ -828,7 +1350,70 @@ def _render(template: str, values: dict[str, Any], language: str) -> str:
     return template.format_map(_Missing(out))
 
 
-def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float) -> list[Recommendation]:
+#: Devices a conditional measure may depend on, as the object of "deutet auf … hin" / "suggests …".
+CONDITION_DEVICES = {
+    "device:heat_pump": {"de": "eine Wärmepumpe", "en": "a heat pump"},
+    "device:ev_charging": {"de": "das Laden eines E-Autos", "en": "an electric car being charged"},
+    "device:instantaneous_water_heater": {
+        "de": "einen elektrischen Durchlauferhitzer",
+        "en": "an electric instantaneous water heater",
+    },
+}
+
+
+def condition_sentence(conditions: tuple[str, ...], language: str) -> str:
+    """The opening of a conditional measure's text (ends with ``": "``), or ``""`` without conditions.
+
+    Devices only seen in the curve: "Ihre Lastkurve deutet auf eine Wärmepumpe hin (von Ihnen noch
+    nicht bestätigt). Falls das stimmt: "; open facts of the home: "Falls Ihnen das Gebäude gehört
+    und sich Ihr Dach eignet: ".
+    """
+    de = language == "de"
+    devices = [CONDITION_DEVICES[c][language] for c in conditions if c in CONDITION_DEVICES]
+    home = [c for c in conditions if c in ("ownership", "roof", "balcony")]
+    out = ""
+    if devices:
+        joined = (" und " if de else " and ").join(devices)
+        out = (
+            f"Ihre Lastkurve deutet auf {joined} hin (von Ihnen noch nicht bestätigt). "
+            if de
+            else f"Your load curve suggests {joined} (not confirmed by you yet). "
+        )
+    clauses = []
+    if "ownership" in home:
+        clauses.append("Ihnen das Gebäude gehört" if de else "you own the building")
+    if "roof" in home:
+        clauses.append("sich Ihr Dach eignet" if de else "your roof is suitable")
+    if "balcony" in home:
+        clauses.append("Sie einen Balkon oder eine sonnige Wand haben" if de else "you have a balcony or a sunny wall")
+    if clauses:
+        out += ("Falls " if de else "If ") + (" und " if de else " and ").join(clauses) + ": "
+    elif devices:
+        out += "Falls das stimmt: " if de else "If that is right: "
+    return out
+
+
+def _payback_reason(mid: str, payback: float | None, lifetime: float, lang: str) -> str:
+    if payback is None:
+        return (
+            "Die Maßnahme spart bei Ihrem Verbrauch nichts, was die Kosten wieder einbringt."
+            if lang == "de"
+            else "At your consumption the measure saves nothing that would pay back its cost."
+        )
+    if lang == "de":
+        return (
+            f"Sie hätte sich erst nach etwa {format_number(payback, 'de')} Jahren bezahlt gemacht, länger als ihre "
+            f"Lebensdauer von etwa {format_number(lifetime, 'de')} Jahren: bei Ihrem Verbrauch lohnt sie sich nicht."
+        )
+    return (
+        f"It would pay back only after about {format_number(payback, 'en')} years, longer than its lifetime of about "
+        f"{format_number(lifetime, 'en')} years: at your consumption it does not pay."
+    )
+
+
+def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
+    """Cap, rank and phrase the drafts: (recommendations, not recommended)."""
+    not_recs: list[NotRecommended] = []
     drafts = [d for d in drafts if d.eur >= MIN_SAVING_EUR]
     drafts.sort(key=lambda d: d.eur, reverse=True)
     remaining = annual if _finite(annual) and annual > 0 else math.inf
@@ -851,13 +1436,33 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float) -> 
         kwh, eur = capped[i]
         if eur < MIN_SAVING_EUR:
             continue
+        inv = max(0.0, d.investment)
+        payback = (inv / eur if eur > 0 else None) if inv > 0 else 0.0
+        life = d.measure.lifetime_years
+        if inv > 0 and (payback is None or payback > life):
+            not_recs.append(
+                NotRecommended(
+                    d.measure.measure_id,
+                    d.measure.title_de,
+                    d.measure.title_en,
+                    "payback_beyond_lifetime",
+                    _payback_reason(d.measure.measure_id, payback, life, "de"),
+                    _payback_reason(d.measure.measure_id, payback, life, "en"),
+                    annual_savings_eur=eur,
+                    investment_eur=inv,
+                    payback_years=payback,
+                    lifetime_years=life,
+                )
+            )
+            continue
         values = {**d.values, "saving_kwh": (kwh, 0), "saving_eur": (eur, 0)}
         first, second = ("estimate", "measured") if d.basis == "estimate" else ("measured", "estimate")
-        texts = {
-            lang: _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
-            for lang in LANGUAGES
-        }
-        inv = max(0.0, d.investment)
+        cond = {lang: condition_sentence(d.conditions, lang) for lang in LANGUAGES}
+        texts = {}
+        for lang in LANGUAGES:
+            body = _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
+            texts[lang] = cond[lang] + body
+        rests = d.rests_on or ("", "")
         recs.append(
             Recommendation(
                 measure_id=d.measure.measure_id,
@@ -869,12 +1474,19 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float) -> 
                 annual_savings_eur=eur,
                 annual_co2_kg=kwh * co2_g / 1000.0,
                 investment_eur=inv,
-                payback_years=(inv / eur if eur > 0 else None) if inv > 0 else 0.0,
+                payback_years=payback,
                 confidence=d.confidence,
                 basis=d.basis,
                 sources=(d.measure.cite(),) + d.extra_sources,
-                lifetime_years=d.measure.lifetime_years,
+                lifetime_years=life,
+                conditional=bool(d.conditions),
+                conditions=tuple(d.conditions),
+                condition_de=cond["de"].removesuffix(": "),
+                condition_en=cond["en"].removesuffix(": "),
+                confidence_basis_de=rests[0],
+                confidence_basis_en=rests[1],
             )
         )
-    recs.sort(key=lambda r: r.annual_savings_eur, reverse=True)
-    return [Recommendation(**{**r.__dict__, "rank": i + 1}) for i, r in enumerate(recs)]
+    # what depends on nothing unknown first, then what depends on an open question; each by EUR/yr
+    recs.sort(key=lambda r: (r.conditional, -r.annual_savings_eur))
+    return [replace(r, rank=i + 1) for i, r in enumerate(recs)], not_recs

@@ -30,6 +30,7 @@ import pandas as pd
 
 from advisor.errors import AdvisorError
 from advisor.measures import format_date, format_number
+from advisor.signatures import DEVICE_WITH, device_questions
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "report"
 VARIANTS = ("report", "letter")
@@ -414,6 +415,11 @@ def render_report(
         "address": address or Address(),
         "peers": peers,
         "recs": list(a.recommendations),
+        "questions": device_questions(getattr(an, "signatures", ()), language) if an is not None else [],
+        # what the curve shows as fact: confirmed devices and non-device signatures (standby floor …)
+        "seen_sigs": [
+            s for s in getattr(an, "signatures", ()) if s.detected and (s.confirmed or s.name not in DEVICE_WITH)
+        ],
         "top_recs": list(a.recommendations)[:3],
         "tc": a.tariffs,
         "proj": a.projection,

@@ -78,6 +78,86 @@ SIGNATURE_LABELS = {
 }
 
 
+#: Signatures a household can confirm or deny: (Household field, answers meaning yes, answers meaning no).
+DEVICE_ANSWERS = {
+    "heat_pump": ("heating", ("heat_pump",), ("night_storage", "other")),
+    "night_storage_heating": ("heating", ("night_storage",), ("heat_pump", "other")),
+    "ev_charging": ("ev", (True,), (False,)),
+    "own_pv": ("existing_pv_kwp", "positive", "zero"),
+    "instantaneous_water_heater": ("hot_water", ("electric",), ("other",)),
+}
+
+#: "a household with …" per device, for the question put to the household.
+DEVICE_WITH = {
+    "heat_pump": {"de": "mit Wärmepumpe", "en": "with a heat pump"},
+    "night_storage_heating": {"de": "mit Nachtspeicherheizung", "en": "with night-storage heating"},
+    "ev_charging": {"de": "mit einem E-Auto, das zu Hause geladen wird", "en": "charging an electric car at home"},
+    "own_pv": {"de": "mit eigener PV-Anlage", "en": "with its own PV system"},
+    "instantaneous_water_heater": {
+        "de": "mit elektrischem Durchlauferhitzer",
+        "en": "with an electric instantaneous water heater",
+    },
+    "circulation_pump": {
+        "de": "mit einer alten, ungeregelten Heizungsumwälzpumpe",
+        "en": "with an old, uncontrolled heating circulation pump",
+    },
+}
+
+
+def device_answer(name: str, household: Household | None) -> bool | None:
+    """What the household said about the device behind signature ``name``: True (has it), False
+    (has not) or None (not asked, unknown, or not a device it can answer for)."""
+    spec = DEVICE_ANSWERS.get(name)
+    if spec is None or household is None:
+        return None
+    key, yes, no = spec
+    value = getattr(household, key, None)
+    if value is None:
+        return None
+    if yes == "positive":
+        return bool(value > 0)
+    if value in yes:
+        return True
+    if value in no:
+        return False
+    return None
+
+
+def with_answers(signatures, household: Household | None) -> list[Signature]:
+    """The signatures with the household's answers: ``confirmed`` / ``household_answer`` set."""
+    out = []
+    for s in signatures:
+        ans = device_answer(s.name, household)
+        out.append(replace(s, confirmed=ans is True, household_answer={True: "yes", False: "no"}.get(ans, "unknown")))
+    return out
+
+
+def device_question(sig: Signature, lang: str = "de") -> str:
+    """A detected but unconfirmed device, put to the household as a question with its evidence."""
+    with_ = DEVICE_WITH.get(sig.name, {}).get(lang, signature_label(sig.name, lang))
+    pct = round(100 * sig.confidence)
+    if lang == "de":
+        extra = " Wie groß ist sie (kWp)?" if sig.name == "own_pv" else ""
+        return (
+            f"Ihre Lastkurve sieht aus wie die eines Haushalts {with_}: {sig.text('de')} (Sicherheit etwa {pct} %). "
+            f"Stimmt das?{extra}"
+        )
+    extra = " How large is it (kWp)?" if sig.name == "own_pv" else ""
+    return (
+        f"Your load curve looks like that of a household {with_}: {sig.text('en')} (confidence about {pct} %). "
+        f"Is that right?{extra}"
+    )
+
+
+def device_questions(signatures, lang: str = "de") -> list[str]:
+    """Questions for every detected device the household has neither confirmed nor denied."""
+    return [
+        device_question(s, lang)
+        for s in signatures
+        if s.detected and s.name in DEVICE_WITH and not s.confirmed and s.household_answer != "no"
+    ]
+
+
 def signature_label(name: str, lang: str = "de") -> str:
     """Display name of signature ``name`` in ``lang`` (the name itself when unknown)."""
     return SIGNATURE_LABELS.get(name, {}).get(lang, name)
@@ -104,6 +184,11 @@ class Signature:
         Characteristic power [W] (pump step, floor level, charging level …) where known.
     evidence_de
         ``evidence`` in German, with German number formats.
+    confirmed
+        True only when the household said it has the device (a detected signature stays
+        ``confirmed=False`` until then: the curve suggests, it does not prove).
+    household_answer
+        ``"yes"``, ``"no"`` or ``"unknown"``: what the household said about the device.
     """
 
     name: str
@@ -113,6 +198,8 @@ class Signature:
     annual_kwh: float | None = None
     power_w: float | None = None
     evidence_de: str = ""
+    confirmed: bool = False
+    household_answer: str = "unknown"
 
     def __post_init__(self) -> None:
         c = self.confidence
@@ -142,6 +229,8 @@ class Signature:
             "name": self.name,
             "confidence": round(float(self.confidence), 3),
             "detected": self.detected,
+            "confirmed": self.confirmed,
+            "household_answer": self.household_answer,
             "assessable": self.assessable,
             "evidence": self.evidence,
             "evidence_de": self.evidence_de,

@@ -68,9 +68,16 @@ def test_every_assumption_has_source_and_date(light):
         assert f"measures.{r.measure_id}" in names
 
 
-def test_total_savings_match_the_list(light):
-    assert light.total_savings_eur == pytest.approx(sum(r.annual_savings_eur for r in light.recommendations))
+def test_total_savings_are_the_sequential_potential_not_a_sum(light):
+    p = light.potential
+    assert light.total_savings_eur == pytest.approx(p.annual_savings_eur)
+    # measures applied one after another never add up to more than the list's sum, nor the consumption
+    assert p.with_conditional_eur <= sum(r.annual_savings_eur for r in light.recommendations) + 1e-6
+    assert p.annual_savings_eur <= p.with_conditional_eur + 1e-9
     assert light.total_savings_kwh <= light.analysis.annual_kwh
+    d = light.to_dict()
+    assert d["potential"]["annual_savings_eur"] == pytest.approx(p.annual_savings_eur, abs=1e-3)
+    assert isinstance(d["not_recommended"], list)
     d = light.to_dict()
     json.dumps(d, default=str)  # JSON-ready
     assert d["recommendations"][0]["measure_id"] == light.recommendations[0].measure_id
@@ -157,8 +164,12 @@ def test_cli_recommend_json(demo, tmp_path, monkeypatch):
     ):
         assert key in recs[0]
     assert "rooftop_pv" not in [x["measure_id"] for x in recs]
-    eur = [x["annual_savings_eur"] for x in recs]
-    assert eur == sorted(eur, reverse=True)
+    for part in (False, True):  # unconditional ones first, each part by EUR/yr
+        eur = [x["annual_savings_eur"] for x in recs if x["conditional"] == part]
+        assert eur == sorted(eur, reverse=True)
+    assert [x["conditional"] for x in recs] == sorted(x["conditional"] for x in recs)
+    assert out["potential"]["annual_savings_kwh"] <= out["annual_kwh"]
+    assert "not_recommended" in out
 
 
 def test_forecast_part_uses_the_default_model(demo, seeds):

@@ -18,6 +18,7 @@ from advisor.cli._common import (
     to_json,
 )
 from advisor.household import Household, household_options
+from advisor.signatures import device_questions
 
 PRICES_ENV = "ADVISOR_PRICES"
 #: Day-ahead prices read in place when no ``--prices`` is given (the shared data beside the checkout).
@@ -123,6 +124,10 @@ def register(app: typer.Typer) -> None:
                 to_json(
                     {
                         "recommendations": [r.to_dict() for r in a.recommendations],
+                        "not_recommended": [n.to_dict() for n in a.not_recommended],
+                        "potential": a.potential.to_dict() if a.potential is not None else None,
+                        "questions_de": device_questions(a.analysis.signatures, "de"),
+                        "questions_en": device_questions(a.analysis.signatures, "en"),
                         "total_savings_eur": a.total_savings_eur,
                         "annual_kwh": a.analysis.annual_kwh,
                         "unavailable": a.unavailable,
@@ -140,5 +145,20 @@ def register(app: typer.Typer) -> None:
                 f"[{r.basis_text(lang)}, {r.confidence_text(lang)}]"
             )
             typer.echo(f"    {r.explanation(lang)}")
+        for n in a.not_recommended:
+            typer.echo(f" -  {n.title(lang)}: {n.reason(lang)}")
+        if a.potential is not None:
+            p = a.potential
+            typer.echo(
+                f"potential (measures one after another): {p.annual_savings_eur:,.0f} EUR/yr, "
+                f"{p.annual_savings_kwh:,.0f} kWh/yr"
+                + (
+                    f"; with the conditional ones up to {p.with_conditional_eur:,.0f} EUR/yr"
+                    if p.with_conditional_eur > p.annual_savings_eur + 0.5
+                    else ""
+                )
+            )
+        for q in device_questions(a.analysis.signatures, lang):
+            typer.echo(f"?   {q}")
         for part, why in a.unavailable.items():
             typer.echo(f"note: {part}: {why}")
