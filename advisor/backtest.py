@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.features import make_features, wall_clock_matrix
-from advisor.forecast import _h25_hourly
+from advisor.forecast import _h25_hourly, apply_band_factors, household_band_factors
 
 METHODS = ("model", "naive_daily", "naive_weekly", "mean_4_weekdays", "bdew_h25")
 HORIZON_DAYS = {"24h": 1, "7d": 7}
@@ -132,6 +132,7 @@ def backtest(
     horizon: str = "24h",
     training_households: Iterable[str] = (),
     groups: Mapping[str, str] | None = None,
+    adaptive: bool = True,
 ) -> BacktestResult:
     """Rolling-origin evaluation of ``model`` and the baselines on hourly data.
 
@@ -151,6 +152,10 @@ def backtest(
         Ids in the model's training data; flagged in the per-household table.
     groups
         Optional group label per household (e.g. ``"dynamic_tariff"``); others are ``"standard"``.
+    adaptive
+        Scale the model's bands by the household's own recent misses, as :func:`forecast` does
+        (:func:`~advisor.forecast.household_band_factors`, from data before each origin only).
+        The globally calibrated bands are kept as ``model_global_p10/p90`` in ``points``.
     """
     if horizon not in HORIZON_DAYS:
         raise ValueError(f"`horizon` must be one of {list(HORIZON_DAYS)}; got {horizon!r}")
@@ -197,6 +202,14 @@ def backtest(
             row[k] = np.where(np.isnan(v), fallback, v)[keep]
         if model is not None:
             pred = model.predict_frame(feats.loc[keep].reset_index(drop=True), scale[keep])
+            row["model_global_p10"] = pred["p10"].to_numpy()
+            row["model_global_p90"] = pred["p90"].to_numpy()
+            if adaptive:
+                k_lo, k_hi, _ = household_band_factors(
+                    model, s, origins.tz_convert("UTC"), tz=tz, holiday_region=holiday_region, matrix=matrix
+                )
+                pos = pd.DatetimeIndex(origins.tz_convert("UTC")).get_indexer(origin_utc[keep])
+                pred = apply_band_factors(pred, k_lo[pos], k_hi[pos], scale[keep])
             for q in ("p10", "p50", "p90"):
                 row[f"model_{q}"] = pred[q].to_numpy()
         frames.append(pd.DataFrame(row))

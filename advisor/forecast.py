@@ -55,6 +55,27 @@ MIN_HISTORY_DAYS_TRAINING = 14
 BAND_EDGES_H = (24, 72, 200)
 # Recency weighting of the monthly fit (chosen on the London Jan-Jun -> Jul-Dec split; see docs).
 MONTHLY_HALF_LIFE_DAYS = 30.0
+# Year ahead from a measured year (>= YEAR_DAYS days): the household's own months, a damped
+# year-over-year trend (with >= 2 years), blended with the H25 fit at weight YEAR_BLEND_GLOBAL.
+# Not tuned on data (the shared data has one year per household); see docs/forecasting.md.
+YEAR_DAYS = 365
+YEAR_BLEND_GLOBAL = 0.2
+YEAR_TREND_DAMPING = 0.5
+YEAR_TREND_RANGE = (0.8, 1.25)
+# A month of the last year counts as measured with at least this many complete days.
+YEAR_MIN_DAYS_PER_MONTH = 10
+# Household-adaptive band calibration: the model's own day-ahead misses on the household's last
+# ADAPT_DAYS days set a factor on the distance P50-P10 and P90-P50 (shrunk towards 1 with
+# ADAPT_PRIOR_POINTS pseudo-points, clipped to ADAPT_FACTOR_RANGE; see docs/forecasting.md).
+ADAPT_DAYS = 14
+# Every ADAPT_HOUR_STEP-th hour of those days is scored (the phase rotates by day, so every hour
+# of the day is represented); keeps the extra LightGBM rows of one forecast at ~170.
+ADAPT_HOUR_STEP = 2
+ADAPT_PRIOR_POINTS = 48.0
+ADAPT_MIN_POINTS = 24
+ADAPT_FACTOR_RANGE = (0.6, 4.0)
+# Floor of a band half-width when scoring/applying factors [share of the household scale].
+ADAPT_WIDTH_FLOOR = 0.02
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.1,
@@ -385,7 +406,9 @@ class LoadForecaster:
         missing = [c for c in self.feature_names_ if c not in features.columns]
         if missing:
             raise ForecastError(f"feature rows lack {missing}; this model needs {self.feature_names_}")
-        x = features[self.feature_names_]
+        # numpy, not pandas, into LightGBM: the columns are already in the model's order and the
+        # pandas conversion costs ~5 ms a call (the 24-h forecast stays well under 50 ms)
+        x = features[self.feature_names_].to_numpy(dtype=np.float64)
         raw = {name: b.predict(x, num_threads=1) for name, b in self.boosters_.items()}
         band = _band_of(features["step_h"].to_numpy())
         cal = self.calibration_
@@ -404,10 +427,15 @@ class LoadForecaster:
         tz: str,
         holiday_region: str,
         temperature_c: pd.Series | None = None,
+        adapt: bool = True,
     ) -> pd.DataFrame:
         """Forecast ``n_hours`` hours from ``origin_utc`` using only hours before it.
 
-        Returns a DataFrame ``p10, p50, p90`` [kWh per hour] indexed by hour start in ``tz``.
+        With ``adapt`` (default) the P10/P90 distances from P50 are scaled by the household's
+        own factors (:func:`household_band_factors`), from its last :data:`ADAPT_DAYS` days.
+
+        Returns a DataFrame ``p10, p50, p90`` [kWh per hour] indexed by hour start in ``tz``;
+        ``attrs["band_factors"]`` holds the factors used (``lo``, ``hi``, ``n_points``).
         """
         self._check_fitted()
         origin_utc = pd.Timestamp(origin_utc).tz_convert("UTC")
@@ -417,18 +445,148 @@ class LoadForecaster:
         matrix = wall_clock_matrix(known, tz)
         target = target_hours(origin_utc, n_hours)
         origin = pd.DatetimeIndex([origin_utc] * n_hours)
+        cal = _calibration_rows(known, pd.DatetimeIndex([origin_utc]), tz) if adapt else None
+        n_cal = 0
+        if cal is not None:
+            n_cal = len(cal[2])
+            origin = cal[0].append(origin)
+            all_target = cal[1].append(target)
+        else:
+            all_target = target
         temp = None
         if self.uses_temperature:
             temp = (
-                np.full(n_hours, np.nan)
+                np.full(len(all_target), np.nan)
                 if temperature_c is None
-                else temperature_c.reindex(target).to_numpy(dtype=float)
+                else temperature_c.reindex(all_target).to_numpy(dtype=float)
             )
-        feats, scale = make_features(matrix, origin, target, holiday_region=holiday_region, temperature_c=temp)
-        out = self.predict_frame(feats, scale)
+        feats, scale = make_features(matrix, origin, all_target, holiday_region=holiday_region, temperature_c=temp)
+        pred = self.predict_frame(feats, scale)
+        out = pred.iloc[n_cal:].reset_index(drop=True)
+        factors = {"lo": 1.0, "hi": 1.0, "n_points": 0}
+        if adapt:
+            k_lo, k_hi, n_pts = _factors_from(pred.iloc[:n_cal], cal, scale[:n_cal], pd.DatetimeIndex([origin_utc]))
+            out = apply_band_factors(out, k_lo, k_hi, scale[n_cal:])
+            factors = {"lo": float(k_lo[0]), "hi": float(k_hi[0]), "n_points": int(n_pts[0])}
         out.index = target.tz_convert(tz)
         out.index.name = "interval_start"
+        out.attrs["band_factors"] = factors
         return out
+
+
+def apply_band_factors(pred: pd.DataFrame, k_lo: np.ndarray, k_hi: np.ndarray, scale_kwh: np.ndarray) -> pd.DataFrame:
+    """Scale the distances P50-P10 and P90-P50 of ``pred`` [kWh] by per-row factors; clip at 0."""
+    p10, p50, p90 = (pred[c].to_numpy() for c in ("p10", "p50", "p90"))
+    floor = ADAPT_WIDTH_FLOOR * np.asarray(scale_kwh, dtype=float)
+    lo = p50 - np.asarray(k_lo) * np.maximum(p50 - p10, floor)
+    hi = p50 + np.asarray(k_hi) * np.maximum(p90 - p50, floor)
+    out = pd.DataFrame({"p10": np.clip(lo, 0.0, None), "p50": p50, "p90": hi}, index=pred.index)
+    out.attrs = dict(pred.attrs)
+    return out
+
+
+def _shrunk_factor(r: np.ndarray) -> float:
+    """Conformal factor from band-relative misses ``r`` (>1: outside), shrunk towards 1."""
+    n = len(r)
+    if n < ADAPT_MIN_POINTS:
+        return 1.0
+    level = min(1.0, math.ceil((n + 1) * 0.9) / n)
+    q = float(np.quantile(r, level))
+    lo, hi = ADAPT_FACTOR_RANGE
+    q = min(max(q, lo), hi)
+    w = n / (n + ADAPT_PRIOR_POINTS)
+    return float(math.exp(w * math.log(q)))
+
+
+def household_band_factors(
+    model: LoadForecaster,
+    hourly_kwh: pd.Series,
+    origins_utc: pd.DatetimeIndex,
+    *,
+    tz: str,
+    holiday_region: str,
+    temperature_c: pd.Series | None = None,
+    matrix: Any = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-origin factors on the band half-widths, from the household's own recent misses.
+
+    For every local midnight in the :data:`ADAPT_DAYS` days before an origin the (globally
+    calibrated) model forecasts that day from the data before it; each known hour gives
+    ``r_lo = (P50 - y) / (P50 - P10)`` and ``r_hi = (y - P50) / (P90 - P50)`` (half-widths
+    floored at :data:`ADAPT_WIDTH_FLOOR` x scale). The factor is the split-conformal 90 %
+    quantile of those ratios (so 10 % of the household's recent hours fall beyond each side),
+    shrunk towards 1 by ``n / (n + ADAPT_PRIOR_POINTS)`` in log space. Only hours before the
+    origin are used. Returns ``(k_lo, k_hi, n_points)`` arrays, one entry per origin.
+    """
+    origins_utc = pd.DatetimeIndex(origins_utc).tz_convert("UTC")
+    cal = _calibration_rows(hourly_kwh, origins_utc, tz)
+    if cal is None:
+        return np.ones(len(origins_utc)), np.ones(len(origins_utc)), np.zeros(len(origins_utc), dtype=int)
+    origin_rep, target, _ = cal
+    if matrix is None:
+        matrix = wall_clock_matrix(hourly_kwh[hourly_kwh.index < origins_utc.max()], tz)
+    temp = None
+    if model.uses_temperature:
+        temp = (
+            np.full(len(target), np.nan)
+            if temperature_c is None
+            else temperature_c.reindex(target).to_numpy(dtype=float)
+        )
+    feats, scale = make_features(matrix, origin_rep, target, holiday_region=holiday_region, temperature_c=temp)
+    return _factors_from(model.predict_frame(feats, scale), cal, scale, origins_utc)
+
+
+def _calibration_rows(
+    hourly_kwh: pd.Series, origins_utc: pd.DatetimeIndex, tz: str
+) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex, np.ndarray] | None:
+    """Day-ahead rows (origin, target, actual) from the local midnights of the last ADAPT_DAYS days."""
+    if len(origins_utc) == 0:
+        return None
+    known = hourly_kwh.dropna()
+    if known.empty:
+        return None
+    first = (origins_utc.min().tz_convert(tz).normalize() - pd.Timedelta(days=ADAPT_DAYS)).tz_localize(None)
+    first = max(first, known.index[0].tz_convert(tz).tz_localize(None).normalize() + pd.Timedelta(days=7))
+    last = origins_utc.max().tz_convert(tz).tz_localize(None).normalize()
+    if first > last:
+        return None
+    days = pd.date_range(first, last, freq="D").tz_localize(tz, nonexistent="shift_forward", ambiguous=False)
+    d_utc = days.tz_convert("UTC")
+    origin_rep = d_utc.repeat(24)
+    steps = np.tile(np.arange(24), len(d_utc))
+    day_no = np.repeat(np.arange(len(d_utc)), 24)
+    target = origin_rep + pd.to_timedelta(steps, unit="h")
+    y = hourly_kwh.reindex(target).to_numpy(dtype=float)
+    keep = ~np.isnan(y) & (target < origins_utc.max()) & ((steps + day_no) % ADAPT_HOUR_STEP == 0)
+    if not keep.any():
+        return None
+    return origin_rep[keep], target[keep], y[keep]
+
+
+def _factors_from(
+    pred: pd.DataFrame, cal: Any, scale: np.ndarray, origins_utc: pd.DatetimeIndex
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    k_lo = np.ones(len(origins_utc))
+    k_hi = np.ones(len(origins_utc))
+    n_pts = np.zeros(len(origins_utc), dtype=int)
+    if cal is None or len(pred) == 0:
+        return k_lo, k_hi, n_pts
+    origin_rep, target, y = cal
+    p10, p50, p90 = (pred[c].to_numpy() for c in ("p10", "p50", "p90"))
+    floor = ADAPT_WIDTH_FLOOR * np.asarray(scale)
+    r_lo = (p50 - y) / np.maximum(p50 - p10, floor)
+    r_hi = (y - p50) / np.maximum(p90 - p50, floor)
+    o_ns = origin_rep.as_unit("ns").asi8
+    t_ns = target.as_unit("ns").asi8
+    window = ADAPT_DAYS * 86_400 * 10**9
+    for i, o in enumerate(origins_utc.as_unit("ns").asi8):
+        m = (t_ns < o) & (o_ns >= o - window)
+        n = int(m.sum())
+        n_pts[i] = n
+        if n >= ADAPT_MIN_POINTS:
+            k_lo[i] = _shrunk_factor(r_lo[m])
+            k_hi[i] = _shrunk_factor(r_hi[m])
+    return k_lo, k_hi, n_pts
 
 
 def _fit_dask(train: TrainingFrame, params: dict, n_rounds: int, client: Any):
@@ -783,6 +941,8 @@ def forecast(
         hourly, origin, n_hours, tz=tz, holiday_region=curve.meta.holiday_region, temperature_c=temp
     )
     out = _to_curve_resolution(hourly_fc, curve, index)
+    out.attrs["band_factors"] = hourly_fc.attrs.get("band_factors")
+    out.attrs["temperature_used"] = bool(temp is not None and np.isfinite(temp.to_numpy(dtype=float)).any())
     out.attrs.update(
         origin=end.isoformat(),
         method="lightgbm",
@@ -792,10 +952,27 @@ def forecast(
     return out
 
 
-def monthly_forecast(curve: LoadCurve, *, model: LoadForecaster | None = None, months: int = 12) -> pd.DataFrame:
+def monthly_forecast(
+    curve: LoadCurve,
+    *,
+    model: LoadForecaster | None = None,
+    months: int = 12,
+    yoy_log_sd: float | None = None,
+) -> pd.DataFrame:
     """Monthly totals [kWh] for the next ``months`` months with P10/P90 of monthly totals.
 
     The first month runs from the end of the data to the end of that calendar month.
+
+    With at least :data:`YEAR_DAYS` days of data (method ``own_year_blend``): each future day
+    is the household's own rate in that calendar month last year (energy per H25 day weight, so
+    weekdays and holidays of the new year are respected) x a damped year-over-year trend (with
+    two years of data), blended with the H25 fit (weight :data:`YEAR_BLEND_GLOBAL`); months of
+    the last year with too few complete days use the H25 fit alone. P10/P90 = P50 x
+    exp(-+1.2816 x ``yoy_log_sd``) for every month (a common level change: the annual band is
+    the sum of the monthly columns). ``yoy_log_sd`` defaults to ``seeds/forecast.toml``.
+
+    With less data (method ``monthly_h25_fit``): the H25 fit, bands from the model's monthly
+    errors on the training households.
     """
     validate_load_curve(curve)
     model = model or load_forecaster()
@@ -819,10 +996,29 @@ def monthly_forecast(curve: LoadCurve, *, model: LoadForecaster | None = None, m
     frac.iloc[0] = float((first_day + pd.Timedelta(days=1) - end) / pd.Timedelta(days=1)) if end != first_day else 1.0
     pred_daily = pred_daily * frac
     month_key = fut_days.tz_localize(None).to_period("M")
+    span_days = float((end - daily.dropna().index.min()) / pd.Timedelta(days=1)) if daily.notna().any() else 0.0
+    own = None
+    if span_days >= YEAR_DAYS:
+        own = _own_year_daily(daily, fut_days, tz, region)
+    if own is not None:
+        own_daily, trend, n_own_months = own
+        have = own_daily.notna()
+        blended = pred_daily.copy()
+        blended[have] = (1 - YEAR_BLEND_GLOBAL) * own_daily[have] * trend * frac[have] + YEAR_BLEND_GLOBAL * pred_daily[
+            have
+        ]
+        pred_daily = blended
+        if yoy_log_sd is None:
+            from advisor.seeds import load_seeds
+
+            yoy_log_sd = float(load_seeds().value("forecast.annual_yoy_log_sd"))
+        lo, hi = -Z_P90_FC * yoy_log_sd, Z_P90_FC * yoy_log_sd
+    month_key = fut_days.tz_localize(None).to_period("M")
     p50 = pred_daily.groupby(month_key).sum()
     q = model.monthly_log_error_
     widen = 1.0 if days >= 180 else min(3.0, math.sqrt(180.0 / max(days, 1.0)))
-    lo, hi = q["p10"] * widen, q["p90"] * widen
+    if own is None:
+        lo, hi = q["p10"] * widen, q["p90"] * widen
     starts = [max(end, pd.Timestamp(p.start_time).tz_localize(tz)) for p in p50.index]
     out = pd.DataFrame(
         {
@@ -847,15 +1043,63 @@ def monthly_forecast(curve: LoadCurve, *, model: LoadForecaster | None = None, m
             f"Nur {num(days, 1, 'de')} Tage mit Daten: das H25-Profil auf sie skaliert; nur als grobe Orientierung. "
             + note_de
         )
+    method = "monthly_h25_fit"
+    if own is not None:
+        method = "own_year_blend"
+        trend_txt = f"year-over-year trend x{trend:.3f}" if trend != 1.0 else "no trend (one year of data)"
+        trend_de = f"Trend zum Vorjahr x{num(trend, 3, 'de')}" if trend != 1.0 else "kein Trend (ein Jahr Daten)"
+        note = (
+            f"Monthly totals from the household's own last year ({n_own_months} measured months, {trend_txt}), "
+            f"blended {int(round(100 * YEAR_BLEND_GLOBAL))} % with the BDEW H25 fit; P10/P90 from the spread of "
+            "year-over-year changes of households."
+        )
+        note_de = (
+            f"Monatssummen aus dem eigenen letzten Jahr des Haushalts ({n_own_months} gemessene Monate, {trend_de}), "
+            f"zu {int(round(100 * YEAR_BLEND_GLOBAL))} % gemischt mit der Anpassung an das BDEW-Profil H25; "
+            "P10/P90 aus der Streuung der Veränderungen von Jahr zu Jahr bei Haushalten."
+        )
     out.attrs.update(
         origin=end.isoformat(),
-        method="monthly_h25_fit",
+        method=method,
         note=note,
         note_de=note_de,
         log_error_p10=lo,
         log_error_p90=hi,
     )
     return out
+
+
+Z_P90_FC = 1.2815515655446004
+
+
+def _own_year_daily(
+    daily: pd.Series, fut_days: pd.DatetimeIndex, tz: str, region: str
+) -> tuple[pd.Series, float, int] | None:
+    """Each future day at the household's own rate in that calendar month of its last year.
+
+    Rate = energy / H25 day weight over the month's complete days in the last 365 days. Returns
+    (daily kWh or NaN where that month was not measured, damped trend, measured months) or None.
+    """
+    d = daily.dropna()
+    if d.empty:
+        return None
+    last = d.index.max()
+    year = d[d.index > last - pd.Timedelta(days=YEAR_DAYS)]
+    h = _daily_h25(year.index, tz, region)
+    frame = pd.DataFrame({"e": year.to_numpy(), "h": h.to_numpy(), "m": year.index.month})
+    g = frame.groupby("m").agg(e=("e", "sum"), h=("h", "sum"), n=("e", "size"))
+    g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["h"] > 0)]
+    if len(g) < 6:
+        return None
+    rate = g["e"] / g["h"]
+    h_fut = _daily_h25(fut_days, tz, region)
+    own = pd.Series(fut_days.month, index=fut_days).map(rate).astype(float) * h_fut
+    trend = 1.0
+    prev = d[(d.index <= last - pd.Timedelta(days=YEAR_DAYS)) & (d.index > last - pd.Timedelta(days=2 * YEAR_DAYS))]
+    if len(prev) >= 0.9 * YEAR_DAYS and len(year) >= 0.9 * YEAR_DAYS:
+        r = (year.mean() / prev.mean()) ** YEAR_TREND_DAMPING if prev.mean() > 0 else 1.0
+        trend = float(min(max(r, YEAR_TREND_RANGE[0]), YEAR_TREND_RANGE[1]))
+    return own, trend, int(len(g))
 
 
 @dataclass(frozen=True)
@@ -902,7 +1146,12 @@ class AnnualProjection:
 
 
 def annual_projection(
-    curve: LoadCurve, price_eur_per_kwh: float, base_fee_eur_per_year: float, *, model: LoadForecaster | None = None
+    curve: LoadCurve,
+    price_eur_per_kwh: float,
+    base_fee_eur_per_year: float,
+    *,
+    model: LoadForecaster | None = None,
+    yoy_log_sd: float | None = None,
 ) -> AnnualProjection:
     """Project the next 12 months' consumption and bill; suggest the monthly Abschlag.
 
@@ -915,17 +1164,18 @@ def annual_projection(
     base_fee_eur_per_year
         Base fee [EUR/yr].
 
+    yoy_log_sd
+        Spread of year-over-year changes (log) for the bands of a measured year; default seeds.
+
     Notes
     -----
-    The annual P10/P90 treat the monthly errors as fully correlated (a household that uses more
-    than expected tends to do so all year), i.e. the annual total has the same relative spread
-    as a month, which is the cautious choice.
+    The annual P10/P50/P90 are the sums of the monthly columns of :func:`monthly_forecast`:
+    the monthly errors are treated as fully correlated (a household that uses more than
+    expected tends to do so all year), the cautious choice. The Abschlag follows the P50.
     """
-    months = monthly_forecast(curve, model=model)
-    p50 = float(months["p50"].sum())
-    lo, hi = months.attrs["log_error_p10"], months.attrs["log_error_p90"]
-    p10 = p50 * math.exp(min(lo, 0.0))
-    p90 = p50 * math.exp(max(hi, 0.0))
+    months = monthly_forecast(curve, model=model, yoy_log_sd=yoy_log_sd)
+    # the annual P10/P50/P90 are the sums of the monthly columns (a common level change)
+    p10, p50, p90 = (float(months[c].sum()) for c in ("p10", "p50", "p90"))
 
     def bill(kwh: float) -> float:
         return kwh * price_eur_per_kwh + base_fee_eur_per_year

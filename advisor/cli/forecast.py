@@ -25,16 +25,25 @@ def register(app: typer.Typer) -> None:
         seeds_dir: Path | None = typer.Option(
             None, "--seeds", help="Seeds folder overriding the shipped tariff (12mo bill)."
         ),
+        temperature: Path | None = typer.Option(
+            None,
+            "--temperature",
+            help="Measured outdoor temperature: DWD CDC produkt_tu_stunde_*.txt (or its zip) or a "
+            "timestamp,temp_air CSV. Used by a model trained with temperature (the shipped model has none; the JSON "
+            "says temperature_used).",
+        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
     ) -> None:
         """Forecast consumption from the end of the data, with P10/P90 bands."""
         from advisor.forecast import annual_projection, forecast, load_forecaster
         from advisor.ingest import read_load_curve
+        from advisor.ingest.temperature import read_temperature
 
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
         model = load_forecaster(model_dir, key_file=model_key_file)
-        fc = forecast(curve, horizon, model=model)
+        temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None
+        fc = forecast(curve, horizon, model=model, weather=temp)
         projection = None
         if horizon == "12mo":
             from advisor.seeds import load_seeds
@@ -57,6 +66,7 @@ def register(app: typer.Typer) -> None:
                 "note": fc.attrs.get("note"),
                 "note_de": fc.attrs.get("note_de"),
                 "horizon": horizon,
+                "temperature_used": bool(fc.attrs.get("temperature_used", False)),
                 "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
                 "forecast": [
                     {"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from advisor.cli._common import REGION_OPTION, TZ_OPTION, read_options, to_json
@@ -17,31 +18,47 @@ def register(app: typer.Typer) -> None:
         price: float | None = typer.Option(None, "--price", help="Work price [EUR/kWh]; default from seeds."),
         seeds_dir: Path | None = typer.Option(None, "--seeds", help="Folder overriding the shipped seeds."),
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        temperature: Path | None = typer.Option(
+            None,
+            "--temperature",
+            help="Measured outdoor temperature: DWD CDC produkt_tu_stunde_*.txt (or its zip) or a "
+            "timestamp,temp_air CSV; adds heating degree days to the baseline.",
+        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
     ) -> None:
         """Fit a baseline before the change, predict the counterfactual after it, report saved kWh and EUR."""
         from advisor.ingest import read_load_curve
-        from advisor.savings import verify_savings
+        from advisor.ingest.temperature import read_temperature
+        from advisor.savings import SavingsSettings, verify_savings
         from advisor.seeds import load_seeds
 
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
+        seeds = load_seeds(seeds_dir)
         if price is None:
-            price = float(load_seeds(seeds_dir).value("tariffs.household_price_eur_per_kwh"))
-        res = verify_savings(curve, change_date, price_eur_per_kwh=price)
+            price = float(seeds.value("tariffs.household_price_eur_per_kwh"))
+        temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None
+        res = verify_savings(
+            curve, change_date, price_eur_per_kwh=price, temperature_c=temp, settings=SavingsSettings.from_seeds(seeds)
+        )
         data = res.to_dict()
         data["price_eur_per_kwh"] = price
         if as_json:
             typer.echo(to_json(data))
             return
-        if not res.sufficient:
+        if np.isnan(res.saved_kwh):
             typer.echo(f"Cannot verify savings: {res.reason}.")
             return
+        if res.indicative:
+            typer.echo(f"Note: {res.reason}.")
         typer.echo(
             f"Savings since {res.change_date} over {res.reporting_days} days (baseline {res.baseline_days} days, "
             f"{res.method}, CV(RMSE) {res.baseline_cv_rmse:.2f}):\n"
             f"  saved {res.saved_kwh:.0f} kWh (80 % band {res.saved_kwh_p10:.0f} .. {res.saved_kwh_p90:.0f}), "
             f"{res.saved_kwh_per_day:.2f} kWh/day, {res.saved_pct:.1f} % of the counterfactual\n"
             f"  = {res.saved_eur:.2f} EUR at {price:.3f} EUR/kWh (band {res.saved_eur_p10:.2f} .. {res.saved_eur_p90:.2f}); "
-            f"about {res.annualised_saved_kwh:.0f} kWh a year"
+            f"about {res.annualised_saved_kwh:.0f} kWh a year\n"
+            f"  baseline fit: monthly CV(RMSE) {res.baseline_cv_rmse_monthly:.3f}, NMBE {res.baseline_nmbe_monthly:.3f} "
+            f"(ASHRAE Guideline 14, monthly: <= {res.g14_cv_rmse_max_monthly:.2f} and +-{res.g14_nmbe_max_monthly:.2f}; "
+            f"met: {res.g14_pass})"
         )
