@@ -7,6 +7,7 @@ readings instead.
 
 from __future__ import annotations
 
+import browser
 import cached
 import formatting as fmt
 import i18n
@@ -18,6 +19,11 @@ st.set_page_config(page_title="Energie-Advisor", layout="wide", initial_sidebar_
 def _switch_language() -> None:
     st.session_state["lang"] = st.session_state["lang_choice"]
 
+
+# A new session (reload, new tab) without data of its own, in a browser that had a household's own
+# data: say that the file was discarded (browser.py) instead of silently showing the demo.
+if "hh" not in st.session_state and "discarded" not in st.session_state:
+    st.session_state["discarded"] = browser.own_data_flag_seen()
 
 lang = cached.language()
 with st.sidebar:
@@ -32,17 +38,23 @@ with st.sidebar:
     )
 t = i18n.translator(lang)
 
+# The default page is served at the app root ("/"); Streamlit ignores its url_path there, so the
+# same script is registered once more, hidden from the menu, for the deep link "/start".
 PAGES = [
-    st.Page("views/start.py", title=t("nav.start"), url_path="start", default=True),
+    st.Page("views/start.py", title=t("nav.start"), url_path="startseite", default=True),
     st.Page("views/overview.py", title=t("nav.overview"), url_path="ueberblick"),
     st.Page("views/forecast.py", title=t("nav.forecast"), url_path="prognose"),
     st.Page("views/solar.py", title=t("nav.solar"), url_path="solar"),
     st.Page("views/recommendations.py", title=t("nav.recommendations"), url_path="empfehlungen"),
     st.Page("views/report.py", title=t("nav.report"), url_path="bericht"),
+    st.Page("views/start.py", title=t("nav.start"), url_path="start", visibility="hidden"),
 ]
 page = st.navigation(PAGES, position="sidebar")
 
 hh = cached.current()
+if not hh.is_synthetic:
+    st.session_state["discarded"] = False
+browser.inject(lang, own_data=not hh.is_synthetic or st.session_state.get("discarded", False))
 with st.sidebar:
     st.divider()
     if hh.is_synthetic:
@@ -52,5 +64,10 @@ with st.sidebar:
     else:
         st.caption(t("sidebar.upload", label=fmt.plain(hh.label)))
     st.caption(t("sidebar.privacy"))
+
+if st.session_state.get("discarded"):
+    st.warning(t("session.discarded"), icon=":material/lock_reset:")
+    if page.url_path not in ("", "start"):
+        st.page_link(PAGES[0], label=t("session.upload_again"), icon=":material/upload_file:")
 
 page.run()

@@ -7,9 +7,11 @@ perceptually uniform ``cividis`` scale for heatmaps. German decimal/thousands se
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import formatting as fmt
+import i18n
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -25,8 +27,38 @@ GREY = "#7F7F7F"
 PALETTE = (BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, GREY)
 HEATMAP_SCALE = "Cividis"
 
-# Plotly's browser config: no logo link, no cloud/edit buttons (no request leaves the machine).
-CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "showSendToCloud": False}
+# Plotly's browser config: no mode bar (its buttons are English, tiny on a phone and not needed to
+# read a chart; Streamlit's own full-screen button stays), no logo link, no cloud button (no request
+# leaves the machine), no scroll zoom (a page scrolled on a phone must not zoom the chart).
+CONFIG = {"displayModeBar": False, "displaylogo": False, "showSendToCloud": False, "scrollZoom": False}
+#: Characters per line of a wrapped bar label (fits a 390 px phone at 13 px font).
+LABEL_WRAP = 34
+
+
+def axis(key: str, lang: str) -> str:
+    """An axis title from the app's texts (``axis.day``, ``axis.time``, …)."""
+    return i18n.text(f"axis.{key}", lang)
+
+
+def describe(title: str, labels: Sequence[str], values: Sequence[float], lang: str, *, unit: str) -> str:
+    """Text alternative of a chart of one series: what it shows, its range and its extremes."""
+    vals = [float(v) for v in values]
+    if not vals:
+        return title
+    hi = max(range(len(vals)), key=vals.__getitem__)
+    lo = min(range(len(vals)), key=vals.__getitem__)
+    return i18n.text(
+        "chart.alt",
+        lang,
+        title=title,
+        n=fmt.number(len(vals), 0, lang),
+        first=labels[0],
+        last=labels[-1],
+        hi=f"{fmt.number(vals[hi], 1, lang)} {unit}",
+        hi_at=labels[hi],
+        lo=f"{fmt.number(vals[lo], 1, lang)} {unit}",
+        lo_at=labels[lo],
+    )
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -81,7 +113,7 @@ def daily_energy(daily_kwh: pd.Series, lang: str, *, y_title: str) -> go.Figure:
             hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
     )
-    _style(fig, lang, height=300, y_title=y_title)
+    _style(fig, lang, height=300, y_title=y_title, x_title=axis("day", lang))
     _date_axis(fig, lang)
     return fig
 
@@ -98,15 +130,15 @@ def heatmap(matrix: pd.DataFrame, lang: str, *, colour_title: str) -> go.Figure:
             x=days,
             y=cols,
             colorscale=HEATMAP_SCALE,
-            colorbar=dict(title=dict(text=colour_title, side="right")),
+            colorbar=dict(title=dict(text=colour_title, side="right"), thickness=12, xpad=4),
             hovertemplate="%{x|%d.%m.%Y} %{y}: %{z:.2f}<extra></extra>"
             if lang == "de"
             else "%{x|%d %b %Y} %{y}: %{z:.2f}<extra></extra>",
             hoverongaps=False,
         )
     )
-    _style(fig, lang, height=420)
-    fig.update_yaxes(autorange="reversed", rangemode="normal", nticks=13, type="category")
+    _style(fig, lang, height=420, x_title=axis("day", lang), y_title=axis("time", lang))
+    fig.update_yaxes(autorange="reversed", rangemode="normal", nticks=9, type="category")
     _date_axis(fig, lang)
     return fig
 
@@ -128,8 +160,8 @@ def profiles(frame: pd.DataFrame, lang: str, *, y_title: str, names: dict[str, s
                 ),
             )
         )
-    _style(fig, lang, height=360, y_title=y_title)
-    fig.update_xaxes(type="category", nticks=13)
+    _style(fig, lang, height=360, y_title=y_title, x_title=axis("time", lang))
+    fig.update_xaxes(type="category", nticks=7)
     return fig
 
 
@@ -150,7 +182,7 @@ def month_bars(month_kwh: pd.Series, lang: str, *, y_title: str, estimated: Sequ
             hovertemplate="%{x}: %{customdata}<extra></extra>",
         )
     )
-    _style(fig, lang, height=320, y_title=y_title)
+    _style(fig, lang, height=320, y_title=y_title, x_title=axis("month", lang))
     fig.update_xaxes(type="category")
     return fig
 
@@ -191,7 +223,7 @@ def forecast_band(
                 x=hx, y=history.to_numpy(), mode="lines", line=dict(color=BLUE, width=1.5), name=names["history"]
             )
         )
-    _style(fig, lang, height=380, y_title=y_title)
+    _style(fig, lang, height=380, y_title=y_title, x_title=axis("datetime", lang))
     _date_axis(fig, lang)
     return fig
 
@@ -219,7 +251,7 @@ def monthly_projection(fc: pd.DataFrame, lang: str, *, y_title: str, names: dict
             hovertemplate="%{x}: %{customdata[1]} (P10 %{customdata[0]} – P90 %{customdata[2]})<extra></extra>",
         )
     )
-    _style(fig, lang, height=340, y_title=y_title)
+    _style(fig, lang, height=340, y_title=y_title, x_title=axis("month", lang))
     fig.update_xaxes(type="category")
     return fig
 
@@ -265,7 +297,7 @@ def day_energy_flows(frame: pd.DataFrame, lang: str, *, names: dict[str, str], y
                     x=x, y=frame[col].to_numpy(), mode="lines", name=label, line=dict(color=colours[i % 4], width=2)
                 )
             )
-    _style(fig, lang, height=320, y_title=y_title)
+    _style(fig, lang, height=320, y_title=y_title, x_title=axis("time", lang))
     _date_axis(fig, lang)
     return fig
 
@@ -273,21 +305,50 @@ def day_energy_flows(frame: pd.DataFrame, lang: str, *, names: dict[str, str], y
 def ranked_bars(
     labels: Sequence[str], values: Sequence[float], lang: str, *, x_title: str, unit: str = "eur"
 ) -> go.Figure:
-    """Horizontal bars, largest on top (e.g. savings per measure [EUR/yr])."""
+    """Horizontal bars, largest on top (e.g. savings per measure [EUR/yr]).
+
+    Each bar's label and value stand *above* the bar, not beside the axis: long German titles then
+    never squeeze the plotting area, which keeps the full width also on a 390 px phone.
+    """
     text = [fmt.eur(v, 0, lang) if unit == "eur" else fmt.kwh(v, 0, lang) for v in values]
+    n = len(labels)
+    wrapped = ["<br>".join(textwrap.wrap(str(lbl), LABEL_WRAP)) or str(lbl) for lbl in labels]
+    lines = [w.count("<br>") + 1 for w in wrapped]
+    # y positions from the top: every measure gets room for its label lines plus the bar
+    ys, y = [], 0.0
+    for k in lines:
+        y += 0.55 * k + 0.25
+        ys.append(-y)
+        y += 0.6
     fig = go.Figure(
         go.Bar(
-            x=list(values)[::-1],
-            y=list(labels)[::-1],
+            x=list(values),
+            y=ys,
             orientation="h",
+            width=0.5,
             marker_color=GREEN,
-            text=text[::-1],
-            textposition="auto",
-            hovertemplate="%{y}: %{text}<extra></extra>",
+            customdata=[[str(lbl), v] for lbl, v in zip(labels, text, strict=True)],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
     )
-    _style(fig, lang, height=max(220, 48 * len(labels) + 60), x_title=x_title)
+    for w, v, yy in zip(wrapped, text, ys, strict=True):
+        fig.add_annotation(
+            x=0,
+            y=yy + 0.3,
+            xref="x",
+            yref="y",
+            text=f"{w}: <b>{v}</b>",
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            align="left",
+            font=dict(size=13),
+        )
+    height = int(70 + 30 * sum(lines) + 30 * n)
+    _style(fig, lang, height=max(200, height), x_title=x_title)
+    fig.update_yaxes(visible=False, range=[min(ys) - 0.5, 0.1], rangemode="normal")
     fig.update_xaxes(rangemode="tozero")
+    fig.update_layout(showlegend=False, margin=dict(l=10, r=20, t=10, b=10))
     return fig
 
 

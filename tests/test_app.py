@@ -127,7 +127,9 @@ def test_streamlit_config_is_safe():
     cfg = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert cfg["browser"]["gatherUsageStats"] is False
     assert cfg["client"]["showErrorDetails"] == "none"
-    assert cfg["client"]["toolbarMode"] in ("viewer", "minimal")
+    assert cfg["client"]["toolbarMode"] == "minimal"  # no English toolbar menu
+    # set => Streamlit neither looks up the public IP (checkip.amazonaws.com) nor the LAN address
+    assert cfg["browser"]["serverAddress"] == "localhost"
     server = cfg["server"]
     assert server["maxUploadSize"] <= 25
     assert server["enableXsrfProtection"] is True

@@ -74,7 +74,7 @@ else:
     )
     c[2].metric(t("fc.abschlag"), fmt.eur(proj.monthly_instalment_eur, 0, lang), help=t("fc.abschlag_help"))
     st.plotly_chart(
-        charts.monthly_projection(proj.months, lang, y_title="kWh", names={"p50": t("fc.p50")}),
+        charts.monthly_projection(proj.months, lang, y_title=t("ov.month_axis"), names={"p50": t("fc.p50")}),
         key="chart_forecast_months",
         alt=t("fc.year_title"),
         theme=None,

@@ -7,6 +7,7 @@ import cached
 import charts
 import formatting as fmt
 import i18n
+import pandas as pd
 import streamlit as st
 
 from advisor.texts import localized, sentence
@@ -109,9 +110,15 @@ tab_heat, tab_prof, tab_month, tab_sig = st.tabs(
 )
 with tab_heat:
     st.plotly_chart(
-        charts.heatmap(a.heatmap, lang, colour_title="kW"),
+        charts.heatmap(a.heatmap, lang, colour_title=t("ov.heatmap_colour")),
         key="chart_heatmap",
-        alt=t("ov.tab_heatmap"),
+        alt=charts.describe(
+            t("ov.heatmap_alt"),
+            [str(c)[:5] for c in a.heatmap.columns],
+            a.heatmap.mean(axis=0).fillna(0.0).to_numpy(),
+            lang,
+            unit="kW",
+        ),
         theme=None,
         config=charts.CONFIG,
     )
@@ -123,7 +130,9 @@ with tab_prof:
     )
     frame = a.daily_profiles[season]
     st.plotly_chart(
-        charts.profiles(frame, lang, y_title="kW", names={d: t(f"ov.daytype.{d}") for d in frame.columns}),
+        charts.profiles(
+            frame, lang, y_title=t("ov.power_axis"), names={d: t(f"ov.daytype.{d}") for d in frame.columns}
+        ),
         key="chart_profiles",
         alt=t("ov.tab_profiles"),
         theme=None,
@@ -139,15 +148,17 @@ with tab_prof:
     )
 with tab_month:
     m = a.month_kwh
+    month_series = m["energy_kwh"].set_axis(m.index.map(str) + "-01")
     st.plotly_chart(
-        charts.month_bars(
-            m["energy_kwh"].set_axis(m.index.map(str) + "-01"),
-            lang,
-            y_title="kWh",
-            estimated=list(m["coverage"] < 0.95),
-        ),
+        charts.month_bars(month_series, lang, y_title=t("ov.month_axis"), estimated=list(m["coverage"] < 0.95)),
         key="chart_months",
-        alt=t("ov.tab_months"),
+        alt=charts.describe(
+            t("ov.tab_months"),
+            [fmt.month_label(pd.Timestamp(x), lang) for x in month_series.index],
+            month_series.to_numpy(),
+            lang,
+            unit="kWh",
+        ),
         theme=None,
         config=charts.CONFIG,
     )

@@ -97,7 +97,9 @@ def _recommendations() -> None:
             [r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, x_title=t("rec.axis")
         ),
         key="chart_recommendations",
-        alt=t("rec.axis"),
+        alt=charts.describe(
+            t("rec.axis"), [r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, unit="€"
+        ),
         theme=None,
         config=charts.CONFIG,
     )

@@ -120,6 +120,7 @@ if st.button(t("rep.delete"), key="delete_household", type="primary", icon=":mat
     cached.forget_household()
     st.session_state.pop("rep_pdf_requested", None)
     st.session_state["deleted"] = True
+    st.session_state["discarded"] = False  # deleted on purpose: no "file discarded" notice
     st.rerun()
 if st.session_state.pop("deleted", False):
     st.success(t("rep.deleted"), icon=":material/check_circle:")

@@ -122,7 +122,11 @@ def household_form() -> None:
         )
         with c6:
             low_income = _choice(
-                "q.low_income", "low_income", [True, False], h.low_income, lambda o: t("common.yes" if o else "common.no")
+                "q.low_income",
+                "low_income",
+                [True, False],
+                h.low_income,
+                lambda o: t("common.yes" if o else "common.no"),
             )
         if st.form_submit_button(t("q.save"), type="primary"):
             answers = {
@@ -285,6 +289,7 @@ with tab_demo:
     st.markdown(t("start.demo_text"))
     if st.button(t("start.demo_button"), key="demo_button"):
         cached.use_demo()
+        st.session_state["discarded"] = False  # the demo on purpose: no "file discarded" notice
         st.rerun()
 
 hh = cached.current()
@@ -338,10 +343,13 @@ if summary["conversions"]:
             st.markdown(f"- {fmt.plain(conv)}")
 
 st.markdown(f"**{t('sum.daily_title')}**")
+daily = cached.daily(hh)
 st.plotly_chart(
-    charts.daily_energy(cached.daily(hh), lang, y_title="kWh"),
+    charts.daily_energy(daily, lang, y_title=t("sum.daily_axis")),
     key="chart_daily",
-    alt=t("sum.daily_title"),
+    alt=charts.describe(
+        t("sum.daily_title"), [fmt.date(d, lang) for d in daily.index], daily.to_numpy(), lang, unit="kWh"
+    ),
     theme=None,
     config=charts.CONFIG,
 )
