@@ -50,7 +50,7 @@ def curve_from_partition(
     try:
         df = pq.read_table(str(folder), columns=["timestamp", "kwh"]).to_pandas()
     except Exception as exc:  # noqa: BLE001 - any arrow error means the partition is unusable
-        raise LoadCurveError(f"cannot read the household's rows: {exc}", source=label) from None
+        raise LoadCurveError(f"cannot read the household's rows ({type(exc).__name__})", source=label) from None
     if df.empty:
         raise LoadCurveError("no rows for this household", source=label)
     unit = (options.unit or "kWh").strip().lower()

@@ -31,6 +31,7 @@ IN_FLIGHT_PER_WORKER = 3
 #: Imported once in the forkserver, so that each worker starts without the import cost (~10 s of
 #: lightgbm/sklearn/scipy/pvlib/matplotlib/weasyprint on a busy 2-core machine).
 PRELOAD_MODULES = (
+    "advisor.batch.lifeline",  # first: the forkserver dies with the driver (see lifeline)
     "advisor.batch.process",
     "advisor.assessment",
     "advisor.analysis",
@@ -84,6 +85,9 @@ class EngineSpec:
 
 
 def _init_worker(settings: Any) -> None:
+    from advisor.batch.lifeline import die_with_parent
+
+    die_with_parent()  # the worker dies with the forkserver, which dies with the driver
     _worker_settings["settings"] = settings
 
 

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from advisor.batch.privacy import Pseudonymiser, safe_file_stem
+from advisor.batch.privacy import MAX_ADDRESS_LINE_CHARS, Pseudonymiser, clean_text, safe_file_stem
 from advisor.errors import AdvisorError
 from advisor.household import MAPPING_KEYS
 
@@ -123,15 +123,44 @@ def sha256_file(path: Path) -> str:
 
 
 def list_meter_files(folder: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Every regular, non-hidden file below ``folder``, sorted by relative path."""
+    """Every regular, non-hidden file below ``folder``, sorted by relative path (symlinks and
+    special files are left out; :func:`scan_folder` says why)."""
+    return scan_folder(folder, exclude)[0]
+
+
+def scan_folder(folder: Path, exclude: tuple[Path, ...] = ()) -> tuple[list[Path], dict[str, str]]:
+    """Regular files below ``folder`` and, by relative path, what was skipped and why.
+
+    A symbolic link is never followed (it could point at a system file, whose first line would
+    then reach an error message), nor is a FIFO, socket or device read (it could block or never
+    end); folders reached through a link are not entered.
+    """
+    import stat as _stat
+
     excluded = {p.resolve() for p in exclude}
-    out = []
+    out: list[Path] = []
+    skipped: dict[str, str] = {}
     for p in sorted(folder.rglob("*")):
         rel = p.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file() or p.resolve() in excluded:
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        try:
+            st = p.lstat()
+        except OSError:
+            skipped[rel.as_posix()] = "could not be examined (vanished or no permission)"
+            continue
+        if _stat.S_ISLNK(st.st_mode):
+            skipped[rel.as_posix()] = "symbolic link; not followed"
+            continue
+        if _stat.S_ISDIR(st.st_mode):
+            continue
+        if not _stat.S_ISREG(st.st_mode):
+            skipped[rel.as_posix()] = "not a regular file (FIFO, socket or device); not read"
+            continue
+        if p.resolve() in excluded:
             continue
         out.append(p)
-    return out
+    return out, skipped
 
 
 # ---------------------------------------------------------------------- META.csv
@@ -148,11 +177,12 @@ def read_meta(path: Path) -> pd.DataFrame:
         sep = ";" if head.splitlines()[0].count(";") > head.splitlines()[0].count(",") else ","
         df = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, IndexError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise BatchInputError(f"`--households` {path}: not a readable CSV file ({exc})") from None
+        raise BatchInputError(f"`--households` {path}: not a readable CSV file ({type(exc).__name__})") from None
     df.columns = [str(c).strip().lower().replace("-", "_") for c in df.columns]
     if "household_id" not in df.columns:
         raise BatchInputError(f"`--households` {path}: needs a `household_id` column; found {list(df.columns)}")
-    df = df.apply(lambda col: col.str.strip())
+    # every cell may reach a letter: no control or bidi characters, at most MAX_FIELD_CHARS
+    df = df.apply(lambda col: col.map(clean_text))
     if (df["household_id"] == "").any():
         line = int((df["household_id"] == "").to_numpy().argmax()) + 2
         raise BatchInputError(f"`--households` {path}, line {line}: empty `household_id`")
@@ -250,7 +280,11 @@ def build_items(
             annual = _annual_kwh(rows)
             if pseudo is None:
                 city_line = " ".join(v for v in (first.get("postal_code", ""), first.get("city", "")) if v)
-                address = tuple(v for v in (first.get("name", ""), first.get("street", ""), city_line) if v)
+                address = tuple(
+                    clean_text(v, MAX_ADDRESS_LINE_CHARS)
+                    for v in (first.get("name", ""), first.get("street", ""), city_line)
+                    if v
+                )
         skipped = (
             _skip_reason(rows, has_consent)
             if rows is not None
@@ -286,8 +320,9 @@ def build_items(
 def plan_folder(
     folder: Path, meta: pd.DataFrame | None, pseudo: Pseudonymiser | None, exclude=()
 ) -> dict[str, list[CurveSource]]:
-    """Curve sources per household for a folder of meter files."""
-    files = list_meter_files(folder, exclude)
+    """Curve sources per household for a folder of meter files (see :func:`folder_skips` for the
+    files that are not read)."""
+    files, _ = scan_folder(folder, exclude)
     rel = {p.relative_to(folder).as_posix(): p for p in files}
     groups: dict[str, list[CurveSource]] = {}
     claimed: set[str] = set()
@@ -296,6 +331,8 @@ def plan_folder(
             names = _split_multi(row["file"])
             meters = _split_multi(row["meter_id"]) if "meter_id" in meta.columns else []
             for name in names:
+                if name not in rel and name in scan_folder(folder, exclude)[1]:
+                    continue  # named but not readable (a link, a FIFO): skipped with its reason
                 if name not in rel:
                     raise BatchInputError(
                         f"META.csv: household {row['household_id']!r} names file {name!r}, which is not in {folder}"
@@ -315,6 +352,24 @@ def plan_folder(
     return groups
 
 
+def folder_skips(folder: Path, meta: pd.DataFrame | None, exclude=()) -> dict[str, str]:
+    """Household id -> why it is skipped, for files of the folder that are not read (links,
+    special files): a household named in META.csv for such a file, else the file's stem."""
+    _, skipped = scan_folder(folder, exclude)
+    if not skipped:
+        return {}
+    named: dict[str, str] = {}
+    if meta is not None and "file" in meta.columns:
+        for _, row in meta.iterrows():
+            for name in _split_multi(row["file"]):
+                named.setdefault(name, row["household_id"])
+    out = {}
+    for name, reason in skipped.items():
+        hid = named.get(name, str(Path(name).with_suffix("")))
+        out.setdefault(hid, f"input file skipped: {reason}")
+    return out
+
+
 def plan(
     input_path: Path,
     meta_path: Path | None,
@@ -330,9 +385,13 @@ def plan(
     """
     meta = read_meta(meta_path) if meta_path else None
     files = []
+    skips: dict[str, str] = {}
     if partitions is None:
         exclude = (meta_path,) if meta_path else ()
         groups = plan_folder(input_path, meta, pseudo, exclude)
+        skips = folder_skips(input_path, meta, exclude)
+        for hid in skips:
+            groups.setdefault(hid, [])
         names = sorted(s.label for srcs in groups.values() for s in srcs)
         for name in names:
             files.append((name, sha256_file(input_path / name)))
@@ -356,4 +415,13 @@ def plan(
     if pseudo is not None:
         files = [(pseudo.pseudonym(n) if n != (meta_path.name if meta_path else None) else n, h) for n, h in files]
     items = build_items(groups, meta, pseudo)
+    if partitions is None and skips:
+        from dataclasses import replace as _replace
+
+        items = [
+            _replace(i, skipped_reason=skips[i.household_id], sources=())
+            if i.household_id in skips and not i.sources
+            else i
+            for i in items
+        ]
     return BatchPlan(tuple(items), kind, tuple(files)), meta

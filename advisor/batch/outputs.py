@@ -20,8 +20,11 @@ starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF gets a leading ``'``; nu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +32,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from advisor.batch.privacy import MAX_MESSAGE_CHARS, clean_text
 from advisor.batch.process import SUMMARY_COLUMNS, HouseholdResult, KeyFigures
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -42,11 +46,16 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_MARK}{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # disk full: leave no half file behind (the old file, if any, stays)
+        raise
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -88,6 +97,73 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralise_frame(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
+# ---------------------------------------------------------------------- lock
+LOCK_NAME = ".lock"
+
+
+class RunLock:
+    """``OUT/.lock`` held (``flock``) while a run writes; a second run into the same folder is
+    refused. The kernel drops the lock when its process dies, so a killed run never blocks its
+    own ``--resume``."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = out_dir / LOCK_NAME
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+
+        from advisor.batch.inputs import BatchInputError
+
+        for _ in range(5):
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                try:
+                    holder = json.loads(os.read(fd, 4096) or b"{}")
+                except ValueError:
+                    holder = {}
+                os.close(fd)
+                who = f"pid {holder.get('pid')} on {holder.get('host')}, started {holder.get('started_utc')}" if holder else "another process"
+                raise BatchInputError(
+                    f"another batch run ({who}) is writing into {self.path.parent}; wait for it to end "
+                    f"(or choose another `--out`). Lock file: {self.path}"
+                ) from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # the previous holder removed the file between our open and flock
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            info = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            os.write(fd, json.dumps(info).encode())
+            self._fd = fd
+            return
+        raise BatchInputError(f"cannot take the lock {self.path}; another run keeps replacing it")
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> RunLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
 # ---------------------------------------------------------------------- run state
 class RunState:
     """Done markers of a run under ``<out>/.state`` (rows of pass 2, key figures of pass 1)."""
@@ -99,6 +175,7 @@ class RunState:
         self.pass1_dir = self.dir / "pass1"
         self.partitions_dir = self.dir / "partitions"
         self.run_file = self.dir / "run.json"
+        self.inputs_file = self.dir / "inputs.json"
 
     def exists(self) -> bool:
         return self.run_file.exists()
@@ -110,6 +187,26 @@ class RunState:
 
     def config(self) -> dict:
         return json.loads(self.run_file.read_text(encoding="utf-8"))
+
+    def input_hashes(self) -> dict[str, str] | None:
+        """Name -> sha256 of every input file when the run began (None for runs made before)."""
+        if not self.inputs_file.exists():
+            return None
+        return json.loads(self.inputs_file.read_text(encoding="utf-8"))
+
+    def write_input_hashes(self, hashes: dict[str, str]) -> None:
+        atomic_write_text(self.inputs_file, json.dumps(hashes, sort_keys=True, indent=1))
+
+    def forget(self, key: str) -> None:
+        """Drop a household's done markers and letters, so that it is computed again."""
+        for p in (self.rows_dir / f"{key}.json", self.pass1_dir / f"{key}.json"):
+            if p.exists():
+                p.unlink()
+        letters = self.out_dir / "letters"
+        for suffix in (".html", ".pdf"):
+            p = letters / f"{key}{suffix}"
+            if p.exists():
+                p.unlink()
 
     def done_rows(self) -> set[str]:
         return {p.stem for p in self.rows_dir.glob("*.json")}
@@ -129,7 +226,11 @@ class RunState:
         """Letters first, then the row file that marks the household done."""
         for rel, data in result.files:
             atomic_write_bytes(self.out_dir / rel, data)
-        doc = {"row": result.row, "monthly_kwh": result.monthly_kwh}
+        row = {
+            k: (clean_text(v, MAX_MESSAGE_CHARS) if k == "error" else clean_text(v)) if isinstance(v, str) else v
+            for k, v in result.row.items()
+        }
+        doc = {"row": row, "monthly_kwh": result.monthly_kwh}
         atomic_write_text(self.rows_dir / f"{result.key}.json", json.dumps(doc, sort_keys=True, ensure_ascii=False))
 
     def iter_documents(self) -> Iterator[dict]:

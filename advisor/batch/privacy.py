@@ -122,3 +122,42 @@ def scrub_text(text: str, replacements: dict[str, str]) -> str:
             pattern = r"(?<![A-Za-z0-9_])" + re.escape(original) + r"(?![A-Za-z0-9_])"
             text = re.sub(pattern, lambda _m, o=original: replacements[o], text)
     return text
+
+
+# ---------------------------------------------------------------------- text fields of outputs
+#: C0/C1 controls (tab, CR, LF become spaces), zero-width and bidi embedding/override/isolate
+#: characters (U+202E "right-to-left override" can make a letter show another amount or name).
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u061c\u180e]")
+MAX_FIELD_CHARS = 200  # a name, street, city, meter id or META.csv cell
+MAX_ADDRESS_LINE_CHARS = 100
+MAX_MESSAGE_CHARS = 500  # an error message in errors.csv / summary
+#: Quoted fragments of an error message (``'…'`` or ``"…"``) are what readers quote from the file;
+#: only these short hints of our own survive redaction.
+_QUOTED = re.compile(r"'(?:[^'\\\n]|\\.){0,2000}'|\"(?:[^\"\\\n]|\\.){0,2000}\"")
+_KEEP_QUOTED_MAX = 4
+
+
+def clean_text(value: str, max_chars: int = MAX_FIELD_CHARS) -> str:
+    """Text without control and bidi characters, whitespace squeezed, at most ``max_chars``."""
+    text = _CONTROLS.sub(lambda m: " " if m.group() in "\t\r\n" else "", str(value))
+    text = re.sub(r"\s{2,}", " ", text).strip()
+    if len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return text
+
+
+def redact_content(message: str, max_chars: int = MAX_MESSAGE_CHARS) -> str:
+    """An error message fit for batch outputs: every quoted fragment longer than a few characters
+    (file content a reader quoted: a line, a cell, a header) becomes ``'…'``; controls stripped,
+    length capped. Separators, units and codes such as ``';'``, ``'kWh'`` or ``'Z18'`` stay."""
+
+    def repl(m: re.Match) -> str:
+        inner = m.group()[1:-1]
+        return m.group() if len(inner) <= _KEEP_QUOTED_MAX and "\\" not in inner else "'…'"
+
+    text = _QUOTED.sub(repl, str(message))
+    # an unbalanced quote may start a fragment that runs to the end: cut it there
+    for q in ("'", '"'):
+        if text.count(q) % 2 and re.search(q + r"\S{5,}", text):
+            text = text[: text.rfind(q)] + "'…'"
+    return clean_text(text, max_chars)

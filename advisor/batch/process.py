@@ -21,7 +21,7 @@ import numpy as np
 
 from advisor.batch.curves import combine_curves, curve_from_partition, estimated_curve, read_source_curves
 from advisor.batch.inputs import WorkItem
-from advisor.batch.privacy import Pseudonymiser, scrub_text
+from advisor.batch.privacy import Pseudonymiser, clean_text, redact_content, scrub_text
 from advisor.errors import AdvisorError
 from advisor.household import Household
 from advisor.ingest import ReadOptions
@@ -238,8 +238,11 @@ def crashed_result(item: WorkItem, message: str) -> HouseholdResult:
 
 
 def _message(exc: BaseException, item: WorkItem) -> str:
-    text = str(exc) if isinstance(exc, AdvisorError) else f"{type(exc).__name__}: {exc}"
-    return scrub_text(text, item.identifiers) if item.identifiers else text
+    """The message of a household's failure for the outputs: never file content (quoted fragments
+    redacted, an unexpected exception only by its type), ids pseudonymised, length capped."""
+    text = str(exc) if isinstance(exc, AdvisorError) else f"internal error ({type(exc).__name__})"
+    text = scrub_text(text, item.identifiers) if item.identifiers else text
+    return redact_content(text)
 
 
 def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
@@ -267,6 +270,14 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
             else:
                 curves.extend(read_source_curves(src.path, options, src.meter_id, src.label))
         curve = combine_curves(curves, item.household_id)
+    # texts from the file can reach the letter: no control/bidi characters, bounded length
+    meta = curve.meta
+    curve = curve.with_meta(
+        meter_id=clean_text(meta.meter_id, 64) if meta.meter_id else meta.meter_id,
+        warnings=tuple(clean_text(w, 300) for w in meta.warnings),
+        warnings_de=tuple(clean_text(w, 300) for w in meta.warnings_de),
+        conversions=tuple(clean_text(c, 300) for c in meta.conversions),
+    )
     if item.identifiers:
         meta = curve.meta
         curve = curve.with_meta(

@@ -28,6 +28,8 @@ from pathlib import Path
 from advisor.batch.engine import EngineSpec, map_unordered
 from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
 from advisor.batch.outputs import (
+    LOCK_NAME,
+    RunLock,
     RunState,
     atomic_write_text,
     forecast_frame,
@@ -48,6 +50,7 @@ from advisor.batch.process import (
     process_household,
 )
 from advisor.batch.split import csv_decimal_comma, partition_map, split_long_table, table_columns
+from advisor.errors import AdvisorError
 from advisor.ingest import ReadOptions
 from advisor.ingest.tabular import validate_ids
 
@@ -127,6 +130,8 @@ class BatchReport:
         driver time for ``plan``, ``write`` and ``portfolio``.
     out_dir
         The output folder.
+    changed
+        Keys of the households computed again on ``--resume`` because their input files changed.
     """
 
     n_households: int
@@ -137,6 +142,7 @@ class BatchReport:
     seconds: float
     stage_seconds: dict
     out_dir: Path
+    changed: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -260,19 +266,93 @@ def _progress(total: int, desc: str, enabled: bool):
     return tqdm(total=total, desc=desc, unit="hh", file=sys.stderr, disable=not enabled, mininterval=0.5, smoothing=0.1)
 
 
+class BatchOutputError(AdvisorError):
+    """The output folder cannot be written (disk full, permissions): the run stops, resumable."""
+
+
 def run_batch(options: BatchOptions) -> BatchReport:
     """Run (or resume) a batch job; see the module docstring.
+
+    While it writes, the run holds ``OUT/.lock``; a second run into the same folder is refused.
 
     Raises
     ------
     AdvisorError
-        Bad usage or input that stops the whole run (exit status 2 in the CLI). Broken
-        households do not raise: they are listed in ``errors.csv``.
+        Bad usage or input that stops the whole run (exit status 2 in the CLI), another run
+        holding the lock, or an OS error writing the outputs (:class:`BatchOutputError`; every
+        file is written atomically, so ``--resume`` continues). Broken households do not raise:
+        they are listed in ``errors.csv``.
     """
-    t_start = time.perf_counter()
-    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     _check_options(options)
     pseudo = Pseudonymiser(load_key(options.key_file)) if options.pseudonymise else None
+    created = not options.out_dir.exists()
+    try:
+        options.out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BatchOutputError(f"cannot create the output folder {options.out_dir}: {_os_reason(exc)}") from None
+    lock = RunLock(options.out_dir)
+    lock.acquire()
+    try:
+        return _run_locked(options, pseudo)
+    except OSError as exc:
+        raise BatchOutputError(
+            f"the run stopped: {_os_reason(exc)}. Every file written so far is complete; fix the cause "
+            f"(e.g. free disk space) and continue with the same command plus `--resume`"
+        ) from None
+    finally:
+        lock.release()
+        if created and options.out_dir.is_dir() and not any(options.out_dir.iterdir()):
+            options.out_dir.rmdir()  # a run refused before writing anything leaves no folder
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    what = exc.strerror or type(exc).__name__
+    where = f" ({exc.filename})" if exc.filename else ""
+    hint = " - the disk is full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else ""
+    return f"{what}{f' [{name}]' if name else ''}{where}{hint}"
+
+
+def _resume_changes(state: RunState, the_plan, options: BatchOptions, pseudo) -> tuple[str, ...]:
+    """Compare the input files' sha256 with those of the run being resumed.
+
+    A changed META.csv or long table is refused (it may affect every household); for a folder,
+    exactly the households whose meter files changed, appeared or vanished are computed again.
+    Returns their keys.
+    """
+    current = dict(the_plan.input_files)
+    saved = state.input_hashes()
+    if saved is None:  # a run made before input hashes were kept: keep them from now on
+        state.write_input_hashes(current)
+        return ()
+    changed = {n for n in set(saved) | set(current) if saved.get(n) != current.get(n)}
+    if not changed:
+        return ()
+    meta_name = options.households.name if options.households else None
+    if the_plan.input_kind == "table" or (meta_name and meta_name in changed):
+        which = "META.csv (`--households`)" if meta_name in changed else f"the long table {options.input_path.name}"
+        raise BatchInputError(
+            f"`--resume`: {which} changed since the run in {options.out_dir} began (sha256 differs); its results "
+            "would mix old and new data. Start a new run with another `--out`"
+        )
+
+    def out_name(label: str) -> str:
+        return pseudo.pseudonym(label) if pseudo else label
+
+    affected = tuple(
+        sorted(i.key for i in the_plan.items if any(out_name(s.label) in changed for s in i.sources))
+    )
+    for key in affected:
+        state.forget(key)
+    state.write_input_hashes(current)
+    return affected
+
+
+def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchReport:
+    t_start = time.perf_counter()
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     out = options.out_dir
     state = RunState(out)
     if state.exists():
@@ -292,7 +372,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
             raise BatchInputError(f"`--resume`: this run differs from the one in {out} in {', '.join(diff)}")
         remove_temporaries(out)
     else:
-        if out.exists() and any(out.iterdir()):
+        if out.exists() and any(p.name != LOCK_NAME for p in out.iterdir()):
             raise BatchInputError(f"output folder {out} is not empty and holds no batch run")
         letter_date = options.letter_date or dt.date.today().isoformat()
         state.init(_job_config(options, pseudo, letter_date))
@@ -306,6 +386,11 @@ def run_batch(options: BatchOptions) -> BatchReport:
         validate_ids(options.input_path, options.read_options)
         partitions = partition_map(options.input_path, state.partitions_dir, cols, pseudo, options.engine.n_workers)
     the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
+    changed: tuple[str, ...] = ()
+    if options.resume:
+        changed = _resume_changes(state, the_plan, options, pseudo)
+    elif state.input_hashes() is None:
+        state.write_input_hashes(dict(the_plan.input_files))
     done = state.done_rows()
     if partitions is not None and any(i.key not in done for i in the_plan.items):
         split_long_table(
@@ -398,6 +483,7 @@ def run_batch(options: BatchOptions) -> BatchReport:
         seconds=time.perf_counter() - t_start,
         stage_seconds=stages,
         out_dir=out,
+        changed=changed,
     )
     _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
     return report
@@ -418,6 +504,7 @@ def _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
             "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "resumed": bool(options.resume),
             "households_processed": report.n_processed,
+            "recomputed_changed_input": list(report.changed),
             "seconds": round(report.seconds, 3),
             "stage_seconds": {k: round(v, 3) for k, v in sorted(report.stage_seconds.items())},
         }

@@ -67,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except typer.Exit as exc:
         return exc.exit_code
+    except OSError as exc:
+        # disk full, permissions, a vanished file: a clear message, not an "internal error"
+        what = exc.strerror or type(exc).__name__
+        where = f": {exc.filename}" if exc.filename else ""
+        typer.echo(f"Error: {what}{where}", err=True)
+        return EXIT_BAD_INPUT
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("Aborted.", err=True)
         return EXIT_INTERNAL

@@ -94,6 +94,12 @@ def register(app: typer.Typer) -> None:
             command=tuple(["advisor", *sys.argv[1:]]) if sys.argv and "batch" in sys.argv else ("advisor", "batch"),
         )
         report = run_batch(options)
+        if report.changed:
+            typer.echo(
+                f"input changed since the interrupted run: recomputed {len(report.changed)} households "
+                f"({', '.join(report.changed[:10])}{' …' if len(report.changed) > 10 else ''})",
+                err=True,
+            )
         typer.echo(
             f"{report.n_households} households: {report.n_ok} ok, {report.n_error} failed, {report.n_skipped} skipped "
             f"({report.n_processed} processed in {report.seconds:.1f} s) -> {report.out_dir}"

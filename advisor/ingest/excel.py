@@ -111,7 +111,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         except LoadCurveError:
             raise
         except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces while iterating
-            raise LoadCurveError(f"damaged Excel sheet ({type(exc).__name__}: {exc})", source=source) from None
+            raise LoadCurveError(f"damaged Excel sheet ({type(exc).__name__})", source=source) from None
     finally:
         wb.close()
     if not raw_rows:

@@ -151,7 +151,7 @@ class _Table:
             try:
                 names = pq.ParquetFile(self._open()).schema_arrow.names
             except Exception as exc:  # noqa: BLE001
-                raise LoadCurveError(f"damaged Parquet file: {exc}", source=self.label) from None
+                raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=self.label) from None
             self.sep = None
             self.raw_names = {n: n for n in names}
         else:
@@ -185,7 +185,7 @@ class _Table:
                 for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns):
                     yield rb
             except (pa.ArrowException, OSError) as exc:
-                raise LoadCurveError(f"unreadable Parquet long table: {exc}", source=self.label) from None
+                raise LoadCurveError(f"unreadable Parquet long table ({type(exc).__name__})", source=self.label) from None
             return
         import pyarrow.csv as pacsv
 
@@ -204,7 +204,12 @@ class _Table:
             for rb in reader:
                 yield pa.RecordBatch.from_arrays([rb.column(r) for r in raw_cols], names=columns)
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise LoadCurveError(f"unreadable CSV long table: {exc}", source=self.label) from None
+            # pyarrow's message quotes the offending row: keep only its shape, never the content
+            shape = re.search(r"Expected \d+ columns, got \d+", str(exc))
+            raise LoadCurveError(
+                f"unreadable CSV long table ({type(exc).__name__}{': ' + shape.group() if shape else ''})",
+                source=self.label,
+            ) from None
 
 
 def _runs(ids) -> tuple[np.ndarray, list[str]]:
@@ -322,7 +327,12 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
         except LoadCurveError:
             raise
         except (ValueError, TypeError) as exc:
-            raise LoadCurveError(f"{where}: unparseable timestamp ({exc}); expected ISO 8601", source=label) from None
+            pos = re.search(r"at position (\d+)", str(exc))
+            raise LoadCurveError(
+                f"{where}: unparseable timestamp{f' in row {int(pos.group(1)) + 1} of the household' if pos else ''}; "
+                "expected ISO 8601",
+                source=label,
+            ) from None
     try:
         return naive.tz_localize(tz, ambiguous="infer", nonexistent="raise").tz_convert("UTC")
     except Exception as exc:  # noqa: BLE001  (AmbiguousTimeError, NonExistentTimeError)
@@ -529,7 +539,7 @@ def _one(hid, parts, table, options):
     except LoadCurveError as exc:
         return hid, exc
     except (ValueError, TypeError, OverflowError) as exc:
-        return hid, LoadCurveError(f"household {hid}: {exc}", source=table.label)
+        return hid, LoadCurveError(f"household {hid}: unreadable rows ({type(exc).__name__})", source=table.label)
 
 
 def _iter_grouped(table: _Table, options):
@@ -587,7 +597,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     except LoadCurveError:
         raise
     except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable long table ({type(exc).__name__}: {exc})", source=source) from None
+        raise LoadCurveError(f"unreadable long table ({type(exc).__name__})", source=source) from None
     for _hid, res in results:
         if isinstance(res, LoadCurveError):
             raise LoadCurveError(
