@@ -11,8 +11,8 @@ signature says so with ``assessable=False`` instead of guessing.
 Detectors (thresholds are part of the method, documented in ``docs/analysis.md``):
 
 ``ev_charging``
-    Runs of ≥ 2 h with power >= 3 kW above the always-on floor, flat (coefficient of
-    variation < 0.3), mean 3-12.5 kW above the floor (3.7 / 7.4 / 11 kW wallboxes, 2.3 kW Schuko
+    Runs of ≥ 2 h (≥ 1 h from 6 kW) with power >= 2.5 kW above the always-on floor, flat (coefficient of
+    variation < 0.3), mean 2.6-12.5 kW above the floor (3.0-3.7 kW one phase, 7.4 / 11 kW wallboxes, 2.3 kW Schuko
     charging is not caught). Confidence grows with the number of sessions and falls when all of
     them lie in winter nights (then more likely night-storage heating).
 ``night_storage_heating``
@@ -64,6 +64,10 @@ SUMMER_MONTHS = (6, 7, 8)
 PV_MONTHS = (5, 6, 7, 8)
 SUMMER_HALF = (4, 5, 6, 7, 8, 9)
 HDD_BASE_C = 15.0
+EV_RUN_KW = 2.5  # a charging run: every interval at least this far above the always-on floor
+EV_MIN_MEAN_KW = 2.6  # and its mean at least this (one-phase 13-16 A charging: 3.0-3.7 kW)
+EV_MIN_DAYS = 14  # fewer days of data cannot tell a car from a heater
+EV_MIN_SESSIONS_PER_WEEK = 0.5  # fewer charging-like blocks than this lower the confidence in proportion
 
 #: Display names of the signatures, ``{name: {"de": ..., "en": ...}}``.
 SIGNATURE_LABELS = {
@@ -275,11 +279,16 @@ class _Blocks:
 
 
 def _ev_blocks(a: CurveArrays, floor_kw: float) -> _Blocks:
-    """Runs >= 2 h of >= 3 kW above the floor; ``ok`` marks flat ones of 3.3-12.5 kW (vectorised)."""
+    """Runs of >= 2.5 kW above the floor; ``ok`` marks flat ones of 2.6-12.5 kW lasting >= 2 h
+    (>= 1 h from 6 kW: an 11 kW wallbox fills a car in one or two hours) (vectorised).
+
+    2.6 kW catches one-phase charging at 13-16 A (3.0-3.7 kW) with the household's own load
+    varying beneath it; 2.3 kW Schuko charging stays below."""
     min_len = max(2, int(math.ceil(120 / a.interval_minutes)))
+    min_len_fast = max(1, int(math.ceil(60 / a.interval_minutes)))
     excess = np.where(a.known, a.power_kw - (floor_kw if math.isfinite(floor_kw) else 0.0), 0.0)
-    starts, lengths = _runs(excess >= 3.0)
-    keep = lengths >= min_len
+    starts, lengths = _runs(excess >= EV_RUN_KW)
+    keep = lengths >= min_len_fast
     starts, lengths = starts[keep], lengths[keep]
     # per-run mean and coefficient of variation via cumulative sums
     c1 = np.concatenate(([0.0], np.cumsum(excess)))
@@ -289,7 +298,15 @@ def _ev_blocks(a: CurveArrays, floor_kw: float) -> _Blocks:
     mean = s1 / np.maximum(lengths, 1)
     var = np.maximum(s2 / np.maximum(lengths, 1) - mean**2, 0.0)
     cv = np.sqrt(var) / np.maximum(mean, 1e-9)
-    ok = (mean >= 3.3) & (mean <= 12.5) & (cv < 0.3)
+    # a session rarely starts or ends on an interval boundary: judge flatness without the two edge
+    # intervals when the run is long enough to have an inside
+    inner_n = np.maximum(lengths - 2, 1)
+    i1 = c1[starts + lengths - 1] - c1[starts + 1]
+    i2 = c2[starts + lengths - 1] - c2[starts + 1]
+    inner_mean = i1 / inner_n
+    inner_cv = np.sqrt(np.maximum(i2 / inner_n - inner_mean**2, 0.0)) / np.maximum(inner_mean, 1e-9)
+    flat = (cv < 0.3) | ((lengths >= 3) & (inner_cv < 0.3))
+    ok = (mean >= EV_MIN_MEAN_KW) & (mean <= 12.5) & flat & ((lengths >= min_len) | (mean >= 6.0))
     return _Blocks(starts, lengths, ok, mean, s1, excess)
 
 
@@ -303,8 +320,15 @@ def _ev_power_kw(a: CurveArrays, floor_kw: float) -> np.ndarray:
     return np.where(inside, b.excess_kw, 0.0)
 
 
-def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | None = None) -> Signature:
-    """EV charging: long flat blocks of 3-12.5 kW above the always-on floor."""
+def detect_ev_charging(
+    a: CurveArrays, floor_kw: float, household: Household | None = None, annual_kwh: float | None = None
+) -> Signature:
+    """EV charging: long flat blocks of 2.6-12.5 kW above the always-on floor.
+
+    Needs at least :data:`EV_MIN_DAYS` days of data. The annual charging energy is the blocks'
+    share of the measured energy applied to the household's annual figure (``annual_kwh``), so
+    it can never exceed the household's total, however short the data.
+    """
     name = "ev_charging"
     minutes = a.interval_minutes
     blocks = _ev_blocks(a, floor_kw)
@@ -328,12 +352,21 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
     says_ev = household is not None and household.ev
     told = "; the household says it charges an EV at home" if says_ev else ""
     told_de = "; laut Haushalt wird zu Hause ein E-Auto geladen" if says_ev else ""
+    if days < EV_MIN_DAYS:
+        return _not_assessable(
+            name,
+            f"needs >= {EV_MIN_DAYS} days of data to tell charging from other large loads; has {days:.0f}{told}",
+            f"braucht mindestens {EV_MIN_DAYS} Tage Daten, um Laden von anderen großen Verbrauchern zu unterscheiden; "
+            f"vorhanden sind {num(days, 0, 'de')}{told_de}",
+        )
     if n_sessions == 0:
         return Signature(
             name,
             0.0,
-            f"no flat blocks of >= 3.3 kW above the always-on floor lasting ≥ 2 h in {days:.0f} days{told}",
-            evidence_de=f"keine gleichmäßigen Blöcke von mindestens 3,3 kW über der Sockellast, die ≥ 2 h dauern, "
+            f"no flat blocks of >= {EV_MIN_MEAN_KW:g} kW above the always-on floor lasting ≥ 2 h (≥ 1 h from 6 kW) "
+            f"in {days:.0f} days{told}",
+            evidence_de=f"keine gleichmäßigen Blöcke von mindestens {_g(EV_MIN_MEAN_KW, 'de')} kW über der Sockellast, "
+            "die ≥ 2 h dauern (≥ 1 h ab 6 kW), "
             f"in {num(days, 0, 'de')} Tagen{told_de}",
         )
     conf = min(1.0, n_sessions / 6.0)
@@ -368,9 +401,20 @@ def detect_ev_charging(a: CurveArrays, floor_kw: float, household: Household | N
                 "Warmwasserspeicher mit Nachtstrom) ist ebenso wahrscheinlich",
             )
         )
-    if n_sessions / weeks < 0.3:
-        conf *= 0.6
+    rate = n_sessions / weeks
+    if rate < EV_MIN_SESSIONS_PER_WEEK:
+        # a car charged at home draws every week or two; a few blocks a year are an oven or a heater
+        conf *= _clip01(rate / EV_MIN_SESSIONS_PER_WEEK)
+        notes.append(
+            (
+                f"only {rate:.1f} blocks a week: a car charged at home draws more often",
+                f"nur {num(rate, 1, 'de')} Blöcke pro Woche: ein zu Hause geladenes Auto lädt öfter",
+            )
+        )
     annual = session_kwh * 365.0 / max(days, 1.0)
+    known_kwh = float(np.nansum(np.where(a.known, a.energy_kwh, 0.0)))
+    if annual_kwh is not None and math.isfinite(annual_kwh) and annual_kwh > 0 and known_kwh > 0:
+        annual = min(annual, annual_kwh * session_kwh / known_kwh)
     level_kw = float(np.median(levels))
     note = "".join("; " + n for n, _ in notes)
     note_de = "".join("; " + n for _, n in notes)
@@ -861,17 +905,23 @@ def detect_signatures(
         dmin = daily_minimum_kw(a)
         always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     floor_kw = always_on_w / 1000.0 if math.isfinite(always_on_w) else 0.0
-    ev = detect_ev_charging(a, floor_kw, household)
+    ev = detect_ev_charging(a, floor_kw, household, annual_kwh)
     a_heat = a
     if ev.detected:
         # take the charging out before judging seasonal / temperature dependence
         a_heat = replace(a, power_kw=a.power_kw - _ev_power_kw(a, floor_kw))
+    pump = detect_circulation_pump(a)
+    if pump.detected and pump.power_w and pump.power_w > 0:
+        # a pump running through the heating season raises winter days too: take it out before
+        # judging whether the load follows the temperature
+        on = np.isin(a.month, HEATING_MONTHS + (10, 4))
+        a_heat = replace(a_heat, power_kw=a_heat.power_kw - np.where(on, min(pump.power_w, 150.0) / 1000.0, 0.0))
     sigs = [
         detect_standby_floor(a, always_on_w),
         ev,
         detect_night_storage(a),
         detect_heat_pump(a_heat, curve.meta.tz, household, temperature),
-        detect_circulation_pump(a),
+        pump,
         detect_own_pv(a, always_on_w, household),
         detect_instantaneous_water_heater(a),
         detect_dynamic_tariff(curve, a, prices),
@@ -881,6 +931,16 @@ def detect_signatures(
             x.with_note(
                 "; the detected EV charging was taken out first",
                 "; das erkannte Laden des E-Autos wurde vorher herausgerechnet",
+            )
+            if x.name == "heat_pump"
+            else x
+            for x in sigs
+        ]
+    if pump.detected and pump.power_w and pump.power_w > 0:
+        sigs = [
+            x.with_note(
+                "; the detected circulation pump was taken out first",
+                "; die erkannte Umwälzpumpe wurde vorher herausgerechnet",
             )
             if x.name == "heat_pump"
             else x

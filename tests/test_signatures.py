@@ -209,3 +209,94 @@ def test_dynamic_tariff_with_real_day_ahead_prices(plain):
     shifted = e + (rank <= 12) * 7.4 * 0.25  # 12 cheapest quarter-hours = 3 h
     s = _sigs(make_load_curve(shifted, interval_minutes=15, meta=plain.curve.meta), prices=price)["dynamic_tariff"]
     assert s.detected, s.evidence
+
+
+# ------------------------------------------------- issue 14: known devices injected into real curves
+DEVICES = ("ev_charging", "heat_pump", "night_storage_heating", "circulation_pump")
+
+
+@pytest.fixture(scope="module")
+def clean_real_curves():
+    """Real London households (30 min, 2013) in which no device is detected: the bases to inject into."""
+    import pandas as pd
+
+    from advisor.analysis import analyse as _analyse
+    from advisor.loadcurve import CurveMeta, make_load_curve
+    from shared_data import shared_path
+
+    data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
+    out = []
+    for lclid in sorted(data["lclid"].unique()):
+        g = data[data["lclid"] == lclid]
+        s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"], tz="UTC")).sort_index()
+        c = make_load_curve(
+            s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid)
+        )
+        a = _analyse(c)
+        if a.data_quality.score > 0.9 and not any(x.detected for x in a.signatures if x.name in DEVICES):
+            out.append(c)
+        if len(out) == 12:
+            break
+    assert len(out) >= 10
+    return out
+
+
+def _found(curves, make, want):
+    from advisor.analysis import analyse as _analyse
+    from device_injection import with_device
+
+    hits, others = 0, {}
+    for i, c in enumerate(curves):
+        a = _analyse(with_device(c, make(c, i)))
+        hits += a.signature(want).detected
+        for s in a.signatures:
+            if s.name in DEVICES and s.name != want and s.detected:
+                others[s.name] = others.get(s.name, 0) + 1
+    return hits, others
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["ev_3.0kw", "ev_3.7kw", "ev_3.7kw_midday", "ev_11kw", "heat_pump", "night_storage", "circulation_pump_100w"],
+)
+def test_device_injected_into_real_curves_is_found_and_nothing_else(clean_real_curves, case):
+    import device_injection as di
+
+    make, want, need = {
+        "ev_3.0kw": (lambda c, i: di.ev_sessions(c, 3.0, per_week=1.5, seed=i), "ev_charging", 0.9),
+        "ev_3.7kw": (lambda c, i: di.ev_sessions(c, 3.7, per_week=1.5, seed=i), "ev_charging", 0.9),
+        "ev_3.7kw_midday": (lambda c, i: di.ev_sessions(c, 3.7, midday=True, seed=i), "ev_charging", 0.9),
+        "ev_11kw": (lambda c, i: di.ev_sessions(c, 11.0, seed=i), "ev_charging", 0.9),
+        "heat_pump": (lambda c, i: di.heat_pump(c, 3500.0, seed=i), "heat_pump", 0.8),
+        "night_storage": (lambda c, i: di.night_storage(c, 6.0, seed=i), "night_storage_heating", 0.9),
+        "circulation_pump_100w": (lambda c, i: di.circulation_pump(c, 100.0), "circulation_pump", 0.6),
+    }[case]
+    hits, others = _found(clean_real_curves, make, want)
+    assert hits >= need * len(clean_real_curves), (case, hits)
+    # night storage is not a heat pump and a heat pump is not night storage; a car is neither
+    assert not others, (case, others)
+
+
+def test_heat_pump_and_3kw_car_together_both_found(clean_real_curves):
+    import device_injection as di
+
+    from advisor.analysis import analyse as _analyse
+
+    both = 0
+    for i, c in enumerate(clean_real_curves):
+        extra = di.heat_pump(c, 3500.0, seed=i) + di.ev_sessions(c, 3.0, per_week=2.0, seed=100 + i)
+        a = _analyse(di.with_device(c, extra))
+        both += a.signature("heat_pump").detected and a.signature("ev_charging").detected
+        assert a.signature("night_storage_heating").confidence < 0.5
+    assert both >= 0.8 * len(clean_real_curves)
+
+
+def test_no_device_found_on_the_clean_bases_and_none_confirmed(clean_real_curves):
+    from advisor.analysis import analyse as _analyse
+
+    for c in clean_real_curves:
+        a = _analyse(c, Household(ev=False))
+        for s in a.signatures:
+            assert not s.confirmed
+            if s.name == "ev_charging":
+                assert s.household_answer == "no"
