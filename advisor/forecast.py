@@ -60,6 +60,11 @@ MONTHLY_HALF_LIFE_DAYS = 30.0
 # Not tuned on data (the shared data has one year per household); see docs/forecasting.md.
 YEAR_DAYS = 365
 YEAR_BLEND_GLOBAL = 0.2
+# The H25 fit gets its full blend weight only where it explains the household's own months: the
+# weight falls linearly from YEAR_BLEND_GLOBAL at a median |log(month / fit)| of YEAR_MISFIT_FULL
+# to 0 at YEAR_MISFIT_ZERO (a household behind its own PV is far from H25 in summer).
+YEAR_MISFIT_FULL = 0.10
+YEAR_MISFIT_ZERO = 0.20
 YEAR_TREND_DAMPING = 0.5
 YEAR_TREND_RANGE = (0.8, 1.25)
 # A month of the last year counts as measured with at least this many complete days.
@@ -966,7 +971,8 @@ def monthly_forecast(
     With at least :data:`YEAR_DAYS` days of data (method ``own_year_blend``): each future day
     is the household's own rate in that calendar month last year (energy per H25 day weight, so
     weekdays and holidays of the new year are respected) x a damped year-over-year trend (with
-    two years of data), blended with the H25 fit (weight :data:`YEAR_BLEND_GLOBAL`); months of
+    two years of data), blended with the H25 fit (weight up to :data:`YEAR_BLEND_GLOBAL`, less
+    where the fit misses the household's own months, see :data:`YEAR_MISFIT_FULL`); months of
     the last year with too few complete days use the H25 fit alone. P10/P90 = P50 x
     exp(-+1.2816 x ``yoy_log_sd``) for every month (a common level change: the annual band is
     the sum of the monthly columns). ``yoy_log_sd`` defaults to ``seeds/forecast.toml``.
@@ -1000,13 +1006,15 @@ def monthly_forecast(
     own = None
     if span_days >= YEAR_DAYS:
         own = _own_year_daily(daily, fut_days, tz, region)
+    blend = 0.0
     if own is not None:
         own_daily, trend, n_own_months = own
+        misfit = _h25_fit_misfit(daily, fit, tz, region)
+        share = (YEAR_MISFIT_ZERO - misfit) / (YEAR_MISFIT_ZERO - YEAR_MISFIT_FULL)
+        blend = YEAR_BLEND_GLOBAL * min(max(share, 0.0), 1.0)
         have = own_daily.notna()
         blended = pred_daily.copy()
-        blended[have] = (1 - YEAR_BLEND_GLOBAL) * own_daily[have] * trend * frac[have] + YEAR_BLEND_GLOBAL * pred_daily[
-            have
-        ]
+        blended[have] = (1 - blend) * own_daily[have] * trend * frac[have] + blend * pred_daily[have]
         pred_daily = blended
         if yoy_log_sd is None:
             from advisor.seeds import load_seeds
@@ -1050,12 +1058,12 @@ def monthly_forecast(
         trend_de = f"Trend zum Vorjahr x{num(trend, 3, 'de')}" if trend != 1.0 else "kein Trend (ein Jahr Daten)"
         note = (
             f"Monthly totals from the household's own last year ({n_own_months} measured months, {trend_txt}), "
-            f"blended {int(round(100 * YEAR_BLEND_GLOBAL))} % with the BDEW H25 fit; P10/P90 from the spread of "
+            f"blended {int(round(100 * blend))} % with the BDEW H25 fit; P10/P90 from the spread of "
             "year-over-year changes of households."
         )
         note_de = (
             f"Monatssummen aus dem eigenen letzten Jahr des Haushalts ({n_own_months} gemessene Monate, {trend_de}), "
-            f"zu {int(round(100 * YEAR_BLEND_GLOBAL))} % gemischt mit der Anpassung an das BDEW-Profil H25; "
+            f"zu {int(round(100 * blend))} % gemischt mit der Anpassung an das BDEW-Profil H25; "
             "P10/P90 aus der Streuung der Veränderungen von Jahr zu Jahr bei Haushalten."
         )
     out.attrs.update(
@@ -1070,6 +1078,19 @@ def monthly_forecast(
 
 
 Z_P90_FC = 1.2815515655446004
+
+
+def _h25_fit_misfit(daily: pd.Series, fit: MonthlyFit, tz: str, region: str) -> float:
+    """Median |log(actual / fitted)| of the household's complete months of its last year."""
+    d = daily.dropna()
+    d = d[d.index > d.index.max() - pd.Timedelta(days=YEAR_DAYS)]
+    pred = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(d.index, tz, region)
+    frame = pd.DataFrame({"a": d.to_numpy(), "p": pred.to_numpy(), "m": d.index.month})
+    g = frame.groupby("m").agg(a=("a", "sum"), p=("p", "sum"), n=("a", "size"))
+    g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["a"] > 0) & (g["p"] > 0)]
+    if g.empty:
+        return math.inf
+    return float(np.median(np.abs(np.log(g["a"] / g["p"]))))
 
 
 def _own_year_daily(
