@@ -40,7 +40,7 @@ import pandas as pd
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
-from advisor.texts import num
+from advisor.texts import Message, join, num, text_fields
 from advisor.units import interval_hours, kwh_to_kw
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,7 +93,10 @@ class DataQuality:
     Attributes
     ----------
     score
-        Product of the four parts below, 0..1 (1 = a complete, measured, plausible year).
+        Product of the four parts below, 0..1 (1 = a complete, measured, plausible year): how far
+        *annual* figures can be trusted. Households are shown its parts in plain words instead
+        (:attr:`completeness`, :attr:`year_coverage`, :attr:`plausibility` with their reasons),
+        never this product alone: a complete month has score 0.08 but nothing is missing.
     coverage
         Share of the curve's intervals that have a value, 0..1.
     year_coverage
@@ -114,6 +117,17 @@ class DataQuality:
         Plain-language notes on what lowers the score.
     notes_de
         ``notes`` in German.
+    completeness
+        "How complete": share of the curve's own period that has a measured value, 0..1
+        (``coverage x measured_share``): gaps and substituted/filled/estimated values lower it,
+        a short period does not. 1.0 exactly when nothing is missing, substituted, filled or estimated.
+    plausibility
+        ``zero_plausibility`` under a plain name: 1.0 unless many readings are exactly zero.
+    days_with_data
+        "How long": days covered by known intervals (e.g. 31.0 for a complete January).
+    completeness_reason, length_reason, plausibility_reason
+        One sentence each (:class:`advisor.texts.Message`, codes ``quality.*``) saying why the part
+        has its value; ``plausibility_reason`` is empty when the readings look plausible.
     """
 
     score: float
@@ -129,6 +143,12 @@ class DataQuality:
     longest_gap_hours: float
     notes: tuple[str, ...] = ()
     notes_de: tuple[str, ...] = ()
+    completeness: float = 1.0
+    plausibility: float = 1.0
+    days_with_data: float = 0.0
+    completeness_reason: str = ""
+    length_reason: str = ""
+    plausibility_reason: str = ""
 
     @property
     def label(self) -> str:
@@ -140,6 +160,8 @@ class DataQuality:
         d["notes"] = list(self.notes)
         d["notes_de"] = list(self.notes_de)
         d["label"] = self.label
+        for name in ("completeness_reason", "length_reason", "plausibility_reason"):
+            d.update(text_fields(name, getattr(self, name)))
         return d
 
 
@@ -537,6 +559,30 @@ def _quality_codes(curve: LoadCurve) -> np.ndarray:
     return col.to_numpy().astype(object)
 
 
+def _completeness_reason(
+    coverage: float, n_gaps: int, longest_h: float, subst: float, filled: float, est: float
+) -> Message:
+    """Why the curve is (not) complete: missing values first, then values that are not measured."""
+    parts = []
+    if coverage < 1.0:
+        parts.append(Message("quality.missing", share=1.0 - coverage, n=n_gaps, hours=longest_h))
+    if subst > 0:
+        parts.append(Message("quality.substituted", share=subst))
+    if filled > 0:
+        parts.append(Message("quality.filled", share=filled))
+    if est > 0:
+        parts.append(Message("quality.estimated", share=est))
+    return join(parts) if parts else Message("quality.complete")
+
+
+def _length_reason(days: float, year_cov: float) -> Message:
+    """How long the curve is, and whether annual figures are extrapolated from it."""
+    whole = int(round(days))
+    if year_cov >= 1.0:
+        return Message("quality.length_year", n=whole)
+    return Message("quality.length_short", n=whole, share=year_cov)
+
+
 def data_quality(curve: LoadCurve) -> DataQuality:
     """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
@@ -594,8 +640,16 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         notes_de.append(
             f"{num(100 * zero, 1, 'de')} % der Messwerte sind genau null: für einen bewohnten Haushalt unplausibel"
         )
+    completeness = coverage * measured if n_known else 0.0
+    days_known = n_known * interval_hours(curve.interval_minutes) / 24
     return DataQuality(
         score=float(score),
+        completeness=float(completeness),
+        plausibility=float(zero_part),
+        days_with_data=float(days_known),
+        completeness_reason=_completeness_reason(coverage, n_gaps, longest, subst, filled, est),
+        length_reason=_length_reason(days_known, year_cov),
+        plausibility_reason=Message("quality.zeros", share=zero) if zero > 0.01 else "",
         coverage=float(coverage),
         year_coverage=float(year_cov),
         measured_share=float(measured),

@@ -351,15 +351,23 @@ def origin_note(hh: HouseholdData, t) -> None:
 
 
 def quality_caption(hh: HouseholdData, h: Household, t, lang: str) -> None:
-    """One line with the data-quality score, shown above figures that depend on it."""
+    """One line on the data behind the page: how complete (with the reason) and how long."""
     import formatting as fmt
 
-    score, full = quality(hh, h)
-    label = t("ov.quality." + ("good" if score >= 0.9 else "fair" if score >= 0.6 else "poor")) if full else ""
+    from advisor.texts import localize
+
+    try:
+        dq = analysis(hh, h).data_quality
+    except Exception:  # noqa: BLE001 - fall back to the plain coverage
+        st.caption(t("common.coverage_line", score=fmt.percent(hh.curve.coverage, 0, lang)))
+        return
     st.caption(
-        t("common.quality_line", score=fmt.percent(score, 0, lang), label=label)
-        if full
-        else t("common.coverage_line", score=fmt.percent(score, 0, lang))
+        t(
+            "common.data_line",
+            completeness=fmt.percent(dq.completeness, 0, lang),
+            reason=localize(dq.completeness_reason, lang),
+            length=localize(dq.length_reason, lang),
+        )
     )
 
 

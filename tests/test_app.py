@@ -157,7 +157,41 @@ def test_start_page_on_demo_household(started):
     assert labels["Werte"] == "35.136"  # 366 days x 96, German thousands separator
     assert labels["Zeitraum"] == "01.01.2024 – 31.12.2024"
     assert labels["Verbrauch im Zeitraum"].endswith(" kWh")
-    assert "Datenqualität" in labels
+    # "how complete" next to the missing count agrees with it; "how long" is said separately
+    assert labels["Vollständigkeit"] == "100 %"
+    assert "Vollständig: keine Lücken, keine Ersatzwerte" in page
+    assert "366 Tage mit Messwerten" in page
+    assert "Datenqualität" not in labels
+
+
+def _month_csv(days: int = 31, gap_hours: int = 0) -> bytes:
+    rows = ["Datum;Uhrzeit;Verbrauch [kWh]"]
+    for d in range(1, days + 1):
+        for h in range(24):
+            if d == 10 and h < gap_hours:
+                continue
+            for q in range(4):
+                rows.append(f"{d:02d}.01.2025;{h:02d}:{q * 15:02d};0,{60 + (h % 5) * 20:03d}")
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_complete_month_is_complete_but_short_on_start_page():
+    """A complete month: 100 % complete (not 0 % or 8 %), its length said in days with the
+    annual extrapolation; a month with a 6-hour gap: less than 100 %, the gap named."""
+    at = new_app()
+    at.run()
+    at.file_uploader(key="upload").set_value(("januar.csv", _month_csv(), "text/csv")).run()
+    assert_clean(at)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Vollständigkeit"] == "100 %", labels
+    page = texts(at)
+    assert "31 Tage mit Messwerten (8 % eines Jahres): Jahreswerte sind hochgerechnet" in page, page[-1500:]
+    at.file_uploader(key="upload").set_value(("luecke.csv", _month_csv(gap_hours=6), "text/csv")).run()
+    assert_clean(at)
+    labels = {m.label: m.value for m in at.metric}
+    assert labels["Vollständigkeit"] == "99 %", labels
+    page = texts(at)
+    assert "der Messwerte fehlen (1 Lücke von 6,0 Stunden)" in page, page[-1500:]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -10,7 +10,7 @@ import i18n
 import pandas as pd
 import streamlit as st
 
-from advisor.texts import localized, sentence
+from advisor.texts import localize, localized, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -90,14 +90,9 @@ elif h.persons is None or h.dwelling is None:
     st.caption(t("ov.stromspiegel_missing"))
 else:
     st.caption(t("ov.stromspiegel_dominated", reason=localized(ss, "reason", lang) if ss is not None else ""))
-st.caption(
-    t(
-        "ov.quality_line",
-        score=fmt.percent(q.score, 0, lang),
-        label=t(f"ov.quality.{q.label}"),
-        days=fmt.number(a.days_covered, 0, lang),
-    )
-)
+cached.quality_caption(hh, h, t, lang)
+if q.plausibility_reason:
+    st.caption(f":material/warning: {fmt.plain(sentence(localize(q.plausibility_reason, lang)), 400)}")
 if q.score < 0.6:
     st.warning(t("ov.quality_poor"), icon=":material/warning:")
 for w in localized(a, "warnings", lang):

@@ -3,12 +3,14 @@ CSV (cells neutralised against formula injection); delete everything of this hou
 
 from __future__ import annotations
 
+import math
+
 import cached
 import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localized
+from advisor.texts import localize, localized
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -67,42 +69,73 @@ if a is None:
 else:
     an = a.analysis
     header = [t("rep.col.section"), t("rep.col.item"), t("rep.col.value"), t("rep.col.unit"), t("rep.col.note")]
+
+    def rnd(x, d: int = 0):
+        """Round for the CSV; NaN/None stay empty (never "nan")."""
+        if x is None or not math.isfinite(float(x)):
+            return None
+        return round(float(x)) if d == 0 else round(float(x), d)
+
+    per_year = t("rep.unit.per_year")
+    dq = an.data_quality
+    # Figures rounded to what they can tell (kWh per year to 1 kWh, W to 1 W, kW to 10 W, EUR to 1 EUR,
+    # months to 0.1 kWh); the unit of each row is in the "Einheit" column.
     rows: list[list] = [
-        [t("nav.overview"), t("ov.annual_kwh"), float(an.annual_kwh), "kWh/a", an.annual_method_text(lang)],
-        [t("nav.overview"), t("ov.base_load"), float(an.base_load_w), "W", localized(an, "base_load_method", lang)],
-        [t("nav.overview"), t("ov.peak"), float(an.peak_kw), "kW", fmt.datetime(an.peak_time, lang, an.tz)],
+        [
+            t("nav.overview"),
+            t("ov.annual_kwh"),
+            rnd(an.annual_kwh),
+            f"kWh{per_year}",
+            an.annual_method_text(lang),
+        ],
+        [
+            t("nav.overview"),
+            t("ov.base_load"),
+            rnd(an.base_load_w),
+            "W",
+            localized(an, "base_load_method", lang),
+        ],
+        [t("nav.overview"), t("ov.peak"), rnd(an.peak_kw, 2), "kW", fmt.datetime(an.peak_time, lang, an.tz)],
         [t("nav.overview"), t("ov.stromspiegel"), an.stromspiegel_class or "", "", ""],
         [
             t("nav.overview"),
-            t("sum.quality"),
-            float(an.data_quality.score),
-            "0..1",
-            t(f"ov.quality.{an.data_quality.label}"),
+            t("sum.completeness"),
+            rnd(100 * dq.completeness, 1),
+            "%",
+            localize(dq.completeness_reason, lang),
+        ],
+        [
+            t("nav.overview"),
+            t("rep.days_with_data"),
+            rnd(dq.days_with_data, 1),
+            t("rep.unit.days"),
+            localize(dq.length_reason, lang),
         ],
     ]
     if a.projection is not None:
-        rows.append([t("nav.forecast"), t("fc.year_kwh"), float(a.projection.annual_kwh_p50), "kWh", "P50"])
+        rows.append([t("nav.forecast"), t("fc.year_kwh"), rnd(a.projection.annual_kwh_p50), f"kWh{per_year}", "P50"])
         rows.append(
             [
                 t("nav.forecast"),
                 t("fc.abschlag"),
-                float(a.projection.monthly_instalment_eur),
-                "EUR/Monat" if lang == "de" else "EUR/month",
+                rnd(a.projection.monthly_instalment_eur),
+                t("rep.unit.eur_month"),
                 "",
             ]
         )
     tc = a.tariffs
+    eur_year = f"€{per_year}"
     if tc is not None:
-        rows.append([t("tariff.title"), t("tariff.fixed"), float(tc.fixed.total_eur), "EUR/a", tc.fixed.meter])
+        rows.append([t("tariff.title"), t("tariff.fixed"), rnd(tc.fixed.total_eur), eur_year, tc.fixed.meter])
         if tc.dynamic is not None and tc.dynamic_shifted is not None:
             year = f"{t('tariff.price_year')} {tc.price_year or ''}".strip()
-            rows.append([t("tariff.title"), t("tariff.dynamic"), float(tc.dynamic.total_eur), "EUR/a", year])
-            rows.append([t("tariff.title"), t("tariff.shifted"), float(tc.dynamic_shifted.total_eur), "EUR/a", year])
+            rows.append([t("tariff.title"), t("tariff.dynamic"), rnd(tc.dynamic.total_eur), eur_year, year])
+            rows.append([t("tariff.title"), t("tariff.shifted"), rnd(tc.dynamic_shifted.total_eur), eur_year, year])
     for r in a.recommendations:
-        rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_eur), "EUR/a", r.basis_text(lang)])
-        rows.append([t("nav.recommendations"), r.title(lang), float(r.annual_savings_kwh), "kWh/a", ""])
+        rows.append([t("nav.recommendations"), r.title(lang), rnd(r.annual_savings_eur), eur_year, r.basis_text(lang)])
+        rows.append([t("nav.recommendations"), r.title(lang), rnd(r.annual_savings_kwh), f"kWh{per_year}", ""])
     for m, v in an.month_kwh["energy_kwh"].items():
-        rows.append([t("ov.tab_months"), str(m), float(v), "kWh", ""])
+        rows.append([t("ov.tab_months"), str(m), rnd(v, 1), "kWh", ""])
     st.download_button(
         t("rep.csv"),
         data=fmt.csv_bytes(rows, header, lang=lang),

@@ -12,7 +12,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localized
+from advisor.texts import localize, localized, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -306,7 +306,8 @@ household_form()
 # ------------------------------------------------------------------ 3. ingest summary
 st.subheader(t("start.summary"))
 summary = hh.curve.summary()
-quality = cached.quality(hh, cached.household())
+an_q, _ = cached.attempt(cached.analysis, hh, cached.household())
+dq = an_q.data_quality if an_q is not None else None
 c = cached.metric_row(5)
 c[0].metric(t("sum.period"), f"{fmt.date(hh.curve.start, lang)} – {fmt.date(hh.curve.data.index[-1], lang)}")
 c[1].metric(t("sum.interval"), t("sum.interval_value", minutes=hh.curve.interval_minutes))
@@ -319,12 +320,19 @@ c[3].metric(
     delta_color="off",
     delta_arrow="off",
 )
-if quality is not None:
-    c[4].metric(
-        t("sum.quality"),
-        fmt.percent(quality[0], 0, lang),
-        help=t("sum.quality_help" if quality[1] else "sum.coverage_help"),
+c[4].metric(
+    t("sum.completeness"),
+    fmt.percent(dq.completeness if dq is not None else hh.curve.coverage, 0, lang),
+    help=t("sum.completeness_help"),
+)
+if dq is not None:
+    st.markdown(
+        t("quality.complete_line", reason=localize(dq.completeness_reason, lang))
+        + "  \n"
+        + t("quality.length_line", reason=localize(dq.length_reason, lang))
     )
+    if dq.plausibility_reason:
+        st.warning(sentence(localize(dq.plausibility_reason, lang)), icon=":material/warning:")
 st.caption(
     t("sum.format", format=summary["format"], meter=summary["meter_id"] or fmt.MISSING)
     + (
