@@ -100,7 +100,7 @@ class AssessmentSettings:
     low_income
         The household qualifies for the Caritas Stromspar-Check (None: unknown, not shown).
     pv_kwp_grid
-        PV sizes tried [kWp].
+        PV sizes tried [kWp]; None: the seed ``pv.roof_kwp_grid``.
     as_of
         The day the assessment speaks for: the report's date, the date of the household's own
         price, the commissioning date of a new PV system (EEG rate). A ``datetime.date`` or ISO
@@ -117,7 +117,7 @@ class AssessmentSettings:
     latitude: float | None = None
     longitude: float | None = None
     low_income: bool | None = None
-    pv_kwp_grid: tuple[float, ...] = (3.0, 5.0, 7.0, 10.0)
+    pv_kwp_grid: tuple[float, ...] | None = None
     as_of: dt.date = field(default_factory=dt.date.today)
 
     def __post_init__(self) -> None:
@@ -271,51 +271,37 @@ def pv_options_for(
     *,
     latitude: float,
     longitude: float,
-    kwp_grid=(3.0, 5.0, 7.0, 10.0),
+    kwp_grid=None,
     roof_pv: bool = True,
     balcony_pv: bool = True,
     commissioning: dt.date | None = None,
+    prices=None,
 ):
-    """Simulate the PV products that may apply: roof PV (with and without a battery) and balcony PV.
+    """The PV products that may apply, from the one PV orchestration (:func:`advisor.pv_options.pv_options`).
 
-    Roof sizes are bounded by the usable roof area (about 5 m² per kWp when given). Returns
-    a tuple of :class:`~advisor.economics.PVOption`: the best roof option without battery, the
-    best with battery (if ``roof_pv``), and the balcony device (if ``balcony_pv``).
-    ``commissioning`` dates a new system for its EEG feed-in rate (the assessment's ``as_of``).
+    Returns a tuple of :class:`~advisor.economics.PVOption`: the best roof option without
+    battery and the recommended battery on it when one pays (if ``roof_pv``), and the best
+    balcony device (if ``balcony_pv``). Roof sizes come from ``kwp_grid`` or the seeds, bounded
+    by the usable roof area. ``commissioning`` dates a new system for its EEG feed-in rate.
     """
-    from advisor.economics import EconomicsSettings, evaluate_pv, size_pv
-    from advisor.pv import BalconySpec, PVSystemSpec, complete_year
-    from advisor.weather import typical_weather
+    from advisor.economics import EconomicsSettings
+    from advisor.pv_options import PVDefaults, pv_options
 
-    year = complete_year(curve)
-    weather = typical_weather(latitude, longitude, year.energy_kwh.index)
     econ = EconomicsSettings.from_seeds(seeds, household=household, commissioning=commissioning)
-    roof = getattr(household, "roof", None)
-    tilt = roof.tilt_deg if roof is not None and roof.tilt_deg is not None else 35.0
-    azimuth = roof.azimuth_deg if roof is not None and roof.azimuth_deg is not None else 180.0
-    max_kwp = roof.usable_area_m2 / 5.0 if roof is not None and roof.usable_area_m2 else None
-    base = PVSystemSpec.single(1.0, tilt_deg=tilt, azimuth_deg=azimuth)
-    options: list[Any] = []
-    if roof_pv:
-        grid = tuple(k for k in kwp_grid if max_kwp is None or k <= max_kwp) or (min(kwp_grid),)
-        no_bat = size_pv(
-            year, weather, econ, base_spec=base, kwp_grid=grid, battery_grid=(0.0,), rank_by="npv_eur", top=1
-        )
-        options.extend(no_bat)
-        with_bat = size_pv(
-            year,
-            weather,
-            econ,
-            base_spec=base,
-            kwp_grid=(no_bat[0].peak_kw,),
-            battery_grid=(5.0,),
-            rank_by="npv_eur",
-            top=1,
-        )
-        options.extend(with_bat)
-    if balcony_pv:
-        options.append(evaluate_pv(year, weather, BalconySpec().to_system(), econ))
-    return tuple(options)
+    extra = {"roof_kwp_grid": tuple(float(k) for k in kwp_grid)} if kwp_grid else {}
+    defaults = PVDefaults.from_seeds(seeds, household, **extra)
+    found = pv_options(
+        curve,
+        latitude=latitude,
+        longitude=longitude,
+        economics=econ,
+        defaults=defaults,
+        household=household,
+        roof=roof_pv,
+        balcony=balcony_pv,
+        prices=prices,
+    )
+    return found.for_assessment()
 
 
 def assess_household(curve, household=None, settings: AssessmentSettings | None = None) -> HouseholdAssessment:
@@ -386,6 +372,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
                     roof_pv=roof_ok,
                     balcony_pv=balcony_ok,
                     commissioning=settings.as_of,
+                    prices=settings.prices,
                 )
             for k in (
                 "pv.investment_eur_per_kwp",

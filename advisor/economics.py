@@ -138,6 +138,29 @@ def _band_rate(
     )
 
 
+_RATES: dict[tuple, tuple[pd.DataFrame, FeedInTariff]] = {}  # the table is kept: its id stays unique
+
+
+def _cached_rate(settings: EconomicsSettings, peak_kw: float) -> FeedInTariff:
+    """:func:`eeg_feed_in_rate` for the settings, memoised (a sizing sweep asks many times)."""
+    key = (id(settings.eeg_table), settings.commissioning, round(peak_kw, 6), settings.full_feed_in,
+           settings.degression_pct_per_half_year)  # fmt: skip
+    entry = _RATES.get(key)
+    hit = entry[1] if entry is not None and entry[0] is settings.eeg_table else None
+    if hit is None:
+        hit = eeg_feed_in_rate(
+            settings.commissioning,
+            peak_kw,
+            settings.eeg_table,
+            full_feed_in=settings.full_feed_in,
+            degression_pct_per_half_year=settings.degression_pct_per_half_year,
+        )
+        if len(_RATES) > 256:
+            _RATES.clear()
+        _RATES[key] = (settings.eeg_table, hit)
+    return hit
+
+
 def eeg_feed_in_rate(
     commissioning: dt.date,
     peak_kw: float,
@@ -373,6 +396,16 @@ class PVEconomics:
         Human-readable assumptions and rules applied (English).
     assumptions_de
         ``assumptions`` in German (German number formats).
+    battery_life_years
+        Years the battery contributes: the earlier of its calendar life and cycle life [yr]
+        (None without battery).
+    battery_cycles_per_year
+        Equivalent full cycles in the first year [-] (None without battery).
+    battery_wear_cost_eur_per_kwh
+        Battery investment per kWh it delivers over its life (with capacity fade), undiscounted
+        [EUR/kWh]: the wear cost of a stored kWh, to compare with the spread between the work
+        price and the feed-in rate (None without battery). Already in the NPV through the
+        investment and the life limit, not added again.
     """
 
     investment_eur: float
@@ -390,6 +423,9 @@ class PVEconomics:
     cash_flows_eur: tuple[float, ...]
     assumptions: tuple[str, ...] = field(default=())
     assumptions_de: tuple[str, ...] = field(default=())
+    battery_life_years: float | None = None
+    battery_cycles_per_year: float | None = None
+    battery_wear_cost_eur_per_kwh: float | None = None
 
 
 def npv(rate_pct: float, cash_flows) -> float:
@@ -518,19 +554,50 @@ def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, 
     """
     if feed_in_kwh.empty or float(feed_in_kwh.sum()) <= 0:
         return 0.0
-    hourly = feed_in_kwh.tz_convert("UTC").resample("h").sum()
-    local = hourly.index.tz_convert(tz)
-    share = table.set_index(["month", "hour"])["share"]
-    frame = pd.DataFrame(
-        {"month": local.month, "hour": local.hour, "feed": hourly.to_numpy(dtype=float)},
+    cells = _negative_cells(feed_in_kwh.index, table, tz)
+    hourly = np.bincount(cells.hour_of, weights=feed_in_kwh.to_numpy(dtype=float), minlength=cells.n_hours)
+    order = np.lexsort((-hourly, cells.cell))  # by cell, then highest feed-in first
+    rank = np.arange(len(order)) - cells.cell_start[cells.cell[order]]
+    weight = np.clip(cells.n_negative[cells.cell[order]] - rank, 0.0, 1.0)
+    return float((hourly[order] * weight).sum())
+
+
+@dataclass(frozen=True)
+class _Cells:
+    hour_of: np.ndarray  # interval -> position of its clock hour
+    n_hours: int
+    cell: np.ndarray  # clock hour -> (month, local hour) cell 0..287
+    cell_start: np.ndarray  # cell -> first position in the sorted order
+    n_negative: np.ndarray  # cell -> expected negative hours (share x hours in the cell)
+
+
+_CELLS: dict[tuple, tuple[pd.DataFrame, _Cells]] = {}  # the table is kept: its id stays unique
+
+
+def _negative_cells(index: pd.DatetimeIndex, table: pd.DataFrame, tz: str) -> _Cells:
+    """Clock-hour and (month, hour) cell structure of an index, cached (a sweep reuses it)."""
+    key = (index[0], index[-1], len(index), str(index.tz), tz, id(table))
+    entry = _CELLS.get(key)
+    if entry is not None and entry[0] is table:
+        return entry[1]
+    secs = index.as_unit("s").asi8 // 3600
+    hours, hour_of = np.unique(secs, return_inverse=True)
+    local = pd.DatetimeIndex(hours * 3600 * 10**9).tz_localize("UTC").tz_convert(tz)
+    cell = (local.month.to_numpy() - 1) * 24 + local.hour.to_numpy()
+    share = np.zeros(288)
+    share[(table["month"].to_numpy() - 1) * 24 + table["hour"].to_numpy()] = table["share"].to_numpy(dtype=float)
+    size = np.bincount(cell, minlength=288)
+    out = _Cells(
+        hour_of=hour_of,
+        n_hours=len(hours),
+        cell=cell,
+        cell_start=np.concatenate([[0], np.cumsum(size)[:-1]]),
+        n_negative=share * size,
     )
-    frame["share"] = share.reindex(pd.MultiIndex.from_arrays([frame["month"], frame["hour"]])).fillna(0.0).to_numpy()
-    frame = frame.sort_values(["month", "hour", "feed"], ascending=[True, True, False], kind="mergesort")
-    grp = frame.groupby(["month", "hour"], sort=False)
-    rank = grp.cumcount().to_numpy(dtype=float)
-    n_cell = grp["feed"].transform("size").to_numpy(dtype=float) * frame["share"].to_numpy()
-    weight = np.clip(n_cell - rank, 0.0, 1.0)
-    return float((frame["feed"].to_numpy() * weight).sum())
+    if len(_CELLS) > 32:
+        _CELLS.clear()
+    _CELLS[key] = (table, out)
+    return out
 
 
 def pv_economics(
@@ -564,13 +631,7 @@ def pv_economics(
         )
     else:
         investment = settings.investment_eur_per_kwp * spec.peak_kw
-        tariff = eeg_feed_in_rate(
-            settings.commissioning,
-            spec.peak_kw,
-            settings.eeg_table,
-            full_feed_in=settings.full_feed_in,
-            degression_pct_per_half_year=settings.degression_pct_per_half_year,
-        )
+        tariff = _cached_rate(settings, spec.peak_kw)
         rate = tariff.rate_eur_per_kwh
         notes.append(
             f"EEG {'full' if settings.full_feed_in else 'surplus'} feed-in {rate * 100:.2f} ct/kWh for commissioning "
@@ -581,8 +642,9 @@ def pv_economics(
             f"{num(rate * 100, 2, 'de')} ct/kWh bei Inbetriebnahme am {_iso_dates_de(str(settings.commissioning))} "
             f"({tariff.basis_de or tariff.basis})"
         )
-    if battery is not None and battery.capacity_kwh > 0:
-        investment += settings.battery_eur_per_kwh * battery.capacity_kwh
+    has_battery = battery is not None and battery.capacity_kwh > 0 and not (settings.full_feed_in and not balcony)
+    battery_invest = settings.battery_eur_per_kwh * battery.capacity_kwh if has_battery else 0.0
+    investment += battery_invest
     if settings.full_feed_in and not balcony:
         self_kwh = 0.0
         feed = flows["pv_kwh"] - flows["curtailed_kwh"]
@@ -612,12 +674,46 @@ def pv_economics(
     years = int(settings.lifetime_years)
     esc = settings.price_escalation_pct_per_year / 100.0
     deg = settings.degradation_pct_per_year / 100.0
+    # battery ageing: capacity fades each year; its contribution ends with its life
+    b_share = [0.0] * years
+    life = cycles = wear = None
+    if has_battery:
+        cycles = sc.battery_discharge_kwh / battery.usable_kwh if battery.usable_kwh > 0 else 0.0
+        limits = [years * 1.0]
+        if battery.calendar_life_years is not None:
+            limits.append(float(battery.calendar_life_years))
+        if battery.cycle_life is not None and cycles > 0:
+            limits.append(float(battery.cycle_life) / cycles)
+        life = min(limits)
+        fade = battery.capacity_fade_pct_per_year / 100.0
+        b_share = [max(0.0, min(1.0, life - (t - 1))) * (1 - fade) ** (t - 1) for t in range(1, years + 1)]
+        delivered = sc.battery_discharge_kwh * sum(b_share)
+        wear = battery_invest / delivered if delivered > 0 else float("inf")
+        notes.append(
+            f"battery {battery.capacity_kwh:g} kWh: round trip {battery.round_trip_efficiency:.0%}, capacity fade "
+            f"{battery.capacity_fade_pct_per_year:g} %/yr, life {life:.1f} yr ({cycles:.0f} full cycles/yr), not "
+            f"replaced; wear cost {wear * 100:.1f} ct per stored kWh"
+        )
+        notes_de.append(
+            f"Speicher {_g_de(battery.capacity_kwh)} kWh: Wirkungsgrad {num(100 * battery.round_trip_efficiency, 0, 'de')} %, "
+            f"Kapazitätsverlust {_g_de(battery.capacity_fade_pct_per_year)} % pro Jahr, Lebensdauer "
+            f"{num(life, 1, 'de')} Jahre ({num(cycles, 0, 'de')} Vollzyklen pro Jahr), kein Ersatz; Verschleißkosten "
+            f"{num(wear * 100, 1, 'de')} ct je gespeicherte kWh"
+        )
+    dis = sc.battery_discharge_kwh if has_battery else 0.0
+    ch = sc.battery_charge_kwh if has_battery else 0.0
+    feed_total = float(feed.sum())
+    paid_share = paid_feed / feed_total if feed_total > 0 else 1.0
     yearly = []
     energy = []
     for t in range(1, years + 1):
         d = (1 - deg) ** (t - 1)
         p = settings.price_eur_per_kwh * (1 + esc) ** (t - 1)
-        yearly.append(self_kwh * d * p + paid_feed * d * rate - om)
+        b = b_share[t - 1]
+        # an aged (or retired) battery stores less: that PV is fed in instead of used later
+        self_t = (self_kwh - dis * (1.0 - b)) * d
+        feed_t = (feed_total + ch * (1.0 - b)) * paid_share * d
+        yearly.append(self_t * p + feed_t * rate - om)
         energy.append(sc.pv_kwh * d)
     avoided = self_kwh * settings.price_eur_per_kwh
     revenue = paid_feed * rate
@@ -646,7 +742,7 @@ def pv_economics(
         om_eur=float(om),
         feed_in_rate_eur_per_kwh=float(rate),
         unremunerated_feed_in_kwh=float(lost),
-        simple_payback_years=float(investment / first) if first > 0 else float("inf"),
+        simple_payback_years=float(investment / first) if first > 0 and investment / first <= years else float("inf"),
         payback_years=_payback(investment, yearly),
         npv_eur=npv(settings.discount_rate_pct, flows_eur),
         irr_pct=irr(flows_eur),
@@ -654,6 +750,9 @@ def pv_economics(
         cash_flows_eur=tuple(float(x) for x in flows_eur),
         assumptions=tuple(notes),
         assumptions_de=tuple(notes_de),
+        battery_life_years=life,
+        battery_cycles_per_year=cycles,
+        battery_wear_cost_eur_per_kwh=wear,
     )
 
 
@@ -757,8 +856,11 @@ def size_pv(
     battery_template: BatterySpec | None = None,
     max_kwp: float | None = None,
     cache: PVProfileCache | None = None,
+    order: str = "rank",
 ) -> list[PVOption]:
     """Sweep PV size (and battery size) and return the best few configurations.
+
+    ``order="grid"`` keeps the sweep's own order (sizes x batteries) instead of ranking.
 
     The per-kWp profile of each orientation is computed once (cache) and scaled; inverter
     clipping is applied after scaling. ``rank_by`` is a key of :meth:`PVOption.to_row`
@@ -790,5 +892,7 @@ def size_pv(
             options.append(PVOption(spec=spec, battery=bat, pv=pv, flows=sc, economics=econ))
     if not options:
         raise EconomicsError("no configuration to size: `kwp_grid` is empty or all above `max_kwp`")
+    if order == "grid":
+        return options[:top]
     options.sort(key=lambda o: -(o.to_row()[rank_by] if np.isfinite(o.to_row()[rank_by]) else -np.inf))
     return options[:top]

@@ -446,7 +446,8 @@ class PVResult:
     energy_kwh
         AC energy per interval [kWh], indexed by interval start (the weather's index).
     annual_yield_kwh
-        AC energy over the index, scaled to 365 days when the index covers less or more [kWh/yr].
+        AC energy over the index when it covers 12 months (365 or 366 days), else scaled to 365
+        days [kWh/yr].
     specific_yield_kwh_per_kwp
         ``annual_yield_kwh`` per kWp [kWh/kWp/yr].
     peak_ac_kw
@@ -576,10 +577,13 @@ def _finish(dc_kw: np.ndarray, spec: PVSystemSpec, index: pd.DatetimeIndex, minu
     energy = pd.Series(ac_kw * hours, index=index, name="energy_kwh")
     span_days = len(index) * hours / 24.0
     total = float(energy.sum())
-    annual = total * 365.0 / span_days if span_days > 0 else float("nan")
+    one_year = abs(span_days - 365) <= 1.5 or abs(span_days - 366) <= 1.5
+    # a 12-month index (365 or 366 days) is the year: its total is the annual yield, so the
+    # interval series sums to it; other spans are scaled to 365 days
+    annual = total if one_year else (total * 365.0 / span_days if span_days > 0 else float("nan"))
     notes = []
     notes_de = []
-    if abs(span_days - 365) > 1.5 and abs(span_days - 366) > 1.5:
+    if not one_year:
         notes.append(f"weather covers {span_days:.0f} days; annual figures scaled to 365 days")
         notes_de.append(
             f"die Wetterdaten umfassen {num(span_days, 0, 'de')} Tage; Jahreswerte auf 365 Tage hochgerechnet"

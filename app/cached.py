@@ -796,38 +796,48 @@ def _spec(params: dict[str, Any]):
 def _pv(data_key: str, hh_key: str, canon: str, _curve: LoadCurve, _household: Household):
     from advisor import economics as ec
     from advisor import pv as pvm
-    from advisor.battery import BatterySpec
+    from advisor.pv_options import PVDefaults, pv_options
 
     params = json.loads(canon)
     lat, lon, _ = location(_household)
     year_load, wx = _pv_inputs(data_key, lat, lon, _curve=_curve)
     settings = ec.EconomicsSettings.from_seeds(seeds(), household=_household)
+    defaults = PVDefaults.from_seeds(seeds(), _household)
     spec = _spec(params)
-    battery = BatterySpec(float(params["battery_kwh"])) if params["battery_kwh"] > 0 else None
-    option = ec.evaluate_pv(year_load, wx, spec, settings, battery=battery)
+    balcony = params["kind"] == "balcony"
+    if balcony:  # the balcony sweep in the chosen orientation
+        defaults = dataclasses.replace(
+            defaults,
+            balcony_tilt_deg=float(params["tilt_deg"]),
+            balcony_azimuth_deg=float(params["azimuth_deg"]),
+            balcony_east_west=bool(params["east_west"]),
+        )
+    # the one PV orchestration: the chosen configuration plus the sweep on the same orientation
+    # (rooftop: kWp x {none, chosen battery or 5 kWh}; balcony: module power with the chosen battery)
+    found = pv_options(
+        year_load,
+        latitude=lat,
+        longitude=lon,
+        economics=settings,
+        defaults=defaults,
+        household=_household,
+        roof=not balcony,
+        balcony=balcony,
+        line_battery_kwh=float(params["battery_kwh"]) or 5.0,
+        balcony_battery_kwh=float(params["battery_kwh"]) if balcony else 0.0,
+        chosen=spec,
+        chosen_battery_kwh=float(params["battery_kwh"]),
+        weather=wx,
+    )
     notes: list[str] = []
-    if params["kind"] == "balcony":
+    if balcony:
         notes = pvm.balcony_compliance(pvm.BalconySpec(module_wp=float(params["module_wp"])), seeds())
-    # sizing sweep on the same orientation (rooftop: kWp x battery; balcony: module power)
-    rows = []
-    if params["kind"] == "balcony":
-        for wp in (400, 800, 1200, 1600, 2000):
-            o = ec.evaluate_pv(year_load, wx, _spec({**params, "module_wp": wp}), settings, battery=battery)
-            rows.append({**o.to_row(), "size": wp / 1000.0, "battery_kwh": o.battery_kwh})
+    if balcony:
+        rows = [{**found.row(o), "size": o.peak_kw, "battery_kwh": o.battery_kwh} for o in found.balcony]
     else:
-        grid = (1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 15)
-        for o in ec.size_pv(
-            year_load,
-            wx,
-            settings,
-            base_spec=spec,
-            kwp_grid=grid,
-            battery_grid=(0.0, float(params["battery_kwh"]) or 5.0),
-            top=2 * len(grid),
-        ):
-            rows.append({**o.to_row(), "size": o.peak_kw})
+        rows = [{**found.row(o), "size": o.peak_kw} for o in found.sweep]
     sweep = pd.DataFrame(rows).sort_values(["battery_kwh", "size"]).reset_index(drop=True)
-    return option, sweep, year_load.filled_share, year_load.method, tuple(notes)
+    return found.chosen, sweep, year_load.filled_share, year_load.method, tuple(notes)
 
 
 def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):

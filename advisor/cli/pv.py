@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ class PVRequest:
     price_eur_per_kwh: float | None = None
     seeds_dir: Path | None = None
     read_options: ReadOptions | None = None
+    out: Path | None = None
 
 
 def _weather_for(request: PVRequest, index, lat: float, lon: float, seeds):
@@ -58,15 +60,23 @@ def _weather_for(request: PVRequest, index, lat: float, lon: float, seeds):
 
 
 def run_pv(request: PVRequest) -> dict:
-    """Run the ``advisor pv`` request: read, validate, simulate, value. Returns the JSON object."""
+    """Run the ``advisor pv`` request: read, validate, simulate, value. Returns the JSON object.
+
+    With ``out``, the interval series is written as CSV (``timestamp`` ISO 8601 with offset at the
+    interval start, ``pv_kwh``; with a load curve also ``self_consumed_kwh, feed_in_kwh,
+    grid_import_kwh, battery_soc_kwh, curtailed_kwh``); its ``pv_kwh`` sums to ``annual_yield_kwh``
+    over a year.
+    """
+    # heavy imports (pvlib, pandas) here, not at module top: `advisor --help` stays fast
     import pandas as pd
 
     from advisor import economics as ec
     from advisor import pv as pvm
-    from advisor.battery import BatterySpec
     from advisor.errors import AdvisorError
     from advisor.household import Household, RoofSpec
+    from advisor.ingest.prices import read_day_ahead_prices
     from advisor.location import locate_postal_code
+    from advisor.pv_options import PVDefaults, pv_options
     from advisor.seeds import load_seeds
 
     seeds = load_seeds(request.seeds_dir)
@@ -94,6 +104,7 @@ def run_pv(request: PVRequest) -> dict:
         }
     )
     roof = household.roof or RoofSpec()
+    defaults = PVDefaults.from_seeds(seeds, household)
     if request.balcony:
         inverter_va = (
             request.inverter_va if request.inverter_va is not None else float(seeds.value("pv.balcony_max_inverter_va"))
@@ -101,8 +112,8 @@ def run_pv(request: PVRequest) -> dict:
         bspec = pvm.BalconySpec(
             module_wp=request.module_wp if request.kwp is None else request.kwp * 1000.0,
             inverter_va=inverter_va,
-            tilt_deg=roof.tilt_deg if roof.tilt_deg is not None else 90.0,
-            azimuth_deg=roof.azimuth_deg if roof.azimuth_deg is not None else 180.0,
+            tilt_deg=roof.tilt_deg if roof.tilt_deg is not None else defaults.balcony_tilt_deg,
+            azimuth_deg=roof.azimuth_deg if roof.azimuth_deg is not None else defaults.balcony_azimuth_deg,
             east_west=request.east_west,
             losses_pct=request.losses_pct,
         )
@@ -112,15 +123,13 @@ def run_pv(request: PVRequest) -> dict:
         notes_de += [n.localized("de") for n in pvm.balcony_legal_notes(seeds)]
         spec = bspec.to_system()
     else:
-        tilt = roof.tilt_deg if roof.tilt_deg is not None else 35.0
-        azimuth = roof.azimuth_deg if roof.azimuth_deg is not None else 180.0
+        tilt, azimuth = defaults.tilt_deg, defaults.azimuth_deg  # the household's roof, else the seeds
         size = request.kwp if request.kwp is not None else 1.0
         kw = {"losses_pct": request.losses_pct, "inverter_kw": request.inverter_kw}
         if request.east_west:
             spec = pvm.PVSystemSpec.east_west(size, tilt_deg=tilt, azimuth_east_deg=(azimuth - 90) % 360, **kw)
         else:
             spec = pvm.PVSystemSpec.single(size, tilt_deg=tilt, azimuth_deg=azimuth, **kw)
-    battery = BatterySpec(request.battery_kwh) if request.battery_kwh > 0 else None
 
     if request.file is None:
         if request.kwp is None and not request.balcony:
@@ -129,6 +138,8 @@ def run_pv(request: PVRequest) -> dict:
         index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="15min", inclusive="left", tz="Europe/Berlin")
         wx = _weather_for(request, index, lat, lon, seeds)
         result = pvm.simulate_pv(spec, wx)
+        if request.out is not None:
+            write_interval_csv(request.out, result.energy_kwh.to_frame("pv_kwh"))
         return {
             "kind": spec.kind,
             "peak_kw": spec.peak_kw,
@@ -147,8 +158,6 @@ def run_pv(request: PVRequest) -> dict:
     from advisor.ingest import read_load_curve
 
     curve = read_load_curve(request.file, request.read_options)
-    import warnings
-
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         year_load = pvm.complete_year(curve)
@@ -169,23 +178,83 @@ def run_pv(request: PVRequest) -> dict:
         full_feed_in=request.full_feed_in,
         smart_meter_control=request.smart_meter,
     )
-    prices = None
-    if request.prices_file is not None:
-        from advisor.ingest.prices import read_day_ahead_prices
-
-        prices = read_day_ahead_prices(request.prices_file)
+    prices = read_day_ahead_prices(request.prices_file) if request.prices_file is not None else None
+    sizing = request.kwp is None and not request.balcony
+    found = pv_options(
+        year_load,
+        latitude=lat,
+        longitude=lon,
+        economics=settings,
+        defaults=defaults,
+        household=household,
+        roof=sizing,
+        balcony=False,
+        sweep=sizing,
+        battery_sweep="all",
+        chosen=None if sizing else spec,
+        chosen_battery_kwh=request.battery_kwh,
+        weather=wx,
+        prices=prices,
+    )
     options_rows = []
-    if request.kwp is None and not request.balcony:
-        options = ec.size_pv(
-            year_load, wx, settings, base_spec=spec, battery_grid=(0.0, request.battery_kwh or 5.0), prices=prices
+    if sizing:
+        best = found.best_roof
+        rec = found.battery.recommended if found.battery is not None else None
+        ranked = sorted(found.sweep, key=lambda o: -o.economics.npv_eur)
+        options_rows = [found.row(o) for o in ranked[:3]]
+        if rec is not None:
+            best = rec
+        kwps = sorted({o.peak_kw for o in found.sweep})
+        kwhs = sorted({o.battery_kwh for o in found.sweep})
+        notes.append(
+            f"no --kwp given: sized by NPV over {kwps[0]:g}-{kwps[-1]:g} kWp and batteries {kwhs[0]:g}-{kwhs[-1]:g} kWh; "
+            + (
+                f"a {rec.battery_kwh:g} kWh battery pays on {rec.peak_kw:g} kWp"
+                if rec is not None
+                else "no battery pays (none recommended)"
+            )
         )
-        best = options[0]
-        options_rows = [o.to_row() for o in options]
-        notes.append("no --kwp given: sized by NPV over 2-15 kWp, with and without a battery")
-        notes_de.append("kein --kwp angegeben: Größe nach Kapitalwert zwischen 2 und 15 kWp, mit und ohne Speicher")
+        notes_de.append(
+            f"kein --kwp angegeben: Größe nach Kapitalwert zwischen {_de(kwps[0])} und {_de(kwps[-1])} kWp, Speicher "
+            f"{_de(kwhs[0])} bis {_de(kwhs[-1])} kWh; "
+            + (
+                f"ein Speicher mit {_de(rec.battery_kwh)} kWh lohnt sich bei {_de(rec.peak_kw)} kWp"
+                if rec is not None
+                else "kein Speicher lohnt sich (keiner empfohlen)"
+            )
+        )
     else:
-        best = ec.evaluate_pv(year_load, wx, spec, settings, battery=battery, prices=prices)
-    row = best.to_row()
+        best = found.chosen
+    row = found.row(best)
+    bias = found.bias_for(best)
+    if bias.interval_minutes >= 30:
+        lo, hi = row["self_consumption_share_range"]
+        a_lo, a_hi = row["autarky_share_range"]
+        notes.append(
+            f"{bias.interval_minutes}-min curve: hourly means overstate self-consumption and autarky against minute "
+            f"data; likely ranges self-consumption {lo:.0%}-{hi:.0%}, autarky {a_lo:.0%}-{a_hi:.0%} ({bias.source})"
+        )
+        notes_de.append(
+            f"Lastkurve mit {bias.interval_minutes}-Minuten-Werten: Stundenmittel überschätzen Eigenverbrauch und "
+            f"Autarkie gegenüber Minutenwerten; wahrscheinlich Eigenverbrauch {_pct(lo)} bis {_pct(hi)}, Autarkie "
+            f"{_pct(a_lo)} bis {_pct(a_hi)} ({bias.source})"
+        )
+    if request.out is not None:
+        flows = best.flows.flows
+        write_interval_csv(
+            request.out,
+            pd.DataFrame(
+                {
+                    "pv_kwh": flows["pv_kwh"],
+                    "self_consumed_kwh": flows["direct_kwh"] + flows["battery_discharge_kwh"],
+                    "feed_in_kwh": flows["feed_in_kwh"],
+                    "grid_import_kwh": flows["grid_import_kwh"],
+                    "battery_soc_kwh": flows["soc_kwh"],
+                    "curtailed_kwh": flows["curtailed_kwh"],
+                },
+                index=flows.index,
+            ),
+        )
     return {
         **row,
         "latitude": lat,
@@ -195,12 +264,36 @@ def run_pv(request: PVRequest) -> dict:
         "load_kwh": best.flows.load_kwh,
         "self_consumed_kwh": best.flows.self_consumed_kwh,
         "year_filled_share": year_load.filled_share,
+        "battery_recommended_kwh": found.battery.recommended_kwh if found.battery is not None else None,
+        "battery_options": [found.row(o) for o in found.battery.options] if found.battery is not None else [],
         "options": options_rows,
         "assumptions": list(best.economics.assumptions),
         "assumptions_de": list(best.economics.assumptions_de),
         "notes": notes + list(best.pv.notes),
         "notes_de": notes_de + list(best.pv.notes_de),
     }
+
+
+def _de(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def write_interval_csv(path: Path, frame) -> None:
+    """The interval series as CSV: ``timestamp`` (ISO 8601 with offset, interval start) and kWh columns."""
+    from advisor.errors import AdvisorError
+
+    out = frame.copy()
+    stamps = out.index.map(lambda t: t.isoformat())
+    out.insert(0, "timestamp", stamps)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        out.to_csv(path, index=False, float_format="%.6f")
+    except OSError as exc:
+        raise AdvisorError(f"{path}: cannot write the interval series: {exc}") from exc
 
 
 def register(app: typer.Typer) -> None:
@@ -237,6 +330,9 @@ def register(app: typer.Typer) -> None:
         price_eur_per_kwh: float | None = typer.Option(None, "--price-eur-per-kwh", help="Own work price (EUR/kWh)."),
         seeds_dir: Path | None = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+        out: Path | None = typer.Option(
+            None, "--out", help="Write the interval series (timestamp, pv_kwh, flows) to this CSV file."
+        ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
@@ -268,6 +364,7 @@ def register(app: typer.Typer) -> None:
             price_eur_per_kwh=price_eur_per_kwh,
             seeds_dir=seeds_dir,
             read_options=read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id),
+            out=out,
         )
         result = run_pv(request)
         if as_json:
