@@ -31,6 +31,7 @@ import pandas as pd
 from advisor.errors import AdvisorError
 from advisor.measures import format_date, format_number
 from advisor.signatures import DEVICE_WITH, device_questions
+from advisor.texts import gettext, localize
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "report"
 VARIANTS = ("report", "letter")
@@ -129,7 +130,10 @@ def _fmt(language: str):
             return format_number(float(x), language, 4 if abs(float(x)) < 1 else 2).rstrip("0").rstrip(",.") or "0"
         return str(x)
 
-    return {"num": num, "eur": eur, "kwh": kwh, "pct": pct, "date": date, "years": years, "value": value}
+    def loc(x: Any) -> str:
+        return str(localize(x, language))
+
+    return {"num": num, "eur": eur, "kwh": kwh, "pct": pct, "date": date, "years": years, "value": value, "loc": loc}
 
 
 def _f(x: Any) -> float | None:
@@ -202,6 +206,8 @@ def month_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str |
         language=language,
         color=color,
         title="Verbrauch je Monat (kWh)" if language == "de" else "Consumption per month (kWh)",
+        x_title=gettext("report.axis.month", language),
+        y_title=gettext("report.axis.month_kwh", language),
     )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -247,15 +253,20 @@ def bar_chart_svg(
     language: str = "de",
     color: str = "#1f5f8b",
     title: str = "",
+    x_title: str = "",
+    y_title: str = "",
     width_px: int = 460,
     height_px: int = 144,
 ) -> str:
-    """A bar chart as a self-contained SVG document (deterministic text; NaN values draw no bar)."""
+    """A bar chart as a self-contained SVG document (deterministic text; NaN values draw no bar).
+
+    ``y_title`` (default: the unit) stands rotated beside the y axis, ``x_title`` below the labels.
+    """
     from html import escape
 
     ink, grid = "#333333", "#d9d9d9"
     bar_color = accessible_color(color)
-    left, right, top, bottom = 46.0, 6.0, 8.0, 20.0
+    left, right, top, bottom = 46.0, 6.0, 8.0, 30.0 if x_title else 20.0
     x0, x1, y_top, y_base = left, width_px - right, top, height_px - bottom
     finite = [v for v in values if math.isfinite(v)]
     vmax = max([v for v in finite if v > 0], default=0.0)
@@ -284,8 +295,13 @@ def bar_chart_svg(
         )
     out.append(
         f'<text x="10" y="{(y_top + y_base) / 2:.1f}" font-size="8" text-anchor="middle" fill="{ink}" '
-        f'transform="rotate(-90 10 {(y_top + y_base) / 2:.1f})">{escape(unit)}</text>'
+        f'transform="rotate(-90 10 {(y_top + y_base) / 2:.1f})">{escape(y_title or unit)}</text>'
     )
+    if x_title:
+        out.append(
+            f'<text x="{(x0 + x1) / 2:.1f}" y="{height_px - 2:.1f}" font-size="8" text-anchor="middle" '
+            f'fill="{ink}">{escape(x_title)}</text>'
+        )
     n = max(1, len(values))
     slot = (x1 - x0) / n
     bar_w = 0.7 * slot
@@ -299,10 +315,12 @@ def bar_chart_svg(
                 f'fill="{bar_color}"><title>{escape(value_text)}</title></rect>'
             )
         out.append(
-            f'<text x="{cx:.1f}" y="{height_px - 7:.1f}" font-size="7" text-anchor="middle" fill="{ink}">'
+            f'<text x="{cx:.1f}" y="{y_base + 11:.1f}" font-size="7" text-anchor="middle" fill="{ink}">'
             f"{escape(label)}</text>"
         )
-    out.append(f'<line x1="{x0:.1f}" y1="{y_base:.1f}" x2="{x1:.1f}" y2="{y_base:.1f}" stroke="{ink}" stroke-width="0.8"/>')
+    out.append(
+        f'<line x1="{x0:.1f}" y1="{y_base:.1f}" x2="{x1:.1f}" y2="{y_base:.1f}" stroke="{ink}" stroke-width="0.8"/>'
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -333,7 +351,8 @@ def day_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | N
     n = len(prof.index)
     ticks = list(range(0, n + 1, max(1, n // 4)))
     ax.set_xticks(ticks, [f"{int(24 * t / n):02d}:00" for t in ticks], fontsize=7)
-    ax.set_ylabel("W", fontsize=8)
+    ax.set_ylabel(gettext("report.axis.power_w", language), fontsize=8)
+    ax.set_xlabel(gettext("report.axis.time", language), fontsize=8)
     ax.legend(fontsize=7, frameon=False)
     if language == "de":
         ax.yaxis.set_major_formatter(_de_formatter())
@@ -361,6 +380,14 @@ def _env():
     if _ENV is None:
         _ENV = _environment()
     return _ENV
+
+
+def _last_interval_start(an) -> Any:
+    """Start of the curve's last interval (its day is the period's inclusive last day)."""
+    if an is None or getattr(an, "end", None) is None:
+        return None
+    minutes = getattr(an, "interval_minutes", None) or 15
+    return an.end - pd.Timedelta(minutes=minutes)
 
 
 def render_report(
@@ -427,6 +454,8 @@ def render_report(
         "month_svg": month_chart(an, language, color) if charts else None,
         "day_svg": day_chart(an, language, color) if charts and variant == "report" else None,
         "created": a.created,
+        # the data period's last day (the curve's end is exclusive: 01.01.2026 ends a 2025 year)
+        "period_last": _last_interval_start(an),
         "fixed_total": a.tariffs.fixed.total_eur if a.tariffs is not None else None,
         **_fmt(language),
     }

@@ -155,7 +155,7 @@ def test_month_chart_is_a_small_svg_with_every_month(assessment):
     assert svg.count("<rect x=") == len(months)
     for v in months["energy_kwh"]:
         assert f": {format_number(v, 'de')} kWh</title>" in svg
-    assert ">Jan</text>" in svg and ">Dez</text>" in svg and ">kWh</text>" in svg
+    assert ">Jan</text>" in svg and ">Dez</text>" in svg and ">Verbrauch [kWh]</text>" in svg
     assert month_chart(assessment.analysis, "de") == uri  # deterministic
 
     # hand-computed layout: max 408 kWh -> ticks 0, 100, ..., 500 (at most 5 steps of 1/2/2.5/5 x 10^k)
@@ -168,3 +168,25 @@ def test_month_chart_is_a_small_svg_with_every_month(assessment):
     assert accessible_color("#1f5f8b") == "#1f5f8b"
     assert accessible_color("#ffcc00") != "#ffcc00"
     assert bar_chart_svg(["Jan"], [1.0], unit="kWh", color="#ffcc00").count("#ffcc00") == 0
+
+
+def test_period_end_is_the_last_day_with_data(assessment, html_de):
+    """The demo year 2024 ends on 31.12.2024 (inclusive), not on the exclusive end 01.01.2025."""
+    assert "01.01.2024 – 31.12.2024" in html_de
+    assert "– 01.01.2025" not in html_de
+
+
+def test_quality_line_is_completeness_and_length(html_de):
+    assert "Vollständigkeit" in html_de and "366 Tage mit Messwerten" in html_de
+    assert "Datenqualität:" not in html_de
+
+
+def test_charts_have_axis_titles(assessment):
+    import base64
+
+    from advisor.report import day_chart, month_chart
+
+    month = base64.b64decode(month_chart(assessment.analysis, "de").split(",", 1)[1]).decode()
+    assert ">Monat<" in month and ">Verbrauch [kWh]<" in month
+    day = base64.b64decode(day_chart(assessment.analysis, "de").split(",", 1)[1]).decode(errors="replace")
+    assert "Uhrzeit" in day or "Uhrzeit" in day.replace("\n", "")

@@ -158,7 +158,9 @@ fig = charts.pv_sizing(
     highlight=params["kwp"],
 )
 st.plotly_chart(fig, key="chart_pv_sizing", alt=t("pv.sizing"), theme=None, config=charts.CONFIG)
-st.caption(f":material/info: **{t('common.how')}:** " + t("pv.how"))
+minutes = hh.curve.interval_minutes
+step = t(f"step.{minutes}") if minutes in (15, 30, 60) else t("step.other", minutes=minutes)
+st.caption(f":material/info: **{t('common.how')}:** " + t("pv.how", step=step))  # wording follows the resolution
 with st.expander(t("pv.assumptions")):
     for a in localized(option.economics, "assumptions", lang):
         st.markdown(f"- {fmt.plain(sentence(a), 600)}")
