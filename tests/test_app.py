@@ -159,7 +159,7 @@ def test_start_page_on_demo_household(started):
     assert labels["Verbrauch im Zeitraum"].endswith(" kWh")
     # "how complete" next to the missing count agrees with it; "how long" is said separately
     assert labels["Vollständigkeit"] == "100 %"
-    assert "Vollständig: keine Lücken, keine Ersatzwerte" in page
+    assert "keine Lücken, keine Ersatzwerte" in page
     assert "366 Tage mit Messwerten" in page
     assert "Datenqualität" not in labels
 
