@@ -54,7 +54,7 @@ def main() -> None:
     header = (
         f"# Hours with negative day-ahead prices (DE-LU) in {year}, by month and local hour (Europe/Berlin, hour start).\n"
         "# share = negative_hours / hours_in_cell. Used when no price file is given: in each (month, hour) cell the\n"
-        "# share of days with the highest feed-in is treated as unpaid (Solarspitzengesetz).\n"
+        "# feed-in of each hour is weighted with its cell share as unpaid (Solarspitzengesetz).\n"
         f"# Total {int(table['negative_hours'].sum())} h in {year}. Built by benchmarks/build_negative_price_seed.py.\n"
     )
     args.out.write_text(header + table.to_csv(index=False), encoding="utf-8")

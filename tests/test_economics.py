@@ -180,14 +180,14 @@ def test_negative_price_default_without_prices_uses_the_seed_table(seeds):
     lost, how = ec.unremunerated_feed_in_kwh(flat, s, None)
     assert lost == pytest.approx(457 * 365 / 366, rel=0.01)
     assert "2024" in how and "SMARD" in how
-    # the same energy on fewer, sunnier days loses more: the cell's negative hours take the top days
-    rng = np.random.default_rng(1)
-    sunny = pd.Series(rng.choice([0.0, 2.0], size=len(idx)), index=idx)
-    lost_sunny, _ = ec.unremunerated_feed_in_kwh(sunny, s, None)
-    assert lost_sunny > 1.5 * lost * sunny.sum() / flat.sum()
+    # an expected value: feed-in only at 13:00 in July loses July 13:00's share of negative hours
+    table = seeds.table("negative_price_hours")
+    share = float(table[(table.month == 7) & (table.hour == 13)]["share"].iloc[0])
+    july = pd.Series(np.where((idx.month == 7) & (idx.hour == 13), 2.0, 0.0), index=idx)
+    assert ec.unremunerated_feed_in_kwh(july, s, None)[0] == pytest.approx(share * july.sum())
+    assert share > 0.3  # 14 of 31 hours in 2024
     # far below the former worst case (573 h on the year's highest feed-in hours)
-    worst = float(np.sort(sunny.to_numpy())[::-1][:573].sum())
-    assert lost_sunny < worst
+    assert ec.unremunerated_feed_in_kwh(july, s, None)[0] < float(np.sort(july.to_numpy())[::-1][:573].sum())
 
 
 def test_sizing_returns_the_best_options_sorted(seeds):
