@@ -769,6 +769,9 @@ class PVOption:
         Self-consumption result.
     economics
         Economic result.
+    resolution_bias
+        :class:`advisor.pv_options.ResolutionBias` of the curve's resolution, set by the PV
+        orchestration (None: not assessed); ``to_row`` then adds the ranges of the shares.
     """
 
     spec: PVSystemSpec
@@ -776,6 +779,7 @@ class PVOption:
     pv: PVResult
     flows: SelfConsumptionResult
     economics: PVEconomics
+    resolution_bias: object | None = None
 
     @property
     def peak_kw(self) -> float:
@@ -807,6 +811,20 @@ class PVOption:
             "irr_pct": e.irr_pct,
             "lcoe_eur_per_kwh": e.lcoe_eur_per_kwh,
             "feed_in_rate_eur_per_kwh": e.feed_in_rate_eur_per_kwh,
+            "battery_wear_cost_eur_per_kwh": e.battery_wear_cost_eur_per_kwh,
+            "battery_life_years": e.battery_life_years,
+            **self._bias_row(),
+        }
+
+    def _bias_row(self) -> dict:
+        b = self.resolution_bias
+        if b is None:
+            return {}
+        return {
+            "interval_minutes": b.interval_minutes,
+            "self_consumption_share_range": list(b.self_consumption_range(self.flows.self_consumption_share)),
+            "autarky_share_range": list(b.autarky_range(self.flows.autarky_share)),
+            "resolution_bias_source": b.source,
         }
 
 

@@ -242,27 +242,22 @@ class PVOptions:
         return self.resolution_bias[1 if option.battery_kwh > 0 else 0]
 
     def row(self, option: PVOption) -> dict:
-        """``option.to_row()`` plus the resolution-bias ranges of its shares."""
-        b = self.bias_for(option)
-        r = option.to_row()
-        lo, hi = b.self_consumption_range(option.flows.self_consumption_share)
-        a_lo, a_hi = b.autarky_range(option.flows.autarky_share)
-        r.update(
-            interval_minutes=b.interval_minutes,
-            self_consumption_share_range=[lo, hi],
-            autarky_share_range=[a_lo, a_hi],
-            resolution_bias_source=b.source,
-        )
-        return r
+        """``option.to_row()`` with the resolution-bias ranges of its shares."""
+        return replace(option, resolution_bias=self.bias_for(option)).to_row()
+
+    def with_bias(self, option: PVOption) -> PVOption:
+        """The option carrying its resolution bias (``to_row`` then has the share ranges)."""
+        return replace(option, resolution_bias=self.bias_for(option))
 
     def for_assessment(self) -> tuple[PVOption, ...]:
-        """Best roof without battery, the recommended battery option (if one pays), best balcony."""
+        """Best roof without battery, the recommended battery option (if one pays), best balcony;
+        each carries its resolution bias (app and report show the ranges)."""
         out = [o for o in (self.best_roof,) if o is not None]
         if self.battery is not None and self.battery.recommended is not None:
             out.append(self.battery.recommended)
         if self.best_balcony is not None:
             out.append(self.best_balcony)
-        return tuple(out)
+        return tuple(self.with_bias(o) for o in out)
 
 
 def _battery(template: BatterySpec, kwh: float) -> BatterySpec | None:

@@ -837,7 +837,8 @@ def _pv(data_key: str, hh_key: str, canon: str, _curve: LoadCurve, _household: H
     else:
         rows = [{**found.row(o), "size": o.peak_kw} for o in found.sweep]
     sweep = pd.DataFrame(rows).sort_values(["battery_kwh", "size"]).reset_index(drop=True)
-    return found.chosen, sweep, year_load.filled_share, year_load.method, tuple(notes)
+    chosen = found.with_bias(found.chosen)  # to_row() carries the resolution-bias ranges
+    return chosen, sweep, year_load.filled_share, year_load.method, tuple(notes)
 
 
 def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):

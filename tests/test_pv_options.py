@@ -135,3 +135,14 @@ def test_cli_out_csv_columns_and_total_equal_the_json(tmp_path, curve):
     rows = list(csv.DictReader(out2.open()))
     assert list(rows[0]) == ["timestamp", "pv_kwh"]
     assert sum(float(r["pv_kwh"]) for r in rows) == pytest.approx(json.loads(res.output)["annual_yield_kwh"], rel=1e-5)
+
+
+def test_assessment_options_carry_the_resolution_bias(seeds, curve):
+    d = PVDefaults.from_seeds(seeds, roof_kwp_grid=(4.0,), battery_kwh_grid=(0.0, 5.0))
+    found = pv_options(curve, **HERNE, economics=_econ(seeds), defaults=d)
+    for o in found.for_assessment():
+        row = o.to_row()
+        assert row["interval_minutes"] == 15
+        lo, hi = row["self_consumption_share_range"]
+        assert lo <= hi <= row["self_consumption_share"] + 1e-12
+    assert "self_consumption_share_range" not in found.best_roof.to_row()  # only where assessed
