@@ -18,9 +18,10 @@ when no seeds are passed, or when a heat pump, night-storage heating or an EV do
 and its consumption cannot be taken out. When a detected device's annual energy can be estimated,
 the class is computed on the curve with that load taken out, and ``adjusted_for`` says so.
 
-Texts: ``reason``, ``case`` and ``adjusted_for`` are English; ``reason_de``, ``case_de`` and
-``adjusted_for_de`` carry the same in German with German number formats (convention of
-:mod:`advisor.texts`).
+Texts: ``reason``, ``case`` and ``adjusted_for`` are :class:`~advisor.texts.Message` codes with
+their figures (catalogue ``advisor/locale/*/LC_MESSAGES/benchmark.po``); as strings they read in
+English, ``texts.localize(result.reason, "de")`` gives German. ``to_dict()`` adds the rendered
+``*_de`` / ``*_en`` texts and the ``*_code`` entries.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
-from advisor.texts import num
+from advisor.texts import Message, join, text_fields
 
 if TYPE_CHECKING:  # pragma: no cover
     from advisor.household import Household
@@ -40,17 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
 CLASSES = ("A", "B", "C", "D", "E", "F", "G")
 BOUND_COLUMNS = ("a_max_kwh", "b_max_kwh", "c_max_kwh", "d_max_kwh", "e_max_kwh", "f_max_kwh")
 TABLE = "stromspiegel_2025"
-DOMINANT_SIGNATURES = {
-    "heat_pump": "a heat pump",
-    "night_storage_heating": "night-storage heating",
-    "ev_charging": "EV charging",
-}
-DOMINANT_SIGNATURES_DE = {
-    "heat_pump": "eine Wärmepumpe",
-    "night_storage_heating": "eine Nachtspeicherheizung",
-    "ev_charging": "das Laden eines E-Autos",
-}
-DWELLING_DE = {"house": "Haus", "apartment": "Wohnung"}
+#: Signatures that would dominate a household comparison (names as in :mod:`advisor.signatures`).
+DOMINANT_SIGNATURES = ("heat_pump", "night_storage_heating", "ev_charging")
 
 
 @dataclass(frozen=True)
@@ -85,8 +77,6 @@ class StromspiegelResult:
         ``per_capita_kwh / per_capita_nrw_kwh``.
     source
         Citation (source and date).
-    reason_de, case_de, adjusted_for_de
-        ``reason``, ``case`` and ``adjusted_for`` in German.
     estimated
         True when the annual figure is not measured by a smart meter (billed annual consumption or
         meter readings): the class is then an estimate and says so.
@@ -105,9 +95,6 @@ class StromspiegelResult:
     per_capita_nrw_kwh: float | None = None
     per_capita_ratio_nrw: float | None = None
     source: str = ""
-    reason_de: str = ""
-    case_de: str = ""
-    adjusted_for_de: tuple[str, ...] = ()
     estimated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -117,20 +104,17 @@ class StromspiegelResult:
         return {
             "class": self.efficiency_class,
             "percentile": r(self.percentile),
-            "reason": self.reason,
+            **text_fields("reason", self.reason),
             "compared_kwh": r(self.compared_kwh),
             "average_kwh": r(self.average_kwh),
             "class_bounds_kwh": list(self.class_bounds_kwh),
-            "case": self.case,
-            "adjusted_for": list(self.adjusted_for),
+            **text_fields("case", self.case),
+            **text_fields("adjusted_for", list(self.adjusted_for)),
             "verify": self.verify,
             "per_capita_kwh": r(self.per_capita_kwh),
             "per_capita_nrw_kwh": r(self.per_capita_nrw_kwh),
             "per_capita_ratio_nrw": r(self.per_capita_ratio_nrw, 3),
             "source": self.source,
-            "reason_de": self.reason_de,
-            "case_de": self.case_de,
-            "adjusted_for_de": list(self.adjusted_for_de),
             "estimated": self.estimated,
         }
 
@@ -206,54 +190,32 @@ def stromspiegel_for(
         The annual figure comes from a bill or meter readings, not a smart meter: the class is
         given (that is what the Stromspiegel is made for) and flagged ``estimated``.
     """
-    notes: list[str] = []
-    notes_de: list[str] = []
+    notes: list[Message] = []
     if seeds is None:
-        return StromspiegelResult(
-            None,
-            None,
-            "no reference data passed (`seeds=load_seeds()`)",
-            reason_de="keine Vergleichsdaten übergeben (`seeds=load_seeds()`)",
-        )
+        return StromspiegelResult(None, None, Message("benchmark.no_seeds"))
     if annual_kwh is None or not math.isfinite(annual_kwh) or annual_kwh <= 0:
-        return StromspiegelResult(
-            None,
-            None,
-            "no annual consumption could be determined",
-            reason_de="es ließ sich kein Jahresverbrauch bestimmen",
-        )
+        return StromspiegelResult(None, None, Message("benchmark.no_annual"))
     min_quality = _seed_or(seeds, "benchmarks.min_data_quality_for_class", None)
     if data_quality_score is not None and min_quality is not None and data_quality_score < min_quality:
         return StromspiegelResult(
             None,
             None,
-            f"data quality {data_quality_score:.2f} is below {min_quality:.2f}: the annual figure is too unsure "
-            "to rank the household (see the data-quality notes)",
+            Message("benchmark.low_quality", score=float(data_quality_score), min=float(min_quality)),
             compared_kwh=float(annual_kwh),
-            reason_de=f"die Datenqualität {num(data_quality_score, 2, 'de')} liegt unter {num(min_quality, 2, 'de')}: "
-            "der Jahreswert ist zu unsicher, um den Haushalt einzuordnen (siehe die Hinweise zur Datenqualität)",
         )
     if household is None or household.persons is None or household.dwelling is None:
         missing = [n for n in ("persons", "dwelling") if household is None or getattr(household, n) is None]
-        missing_de = {"persons": "die Zahl der Personen", "dwelling": "die Wohnform (Haus oder Wohnung)"}
-        return StromspiegelResult(
-            None,
-            None,
-            f"needs the household's {' and '.join(missing)} to pick comparable households",
-            reason_de=f"braucht {' und '.join(missing_de[n] for n in missing)} des Haushalts, um vergleichbare "
-            "Haushalte auszuwählen",
-        )
+        return StromspiegelResult(None, None, Message("benchmark.needs." + "_".join(missing)))
     compared = float(annual_kwh)
-    adjusted: list[str] = []
-    adjusted_de: list[str] = []
+    adjusted: list[Message] = []
     by_name = {s.name: s for s in signatures}
     stated = {
         "heat_pump": household.heating == "heat_pump",
         "night_storage_heating": household.heating == "night_storage",
         "ev_charging": bool(household.ev),
     }
-    for name, label in DOMINANT_SIGNATURES.items():
-        label_de = DOMINANT_SIGNATURES_DE[name]
+    for name in DOMINANT_SIGNATURES:
+        device = Message(f"benchmark.device.{name}")
         sig = by_name.get(name)
         detected = sig is not None and sig.detected and getattr(sig, "household_answer", "unknown") != "no"
         if not (detected or stated[name]):
@@ -264,33 +226,21 @@ def stromspiegel_for(
                 return StromspiegelResult(
                     None,
                     None,
-                    f"{label} accounts for nearly all of the consumption (≈{est:.0f} kWh/yr): no household comparison",
-                    reason_de=f"{_capital(label_de)} macht fast den gesamten Verbrauch aus (≈ {num(est, 0, 'de')} "
-                    "kWh/Jahr): kein Haushaltsvergleich möglich",
+                    Message("benchmark.dominates_all", device=device, kwh=float(est)),
                 )
             compared -= est
-            adjusted.append(f"{label} ≈{est:.0f} kWh/yr")
-            adjusted_de.append(f"{_without_article(label_de)} ≈ {num(est, 0, 'de')} kWh/Jahr")
-        else:
-            why = "the household says so" if stated[name] else "detected in the curve"
-            why_de = "laut Angabe des Haushalts" if stated[name] else "in der Lastkurve erkannt"
-            return StromspiegelResult(
-                None,
-                None,
-                f"{label} ({why}) would dominate the comparison and its consumption cannot be separated from the "
-                "curve; the Stromspiegel compares households without it",
-                reason_de=f"{_capital(label_de)} ({why_de}) würde den Vergleich bestimmen, und "
-                f"{'sein' if name == 'ev_charging' else 'ihr'} Verbrauch lässt sich nicht aus der Lastkurve "
-                "herausrechnen; der Stromspiegel vergleicht Haushalte ohne solche Verbraucher",
+            adjusted.append(
+                Message("benchmark.adjusted", device=Message(f"benchmark.device_bare.{name}"), kwh=float(est))
             )
+        else:
+            why = Message("benchmark.why.stated" if stated[name] else "benchmark.why.detected")
+            return StromspiegelResult(None, None, Message("benchmark.cannot_separate", device=device, why=why))
     electric = household.hot_water == "electric"
     if household.hot_water is None:
-        notes.append("hot water unknown: compared with households without electric hot water")
-        notes_de.append("Warmwasserbereitung unbekannt: verglichen mit Haushalten ohne elektrische Warmwasserbereitung")
+        notes.append(Message("benchmark.note.hot_water_unknown"))
     row = stromspiegel_row(seeds, household.persons, household.dwelling, electric)
     if household.persons > 5:
-        notes.append(f"{household.persons} persons compared with the 5+ row")
-        notes_de.append(f"{household.persons} Personen mit der Zeile „5 und mehr Personen“ verglichen")
+        notes.append(Message("benchmark.note.persons_5plus", n=int(household.persons)))
     bounds = tuple(float(row[c]) for c in BOUND_COLUMNS)
     cls = efficiency_class(compared, bounds)
     a_pct = _seed_or(seeds, "benchmarks.stromspiegel_percentile_a_bound", 10.0)
@@ -298,34 +248,28 @@ def stromspiegel_for(
     pct = lognormal_percentile(compared, bounds[0], bounds[5], a_pct=a_pct, f_pct=f_pct)
     verify = _truthy(row.get("bounds_verify", False)) or _truthy(row.get("average_verify", False))
     if verify:
-        notes.append("class bounds marked VERIFY in the seeds (secondary transcription)")
-        notes_de.append("Klassengrenzen aus einer Sekundärquelle übernommen, Prüfung gegen das Original ausstehend")
+        notes.append(Message("benchmark.note.verify"))
     if adjusted:
-        notes.append("computed on the curve with " + ", ".join(adjusted) + " taken out")
-        notes_de.append("berechnet auf der Lastkurve ohne " + ", ".join(adjusted_de))
+        notes.append(Message("benchmark.note.adjusted", items=join(adjusted, ", ")))
     if data_quality_score is not None and data_quality_score < 0.6:
-        notes.append(f"data quality only {data_quality_score:.2f}: the class is uncertain")
-        notes_de.append(f"Datenqualität nur {num(data_quality_score, 2, 'de')}: die Klasse ist unsicher")
+        notes.append(Message("benchmark.note.quality_warn", score=float(data_quality_score)))
     if estimated:
-        notes.append("annual figure from the bill or meter readings, not a smart meter: the class is an estimate")
-        notes_de.append(
-            "Jahresverbrauch aus der Rechnung oder aus Zählerständen, nicht vom Smart Meter: die Klasse ist geschätzt"
-        )
-    notes.append("percentile modelled (lognormal through the A and F bounds), not published")
-    notes_de.append("Perzentil modelliert (Lognormalverteilung durch die Grenzen von A und F), nicht veröffentlicht")
+        notes.append(Message("benchmark.note.estimated"))
+    notes.append(Message("benchmark.note.percentile_modelled"))
     shown_persons = f"{min(household.persons, 5)}{'+' if household.persons >= 5 else ''}"
-    case = f"{shown_persons} persons, {household.dwelling}, {'with' if electric else 'no'} electric hot water"
-    case_de = (
-        f"{shown_persons} {'Person' if household.persons == 1 else 'Personen'}, "
-        f"{DWELLING_DE.get(household.dwelling, household.dwelling)}, "
-        f"{'mit' if electric else 'ohne'} elektrische Warmwasserbereitung"
+    case = Message(
+        "benchmark.case",
+        n=int(household.persons),
+        persons=shown_persons,
+        dwelling=Message(f"benchmark.dwelling.{household.dwelling}"),
+        hot_water=Message("benchmark.hot_water.electric" if electric else "benchmark.hot_water.other"),
     )
     per_capita = compared / household.persons
     nrw = _seed_or(seeds, "benchmarks.per_capita_nrw_kwh", None)
     return StromspiegelResult(
         efficiency_class=cls,
         percentile=pct,
-        reason="; ".join(notes),
+        reason=join(notes, "; "),
         compared_kwh=compared,
         average_kwh=float(row["average_kwh"]),
         class_bounds_kwh=bounds,
@@ -336,23 +280,8 @@ def stromspiegel_for(
         per_capita_nrw_kwh=nrw,
         per_capita_ratio_nrw=(per_capita / nrw) if nrw else None,
         source=f"{row['source']} ({row['date']})",
-        reason_de="; ".join(notes_de),
-        case_de=case_de,
-        adjusted_for_de=tuple(adjusted_de),
         estimated=bool(estimated),
     )
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _without_article(label_de: str) -> str:
-    """``"eine Wärmepumpe"`` -> ``"Wärmepumpe"``; ``"das Laden eines E-Autos"`` -> ``"Laden eines E-Autos"``."""
-    for article in ("eine ", "das "):
-        if label_de.startswith(article):
-            return label_de[len(article) :]
-    return label_de
 
 
 def _seed_or(seeds: Seeds, key: str, default: Any) -> Any:

@@ -141,6 +141,7 @@ def _lookup(code: str, lang: str) -> tuple[str | tuple[str, ...] | None, str | N
 
 # ------------------------------------------------------------------------------ rendering
 _SPEC = re.compile(r"^(?P<kind>eur|ct|pct|%|\+|d|date|datetime|month|kwh|kw|w)?(?:\.(?P<dec>\d+)f?)?$")
+_CAP = "cap"
 
 
 class _Fields(string.Formatter):
@@ -166,8 +167,10 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
     ``.N`` (N decimals), ``eur`` / ``eur.N`` (euro), ``ct.N`` (a €/kWh price in ct/kWh), ``pct.N``
     (a value in percent), ``%.N`` (a share 0..1 as percent), ``+.N`` (signed), ``d`` (digits
     without grouping: years, line numbers), ``kwh.N`` / ``kw.N`` / ``w.N`` (number with unit),
-    ``date``, ``datetime``, ``month``.
+    ``date``, ``datetime``, ``month``, ``cap`` (a text or message with a capital first letter).
     """
+    if spec == _CAP:  # the parameter's text with a capital first letter (a sentence starts with it)
+        return sentence(format_value(value, lang))
     f = formatter(lang)
     if isinstance(value, Message):
         return value.text(lang)

@@ -106,18 +106,25 @@ def test_stromspiegel_reason_and_case_in_german(seeds):
     from advisor.benchmark import stromspiegel_for
     from advisor.household import Household
     from advisor.signatures import Signature
+    from advisor.texts import Message, localize
 
     ev = Signature("ev_charging", 0.9, "x", annual_kwh=1834.4, evidence_de="y")
     r = stromspiegel_for(4200, Household(persons=7, dwelling="house"), signatures=[ev], seeds=seeds)
     assert r.efficiency_class is not None
-    assert r.reason and r.reason_de and r.reason != r.reason_de
-    assert "Laden eines E-Autos ≈ 1.834 kWh/Jahr" in r.reason_de and "EV charging ≈1834 kWh/yr" in r.reason
-    assert "Warmwasserbereitung unbekannt" in r.reason_de and "hot water unknown" in r.reason
-    assert "7 Personen" in r.reason_de
+    reason_de = localize(r.reason, "de")
+    assert isinstance(r.reason, Message) and r.reason != reason_de
+    assert "Laden eines E-Autos ≈ 1.834 kWh/Jahr" in reason_de and "EV charging ≈1,834 kWh/yr" in r.reason
+    assert "Warmwasserbereitung unbekannt" in reason_de and "hot water unknown" in r.reason
+    assert "7 Personen" in reason_de
     assert r.case == "5+ persons, house, no electric hot water"
-    assert r.case_de == "5+ Personen, Haus, ohne elektrische Warmwasserbereitung"
-    assert r.adjusted_for_de == ("Laden eines E-Autos ≈ 1.834 kWh/Jahr",)
-    assert r.to_dict()["reason_de"] == r.reason_de
+    assert localize(r.case, "de") == "5+ Personen, Haus, ohne elektrische Warmwasserbereitung"
+    assert localize(r.adjusted_for, "de") == ("Laden eines E-Autos ≈ 1.834 kWh/Jahr",)
+    d = r.to_dict()
+    assert d["reason_de"] == reason_de and d["reason"] == str(r.reason) and d["reason_code"]["code"] == "_join"
+    assert d["case_code"]["code"] == "benchmark.case" and d["case_code"]["data"]["n"] == 7
+    with_dhw = stromspiegel_for(3000, Household(persons=1, dwelling="apartment", hot_water="electric"), seeds=seeds)
+    assert localize(with_dhw.case, "de") == "1 Person, Wohnung, mit elektrischer Warmwasserbereitung"
+    assert with_dhw.case == "1 person, apartment, with electric hot water"
 
 
 @pytest.mark.parametrize(
@@ -141,8 +148,11 @@ def test_stromspiegel_no_class_reasons_in_german(seeds, kwargs, german):
         data_quality_score=kwargs.get("quality"),
     )
     assert r.efficiency_class is None
-    assert german in r.reason_de, r.reason_de
-    assert r.reason != r.reason_de and _english(r.reason)
+    from advisor.texts import localize
+
+    reason_de = localize(r.reason, "de")
+    assert german in reason_de, reason_de
+    assert r.reason != reason_de and _english(r.reason)
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -374,7 +384,7 @@ def test_report_uses_german_core_texts_in_german(short_assessment):
         assert sentence(w_en) in en and w_de[1:] not in en
     ss = an.stromspiegel
     assert ss.efficiency_class  # 2 persons, apartment: a class is given
-    assert f"({ss.case_de})" in de and ss.case not in de
+    assert f"({localized(ss, 'case', 'de')})" in de and ss.case not in de
     assert f"({ss.case})" in en
     assert a.projection is not None, a.unavailable
     assert a.projection.note_de in de and a.projection.note not in de
