@@ -28,10 +28,10 @@ from typing import Any
 
 import pandas as pd
 
+from advisor import texts
 from advisor.errors import AdvisorError
-from advisor.measures import format_date, format_number
+from advisor.formatting import formatter
 from advisor.signatures import DEVICE_WITH, device_questions
-from advisor.texts import gettext, localize
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "report"
 VARIANTS = ("report", "letter")
@@ -98,42 +98,104 @@ class Address:
 
 # ---------------------------------------------------------------------------------- formats
 def _fmt(language: str):
+    """The template's number helpers, all through the one formatter (:mod:`advisor.formatting`)."""
+    f = formatter(language)
+
     def num(x: Any, decimals: int = 0) -> str:
-        return format_number(_f(x), language, decimals)
+        return f.number(x, decimals)
 
     def eur(x: Any, decimals: int = 0) -> str:
-        s = num(x, decimals)
-        return f"{s} €" if language == "de" else f"€{s}"
+        return f.eur(x, decimals)
 
     def kwh(x: Any, decimals: int = 0) -> str:
-        return f"{num(x, decimals)} kWh"
+        return f.kwh(x, decimals)
 
     def pct(x: Any, decimals: int = 0) -> str:
-        v = _f(x)
-        return "–" if v is None else f"{format_number(100 * v, language, decimals)} %"
+        return f.percent(x, decimals)
 
     def date(x: Any) -> str:
-        return format_date(x, language)
+        return f.date(x)
 
     def years(x: Any) -> str:
         v = _f(x)
         if v is None:
-            return "–"
+            return f.number(None)
         if v == 0:
-            return "sofort" if language == "de" else "immediate"
-        return f"{format_number(v, language, 1)} J." if language == "de" else f"{format_number(v, language, 1)} yrs"
+            return texts.render("unit.immediate", language)
+        return texts.render("unit.years_short", language, {"value": f.number(v, 1)})
 
     def value(x: Any) -> str:
         if isinstance(x, bool):
-            return str(x)
+            return texts.render("common.yes" if x else "common.no", language)
         if isinstance(x, (int, float)):
-            return format_number(float(x), language, 4 if abs(float(x)) < 1 else 2).rstrip("0").rstrip(",.") or "0"
+            return f.number(float(x), 4 if abs(float(x)) < 1 else 2).rstrip("0").rstrip(",.") or "0"
         return str(x)
 
-    def loc(x: Any) -> str:
-        return str(localize(x, language))
+    def gettext(code: str, **params: Any) -> str:
+        return texts.render(code, language, params)
 
-    return {"num": num, "eur": eur, "kwh": kwh, "pct": pct, "date": date, "years": years, "value": value, "loc": loc}
+    def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
+        return texts.render(singular, language, {"n": n, **params})
+
+    return {
+        "num": num,
+        "eur": eur,
+        "kwh": kwh,
+        "pct": pct,
+        "date": date,
+        "years": years,
+        "value": value,
+        "tx": lambda v: texts.localize(v, language),
+        "field": lambda obj, name: texts.localized(obj, name, language),
+        "loc": lambda v: str(texts.localize(v, language)),
+        "_": gettext,
+        "gettext": gettext,
+        "ngettext": ngettext,
+    }
+
+
+#: Languages a report or letter can be written in (Turkish joins once the measure texts are in
+#: the catalogues; until then its measure titles would fall back to German).
+REPORT_LANGUAGES = ("de", "en")
+
+
+def _assumption_helpers(language: str, recs) -> dict[str, Any]:
+    """Household words for the assumptions table: a seed key becomes its catalogue label
+    (``assumption.<key>``), a measure row the measure's title, a unit and a catalogue parameter
+    list (``saving_share=0.04``) their catalogue wording."""
+    f = formatter(language)
+    titles = {f"measures.{r.measure_id}": r.title(language) for r in recs}
+
+    def label(prefix: str, key: str) -> str:
+        code = f"{prefix}{key}"
+        out = texts.render(code, language)
+        return key if out == code else out
+
+    def name(key: str) -> str:
+        return titles.get(key) or label("assumption.", str(key))
+
+    def unit(u: Any) -> str:
+        return label("assumption.unit.", str(u)) if u not in (None, "") else ""
+
+    def value(v: Any) -> str:
+        if isinstance(v, str) and v in ("measured", "simulated", "estimate"):
+            return texts.render(f"report.basis_short.{v}", language)
+        if isinstance(v, str) and "=" in v:
+            parts = []
+            for item in v.split(";"):
+                k, _, x = item.strip().partition("=")
+                try:
+                    parts.append(texts.render(f"assumption.param.{k}", language, {"v": float(x)}))
+                except ValueError:
+                    parts.append(item.strip())
+            return "; ".join(parts)
+        if isinstance(v, bool):
+            return texts.render("common.yes" if v else "common.no", language)
+        if isinstance(v, (int, float)):
+            return f.number(float(v), 4 if abs(float(v)) < 1 else 2).rstrip("0").rstrip(",.") or "0"
+        return str(v)
+
+    return {"assumption_name": name, "assumption_unit": unit, "assumption_value": value}
 
 
 def _f(x: Any) -> float | None:
@@ -189,9 +251,7 @@ def month_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str |
     months = getattr(analysis, "month_kwh", None)
     if months is None or len(months) == 0:
         return None
-    names_de = ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"]
-    names_en = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-    names = names_de if language == "de" else names_en
+    names = formatter(language).month_names()
     m = months.tail(24)
     labels = []
     for k in m.index:
@@ -205,9 +265,9 @@ def month_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str |
         unit="kWh",
         language=language,
         color=color,
-        title="Verbrauch je Monat (kWh)" if language == "de" else "Consumption per month (kWh)",
-        x_title=gettext("report.axis.month", language),
-        y_title=gettext("report.axis.month_kwh", language),
+        title=texts.render("report.months_chart", language),
+        x_title=texts.render("report.axis.month", language),
+        y_title=texts.render("report.axis.month_kwh", language),
     )
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -291,7 +351,7 @@ def bar_chart_svg(
         out.append(f'<line x1="{x0:.1f}" y1="{y:.1f}" x2="{x1:.1f}" y2="{y:.1f}" stroke="{grid}" stroke-width="0.8"/>')
         out.append(
             f'<text x="{x0 - 4:.1f}" y="{y + 3:.1f}" font-size="8" text-anchor="end" fill="{ink}">'
-            f"{escape(format_number(v, language, decimals))}</text>"
+            f"{escape(formatter(language).number(v, decimals))}</text>"
         )
     out.append(
         f'<text x="10" y="{(y_top + y_base) / 2:.1f}" font-size="8" text-anchor="middle" fill="{ink}" '
@@ -309,7 +369,7 @@ def bar_chart_svg(
         cx = x0 + slot * (i + 0.5)
         if math.isfinite(v) and v > 0:
             y = y_of(v)
-            value_text = f"{label}: {format_number(v, language, 0)} {unit}"
+            value_text = f"{label}: {formatter(language).number(v, 0)} {unit}"
             out.append(
                 f'<rect x="{cx - bar_w / 2:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{y_base - y:.1f}" '
                 f'fill="{bar_color}"><title>{escape(value_text)}</title></rect>'
@@ -325,10 +385,10 @@ def bar_chart_svg(
     return "\n".join(out) + "\n"
 
 
-def _de_formatter():
+def _number_formatter(language: str):
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda v, _pos: format_number(v, "de", 0))
+    return FuncFormatter(lambda v, _pos: formatter(language).number(v, 0))
 
 
 def day_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | None:
@@ -337,25 +397,23 @@ def day_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | N
     if prof is None or prof.empty:
         return None
     fig, ax = _figure()
-    labels = {"winter": ("Winter", "winter"), "summer": ("Sommer", "summer"), "transition": ("Übergang", "transition")}
     drawn = 0
     for season, style in (("winter", "-"), ("summer", "--")):
         col = (season, "weekday")
         if col not in prof.columns or prof[col].isna().all():
             continue
         y = prof[col].to_numpy() * 1000.0
-        ax.plot(range(len(y)), y, style, color=color, lw=1.4, label=labels[season][0 if language == "de" else 1])
+        ax.plot(range(len(y)), y, style, color=color, lw=1.4, label=texts.render(f"report.season.{season}", language))
         drawn += 1
     if not drawn:
         return None
     n = len(prof.index)
     ticks = list(range(0, n + 1, max(1, n // 4)))
     ax.set_xticks(ticks, [f"{int(24 * t / n):02d}:00" for t in ticks], fontsize=7)
-    ax.set_ylabel(gettext("report.axis.power_w", language), fontsize=8)
-    ax.set_xlabel(gettext("report.axis.time", language), fontsize=8)
+    ax.set_ylabel(texts.render("report.axis.power_w", language), fontsize=8)
+    ax.set_xlabel(texts.render("report.axis.time", language), fontsize=8)
     ax.legend(fontsize=7, frameon=False)
-    if language == "de":
-        ax.yaxis.set_major_formatter(_de_formatter())
+    ax.yaxis.set_major_formatter(_number_formatter(language))
     return _svg_uri(fig)
 
 
@@ -363,13 +421,19 @@ def day_chart(analysis, language: str = "de", color: str = "#1f5f8b") -> str | N
 def _environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=select_autoescape(["html", "j2"], default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Words come from the gettext catalogues (advisor/locale, domain "report"); the callables are
+    # bound per render to the report's language (passed in the context, see _fmt), so one cached
+    # environment serves every language and thread.
+    env.install_null_translations(newstyle=False)
+    return env
 
 
 _ENV = None
@@ -426,8 +490,8 @@ def render_report(
         A complete HTML document (UTF-8), with inline CSS and images.
     """
     language = language or getattr(assessment, "language", "de") or "de"
-    if language not in ("de", "en"):
-        raise ReportError(f"`language` must be 'de' or 'en'; got {language!r}.")
+    if language not in REPORT_LANGUAGES:
+        raise ReportError(f"`language` must be one of {', '.join(REPORT_LANGUAGES)}; got {language!r}.")
     if variant not in VARIANTS:
         raise ReportError(f"`variant` must be one of {VARIANTS}; got {variant!r}.")
     brand = brand or Brand()
@@ -458,8 +522,9 @@ def render_report(
         "period_last": _last_interval_start(an),
         "fixed_total": a.tariffs.fixed.total_eur if a.tariffs is not None else None,
         **_fmt(language),
+        **_assumption_helpers(language, a.recommendations),
     }
-    template = _env().get_template(f"{variant}_{language}.html.j2")
+    template = _env().get_template(f"{variant}.html.j2")
     return template.render(**ctx)
 
 

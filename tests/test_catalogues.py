@@ -196,3 +196,64 @@ def test_text_fields_for_json_outputs():
 def test_join_keeps_every_language():
     j = texts.join([Message("common.yes"), Message("common.no")], " / ")
     assert str(j) == "yes / no" and j.text("de") == "ja / nein"
+
+
+# ---------------------------------------------------------------------------- report and letter
+_BANNED_DE = (
+    "1th ",
+    "EUR/yr",
+    "seeds/",
+    "dynamic_tariff:",
+    "no day-ahead",
+    "decoded as",
+    "mit elektrische ",
+    "1 Halbjahre",
+    "Kuehl",
+    " fuer ",
+    "saving_share",
+    "tariffs.",
+    "tariff_components.",
+)
+
+
+_UMLAUT_SLIPS = ("Kuehl", " fuer ")
+
+
+@pytest.fixture(scope="module")
+def german_documents():
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=1))
+    s = AssessmentSettings(seeds=load_seeds(), parts=("tariffs", "recommendations"))
+    a = assess_household(demo.curve, Household(persons=3, dwelling="house", tenure="owner", hot_water="electric"), s)
+    out = {}
+    with texts.record_fallbacks() as seen:
+        for variant in ("report", "letter"):
+            out[variant] = render_report(a, "de", variant=variant, charts=False)
+    return out, seen
+
+
+def _visible_text(html: str, sources: bool = True) -> str:
+    import html as h
+
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    if not sources:  # the cited sources (titles of publications) are quoted as published
+        body = re.sub(r'<(span|td) class="src">.*?</\1>', " ", body, flags=re.S)
+    return h.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_german_report_and_letter_use_no_fallback(german_documents):
+    _, seen = german_documents
+    assert seen == [], seen
+
+
+@pytest.mark.parametrize("variant", ["report", "letter"])
+def test_german_report_and_letter_have_none_of_the_reported_slips(german_documents, variant):
+    html = german_documents[0][variant]
+    text, without_sources = _visible_text(html), _visible_text(html, sources=False)
+    found = [b for b in _BANNED_DE if b in (text if b in _UMLAUT_SLIPS else without_sources)]
+    assert found == []
