@@ -154,9 +154,10 @@ def _fmt(language: str):
     }
 
 
-#: Languages a report or letter can be written in (Turkish joins once the measure texts are in
-#: the catalogues; until then its measure titles would fall back to German).
-REPORT_LANGUAGES = ("de", "en")
+#: Languages a report or letter can be written in. Core texts not yet in the catalogues (measure
+#: titles and explanations, signature labels) are shown in German in a Turkish letter, the same
+#: fallback the catalogue uses (tr -> de).
+REPORT_LANGUAGES = ("de", "en", "tr")
 
 
 def _assumption_helpers(language: str, recs) -> dict[str, Any]:
@@ -164,7 +165,8 @@ def _assumption_helpers(language: str, recs) -> dict[str, Any]:
     (``assumption.<key>``), a measure row the measure's title, a unit and a catalogue parameter
     list (``saving_share=0.04``) their catalogue wording."""
     f = formatter(language)
-    titles = {f"measures.{r.measure_id}": r.title(language) for r in recs}
+    core = language if language in ("de", "en") else "de"  # measure texts are not in the catalogues yet
+    titles = {f"measures.{r.measure_id}": r.title(core) for r in recs}
 
     def label(prefix: str, key: str) -> str:
         code = f"{prefix}{key}"
@@ -502,11 +504,14 @@ def render_report(
         "a": a,
         "an": an,
         "lang": language,
+        "core_lang": language if language in ("de", "en") else "de",
         "brand": brand,
         "address": address or Address(),
         "peers": peers,
         "recs": list(a.recommendations),
-        "questions": device_questions(getattr(an, "signatures", ()), language) if an is not None else [],
+        "questions": device_questions(getattr(an, "signatures", ()), language if language in ("de", "en") else "de")
+        if an is not None
+        else [],
         # what the curve shows as fact: confirmed devices and non-device signatures (standby floor …)
         "seen_sigs": [
             s for s in getattr(an, "signatures", ()) if s.detected and (s.confirmed or s.name not in DEVICE_WITH)

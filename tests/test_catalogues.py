@@ -257,3 +257,24 @@ def test_german_report_and_letter_have_none_of_the_reported_slips(german_documen
     text, without_sources = _visible_text(html), _visible_text(html, sources=False)
     found = [b for b in _BANNED_DE if b in (text if b in _UMLAUT_SLIPS else without_sources)]
     assert found == []
+
+
+def test_turkish_letter_renders_with_turkish_words_and_german_core_fallback():
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=2))
+    a = assess_household(
+        demo.curve,
+        Household(persons=2, dwelling="apartment"),
+        AssessmentSettings(seeds=load_seeds(), parts=("recommendations",)),
+    )
+    with texts.record_fallbacks() as seen:
+        html = render_report(a, "tr", variant="letter", charts=False)
+    assert 'lang="tr"' in html and "Kişisel enerji kontrolünüz" in html and "Saygılarımızla" in html
+    letter_codes = {c for c, lang, used in seen if c.startswith("letter.")}
+    assert letter_codes == set()  # every letter word is Turkish; only core texts fall back (to German)
+    assert all(used == "de" for _, _, used in seen)

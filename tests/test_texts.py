@@ -405,3 +405,14 @@ def test_cli_pv_json_adds_german_notes():
     assert any("554" in n for n in out["notes"]) and any("554" in n for n in out["notes_de"])
     assert any("Marktstammdatenregister" in n for n in out["notes_de"])
     assert any(n.startswith("Standort aus der Postleitzahl 44623") for n in out["notes_de"])
+
+
+@pytest.mark.parametrize("page", ["start", "overview", "forecast", "solar", "recommendations", "report"])
+def test_every_page_runs_in_turkish(app_path, page):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(app_path / "Home.py"), default_timeout=180)
+    at.run()
+    at.radio(key="lang_choice").set_value("tr").run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
