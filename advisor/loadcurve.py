@@ -54,6 +54,13 @@ class Direction(str, Enum):
 
 # Physical plausibility: a German household connection (63 A, 3 phases) delivers at most ~43 kW.
 MAX_PLAUSIBLE_POWER_KW = 50.0
+# A file that states its unit may hold a commercial or multi-dwelling location (hundreds of kW);
+# above this it is garbage whatever the unit says (100 MW is a large industrial site).
+MAX_STATED_UNIT_POWER_KW = 100_000.0
+# ... but only when the curve as a whole is large: a household's median power is well below 1 kW
+# (a heat pump in January ~2-3 kW). A file whose median stays under this and that has a few
+# values above MAX_PLAUSIBLE_POWER_KW holds spikes (a typo, a Wh value), not a bigger location.
+NOT_HOUSEHOLD_MEDIAN_KW = 5.0
 
 # Plausible period of meter data: smart-meter load curves do not reach before 2000 (the first
 # German RLM/SLP interval data in electronic form) nor more than a year into the future. Rows
@@ -65,6 +72,17 @@ PLAUSIBLE_AHEAD_DAYS = 366
 _WINDOW: contextvars.ContextVar[tuple[pd.Timestamp, pd.Timestamp] | None] = contextvars.ContextVar(
     "plausible_window", default=None
 )
+
+
+def larger_than_household(energy_kwh: np.ndarray, interval_minutes: int) -> bool:
+    """Values (kWh per interval) of a location larger than a household, not a household with spikes:
+    median power above :data:`NOT_HOUSEHOLD_MEDIAN_KW`, nothing above :data:`MAX_STATED_UNIT_POWER_KW`."""
+    v = np.abs(np.asarray(energy_kwh, dtype="float64"))
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return False
+    per_hour = 60.0 / interval_minutes
+    return bool(v.max() * per_hour <= MAX_STATED_UNIT_POWER_KW and np.median(v) * per_hour > NOT_HOUSEHOLD_MEDIAN_KW)
 
 
 def plausible_window() -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -138,6 +156,10 @@ class CurveMeta:
         The same warnings in German, same length and order (see :mod:`advisor.texts`). When a
         reader (or ``replace``) leaves it out of step with ``warnings``, it is derived from the
         English texts with :func:`advisor.texts.warning_de`.
+    not_household
+        True when the file states its unit and its values exceed what a household connection
+        can draw (:data:`MAX_PLAUSIBLE_POWER_KW`): a commercial or multi-dwelling location. Such a
+        curve gets no Stromspiegel class and no household letter.
     """
 
     source_format: str = "unknown"
@@ -149,6 +171,7 @@ class CurveMeta:
     conversions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     warnings_de: tuple[str, ...] = ()
+    not_household: bool = False
 
     def __post_init__(self) -> None:
         if len(self.warnings_de) != len(self.warnings):
@@ -291,6 +314,7 @@ class LoadCurve:
             "conversions": list(self.meta.conversions),
             "warnings": list(self.meta.warnings),
             "warnings_de": list(self.meta.warnings_de),
+            "not_household": bool(self.meta.not_household),
         }
 
     def to_frame(self) -> pd.DataFrame:
@@ -310,6 +334,7 @@ def make_load_curve(
     meta: CurveMeta | None = None,
     max_power_kw: float = MAX_PLAUSIBLE_POWER_KW,
     allow_negative: bool = False,
+    unit_stated: bool = False,
 ) -> LoadCurve:
     """Validate interval energies and build a complete, regular :class:`LoadCurve`.
 
@@ -330,6 +355,10 @@ def make_load_curve(
         Average power above this is refused as absurd [kW].
     allow_negative
         Accept negative interval energies (never for a household load curve).
+    unit_stated
+        The file states its unit: values above ``max_power_kw`` (up to
+        :data:`MAX_STATED_UNIT_POWER_KW`) are read with a warning and ``meta.not_household``
+        instead of being refused as a probable Wh/kWh mix-up.
 
     Raises
     ------
@@ -431,6 +460,19 @@ def make_load_curve(
             )
     limit = max_power_kw * interval_minutes / 60.0
     absurd = np.abs(vals) > limit
+    if absurd.any() and unit_stated and larger_than_household(vals, interval_minutes):
+        peak = float(np.nanmax(np.abs(vals))) * 60.0 / interval_minutes
+        meta = replace(
+            meta,
+            not_household=True,
+            warnings=(
+                *meta.warnings,
+                f"{int(absurd.sum())} intervals above household plausibility (up to {peak:.0f} kW average; a household "
+                f"connection draws at most {max_power_kw:g} kW); the file states its unit, so the values are read as "
+                "given: not a household (commercial or multi-dwelling location?), no household benchmark or letter",
+            ),
+        )
+        absurd = absurd & False
     if absurd.any():
         pos = int(np.argmax(absurd))
         raise LoadCurveError(

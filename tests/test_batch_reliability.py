@@ -271,3 +271,18 @@ def test_forkserver_resource_tracker_and_workers_die_with_the_driver(tmp_path, h
             proc.kill()
         for p in _alive(_descendants(proc.pid)):
             os.kill(p, signal.SIGKILL)
+
+
+def test_not_a_household_gets_no_letter(tmp_path):
+    """Issue 17 #11: an MSCONS file with its unit stated and ~300 kW values is read (not refused)
+    and flagged; batch writes no household letter for it."""
+    from test_ingest_reliability import _mscons
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "mfh.txt").write_bytes(_mscons(":KWH", peak=75.5).replace(b"1.5:KWH", b"12.5:KWH"))
+    out = tmp_path / "out"
+    assert run_cli(folder, "--out", out) == 0
+    s = pd.read_parquet(out / "summary.parquet").set_index("household")
+    assert s.loc["mfh", "status"] == "skipped" and "not a household" in s.loc["mfh", "skipped_reason"]
+    assert not (out / "letters" / "mfh.html").exists()

@@ -389,7 +389,9 @@ def test_negative_interval_energy_refused_with_line():
 
 
 def test_absurd_value_refused():
-    text = "Zeitstempel;Wert [kWh]\n01.02.2024 00:00;0,1\n01.02.2024 00:15;250\n"
+    """A stated unit does not excuse a spike in a household-sized file (issue 17: only a curve that is
+    large as a whole is read as 'not a household')."""
+    text = "Zeitstempel;Wert [kWh]\n01.02.2024 00:00;0,1\n01.02.2024 00:15;250\n01.02.2024 00:30;0,1\n"
     with pytest.raises(LoadCurveError, match=r"line 3: implausible value 250 kWh.*Wh rather than kWh"):
         read(text)
 

@@ -254,3 +254,64 @@ def test_cli_exit_2_for_reader_failures(tmp_path, capsys):
     for f in (p, deep):
         assert main(["ingest", str(f)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+# --- 8. explicit-unit files above household plausibility ------------------------------------------
+def _mscons(unit: str, peak: float = 75.5) -> bytes:
+    vals = "".join(
+        f"QTY+220:{peak if h < 5 else 1.5}{unit}'DTM+163:20240601{h:02d}{m:02d}?+00:303'"
+        f"DTM+164:20240601{h + (m == 45):02d}{(m + 15) % 60:02d}?+00:303'"
+        for h in range(10)
+        for m in (0, 15, 30, 45)
+    )
+    return (
+        "UNA:+.? 'UNB+UNOC:3+a:500+b:500+240101:0000+1++TL'UNH+1+MSCONS:D:04B:UN:2.4b'UNS+D'LOC+172+1'"
+        f"LIN+1'PIA+5+1-1?:1.29.0:SRW'{vals}UNT+9+1'UNZ+1+1'"
+    ).encode()
+
+
+def test_mscons_with_stated_unit_above_household_is_read_and_flagged():
+    """The review: a real multi-dwelling MSCONS (QTY+220:…:KWH, ~300 kW) was refused as 'Wh rather than kWh?'."""
+    c = read_load_curve(_mscons(":KWH"), name="m.txt")
+    assert c.meta.not_household and c.summary()["not_household"] is True
+    assert any("not a household" in w for w in c.meta.warnings)
+    assert c.n_intervals == 40 and c.energy_kwh.max() == 75.5
+
+
+def test_mscons_without_unit_above_household_is_still_refused():
+    with pytest.raises(LoadCurveError, match="Wh rather than kWh"):
+        read_load_curve(_mscons(""), name="m.txt")
+
+
+def test_household_values_are_not_flagged():
+    c = read_load_curve(_mscons(":KWH", peak=2.0), name="m.txt")
+    assert not c.meta.not_household and c.summary()["not_household"] is False
+
+
+def test_csv_with_unit_in_header_flags_and_without_unit_refuses():
+    # a multi-dwelling location: median 8 kW, peak 320 kW
+    rows = "".join(f"01.06.2024 {h:02d}:{m:02d};{80 if h == 3 else 2},0\n" for h in range(24) for m in (0, 15, 30, 45))
+    c = read_load_curve(("Zeitstempel;Verbrauch [kWh]\n" + rows).encode(), name="x.csv")
+    assert c.meta.not_household
+    with pytest.raises(LoadCurveError, match="Wh rather than kWh"):
+        read_load_curve(("Zeitstempel;Wert\n" + rows).encode(), name="x.csv")
+
+
+def test_stated_unit_does_not_admit_garbage():
+    with pytest.raises(LoadCurveError, match="implausible"):
+        read_load_curve(_mscons(":KWH", peak=1e9), name="m.txt")
+
+
+def test_not_household_flag_survives_canonical_parquet(tmp_path):
+    from advisor.ingest.canonical import write_curves_parquet
+
+    c = read_load_curve(_mscons(":KWH"), name="m.txt")
+    write_curves_parquet([c], tmp_path / "c.parquet")
+    (back,) = read_load_curves(tmp_path / "c.parquet")
+    assert back.meta.not_household
+
+
+def test_household_sized_file_with_a_spike_is_refused_even_with_stated_unit():
+    rows = "".join(f"01.06.2024 {h:02d}:{m:02d};{80 if h == 3 and m == 0 else 0.1}\n" for h in range(24) for m in (0, 15, 30, 45))
+    with pytest.raises(LoadCurveError, match="Wh rather than kWh"):
+        read_load_curve(("Zeitstempel;Verbrauch [kWh]\n" + rows).encode(), name="x.csv")

@@ -28,6 +28,10 @@ from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
 
 STATUS_OK = "ok"
+NOT_HOUSEHOLD_REASON = (
+    "not a household: the file states its unit and its values exceed what a household connection draws "
+    "(commercial or multi-dwelling location); no household letter"
+)
 STATUS_ERROR = "error"
 STATUS_SKIPPED = "skipped"
 
@@ -307,6 +311,8 @@ def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
         return KeyFigures(item.key, STATUS_SKIPPED)
     try:
         curve = load_curve(item, settings)
+        if curve.meta.not_household:
+            return KeyFigures(item.key, STATUS_SKIPPED, seconds=time.perf_counter() - t0)  # not in any peer group
         return KeyFigures(
             item.key,
             STATUS_OK,
@@ -350,6 +356,10 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
         row["language"] = household.language
         curve = load_curve(item, settings)
         _curve_figures(row, curve)
+        if curve.meta.not_household:
+            row.update(status=STATUS_SKIPPED, skipped_reason=NOT_HOUSEHOLD_REASON)
+            timings["cpu"] = time.process_time() - cpu0
+            return HouseholdResult(item.key, row, (), None, timings)
         annual_kwh = annualised_kwh(curve)
         peer = peer_of(item, settings) if np.isfinite(annual_kwh) else None
         if peer is not None:

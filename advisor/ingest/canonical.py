@@ -161,7 +161,12 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         qual = pd.Series(quality[sel], index=idx)
         curves.append(
             make_load_curve(
-                e, interval_minutes=cinfo["interval_minutes"], quality=qual, direction=cinfo["direction"], meta=meta
+                e,
+                interval_minutes=cinfo["interval_minutes"],
+                quality=qual,
+                direction=cinfo["direction"],
+                meta=meta,
+                unit_stated=bool(meta.not_household),
             )
         )
     return curves

@@ -33,6 +33,7 @@ from advisor.loadcurve import (
     Direction,
     LoadCurve,
     Quality,
+    larger_than_household,
     make_load_curve,
     outside_plausible_period,
     period_text,
@@ -1505,6 +1506,7 @@ def interpret_table(
             kind, factor = _unit_factor(unit, v.kind)
         except LoadCurveError as exc:
             raise LoadCurveError(exc.reason, source=source, line=t.header_line) from None
+        stated = unit is not None  # in the header, a unit column or row, a metadata line or the options
         if unit is None:
             unit = "kWh"
             warn.append(f"no unit stated for column {v.name!r}; assumed kWh")
@@ -1514,7 +1516,9 @@ def interpret_table(
         vals = np.where(qual == Quality.MISSING.value, np.nan, vals)
         index = idx_utc
         if kind == "register":
-            vals, qual, index, reg_notes, reg_warn = _differences(vals, qual, idx_utc, step_min, lines_k, source, tz)
+            vals, qual, index, reg_notes, reg_warn = _differences(
+                vals, qual, idx_utc, step_min, lines_k, source, tz, stated=stated
+            )
             conversions.extend(reg_notes)
             warn.extend(reg_warn)
             conversions.append(f"meter readings in {unit} differenced to energy per interval")
@@ -1535,7 +1539,7 @@ def interpret_table(
                 conversions.append(f"energy in {unit} converted to kWh")
             limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
             absurd = vals > limit
-            if absurd.any():
+            if absurd.any() and not (stated and larger_than_household(vals, step_min)):
                 pos = int(np.argmax(absurd))
                 raise LoadCurveError(
                     f"implausible value {num.iloc[pos]:g} {unit} in column {v.name!r} (= {vals[pos]:g} kWh in {step_min} min, "
@@ -1567,6 +1571,7 @@ def interpret_table(
             quality=pd.Series(qual, index=index),
             direction=direction,
             meta=cmeta,
+            unit_stated=stated,
         )
         gaps = curve.missing_intervals - n_mis
         if gaps > 0:
@@ -1577,7 +1582,7 @@ def interpret_table(
     return curves
 
 
-def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
+def _differences(vals, qual, idx_utc, step_min, lines, source, tz, *, stated: bool = False):
     """Energy per interval from cumulative readings; resets and meter changes leave a gap."""
     notes: list[str] = []
     warns: list[str] = []
@@ -1625,7 +1630,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz):
     q = np.where(gap, Quality.MISSING.value, q)
     limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
     absurd = energy > limit
-    if absurd.any():
+    if absurd.any() and not (stated and larger_than_household(energy, step_min)):  # else: "not a household"
         k = int(np.argmax(absurd))
         raise LoadCurveError(
             f"meter reading rose by {energy[k]:g} kWh in {step_min} min (from {rv[k]:g} to {rv[k + 1]:g}); more than a "

@@ -161,7 +161,9 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             conversions=(f"value x 10^{p10} {UOM_NAMES[uom]} -> kWh", "epoch seconds (UTC) -> aware timestamps"),
             warnings=tuple(notes),
         )
-        curves.append(make_load_curve(energy, interval_minutes=minutes[0], direction=direction, meta=meta))
+        curves.append(
+            make_load_curve(energy, interval_minutes=minutes[0], direction=direction, meta=meta, unit_stated=True)
+        )
     return curves
 
 

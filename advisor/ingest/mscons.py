@@ -621,7 +621,13 @@ def _interval_curve(
         conv.append(f"average power [kW] x {step_min} min -> energy [kWh]")
     meta = replace(meta, conversions=tuple(conv), warnings=tuple(notes))
     return make_load_curve(
-        s, interval_minutes=step_min, quality=qs, direction=direction, meta=meta, allow_negative=allow_negative
+        s,
+        interval_minutes=step_min,
+        quality=qs,
+        direction=direction,
+        meta=meta,
+        allow_negative=allow_negative,
+        unit_stated="(none)" not in units_used,  # every value names its unit (QTY+220:…:KWH)
     )
 
 
@@ -684,6 +690,12 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
     _quality_notes(values, notes)
     meta = replace(meta, warnings=tuple(notes))
     return curve_from_register(
-        idx, np.asarray(kwh), meta=meta, direction=direction, resets=resets, unusable=~np.asarray(use)
+        idx,
+        np.asarray(kwh),
+        meta=meta,
+        direction=direction,
+        resets=resets,
+        unusable=~np.asarray(use),
+        unit_stated=all(v.unit for v in values),
     )
 

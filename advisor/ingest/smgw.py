@@ -74,6 +74,7 @@ def curve_from_register(
     interval_minutes: int | None = None,
     resets: np.ndarray | None = None,
     unusable: np.ndarray | None = None,
+    unit_stated: bool = False,
 ) -> LoadCurve:
     """Turn cumulative register readings into a load curve of interval energies.
 
@@ -206,6 +207,7 @@ def curve_from_register(
         quality=pd.Series(qual, index=idx),
         direction=direction,
         meta=meta,
+        unit_stated=unit_stated,
     )
 
 
@@ -386,7 +388,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             try:
                 if is_register:
                     curve = curve_from_register(
-                        idx, kwh, meta=meta, direction=direction, unusable=ptb_arr >= PTB_UNUSABLE_FROM
+                        idx, kwh, meta=meta, direction=direction, unusable=ptb_arr >= PTB_UNUSABLE_FROM,
+                        unit_stated=True,  # uom and scaler of the ReadingType
                     )
                 else:
                     curve = _interval_values(idx, kwh, np.asarray(durations), ptb_arr, meta, direction, source)
@@ -428,5 +431,5 @@ def _interval_values(idx, kwh, durations, ptb, meta, direction, source) -> LoadC
             f"interval durations {sorted(minutes)} min; expected one of {ALLOWED_INTERVAL_MINUTES}", source=source
         )
     s = pd.Series(np.where(ptb >= PTB_UNUSABLE_FROM, np.nan, kwh), index=idx)
-    return make_load_curve(s, interval_minutes=next(iter(minutes)), direction=direction, meta=meta)
+    return make_load_curve(s, interval_minutes=next(iter(minutes)), direction=direction, meta=meta, unit_stated=True)
 
