@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from advisor.errors import AdvisorError
+from advisor.texts import Message
 
 ALL_PARTS = ("forecast", "pv", "tariffs", "recommendations")
 
@@ -347,9 +348,9 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
             projection = annual_projection(curve, price, fee, model=model)
             forecast_months = projection.months
         except (AdvisorError, OSError, ImportError) as exc:
-            unavailable["forecast"] = f"forecast not available: {exc}"
+            unavailable["forecast"] = Message("assessment.unavailable.forecast_failed", why=str(exc))
     else:
-        unavailable["forecast"] = "not requested"
+        unavailable["forecast"] = Message("assessment.unavailable.not_requested")
 
     pv_options: tuple[Any, ...] = ()
     if "pv" in settings.parts:
@@ -385,9 +386,9 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
                 if k in seeds.values:
                     keys.append(k)
         except (AdvisorError, OSError, ImportError, ValueError) as exc:
-            unavailable["pv"] = f"PV simulation not available ({type(exc).__name__}: {exc}); catalog estimates used"
+            unavailable["pv"] = Message("assessment.unavailable.pv_failed", kind=type(exc).__name__, why=str(exc))
     else:
-        unavailable["pv"] = "not requested; catalog estimates used"
+        unavailable["pv"] = Message("assessment.unavailable.pv_not_requested")
 
     tariffs = None
     if "tariffs" in settings.parts:
@@ -411,7 +412,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
         if tariffs.unavailable:
             unavailable["dynamic_tariff"] = tariffs.unavailable
     else:
-        unavailable["tariffs"] = "not requested"
+        unavailable["tariffs"] = Message("assessment.unavailable.not_requested")
 
     recs: list[Any] = []
     advice = None
@@ -426,7 +427,7 @@ def assess_household(curve, household=None, settings: AssessmentSettings | None 
         )
         recs = list(advice.recommendations)
     else:
-        unavailable["recommendations"] = "not requested"
+        unavailable["recommendations"] = Message("assessment.unavailable.not_requested")
 
     assumptions = [_assumption(seeds, k) for k in dict.fromkeys(keys)]
     from advisor.measures import measure_catalog

@@ -29,6 +29,7 @@ import pandas as pd
 
 from advisor.errors import AdvisorError
 from advisor.loadcurve import LoadCurve
+from advisor.texts import Message
 from advisor.units import interval_hours, kwh_to_kw
 
 HOURS_PER_YEAR = 8760.0
@@ -739,7 +740,7 @@ def compare_tariffs(
     fixed = energy_cost(load, Tariff.fixed(seeds, household))
     p14 = para14a_savings(load, seeds, heat_pump=hp, ev=ev, device_kwh=device_kwh)
     if prices is None:
-        return TariffComparison(fixed, None, None, 0.0, (), p14, None, unavailable="no day-ahead prices given")
+        return TariffComparison(fixed, None, None, 0.0, (), p14, None, unavailable=Message("tariffs.no_prices"))
     dap = parse_day_ahead_prices(prices) if not isinstance(prices, DayAheadPrices) else prices
     dyn_tariff = Tariff.dynamic(seeds, dap)
     unit, al = _dynamic_unit_price(dyn_tariff, load.index, load.meta.tz)

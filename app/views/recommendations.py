@@ -12,6 +12,8 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
+from advisor.texts import localize
+
 lang = cached.language()
 t = i18n.translator(lang)
 hh = cached.current()
@@ -123,7 +125,7 @@ def _recommendations() -> None:
     if a.unavailable:
         with st.expander(t("rec.unavailable")):
             for part, why in a.unavailable.items():
-                st.markdown(f"- **{part}**: {why}")
+                st.markdown(f"- **{t('rec.part.' + part)}**: {fmt.plain(localize(why, lang))}")
 
 
 def _cost_table(costs: list) -> str:
