@@ -219,10 +219,10 @@ DEVICES = ("ev_charging", "heat_pump", "night_storage_heating", "circulation_pum
 def clean_real_curves():
     """Real London households (30 min, 2013) in which no device is detected: the bases to inject into."""
     import pandas as pd
+    from shared_data import shared_path
 
     from advisor.analysis import analyse as _analyse
     from advisor.loadcurve import CurveMeta, make_load_curve
-    from shared_data import shared_path
 
     data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
     out = []
@@ -242,8 +242,9 @@ def clean_real_curves():
 
 
 def _found(curves, make, want):
-    from advisor.analysis import analyse as _analyse
     from device_injection import with_device
+
+    from advisor.analysis import analyse as _analyse
 
     hits, others = 0, {}
     for i, c in enumerate(curves):
