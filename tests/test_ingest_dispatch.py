@@ -55,5 +55,7 @@ def test_unforeseen_reader_failure_is_reported_as_bad_input(monkeypatch):
 
     monkeypatch.setattr(mscons, "sniff", lambda head, name: head.startswith(b"UNA"))
     monkeypatch.setattr(mscons, "parse", broken)
-    with pytest.raises(LoadCurveError, match=r"x\.txt: unreadable mscons content \(IndexError: list index out of range\)"):
+    with pytest.raises(LoadCurveError, match=r"x\.txt: unreadable mscons content \(IndexError\)") as caught:
         read_load_curves(b"UNA:+.? 'UNB+UNOC:3+1:500+2:500+240202:1250+R++TL'", name="x.txt")
+    # the exception's own text may quote file content (personal data): only its type is named
+    assert "list index out of range" not in str(caught.value)

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from test_browser import assert_no_errors, wait_idle
 
+from app.browser import COOKIE
+
 NETGUARD = Path(__file__).resolve().parent / "netguard"
 
 pytestmark = pytest.mark.e2e
@@ -199,6 +201,8 @@ def test_reload_says_the_file_was_discarded(app_url, browser, tmp_path):
         page.get_by_role("tab", name="Demo-Haushalt").click()
         page.get_by_role("button", name=re.compile("Demo")).click()
         wait_idle(page)
+        # the flag is cleared by the page's script after the rerun: wait for it, not for a fixed time
+        page.wait_for_function(f"!document.cookie.includes('{COOKIE}=1')", timeout=30_000)
         page.reload(wait_until="domcontentloaded")
         wait_idle(page, 60_000)
         assert "Ihre Datei ist nicht mehr da" not in page.inner_text("body")
