@@ -31,23 +31,27 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from advisor.annual import (
+    annual_energy,
+    quality_codes,
+)
+from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw, grouped_mean, slot_labels
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
+from advisor.signatures import Signature, detect_signatures, with_answers
 from advisor.texts import Message, join, num, text_fields
-from advisor.units import interval_hours, kwh_to_kw
+from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
     from advisor.benchmark import StromspiegelResult
     from advisor.household import Household
     from advisor.seeds import Seeds
-    from advisor.signatures import Signature
 
 NS_PER_MIN = 60_000_000_000
 NS_PER_DAY = 86_400_000_000_000
@@ -57,7 +61,6 @@ EVENING_HOURS = (17, 20)  # [start, end) local hours of the evening peak window
 BASE_LOAD_PERCENTILE = 10.0
 DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
 SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
-FULL_YEAR_MIN_COVERAGE = 0.98
 ZERO_SHARE_AS_MISSING = 0.01  # above this share, exact-zero readings count as faults for base load
 
 #: How the annual figure was obtained, per ``annual_method`` code, in German and English.
@@ -320,96 +323,6 @@ def _r(x: float | None, nd: int) -> float | None:
     return round(float(x), nd)
 
 
-# ------------------------------------------------------------------------ prepared arrays
-@dataclass(frozen=True)
-class CurveArrays:
-    """Numpy views of a curve in local wall-clock time, shared by the analysis and signatures.
-
-    Attributes
-    ----------
-    power_kw
-        Mean power per interval [kW], NaN where unknown.
-    energy_kwh
-        Energy per interval [kWh], NaN where unknown.
-    known
-        True where the interval has a value.
-    day
-        Local calendar day number (days since 1970-01-01) per interval.
-    day0
-        ``day - day.min()`` (row of the heatmap).
-    slot
-        Wall-clock slot of the day, 0 .. ``n_slots - 1``.
-    hour, month
-        Local wall-clock hour (0..23) and month (1..12).
-    days
-        Local dates (DatetimeIndex, naive) of rows ``0 .. n_days - 1``.
-    """
-
-    power_kw: np.ndarray
-    energy_kwh: np.ndarray
-    known: np.ndarray
-    day: np.ndarray
-    day0: np.ndarray
-    slot: np.ndarray
-    hour: np.ndarray
-    month: np.ndarray
-    days: pd.DatetimeIndex
-    interval_minutes: int
-    n_slots: int
-    local_index: pd.DatetimeIndex
-
-    @property
-    def n_days(self) -> int:
-        return len(self.days)
-
-
-def curve_arrays(curve: LoadCurve) -> CurveArrays:
-    """Local wall-clock arrays of ``curve`` (vectorised; DST-safe)."""
-    validate_load_curve(curve)
-    local = curve.data.index.tz_convert(curve.meta.tz)
-    wall_ns = local.tz_localize(None).as_unit("ns").asi8
-    day = wall_ns // NS_PER_DAY
-    minute_of_day = (wall_ns - day * NS_PER_DAY) // NS_PER_MIN
-    minutes = curve.interval_minutes
-    slot = (minute_of_day // minutes).astype(np.int64)
-    energy = curve.data["energy_kwh"].to_numpy(dtype=float)
-    power = kwh_to_kw(energy, minutes)
-    d0 = int(day.min())
-    day0 = (day - d0).astype(np.int64)
-    n_days = int(day0.max()) + 1
-    days = pd.DatetimeIndex(pd.to_datetime((d0 + np.arange(n_days)) * NS_PER_DAY, unit="ns"))
-    return CurveArrays(
-        power_kw=power,
-        energy_kwh=energy,
-        known=~np.isnan(energy),
-        day=day,
-        day0=day0,
-        slot=slot,
-        hour=(minute_of_day // 60).astype(np.int64),
-        month=local.month.to_numpy().astype(np.int64),
-        days=days,
-        interval_minutes=minutes,
-        n_slots=1440 // minutes,
-        local_index=local,
-    )
-
-
-def grouped_mean(keys: np.ndarray, values: np.ndarray, mask: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
-    """Mean and count of ``values[mask]`` per integer key in ``0 .. n_keys-1`` (NaN when empty)."""
-    k = keys[mask]
-    v = values[mask]
-    total = np.bincount(k, weights=v, minlength=n_keys)
-    count = np.bincount(k, minlength=n_keys).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
-    return mean, count
-
-
-def slot_labels(interval_minutes: int) -> list[str]:
-    """``["00:00", "00:15", …]`` for the wall-clock slots of one day."""
-    return [f"{m // 60:02d}:{m % 60:02d}" for m in range(0, 1440, interval_minutes)]
-
-
 # ------------------------------------------------------------------------------ calendar
 def _season_of(days: pd.DatetimeIndex) -> np.ndarray:
     """BDEW seasons: winter 1 Nov - 20 Mar, summer 15 May - 14 Sep, transition otherwise.
@@ -437,128 +350,7 @@ def day_types(days: pd.DatetimeIndex, holiday_region: str) -> np.ndarray:
     return out
 
 
-# -------------------------------------------------------------------------- annual energy
-@lru_cache(maxsize=32)
-def _h25_year(year: int, tz: str, region: str, minutes: int) -> pd.Series:
-    from advisor.profiles import bdew_shape
-
-    start = pd.Timestamp(f"{year}-01-01").tz_localize(tz)
-    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(tz)
-    idx = pd.date_range(start, end, freq=f"{minutes}min", inclusive="left")
-    return bdew_shape(idx, profile="H25", holiday_region=region)
-
-
-def h25_weights(index: pd.DatetimeIndex, tz: str, region: str, minutes: int) -> np.ndarray:
-    """BDEW H25 weight of each interval of ``index`` (each calendar year sums to 1)."""
-    local = index.tz_convert(tz)
-    years = np.unique(local.year)
-    parts = [_h25_year(int(y), tz, region, minutes) for y in years]
-    full = pd.concat(parts) if len(parts) > 1 else parts[0]
-    return full.reindex(local).fillna(0.0).to_numpy()
-
-
-@dataclass(frozen=True)
-class AnnualEnergy:
-    """Annual consumption with its method and uncertainty.
-
-    Attributes
-    ----------
-    annual_kwh
-        [kWh/yr].
-    method
-        ``measured_full_year`` | ``full_year_gaps_filled_h25`` | ``annualised_h25``.
-    uncertainty_pct
-        Relative uncertainty [%] (heuristic).
-    h25_share_covered
-        Share of the H25 year covered by the known intervals used, 0..1.
-    window_start, window_end
-        The (local) window the figure is computed on.
-    """
-
-    annual_kwh: float
-    method: str
-    uncertainty_pct: float
-    h25_share_covered: float
-    window_start: pd.Timestamp
-    window_end: pd.Timestamp
-
-
-def annual_energy(curve: LoadCurve) -> AnnualEnergy:
-    """Annual energy of a curve [kWh/yr], measured or annualised with the BDEW H25 shape.
-
-    If the curve covers at least one year, the last 365 days (366 over a 29 Feb) ending at the
-    curve's end are used: summed when complete (uncertainty 1 %, meter and timing), else
-    annualised when at least 98 % is known (uncertainty 1 % + the missing share). Shorter
-    curves: ``annual = known energy / (H25 weight of the known intervals)`` (per calendar
-    year the H25 weights sum to 1). Its uncertainty is a stated heuristic, not a fitted error:
-    ``3 % + 30 % x (1 - covered H25 share)`` — about 33 % for one month, 18 % for half a year —
-    because a single household deviates from the average H25 seasonality (heating season,
-    holidays, vacations). Estimated intervals do not count as known; a curve that is only
-    estimated (from a billed annual value) gets its own figure with the method prefixed
-    ``estimated_curve_``.
-    """
-    e = curve.data["energy_kwh"].to_numpy(dtype=float)
-    q = _quality_codes(curve)
-    known = ~np.isnan(e) & (q != Quality.ESTIMATED.value)
-    if not known.any() and (~np.isnan(e)).any():
-        # a modelled curve only (e.g. from a billed annual value): report its figure, labelled so
-        result = annual_energy_of_known(curve, ~np.isnan(e))
-        return replace(result, method=f"estimated_curve_{result.method}")
-    return annual_energy_of_known(curve, known)
-
-
-def annual_energy_of_known(curve: LoadCurve, known: np.ndarray) -> AnnualEnergy:
-    """:func:`annual_energy` with an explicit mask of the intervals that count as known."""
-    tz = curve.meta.tz
-    idx = curve.data.index
-    e = curve.data["energy_kwh"].to_numpy(dtype=float)
-    end = curve.end.tz_convert(tz)
-    one_year_before = end - pd.DateOffset(years=1)
-    minutes = curve.interval_minutes
-    if curve.start.tz_convert(tz) <= one_year_before:
-        in_win = np.asarray(idx >= one_year_before)
-        kw = known & in_win
-        n_win = int(in_win.sum())
-        cov = kw.sum() / max(n_win, 1)
-        if cov == 1.0:
-            total = float(e[kw].sum())
-            return AnnualEnergy(total, "measured_full_year", 1.0, 1.0, one_year_before, end)
-        if cov >= FULL_YEAR_MIN_COVERAGE:
-            w = h25_weights(idx[in_win], tz, curve.meta.holiday_region, minutes)
-            wk = w[kw[in_win]].sum()
-            share = wk / w.sum()
-            total = float(e[kw].sum()) / share
-            return AnnualEnergy(
-                total, "full_year_gaps_filled_h25", 1.0 + 100 * (1 - share), float(share), one_year_before, end
-            )
-        win_start = one_year_before
-    else:
-        win_start = curve.start.tz_convert(tz)
-        kw = known
-    if not kw.any():
-        return AnnualEnergy(float("nan"), "none_no_data", float("nan"), 0.0, win_start, end)
-    w = h25_weights(idx, tz, curve.meta.holiday_region, minutes)
-    # full calendar years of the window each sum to 1; express the covered weight in "years"
-    share = float(w[kw].sum())
-    share_of_a_year = min(share, 1.0)
-    if share <= 0:
-        return AnnualEnergy(float("nan"), "none_no_data", float("nan"), 0.0, win_start, end)
-    total = float(e[kw].sum()) / share
-    unc = 3.0 + 30.0 * (1.0 - share_of_a_year)
-    return AnnualEnergy(total, "annualised_h25", unc, share_of_a_year, win_start, end)
-
-
 # ---------------------------------------------------------------------------- data quality
-def _quality_codes(curve: LoadCurve) -> np.ndarray:
-    """Quality flags as a numpy array of strings (fast path for categoricals)."""
-    col = curve.data["quality"]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        cats = np.asarray(col.cat.categories.astype(str), dtype=object)
-        codes = col.cat.codes.to_numpy()
-        return np.where(codes >= 0, cats[np.maximum(codes, 0)], "")
-    return col.to_numpy().astype(object)
-
-
 def _completeness_reason(
     coverage: float, n_gaps: int, longest_h: float, subst: float, filled: float, est: float
 ) -> Message:
@@ -586,7 +378,7 @@ def _length_reason(days: float, year_cov: float) -> Message:
 def data_quality(curve: LoadCurve) -> DataQuality:
     """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
-    q = _quality_codes(curve)
+    q = quality_codes(curve)
     n = len(e)
     known = ~np.isnan(e)
     n_known = int(known.sum())
@@ -740,21 +532,6 @@ def base_load(arrays: CurveArrays) -> tuple[float, int]:
     return float(np.percentile(vals, BASE_LOAD_PERCENTILE) * 1000.0), int(vals.size)
 
 
-def daily_minimum_kw(arrays: CurveArrays, min_coverage: float = 0.9) -> np.ndarray:
-    """Lowest interval power of each local day [kW] (NaN for days below ``min_coverage``)."""
-    p = np.where(arrays.known, arrays.power_kw, np.inf)
-    starts = np.flatnonzero(np.diff(np.concatenate(([-1], arrays.day0))) != 0)
-    mins = np.minimum.reduceat(p, starts)
-    counts = np.add.reduceat(arrays.known.astype(np.int64), starts)
-    sizes = np.diff(np.concatenate((starts, [len(p)])))
-    out = np.full(arrays.n_days, np.nan)
-    ok = counts >= min_coverage * (1440 // arrays.interval_minutes)
-    ok &= sizes > 0
-    out[arrays.day0[starts][ok]] = mins[ok]
-    out[~np.isfinite(out)] = np.nan
-    return out
-
-
 # ------------------------------------------------------------------------------- devices
 #: Devices whose annual energy is part of the household's total; together at most this share of it.
 DEVICE_SIGNATURES = (
@@ -815,6 +592,8 @@ def analyse(
     temperature: pd.Series | None = None,
     seeds: Seeds | None = None,
     prices: pd.Series | None = None,
+    site: tuple[float, float] | None = None,
+    state: str | None = None,
 ) -> LoadAnalysis:
     """Analyse a household load curve.
 
@@ -833,6 +612,13 @@ def analyse(
     prices
         Day-ahead prices, tz-aware Series (any unit, e.g. EUR/MWh), for the dynamic-tariff
         signature.
+    site
+        ``(latitude, longitude)`` of the household (:class:`advisor.settings.Site`), for the
+        typical-year temperature of the heat-pump signature; None: the household's own
+        coordinates if it gave them, else no climatology.
+    state
+        The household's Land (``"DE-BY"``) for the regional per-capita comparison (NRW only in
+        ``DE-NW``); None: unknown (the Stadtwerk's region).
 
     Returns
     -------
@@ -847,7 +633,6 @@ def analyse(
     """
     from advisor.benchmark import stromspiegel_for
     from advisor.household import Household
-    from advisor.signatures import detect_signatures, with_answers
 
     validate_load_curve(curve)
     if curve.direction != Direction.IMPORT:
@@ -926,6 +711,7 @@ def analyse(
         always_on_w=always_on_w,
         base_load_w=base_w,
         annual_kwh=annual.annual_kwh,
+        site=site,
     )
     sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
     bench = stromspiegel_for(
@@ -935,6 +721,7 @@ def analyse(
         seeds=seeds,
         data_quality_score=_class_quality(quality, curve),
         estimated=bool(curve.is_estimated),
+        state=state,
     )
 
     annual_kwh = annual.annual_kwh

@@ -168,8 +168,13 @@ def stromspiegel_for(
     seeds: Seeds | None = None,
     data_quality_score: float | None = None,
     estimated: bool = False,
+    state: str | None = "DE-NW",
 ) -> StromspiegelResult:
     """Stromspiegel 2025 class and modelled percentile of a household, or the reason for none.
+
+    ``state`` is the household's Land (ISO 3166-2, from its postal code): the per-capita
+    comparison with the NRW average is made only for ``DE-NW``; None (unknown) keeps the
+    Stadtwerk's region (NRW for Herne).
 
     Parameters
     ----------
@@ -265,7 +270,7 @@ def stromspiegel_for(
         hot_water=Message("benchmark.hot_water.electric" if electric else "benchmark.hot_water.other"),
     )
     per_capita = compared / household.persons
-    nrw = _seed_or(seeds, "benchmarks.per_capita_nrw_kwh", None)
+    nrw = _seed_or(seeds, "benchmarks.per_capita_nrw_kwh", None) if state in (None, "DE-NW") else None
     return StromspiegelResult(
         efficiency_class=cls,
         percentile=pct,

@@ -293,17 +293,23 @@ class EconomicsSettings:
         household=None,
         battery_bundled: bool = True,
         price_escalation_pct_per_year: float | None = None,
+        price_eur_per_kwh: float | None = None,
         **overrides,
     ) -> EconomicsSettings:
-        """Assumptions from the seeds; the household's own price wins; escalation is capped."""
+        """Assumptions from the seeds; escalation is capped. The work price is
+        ``price_eur_per_kwh`` (the edges pass :attr:`advisor.settings.HouseholdSettings.work_price_eur_per_kwh`),
+        else the household's own, else the seeded work price."""
         v = seeds.value
         cap = float(v("tariffs.price_escalation_pct_per_year"))
         esc = cap if price_escalation_pct_per_year is None else min(float(price_escalation_pct_per_year), cap)
-        price = float(v("tariffs.household_price_eur_per_kwh"))
-        if household is not None and getattr(household, "price_eur_per_kwh", None):
+        if price_eur_per_kwh is not None:
+            price = float(price_eur_per_kwh)
+        elif household is not None and getattr(household, "price_eur_per_kwh", None):
             price = float(household.price_eur_per_kwh)
+        else:
+            price = float(v("tariffs.work_price_eur_per_kwh"))
         keys = [
-            "tariffs.household_price_eur_per_kwh",
+            "tariffs.work_price_eur_per_kwh",
             "tariffs.price_escalation_pct_per_year",
             "pv.investment_eur_per_kwp",
             "pv.battery_bundled_eur_per_kwh" if battery_bundled else "pv.battery_eur_per_kwh",

@@ -44,6 +44,7 @@ from advisor.features import (
 )
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
+from advisor.seeds import package_data_dir
 from advisor.texts import num
 from advisor.units import freq_of
 
@@ -780,9 +781,14 @@ def _monthly_log_errors(series: Mapping[str, pd.Series], *, tz: str, holiday_reg
 # ---- the public API ------------------------------------------------------------------------
 
 
+#: Name of the shipped default model folder (in ``models/``, package data ``advisor._models`` in a wheel).
+DEFAULT_MODEL_NAME = "lgbm-lcl-v1"
+
+
 def default_model_dir() -> Path:
-    """Folder of the shipped default model (``models/lgbm-lcl-v1`` beside the package)."""
-    return Path(__file__).resolve().parents[1] / "models" / "lgbm-lcl-v1"
+    """Folder of the shipped default model: the checkout's ``models/lgbm-lcl-v1``, or the copy
+    inside an installed wheel (:func:`advisor.seeds.package_data_dir`)."""
+    return package_data_dir("models") / DEFAULT_MODEL_NAME
 
 
 def load_forecaster(path: str | Path | None = None, *, key_file: str | Path | None = None) -> LoadForecaster:
@@ -1183,8 +1189,8 @@ def annual_projection(
     price_eur_per_kwh
         Work price [EUR/kWh] (from the household or ``seeds/tariffs.toml``, passed in by the edge).
     base_fee_eur_per_year
-        Base fee [EUR/yr].
-
+        Fixed fees per year: base fee + meter fee [EUR/yr]
+        (:attr:`advisor.settings.HouseholdSettings.fixed_fees_eur_per_year`).
     yoy_log_sd
         Spread of year-over-year changes (log) for the bands of a measured year; default seeds.
 

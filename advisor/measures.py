@@ -483,18 +483,14 @@ def _pv_attr(opt: Any, *names: str) -> Any:
 def work_price(household, seeds) -> float:
     """The work price a saved kWh is worth [EUR/kWh]: the household's own, else the seeded one.
 
-    Reads ``tariffs.work_price_eur_per_kwh`` and falls back to the older key
-    ``tariffs.household_price_eur_per_kwh``.
+    Reads ``tariffs.work_price_eur_per_kwh`` (the seeds loader maps the older key
+    ``tariffs.household_price_eur_per_kwh`` to it). The assessment passes the resolved price of
+    :class:`~advisor.settings.HouseholdSettings` instead of calling this.
     """
     own = getattr(household, "price_eur_per_kwh", None)
     if own:
         return float(own)
-    for key in ("tariffs.work_price_eur_per_kwh", "tariffs.household_price_eur_per_kwh"):
-        try:
-            return float(seeds.value(key))
-        except SeedError:
-            continue
-    raise SeedError("seeds need `tariffs.work_price_eur_per_kwh` (the work price of a kWh)")
+    return float(seeds.value("tariffs.work_price_eur_per_kwh"))  # older key names are aliased by the loader
 
 
 def recommend(
@@ -537,6 +533,8 @@ def advise(
     tariff_comparison=None,
     low_income: bool | None = None,
     catalog: dict[str, Measure] | None = None,
+    price_eur_per_kwh: float | None = None,
+    co2_g_per_kwh: float | None = None,
 ) -> Advice:
     """Size every measure to the household, keep those that pay, and the one sequential potential.
 
@@ -559,6 +557,10 @@ def advise(
         True if the household qualifies for the Caritas Stromspar-Check (unknown: not shown).
     catalog
         A catalog to use instead of ``measure_catalog(seeds)``.
+    price_eur_per_kwh, co2_g_per_kwh
+        The household's work price and the CO₂ factor from its
+        :class:`~advisor.settings.HouseholdSettings` (the assessment passes them); None: resolved
+        from the household and the seeds.
 
     Returns
     -------
@@ -568,8 +570,8 @@ def advise(
         (with the reason) and the sequential ``potential``.
     """
     cat = catalog if catalog is not None else measure_catalog(seeds)
-    price = work_price(household, seeds)
-    co2_g = float(seeds.value("emissions.co2_g_per_kwh"))
+    price = float(price_eur_per_kwh) if price_eur_per_kwh is not None else work_price(household, seeds)
+    co2_g = float(co2_g_per_kwh) if co2_g_per_kwh is not None else float(seeds.value("emissions.co2_g_per_kwh"))
     dq = getattr(analysis, "data_quality", None)
     quality = getattr(dq, "score", None)
     days = float(getattr(analysis, "days_covered", float("nan")))

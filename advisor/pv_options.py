@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import pandas as pd
 
@@ -35,7 +36,15 @@ from advisor.economics import (
     size_pv,
 )
 from advisor.errors import DataQualityWarning
-from advisor.pv import DEFAULT_CACHE, BalconySpec, CompletedYear, PVProfileCache, PVSystemSpec, complete_year
+from advisor.pv import (
+    DEFAULT_CACHE,
+    BalconySpec,
+    CompletedYear,
+    PVProfileCache,
+    PVSystemSpec,
+    complete_year,
+    simulate_pv,
+)
 from advisor.tariffs import parse_day_ahead_prices
 from advisor.weather import typical_weather
 
@@ -422,4 +431,31 @@ def pv_options(
         chosen=chosen_opt,
         resolution_bias=bias,
         notes=tuple(notes),
+    )
+
+
+#: The reference year grid of the specific yield: what ``advisor pv --kwp 1`` simulates without a load file.
+YIELD_TZ = "Europe/Berlin"
+YIELD_FREQ = "15min"
+
+
+@lru_cache(maxsize=64)
+def _specific_yield(lat: float, lon: float, tilt: float, azimuth: float, ghi: float | None, year: int) -> float:
+    index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq=YIELD_FREQ, inclusive="left", tz=YIELD_TZ)
+    wx = typical_weather(lat, lon, index, scaled=ghi is not None, germany_ghi_kwh_per_m2=ghi)
+    return float(simulate_pv(PVSystemSpec.single(1.0, tilt_deg=tilt, azimuth_deg=azimuth), wx).specific_yield_kwh_per_kwp)
+
+
+def specific_yield_kwh_per_kwp(latitude: float, longitude: float, defaults: PVDefaults, year: int) -> float:
+    """Yield of 1 kWp on the household's roof (or the default roof) [kWh/kWp/yr], before clipping and
+    curtailment: the typical-year weather of the site, scaled to ``defaults.germany_ghi_kwh_per_m2``,
+    on the quarter-hours of ``year`` — exactly what ``advisor pv --kwp 1`` prints for the same site
+    and roof. Cached per site, roof, reference and year (batch households share it)."""
+    return _specific_yield(
+        round(float(latitude), 4),
+        round(float(longitude), 4),
+        float(defaults.tilt_deg),
+        float(defaults.azimuth_deg),
+        None if defaults.germany_ghi_kwh_per_m2 is None else float(defaults.germany_ghi_kwh_per_m2),
+        int(year),
     )

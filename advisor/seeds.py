@@ -5,16 +5,22 @@ lives in ``seeds/`` with its source and date, never in code. Two kinds of seed f
 
 * ``*.toml``: named values. Each table has ``value``, ``unit``, ``source`` and ``date``
   (optional ``note``, ``verify = true`` for figures from secondary sources). A value is addressed
-  as ``"<file stem>.<table name>"``, e.g. ``"tariffs.household_price_eur_per_kwh"``.
+  as ``"<file stem>.<table name>"``, e.g. ``"tariffs.work_price_eur_per_kwh"``.
 * ``*.csv``: tables (one row per case), each row with ``source`` and ``date`` columns.
 
 A Stadtwerk overrides any of them with a folder of its own (same file names): TOML values are
 replaced key by key, CSV tables as a whole. Edges (CLI, app, batch) load seeds and pass them in.
+
+The shipped seeds travel inside the package: in a checkout (editable install) they are read from
+the checkout's ``seeds/`` folder, in an installed wheel from the package resource
+``advisor._seeds`` (:func:`package_data_dir`). Renamed keys are read under their new name
+(:data:`KEY_ALIASES`), so a Stadtwerk's older override folder keeps working.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -28,14 +34,35 @@ from advisor.errors import SeedError
 
 SEEDS_ENV = "ADVISOR_SEEDS"
 REQUIRED_KEYS = ("value", "unit", "source", "date")
+#: Old key -> current key. An old name in a seed file (shipped or a Stadtwerk's) is read as the new one.
+KEY_ALIASES = {"tariffs.household_price_eur_per_kwh": "tariffs.work_price_eur_per_kwh"}
+#: Folders shipped as package data: checkout folder name -> package holding it in a wheel.
+PACKAGE_DATA = {"seeds": "advisor._seeds", "models": "advisor._models"}
+
+
+def package_data_dir(name: str) -> Path:
+    """Where the shipped ``seeds`` or ``models`` folder lies.
+
+    In a checkout (``pyproject.toml`` beside the package) the checkout's own folder, so edits are
+    seen at once; in an installed wheel the package resource (``advisor._seeds`` / ``advisor._models``).
+    """
+    if name not in PACKAGE_DATA:
+        raise SeedError(f"no package data folder `{name}`; known: {sorted(PACKAGE_DATA)}")
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / name).is_dir():
+        return root / name
+    try:
+        return Path(str(importlib.resources.files(PACKAGE_DATA[name])))
+    except ModuleNotFoundError:
+        raise SeedError(f"the installed package has no `{PACKAGE_DATA[name]}` (shipped {name}); reinstall it") from None
 
 
 def default_seeds_dir() -> Path:
-    """The project's ``seeds/`` folder (or ``$ADVISOR_SEEDS``)."""
+    """The shipped seeds folder (or ``$ADVISOR_SEEDS``)."""
     env = os.environ.get(SEEDS_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[1] / "seeds"
+    return package_data_dir("seeds")
 
 
 @dataclass(frozen=True)
@@ -67,6 +94,7 @@ class Seeds:
 
     def entry(self, key: str) -> SeedValue:
         """The :class:`SeedValue` for ``key``; raises SeedError naming close keys if absent."""
+        key = KEY_ALIASES.get(key, key)
         try:
             return self.values[key]
         except KeyError:
@@ -102,7 +130,7 @@ def _read_toml(path: Path) -> dict[str, SeedValue]:
         missing = [k for k in REQUIRED_KEYS if k not in entry]
         if missing:
             raise SeedError(f"{path}: `{name}` lacks {missing}; every seed value needs {REQUIRED_KEYS}")
-        key = f"{path.stem}.{name}"
+        key = KEY_ALIASES.get(f"{path.stem}.{name}", f"{path.stem}.{name}")
         out[key] = SeedValue(
             key=key,
             value=entry["value"],
@@ -116,9 +144,13 @@ def _read_toml(path: Path) -> dict[str, SeedValue]:
     return out
 
 
+#: CSV columns that are codes, never numbers (``"01"`` is a postal zone, not 1).
+TEXT_COLUMNS = ("postal_prefix", "state", "measure_id", "holiday_region")
+
+
 def _read_table(path: Path) -> pd.DataFrame:
     try:
-        df = pd.read_csv(path, comment="#", skipinitialspace=True)
+        df = pd.read_csv(path, comment="#", skipinitialspace=True, dtype=dict.fromkeys(TEXT_COLUMNS, str))
     except Exception as exc:  # noqa: BLE001 - any parse failure is a seed error
         raise SeedError(f"{path}: not a readable CSV table: {exc}") from exc
     missing = [c for c in ("source", "date") if c not in df.columns]

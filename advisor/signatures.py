@@ -49,11 +49,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from advisor.annual import h25_weights
+from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw
 from advisor.texts import num, signed
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
-    from advisor.analysis import CurveArrays
     from advisor.household import Household
     from advisor.loadcurve import LoadCurve
 
@@ -504,7 +505,6 @@ def detect_circulation_pump(a: CurveArrays) -> Signature:
 
 def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
     """Always-on floor: its level and its stability from day to day."""
-    from advisor.analysis import daily_minimum_kw
 
     name = "standby_floor"
     dmin = daily_minimum_kw(a) * 1000.0
@@ -715,20 +715,12 @@ def _daily_temperature(temperature: pd.Series, a: CurveArrays, tz: str) -> np.nd
     return daily.reindex(a.days).to_numpy(dtype=float)
 
 
-def _household_location(household: Household | None) -> tuple[float, float] | None:
-    """Coordinates of the household, from latitude/longitude or else its postal code."""
-    if household is None:
-        return None
-    if household.has_location:
+def _household_location(household: Household | None, site=None) -> tuple[float, float] | None:
+    """The site passed down from the household settings, else the household's own coordinates."""
+    if site is not None:
+        return float(site[0]), float(site[1])
+    if household is not None and household.has_location:
         return float(household.latitude), float(household.longitude)
-    if household.postal_code:
-        try:
-            from advisor.location import locate_postal_code
-
-            place = locate_postal_code(household.postal_code)
-            return place.latitude, place.longitude
-        except (ImportError, ValueError):
-            return None
     return None
 
 
@@ -737,6 +729,7 @@ def detect_heat_pump(
     tz: str,
     household: Household | None = None,
     temperature: pd.Series | None = None,
+    site: tuple[float, float] | None = None,
 ) -> Signature:
     """Heat pump: temperature dependence of daily energy (measured > climatology > seasons)."""
     name = "heat_pump"
@@ -754,7 +747,7 @@ def detect_heat_pump(
         source = "measured temperature"
         source_de = "gemessene Temperatur"
     else:
-        latlon = _household_location(household)
+        latlon = _household_location(household, site)
         if latlon is not None:
             try:
                 from advisor.weather import temperature_climatology  # TRY2010 climatology (weather module)
@@ -830,7 +823,6 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
         from advisor.errors import AdvisorError
 
         raise AdvisorError("`prices` must be a Series with a tz-aware DatetimeIndex")
-    from advisor.analysis import h25_weights
 
     e = curve.data["energy_kwh"]
     w = pd.Series(h25_weights(e.index, curve.meta.tz, curve.meta.holiday_region, curve.interval_minutes), index=e.index)
@@ -882,8 +874,11 @@ def detect_signatures(
     always_on_w: float | None = None,
     base_load_w: float | None = None,
     annual_kwh: float | None = None,
+    site: tuple[float, float] | None = None,
 ) -> list[Signature]:
     """Run every detector on ``curve``; returns one :class:`Signature` per detector.
+
+    ``site`` is ``(latitude, longitude)`` for the typical-year temperature of the heat-pump test.
 
     Parameters
     ----------
@@ -898,7 +893,6 @@ def detect_signatures(
     arrays, always_on_w, base_load_w, annual_kwh
         Precomputed by :func:`advisor.analysis.analyse`; computed here when omitted.
     """
-    from advisor.analysis import curve_arrays, daily_minimum_kw
 
     a = arrays if arrays is not None else curve_arrays(curve)
     if always_on_w is None:
@@ -920,7 +914,7 @@ def detect_signatures(
         detect_standby_floor(a, always_on_w),
         ev,
         detect_night_storage(a),
-        detect_heat_pump(a_heat, curve.meta.tz, household, temperature),
+        detect_heat_pump(a_heat, curve.meta.tz, household, temperature, site),
         pump,
         detect_own_pv(a, always_on_w, household),
         detect_instantaneous_water_heater(a),

@@ -21,12 +21,14 @@ is named in the result. Files are read in :mod:`advisor.ingest.prices`; the core
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from advisor.annual import annual_energy
 from advisor.errors import AdvisorError
 from advisor.loadcurve import LoadCurve
 from advisor.texts import Message
@@ -294,19 +296,16 @@ class Tariff:
             raise TariffError("a dynamic tariff needs `prices` (DayAheadPrices).")
 
     @classmethod
-    def fixed(cls, seeds, household=None) -> Tariff:
-        """The household's fixed tariff: its own price and base fee, else the seeds defaults, with an mME."""
-        price = getattr(household, "price_eur_per_kwh", None)
-        fee = getattr(household, "base_fee_eur_per_year", None)
+    def fixed(cls, settings) -> Tariff:
+        """The household's fixed tariff from its :class:`~advisor.settings.HouseholdSettings`: work
+        price, base fee and the fee of the meter its data come from (one resolution, no fallbacks here)."""
         return cls(
             name="fixed",
             kind="fixed",
-            work_price_eur_per_kwh=float(
-                price if price is not None else seeds.value("tariffs.household_price_eur_per_kwh")
-            ),
-            base_fee_eur_per_year=float(fee if fee is not None else seeds.value("tariffs.base_fee_eur_per_year")),
-            meter="mME",
-            meter_fee_eur_per_year=float(seeds.value("tariff_components.meter_mme_eur_per_year")),
+            work_price_eur_per_kwh=float(settings.work_price_eur_per_kwh),
+            base_fee_eur_per_year=float(settings.base_fee_eur_per_year),
+            meter=str(settings.meter),
+            meter_fee_eur_per_year=float(settings.meter_fee_eur_per_year),
         )
 
     @classmethod
@@ -345,7 +344,7 @@ class TariffCost:
     tariff_name, kind, meter
         From the :class:`Tariff`.
     energy_kwh
-        Consumption per year [kWh/yr] (measured intervals scaled to 365 days).
+        Consumption per year [kWh/yr] (:func:`advisor.annual.annual_energy` for a curve).
     energy_eur
         Work-price part per year [EUR/yr] (gross).
     base_fee_eur, meter_fee_eur
@@ -403,7 +402,13 @@ def _dynamic_unit_price(tariff: Tariff, index: pd.DatetimeIndex, tz: str) -> tup
     return gross, al
 
 
-def energy_cost(load: LoadCurve | pd.Series, tariff: Tariff, *, _alignment: PriceAlignment | None = None) -> TariffCost:
+def energy_cost(
+    load: LoadCurve | pd.Series,
+    tariff: Tariff,
+    *,
+    annual_kwh: float | None = None,
+    _alignment: PriceAlignment | None = None,
+) -> TariffCost:
     """Annual cost of ``load`` under ``tariff``.
 
     Parameters
@@ -412,18 +417,33 @@ def energy_cost(load: LoadCurve | pd.Series, tariff: Tariff, *, _alignment: Pric
         A :class:`LoadCurve` or a Series of energy per interval [kWh] with a tz-aware index.
     tariff
         :class:`Tariff`.
+    annual_kwh
+        The household's annual consumption [kWh/yr] the measured intervals stand for. Default for
+        a LoadCurve: :func:`advisor.annual.annual_energy` (the one annualisation, H25-weighted);
+        for a bare Series: its intervals scaled linearly to 365 days.
 
     Returns
     -------
     TariffCost
-        Energy, base fee and meter fee scaled to one year (365 days) from the measured intervals.
+        Energy, base fee and meter fee for one year. The energy part is the measured intervals'
+        cost scaled by ``annual_kwh / measured kWh``, so the fixed tariff's energy part is exactly
+        ``annual_kwh x work price`` and a dynamic tariff keeps the average price of the measured
+        intervals.
     """
     e, minutes, tz = _energy_series(load)
     ok = e.notna()
     covered_h = float(ok.sum()) * interval_hours(minutes)
     if covered_h <= 0:
         raise TariffError("the load curve has no measured intervals to price.")
-    scale = HOURS_PER_YEAR / covered_h
+    measured_kwh = float(e[ok].sum())
+    if annual_kwh is None and isinstance(load, LoadCurve):
+        annual_kwh = annual_energy(load).annual_kwh
+    if annual_kwh is None:
+        scale = HOURS_PER_YEAR / covered_h
+    elif measured_kwh > 0 and math.isfinite(annual_kwh):
+        scale = float(annual_kwh) / measured_kwh
+    else:
+        raise TariffError(f"cannot price a year from {measured_kwh:.1f} kWh measured and an annual figure of {annual_kwh}.")
     e_ok = e[ok]
     price_year, shift, fallback, resolution, note = None, 0, 0, (), ""
     if tariff.kind == "fixed":
@@ -710,13 +730,14 @@ class TariffComparison:
 
 def compare_tariffs(
     load: LoadCurve,
-    seeds,
+    settings,
     household=None,
     *,
     prices: DayAheadPrices | pd.DataFrame | pd.Series | None = None,
     has_ev: bool | None = None,
     has_heat_pump: bool | None = None,
     device_kwh: float | None = None,
+    annual_kwh: float | None = None,
 ) -> TariffComparison:
     """Simulate the household's year under each tariff product.
 
@@ -724,35 +745,42 @@ def compare_tariffs(
     ----------
     load
         The household's import curve.
-    seeds
-        :class:`~advisor.seeds.Seeds` with ``tariffs`` and ``tariff_components``.
+    settings
+        :class:`~advisor.settings.HouseholdSettings` (work price, fees, meter; its seeds hold
+        ``tariff_components``).
     household
-        :class:`~advisor.household.Household` (own price and base fee, EV, heating) or None.
+        :class:`~advisor.household.Household` (EV, heating) or None.
     prices
         Day-ahead prices; None leaves the dynamic tariff out (``unavailable`` says so).
     has_ev, has_heat_pump
         Override what the household says (e.g. from detected signatures).
     device_kwh
         Annual energy of the heat pump and/or EV [kWh/yr] if known (§ 14a Module 2).
+    annual_kwh
+        The household's annual consumption (default: :func:`advisor.annual.annual_energy` of ``load``);
+        every tariff is scaled to this same year.
     """
+    seeds = settings.seeds
+    if annual_kwh is None:
+        annual_kwh = annual_energy(load).annual_kwh
     ev = bool(has_ev) if has_ev is not None else bool(getattr(household, "ev", None))
     hp = bool(has_heat_pump) if has_heat_pump is not None else getattr(household, "heating", None) == "heat_pump"
-    fixed = energy_cost(load, Tariff.fixed(seeds, household))
+    fixed = energy_cost(load, Tariff.fixed(settings), annual_kwh=annual_kwh)
     p14 = para14a_savings(load, seeds, heat_pump=hp, ev=ev, device_kwh=device_kwh)
     if prices is None:
         return TariffComparison(fixed, None, None, 0.0, (), p14, None, unavailable=Message("tariffs.no_prices"))
     dap = parse_day_ahead_prices(prices) if not isinstance(prices, DayAheadPrices) else prices
     dyn_tariff = Tariff.dynamic(seeds, dap)
     unit, al = _dynamic_unit_price(dyn_tariff, load.index, load.meta.tz)
-    dynamic = energy_cost(load, dyn_tariff, _alignment=al)
+    dynamic = energy_cost(load, dyn_tariff, annual_kwh=annual_kwh, _alignment=al)
     flex = flexible_load(load, seeds, has_ev=ev)
     shifted = shift_to_cheap_hours(
         load, flex, unit, max_power_kw=float(seeds.value("tariff_components.shift_max_power_kw"))
     )
-    dyn_shift = energy_cost(shifted, dyn_tariff, _alignment=al)
+    dyn_shift = energy_cost(shifted, dyn_tariff, annual_kwh=annual_kwh, _alignment=al)
     ok = load.data["energy_kwh"].notna()
     moved = float((load.data["energy_kwh"][ok] - shifted[ok]).clip(lower=0).sum())
-    scale = HOURS_PER_YEAR / (float(ok.sum()) * load.interval_hours)
+    scale = annual_kwh / float(load.data["energy_kwh"][ok].sum())
     return TariffComparison(
         fixed=fixed,
         dynamic=dynamic,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from advisor.errors import AdvisorError
 from advisor.ingest.weather import (  # noqa: F401 - readers re-exported for existing callers
     MEZ,
     TRY_NOMINAL_YEAR,
@@ -371,7 +372,7 @@ def typical_weather(
     germany_ghi_kwh_per_m2
         Recent German mean annual global horizontal irradiation [kWh/m²]; the edges pass the
         seed ``weather.germany_mean_annual_ghi_kwh_per_m2`` (Fraunhofer ISE: 1,102, 2001-2020).
-        When None it is taken from the project's seeds (one loader hands it out).
+        Required when ``scaled`` (nothing below the edges reads the seeds).
     region
         Force a TRY region (1..15).
 
@@ -387,9 +388,10 @@ def typical_weather(
     region = int(region) if region is not None else try_region(lat, lon)
     ref = germany_ghi_kwh_per_m2
     if scaled and ref is None:
-        from advisor.seeds import load_seeds
-
-        ref = float(load_seeds().value(GERMANY_GHI_SEED))
+        raise AdvisorError(
+            f"pass `germany_ghi_kwh_per_m2` (the seed `{GERMANY_GHI_SEED}`, from the household settings) "
+            "or scaled=False for the raw TRY"
+        )
     regular = len(index) == 1 + (index[-1] - index[0]) / pd.Timedelta(minutes=minutes)
     if regular:  # a regular grid is fully described by its ends: cache (batch households share years)
         key = (float(lat), float(lon), region, index[0], index[-1], str(index.tz), minutes, bool(scaled), ref)

@@ -35,7 +35,6 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,12 +45,12 @@ import streamlit as st
 from advisor.errors import AdvisorError, LoadCurveError
 from advisor.household import Household
 from advisor.loadcurve import LoadCurve
+from advisor.settings import HouseholdSettings, operator_prices_path, prepared_curve, resolve_settings
 
 TTL_S = 3600
 MAX_ENTRIES = 16
 DEMO_KEY = "demo:v1"
 #: Environment variables naming an operator's local day-ahead price file (first one set wins).
-PRICES_ENV = ("ADVISOR_PRICES_FILE", "ADVISOR_PRICES")
 #: Fewest hourly prices accepted (one week): fewer cannot stand for a year of prices.
 MIN_PRICE_HOURS = 7 * 24
 
@@ -166,8 +165,6 @@ def demo_answers() -> Household:
         heating="other",
         ev=False,
         postal_code="44623",
-        latitude=default_site()[0],
-        longitude=default_site()[1],
         balcony=False,
     )
 
@@ -513,15 +510,6 @@ def forget_price_upload() -> None:
     st.session_state.pop("prices", None)
 
 
-def operator_prices_path() -> Path | None:
-    """The operator's price file from ``ADVISOR_PRICES_FILE`` (or ``ADVISOR_PRICES``), if set."""
-    for var in PRICES_ENV:
-        value = os.environ.get(var, "").strip()
-        if value:
-            return Path(value)
-    return None
-
-
 @st.cache_resource(show_spinner=False, ttl=600, max_entries=2)
 def _operator_prices(path: str, mtime_ns: int, size: int) -> PriceData:
     raw = Path(path).read_bytes()
@@ -599,32 +587,64 @@ def daily(hh: HouseholdData):
     return daily_kwh(hh.data_key, _curve=hh.curve)
 
 
+def settings(hh: HouseholdData, h: Household) -> HouseholdSettings:
+    """The household's one settings object (site, holiday region, prices, fees, PV defaults), as
+    ``advisor recommend`` and the batch resolve it (:func:`advisor.settings.resolve_settings`)."""
+    return resolve_settings(seeds(), h, curve=hh.curve)
+
+
+def prepared(hh: HouseholdData, h: Household) -> LoadCurve:
+    """The curve with the household's holiday region (from its postal code)."""
+    return prepared_curve(hh.curve, settings(hh, h))
+
+
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _analysis(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+def _analysis(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household, _settings: HouseholdSettings):
     from advisor.analysis import analyse
 
-    return analyse(_curve, _household, seeds=seeds())
+    site = _settings.site
+    return analyse(_curve, _household, seeds=seeds(), site=(site.latitude, site.longitude), state=site.state)
 
 
 def analysis(hh: HouseholdData, h: Household):
     """:class:`advisor.analysis.LoadAnalysis` of the household (cached on data key + answers)."""
     k = household_key(h)
+    hs = settings(hh, h)
     _remember("_analysis", (hh.data_key, k))
-    return _analysis(hh.data_key, k, _curve=hh.curve, _household=h)
+    return _analysis(hh.data_key, k, _curve=prepared_curve(hh.curve, hs), _household=h, _settings=hs)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _annual_cost(data_key: str, hh_key: str, _curve: LoadCurve, _household: Household):
+def _figures(data_key: str, hh_key: str, _curve: LoadCurve, _settings: HouseholdSettings):
+    from advisor.assessment import assessment_figures
+
+    return assessment_figures(_curve, _settings)
+
+
+def figures(hh: HouseholdData, h: Household):
+    """:class:`advisor.assessment.AssessmentFigures`: annual kWh, site, holiday region, prices, bill and
+    specific PV yield — the same object ``advisor recommend --json`` prints as ``assessment``."""
+    k = household_key(h)
+    hs = settings(hh, h)
+    _remember("_figures", (hh.data_key, k))
+    return _figures(hh.data_key, k, _curve=prepared_curve(hh.curve, hs), _settings=hs)
+
+
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _annual_cost(data_key: str, hh_key: str, annual_kwh: float, _curve: LoadCurve, _settings: HouseholdSettings):
     from advisor.tariffs import Tariff, energy_cost
 
-    return energy_cost(_curve, Tariff.fixed(seeds(), _household))
+    return energy_cost(_curve, Tariff.fixed(_settings), annual_kwh=annual_kwh)
 
 
 def annual_cost(hh: HouseholdData, h: Household):
-    """:class:`advisor.tariffs.TariffCost` of the household's fixed tariff over a year."""
+    """:class:`advisor.tariffs.TariffCost` of the household's fixed tariff over a year (the annual
+    figure of :func:`figures`)."""
     k = household_key(h)
-    _remember("_annual_cost", (hh.data_key, k))
-    return _annual_cost(hh.data_key, k, _curve=hh.curve, _household=h)
+    hs = settings(hh, h)
+    kwh = figures(hh, h).annual_kwh
+    _remember("_annual_cost", (hh.data_key, k, kwh))
+    return _annual_cost(hh.data_key, k, kwh, _curve=prepared_curve(hh.curve, hs), _settings=hs)
 
 
 def _model():
@@ -647,33 +667,20 @@ def forecast(hh: HouseholdData, horizon: str):
     return _forecast(hh.data_key, horizon, _curve=hh.curve)
 
 
-def tariff_values(h: Household) -> tuple[float, float]:
-    """The household's work price [EUR/kWh] and base fee [EUR/yr], else the seeds defaults."""
-    price = (
-        h.price_eur_per_kwh
-        if h.price_eur_per_kwh is not None
-        else float(seeds().value("tariffs.household_price_eur_per_kwh"))
-    )
-    fee = (
-        h.base_fee_eur_per_year
-        if h.base_fee_eur_per_year is not None
-        else float(seeds().value("tariffs.base_fee_eur_per_year"))
-    )
-    return float(price), float(fee)
-
-
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _projection(data_key: str, price_eur_per_kwh: float, base_fee_eur_per_year: float, _curve: LoadCurve):
+def _projection(data_key: str, price_eur_per_kwh: float, fixed_fees_eur_per_year: float, _curve: LoadCurve):
     from advisor.forecast import annual_projection
 
-    return annual_projection(_curve, price_eur_per_kwh, base_fee_eur_per_year, model=_model())
+    return annual_projection(_curve, price_eur_per_kwh, fixed_fees_eur_per_year, model=_model())
 
 
 def projection(hh: HouseholdData, h: Household):
-    """:class:`advisor.forecast.AnnualProjection`: next 12 months, bill and suggested Abschlag."""
-    price, fee = tariff_values(h)
-    _remember("_projection", (hh.data_key, price, fee))
-    return _projection(hh.data_key, price, fee, _curve=hh.curve)
+    """:class:`advisor.forecast.AnnualProjection`: next 12 months, bill (work price, base and meter
+    fee from the household's settings) and suggested Abschlag."""
+    hs = settings(hh, h)
+    price, fees = hs.work_price_eur_per_kwh, hs.fixed_fees_eur_per_year
+    _remember("_projection", (hh.data_key, price, fees))
+    return _projection(hh.data_key, price, fees, _curve=prepared_curve(hh.curve, hs))
 
 
 def recent(hh: HouseholdData, days: int = 7):
@@ -686,9 +693,7 @@ def recent(hh: HouseholdData, days: int = 7):
 def _assessment(data_key: str, hh_key: str, price_key: str, _curve: LoadCurve, _household: Household, _prices):
     from advisor.assessment import AssessmentSettings, assess_household
 
-    lat, lon, _ = location(_household)
-    settings = AssessmentSettings(seeds=seeds(), latitude=lat, longitude=lon, prices=_prices)
-    return assess_household(_curve, _household, settings)
+    return assess_household(_curve, _household, AssessmentSettings(seeds=seeds(), prices=_prices))
 
 
 def _price_key() -> tuple[str, Any]:
@@ -736,41 +741,20 @@ def report_pdf(hh: HouseholdData, h: Household, lang: str) -> bytes:
 
 
 # ---------------------------------------------------------------------- PV on the household's curve
-def default_site() -> tuple[float, float]:
-    """The Stadtwerk's default site (Herne) from ``seeds/site.toml``."""
-    s = seeds()
-    return float(s.value("site.default_latitude_deg")), float(s.value("site.default_longitude_deg"))
-
-
 def location(h: Household) -> tuple[float, float, str]:
-    """Coordinates for PV: the household's, else from its postal code, else Herne (said so)."""
-    if h.has_location:
-        return float(h.latitude), float(h.longitude), "household"
-    if h.postal_code:
-        try:
-            from advisor.location import locate_postal_code
-
-            place = locate_postal_code(h.postal_code)
-            return float(place.latitude), float(place.longitude), "postal_code"
-        except (ImportError, AdvisorError):
-            pass
-    lat, lon = default_site()
-    return lat, lon, "default"
+    """Coordinates for PV and how they were found: ``coordinates``, ``postal_code`` or
+    ``stadtwerk_default`` (the Stadtwerk's default site, said so on the page)."""
+    site = resolve_settings(seeds(), h).site
+    return site.latitude, site.longitude, site.source
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _pv_inputs(data_key: str, lat: float, lon: float, _curve: LoadCurve):
+def _pv_inputs(data_key: str, lat: float, lon: float, ghi: float, _curve: LoadCurve):
     from advisor import pv as pvm
     from advisor import weather
 
     year_load = pvm.complete_year(_curve)
-    wx = weather.typical_weather(
-        lat,
-        lon,
-        year_load.energy_kwh.index,
-        scaled=True,
-        germany_ghi_kwh_per_m2=float(seeds().value(weather.GERMANY_GHI_SEED)),
-    )
+    wx = weather.typical_weather(lat, lon, year_load.energy_kwh.index, scaled=True, germany_ghi_kwh_per_m2=ghi)
     return year_load, wx
 
 
@@ -796,13 +780,16 @@ def _spec(params: dict[str, Any]):
 def _pv(data_key: str, hh_key: str, canon: str, _curve: LoadCurve, _household: Household):
     from advisor import economics as ec
     from advisor import pv as pvm
-    from advisor.pv_options import PVDefaults, pv_options
+    from advisor.pv_options import pv_options
 
     params = json.loads(canon)
-    lat, lon, _ = location(_household)
-    year_load, wx = _pv_inputs(data_key, lat, lon, _curve=_curve)
-    settings = ec.EconomicsSettings.from_seeds(seeds(), household=_household)
-    defaults = PVDefaults.from_seeds(seeds(), _household)
+    hs = resolve_settings(seeds(), _household, curve=_curve)
+    lat, lon = hs.site.latitude, hs.site.longitude
+    year_load, wx = _pv_inputs(data_key, lat, lon, hs.germany_ghi_kwh_per_m2, _curve=_curve)
+    settings = ec.EconomicsSettings.from_seeds(
+        seeds(), household=_household, price_eur_per_kwh=hs.work_price_eur_per_kwh
+    )
+    defaults = hs.pv
     spec = _spec(params)
     balcony = params["kind"] == "balcony"
     if balcony:  # the balcony sweep in the chosen orientation
@@ -848,9 +835,9 @@ def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):
     """
     k = household_key(h)
     canon = json.dumps(params, sort_keys=True)
-    lat, lon, _ = location(h)
+    hs = settings(hh, h)
     _remember("_pv", (hh.data_key, k, canon))
-    _remember("_pv_inputs", (hh.data_key, lat, lon))
+    _remember("_pv_inputs", (hh.data_key, hs.site.latitude, hs.site.longitude, hs.germany_ghi_kwh_per_m2))
     return _pv(hh.data_key, k, canon, _curve=hh.curve, _household=h)
 
 
@@ -859,6 +846,7 @@ _CACHED = {
     "estimate_curve": estimate_curve,
     "daily_kwh": daily_kwh,
     "_analysis": _analysis,
+    "_figures": _figures,
     "_forecast": _forecast,
     "_projection": _projection,
     "_pv": _pv,

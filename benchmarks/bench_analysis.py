@@ -31,7 +31,8 @@ def _time(fn, repeat: int = 7) -> tuple[float, float]:
 
 def main() -> None:
     warnings.simplefilter("ignore")
-    from advisor.analysis import analyse, curve_arrays
+    from advisor.analysis import analyse
+    from advisor.curve_arrays import curve_arrays
     from advisor.household import Household
     from advisor.loadcurve import make_load_curve
     from advisor.seeds import load_seeds
@@ -64,7 +65,7 @@ def accuracy() -> None:
     """Annualisation error on cut London years (skips when the shared data is absent)."""
     import pandas as pd
 
-    from advisor.analysis import annual_energy
+    from advisor.annual import annual_energy
     from advisor.loadcurve import CurveMeta, make_load_curve
 
     base = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "lcl_london"

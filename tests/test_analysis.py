@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from advisor.analysis import (
     LoadAnalysis,
     analyse,
-    annual_energy,
-    curve_arrays,
     data_quality,
     heatmap_matrix,
 )
+from advisor.annual import annual_energy
+from advisor.curve_arrays import curve_arrays
 from advisor.errors import AdvisorError
 from advisor.household import Household
 from advisor.loadcurve import CurveMeta, Direction, make_load_curve

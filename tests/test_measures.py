@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.analysis import analyse
+from advisor.settings import resolve_settings
 from advisor.household import Household
 from advisor.measures import LANGUAGES, advise, applies, format_number, measure_catalog, recommend, work_price
 from advisor.seeds import load_seeds
@@ -191,14 +192,14 @@ def test_dynamic_tariff_only_where_the_simulation_shows_it_pays(a180, hh180, see
     )
     # case 1: a cheap fixed tariff (22 ct) -> the dynamic tariff costs more -> not recommended
     cheap = Household(price_eur_per_kwh=0.22, dwelling="apartment", tenure="tenant", balcony=False)
-    tc = compare_tariffs(hh180.curve, seeds, cheap, prices=prices)
+    tc = compare_tariffs(hh180.curve, resolve_settings(seeds, cheap, curve=hh180.curve), cheap, prices=prices)
     assert tc.dynamic_saving_eur < 0 and tc.fixed.total_eur - tc.dynamic_shifted.total_eur < 0
     ids = _ids(recommend(a180, cheap, seeds=seeds, tariff_comparison=tc))
     assert "dynamic_tariff" not in ids and "load_shifting" not in ids
     # case 2: an expensive fixed tariff (45 ct) and flat 40 EUR/MWh prices -> it pays
     flat = parse_day_ahead_prices(pd.DataFrame({"timestamp_utc": idx, "price_eur_mwh": 40.0}))
     dear = Household(price_eur_per_kwh=0.45, dwelling="apartment", tenure="tenant", balcony=False)
-    tc2 = compare_tariffs(hh180.curve, seeds, dear, prices=flat)
+    tc2 = compare_tariffs(hh180.curve, resolve_settings(seeds, dear, curve=hh180.curve), dear, prices=flat)
     assert tc2.dynamic_saving_eur > 0
     recs = recommend(a180, dear, seeds=seeds, tariff_comparison=tc2)
     dyn = [r for r in recs if r.measure_id == "dynamic_tariff"][0]
@@ -294,7 +295,7 @@ def test_real_london_households_bounded_and_priced(seeds):
             meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=hid),
         )
         a = analyse(curve, seeds=seeds)
-        tc = compare_tariffs(curve, seeds, Household(), prices=prices)
+        tc = compare_tariffs(curve, resolve_settings(seeds, Household(), curve=curve), Household(), prices=prices)
         assert tc.dynamic.shift_days % 364 == 0 and tc.dynamic.shift_days < 0  # 2013 load -> 2023/24 prices
         assert tc.price_year in ("2023-2024", "2024")
         assert tc.dynamic.energy_kwh == pytest.approx(a.annual_kwh, rel=0.02)
@@ -318,7 +319,7 @@ def test_dynamic_tariff_that_pays_only_with_shifting_says_so(hh180, a180, seeds)
     )
     for price in np.arange(0.20, 0.80, 0.02):
         h = Household(price_eur_per_kwh=float(price), dwelling="apartment", tenure="tenant", balcony=False)
-        tc = compare_tariffs(hh180.curve, seeds, h, prices=prices)
+        tc = compare_tariffs(hh180.curve, resolve_settings(seeds, h, curve=hh180.curve), h, prices=prices)
         if tc.dynamic_saving_eur < 0 < tc.fixed.total_eur - tc.dynamic_shifted.total_eur:
             break
     else:

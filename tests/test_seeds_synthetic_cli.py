@@ -13,14 +13,19 @@ from advisor.synthetic import SyntheticSpec, synthetic_household
 
 def test_seeds_have_sources_and_override(tmp_path):
     seeds = load_seeds()
-    price = seeds.entry("tariffs.household_price_eur_per_kwh")
-    assert price.value == pytest.approx(0.37)
+    price = seeds.entry("tariffs.work_price_eur_per_kwh")
+    assert price.value == pytest.approx(0.33)
     assert "BDEW" in price.source and price.date
+    # split from BDEW's all-in 37.2 ct at 3,500 kWh, never stacked on it: within 1 % of 1,302 EUR
+    fees = seeds.value("tariffs.base_fee_eur_per_year") + seeds.value("tariff_components.meter_mme_eur_per_year")
+    assert 3500 * price.value + fees == pytest.approx(3500 * 0.372, rel=0.01)
     assert seeds.value("emissions.co2_g_per_kwh") == 344
+    # a Stadtwerk's older override file names the price by its old key: read as the work price
     (tmp_path / "tariffs.toml").write_text(
         '[household_price_eur_per_kwh]\nvalue = 0.312\nunit = "EUR/kWh"\nsource = "Stadtwerke Herne Preisblatt"\ndate = "2026-07"\n'
     )
     over = load_seeds(tmp_path)
+    assert over.value("tariffs.work_price_eur_per_kwh") == pytest.approx(0.312)
     assert over.value("tariffs.household_price_eur_per_kwh") == pytest.approx(0.312)
     assert over.value("emissions.co2_g_per_kwh") == 344  # untouched keys stay
     assert over.version != seeds.version

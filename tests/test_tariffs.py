@@ -9,7 +9,9 @@ import pytest
 from advisor.household import Household
 from advisor.ingest.prices import read_day_ahead_prices
 from advisor.loadcurve import CurveMeta, make_load_curve
+from advisor.annual import annual_energy
 from advisor.seeds import load_seeds
+from advisor.settings import resolve_settings
 from advisor.tariffs import (
     Tariff,
     TariffError,
@@ -31,6 +33,14 @@ def seeds():
     return load_seeds()
 
 
+def _fixed(seeds, household, curve=None):
+    return Tariff.fixed(resolve_settings(seeds, household, curve=curve))
+
+
+def _hs(seeds, household=None, curve=None):
+    return resolve_settings(seeds, household, curve=curve)
+
+
 def _curve(start: str, days: int, kw: float = 0.4, minutes: int = 15):
     idx = pd.date_range(pd.Timestamp(start).tz_localize(TZ), periods=days * 24 * 60 // minutes, freq=f"{minutes}min")
     return make_load_curve(pd.Series(kw * minutes / 60, index=idx), interval_minutes=minutes, meta=CurveMeta(tz=TZ))
@@ -43,20 +53,39 @@ def _prices(start_utc: str, hours: int, eur_mwh) -> pd.DataFrame:
 
 
 def test_fixed_cost_hand_computed(seeds):
-    # 0.4 kW for 365 days = 3504 kWh; 0.30 EUR/kWh + 120 EUR base fee + mME 25 EUR
+    # 0.4 kW for 365 days = 3504 kWh; 0.30 EUR/kWh + 120 EUR base fee + iMSys 30 EUR (a measured curve)
     curve = _curve("2023-01-01", 365)
-    cost = energy_cost(curve, Tariff.fixed(seeds, Household(price_eur_per_kwh=0.30, base_fee_eur_per_year=120.0)))
+    cost = energy_cost(curve, _fixed(seeds, Household(price_eur_per_kwh=0.30, base_fee_eur_per_year=120.0), curve))
     assert cost.energy_kwh == pytest.approx(3504.0)
     assert cost.energy_eur == pytest.approx(3504.0 * 0.30)
-    assert cost.meter_fee_eur == pytest.approx(25.0)
-    assert cost.total_eur == pytest.approx(3504 * 0.30 + 120 + 25)
+    assert cost.meter == "iMSys" and cost.meter_fee_eur == pytest.approx(30.0)
+    assert cost.total_eur == pytest.approx(3504 * 0.30 + 120 + 30)
+    # without a curve (an estimate) the meter is a modern meter (mME, 25 EUR)
+    assert _fixed(seeds, Household()).meter_fee_eur_per_year == pytest.approx(25.0)
 
 
-def test_fixed_cost_is_annualised_from_a_short_curve(seeds):
+def test_fixed_cost_is_annualised_from_a_short_curve_with_the_one_annual_figure(seeds):
     curve = _curve("2023-03-01", 73)  # a fifth of a year
-    cost = energy_cost(curve, Tariff.fixed(seeds, Household(price_eur_per_kwh=0.30)))
-    assert cost.energy_kwh == pytest.approx(3504.0)
+    cost = energy_cost(curve, _fixed(seeds, Household(price_eur_per_kwh=0.30), curve))
+    assert cost.energy_kwh == pytest.approx(annual_energy(curve).annual_kwh)
+    assert cost.energy_eur == pytest.approx(annual_energy(curve).annual_kwh * 0.30)
     assert cost.covered_days == pytest.approx(73.0)
+
+
+def test_a_winter_cut_is_priced_as_winter_not_as_a_twelfth_of_the_year(seeds):
+    """Known truth: a household following the H25 shape; January-February alone, priced for a year,
+    must give its true year (a linear x365/days scaling overstates it by about 10 %)."""
+    from advisor.profiles import bdew_energy_kwh
+
+    idx = pd.date_range(pd.Timestamp("2025-01-01").tz_localize(TZ), pd.Timestamp("2026-01-01").tz_localize(TZ), freq="15min", inclusive="left")
+    e = bdew_energy_kwh(idx, 3500.0)
+    truth = float(e.sum())
+    cut = make_load_curve(e[e.index < pd.Timestamp("2025-03-01", tz=TZ)], interval_minutes=15, meta=CurveMeta(tz=TZ))
+    cost = energy_cost(cut, _fixed(seeds, Household(price_eur_per_kwh=0.30), cut))
+    linear = float(cut.energy_kwh.sum()) * 365 / 60
+    assert abs(cost.energy_kwh / truth - 1) < 0.05
+    assert abs(linear / truth - 1) > abs(cost.energy_kwh / truth - 1) + 0.03
+    assert cost.energy_kwh == pytest.approx(annual_energy(cut).annual_kwh)
 
 
 def test_dynamic_cost_hand_computed(seeds):
@@ -105,15 +134,15 @@ def test_shifting_moves_evening_load_to_the_cheapest_hour_and_keeps_daily_energy
 
 
 def test_compare_tariffs_without_prices_says_dynamic_is_unavailable(seeds):
-    c = compare_tariffs(_curve("2024-01-01", 30), seeds, Household())
+    c = compare_tariffs(_curve("2024-01-01", 30), _hs(seeds), Household())
     assert c.dynamic is None and c.unavailable
     assert c.dynamic_saving_eur is None
 
 
 def test_para14a_only_with_heat_pump_or_ev(seeds):
     curve = _curve("2024-01-01", 30)
-    assert compare_tariffs(curve, seeds, Household()).para14a is None
-    c = compare_tariffs(curve, seeds, Household(ev=True))
+    assert compare_tariffs(curve, _hs(seeds), Household()).para14a is None
+    c = compare_tariffs(curve, _hs(seeds), Household(ev=True))
     assert c.para14a is not None and c.para14a.module1_eur == pytest.approx(165.0)
 
 
@@ -153,12 +182,12 @@ def test_para14a_module2_counts_ev_and_heat_pump_once(seeds):
 
     hh = synthetic_household(ev_kw=11.0, heat_pump_kwh=3500.0, seed=9)
     truth = float(hh.components_kwh[["ev", "heat_pump"]].sum().sum())
-    c = compare_tariffs(hh.curve, seeds, Household(ev=True, heating="heat_pump"))
+    c = compare_tariffs(hh.curve, _hs(seeds), Household(ev=True, heating="heat_pump"))
     assert c.para14a.device == "heat_pump+ev"
     assert c.para14a.device_kwh == pytest.approx(truth, rel=0.25)
     # hand-computed Module 2: kWh x 9.3 ct x 60 % x 1.19 - 30 EUR meter
     assert c.para14a.module2_eur == pytest.approx(c.para14a.device_kwh * 0.093 * 0.6 * 1.19 - 30.0)
-    given = compare_tariffs(hh.curve, seeds, Household(ev=True, heating="heat_pump"), device_kwh=1000.0)
+    given = compare_tariffs(hh.curve, _hs(seeds), Household(ev=True, heating="heat_pump"), device_kwh=1000.0)
     assert given.para14a.device_kwh == 1000.0 and given.para14a.best_module == 1
 
 
@@ -182,11 +211,13 @@ def test_gaps_are_left_out_and_the_rest_scaled_to_a_year(seeds):
     e = curve.energy_kwh
     e.iloc[96 * 10 : 96 * 40] = np.nan  # a month missing
     gappy = make_load_curve(e, interval_minutes=15, meta=CurveMeta(tz=TZ))
-    tariff = Tariff.fixed(seeds, Household(price_eur_per_kwh=0.30))
+    tariff = _fixed(seeds, Household(price_eur_per_kwh=0.30), curve)
     full, part = energy_cost(curve, tariff), energy_cost(gappy, tariff)
     assert part.covered_days == pytest.approx(335.0)
-    assert part.energy_kwh == pytest.approx(full.energy_kwh)
-    assert part.total_eur == pytest.approx(full.total_eur)
+    # the gaps are left out and the rest stands for the year as the one annual figure says
+    assert part.energy_kwh == pytest.approx(annual_energy(gappy).annual_kwh)
+    assert part.energy_eur == pytest.approx(part.energy_kwh * 0.30)
+    assert abs(part.energy_kwh / full.energy_kwh - 1) < 0.05
 
 
 def test_price_reader_takes_bytes_like_a_path(tmp_path):

@@ -113,12 +113,14 @@ def test_scaling_uses_the_recent_german_mean():
     assert scaled.attrs["typical_year"] is True and "month, day and MEZ" in scaled.attrs["mapping"]
 
 
-def test_default_scaling_reads_the_seed():
-    from advisor.seeds import load_seeds
+def test_scaling_needs_the_reference_from_the_settings():
+    """Nothing below the edges reads the seeds: a scaled TRY needs its reference passed in."""
+    from advisor.errors import AdvisorError
 
-    ref = load_seeds().value(weather.GERMANY_GHI_SEED)
     idx = year_index(2023, 60)
-    assert weather.typical_weather(51.54, 7.22, idx).attrs["germany_ghi_kwh_per_m2"] == ref
+    with pytest.raises(AdvisorError, match="germany_ghi_kwh_per_m2"):
+        weather.typical_weather(51.54, 7.22, idx)
+    assert weather.typical_weather(51.54, 7.22, idx, germany_ghi_kwh_per_m2=1102.0).attrs["germany_ghi_kwh_per_m2"] == 1102.0
 
 
 def test_hourly_and_quarter_indices_agree_in_energy():

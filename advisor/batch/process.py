@@ -52,6 +52,25 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("coverage", "float64"),
     ("annual_kwh", "float64"),
     ("annual_method", "string"),
+    # the contract of advisor.assessment.AssessmentFigures (same names as `advisor recommend --json`'s `assessment`)
+    ("annual_bill_eur", "float64"),
+    ("work_price_eur_per_kwh", "float64"),
+    ("price_source", "string"),
+    ("base_fee_eur_per_year", "float64"),
+    ("meter", "string"),
+    ("meter_fee_eur_per_year", "float64"),
+    ("site_latitude", "float64"),
+    ("site_longitude", "float64"),
+    ("site_source", "string"),
+    ("site_place", "string"),
+    ("site_state", "string"),
+    ("holiday_region", "string"),
+    ("holiday_region_source", "string"),
+    ("pv_specific_yield_kwh_per_kwp", "float64"),
+    ("roof_tilt_deg", "float64"),
+    ("roof_azimuth_deg", "float64"),
+    ("co2_g_per_kwh", "float64"),
+    ("seeds_version", "string"),
     ("base_load_w", "float64"),
     ("peak_kw", "float64"),
     ("stromspiegel_class", "string"),
@@ -170,7 +189,7 @@ class KeyFigures:
     status
         ``ok``, ``error`` or ``skipped``.
     annual_kwh
-        Annual consumption [kWh/yr] (:func:`advisor.analysis.annual_energy`).
+        Annual consumption [kWh/yr] (:func:`advisor.annual.annual_energy`).
     measured
         False when the curve was estimated from an annual consumption.
     error, error_stage
@@ -296,7 +315,7 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
 def annualised_kwh(curve: LoadCurve) -> float:
     """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised); for
     a curve estimated from a billed annual consumption, that consumption."""
-    from advisor.analysis import annual_energy
+    from advisor.annual import annual_energy
 
     annual = float(annual_energy(curve).annual_kwh)
     if curve.is_estimated and not np.isfinite(annual):
@@ -405,12 +424,11 @@ def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
     not count estimated intervals as consumption).
     """
     a = assessment.analysis
-    annual, method = a.annual_kwh, a.annual_method
-    if curve.is_estimated and not np.isfinite(annual):
-        annual, method = annualised_kwh(curve), "billed_annual"
+    figures = assessment.figures.to_row()
+    row.update({k: v for k, v in figures.items() if k in row})
+    if curve.is_estimated and not np.isfinite(a.annual_kwh):
+        row["annual_method"] = "billed_annual"
     row.update(
-        annual_kwh=_round(annual),
-        annual_method=method,
         base_load_w=_round(a.base_load_w, 1),
         peak_kw=_round(a.peak_kw),
         stromspiegel_class=a.stromspiegel_class,

@@ -106,6 +106,7 @@ def register(app: typer.Typer) -> None:
         from advisor.ingest import read_load_curves
         from advisor.loadcurve import Direction
         from advisor.seeds import load_seeds
+        from advisor.settings import prepared_curve, resolve_settings
 
         seeds = load_seeds(seeds_dir)
         curves = read_load_curves(
@@ -116,7 +117,14 @@ def register(app: typer.Typer) -> None:
             raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found to analyse")
         temp = _read_series(temperature, "temperature", ("temp_air", "temperature_c")) if temperature else None
         price = _read_series(prices, "prices", ("price_eur_mwh", "price_eur_per_kwh", "price")) if prices else None
-        results = [(c, analyse(c, household, temperature=temp, seeds=seeds, prices=price)) for c in curves]
+        results = []
+        for c in curves:
+            hs = resolve_settings(seeds, household, curve=c)
+            c = prepared_curve(c, hs)
+            site = (hs.site.latitude, hs.site.longitude)
+            results.append(
+                (c, analyse(c, household, temperature=temp, seeds=seeds, prices=price, site=site, state=hs.site.state))
+            )
         if as_json:
             out = []
             for c, a in results:

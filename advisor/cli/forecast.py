@@ -47,14 +47,10 @@ def register(app: typer.Typer) -> None:
         projection = None
         if horizon == "12mo":
             from advisor.seeds import load_seeds
+            from advisor.settings import resolve_settings
 
-            seeds = load_seeds(seeds_dir)
-            projection = annual_projection(
-                curve,
-                float(seeds.value("tariffs.household_price_eur_per_kwh")),
-                float(seeds.value("tariffs.base_fee_eur_per_year")),
-                model=model,
-            )
+            hs = resolve_settings(load_seeds(seeds_dir), None, curve=curve)
+            projection = annual_projection(curve, hs.work_price_eur_per_kwh, hs.fixed_fees_eur_per_year, model=model)
         if out is not None:
             frame = fc.copy()
             frame.index = frame.index.map(lambda t: t.isoformat())

@@ -72,30 +72,23 @@ def run_pv(request: PVRequest) -> dict:
 
     from advisor import economics as ec
     from advisor import pv as pvm
+    from advisor.assessment import assessment_figures
     from advisor.errors import AdvisorError
     from advisor.household import Household, RoofSpec
     from advisor.ingest.prices import read_day_ahead_prices
-    from advisor.location import locate_postal_code
-    from advisor.pv_options import PVDefaults, pv_options
+    from advisor.pv_options import pv_options
     from advisor.seeds import load_seeds
+    from advisor.settings import prepared_curve, resolve_settings
 
     seeds = load_seeds(request.seeds_dir)
     notes: list[str] = []
     notes_de: list[str] = []  # the same notes in German (advisor.texts convention: JSON adds *_de keys)
-    lat, lon = request.lat, request.lon
-    if (lat is None) != (lon is None):
+    if (request.lat is None) != (request.lon is None):
         raise AdvisorError("give both `--lat` and `--lon` (or `--plz`)")
-    if lat is None and request.plz:
-        place = locate_postal_code(request.plz)
-        lat, lon = place.latitude, place.longitude
-        notes.append(f"location from postal code {request.plz}: {place.name} ({place.precision})")
-        notes_de.append(f"Standort aus der Postleitzahl {request.plz}: {place.name} ({place.precision})")
-    if lat is None:
-        raise AdvisorError("the location is unknown: pass `--lat` and `--lon`, or `--plz` (e.g. --plz 44623 for Herne)")
     household = Household.from_mapping(
         {
-            "latitude": lat,
-            "longitude": lon,
+            "latitude": request.lat,
+            "longitude": request.lon,
             "postal_code": request.plz,
             "balcony": "yes" if request.balcony else None,
             "price_eur_per_kwh": request.price_eur_per_kwh,
@@ -103,8 +96,16 @@ def run_pv(request: PVRequest) -> dict:
             "roof_azimuth_deg": request.azimuth,
         }
     )
+    # the one settings resolution (site, holiday region, price, PV defaults), as recommend/batch/app
+    hs = resolve_settings(seeds, household, as_of=request.commissioning)
+    if hs.site.source == "stadtwerk_default":
+        raise AdvisorError("the location is unknown: pass `--lat` and `--lon`, or `--plz` (e.g. --plz 44623 for Herne)")
+    lat, lon = hs.site.latitude, hs.site.longitude
+    if hs.site.source == "postal_code":
+        notes.append(f"location from postal code {request.plz}: {hs.site.place} ({hs.site.precision})")
+        notes_de.append(f"Standort aus der Postleitzahl {request.plz}: {hs.site.place} ({hs.site.precision})")
     roof = household.roof or RoofSpec()
-    defaults = PVDefaults.from_seeds(seeds, household)
+    defaults = hs.pv
     if request.balcony:
         inverter_va = (
             request.inverter_va if request.inverter_va is not None else float(seeds.value("pv.balcony_max_inverter_va"))
@@ -158,6 +159,9 @@ def run_pv(request: PVRequest) -> dict:
     from advisor.ingest import read_load_curve
 
     curve = read_load_curve(request.file, request.read_options)
+    hs = resolve_settings(seeds, household, curve=curve, as_of=request.commissioning)
+    curve = prepared_curve(curve, hs)
+    figures = assessment_figures(curve, hs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         year_load = pvm.complete_year(curve)
@@ -175,6 +179,7 @@ def run_pv(request: PVRequest) -> dict:
         seeds,
         commissioning=request.commissioning,
         household=household,
+        price_eur_per_kwh=hs.work_price_eur_per_kwh,
         full_feed_in=request.full_feed_in,
         smart_meter_control=request.smart_meter,
     )
@@ -256,6 +261,7 @@ def run_pv(request: PVRequest) -> dict:
             ),
         )
     return {
+        "assessment": figures.to_dict(),
         **row,
         "latitude": lat,
         "longitude": lon,

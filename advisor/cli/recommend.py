@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import typer
@@ -20,25 +19,16 @@ from advisor.cli._common import (
 from advisor.household import Household, household_options
 from advisor.signatures import device_questions
 
-PRICES_ENV = "ADVISOR_PRICES"
-#: Day-ahead prices read in place when no ``--prices`` is given (the shared data beside the checkout).
-SHARED_PRICES = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "prices" / "de_lu_day_ahead_hourly_2023_2024_smard.csv"
-)
-
 
 def resolve_prices(prices: Path | None):
-    """Day-ahead prices from ``--prices``, ``$ADVISOR_PRICES`` or the shared data; None if none exists."""
+    """Day-ahead prices from ``--prices``, else the file named by ``$ADVISOR_PRICES_FILE`` /
+    ``$ADVISOR_PRICES`` (the operator's); None when neither is given (no dynamic-tariff comparison,
+    the output says so). Nothing is read from beside the checkout."""
     from advisor.ingest.prices import read_day_ahead_prices
+    from advisor.settings import operator_prices_path
 
-    if prices is not None:
-        return read_day_ahead_prices(prices)
-    env = os.environ.get(PRICES_ENV)
-    if env:
-        return read_day_ahead_prices(Path(env))
-    if SHARED_PRICES.is_file():
-        return read_day_ahead_prices(SHARED_PRICES)
-    return None
+    path = prices if prices is not None else operator_prices_path()
+    return read_day_ahead_prices(path) if path is not None else None
 
 
 def parse_skip(skip: str | None) -> tuple[str, ...]:
@@ -123,14 +113,15 @@ def register(app: typer.Typer) -> None:
             typer.echo(
                 to_json(
                     {
+                        "assessment": a.figures.to_dict(),
                         "recommendations": [r.to_dict() for r in a.recommendations],
                         "not_recommended": [n.to_dict() for n in a.not_recommended],
                         "potential": a.potential.to_dict() if a.potential is not None else None,
                         "questions_de": device_questions(a.analysis.signatures, "de"),
                         "questions_en": device_questions(a.analysis.signatures, "en"),
                         "total_savings_eur": a.total_savings_eur,
-                        "annual_kwh": a.analysis.annual_kwh,
-                        "unavailable": a.unavailable,
+                        "annual_kwh": a.figures.annual_kwh,
+                        "unavailable": {k: str(v) for k, v in a.unavailable.items()},
                         "is_synthetic": a.is_synthetic,
                         "is_estimated": a.is_estimated,
                     }

@@ -28,15 +28,16 @@ def register(app: typer.Typer) -> None:
         holiday_region: str = REGION_OPTION,
     ) -> None:
         """Fit a baseline before the change, predict the counterfactual after it, report saved kWh and EUR."""
+        from advisor.household import Household
         from advisor.ingest import read_load_curve
         from advisor.ingest.temperature import read_temperature
         from advisor.savings import SavingsSettings, verify_savings
         from advisor.seeds import load_seeds
+        from advisor.settings import resolve_settings
 
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
         seeds = load_seeds(seeds_dir)
-        if price is None:
-            price = float(seeds.value("tariffs.household_price_eur_per_kwh"))
+        price = resolve_settings(seeds, Household(price_eur_per_kwh=price), curve=curve).work_price_eur_per_kwh
         temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None
         res = verify_savings(
             curve, change_date, price_eur_per_kwh=price, temperature_c=temp, settings=SavingsSettings.from_seeds(seeds)

@@ -85,6 +85,6 @@ else:
         + t(
             "fc.year_how",
             price=fmt.ct_per_kwh(proj.price_eur_per_kwh, 1, lang),
-            fee=fmt.eur(proj.base_fee_eur_per_year, 0, lang),
+            fee=fmt.eur(proj.base_fee_eur_per_year, 0, lang),  # base + meter fee (the settings pass both)
         )
     )

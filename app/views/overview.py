@@ -25,7 +25,7 @@ if a is None:
     cached.note(status, t("ov.what"), t)
     st.stop()
 
-cost, cost_status = cached.attempt(cached.annual_cost, hh, h)
+fig, fig_status = cached.attempt(cached.figures, hh, h)
 q = a.data_quality
 
 # ------------------------------------------------------------------ key figures
@@ -33,18 +33,18 @@ st.subheader(t("ov.key_figures"))
 c = cached.metric_row(5)
 c[0].metric(
     t("ov.annual_kwh"),
-    fmt.kwh(a.annual_kwh, 0, lang),
+    fmt.kwh(fig.annual_kwh if fig is not None else a.annual_kwh, 0, lang),
     help=t(f"ov.method.{a.annual_method}", pct=fmt.number(a.annual_uncertainty_pct, 0, lang)),
 )
 c[1].metric(
     t("ov.annual_eur"),
-    fmt.eur(cost.total_eur, 0, lang) if cost is not None else fmt.MISSING,
+    fmt.eur(fig.annual_bill_eur, 0, lang) if fig is not None else fmt.MISSING,
     help=t(
         "ov.annual_eur_help",
-        price=fmt.ct_per_kwh(cost.average_price_eur_per_kwh, 1, lang),
-        fee=fmt.eur(cost.base_fee_eur + cost.meter_fee_eur, 0, lang),
+        price=fmt.ct_per_kwh(fig.work_price_eur_per_kwh, 1, lang),
+        fee=fmt.eur(fig.base_fee_eur_per_year + fig.meter_fee_eur_per_year, 0, lang),
     )
-    if cost is not None
+    if fig is not None
     else None,
 )
 c[2].metric(

@@ -138,7 +138,7 @@ c[2].metric(
 )
 for n in notes:
     st.warning(sentence(n), icon=":material/gavel:")
-if where == "default":
+if where == "stadtwerk_default":
     st.caption(t("pv.location_default"))
 if filled_share > 0.5:
     st.warning(t("pv.filled_mostly", share=fmt.percent(filled_share, 0, lang)), icon=":material/warning:")
