@@ -272,9 +272,10 @@ def test_two_passes_give_every_letter_its_peer_group(tmp_path):
     group = s[s["persons"] == 2]
     assert (group["peer_n"] == 21).all() and (group["peer_group"] == "2p-apartment").all()
     values = np.sort(group["annual_kwh"].to_numpy())
-    assert group["peer_median_kwh"].iloc[0] == pytest.approx(np.median(values), abs=1e-3)
+    # the table shows kWh to 0.01 (the contract's rounding); the peer figures use the unrounded values
+    assert group["peer_median_kwh"].iloc[0] == pytest.approx(np.median(values), abs=0.011)
     for hid, r in group.iterrows():  # mid-rank percentile within the group, by hand
-        below, equal = (values < r["annual_kwh"] - 1e-6).sum(), (np.abs(values - r["annual_kwh"]) <= 1e-6).sum()
+        below, equal = (values < r["annual_kwh"] - 0.006).sum(), (np.abs(values - r["annual_kwh"]) <= 0.006).sum()
         assert r["peer_percentile"] == pytest.approx(100 * (below + (below + equal)) / 2 / 21, abs=0.1)
         assert "Zum Vergleich" in (out / "letters" / f"{hid}.html").read_text(encoding="utf-8")
     single = s[s["persons"] == 4].iloc[0]
