@@ -12,7 +12,7 @@ A Stadtwerk overrides any of them with a folder of its own (same file names): TO
 replaced key by key, CSV tables as a whole. Edges (CLI, app, batch) load seeds and pass them in.
 
 The shipped seeds travel inside the package: in a checkout (editable install) they are read from
-the checkout's ``seeds/`` folder, in an installed wheel from the package resource
+the checkout's ``seeds/`` folder, in an installed wheel from the package
 ``advisor._seeds`` (:func:`package_data_dir`). Renamed keys are read under their new name
 (:data:`KEY_ALIASES`), so a Stadtwerk's older override folder keeps working.
 """
@@ -20,7 +20,7 @@ the checkout's ``seeds/`` folder, in an installed wheel from the package resourc
 from __future__ import annotations
 
 import hashlib
-import importlib.resources
+import importlib.util
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -52,9 +52,13 @@ def package_data_dir(name: str) -> Path:
     if (root / "pyproject.toml").is_file() and (root / name).is_dir():
         return root / name
     try:
-        return Path(str(importlib.resources.files(PACKAGE_DATA[name])))
+        spec = importlib.util.find_spec(PACKAGE_DATA[name])
     except ModuleNotFoundError:
-        raise SeedError(f"the installed package has no `{PACKAGE_DATA[name]}` (shipped {name}); reinstall it") from None
+        spec = None
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if not locations:
+        raise SeedError(f"the installed package has no `{PACKAGE_DATA[name]}` (shipped {name}); reinstall it")
+    return Path(locations[0])  # a data-only package (no __init__.py): its one folder inside the wheel
 
 
 def default_seeds_dir() -> Path:
