@@ -35,6 +35,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -373,14 +374,24 @@ class NotYetAvailable(Exception):
     """A core capability (module or model artifact) has not landed in this installation."""
 
 
+LOG = logging.getLogger("advisor.app")
+
+
 def attempt(func, *args, **kwargs) -> tuple[Any, str]:
-    """Call ``func``; return ``(result, "ok")``, ``(None, "missing")`` when a core module has not
-    landed yet, or ``(None, "failed")`` when the core refused or failed on these data."""
+    """Call ``func``; return ``(result, "ok")``, ``(None, "missing")`` when a part is not available
+    in this installation (no model), or ``(None, "failed")`` when the core refused these data
+    (an :class:`~advisor.errors.AdvisorError`, logged as a warning) or broke (any other
+    exception: logged with its traceback on the server, never shown to the household)."""
     try:
         return func(*args, **kwargs), "ok"
-    except (ModuleNotFoundError, ImportError, NotYetAvailable):
+    except NotYetAvailable as exc:
+        LOG.info("%s not available: %s", getattr(func, "__name__", func), exc)
         return None, "missing"
+    except AdvisorError as exc:
+        LOG.warning("%s refused: %s", getattr(func, "__name__", func), exc)
+        return None, "failed"
     except Exception:  # noqa: BLE001 - the page shows a friendly note, never a traceback
+        LOG.exception("%s failed", getattr(func, "__name__", func))
         return None, "failed"
 
 

@@ -328,7 +328,7 @@ def test_cli_balcony_and_postal_code():
     out = json.loads(res.output)
     assert out["kind"] == "balcony" and out["peak_ac_kw"] <= 0.8 + 1e-9 and out["clipped_kwh"] > 0
     assert any("554" in n for n in out["notes"])  # legal notes travel with the result
-    bad = CliRunner().invoke(app, ["pv", "--kwp", "1", "--plz", "4462", "--json"])
+    bad = CliRunner().invoke(app, ["pv", "--kwp", "1", "--plz", "4462x", "--json"])
     assert bad.exit_code != 0
 
 
