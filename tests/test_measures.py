@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.analysis import analyse
-from advisor.settings import resolve_settings
 from advisor.household import Household
 from advisor.measures import LANGUAGES, advise, applies, format_number, measure_catalog, recommend, work_price
 from advisor.seeds import load_seeds
+from advisor.settings import resolve_settings
 from advisor.signatures import Signature
 from advisor.synthetic import synthetic_household
 from advisor.tariffs import compare_tariffs, parse_day_ahead_prices

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from advisor.annual import annual_energy
 from advisor.household import Household
 from advisor.ingest.prices import read_day_ahead_prices
 from advisor.loadcurve import CurveMeta, make_load_curve
-from advisor.annual import annual_energy
 from advisor.seeds import load_seeds
 from advisor.settings import resolve_settings
 from advisor.tariffs import (
