@@ -37,9 +37,11 @@ from advisor.pv import (
     PVResult,
     PVSystemSpec,
     SelfConsumptionResult,
+    pv_profile,
     self_consumption,
     simulate_pv,
 )
+from advisor.tariffs import align_prices
 from advisor.texts import num
 
 
@@ -493,8 +495,6 @@ class NegativePriceHours:
 def negative_price_hours(index: pd.DatetimeIndex, prices) -> NegativePriceHours:
     """Mark negative-price intervals by aligning day-ahead prices (``advisor.tariffs``) by local
     hour; 364-day shifts keep the weekday. Compute once per household, reuse across sizes."""
-    from advisor.tariffs import align_prices
-
     al = align_prices(index, prices)
     mask = al.price_eur_per_kwh.to_numpy() < 0
     hours = mask.sum() * (index[1] - index[0]) / pd.Timedelta(hours=1)
@@ -881,8 +881,6 @@ def size_pv(
     clipping is applied after scaling. ``rank_by`` is a key of :meth:`PVOption.to_row`
     (``"npv_eur"`` or ``"annual_savings_eur"``). ``max_kwp`` bounds the sizes (roof area).
     """
-    from advisor.pv import pv_profile
-
     base_spec = base_spec or PVSystemSpec.single(1.0)
     cache = cache or DEFAULT_CACHE
     template = battery_template or BatterySpec(capacity_kwh=1.0)

@@ -549,7 +549,7 @@ def advise(
         :class:`~advisor.seeds.Seeds` (``measures`` table, ``tariffs``, ``tariff_components``,
         ``emissions``, ``stadtwerk_product``).
     pv_options
-        PV options simulated on the curve (:func:`advisor.pv.size_pv`), or None for catalog
+        PV options simulated on the curve (:func:`advisor.pv_options.pv_options`), or None for catalog
         estimates.
     tariff_comparison
         :class:`~advisor.tariffs.TariffComparison` of the curve, or None (no tariff measures).

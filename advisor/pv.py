@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from advisor.battery import dispatch_battery
 from advisor.errors import AdvisorError, DataQualityWarning
+from advisor.profiles import bdew_shape
 from advisor.texts import num
 from advisor.units import infer_interval_minutes, interval_hours
 
@@ -669,8 +671,6 @@ def complete_year(curve, *, holiday_region: str | None = None) -> CompletedYear:
     filled with the BDEW H25 shape scaled to the household: factor = measured energy / H25 weight
     of the measured intervals. The filled intervals are flagged.
     """
-    from advisor.profiles import bdew_shape
-
     data = curve.data["energy_kwh"]
     tz = str(data.index.tz)
     minutes = int(curve.interval_minutes)
@@ -801,8 +801,6 @@ def self_consumption(
     -------
     SelfConsumptionResult
     """
-    from advisor.battery import dispatch_battery
-
     notes: list[str] = []
     notes_de: list[str] = []
     if isinstance(load, CompletedYear):
@@ -887,10 +885,3 @@ def self_consumption(
         notes=tuple(notes),
         notes_de=tuple(notes_de),
     )
-
-
-def size_pv(*args, **kwargs):
-    """Sizing sweep; see :func:`advisor.economics.size_pv` (re-exported here for the agreed API)."""
-    from advisor.economics import size_pv as _size_pv
-
-    return _size_pv(*args, **kwargs)
