@@ -9,8 +9,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from advisor.cli._household import household_options
 from advisor.errors import AdvisorError
-from advisor.household import MAPPING_KEYS, Household, RoofSpec, household_options
+from advisor.household import MAPPING_KEYS, Household, RoofSpec
 
 
 def test_unknown_stays_unknown():

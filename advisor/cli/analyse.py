@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
-from advisor.household import Household, household_options
+from advisor.cli._household import household_options
+from advisor.household import Household
 
 
 def _read_series(path: Path, kind: str, columns: tuple[str, ...]):

@@ -16,7 +16,8 @@ from advisor.cli._common import (
     read_options,
     to_json,
 )
-from advisor.household import Household, household_options
+from advisor.cli._household import household_options
+from advisor.household import Household
 from advisor.signatures import device_questions
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from advisor.cli._common import LABEL_OPTION, METER_ID_OPTION, PRICES_OPTION, REGION_OPTION, SEEDS_OPTION, TZ_OPTION
+from advisor.cli._household import household_options
 from advisor.cli.recommend import assess_file, parse_skip
-from advisor.household import Household, household_options
+from advisor.household import Household
 
 
 def register(app: typer.Typer) -> None:
