@@ -571,3 +571,49 @@ def test_cli_help_lists_the_options():
         "--formats",
     ):
         assert flag in r.stdout
+
+
+def test_too_little_data_gets_no_letter_but_a_reason(tmp_path):
+    """A one-day and a 27-day file: status insufficient_data with the reason, no letter, not an error
+    (exit 0); 29 days get a letter (the threshold is four weeks of measured values)."""
+    rows = london_table(london_ids(1)).sort_values("timestamp_utc")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_meter_csv(folder / "one_day.csv", rows.head(48))
+    write_meter_csv(folder / "days_27.csv", rows.head(48 * 27))
+    write_meter_csv(folder / "days_29.csv", rows.head(48 * 29))
+    out = tmp_path / "out"
+    assert run_cli(folder, "--out", out, *LONDON, "--workers", "1", "--letter-date", LETTER_DATE) == 0
+    s = pd.read_parquet(out / "summary.parquet").set_index("household")
+    for hid, days in (("one_day", "1.0"), ("days_27", "27.0")):
+        assert s.loc[hid, "status"] == "insufficient_data"
+        reason = s.loc[hid, "skipped_reason"]
+        assert f"{days} days with measured values" in reason and "at least 28 days" in reason
+        assert pd.isna(s.loc[hid, "letter_html"]) and pd.isna(s.loc[hid, "annual_kwh"])
+        assert s.loc[hid, "interval_minutes"] == 30  # what the file holds is still described
+    assert s.loc["days_29", "status"] == "ok" and s.loc["days_29", "letter_html"] == "letters/days_29.html"
+    assert sorted(p.name for p in (out / "letters").iterdir()) == ["days_29.html"]
+    assert not (out / "errors.csv").exists() or pd.read_csv(out / "errors.csv").empty
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["insufficient_data"] == 2 and manifest["counts"]["ok"] == 1
+    assert "Zu wenige Daten für einen Brief" in (out / "portfolio.html").read_text(encoding="utf-8")
+
+
+def test_short_curve_with_billed_annual_consumption_gets_an_estimated_letter(tmp_path):
+    rows = london_table(london_ids(1)).sort_values("timestamp_utc")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_meter_csv(folder / "short.csv", rows.head(48 * 3))
+    pd.DataFrame({"household_id": ["short"], "file": ["short.csv"], "annual_kwh": ["3000"]}).to_csv(
+        tmp_path / "META.csv", index=False
+    )
+    out = tmp_path / "out"
+    code = run_cli(
+        folder, "--out", out, "--households", tmp_path / "META.csv", *LONDON, "--workers", "1",
+        "--letter-date", LETTER_DATE,
+    )  # fmt: skip
+    assert code == 0
+    r = pd.read_parquet(out / "summary.parquet").set_index("household").loc["short"]
+    assert r["status"] == "ok" and r["data_source"] == "estimated"
+    assert r["annual_kwh"] == pytest.approx(3000.0, rel=1e-6)
+    assert r["letter_html"] == "letters/short.html"

@@ -227,6 +227,7 @@ def render_portfolio(
         "n_ok": int(counts.get("ok", 0)),
         "n_error": int(counts.get("error", 0)),
         "n_skipped": int(counts.get("skipped", 0)),
+        "n_insufficient": int(counts.get("insufficient_data", 0)),
         "n_estimated": int((ok["data_source"] == "estimated").sum()),
         "annual_mwh": float(ok["annual_kwh"].sum()) / 1000.0,
         "savings_eur": float(ok["savings_potential_eur"].sum()),

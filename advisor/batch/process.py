@@ -26,6 +26,7 @@ from advisor.errors import AdvisorError
 from advisor.household import Household
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
+from advisor.units import interval_hours
 
 STATUS_OK = "ok"
 NOT_HOUSEHOLD_REASON = (
@@ -34,6 +35,12 @@ NOT_HOUSEHOLD_REASON = (
 )
 STATUS_ERROR = "error"
 STATUS_SKIPPED = "skipped"
+#: Too little data for a letter (reason in ``skipped_reason``); not an error, no letter.
+STATUS_INSUFFICIENT = "insufficient_data"
+#: Days of measured data a letter needs, unless the household is known by its billed annual
+#: consumption: four weeks show a household's weekly rhythm at least four times; from fewer days
+#: the annual figure, the Stromspiegel class and every euro amount would be extrapolated guesses.
+MIN_LETTER_DAYS = 28.0
 
 #: Columns of the summary table, in order, with their pandas dtype.
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -312,6 +319,37 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
     return curve
 
 
+def days_with_data(curve: LoadCurve) -> float:
+    """Days covered by the curve's known intervals [d] (as ``DataQuality.days_with_data``)."""
+    n_known = int(curve.energy_kwh.notna().sum())
+    return n_known * interval_hours(curve.interval_minutes) / 24.0
+
+
+def insufficient_data_reason(curve: LoadCurve) -> str:
+    """Why the curve is too short for a letter, or ``""`` when it is long enough.
+
+    A curve estimated from a billed annual consumption is enough (the letter says it is
+    estimated); a measured curve needs :data:`MIN_LETTER_DAYS` days with data.
+    """
+    if curve.is_estimated:
+        return ""
+    days = days_with_data(curve)
+    if days >= MIN_LETTER_DAYS:
+        return ""
+    return (
+        f"insufficient data: {days:.1f} days with measured values; a letter needs at least "
+        f"{MIN_LETTER_DAYS:.0f} days (or the billed annual consumption `annual_kwh` in META.csv); no letter"
+    )
+
+
+def usable_curve(item: WorkItem, settings: BatchSettings, curve: LoadCurve) -> LoadCurve:
+    """The measured curve, or (when it is too short for a letter and META.csv gives the billed
+    ``annual_kwh``) the curve estimated from that annual consumption."""
+    if item.annual_kwh is None or curve.meta.not_household or not insufficient_data_reason(curve):
+        return curve
+    return estimated_curve(item.annual_kwh, settings.read_options, settings.estimate_year, item.key)
+
+
 def annualised_kwh(curve: LoadCurve) -> float:
     """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised); for
     a curve estimated from a billed annual consumption, that consumption."""
@@ -329,9 +367,11 @@ def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
     if item.skipped_reason:
         return KeyFigures(item.key, STATUS_SKIPPED)
     try:
-        curve = load_curve(item, settings)
+        curve = usable_curve(item, settings, load_curve(item, settings))
         if curve.meta.not_household:
             return KeyFigures(item.key, STATUS_SKIPPED, seconds=time.perf_counter() - t0)  # not in any peer group
+        if insufficient_data_reason(curve):  # an annual figure from a few days is no peer
+            return KeyFigures(item.key, STATUS_INSUFFICIENT, seconds=time.perf_counter() - t0)
         return KeyFigures(
             item.key,
             STATUS_OK,
@@ -373,10 +413,15 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
         t0 = time.perf_counter()
         household = Household.from_mapping(item.household)
         row["language"] = household.language
-        curve = load_curve(item, settings)
+        curve = usable_curve(item, settings, load_curve(item, settings))
         _curve_figures(row, curve)
         if curve.meta.not_household:
             row.update(status=STATUS_SKIPPED, skipped_reason=NOT_HOUSEHOLD_REASON)
+            timings["cpu"] = time.process_time() - cpu0
+            return HouseholdResult(item.key, row, (), None, timings)
+        too_little = insufficient_data_reason(curve)
+        if too_little:
+            row.update(status=STATUS_INSUFFICIENT, skipped_reason=too_little)
             timings["cpu"] = time.process_time() - cpu0
             return HouseholdResult(item.key, row, (), None, timings)
         annual_kwh = annualised_kwh(curve)

@@ -121,6 +121,8 @@ class BatchReport:
     ----------
     n_households, n_ok, n_error, n_skipped
         Households in total and by status.
+    n_insufficient_data
+        Households with too little data for a letter (status ``insufficient_data``; not an error).
     n_processed
         Households processed in this invocation (fewer than all after ``--resume``).
     seconds
@@ -143,6 +145,7 @@ class BatchReport:
     stage_seconds: dict
     out_dir: Path
     changed: tuple[str, ...] = ()
+    n_insufficient_data: int = 0
 
     @property
     def exit_code(self) -> int:
@@ -484,6 +487,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
         stage_seconds=stages,
         out_dir=out,
         changed=changed,
+        n_insufficient_data=int(counts.get("insufficient_data", 0)),
     )
     _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
     return report
@@ -534,7 +538,12 @@ def _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
             "holiday_region": options.read_options.holiday_region,
         },
         "letter_date": letter_date,
-        "counts": {"ok": report.n_ok, "error": report.n_error, "skipped": report.n_skipped},
+        "counts": {
+            "ok": report.n_ok,
+            "error": report.n_error,
+            "skipped": report.n_skipped,
+            "insufficient_data": report.n_insufficient_data,
+        },
         "outputs_sha256": {
             name: sha256_file(out / name)
             for name in ("summary.parquet", "summary.csv", "errors.csv", "portfolio.html")

@@ -101,7 +101,8 @@ def register(app: typer.Typer) -> None:
                 err=True,
             )
         typer.echo(
-            f"{report.n_households} households: {report.n_ok} ok, {report.n_error} failed, {report.n_skipped} skipped "
+            f"{report.n_households} households: {report.n_ok} ok, {report.n_error} failed, {report.n_skipped} skipped, "
+            f"{report.n_insufficient_data} with too little data for a letter "
             f"({report.n_processed} processed in {report.seconds:.1f} s) -> {report.out_dir}"
         )
         if report.n_error:
