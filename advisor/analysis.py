@@ -44,7 +44,7 @@ from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw, gr
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
-from advisor.signatures import Signature, detect_signatures, with_answers
+from advisor.signatures import Signature, detect_signatures, with_answers, with_feed_in
 from advisor.texts import Message, join, num, text_fields
 from advisor.units import interval_hours
 
@@ -62,6 +62,7 @@ BASE_LOAD_PERCENTILE = 10.0
 DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
 SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
 ZERO_SHARE_AS_MISSING = 0.01  # above this share, exact-zero readings count as faults for base load
+DAYTIME_ONLY_ZEROS = 0.002  # night zero share at or below this: the zeros are daytime ones (own PV)
 
 #: How the annual figure was obtained, per ``annual_method`` code, in German and English.
 ANNUAL_METHOD_TEXTS = {
@@ -375,6 +376,26 @@ def _length_reason(days: float, year_cov: float) -> Message:
     return Message("quality.length_short", n=whole, share=year_cov)
 
 
+def _implausible_zero_share(curve: LoadCurve, e: np.ndarray, known: np.ndarray) -> float:
+    """Share of known readings that are exactly zero, as a sign of a meter or data fault.
+
+    Behind its own PV a household's grid import is exactly zero while the panels cover the load:
+    normal, not a fault. So when the meter also counts feed-in, or when the zeros fall in the
+    daytime only (night readings, 00-05 h, almost never zero), only the night share counts.
+    """
+    zeros = known & (e == 0.0)
+    share = float(zeros.sum() / known.sum())
+    if share <= ZERO_SHARE_AS_MISSING:
+        return share
+    hour = curve.local_index().hour.to_numpy()
+    night = known & (hour >= NIGHT_HOURS[0]) & (hour < NIGHT_HOURS[1])
+    if night.sum() < 48:
+        return share
+    night_share = float(zeros[night].sum() / night.sum())
+    feeds_in = (curve.meta.feed_in_kwh or 0.0) >= 1.0
+    return night_share if feeds_in or night_share <= DAYTIME_ONLY_ZEROS else share
+
+
 def data_quality(curve: LoadCurve) -> DataQuality:
     """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
@@ -389,7 +410,7 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         subst = float((q == Quality.SUBSTITUTED.value).sum() / n_known)
         filled = float((q == Quality.FILLED.value).sum() / n_known)
         est = float((q == Quality.ESTIMATED.value).sum() / n_known)
-        zero = float((e[known] == 0.0).sum() / n_known)
+        zero = _implausible_zero_share(curve, e, known)
     else:
         subst = filled = est = zero = 0.0
     measured = max(0.0, 1.0 - 0.25 * subst - 0.5 * filled - 1.0 * est)
@@ -631,7 +652,7 @@ def analyse(
     AdvisorError
         An export curve (analyse the consumption), no data at all, or an unknown holiday region.
     """
-    from advisor.benchmark import stromspiegel_for
+    from advisor.benchmark import own_generation_of, stromspiegel_for
     from advisor.household import Household
 
     validate_load_curve(curve)
@@ -714,6 +735,7 @@ def analyse(
         site=site,
     )
     sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
+    sigs = with_feed_in(sigs, curve.meta.feed_in_kwh, curve.meta.feed_in_days, household.existing_pv_kwp)
     bench = stromspiegel_for(
         annual.annual_kwh,
         household,
@@ -722,6 +744,7 @@ def analyse(
         data_quality_score=_class_quality(quality, curve),
         estimated=bool(curve.is_estimated),
         state=state,
+        own_generation=own_generation_of(curve, household, sigs, seeds),
     )
 
     annual_kwh = annual.annual_kwh

@@ -13,6 +13,13 @@ Its median is then the geometric mean of the two bounds, which lands close to th
 most rows. Weakness: co2online publishes no percentiles, so the tails are assumed; a household
 far outside A..F gets a percentile near 0 or 100 that should be read as "far below / above".
 
+Own generation (a PV system behind the meter: the meter's feed-in register 2.8.0, a stated kWp or
+the ``own_pv`` signature): the import meter sees only what the grid delivers, not what the panels
+supply directly, so a class on grid import would look too good. The class is then computed on
+total consumption = import + (kWp x seeded yield - measured feed-in) when the size and a year of
+feed-in are known (flagged in the notes), and otherwise withheld with the reason and what is
+missing (:class:`OwnGeneration`).
+
 No class is given (``efficiency_class=None`` with ``reason``) when persons or dwelling are unknown,
 when no seeds are passed, or when a heat pump, night-storage heating or an EV dominates the curve
 and its consumption cannot be taken out. When a detected device's annual energy can be estimated,
@@ -43,6 +50,82 @@ BOUND_COLUMNS = ("a_max_kwh", "b_max_kwh", "c_max_kwh", "d_max_kwh", "e_max_kwh"
 TABLE = "stromspiegel_2025"
 #: Signatures that would dominate a household comparison (names as in :mod:`advisor.signatures`).
 DOMINANT_SIGNATURES = ("heat_pump", "night_storage_heating", "ev_charging")
+
+
+@dataclass(frozen=True)
+class OwnGeneration:
+    """What is known about a household's own generation behind its import meter.
+
+    Attributes
+    ----------
+    evidence
+        ``"feed_in"`` (the meter's feed-in register 2.8.0 counted energy), ``"stated"`` (the
+        household gave its PV size) or ``"detected"`` (the ``own_pv`` signature of the curve).
+    peak_kw
+        Size of the PV system [kWp] when the household stated it, else None.
+    feed_in_kwh
+        Feed-in over the measured period [kWh], None without a feed-in register.
+    feed_in_days
+        Days that ``feed_in_kwh`` covers [d].
+    yield_kwh_per_kwp
+        Specific annual yield of an existing system [kWh/(kWp·yr)] (seed
+        ``benchmarks.own_pv_yield_kwh_per_kwp``).
+    """
+
+    evidence: str
+    peak_kw: float | None = None
+    feed_in_kwh: float | None = None
+    feed_in_days: float = 0.0
+    yield_kwh_per_kwp: float = 950.0
+
+    #: Days of feed-in needed for an annual figure (PV output is seasonal: a year, small gaps allowed).
+    MIN_FEED_IN_DAYS = 330.0
+
+    @property
+    def feed_in_kwh_per_year(self) -> float | None:
+        """Annual feed-in [kWh/yr] from about a year of register values, else None."""
+        if self.feed_in_kwh is None or self.feed_in_days < self.MIN_FEED_IN_DAYS:
+            return None
+        return float(self.feed_in_kwh) * 365.0 / float(self.feed_in_days)
+
+    @property
+    def generation_kwh_per_year(self) -> float | None:
+        """Estimated annual generation [kWh/yr]: ``peak_kw x yield_kwh_per_kwp``."""
+        return None if not self.peak_kw else float(self.peak_kw) * float(self.yield_kwh_per_kwp)
+
+    @property
+    def self_consumed_kwh_per_year(self) -> float | None:
+        """Estimated generation used in the home [kWh/yr] (generation - feed-in), when both are known
+        and consistent (generation above feed-in), else None."""
+        gen, fed = self.generation_kwh_per_year, self.feed_in_kwh_per_year
+        if gen is None or fed is None or gen <= fed:
+            return None
+        return gen - fed
+
+    def withheld_reason(self) -> Message:
+        """Why the class on grid import is withheld, and what would let us give one."""
+        gen, fed = self.generation_kwh_per_year, self.feed_in_kwh_per_year
+        if self.evidence == "feed_in":
+            evidence = Message(
+                "benchmark.own_generation.feed_in",
+                kwh=float(self.feed_in_kwh or 0.0),
+                days=int(round(self.feed_in_days)),
+            )
+        elif self.evidence == "stated":
+            evidence = Message("benchmark.own_generation.stated", kwp=float(self.peak_kw or 0.0))
+        else:
+            evidence = Message("benchmark.own_generation.detected")
+        if gen is not None and fed is not None:
+            ask = Message(
+                "benchmark.own_generation.ask.inconsistent", kwp=float(self.peak_kw), generation=gen, feed_in=fed
+            )
+        elif gen is None and fed is None:
+            ask = Message("benchmark.own_generation.ask.kwp_and_feed_in")
+        elif gen is None:
+            ask = Message("benchmark.own_generation.ask.kwp")
+        else:
+            ask = Message("benchmark.own_generation.ask.feed_in_year")
+        return Message("benchmark.own_generation", evidence=evidence, ask=ask)
 
 
 @dataclass(frozen=True)
@@ -119,6 +202,44 @@ class StromspiegelResult:
         }
 
 
+#: Relative uncertainty of an existing PV system's estimated yield (orientation, shading) [1].
+OWN_PV_YIELD_UNCERTAINTY = 0.15
+#: Feed-in below this over the period counts as a register that never moved [kWh].
+MIN_FEED_IN_KWH = 1.0
+
+
+def own_generation_of(curve, household, signatures=(), seeds: Seeds | None = None) -> OwnGeneration | None:
+    """What the meter, the household and the curve say about own generation (None: nothing).
+
+    Evidence in order of strength: the feed-in register of the same meter (``curve.meta.feed_in_kwh``),
+    the stated PV size (``household.existing_pv_kwp``), the ``own_pv`` signature (detected and not
+    denied by the household).
+    """
+    meta = getattr(curve, "meta", None)
+    fed = getattr(meta, "feed_in_kwh", None)
+    days = float(getattr(meta, "feed_in_days", None) or 0.0)
+    kwp = getattr(household, "existing_pv_kwp", None) if household is not None else None
+    kwp = float(kwp) if kwp else None
+    sig = next((s for s in signatures if s.name == "own_pv"), None)
+    detected = sig is not None and sig.detected and getattr(sig, "household_answer", "unknown") != "no"
+    if fed is not None and fed >= MIN_FEED_IN_KWH:
+        evidence = "feed_in"
+    elif kwp:
+        evidence = "stated"
+    elif detected:
+        evidence = "detected"
+    else:
+        return None
+    yield_kwh = _seed_or(seeds, "benchmarks.own_pv_yield_kwh_per_kwp", 950.0) if seeds is not None else 950.0
+    return OwnGeneration(
+        evidence,
+        peak_kw=kwp,
+        feed_in_kwh=float(fed) if fed is not None and fed >= MIN_FEED_IN_KWH else None,
+        feed_in_days=days,
+        yield_kwh_per_kwp=float(yield_kwh),
+    )
+
+
 def efficiency_class(annual_kwh: float, bounds_kwh: tuple[float, ...]) -> str:
     """Class letter for ``annual_kwh`` given the upper bounds of A..F [kWh/yr] (G above F)."""
     for letter, bound in zip(CLASSES, bounds_kwh, strict=False):
@@ -169,6 +290,7 @@ def stromspiegel_for(
     data_quality_score: float | None = None,
     estimated: bool = False,
     state: str | None = "DE-NW",
+    own_generation: OwnGeneration | None = None,
 ) -> StromspiegelResult:
     """Stromspiegel 2025 class and modelled percentile of a household, or the reason for none.
 
@@ -194,6 +316,9 @@ def stromspiegel_for(
     estimated
         The annual figure comes from a bill or meter readings, not a smart meter: the class is
         given (that is what the Stromspiegel is made for) and flagged ``estimated``.
+    own_generation
+        Own PV behind the meter (see :class:`OwnGeneration`): ``annual_kwh`` is then grid import
+        only; the class is computed on import plus the estimated self-consumption, or withheld.
     """
     notes: list[Message] = []
     if seeds is None:
@@ -208,6 +333,21 @@ def stromspiegel_for(
             Message("benchmark.low_quality", score=float(data_quality_score), min=float(min_quality)),
             compared_kwh=float(annual_kwh),
         )
+    if own_generation is not None:
+        own_kwh = own_generation.self_consumed_kwh_per_year
+        if own_kwh is None:
+            return StromspiegelResult(None, None, own_generation.withheld_reason(), compared_kwh=float(annual_kwh))
+        notes.append(
+            Message(
+                "benchmark.note.own_generation",
+                grid_kwh=float(annual_kwh),
+                own_kwh=own_kwh,
+                kwp=float(own_generation.peak_kw),
+                yield_kwh=float(own_generation.yield_kwh_per_kwp),
+                feed_in_kwh=float(own_generation.feed_in_kwh_per_year),
+            )
+        )
+        annual_kwh = float(annual_kwh) + own_kwh
     if household is None or household.persons is None or household.dwelling is None:
         missing = [n for n in ("persons", "dwelling") if household is None or getattr(household, n) is None]
         return StromspiegelResult(None, None, Message("benchmark.needs." + "_".join(missing)))
@@ -248,6 +388,14 @@ def stromspiegel_for(
         notes.append(Message("benchmark.note.persons_5plus", n=int(household.persons)))
     bounds = tuple(float(row[c]) for c in BOUND_COLUMNS)
     cls = efficiency_class(compared, bounds)
+    if own_generation is not None:
+        # the yield of an existing system is known to about ±15 % (orientation, shading): say when
+        # that uncertainty spans more than one class
+        spread = OWN_PV_YIELD_UNCERTAINTY * own_generation.generation_kwh_per_year
+        low = efficiency_class(max(compared - spread, compared - own_generation.self_consumed_kwh_per_year), bounds)
+        high = efficiency_class(compared + spread, bounds)
+        if low != high:
+            notes.append(Message("benchmark.note.own_generation_range", low=low, high=high))
     a_pct = _seed_or(seeds, "benchmarks.stromspiegel_percentile_a_bound", 10.0)
     f_pct = _seed_or(seeds, "benchmarks.stromspiegel_percentile_f_bound", 90.0)
     pct = lognormal_percentile(compared, bounds[0], bounds[5], a_pct=a_pct, f_pct=f_pct)

@@ -160,6 +160,11 @@ class CurveMeta:
         True when the file states its unit and its values exceed what a household connection
         can draw (:data:`MAX_PLAUSIBLE_POWER_KW`): a commercial or multi-dwelling location. Such a
         curve gets no Stromspiegel class and no household letter.
+    feed_in_kwh, feed_in_days
+        On a consumption (import) curve: the feed-in (export, OBIS 2.8.0) of the same meter over
+        the same period [kWh] and the days that feed-in figure covers [d], when the file also
+        holds the feed-in register (:func:`advisor.ingest.consumption_curves`); None when unknown.
+        Feed-in proves own generation behind the meter.
     """
 
     source_format: str = "unknown"
@@ -172,6 +177,8 @@ class CurveMeta:
     warnings: tuple[str, ...] = ()
     warnings_de: tuple[str, ...] = ()
     not_household: bool = False
+    feed_in_kwh: float | None = None
+    feed_in_days: float | None = None
 
     def __post_init__(self) -> None:
         if len(self.warnings_de) != len(self.warnings):
@@ -315,6 +322,8 @@ class LoadCurve:
             "warnings": list(self.meta.warnings),
             "warnings_de": list(self.meta.warnings_de),
             "not_household": bool(self.meta.not_household),
+            "feed_in_kwh": None if self.meta.feed_in_kwh is None else round(float(self.meta.feed_in_kwh), 6),
+            "feed_in_days": None if self.meta.feed_in_days is None else round(float(self.meta.feed_in_days), 3),
         }
 
     def to_frame(self) -> pd.DataFrame:

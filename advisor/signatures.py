@@ -51,7 +51,7 @@ import pandas as pd
 
 from advisor.annual import h25_weights
 from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw
-from advisor.texts import num, signed
+from advisor.texts import Message, num, signed
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -126,6 +126,41 @@ def device_answer(name: str, household: Household | None) -> bool | None:
     if value in no:
         return False
     return None
+
+
+def with_feed_in(
+    signatures, feed_in_kwh: float | None, feed_in_days: float | None, stated_kwp: float | None = None
+) -> list[Signature]:
+    """The signatures of a household with its own generation behind the meter.
+
+    * ``own_pv`` is confirmed by the meter itself when its feed-in register (2.8.0) counted
+      energy: feed-in is proof of own generation, whatever the import curve looks like.
+    * With own PV (fed in, stated or detected and not denied), ``heat_pump`` is not assessable:
+      the panels lower the summer import far more than the winter one, and that seasonal swing
+      (and its correlation with warm, sunny days) is what the heat-pump detector reads as heating.
+    """
+    out = list(signatures)
+    if feed_in_kwh is not None and feed_in_kwh >= 1.0:
+        evidence = Message("signature.own_pv.feed_in", kwh=float(feed_in_kwh), days=int(round(feed_in_days or 0.0)))
+        out = [
+            replace(
+                s, confidence=1.0, assessable=True, evidence=evidence, evidence_de=evidence.text("de"), confirmed=True
+            )
+            if s.name == "own_pv"
+            else s
+            for s in out
+        ]
+    pv = next((s for s in out if s.name == "own_pv"), None)
+    has_pv = bool(stated_kwp) or (pv is not None and pv.detected and pv.household_answer != "no")
+    if has_pv:
+        why = Message("signature.heat_pump.behind_pv")
+        out = [
+            replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why, evidence_de=why.text("de"))
+            if s.name == "heat_pump"
+            else s
+            for s in out
+        ]
+    return out
 
 
 def with_answers(signatures, household: Household | None) -> list[Signature]:

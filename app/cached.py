@@ -566,11 +566,10 @@ def read_upload(data_key: str, name: str, _raw: bytes) -> tuple[LoadCurve, ...]:
 
     Returns its consumption (import) curves, or all curves when it holds no consumption curve.
     """
-    from advisor.ingest import read_load_curves
-    from advisor.loadcurve import Direction
+    from advisor.ingest import consumption_curves, read_load_curves
 
     curves = read_load_curves(_raw, name=name)
-    return tuple(c for c in curves if c.direction is Direction.IMPORT) or tuple(curves)
+    return tuple(consumption_curves(curves)) or tuple(curves)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)

@@ -450,3 +450,54 @@ def test_cli_analyse_real_short_files(parts):
     r = CliRunner().invoke(app, ["analyse", str(path), "--persons", "2", "--dwelling", "apartment"])
     assert r.exit_code == 0, r.output
     assert "data quality   0.0" in r.output and "Stromspiegel   no class" in r.output
+
+
+# ------------------------------------------------------------------ behind own PV (known truth)
+def _behind_pv(curve, kwp: float, yield_kwh_per_kwp: float = 950.0):
+    """(import curve with its feed-in in the metadata, true total kWh): a PV system put behind the
+    meter of ``curve`` with a clear-sky-like shape and one random sky per day (seed 7)."""
+    e = curve.energy_kwh
+    loc = e.index.tz_convert("Europe/Berlin")
+    hour = np.asarray(loc.hour + loc.minute / 60) + curve.interval_minutes / 120
+    doy = np.asarray(loc.day_of_year)
+    x = (hour - 13.5) / ((12 + 4.5 * np.sin(2 * np.pi * (doy - 80) / 365)) / 2)
+    sky = np.random.default_rng(7).uniform(0.1, 1.0, 367)[doy]
+    shape = (
+        np.clip(np.cos(np.pi / 2 * x), 0, None)
+        * (np.abs(x) < 1)
+        * (0.45 + 0.35 * np.sin(2 * np.pi * (doy - 80) / 365))
+        * sky
+    )
+    pv = shape / shape.sum() * kwp * yield_kwh_per_kwp
+    load = e.to_numpy()
+    imp = make_load_curve(
+        pd.Series(np.clip(load - pv, 0, None), index=e.index), interval_minutes=curve.interval_minutes, meta=curve.meta
+    )
+    fed = float(np.clip(pv - load, 0, None).sum())
+    return imp.with_meta(feed_in_kwh=fed, feed_in_days=len(e) * curve.interval_hours / 24), float(np.nansum(load))
+
+
+def test_household_behind_own_pv_gets_an_honest_class():
+    seeds = load_seeds()
+    hh = synthetic_household(SyntheticSpec(seed=4))
+    told = Household(persons=2, dwelling="house", hot_water="other")
+    placebo = analyse(hh.curve, told, seeds=seeds)
+    assert placebo.stromspiegel_class is not None and "own_generation" not in str(placebo.stromspiegel.reason.to_dict())
+    imp, total = _behind_pv(hh.curve, 4.0)
+    assert (imp.energy_kwh == 0).mean() > 0.05  # the panels cover the load for hours on sunny days
+    a = analyse(imp, told, seeds=seeds)
+    # midday zeros behind PV are no meter fault; feed-in proves the PV; no heat pump read into the season
+    assert a.data_quality.plausibility == 1.0 and a.data_quality.score > 0.9
+    sig = {s.name: s for s in a.signatures}
+    assert sig["own_pv"].detected and sig["own_pv"].confirmed and "2.8.0" in sig["own_pv"].text("de")
+    assert not sig["heat_pump"].assessable
+    # grid import alone would rank the household too well: withheld, asking for the size
+    assert a.stromspiegel_class is None and "Leistung Ihrer Anlage (kWp)" in a.stromspiegel.reason.text("de")
+    # with the size: total consumption = import + (kWp x 950 - feed-in) = the true total
+    b = analyse(imp, Household(persons=2, dwelling="house", hot_water="other", existing_pv_kwp=4.0), seeds=seeds)
+    assert b.stromspiegel.compared_kwh == pytest.approx(placebo.stromspiegel.compared_kwh, rel=0.01)
+    assert b.stromspiegel.compared_kwh == pytest.approx(total, rel=0.01)
+    assert b.stromspiegel_class == placebo.stromspiegel_class
+    # the same import curve without the feed-in register: the curve itself shows the PV
+    c = analyse(imp.with_meta(feed_in_kwh=None, feed_in_days=None), told, seeds=seeds)
+    assert {s.name: s for s in c.signatures}["own_pv"].detected and c.stromspiegel_class is None

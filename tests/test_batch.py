@@ -147,7 +147,7 @@ def test_summary_csv_parquet_and_duckdb_agree(uninterrupted):
     assert len(tables["summary"]) == len(pq_summary)
     assert len(tables["errors"]) == 3
     manifest = json.loads((uninterrupted / "manifest.json").read_text())
-    assert manifest["counts"] == {"ok": N_GOOD, "error": 3, "skipped": 0}
+    assert manifest["counts"] == {"ok": N_GOOD, "error": 3, "skipped": 0, "insufficient_data": 0}
     assert len(manifest["input"]["files"]) == N_GOOD + 3
     assert all(len(f["sha256"]) == 64 for f in manifest["input"]["files"])
     assert manifest["letter_date"] == LETTER_DATE

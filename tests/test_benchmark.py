@@ -145,3 +145,76 @@ def test_low_data_quality_withholds_class(seeds):
     assert r.efficiency_class is None and "data quality 0.10" in r.reason
     warned = stromspiegel_for(1900, hh, seeds=seeds, data_quality_score=0.5)
     assert warned.efficiency_class == "D" and "uncertain" in warned.reason
+
+
+# ------------------------------------------------------------------ own generation behind the meter
+def _codes(msg) -> set[str]:
+    """Every message code inside a (joined) Message."""
+    out, todo = set(), [msg.to_dict()]
+    while todo:
+        d = todo.pop()
+        out.add(d["code"])
+        for v in d.get("data", {}).values():
+            for x in v if isinstance(v, list) else [v]:
+                if isinstance(x, dict) and "code" in x:
+                    todo.append(x)
+    return out
+
+
+def test_own_pv_class_on_total_consumption_by_hand(seeds):
+    from advisor.benchmark import OwnGeneration
+
+    hh = Household(persons=2, dwelling="apartment", hot_water="other")  # bounds 1200|1500|1700|2000|2400|3000
+    assert stromspiegel_for(1000.0, hh, seeds=seeds).efficiency_class == "A"  # grid import alone: too good
+    own = OwnGeneration("stated", peak_kw=3.0, feed_in_kwh=2000.0, feed_in_days=365.0, yield_kwh_per_kwp=950.0)
+    r = stromspiegel_for(1000.0, hh, seeds=seeds, own_generation=own)
+    # total = 1000 + (3 x 950 - 2000) = 1850 -> D; yield ±15 % (±427.5) spans B (1422.5) .. E (2277.5)
+    assert r.efficiency_class == "D" and r.compared_kwh == pytest.approx(1850.0)
+    assert {"benchmark.note.own_generation", "benchmark.note.own_generation_range"} <= _codes(r.reason)
+    de = r.reason.text("de")
+    assert "1.000 kWh aus dem Netz" in de and "850 kWh selbst verbrauchter Solarstrom" in de
+    assert "zwischen B und E" in de
+
+
+@pytest.mark.parametrize(
+    "own, ask",
+    [
+        (dict(evidence="feed_in", feed_in_kwh=2000.0, feed_in_days=365.0), "benchmark.own_generation.ask.kwp"),
+        (dict(evidence="stated", peak_kw=3.0), "benchmark.own_generation.ask.feed_in_year"),
+        (dict(evidence="feed_in", peak_kw=3.0, feed_in_kwh=600.0, feed_in_days=100.0), "benchmark.own_generation.ask.feed_in_year"),
+        (dict(evidence="detected"), "benchmark.own_generation.ask.kwp_and_feed_in"),
+        (dict(evidence="stated", peak_kw=1.0, feed_in_kwh=2000.0, feed_in_days=365.0), "benchmark.own_generation.ask.inconsistent"),
+    ],
+)  # fmt: skip
+def test_own_pv_class_withheld_with_what_is_missing(seeds, own, ask):
+    from advisor.benchmark import OwnGeneration
+
+    r = stromspiegel_for(
+        1000.0, Household(persons=2, dwelling="apartment"), seeds=seeds, own_generation=OwnGeneration(**own)
+    )
+    assert r.efficiency_class is None and r.percentile is None
+    assert {"benchmark.own_generation", ask} <= _codes(r.reason)
+    de = r.reason.text("de")
+    assert "zu günstig" in de and "{" not in de
+
+
+def test_own_generation_evidence_order():
+    from advisor.benchmark import own_generation_of
+    from advisor.loadcurve import CurveMeta
+
+    class _C:
+        def __init__(self, **m):
+            self.meta = CurveMeta(**m)
+
+    pv = Signature("own_pv", 0.9, "midday dips")
+    assert own_generation_of(_C(), Household(), ()) is None  # placebo: nothing says PV
+    assert (
+        own_generation_of(_C(feed_in_kwh=0.2, feed_in_days=30), Household(), ()) is None
+    )  # a register that never moved
+    assert own_generation_of(_C(), Household(), (pv,)).evidence == "detected"
+    denied = Signature("own_pv", 0.9, "midday dips", household_answer="no")
+    assert own_generation_of(_C(), Household(), (denied,)) is None
+    assert own_generation_of(_C(), Household(existing_pv_kwp=4.0), (pv,)).evidence == "stated"
+    g = own_generation_of(_C(feed_in_kwh=900.0, feed_in_days=365), Household(existing_pv_kwp=4.0), (), load_seeds())
+    assert g.evidence == "feed_in" and g.peak_kw == 4.0 and g.yield_kwh_per_kwp == pytest.approx(950.0)
+    assert g.feed_in_kwh_per_year == pytest.approx(900.0)

@@ -704,3 +704,88 @@ def test_cli_two_directions_print_a_list_and_write_parquet(capsys, tmp_path):
     assert [s["energy_kwh"] for s in summaries] == pytest.approx([0.3, 0.75])
     back = read_load_curves(out)
     assert [round(c.measured_and_substituted_kwh, 6) for c in back] == pytest.approx([0.3, 0.75])
+
+
+# ------------------------------------------------------------------ import and feed-in registers
+def _two_days():
+    """Two June days at 15 min: the index and its German portal time stamps."""
+    idx = pd.date_range("2025-06-02", periods=192, freq="15min", tz=BERLIN)
+    return idx, [f"{t:%d.%m.%Y %H:%M}" for t in idx]
+
+
+def test_obis_column_splits_import_and_feed_in_rows():
+    idx, stamps = _two_days()
+    imp = np.full(len(idx), 0.1)
+    exp = np.where((idx.hour >= 10) & (idx.hour < 16), 0.5, 0.0)
+    text = "\n".join(["Zeitstempel;Wert (kWh);OBIS-Kennzahl"] + [
+        f"{s};{str(round(v, 3)).replace('.', ',')};{obis}"
+        for obis, vals in (("1-0:1.8.0", imp), ("1-0:2.8.0", exp)) for s, v in zip(stamps, vals, strict=True)
+    ])  # fmt: skip
+    curves = read(text)
+    by = {c.direction: c for c in curves}
+    assert set(by) == {Direction.IMPORT, Direction.EXPORT}
+    assert by[Direction.IMPORT].meta.obis == "1-0:1.8.0" and by[Direction.EXPORT].meta.obis == "1-0:2.8.0"
+    assert by[Direction.IMPORT].total_kwh == pytest.approx(imp.sum())
+    assert by[Direction.EXPORT].total_kwh == pytest.approx(exp.sum())
+    # the consumption curve carries the feed-in of the same period
+    c = read_load_curve(text.encode(), name="export.csv")
+    assert c.direction is Direction.IMPORT
+    assert c.meta.feed_in_kwh == pytest.approx(exp.sum()) and c.meta.feed_in_days == pytest.approx(2.0)
+
+
+def test_two_tariff_registers_of_one_direction_are_refused():
+    idx, stamps = _two_days()
+    text = "\n".join(["Zeitstempel;Wert (kWh);OBIS"] + [
+        f"{s};0,1;{obis}" for obis in ("1-0:1.8.1", "1-0:1.8.2") for s in stamps
+    ])  # fmt: skip
+    with pytest.raises(LoadCurveError, match=re.escape("holds 2 import registers (1-0:1.8.1, 1-0:1.8.2)")):
+        read(text)
+
+
+def test_register_columns_name_their_obis_and_feed_in_is_attached():
+    idx, stamps = _two_days()
+    text = "\n".join(["Zeitstempel;Bezug 1.8.0 (kWh);Einspeisung 2.8.0 (kWh)"] + [
+        f"{s};0,1;{'0,4' if 10 <= t.hour < 16 else '0'}" for s, t in zip(stamps, idx, strict=True)
+    ])  # fmt: skip
+    curves = read(text)
+    assert [(c.direction, c.meta.obis) for c in curves] == [
+        (Direction.IMPORT, "1-0:1.8.0"),
+        (Direction.EXPORT, "1-0:2.8.0"),
+    ]
+    c = read_load_curve(text.encode(), name="export.csv")
+    assert c.meta.feed_in_kwh == pytest.approx(0.4 * 24 * 2)
+
+
+def test_signed_net_curve_needs_the_option_or_a_header_that_says_so():
+    idx, stamps = _two_days()
+    net = np.where((idx.hour >= 10) & (idx.hour < 16), -0.3, 0.1)
+    body = [f"{s};{str(round(v, 3)).replace('.', ',')}" for s, v in zip(stamps, net, strict=True)]
+    plain = "\n".join(["Zeitstempel;Wert (kWh)"] + body)
+    with pytest.raises(LoadCurveError, match=re.escape("pass `signed` (--signed)")):
+        read(plain)
+    for text, opts in (
+        (plain, {"signed": True}),
+        ("\n".join(["Zeitstempel;Saldo Bezug - Einspeisung (kWh)"] + body), {}),
+    ):
+        by = {c.direction: c for c in read(text, **opts)}
+        assert by[Direction.IMPORT].total_kwh == pytest.approx(net.clip(min=0).sum())
+        assert by[Direction.EXPORT].total_kwh == pytest.approx((-net).clip(min=0).sum())
+        assert any("netted" in n for n in by[Direction.IMPORT].meta.conversions)
+
+
+def test_cli_ingest_signed(tmp_path, capsys):
+    idx, stamps = _two_days()
+    net = np.where((idx.hour >= 10) & (idx.hour < 16), -0.3, 0.1)
+    p = tmp_path / "netz.csv"
+    p.write_text(
+        "\n".join(
+            ["Zeitstempel;Wert (kWh)"]
+            + [f"{s};{str(round(v, 3)).replace('.', ',')}" for s, v in zip(stamps, net, strict=True)]
+        )
+    )
+    assert main(["ingest", str(p)]) == 2
+    assert "--signed" in capsys.readouterr().err
+    assert main(["ingest", str(p), "--signed", "--json"]) == 0
+    summaries = json.loads(capsys.readouterr().out)
+    assert [s["direction"] for s in summaries] == ["import", "export"]
+    assert summaries[1]["energy_kwh"] == pytest.approx(0.3 * 24 * 2)

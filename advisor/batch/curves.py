@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import LoadCurveError
-from advisor.ingest import ReadOptions, read_load_curves
-from advisor.loadcurve import Direction, LoadCurve, Quality, make_load_curve
+from advisor.ingest import ReadOptions, consumption_curves, read_load_curves
+from advisor.loadcurve import LoadCurve, Quality, make_load_curve
 from advisor.units import freq_of
 
 _QUALITY_RANK = {
@@ -67,10 +67,16 @@ def curve_from_partition(
 def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | None, label: str) -> list[LoadCurve]:
     """The import curve(s) of a meter file (one per location unless ``meter_id`` picks one)."""
     curves = read_load_curves(path, replace(options, meter_id=meter_id) if meter_id else options)
-    imports = [c for c in curves if c.direction is Direction.IMPORT]
+    imports = consumption_curves(curves)
     if not imports:
         raise LoadCurveError("file holds no consumption (import) curve, only feed-in", source=label)
     return imports
+
+
+def _feed_in_sum(curves: list[LoadCurve], name: str, take=sum) -> float | None:
+    """Feed-in of several meters: summed kWh (the days: the shortest), None when no meter has one."""
+    values = [getattr(c.meta, name) for c in curves if getattr(c.meta, name) is not None]
+    return float(take(values)) if values else None
 
 
 def combine_curves(curves: list[LoadCurve], household_label: str) -> LoadCurve:
@@ -111,6 +117,8 @@ def combine_curves(curves: list[LoadCurve], household_label: str) -> LoadCurve:
         source_name=household_label,
         conversions=(f"sum of {len(curves)} meters on a common {minutes}-minute grid",),
         warnings=tuple(w for c in curves for w in c.meta.warnings),
+        feed_in_kwh=_feed_in_sum(curves, "feed_in_kwh"),
+        feed_in_days=_feed_in_sum(curves, "feed_in_days", take=min),
     )
     return make_load_curve(total.tz_convert(tz), interval_minutes=minutes, quality=quality.tz_convert(tz), meta=meta)
 

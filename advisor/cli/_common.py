@@ -15,6 +15,12 @@ TZ_OPTION = typer.Option(DEFAULT_TZ, "--tz", help="Time zone of naive timestamps
 REGION_OPTION = typer.Option(DEFAULT_HOLIDAY_REGION, "--holiday-region", help="Holiday region, e.g. DE-NW or GB-ENG.")
 LABEL_OPTION = typer.Option("auto", "--label", help="Single timestamps mark interval 'start', 'end' or 'auto'.")
 METER_ID_OPTION = typer.Option(None, "--meter-id", help="Use only this meter or location.")
+SIGNED_OPTION = typer.Option(
+    False,
+    "--signed",
+    help="The CSV/Excel value column is a net curve: positive = consumption, negative = feed-in "
+    "(split into import and feed-in).",
+)
 SEEDS_OPTION = typer.Option(None, "--seeds", help="Stadtwerk seeds folder overriding the defaults.")
 PRICES_OPTION = typer.Option(
     None, "--prices", help="Hourly day-ahead prices CSV (timestamp_utc, price_eur_mwh, or a SMARD export)."
@@ -30,9 +36,11 @@ def read_options(
     value_col: str | None = None,
     meter_id: str | None = None,
     unit: str | None = None,
+    signed: bool = False,
 ) -> ReadOptions:
     return ReadOptions(
         unit=unit,
+        signed=signed,
         tz=tz,
         holiday_region=holiday_region,
         label=label,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import LABEL_OPTION, REGION_OPTION, SIGNED_OPTION, TZ_OPTION, read_options, to_json
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
         time_col: str | None = typer.Option(None, "--time-col", help="Timestamp column of a long table or export."),
         value_col: str | None = typer.Option(None, "--value-col", help="Value column (kWh per interval)."),
         unit: str | None = typer.Option(None, "--unit", help="Value unit when the file does not say: kWh, Wh, kW or W."),
+        signed: bool = SIGNED_OPTION,
     ) -> None:
         """Read a meter file into the canonical load curve and summarise it."""
         from advisor.ingest import read_load_curves
@@ -39,6 +40,7 @@ def register(app: typer.Typer) -> None:
                 time_col=time_col,
                 value_col=value_col,
                 unit=unit,
+                signed=signed,
             ),
         )
         if out is not None:

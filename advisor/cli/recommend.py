@@ -59,13 +59,12 @@ def assess_file(
     """Read the first consumption curve of ``file`` and assess it (the edge: read -> core)."""
     from advisor.assessment import AssessmentSettings, assess_household
     from advisor.errors import AdvisorError
-    from advisor.ingest import read_load_curves
-    from advisor.loadcurve import Direction
+    from advisor.ingest import consumption_curves, read_load_curves
     from advisor.seeds import load_seeds
 
     seeds = load_seeds(seeds_dir)
     curves = read_load_curves(file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id))
-    curves = [c for c in curves if c.direction == Direction.IMPORT]
+    curves = consumption_curves(curves)
     if not curves:
         raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found")
     if len(curves) > 1:

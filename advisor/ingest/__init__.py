@@ -67,6 +67,10 @@ class ReadOptions:
         Plausible period of the timestamps (dates such as ``"2000-01-01"``); default 2000-01-01 to
         one year after today (:data:`advisor.loadcurve.PLAUSIBLE_EARLIEST`). Rows outside are set
         aside with a warning; a file whose rows lie mostly outside is refused.
+    signed
+        The value column of a CSV/Excel export is a net (saldierte) curve: positive values are
+        consumption, negative values feed-in; it is split into an import and a feed-in curve. A
+        header that says so (``saldiert``, ``Saldo``, ``signed``) has the same effect.
     """
 
     tz: str = DEFAULT_TZ
@@ -79,6 +83,7 @@ class ReadOptions:
     unit: str | None = None
     earliest: str | None = None
     latest: str | None = None
+    signed: bool = False
 
     def __post_init__(self) -> None:
         if self.label not in ("auto", "start", "end"):
@@ -282,6 +287,34 @@ def read_load_curves(
     return curves
 
 
+def consumption_curves(curves: list[LoadCurve]) -> list[LoadCurve]:
+    """The consumption (import, 1.8.0) curves of a file, each with its meter's feed-in attached.
+
+    A feed-in (export, 2.8.0) curve of the same meter (or the file's only one, when the file has
+    one consumption curve) is summed over the consumption curve's period into
+    ``meta.feed_in_kwh`` / ``meta.feed_in_days``; the analysis then knows that the household
+    generates its own electricity. Returns an empty list when the file has no consumption curve.
+    """
+    imports = [c for c in curves if c.direction is Direction.IMPORT]
+    exports = [c for c in curves if c.direction is Direction.EXPORT]
+    out = []
+    for c in imports:
+        same = [x for x in exports if x.meta.meter_id == c.meta.meter_id]
+        if not same and len(imports) == 1 and len(exports) == 1:
+            same = exports
+        if not same:
+            out.append(c)
+            continue
+        kwh = days = 0.0
+        for x in same:
+            e = x.energy_kwh
+            e = e[(e.index >= c.start) & (e.index <= c.end)]
+            kwh += float(e.sum(skipna=True))
+            days += int(e.notna().sum()) * x.interval_hours / 24.0
+        out.append(c.with_meta(feed_in_kwh=kwh, feed_in_days=days / len(same)))
+    return out
+
+
 def read_load_curve(
     source: str | Path | bytes | BinaryIO,
     options: ReadOptions | None = None,
@@ -290,12 +323,13 @@ def read_load_curve(
 ) -> LoadCurve:
     """Read the one consumption (import) curve of a meter file.
 
-    A file with consumption and feed-in yields its consumption curve; a file with several
+    A file with consumption and feed-in yields its consumption curve (with the feed-in in
+    ``meta.feed_in_kwh``, see :func:`consumption_curves`); a file with several
     locations must be narrowed with ``ReadOptions(meter_id=...)`` or read with
     :func:`read_load_curves`.
     """
     curves = read_load_curves(source, options, name=name)
-    imports = [c for c in curves if c.direction is Direction.IMPORT] or curves
+    imports = consumption_curves(curves) or curves
     if len(imports) > 1:
         ids = [c.meta.meter_id for c in imports]
         raise LoadCurveError(
@@ -305,4 +339,4 @@ def read_load_curve(
     return imports[0]
 
 
-__all__ = ["ReadOptions", "read_load_curve", "read_load_curves", "detect_format"]
+__all__ = ["ReadOptions", "consumption_curves", "read_load_curve", "read_load_curves", "detect_format"]

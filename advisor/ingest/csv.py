@@ -18,7 +18,7 @@ import io
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -144,6 +144,12 @@ _ENERGY_WORDS = (
     "valeur",
 )
 _EXPORT_WORDS = ("einspeisung", "lieferung", "export", "feed-in", "feed in", "feedin", "2.8.0", "injectie", "erzeugung")
+#: Header words of a net (signed) value column: positive = import, negative = feed-in.
+_SIGNED_WORDS = ("saldiert", "saldo", "saldierend", "signed", "net import", "netto-bezug", "nettobezug", "bezug - einspeisung")
+#: Header names of a column that names the register (OBIS code) of each row.
+_OBIS_COLUMN_NAMES = {"obis", "obis-kennzahl", "obis-kennziffer", "obis kennzahl", "obis-code", "obis code", "kennzahl"}
+_OBIS_RE = re.compile(r"^(?:\d{1,3}-\d{1,3}:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\*\d+)?$")
+_OBIS_IN_NAME_RE = re.compile(r"(?<![\d.])(?:1-0:)?([12])\.8\.(\d)(?![\d.])")
 _STATUS_WORDS = ("status", "qualitaet", "quality", "validatiestatus", "kennzeichen", "messwertstatus", "nature", "flag")
 _UNIT_COLUMN_NAMES = {"einheit", "unit", "eenheid", "unite", "masseinheit"}
 _ID_COLUMN_NAMES = {
@@ -1113,6 +1119,56 @@ def _unit_row(t: _Table, header: list[str], frame: pd.DataFrame, frame_lines: np
     return frame, frame_lines, zone, row_units
 
 
+def _obis_in_name(name: str) -> str | None:
+    """The OBIS code a column name states (``Bezug 1.8.0`` -> ``1-0:1.8.0``), if any."""
+    m = _OBIS_IN_NAME_RE.search(name or "")
+    return f"1-0:{m.group(1)}.8.{m.group(2)}" if m else None
+
+
+def _split_by_register(header: list[str], meta: dict, frame: pd.DataFrame, lines: np.ndarray, source: str):
+    """Rows of a table with an OBIS column, one part per active-energy register.
+
+    Returns None when there is no such column (or its cells hold no OBIS codes), else a list of
+    ``(meta with obis, rows, line numbers, direction)``: C = 1 import, C = 2 feed-in. Rows of
+    other registers (reactive energy …) are left out with a note; two registers of one direction
+    (``1.8.1`` and ``1.8.2``, two tariff registers) are refused, they would have to be added up.
+    """
+    cols = [j for j, h in enumerate(header) if _bare(_norm(h)) in _OBIS_COLUMN_NAMES and j < frame.shape[1]]
+    if not cols or not len(frame):
+        return None
+    cells = frame[cols[0]].astype("str").str.strip()
+    found = cells.str.extract(_OBIS_RE)
+    if found[0].isna().all():
+        return None
+    code = cells.where(found[0].notna(), "")
+    channel = pd.to_numeric(found[0], errors="coerce")
+    parts = []
+    for c, direction in ((1, Direction.IMPORT), (2, Direction.EXPORT)):
+        sel = (channel == c).to_numpy()
+        if not sel.any():
+            continue
+        codes = sorted(set(code[sel]))
+        if len(codes) > 1:
+            raise LoadCurveError(
+                f"the OBIS column holds {len(codes)} {'import' if c == 1 else 'feed-in'} registers ({', '.join(codes[:4])}); "
+                "expected one register per direction (e.g. 1-0:1.8.0 and 1-0:2.8.0); export the total register",
+                source=source,
+            )
+        sub_meta = {**meta, "obis": codes[0]}
+        parts.append((sub_meta, frame[sel].reset_index(drop=True), lines[sel], direction))
+    n_other = int((~channel.isin([1, 2])).sum())
+    if parts and n_other:
+        note = f"{n_other} rows of other registers (not 1.8.x or 2.8.x) left out"
+        parts = [(m, f, ln, d) for m, f, ln, d in parts]
+        parts[0][0]["register_note"] = note
+    if not parts:
+        raise LoadCurveError(
+            f"the OBIS column names no active-energy register (1.8.x import or 2.8.x feed-in); found {sorted(set(code))[:4]}",
+            source=source,
+        )
+    return parts
+
+
 def interpret_table(
     header: list[str],
     header_line: int,
@@ -1127,8 +1183,27 @@ def interpret_table(
     notes: tuple[str, ...] = (),
     delimiter: str | None = None,
     _newest_first: bool = False,
+    _one_register: bool = False,
 ) -> list[LoadCurve]:
-    """Interpret the data rows below a known header (columns 0..n of ``frame`` as text)."""
+    """Interpret the data rows below a known header (columns 0..n of ``frame`` as text).
+
+    A column naming each row's OBIS register (``OBIS-Kennzahl``: ``1-0:1.8.0`` import,
+    ``1-0:2.8.0`` feed-in) splits the rows into one table per register first.
+    """
+    if not _one_register:
+        parts = _split_by_register(header, meta, frame, np.asarray(frame_lines), source)
+        if parts is not None:
+            out: list[LoadCurve] = []
+            for sub_meta, sub_frame, sub_lines, direction in parts:
+                sub = interpret_table(
+                    header, header_line, sub_meta, sub_frame, sub_lines, options, source, fmt=fmt, decimal=decimal,
+                    notes=notes, delimiter=delimiter, _newest_first=_newest_first, _one_register=True,
+                )  # fmt: skip
+                note = sub_meta.get("register_note")
+                for c in sub:
+                    c = replace(c, direction=direction)
+                    out.append(c.with_meta(warnings=c.meta.warnings + (note,)) if note else c)
+            return out
     t = _roles(header, header_line, meta, source)
     frame, frame_lines, zone, row_units = _unit_row(t, header, frame, np.asarray(frame_lines), meta)
     col = _Columns(frame)
@@ -1511,6 +1586,9 @@ def interpret_table(
             unit = "kWh"
             warn.append(f"no unit stated for column {v.name!r}; assumed kWh")
         vals = num.to_numpy(dtype="float64") * factor
+        signed = kind != "register" and (
+            bool(getattr(options, "signed", False)) or any(w in _norm(v.name) for w in _SIGNED_WORDS)
+        )
         qual = quality.copy()
         qual[np.isnan(vals)] = Quality.MISSING.value
         vals = np.where(qual == Quality.MISSING.value, np.nan, vals)
@@ -1524,11 +1602,12 @@ def interpret_table(
             conversions.append(f"meter readings in {unit} differenced to energy per interval")
         else:
             neg = vals < 0
-            if neg.any():
+            if neg.any() and not signed:
                 pos = int(np.argmax(neg))
                 raise LoadCurveError(
                     f"negative interval {'power' if kind == 'power' else 'energy'} {num.iloc[pos]:g} {unit} in column {v.name!r}; "
-                    "expected values >= 0 (feed-in belongs in its own column)",
+                    "expected values >= 0 (feed-in belongs in its own column); for a net curve "
+                    "(consumption positive, feed-in negative) pass `signed` (--signed)",
                     source=source,
                     line=int(lines_k[pos]),
                 )
@@ -1538,8 +1617,8 @@ def interpret_table(
             elif unit != "kWh":
                 conversions.append(f"energy in {unit} converted to kWh")
             limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
-            absurd = vals > limit
-            if absurd.any() and not (stated and larger_than_household(vals, step_min)):
+            absurd = np.abs(vals) > limit
+            if absurd.any() and not (stated and larger_than_household(np.abs(vals), step_min)):
                 pos = int(np.argmax(absurd))
                 raise LoadCurveError(
                     f"implausible value {num.iloc[pos]:g} {unit} in column {v.name!r} (= {vals[pos]:g} kWh in {step_min} min, "
@@ -1555,30 +1634,44 @@ def interpret_table(
             w.append(f"{n_sub} substitute values (Ersatzwerte) from the source")
         if n_mis:
             w.append(f"{n_mis} intervals without a value in the file")
-        cmeta = CurveMeta(
-            source_format=fmt,
-            meter_id=meter_id,
-            tz=tz,
-            holiday_region=options.holiday_region,
-            source_name=source,
-            obis=t.obis,
-            conversions=tuple(dict.fromkeys(conversions)),
-            warnings=tuple(dict.fromkeys(w)),
-        )
-        curve = make_load_curve(
-            pd.Series(vals, index=index),
-            interval_minutes=step_min,
-            quality=pd.Series(qual, index=index),
-            direction=direction,
-            meta=cmeta,
-            unit_stated=stated,
-        )
-        gaps = curve.missing_intervals - n_mis
-        if gaps > 0:
-            curve = curve.with_meta(
-                warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",)
+        if signed:
+            # a net (saldierte) curve: its positive part is drawn from the grid, its negative part fed in;
+            # what was drawn and fed in within the same interval has netted out and cannot be recovered
+            conversions.append(
+                "signed net values split: positive values are consumption (import), negative values feed-in "
+                "(export); import and feed-in within one interval are netted in such a curve"
             )
-        curves.append(curve)
+            pieces = [
+                (Direction.IMPORT, np.where(np.isnan(vals), np.nan, np.clip(vals, 0.0, None)), None),
+                (Direction.EXPORT, np.where(np.isnan(vals), np.nan, np.clip(-vals, 0.0, None)), None),
+            ]
+        else:
+            pieces = [(direction, vals, _obis_in_name(v.name) or t.obis)]
+        for piece_direction, piece_vals, obis in pieces:
+            cmeta = CurveMeta(
+                source_format=fmt,
+                meter_id=meter_id,
+                tz=tz,
+                holiday_region=options.holiday_region,
+                source_name=source,
+                obis=obis,
+                conversions=tuple(dict.fromkeys(conversions)),
+                warnings=tuple(dict.fromkeys(w)),
+            )
+            curve = make_load_curve(
+                pd.Series(piece_vals, index=index),
+                interval_minutes=step_min,
+                quality=pd.Series(qual, index=index),
+                direction=piece_direction,
+                meta=cmeta,
+                unit_stated=stated,
+            )
+            gaps = curve.missing_intervals - n_mis
+            if gaps > 0:
+                curve = curve.with_meta(
+                    warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",)
+                )
+            curves.append(curve)
     return curves
 
 
