@@ -326,6 +326,233 @@ def _peak_kw(series: np.ndarray, interval_minutes: int) -> float:
 
 
 # ---------------------------------------------------------------------------------- core
+def _heat_pump_load(
+    request: ElectrifyRequest,
+    params: ElectrifyParameters,
+    index: pd.DatetimeIndex,
+    interval_minutes: int,
+    *,
+    latitude: float,
+    longitude: float,
+    try_region: int | None,
+    temperature_c: pd.Series | None,
+    holiday_region: str,
+) -> tuple[AnnualHeat, HeatPumpRun, np.ndarray, str]:
+    """The heat pump's electricity per interval of ``index`` and where its temperature came from."""
+    heat = annual_heat(request.heat_pump, params)
+    spec = HeatPumpSpec.from_parameters(params, request.design_flow_temp_c)
+    hours = mez_hours(index)
+    region = int(try_region) if try_region is not None else weather.try_region(latitude, longitude)
+    temp = try_temperature(hours, region)
+    source = f"DWD TRY2010 region {region}"
+    if temperature_c is not None:
+        temp, share = measured_temperature(hours, temperature_c, temp)
+        source = f"measured ({share:.0%} of the hours; the rest DWD TRY2010 region {region})"
+    hol = holiday_dates(holiday_region, sorted(set(hours.year)))
+    hourly = hourly_heat(heat, hours, temp, dwelling=request.heat_pump.dwelling, holidays=hol)
+    run = simulate_heat_pump(hourly, spec)
+    return heat, run, to_intervals(run.electricity_kwh, index, interval_minutes).to_numpy(), source
+
+
+def _tariff_options(
+    e0: np.ndarray,
+    hp_e: np.ndarray,
+    ev_plan,
+    *,
+    index: pd.DatetimeIndex,
+    tz: str,
+    params: ElectrifyParameters,
+    wp: float,
+    base: float,
+    has_ev: bool,
+    controllable: bool,
+    smart: bool,
+    dynamic_tariff: Tariff | None,
+) -> list[TariffOption]:
+    """Every tariff product on the electrified year; ``ev_plan(signal)`` charges the car by a
+    tariff's own price signal (None: the household's valleys)."""
+    vat = 1.0 + params.vat_pct / 100.0
+    ev_e = ev_plan(None)
+    after_kwh = float((e0 + hp_e + ev_e).sum())
+    hp_kwh = float(hp_e.sum())
+    device_kwh = hp_kwh + float(ev_e.sum())
+    m_after = meter_fee_eur(after_kwh, smart_meter_required(after_kwh, controllable, params), params)
+    out = [
+        TariffOption(
+            "fixed", after_kwh * wp + base + m_after, 1, m_after, Message("electrify.tariff_note.fixed", price=wp)
+        )
+    ]
+    if hp_kwh > 0:
+        rest = after_kwh - hp_kwh
+        m_house = meter_fee_eur(rest, smart_meter_required(rest, has_ev, params), params)
+        m_hp = meter_fee_eur(hp_kwh, True, params)
+        cost = rest * wp + base + m_house + hp_kwh * params.hp_work_price_eur_per_kwh + params.hp_base_fee_eur_per_year
+        note = Message(
+            "electrify.tariff_note.heat_pump_tariff",
+            price=params.hp_work_price_eur_per_kwh,
+            fee=params.hp_base_fee_eur_per_year,
+        )
+        out.append(TariffOption("heat_pump_tariff", cost + m_hp, 2, m_house + m_hp, note))
+    if dynamic_tariff is not None:
+        signal = align_prices(index, dynamic_tariff.prices, tz=tz).price_eur_per_kwh.to_numpy() if smart else None
+        dc = energy_cost(pd.Series(e0 + hp_e + ev_plan(signal), index=index), dynamic_tariff)
+        fee = meter_fee_eur(dc.energy_kwh, True, params)
+        note = Message("electrify.tariff_note.dynamic", year=dc.price_year or "", avg=dc.average_price_eur_per_kwh)
+        out.append(TariffOption("dynamic", dc.energy_eur + dc.base_fee_eur + fee, 1, fee, note))
+    if not controllable:
+        return out
+    m_imsys = meter_fee_eur(after_kwh, True, params)
+    module1 = after_kwh * wp + base + m_imsys - params.module1_eur
+    note1 = Message("electrify.tariff_note.module1", eur=params.module1_eur)
+    out.append(TariffOption("para14a_module1", module1, 1, m_imsys, note1))
+    if device_kwh > 0:
+        rest = after_kwh - device_kwh
+        m_house = meter_fee_eur(rest, smart_meter_required(rest, False, params), params)
+        cut = params.network_work_price_eur_per_kwh * (1.0 - params.module2_network_share) * vat
+        cost = rest * wp + base + m_house + device_kwh * (wp - cut) + params.module2_meter_eur
+        note2 = Message("electrify.tariff_note.module2", cut=cut, kwh=device_kwh)
+        out.append(TariffOption("para14a_module2", cost, 2, m_house + params.module2_meter_eur, note2))
+    factor = _module3_factor(index, tz, params)
+    # the car follows the network-fee windows; ties go to the household's quieter intervals
+    quiet = (e0 + hp_e) / max(float((e0 + hp_e).max()), 1e-9)
+    m3_curve = e0 + hp_e + ev_plan(factor + 1e-6 * quiet)
+    extra = float((m3_curve * params.network_work_price_eur_per_kwh * (factor - 1.0) * vat).sum())
+    note3 = Message(
+        "electrify.tariff_note.module3", low=params.module3_factor_low, high=params.module3_factor_high, extra=extra
+    )
+    out.append(TariffOption("para14a_module3", module1 + extra, 1, m_imsys, note3))
+    return out
+
+
+def fuel_co2_kg(heat: AnnualHeat, params: ElectrifyParameters) -> float:
+    """CO₂ of the gas or oil a boiler burns a year [kg]."""
+    if heat.fuel == "gas":
+        return heat.fuel_kwh * params.gas_hi_per_hs * params.co2_kg_per_kwh_gas_hi
+    return heat.fuel_kwh * params.co2_kg_per_kwh_oil_hi
+
+
+def _ev_summary(
+    ev: EVSpec, sessions: Sessions, ev_e: np.ndarray, params: ElectrifyParameters, wp: float, interval_minutes: int
+) -> EVSummary:
+    home = float(ev_e.sum())
+    litres = fuel_cost = 0.0
+    if ev.replaces != "none":
+        litres = ev.km_per_year * getattr(params, f"{ev.replaces}_litres_per_100km") / 100.0
+        # the fuel of the km the home charging covers (public charging is priced elsewhere)
+        fuel_cost = litres * ev.home_share(params) * getattr(params, f"{ev.replaces}_eur_per_litre")
+    hours, kwh_above = above_floor(ev_e, interval_minutes, params.dimming_floor_kw)
+    return EVSummary(
+        km_per_year=ev.km_per_year,
+        kwh_per_100km=ev.consumption(params),
+        home_charging_share=ev.home_share(params),
+        home_kwh=home,
+        elsewhere_kwh=ev.total_kwh(params) - ev.home_kwh(params),
+        sessions=sessions.n,
+        smart=ev.smart,
+        wallbox_kw=ev.wallbox_kw,
+        peak_kw=_peak_kw(ev_e, interval_minutes),
+        hours_above_floor=hours,
+        kwh_above_floor=kwh_above,
+        replaces=ev.replaces,
+        replaced_litres=litres,
+        replaced_fuel_cost_eur=fuel_cost,
+        home_electricity_cost_eur=home * wp,
+        annual_saving_eur=fuel_cost - home * wp if ev.replaces != "none" else 0.0,
+    )
+
+
+def _hp_summary(
+    heat: AnnualHeat,
+    run: HeatPumpRun,
+    hp_e: np.ndarray,
+    request: ElectrifyRequest,
+    params: ElectrifyParameters,
+    wp: float,
+    interval_minutes: int,
+    temperature_source: str,
+) -> HeatPumpSummary:
+    vat = 1.0 + params.vat_pct / 100.0
+    hp_kwh = float(hp_e.sum())
+    if heat.fuel == "gas":
+        fuel_cost = heat.fuel_kwh * params.gas_price_eur_per_kwh
+    else:
+        litres = heat.fuel_litres if heat.fuel_litres is not None else heat.fuel_kwh / params.oil_kwh_per_litre
+        fuel_cost = float(litres) * params.oil_price_eur_per_litre
+    run_fixed = hp_kwh * wp
+    run_hp = (
+        hp_kwh * params.hp_work_price_eur_per_kwh
+        + params.hp_base_fee_eur_per_year
+        + meter_fee_eur(hp_kwh, True, params)
+    )
+    saving = fuel_cost - min(run_fixed, run_hp)
+    share = beg_subsidy_share(request, heat, params)
+    subsidy = share * min(params.hp_investment_eur, params.beg_max_eligible_cost_eur)
+    net = params.hp_investment_eur - subsidy
+    hours, kwh_above = above_floor(hp_e, interval_minutes, params.dimming_floor_kw)
+    return HeatPumpSummary(
+        heat_kwh=heat.total_kwh,
+        space_heat_kwh=heat.space_heat_kwh,
+        hot_water_kwh=heat.hot_water_kwh,
+        method=heat.method,
+        fuel=heat.fuel,
+        fuel_kwh=heat.fuel_kwh,
+        fuel_litres=heat.fuel_litres,
+        fuel_assumed=heat.fuel_assumed,
+        electricity_kwh=hp_kwh,
+        scop=run.scop,
+        scop_in_field_range=bool(params.field_scop_min <= run.scop <= params.field_scop_max),
+        peak_kw=_peak_kw(hp_e, interval_minutes),
+        hours_above_floor=hours,
+        kwh_above_floor=kwh_above,
+        fuel_cost_eur=fuel_cost,
+        co2_price_share_eur=fuel_co2_kg(heat, params) / 1000.0 * params.co2_price_eur_per_tonne * vat,
+        running_cost_fixed_eur=run_fixed,
+        running_cost_hp_tariff_eur=run_hp,
+        annual_saving_eur=saving,
+        investment_eur=params.hp_investment_eur,
+        subsidy_share=share,
+        subsidy_eur=subsidy,
+        net_investment_eur=net,
+        payback_years=net / saving if saving > 0 else None,
+        temperature_source=temperature_source,
+    )
+
+
+def _assumption_names(
+    heat: AnnualHeat | None, request: ElectrifyRequest, controllable: bool, after_kwh: float
+) -> list[str]:
+    names = ["electricity_co2_g_per_kwh", "meter_mme_eur", "meter_imsys_eur", "imsys_threshold_kwh"]
+    names += ["house_connection_kw", "dimming_floor_kw"]
+    if heat is not None:
+        names.append("gas_boiler_efficiency" if heat.fuel == "gas" else "oil_boiler_efficiency")
+        names += ["cop_a", "cop_b", "cop_c", "cop_field_factor", "field_scop_mean", "design_flow_temp_c"]
+        names += ["flow_temp_at_limit_c", "design_outdoor_temp_c", "heating_limit_temp_c", "hot_water_temp_c"]
+        names += ["hp_work_price_eur_per_kwh", "hp_base_fee_eur_per_year", "hp_investment_eur", "beg_base_share"]
+        names += ["beg_speed_bonus_share", "beg_income_bonus_share", "beg_max_share", "beg_max_eligible_cost_eur"]
+        names.append("co2_price_eur_per_tonne")
+        if heat.fuel == "gas":
+            names += ["gas_price_eur_per_kwh", "gas_hi_per_hs", "co2_kg_per_kwh_gas_hi"]
+        else:
+            names += ["oil_price_eur_per_litre", "oil_kwh_per_litre", "co2_kg_per_kwh_oil_hi"]
+        if heat.hot_water_kwh > 0:
+            area = request.heat_pump.heated_area_m2 is not None
+            names.append("hot_water_kwh_per_m2" if area else "hot_water_share_of_heat")
+    ev = request.ev
+    if ev is not None:
+        names += ["ev_kwh_per_100km", "ev_home_charging_share", "ev_sessions_per_week", "ev_departure_hour"]
+        names += ["ev_arrival_weights_weekday", "ev_arrival_weights_weekend", "ev_random_seed"]
+        if ev.replaces != "none":
+            r = ev.replaces
+            names += [f"{r}_litres_per_100km", f"{r}_eur_per_litre", f"co2_kg_per_litre_{r}"]
+    if controllable:
+        names += ["module1_eur", "module2_network_share", "module2_meter_eur", "network_work_price_eur_per_kwh"]
+        names += ["vat_pct", "module3_factor_low", "module3_factor_high", "module3_low_hours", "module3_high_hours"]
+        names.append("module3_months")
+    if after_kwh > 10_000:
+        names.append("imsys_fee_above_10000_eur")
+    return list(dict.fromkeys(names))
+
+
 def electrify(
     year_kwh: pd.Series,
     request: ElectrifyRequest,
@@ -363,12 +590,16 @@ def electrify(
         Site [deg]: its DWD TRY region gives the outdoor temperature (unless ``try_region``).
     holiday_region
         Public holidays for the BDEW heat profile (count as Sundays).
+    tz
+        Local time zone (arrival hours, months, Module 3 windows).
     temperature_c
         Measured outdoor temperature [°C] (tz-aware), preferred over the TRY where it covers the year.
     dynamic_tariff
         A dynamic tariff (:meth:`advisor.tariffs.Tariff.dynamic`) with day-ahead prices; None leaves it out.
     has_heat_pump, has_ev
         The household already has one (then a smart meter is required before, too).
+    try_region
+        Force a DWD TRY region 1..15 (e.g. for a site outside Germany).
 
     Raises
     ------
@@ -385,72 +616,36 @@ def electrify(
         raise ElectrifyError(f"`year_kwh` must span one year (365 days); got {days:.0f} days.")
     index = year_kwh.index
     n = len(index)
-    wp = float(work_price_eur_per_kwh)
-    base = float(base_fee_eur_per_year)
-    vat = 1.0 + params.vat_pct / 100.0
+    wp, base = float(work_price_eur_per_kwh), float(base_fee_eur_per_year)
     notes: list[Message] = []
-    names = [
-        "electricity_co2_g_per_kwh",
-        "meter_mme_eur",
-        "meter_imsys_eur",
-        "imsys_threshold_kwh",
-        "house_connection_kw",
-        "dimming_floor_kw",
-    ]
 
-    # --- heat pump
+    heat = run = None
     hp_e = np.zeros(n)
-    hp_summary_parts: dict[str, Any] | None = None
-    heat: AnnualHeat | None = None
-    run: HeatPumpRun | None = None
+    temp_source = ""
     if request.heat_pump is not None:
-        heat = annual_heat(request.heat_pump, params)
-        spec = HeatPumpSpec.from_parameters(params, request.design_flow_temp_c)
-        hours = mez_hours(index)
-        region = int(try_region) if try_region is not None else weather.try_region(latitude, longitude)
-        temp = try_temperature(hours, region)
-        temp_source = f"DWD TRY2010 region {region}"
-        if temperature_c is not None:
-            temp, share = measured_temperature(hours, temperature_c, temp)
-            temp_source = f"measured ({share:.0%} of the hours; the rest DWD TRY2010 region {region})"
-        hol = holiday_dates(holiday_region, sorted(set(hours.year)))
-        hourly = hourly_heat(heat, hours, temp, dwelling=request.heat_pump.dwelling, holidays=hol)
-        run = simulate_heat_pump(hourly, spec)
-        hp_e = to_intervals(run.electricity_kwh, index, interval_minutes).to_numpy()
-        hp_summary_parts = {"temperature_source": temp_source}
-        names += [
-            {"gas": "gas_boiler_efficiency", "oil": "oil_boiler_efficiency"}[heat.fuel],
-            "cop_a", "cop_b", "cop_c", "cop_field_factor", "field_scop_mean", "design_flow_temp_c",
-            "flow_temp_at_limit_c", "design_outdoor_temp_c", "heating_limit_temp_c", "hot_water_temp_c",
-            "hp_work_price_eur_per_kwh", "hp_base_fee_eur_per_year", "hp_investment_eur", "beg_base_share",
-            "beg_speed_bonus_share", "beg_income_bonus_share", "beg_max_share", "beg_max_eligible_cost_eur",
-            "co2_price_eur_per_tonne",
-        ]  # fmt: skip
-        names += ["gas_price_eur_per_kwh", "gas_hi_per_hs", "co2_kg_per_kwh_gas_hi"] if heat.fuel == "gas" else [
-            "oil_price_eur_per_litre", "oil_kwh_per_litre", "co2_kg_per_kwh_oil_hi"]  # fmt: skip
-        if heat.hot_water_kwh > 0:
-            names.append("hot_water_kwh_per_m2" if request.heat_pump.heated_area_m2 else "hot_water_share_of_heat")
+        heat, run, hp_e, temp_source = _heat_pump_load(
+            request,
+            params,
+            index,
+            interval_minutes,
+            latitude=latitude,
+            longitude=longitude,
+            try_region=try_region,
+            temperature_c=temperature_c,
+            holiday_region=holiday_region,
+        )
         if heat.fuel_assumed:
             notes.append(Message("electrify.note.fuel_assumed_gas"))
         notes.append(Message("electrify.note.hp_not_shifted"))
 
-    # --- electric car
-    ev: EVSpec | None = request.ev
-    sessions: Sessions | None = None
-    home_kwh = 0.0
+    ev = request.ev
+    sessions = None
     if ev is not None:
-        home_kwh = ev.home_kwh(params)
-        sessions = draw_sessions(index, tz, home_kwh, ev.wallbox_kw, params, interval_minutes)
-        names += ["ev_kwh_per_100km", "ev_home_charging_share", "ev_sessions_per_week", "ev_arrival_weights_weekday",
-                  "ev_arrival_weights_weekend", "ev_departure_hour", "ev_random_seed"]  # fmt: skip
-        if ev.replaces != "none":
-            names += [
-                f"{ev.replaces}_litres_per_100km",
-                f"{ev.replaces}_eur_per_litre",
-                f"co2_kg_per_litre_{ev.replaces}",
-            ]
+        sessions = draw_sessions(index, tz, ev.home_kwh(params), ev.wallbox_kw, params, interval_minutes)
         if ev.smart:
             notes.append(Message("electrify.note.pv_surplus_not_simulated"))
+        if ev.replaces == "none":
+            notes.append(Message("electrify.note.ev_adds_co2"))
 
     def ev_plan(signal: np.ndarray | None) -> np.ndarray:
         if ev is None or sessions is None:
@@ -459,189 +654,51 @@ def electrify(
             sessions, n, ev.wallbox_kw, interval_minutes, smart=ev.smart, price=signal, base_load_kwh=e0 + hp_e
         )
 
-    ev_e = ev_plan(None)  # on the fixed tariff smart charging fills the household's valleys
+    ev_e = ev_plan(None)  # on the fixed tariff a smart car fills the household's valleys
     after = e0 + hp_e + ev_e
-    device = hp_e + ev_e
-    has_device_after = request.heat_pump is not None or ev is not None or has_heat_pump or has_ev
-
-    before_kwh = float(e0.sum())
-    after_kwh = float(after.sum())
+    controllable = request.heat_pump is not None or ev is not None or has_heat_pump or has_ev
+    before_kwh, after_kwh = float(e0.sum()), float(after.sum())
     req_before = smart_meter_required(before_kwh, has_heat_pump or has_ev, params)
-    req_after = smart_meter_required(after_kwh, has_device_after, params)
-    meter_before = meter_fee_eur(before_kwh, req_before, params)
-    meter_after = meter_fee_eur(after_kwh, req_after, params)
-    before = Snapshot(before_kwh, before_kwh * wp + base + meter_before, _peak_kw(e0, interval_minutes), req_before)
-    fixed_after = after_kwh * wp + base + meter_after
-    after_snap = Snapshot(after_kwh, fixed_after, _peak_kw(after, interval_minutes), req_after)
+    req_after = smart_meter_required(after_kwh, controllable, params)
+    before = Snapshot(
+        before_kwh,
+        before_kwh * wp + base + meter_fee_eur(before_kwh, req_before, params),
+        _peak_kw(e0, interval_minutes),
+        req_before,
+    )
+    after_snap = Snapshot(
+        after_kwh,
+        after_kwh * wp + base + meter_fee_eur(after_kwh, req_after, params),
+        _peak_kw(after, interval_minutes),
+        req_after,
+    )
+    tariffs = _tariff_options(
+        e0,
+        hp_e,
+        ev_plan,
+        index=index,
+        tz=tz,
+        params=params,
+        wp=wp,
+        base=base,
+        has_ev=ev is not None or has_ev,
+        controllable=controllable,
+        smart=bool(ev is not None and ev.smart),
+        dynamic_tariff=dynamic_tariff,
+    )
 
-    # --- tariffs after electrification
-    tariffs: list[TariffOption] = [
-        TariffOption("fixed", fixed_after, 1, meter_after, Message("electrify.tariff_note.fixed", price=wp))
-    ]
-    hp_kwh = float(hp_e.sum())
-    device_kwh = float(device.sum())
-    if request.heat_pump is not None:
-        rest = after_kwh - hp_kwh
-        m_house = meter_fee_eur(rest, smart_meter_required(rest, ev is not None or has_ev, params), params)
-        m_hp = meter_fee_eur(hp_kwh, True, params)
-        cost = (
-            rest * wp
-            + base
-            + m_house
-            + hp_kwh * params.hp_work_price_eur_per_kwh
-            + params.hp_base_fee_eur_per_year
-            + m_hp
-        )
-        tariffs.append(
-            TariffOption(
-                "heat_pump_tariff", cost, 2, m_house + m_hp,
-                Message("electrify.tariff_note.heat_pump_tariff", price=params.hp_work_price_eur_per_kwh,
-                        fee=params.hp_base_fee_eur_per_year),
-            )
-        )  # fmt: skip
-    if dynamic_tariff is not None:
-        signal = None
-        if ev is not None and ev.smart:
-            signal = align_prices(index, dynamic_tariff.prices, tz=tz).price_eur_per_kwh.to_numpy()
-        dyn_curve = pd.Series(e0 + hp_e + (ev_plan(signal) if ev is not None else 0.0), index=index)
-        dc = energy_cost(dyn_curve, dynamic_tariff)
-        fee = meter_fee_eur(dc.energy_kwh, True, params)
-        tariffs.append(
-            TariffOption(
-                "dynamic", dc.energy_eur + dc.base_fee_eur + fee, 1, fee,
-                Message("electrify.tariff_note.dynamic", year=dc.price_year or "", avg=dc.average_price_eur_per_kwh),
-            )
-        )  # fmt: skip
-    if has_device_after:
-        m_imsys = meter_fee_eur(after_kwh, True, params)
-        tariffs.append(
-            TariffOption(
-                "para14a_module1", after_kwh * wp + base + m_imsys - params.module1_eur, 1, m_imsys,
-                Message("electrify.tariff_note.module1", eur=params.module1_eur),
-            )
-        )  # fmt: skip
-        if device_kwh > 0:
-            rest = after_kwh - device_kwh
-            m_house = meter_fee_eur(rest, smart_meter_required(rest, False, params), params)
-            cut = params.network_work_price_eur_per_kwh * (1.0 - params.module2_network_share) * vat
-            cost = rest * wp + base + m_house + device_kwh * (wp - cut) + params.module2_meter_eur
-            tariffs.append(
-                TariffOption(
-                    "para14a_module2", cost, 2, m_house + params.module2_meter_eur,
-                    Message("electrify.tariff_note.module2", cut=cut, kwh=device_kwh),
-                )
-            )  # fmt: skip
-        factor = _module3_factor(index, tz, params)
-        signal3 = factor + 1e-6 * (e0 + hp_e) / max(float((e0 + hp_e).max()), 1e-9)
-        m3_curve = e0 + hp_e + (ev_plan(signal3) if ev is not None else 0.0)
-        extra = float((m3_curve * params.network_work_price_eur_per_kwh * (factor - 1.0) * vat).sum())
-        tariffs.append(
-            TariffOption(
-                "para14a_module3", after_kwh * wp + base + m_imsys - params.module1_eur + extra, 1, m_imsys,
-                Message("electrify.tariff_note.module3", low=params.module3_factor_low, high=params.module3_factor_high,
-                        extra=extra),
-            )
-        )  # fmt: skip
-        names += ["module1_eur", "module2_network_share", "module2_meter_eur", "network_work_price_eur_per_kwh", "vat_pct",
-                  "module3_factor_low", "module3_factor_high", "module3_low_hours", "module3_high_hours", "module3_months"]  # fmt: skip
-        if after_kwh > 10_000:
-            names.append("imsys_fee_above_10000_eur")
-
-    # --- CO2
     grid = params.electricity_co2_g_per_kwh / 1000.0
-    co2_before = before_kwh * grid
-    co2_after = after_kwh * grid
-    fuel_co2 = 0.0
-    if heat is not None:
-        if heat.fuel == "gas":
-            fuel_co2 = heat.fuel_kwh * params.gas_hi_per_hs * params.co2_kg_per_kwh_gas_hi
-        else:
-            fuel_co2 = heat.fuel_kwh * params.co2_kg_per_kwh_oil_hi
-        co2_before += fuel_co2
-    ev_summary = None
-    if ev is not None:
-        elsewhere = ev.total_kwh(params) - home_kwh
-        co2_after += elsewhere * grid
-        litres = 0.0
-        fuel_cost = 0.0
-        if ev.replaces != "none":
-            litres = ev.km_per_year * getattr(params, f"{ev.replaces}_litres_per_100km") / 100.0
-            co2_before += litres * getattr(params, f"co2_kg_per_litre_{ev.replaces}")
-            # the fuel of the km the home charging covers (public charging is priced elsewhere)
-            fuel_cost = litres * ev.home_share(params) * getattr(params, f"{ev.replaces}_eur_per_litre")
-        else:
-            notes.append(Message("electrify.note.ev_adds_co2"))
-        ev_kwh_home = float(ev_e.sum())
-        hours, kwh_above = above_floor(ev_e, interval_minutes, params.dimming_floor_kw)
-        ev_cost = ev_kwh_home * wp
-        ev_summary = EVSummary(
-            km_per_year=ev.km_per_year,
-            kwh_per_100km=ev.consumption(params),
-            home_charging_share=ev.home_share(params),
-            home_kwh=ev_kwh_home,
-            elsewhere_kwh=elsewhere,
-            sessions=sessions.n if sessions is not None else 0,
-            smart=ev.smart,
-            wallbox_kw=ev.wallbox_kw,
-            peak_kw=_peak_kw(ev_e, interval_minutes),
-            hours_above_floor=hours,
-            kwh_above_floor=kwh_above,
-            replaces=ev.replaces,
-            replaced_litres=litres,
-            replaced_fuel_cost_eur=fuel_cost,
-            home_electricity_cost_eur=ev_cost,
-            annual_saving_eur=fuel_cost - ev_cost if ev.replaces != "none" else 0.0,
-        )
-
-    # --- heat pump money
-    hp_summary = None
+    co2_before, co2_after = before_kwh * grid, after_kwh * grid
+    hp_summary = ev_summary = None
     if heat is not None and run is not None:
-        if heat.fuel == "gas":
-            fuel_cost = heat.fuel_kwh * params.gas_price_eur_per_kwh
-        else:
-            fuel_cost = (
-                float(heat.fuel_litres or heat.fuel_kwh / params.oil_kwh_per_litre) * params.oil_price_eur_per_litre
-            )
-        co2_share = fuel_co2 / 1000.0 * params.co2_price_eur_per_tonne * vat
-        run_fixed = hp_kwh * wp
-        run_hp = (
-            hp_kwh * params.hp_work_price_eur_per_kwh
-            + params.hp_base_fee_eur_per_year
-            + meter_fee_eur(hp_kwh, True, params)
-        )
-        saving = fuel_cost - min(run_fixed, run_hp)
-        share = beg_subsidy_share(request, heat, params)
-        subsidy = share * min(params.hp_investment_eur, params.beg_max_eligible_cost_eur)
-        net_inv = params.hp_investment_eur - subsidy
-        hours, kwh_above = above_floor(hp_e, interval_minutes, params.dimming_floor_kw)
-        hp_summary = HeatPumpSummary(
-            heat_kwh=heat.total_kwh,
-            space_heat_kwh=heat.space_heat_kwh,
-            hot_water_kwh=heat.hot_water_kwh,
-            method=heat.method,
-            fuel=heat.fuel,
-            fuel_kwh=heat.fuel_kwh,
-            fuel_litres=heat.fuel_litres,
-            fuel_assumed=heat.fuel_assumed,
-            electricity_kwh=hp_kwh,
-            scop=run.scop,
-            scop_in_field_range=bool(params.field_scop_min <= run.scop <= params.field_scop_max),
-            peak_kw=_peak_kw(hp_e, interval_minutes),
-            hours_above_floor=hours,
-            kwh_above_floor=kwh_above,
-            fuel_cost_eur=fuel_cost,
-            co2_price_share_eur=co2_share,
-            running_cost_fixed_eur=run_fixed,
-            running_cost_hp_tariff_eur=run_hp,
-            annual_saving_eur=saving,
-            investment_eur=params.hp_investment_eur,
-            subsidy_share=share,
-            subsidy_eur=subsidy,
-            net_investment_eur=net_inv,
-            payback_years=net_inv / saving if saving > 0 else None,
-            temperature_source=hp_summary_parts["temperature_source"] if hp_summary_parts else "",
-        )
+        co2_before += fuel_co2_kg(heat, params)
+        hp_summary = _hp_summary(heat, run, hp_e, request, params, wp, interval_minutes, temp_source)
         notes.append(Message("electrify.note.payback_against_keeping_boiler"))
+    if ev is not None and sessions is not None:
+        ev_summary = _ev_summary(ev, sessions, ev_e, params, wp, interval_minutes)
+        co2_after += ev_summary.elsewhere_kwh * grid  # charged elsewhere, still the German mix
+        if ev.replaces != "none":
+            co2_before += ev_summary.replaced_litres * getattr(params, f"co2_kg_per_litre_{ev.replaces}")
 
     if after_snap.peak_kw > 0.8 * params.house_connection_kw:
         notes.append(
@@ -649,23 +706,18 @@ def electrify(
         )
     if interval_minutes >= 30:
         notes.append(Message("electrify.note.coarse_peaks", minutes=interval_minutes))
-
-    added = {"heat_pump": hp_kwh, "ev": float(ev_e.sum())}
-    monthly = {
-        "heat_pump": monthly_kwh(pd.Series(hp_e, index=index), tz),
-        "ev": monthly_kwh(pd.Series(ev_e, index=index), tz),
-    }
-    seen: set[str] = set()
-    names = [x for x in names if not (x in seen or seen.add(x))]
     return ElectrificationResult(
         before=before,
         after=after_snap,
-        added_kwh=added,
-        added_monthly_kwh=monthly,
+        added_kwh={"heat_pump": float(hp_e.sum()), "ev": float(ev_e.sum())},
+        added_monthly_kwh={
+            "heat_pump": monthly_kwh(pd.Series(hp_e, index=index), tz),
+            "ev": monthly_kwh(pd.Series(ev_e, index=index), tz),
+        },
         tariffs=tuple(tariffs),
         co2_kg_per_year={"before": co2_before, "after": co2_after},
         smart_meter_required=req_after,
-        assumptions=_assumptions(params, names),
+        assumptions=_assumptions(params, _assumption_names(heat, request, controllable, after_kwh)),
         heat_pump=hp_summary,
         ev=ev_summary,
         house_connection_kw=params.house_connection_kw,
