@@ -465,6 +465,7 @@ def render_report(
     address: Address | None = None,
     peers: dict[str, Any] | None = None,
     charts: bool = True,
+    electrification=None,
 ) -> str:
     """Render the assessment as an HTML document.
 
@@ -485,6 +486,9 @@ def render_report(
         [kWh/yr], ``percentile`` (0..100, share of peers using less), ``n`` (group size).
     charts
         Include the SVG charts (batch letters may turn them off for speed).
+    electrification
+        Optional :class:`~advisor.electrify.ElectrificationResult`: the report then carries the
+        electrification section (heat pump / electric car on the household's curve).
 
     Returns
     -------
@@ -526,6 +530,7 @@ def render_report(
         # the data period's last day (the curve's end is exclusive: 01.01.2026 ends a 2025 year)
         "period_last": _last_interval_start(an),
         "fixed_total": a.tariffs.fixed.total_eur if a.tariffs is not None else None,
+        "el": electrification if variant == "report" else None,
         **_fmt(language),
         **_assumption_helpers(language, a.recommendations),
     }

@@ -46,6 +46,7 @@ PAGES = [
     st.Page("views/forecast.py", title=t("nav.forecast"), url_path="prognose"),
     st.Page("views/solar.py", title=t("nav.solar"), url_path="solar"),
     st.Page("views/recommendations.py", title=t("nav.recommendations"), url_path="empfehlungen"),
+    st.Page("views/electrify.py", title=t("nav.electrify"), url_path="elektrifizieren"),
     st.Page("views/report.py", title=t("nav.report"), url_path="bericht"),
     st.Page("views/start.py", title=t("nav.start"), url_path="start", visibility="hidden"),
 ]

@@ -851,6 +851,67 @@ def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):
     return _pv(hh.data_key, k, canon, _curve=hh.curve, _household=h)
 
 
+# ---------------------------------------------------------------------- electrification check
+@st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
+def _electrify(
+    data_key: str, hh_key: str, canon: str, price_key: str, _curve: LoadCurve, _household: Household, _prices
+):
+    import warnings
+
+    from advisor import pv as pvm
+    from advisor.electrify import ElectrifyParameters, ElectrifyRequest, EVSpec, HeatSource, electrify
+    from advisor.tariffs import Tariff
+
+    p = json.loads(canon)
+    lat, lon, _ = location(_household)
+    price, fee = tariff_values(_household)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the filled share is shown by the page's quality caption
+        year = pvm.complete_year(_curve)
+    heat = None
+    if p["heat_pump"]:
+        fuel = {"gas_kwh": float(p["amount"])} if p["fuel"] == "gas" else {"oil_litres": float(p["amount"])}
+        heat = HeatSource(**fuel, dwelling=_household.dwelling or "house", hot_water=_household.hot_water != "electric")
+    ev = None
+    if p["ev"]:
+        ev = EVSpec(
+            float(p["km"]), wallbox_kw=float(p["wallbox_kw"]), smart=bool(p["smart"]), replaces=str(p["replaces"])
+        )
+    request = ElectrifyRequest(
+        heat_pump=heat,
+        ev=ev,
+        design_flow_temp_c=float(p["flow_temp_c"]),
+        owner_occupier=None if _household.tenure is None else _household.tenure == "owner",
+        low_income=_household.low_income,
+    )
+    return electrify(
+        year.energy_kwh,
+        request,
+        ElectrifyParameters.from_seeds(seeds()),
+        interval_minutes=_curve.interval_minutes,
+        work_price_eur_per_kwh=price,
+        base_fee_eur_per_year=fee,
+        latitude=lat,
+        longitude=lon,
+        holiday_region=_curve.meta.holiday_region or "DE-NW",
+        tz=_curve.meta.tz,
+        dynamic_tariff=Tariff.dynamic(seeds(), _prices) if _prices is not None else None,
+        has_heat_pump=_household.heating == "heat_pump",
+        has_ev=bool(_household.ev),
+    )
+
+
+def electrify(hh: HouseholdData, h: Household, params: dict[str, Any]):
+    """:class:`advisor.electrify.ElectrificationResult` for the page's choices (``params``: heat_pump,
+    fuel, amount, flow_temp_c, ev, km, wallbox_kw, smart, replaces), with the dynamic tariff when
+    prices are in use."""
+    k = household_key(h)
+    canon = json.dumps(params, sort_keys=True)
+    pk, prices = _price_key()
+    _remember("_electrify", (hh.data_key, k, canon, pk))
+    return _electrify(hh.data_key, k, canon, pk, _curve=hh.curve, _household=h, _prices=prices)
+
+
 _CACHED = {
     "read_upload": read_upload,
     "estimate_curve": estimate_curve,
@@ -865,6 +926,7 @@ _CACHED = {
     "_assessment": _assessment,
     "_report_html": _report_html,
     "_report_pdf": _report_pdf,
+    "_electrify": _electrify,
 }
 
 __all__ = [

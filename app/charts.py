@@ -187,6 +187,30 @@ def month_bars(month_kwh: pd.Series, lang: str, *, y_title: str, estimated: Sequ
     return fig
 
 
+def stacked_month_bars(
+    frame: pd.DataFrame, lang: str, *, names: dict[str, str], y_title: str, colours: Sequence[str] = (BLUE, GREEN)
+) -> go.Figure:
+    """Stacked bars per calendar month (rows January..December) of the frame's columns [kWh]."""
+    labels = fmt.formatter(lang).month_names()
+    fig = go.Figure()
+    for col, colour in zip(frame.columns, colours, strict=False):
+        values = frame[col].to_numpy(dtype=float)
+        fig.add_trace(
+            go.Bar(
+                x=list(labels),
+                y=values,
+                name=names.get(col, col),
+                marker_color=colour,
+                customdata=[fmt.kwh(v, 0, lang) for v in values],
+                hovertemplate="%{x}: %{customdata}<extra>%{fullData.name}</extra>",
+            )
+        )
+    _style(fig, lang, height=320, y_title=y_title, x_title=axis("month", lang))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(type="category")
+    return fig
+
+
 def forecast_band(
     history: pd.Series | None,
     fc: pd.DataFrame,

@@ -348,3 +348,44 @@ def test_cli_json_contract(tmp_path, capsys):
     assert data["after"]["annual_kwh"] == pytest.approx(
         data["before"]["annual_kwh"] + data["added_kwh"]["heat_pump"] + data["added_kwh"]["ev"]
     )
+
+
+# ------------------------------------------------------------------ report section
+@pytest.fixture(scope="module")
+def demo_assessment(seeds):
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=1))
+    s = AssessmentSettings(seeds=seeds, parts=("tariffs", "recommendations"))
+    h = Household(persons=3, dwelling="house", tenure="owner")
+    return demo, assess_household(demo.curve, h, s)
+
+
+def test_german_report_carries_the_electrification_section_without_fallback_or_raw_keys(params, demo_assessment):
+    import html as h
+
+    from advisor import pv as pvm
+    from advisor import texts
+    from advisor.report import render_report
+
+    demo, a = demo_assessment
+    year = pvm.complete_year(demo.curve).energy_kwh
+    r = _run(
+        params,
+        ElectrifyRequest(heat_pump=HeatSource(gas_kwh=18_000), ev=EVSpec(12_000, replaces="petrol")),
+        year=year,
+        minutes=demo.curve.interval_minutes,
+    )
+    with texts.record_fallbacks() as seen:
+        html = render_report(a, "de", charts=False, electrification=r)
+    assert seen == [], seen
+    assert "Elektrifizieren: Wärmepumpe und E-Auto" in html
+    assert "Wärmepumpentarif (zweiter Zähler)" in html and "§ 14a Modul 3" in html
+    body = re.sub(r'<(span|td) class="src">.*?</\1>', " ", html, flags=re.S)
+    visible = h.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<style[^>]*>.*?</style>", " ", body, flags=re.S)))
+    for raw in ("electrify.", "tariff_components.", "EUR/yr", "{"):
+        assert raw not in visible, raw
+    plain = render_report(a, "de", charts=False)
+    assert "Elektrifizieren: Wärmepumpe und E-Auto" not in plain  # placebo: no section without a check

@@ -91,6 +91,7 @@ class ElectrifyCommand:
     holiday_region: str = "DE-NW"
     label: str = "auto"
     meter_id: str | None = None
+    report_dir: Path | None = None
 
 
 def build_request(cmd: ElectrifyCommand):
@@ -138,8 +139,8 @@ def build_request(cmd: ElectrifyCommand):
     )
 
 
-def run_electrify(cmd: ElectrifyCommand) -> dict:
-    """Read the curve, complete its year, electrify, and return the JSON object."""
+def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
+    """Read the curve, complete its year, electrify; return the JSON object and the result."""
     from advisor import pv as pvm
     from advisor.benchmark import stromspiegel_for
     from advisor.cli.recommend import resolve_prices
@@ -201,7 +202,27 @@ def run_electrify(cmd: ElectrifyCommand) -> dict:
     data["work_price_eur_per_kwh"] = site.work_price_eur_per_kwh
     data["base_fee_eur_per_year"] = site.base_fee_eur_per_year
     data["price_source"] = dynamic.prices.source if dynamic is not None else None
-    return data
+    return data, result
+
+
+def write_electrify_report(cmd: ElectrifyCommand, result) -> dict:
+    """The household report with the electrification section (HTML) into ``cmd.report_dir``."""
+    from advisor.cli.recommend import assess_file
+    from advisor.report import write_report
+
+    a = assess_file(
+        cmd.file,
+        cmd.household,
+        seeds_dir=cmd.seeds_dir,
+        prices=cmd.prices,
+        skip=(),
+        tz=cmd.tz,
+        holiday_region=cmd.holiday_region,
+        label=cmd.label,
+        meter_id=cmd.meter_id,
+        parts=("pv", "tariffs", "recommendations"),
+    )
+    return write_report(a, cmd.report_dir, ("html",), language=cmd.household.language, electrification=result)
 
 
 def _summary_lines(data: dict) -> list[str]:
@@ -269,6 +290,9 @@ def register(app: typer.Typer) -> None:
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
         meter_id: str | None = METER_ID_OPTION,
+        report_dir: Path | None = typer.Option(
+            None, "--report", help="Also write the household report with this check into this folder (HTML)."
+        ),
     ) -> None:
         """Add a heat pump and/or an electric car to the household's curve: kWh, bill, tariffs, § 14a, CO2."""
         cmd = ElectrifyCommand(
@@ -296,8 +320,12 @@ def register(app: typer.Typer) -> None:
             holiday_region=holiday_region,
             label=label,
             meter_id=meter_id,
+            report_dir=report_dir,
         )
-        data = run_electrify(cmd)
+        data, result = run_electrify(cmd)
+        if report_dir is not None:
+            for fmt, path in write_electrify_report(cmd, result).items():
+                typer.echo(f"wrote {fmt}: {path}", err=as_json)
         if as_json:
             typer.echo(to_json(data))
             return
