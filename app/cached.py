@@ -898,7 +898,14 @@ def _electrify(
         dynamic_tariff=Tariff.dynamic(seeds(), _prices) if _prices is not None else None,
         has_heat_pump=_household.heating == "heat_pump",
         has_ev=bool(_household.ev),
+        filled_share=year.filled_share,
     )
+
+
+def measured_days(hh: HouseholdData) -> float:
+    """Days of readings in the current curve (the electrification check needs at least 14)."""
+    c = hh.curve
+    return float(c.data["energy_kwh"].notna().sum()) * c.interval_minutes / 1440.0
 
 
 def electrify(hh: HouseholdData, h: Household, params: dict[str, Any]):

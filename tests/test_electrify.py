@@ -308,6 +308,8 @@ def _csv(tmp_path) -> str:
             ["--add-heat-pump", "--gas-kwh", "18000", "--flow-temp-c", "95"],
             r"`design_flow_temp_c` must lie in 30\.\.70",
         ),
+        (["--add-heat-pump", "--gas-kwh", "18000", "--heating", "heat_pump"], r"has a heat pump already"),
+        (["--add-heat-pump", "--gas-kwh", "18000", "--heating", "night_storage"], r"night-storage heating is not"),
     ],
 )
 def test_cli_refuses_bad_input_with_exit_2(tmp_path, capsys, args, pattern):
@@ -316,6 +318,15 @@ def test_cli_refuses_bad_input_with_exit_2(tmp_path, capsys, args, pattern):
     err = capsys.readouterr().err
     assert re.search(pattern, err), err
     assert "Traceback" not in err
+
+
+def test_cli_refuses_a_curve_of_a_few_days(tmp_path, capsys):
+    idx = pd.date_range(pd.Timestamp("2024-03-01").tz_localize(TZ), periods=5 * 24, freq="h")
+    path = tmp_path / "short.csv"
+    pd.DataFrame({"timestamp": [t.isoformat() for t in idx], "energy_kwh": 0.3}).to_csv(path, index=False)
+    rc = main(["electrify", str(path), "--add-ev", "--ev-km-per-year", "12000"])
+    assert rc == 2
+    assert "holds 5.0 days of readings" in capsys.readouterr().err
 
 
 def test_cli_json_contract(tmp_path, capsys):

@@ -20,6 +20,9 @@ from advisor.cli._common import (
 )
 from advisor.household import Household, household_options
 
+#: fewer measured days than this: the "own curve" would be mostly a standard profile
+MIN_MEASURED_DAYS = 14
+
 
 @dataclass(frozen=True)
 class SiteAndPrices:
@@ -110,6 +113,15 @@ def build_request(cmd: ElectrifyCommand):
         raise ElectrifyError("nothing to add: pass `--add-heat-pump` and/or `--add-ev`.")
     h = cmd.household
     heat = None
+    if cmd.add_heat_pump and h.heating == "heat_pump":
+        raise ElectrifyError(
+            "`--heating heat_pump` says the house has a heat pump already; leave out `--add-heat-pump`."
+        )
+    if cmd.add_heat_pump and h.heating == "night_storage":
+        raise ElectrifyError(
+            "replacing night-storage heating is not modelled yet: its electricity is in the curve and would have to "
+            "be taken out first; run the check without `--heating night_storage` only if the house heats with gas or oil."
+        )
     if cmd.add_heat_pump:
         hot_water = cmd.hot_water if cmd.hot_water is not None else h.hot_water != "electric"
         heat = HeatSource(
@@ -145,7 +157,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     from advisor.benchmark import stromspiegel_for
     from advisor.cli.recommend import resolve_prices
     from advisor.electrify import ElectrifyParameters, electrify
-    from advisor.errors import AdvisorError
+    from advisor.errors import AdvisorError, DataQualityWarning
     from advisor.ingest import read_load_curves
     from advisor.ingest.temperature import read_temperature
     from advisor.loadcurve import Direction
@@ -164,6 +176,12 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     if len(curves) > 1:
         raise AdvisorError(f"{cmd.file}: holds {len(curves)} consumption curves; pick one with --meter-id")
     curve = curves[0]
+    measured_days = float(curve.data["energy_kwh"].notna().sum()) * curve.interval_minutes / 1440.0
+    if measured_days < MIN_MEASURED_DAYS:
+        raise AdvisorError(
+            f"{cmd.file}: the curve holds {measured_days:.1f} days of readings; the check puts the devices on the "
+            f"household's own year and needs at least {MIN_MEASURED_DAYS} days (else it would show a standard profile)."
+        )
     site = resolve_site_and_prices(seeds, cmd.household, curve.meta.holiday_region or cmd.holiday_region)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -187,6 +205,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         dynamic_tariff=dynamic,
         has_heat_pump=h.heating == "heat_pump",
         has_ev=bool(h.ev),
+        filled_share=year.filled_share,
     )
     data = result.to_dict()
     ss = stromspiegel_for(result.before.annual_kwh, h, seeds=seeds)
@@ -196,7 +215,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         "filled_share": year.filled_share,
         "method": year.method,
         "method_de": year.method_de,
-        "warnings": [str(w.message) for w in caught],
+        "warnings": [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)],
     }
     data["site"] = {"latitude": site.latitude, "longitude": site.longitude, "source": site.site_source}
     data["work_price_eur_per_kwh"] = site.work_price_eur_per_kwh

@@ -570,6 +570,7 @@ def electrify(
     has_heat_pump: bool = False,
     has_ev: bool = False,
     try_region: int | None = None,
+    filled_share: float = 0.0,
 ) -> ElectrificationResult:
     """Add a heat pump and/or an electric car to a year of the household's curve and compare.
 
@@ -600,6 +601,8 @@ def electrify(
         The household already has one (then a smart meter is required before, too).
     try_region
         Force a DWD TRY region 1..15 (e.g. for a site outside Germany).
+    filled_share
+        Share of the year's energy that was filled in with a standard profile (said in the notes).
 
     Raises
     ------
@@ -706,6 +709,9 @@ def electrify(
         )
     if interval_minutes >= 30:
         notes.append(Message("electrify.note.coarse_peaks", minutes=interval_minutes))
+    if filled_share > 0.005:
+        code = "electrify.note.mostly_standard_profile" if filled_share > 0.5 else "electrify.note.partly_filled"
+        notes.append(Message(code, share=float(filled_share)))
     return ElectrificationResult(
         before=before,
         after=after_snap,

@@ -22,6 +22,9 @@ st.title(t("nav.electrify"))
 st.write(t("electrify.intro"))
 cached.origin_note(hh, t)
 cached.quality_caption(hh, h, t, lang)
+if cached.measured_days(hh) < 14:
+    st.info(t("electrify.too_short", days=fmt.number(cached.measured_days(hh), 0, lang)), icon=":material/info:")
+    st.stop()
 
 with st.container(border=True):
     c1, c2 = st.columns(2)
