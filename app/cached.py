@@ -854,7 +854,14 @@ def pv(hh: HouseholdData, h: Household, params: dict[str, Any]):
 # ---------------------------------------------------------------------- electrification check
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
 def _electrify(
-    data_key: str, hh_key: str, canon: str, price_key: str, _curve: LoadCurve, _household: Household, _prices
+    data_key: str,
+    hh_key: str,
+    canon: str,
+    price_key: str,
+    _curve: LoadCurve,
+    _household: Household,
+    _settings: HouseholdSettings,
+    _prices,
 ):
     import warnings
 
@@ -863,11 +870,10 @@ def _electrify(
     from advisor.tariffs import Tariff
 
     p = json.loads(canon)
-    lat, lon, _ = location(_household)
-    price, fee = tariff_values(_household)
+    hs = _settings
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the filled share is shown by the page's quality caption
-        year = pvm.complete_year(_curve)
+        warnings.simplefilter("ignore")  # the filled share is said in the result's notes
+        year = pvm.complete_year(_curve, holiday_region=hs.holiday_region)
     heat = None
     if p["heat_pump"]:
         fuel = {"gas_kwh": float(p["amount"])} if p["fuel"] == "gas" else {"oil_litres": float(p["amount"])}
@@ -887,15 +893,17 @@ def _electrify(
     return electrify(
         year.energy_kwh,
         request,
-        ElectrifyParameters.from_seeds(seeds()),
+        ElectrifyParameters.from_seeds(hs.seeds),
         interval_minutes=_curve.interval_minutes,
-        work_price_eur_per_kwh=price,
-        base_fee_eur_per_year=fee,
-        latitude=lat,
-        longitude=lon,
-        holiday_region=_curve.meta.holiday_region or "DE-NW",
+        work_price_eur_per_kwh=hs.work_price_eur_per_kwh,
+        base_fee_eur_per_year=hs.base_fee_eur_per_year,
+        meter_fee_eur_per_year=hs.meter_fee_eur_per_year,
+        has_imsys=hs.meter == "iMSys",
+        latitude=hs.site.latitude,
+        longitude=hs.site.longitude,
+        holiday_region=hs.holiday_region,
         tz=_curve.meta.tz,
-        dynamic_tariff=Tariff.dynamic(seeds(), _prices) if _prices is not None else None,
+        dynamic_tariff=Tariff.dynamic(hs.seeds, _prices) if _prices is not None else None,
         has_heat_pump=_household.heating == "heat_pump",
         has_ev=bool(_household.ev),
         filled_share=year.filled_share,
@@ -915,8 +923,11 @@ def electrify(hh: HouseholdData, h: Household, params: dict[str, Any]):
     k = household_key(h)
     canon = json.dumps(params, sort_keys=True)
     pk, prices = _price_key()
+    hs = settings(hh, h)
     _remember("_electrify", (hh.data_key, k, canon, pk))
-    return _electrify(hh.data_key, k, canon, pk, _curve=hh.curve, _household=h, _prices=prices)
+    return _electrify(
+        hh.data_key, k, canon, pk, _curve=prepared_curve(hh.curve, hs), _household=h, _settings=hs, _prices=prices
+    )
 
 
 _CACHED = {

@@ -400,3 +400,16 @@ def test_german_report_carries_the_electrification_section_without_fallback_or_r
         assert raw not in visible, raw
     plain = render_report(a, "de", charts=False)
     assert "Elektrifizieren: Wärmepumpe und E-Auto" not in plain  # placebo: no section without a check
+
+
+def test_meter_fees_follow_the_settings_and_the_msbg_bands(params):
+    # a measured curve comes from an iMSys (settings: meter fee 30): it stays, above 10,000 kWh the cap rises
+    r = _run(
+        params,
+        ElectrifyRequest(heat_pump=HeatSource(gas_kwh=30_000), ev=EVSpec(20_000)),
+        meter_fee_eur_per_year=30.0,
+        has_imsys=True,
+    )
+    assert r.before.annual_bill_eur == pytest.approx(r.before.annual_kwh * 0.33 + 150 + 30.0)
+    assert r.after.annual_kwh > 10_000
+    assert r.after.annual_bill_eur == pytest.approx(r.after.annual_kwh * 0.33 + 150 + params.imsys_fee_above_10000_eur)

@@ -18,52 +18,11 @@ from advisor.cli._common import (
     read_options,
     to_json,
 )
-from advisor.household import Household, household_options
+from advisor.cli._household import household_options
+from advisor.household import Household
 
 #: fewer measured days than this: the "own curve" would be mostly a standard profile
 MIN_MEASURED_DAYS = 14
-
-
-@dataclass(frozen=True)
-class SiteAndPrices:
-    """What the electrification check needs from the household's settings."""
-
-    latitude: float
-    longitude: float
-    site_source: str
-    work_price_eur_per_kwh: float
-    base_fee_eur_per_year: float
-    holiday_region: str
-
-
-def resolve_site_and_prices(seeds, household: Household, holiday_region: str) -> SiteAndPrices:
-    """Site, work price and base fee: the household's own, else the seeds (the one place to swap
-    for ``advisor.settings.resolve_settings`` once it lands)."""
-    from advisor.errors import SeedError
-    from advisor.location import locate_postal_code
-
-    if household.has_location:
-        lat, lon, source = float(household.latitude), float(household.longitude), "coordinates"
-    elif household.postal_code:
-        place = locate_postal_code(household.postal_code)
-        lat, lon, source = float(place.latitude), float(place.longitude), "postal_code"
-    else:
-        lat = float(seeds.value("site.default_latitude_deg"))
-        lon = float(seeds.value("site.default_longitude_deg"))
-        source = "stadtwerk_default"
-    if household.price_eur_per_kwh is not None:
-        price = float(household.price_eur_per_kwh)
-    else:
-        try:
-            price = float(seeds.value("tariffs.work_price_eur_per_kwh"))
-        except SeedError:
-            price = float(seeds.value("tariffs.household_price_eur_per_kwh"))
-    fee = (
-        float(household.base_fee_eur_per_year)
-        if household.base_fee_eur_per_year is not None
-        else float(seeds.value("tariffs.base_fee_eur_per_year"))
-    )
-    return SiteAndPrices(lat, lon, source, price, fee, holiday_region)
 
 
 @dataclass(frozen=True)
@@ -162,6 +121,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     from advisor.ingest.temperature import read_temperature
     from advisor.loadcurve import Direction
     from advisor.seeds import load_seeds
+    from advisor.settings import prepared_curve, resolve_settings
     from advisor.tariffs import Tariff
 
     request = build_request(cmd)  # refuse bad figures before reading anything
@@ -175,17 +135,17 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         raise AdvisorError(f"{cmd.file}: no consumption (import, 1.8.0) curve found")
     if len(curves) > 1:
         raise AdvisorError(f"{cmd.file}: holds {len(curves)} consumption curves; pick one with --meter-id")
-    curve = curves[0]
+    hs = resolve_settings(seeds, cmd.household, curve=curves[0])
+    curve = prepared_curve(curves[0], hs)
     measured_days = float(curve.data["energy_kwh"].notna().sum()) * curve.interval_minutes / 1440.0
     if measured_days < MIN_MEASURED_DAYS:
         raise AdvisorError(
             f"{cmd.file}: the curve holds {measured_days:.1f} days of readings; the check puts the devices on the "
             f"household's own year and needs at least {MIN_MEASURED_DAYS} days (else it would show a standard profile)."
         )
-    site = resolve_site_and_prices(seeds, cmd.household, curve.meta.holiday_region or cmd.holiday_region)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        year = pvm.complete_year(curve, holiday_region=site.holiday_region)
+        year = pvm.complete_year(curve, holiday_region=hs.holiday_region)
     prices = resolve_prices(cmd.prices)
     dynamic = Tariff.dynamic(seeds, prices) if prices is not None else None
     temp = read_temperature(cmd.temperature, tz=curve.meta.tz) if cmd.temperature is not None else None
@@ -195,11 +155,13 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         request,
         params,
         interval_minutes=curve.interval_minutes,
-        work_price_eur_per_kwh=site.work_price_eur_per_kwh,
-        base_fee_eur_per_year=site.base_fee_eur_per_year,
-        latitude=site.latitude,
-        longitude=site.longitude,
-        holiday_region=site.holiday_region,
+        work_price_eur_per_kwh=hs.work_price_eur_per_kwh,
+        base_fee_eur_per_year=hs.base_fee_eur_per_year,
+        meter_fee_eur_per_year=hs.meter_fee_eur_per_year,
+        has_imsys=hs.meter == "iMSys",
+        latitude=hs.site.latitude,
+        longitude=hs.site.longitude,
+        holiday_region=hs.holiday_region,
         tz=curve.meta.tz,
         temperature_c=temp,
         dynamic_tariff=dynamic,
@@ -217,9 +179,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         "method_de": year.method_de,
         "warnings": [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)],
     }
-    data["site"] = {"latitude": site.latitude, "longitude": site.longitude, "source": site.site_source}
-    data["work_price_eur_per_kwh"] = site.work_price_eur_per_kwh
-    data["base_fee_eur_per_year"] = site.base_fee_eur_per_year
+    data["settings"] = hs.to_dict()
     data["price_source"] = dynamic.prices.source if dynamic is not None else None
     return data, result
 

@@ -368,6 +368,7 @@ def _tariff_options(
     controllable: bool,
     smart: bool,
     dynamic_tariff: Tariff | None,
+    has_imsys: bool = False,
 ) -> list[TariffOption]:
     """Every tariff product on the electrified year; ``ev_plan(signal)`` charges the car by a
     tariff's own price signal (None: the household's valleys)."""
@@ -376,7 +377,7 @@ def _tariff_options(
     after_kwh = float((e0 + hp_e + ev_e).sum())
     hp_kwh = float(hp_e.sum())
     device_kwh = hp_kwh + float(ev_e.sum())
-    m_after = meter_fee_eur(after_kwh, smart_meter_required(after_kwh, controllable, params), params)
+    m_after = meter_fee_eur(after_kwh, has_imsys or smart_meter_required(after_kwh, controllable, params), params)
     out = [
         TariffOption(
             "fixed", after_kwh * wp + base + m_after, 1, m_after, Message("electrify.tariff_note.fixed", price=wp)
@@ -384,7 +385,7 @@ def _tariff_options(
     ]
     if hp_kwh > 0:
         rest = after_kwh - hp_kwh
-        m_house = meter_fee_eur(rest, smart_meter_required(rest, has_ev, params), params)
+        m_house = meter_fee_eur(rest, has_imsys or smart_meter_required(rest, has_ev, params), params)
         m_hp = meter_fee_eur(hp_kwh, True, params)
         cost = rest * wp + base + m_house + hp_kwh * params.hp_work_price_eur_per_kwh + params.hp_base_fee_eur_per_year
         note = Message(
@@ -407,7 +408,7 @@ def _tariff_options(
     out.append(TariffOption("para14a_module1", module1, 1, m_imsys, note1))
     if device_kwh > 0:
         rest = after_kwh - device_kwh
-        m_house = meter_fee_eur(rest, smart_meter_required(rest, False, params), params)
+        m_house = meter_fee_eur(rest, has_imsys or smart_meter_required(rest, False, params), params)
         cut = params.network_work_price_eur_per_kwh * (1.0 - params.module2_network_share) * vat
         cost = rest * wp + base + m_house + device_kwh * (wp - cut) + params.module2_meter_eur
         note2 = Message("electrify.tariff_note.module2", cut=cut, kwh=device_kwh)
@@ -571,6 +572,8 @@ def electrify(
     has_ev: bool = False,
     try_region: int | None = None,
     filled_share: float = 0.0,
+    meter_fee_eur_per_year: float | None = None,
+    has_imsys: bool = False,
 ) -> ElectrificationResult:
     """Add a heat pump and/or an electric car to a year of the household's curve and compare.
 
@@ -603,6 +606,12 @@ def electrify(
         Force a DWD TRY region 1..15 (e.g. for a site outside Germany).
     filled_share
         Share of the year's energy that was filled in with a standard profile (said in the notes).
+    meter_fee_eur_per_year
+        Fee of the household's meter today [EUR/yr] (``HouseholdSettings.meter_fee_eur_per_year``);
+        None: the MsbG price cap of the meter its consumption requires.
+    has_imsys
+        The household has an intelligent metering system already (a measured 15-min curve comes
+        from one); then every meter afterwards is an iMSys too.
 
     Raises
     ------
@@ -663,15 +672,20 @@ def electrify(
     before_kwh, after_kwh = float(e0.sum()), float(after.sum())
     req_before = smart_meter_required(before_kwh, has_heat_pump or has_ev, params)
     req_after = smart_meter_required(after_kwh, controllable, params)
+    fee_before = (
+        float(meter_fee_eur_per_year)
+        if meter_fee_eur_per_year is not None
+        else meter_fee_eur(before_kwh, req_before or has_imsys, params)
+    )
     before = Snapshot(
         before_kwh,
-        before_kwh * wp + base + meter_fee_eur(before_kwh, req_before, params),
+        before_kwh * wp + base + fee_before,
         _peak_kw(e0, interval_minutes),
         req_before,
     )
     after_snap = Snapshot(
         after_kwh,
-        after_kwh * wp + base + meter_fee_eur(after_kwh, req_after, params),
+        after_kwh * wp + base + meter_fee_eur(after_kwh, req_after or has_imsys, params),
         _peak_kw(after, interval_minutes),
         req_after,
     )
@@ -688,6 +702,7 @@ def electrify(
         controllable=controllable,
         smart=bool(ev is not None and ev.smart),
         dynamic_tariff=dynamic_tariff,
+        has_imsys=has_imsys,
     )
 
     grid = params.electricity_co2_g_per_kwh / 1000.0
