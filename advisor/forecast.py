@@ -44,7 +44,7 @@ from advisor.features import (
 )
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
-from advisor.seeds import package_data_dir
+from advisor.registry import DEFAULT_MODEL_NAME, default_model_dir, read_model  # noqa: F401 - re-exported
 from advisor.texts import num
 from advisor.units import freq_of
 
@@ -781,17 +781,9 @@ def _monthly_log_errors(series: Mapping[str, pd.Series], *, tz: str, holiday_reg
 # ---- the public API ------------------------------------------------------------------------
 
 
-#: Name of the shipped default model folder (in ``models/``, package data ``advisor._models`` in a wheel).
-DEFAULT_MODEL_NAME = "lgbm-lcl-v1"
-
-
-def default_model_dir() -> Path:
-    """Folder of the shipped default model: the checkout's ``models/lgbm-lcl-v1``, or the copy
-    inside an installed wheel (:func:`advisor.seeds.package_data_dir`)."""
-    return package_data_dir("models") / DEFAULT_MODEL_NAME
-
-
-def load_forecaster(path: str | Path | None = None, *, key_file: str | Path | None = None) -> LoadForecaster:
+def load_forecaster(
+    path: str | Path | None = None, *, key: bytes | None = None, key_file: str | Path | None = None
+) -> LoadForecaster:
     """Load a model folder (``model*.txt`` + ``meta.json``), checking hashes and features.
 
     A folder other than the shipped (pinned) model must be signed; ``key_file`` (default
@@ -802,9 +794,17 @@ def load_forecaster(path: str | Path | None = None, *, key_file: str | Path | No
     ModelArtifactError
         Unsigned or wrongly signed folder, or a file's sha256 or the feature list does not match.
     """
-    from advisor.registry import load_model
-
-    return load_model(path or default_model_dir(), key_file=key_file)
+    art = read_model(path or default_model_dir(), key=key, key_file=key_file)
+    meta = art.meta
+    model = LoadForecaster(n_rounds=int(meta.get("n_rounds", 0)), **meta.get("params", {}))
+    model.boosters_ = art.boosters
+    model.feature_names_ = art.features
+    model.calibration_ = meta["calibration"]
+    model.cold_start_ratio_ = meta["cold_start_ratio"]
+    model.monthly_log_error_ = meta["monthly_log_error"]
+    model.info_ = {**meta.get("training", {}), "name": meta.get("name"), "path": str(art.folder), "trust": art.trust}
+    model.meta_ = meta
+    return model
 
 
 def _horizon_end(end: pd.Timestamp, horizon: str) -> pd.Timestamp:

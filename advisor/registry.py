@@ -7,7 +7,7 @@ A model folder ``models/<name>/`` holds
   range, data provenance and licence, library versions, backtest metrics and the sha256 of each
   model file.
 
-:func:`load_model` recomputes every sha256 and compares the feature list with the code's; any
+:func:`read_model` recomputes every sha256 and compares the feature list with the code's; any
 mismatch raises :class:`~advisor.errors.ModelArtifactError`. A different LightGBM or advisor
 version only warns.
 
@@ -36,6 +36,7 @@ import math
 import os
 import platform
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,16 @@ import pandas as pd
 
 from advisor.errors import DataQualityWarning, ModelArtifactError
 from advisor.features import FEATURE_NAMES, TEMPERATURE_FEATURE
+from advisor.seeds import package_data_dir
+
+#: Name of the shipped default model folder (in ``models/``, package data ``advisor._models`` in a wheel).
+DEFAULT_MODEL_NAME = "lgbm-lcl-v1"
+
+
+def default_model_dir() -> Path:
+    """Folder of the shipped default model: the checkout's ``models/lgbm-lcl-v1``, or the copy
+    inside an installed wheel (:func:`advisor.seeds.package_data_dir`)."""
+    return package_data_dir("models") / DEFAULT_MODEL_NAME
 
 ARTIFACT_FORMAT = "energie-advisor/lgbm-quantile/1"
 MODEL_FILES = {"p50": "model.txt", "p10": "model_p10.txt", "p90": "model_p90.txt"}
@@ -139,7 +150,7 @@ def save_model(
         More metadata merged into ``meta.json`` (fingerprint, data provenance, backtest metrics).
     key
         Signing key: writes ``signature.json`` (HMAC-SHA256 over every file) so that
-        :func:`load_model` accepts the folder with the same key.
+        :func:`read_model` accepts the folder with the same key.
 
     Returns
     -------
@@ -326,7 +337,7 @@ def check_trust(model_dir: str | Path, *, key: bytes | None = None, key_file: st
     key_bytes, where = _key_from(key, key_file)
     sig_path = folder / SIGNATURE_FILE
     if not sig_path.exists():
-        shipped = folder.resolve() == _default_dir().resolve()
+        shipped = folder.resolve() == default_model_dir().resolve()
         raise ModelArtifactError(
             f"{folder}: "
             + (
@@ -359,12 +370,6 @@ def check_trust(model_dir: str | Path, *, key: bytes | None = None, key_file: st
             f"{folder}: signature does not match; files changed, added or removed since signing: {changed[:5]}"
         )
     raise ModelArtifactError(f"{folder}: signature does not match the key from {where} (wrong key?)")
-
-
-def _default_dir() -> Path:
-    from advisor.forecast import default_model_dir
-
-    return default_model_dir()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,8 +420,33 @@ def check_meta(meta: Any, folder: Path) -> dict[str, Any]:
     return meta
 
 
-def load_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str | Path | None = None):
-    """Load a model folder into a :class:`~advisor.forecast.LoadForecaster`.
+@dataclass(frozen=True)
+class ModelArtifact:
+    """A checked model folder: what :class:`~advisor.forecast.LoadForecaster` is built from.
+
+    Attributes
+    ----------
+    folder
+        The folder.
+    boosters
+        Quantile name -> ``lightgbm.Booster``.
+    features
+        Feature names, in the model's order.
+    meta
+        The checked ``meta.json``.
+    trust
+        ``"pinned"`` (shipped) or ``"signed"``.
+    """
+
+    folder: Path
+    boosters: dict[str, Any]
+    features: list[str]
+    meta: dict[str, Any]
+    trust: str
+
+
+def read_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str | Path | None = None) -> ModelArtifact:
+    """Read and check a model folder (:func:`advisor.forecast.load_forecaster` builds the forecaster).
 
     Parameters
     ----------
@@ -432,9 +462,7 @@ def load_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str
         Neither pinned nor validly signed, missing files, malformed ``meta.json``, a sha256 that
         does not match ``meta.json``, or a feature list that differs from the one this code computes.
     """
-    import lightgbm as lgb
-
-    from advisor.forecast import LoadForecaster
+    import lightgbm as lgb  # heavy: only when a model is read
 
     folder = Path(model_dir)
     if not (folder / "meta.json").exists():
@@ -480,12 +508,4 @@ def load_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str
         warnings.warn(
             f"{folder}: model saved with other versions ({', '.join(drift)})", DataQualityWarning, stacklevel=2
         )
-    model = LoadForecaster(n_rounds=int(meta.get("n_rounds", 0)), **meta.get("params", {}))
-    model.boosters_ = boosters
-    model.feature_names_ = features
-    model.calibration_ = meta["calibration"]
-    model.cold_start_ratio_ = meta["cold_start_ratio"]
-    model.monthly_log_error_ = meta["monthly_log_error"]
-    model.info_ = {**meta.get("training", {}), "name": meta.get("name"), "path": str(folder), "trust": trust}
-    model.meta_ = meta
-    return model
+    return ModelArtifact(folder=folder, boosters=boosters, features=features, meta=meta, trust=trust)

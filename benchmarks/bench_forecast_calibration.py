@@ -35,8 +35,8 @@ import pandas as pd
 
 from advisor.backtest import backtest, midnight_origins, pinball_loss
 from advisor.features import hourly_energy_kwh
-from advisor.forecast import LoadForecaster, read_long_table_hourly, read_qc_flags, select_households
-from advisor.registry import load_model, save_model, sign_model
+from advisor.forecast import LoadForecaster, load_forecaster, read_long_table_hourly, read_qc_flags, select_households
+from advisor.registry import save_model, sign_model
 from advisor.synthetic import SyntheticSpec, synthetic_household
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lcl_london"
@@ -90,14 +90,14 @@ def fold_models(series, sel, folds: int, cache: Path) -> dict[int, tuple[LoadFor
         if (path / "meta.json").exists():
             if not (path / "signature.json").exists():
                 sign_model(path, BENCH_KEY)
-            out[f] = (load_model(path, key=BENCH_KEY), test)
+            out[f] = (load_forecaster(path, key=BENCH_KEY), test)
             continue
         train = {h: series[h][series[h].index < before] for h in usable if fold_of[h] != f}
         t = time.perf_counter()
         model = LoadForecaster().fit(train, tz=TZ, holiday_region=REGION, before=before)
         print(f"fold {f}: fit on {len(train)} households in {time.perf_counter() - t:.0f} s", flush=True)
         save_model(model, path, extra={"test_households": test}, key=BENCH_KEY)
-        out[f] = (load_model(path, key=BENCH_KEY), test)
+        out[f] = (load_forecaster(path, key=BENCH_KEY), test)
     return out
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from advisor.errors import ModelArtifactError
 from advisor.forecast import LoadForecaster, default_model_dir, load_forecaster
-from advisor.registry import MODEL_FILES, data_fingerprint, load_model, read_meta, save_model, sign_model
+from advisor.registry import MODEL_FILES, data_fingerprint, read_meta, save_model, sign_model
 from advisor.synthetic import SyntheticSpec, synthetic_household
 
 TZ = "Europe/Berlin"
@@ -39,7 +39,7 @@ def saved(tmp_path, fitted):
 
 def test_round_trip_gives_identical_predictions(saved, fitted):
     model, series = fitted
-    loaded = load_model(saved, key=KEY)
+    loaded = load_forecaster(saved, key=KEY)
     origin = pd.Timestamp("2024-03-20", tz=TZ)
     a = model.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
     b = loaded.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
@@ -60,10 +60,10 @@ def test_a_changed_model_file_is_refused(saved):
     path = saved / "model.txt"
     path.write_text(path.read_text().replace("learning_rate", "learning_rate ", 1))
     with pytest.raises(ModelArtifactError, match=r"signature does not match; files changed.*model.txt"):
-        load_model(saved, key=KEY)
+        load_forecaster(saved, key=KEY)
     sign_model(saved, KEY)  # even a folder signed after tampering must match its meta.json
     with pytest.raises(ModelArtifactError, match="sha256 .* does not match meta.json"):
-        load_model(saved, key=KEY)
+        load_forecaster(saved, key=KEY)
 
 
 def test_a_feature_list_mismatch_is_refused(saved):
@@ -72,12 +72,12 @@ def test_a_feature_list_mismatch_is_refused(saved):
     (saved / "meta.json").write_text(json.dumps(meta))
     sign_model(saved, KEY)
     with pytest.raises(ModelArtifactError, match="do not match this code's"):
-        load_model(saved, key=KEY)
+        load_forecaster(saved, key=KEY)
 
 
 def test_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(ModelArtifactError, match="no meta.json"):
-        load_model(tmp_path / "nothing")
+        load_forecaster(tmp_path / "nothing")
 
 
 def test_version_drift_only_warns(saved):
@@ -86,7 +86,7 @@ def test_version_drift_only_warns(saved):
     (saved / "meta.json").write_text(json.dumps(meta))
     sign_model(saved, KEY)
     with pytest.warns(UserWarning, match="other versions"):
-        load_model(saved, key=KEY)
+        load_forecaster(saved, key=KEY)
 
 
 def test_fingerprint_changes_with_the_data(fitted):
@@ -141,9 +141,9 @@ def test_cli_train_writes_a_loadable_model_with_provenance(tmp_path):
     assert {r["method"] for r in meta["backtest"]["pooled"]} >= {"model", "naive_weekly", "bdew_h25"}
     assert "advisor train --data long.csv" in meta["reproduce"]
     assert summary["signed"] and (out / "signature.json").exists()
-    assert load_model(out, key=KEY).info_["trust"] == "signed"
+    assert load_forecaster(out, key=KEY).info_["trust"] == "signed"
     with pytest.raises(ModelArtifactError, match="unsigned|no key"):
-        load_model(out)
+        load_forecaster(out)
 
 
 # --- issue 17: a model folder cannot vouch for itself ---------------------------------------------
@@ -179,7 +179,7 @@ def test_changed_model_txt_with_matching_meta_sha_is_refused(default_copy):
     meta["files"]["p50"]["sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
     (default_copy / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelArtifactError, match="unsigned"):
-        load_model(default_copy)
+        load_forecaster(default_copy)
 
 
 def test_calibration_times_five_is_refused(default_copy):
@@ -187,22 +187,22 @@ def test_calibration_times_five_is_refused(default_copy):
     meta["calibration"]["p90"] = [x * 5 for x in meta["calibration"]["p90"]]
     (default_copy / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(ModelArtifactError, match="unsigned"):
-        load_model(default_copy)
+        load_forecaster(default_copy)
 
 
 def test_tampered_default_folder_names_the_pin(default_copy, monkeypatch):
     import advisor.registry as reg
 
-    monkeypatch.setattr(reg, "_default_dir", lambda: default_copy)
+    monkeypatch.setattr(reg, "default_model_dir", lambda: default_copy)
     (default_copy / "meta.json").write_text((default_copy / "meta.json").read_text() + " ")
     with pytest.raises(ModelArtifactError, match="pinned hashes"):
-        load_model(default_copy)
+        load_forecaster(default_copy)
 
 
 def test_malformed_tree_never_reaches_lightgbm(default_copy):
     (default_copy / "model.txt").write_text("tree\nversion=v4\nnum_class=999999999\nTree=0\nnum_leaves=-5\n")
     with pytest.raises(ModelArtifactError, match="unsigned"):
-        load_model(default_copy)
+        load_forecaster(default_copy)
 
 
 @pytest.mark.parametrize(
@@ -224,23 +224,23 @@ def test_malformed_meta_fields_are_refused_even_when_signed(saved, field, value)
     (saved / "meta.json").write_text(json.dumps(meta))
     sign_model(saved, KEY)
     with pytest.raises(ModelArtifactError, match=f"meta.json field '{field}"):
-        load_model(saved, key=KEY)
+        load_forecaster(saved, key=KEY)
 
 
 def test_wrong_key_extra_file_symlink_and_env_key(saved, tmp_path, monkeypatch):
     with pytest.raises(ModelArtifactError, match="wrong key"):
-        load_model(saved, key=b"another-key-0123456789abcdef")
+        load_forecaster(saved, key=b"another-key-0123456789abcdef")
     key_file = tmp_path / "k.key"
     key_file.write_bytes(KEY + b"\n")
     monkeypatch.setenv("ADVISOR_MODEL_KEY_FILE", str(key_file))
-    assert load_model(saved).info_["trust"] == "signed"
+    assert load_forecaster(saved).info_["trust"] == "signed"
     (saved / "notes.txt").write_text("x")
     with pytest.raises(ModelArtifactError, match="notes.txt"):
-        load_model(saved)
+        load_forecaster(saved)
     (saved / "notes.txt").unlink()
     (saved / "link").symlink_to("/etc/hostname")
     with pytest.raises(ModelArtifactError, match="only regular files"):
-        load_model(saved)
+        load_forecaster(saved)
 
 
 def test_short_key_refused(tmp_path):

@@ -35,9 +35,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Check that DIR would be loaded: pinned (shipped) or validly signed, and well-formed."""
-        from advisor.registry import load_model
+        from advisor.forecast import load_forecaster
 
-        model = load_model(folder, key_file=model_key_file)
+        model = load_forecaster(folder, key_file=model_key_file)
         typer.echo(f"{folder}: ok ({model.info_['trust']})")
 
     @model_app.command("pin")
