@@ -26,6 +26,7 @@ from advisor.errors import AdvisorError
 from advisor.household import Household
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
+from advisor.settings import prepared_curve, resolve_settings
 from advisor.units import interval_hours
 
 STATUS_OK = "ok"
@@ -350,6 +351,13 @@ def usable_curve(item: WorkItem, settings: BatchSettings, curve: LoadCurve) -> L
     return estimated_curve(item.annual_kwh, settings.read_options, settings.estimate_year, item.key)
 
 
+def with_household_region(item: WorkItem, settings: BatchSettings, curve: LoadCurve) -> LoadCurve:
+    """The curve with the holiday region of the household's settings (its postal code's Land), so
+    that the peer groups of pass 1 use the same annual figure as the assessment of pass 2."""
+    hs = resolve_settings(settings.seeds, Household.from_mapping(item.household), curve=curve)
+    return prepared_curve(curve, hs)
+
+
 def annualised_kwh(curve: LoadCurve) -> float:
     """Annual consumption [kWh/yr], as the analysis computes it (measured or H25-annualised); for
     a curve estimated from a billed annual consumption, that consumption."""
@@ -375,7 +383,7 @@ def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
         return KeyFigures(
             item.key,
             STATUS_OK,
-            annual_kwh=annualised_kwh(curve),
+            annual_kwh=annualised_kwh(with_household_region(item, settings, curve)),
             measured=not curve.is_estimated,
             seconds=time.perf_counter() - t0,
         )
@@ -424,7 +432,7 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
             row.update(status=STATUS_INSUFFICIENT, skipped_reason=too_little)
             timings["cpu"] = time.process_time() - cpu0
             return HouseholdResult(item.key, row, (), None, timings)
-        annual_kwh = annualised_kwh(curve)
+        annual_kwh = annualised_kwh(with_household_region(item, settings, curve))
         peer = peer_of(item, settings) if np.isfinite(annual_kwh) else None
         if peer is not None:
             row.update(
