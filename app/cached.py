@@ -665,16 +665,19 @@ def _model():
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
-def _forecast(data_key: str, horizon: str, _curve: LoadCurve):
+def _forecast(data_key: str, horizon: str, region: str, _curve: LoadCurve):
     from advisor.forecast import forecast
 
     return forecast(_curve, horizon, model=_model())
 
 
-def forecast(hh: HouseholdData, horizon: str):
-    """Forecast frame ``p10, p50, p90`` for ``horizon`` (``"24h"``, ``"7d"``, ``"12mo"``)."""
-    _remember("_forecast", (hh.data_key, horizon))
-    return _forecast(hh.data_key, horizon, _curve=hh.curve)
+def forecast(hh: HouseholdData, horizon: str, h: Household | None = None):
+    """Forecast frame ``p10, p50, p90`` for ``horizon`` (``"24h"``, ``"7d"``, ``"12mo"``), on the
+    curve with the household's holiday region."""
+    region = settings(hh, h).holiday_region if h is not None else hh.curve.meta.holiday_region
+    _remember("_forecast", (hh.data_key, horizon, region))
+    curve = hh.curve if region == hh.curve.meta.holiday_region else hh.curve.with_meta(holiday_region=region)
+    return _forecast(hh.data_key, horizon, region, _curve=curve)
 
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
@@ -751,6 +754,13 @@ def report_pdf(hh: HouseholdData, h: Household, lang: str) -> bytes:
 
 
 # ---------------------------------------------------------------------- PV on the household's curve
+def region_name(region: str) -> str:
+    """A holiday region in words: the Land's name for ``DE-xx`` (``Bayern``), else the code."""
+    from advisor.location import STATES
+
+    return STATES.get(region, region)
+
+
 def location(h: Household) -> tuple[float, float, str]:
     """Coordinates for PV and how they were found: ``coordinates``, ``postal_code`` or
     ``stadtwerk_default`` (the Stadtwerk's default site, said so on the page)."""

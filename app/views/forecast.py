@@ -28,7 +28,7 @@ horizon = st.radio(
     key="fc_horizon",
     format_func=lambda x: t(f"fc.horizon.{x}"),
 )
-fc, status = cached.attempt(cached.forecast, hh, horizon)
+fc, status = cached.attempt(cached.forecast, hh, horizon, h)
 if fc is None:
     cached.note(status, t("fc.what"), t)
 else:
@@ -49,7 +49,9 @@ else:
         theme=None,
         config=charts.CONFIG,
     )
-    st.caption(f":material/info: **{t('common.how')}:** " + t(f"fc.how.{fc.attrs.get('method', 'lightgbm')}"))
+    region = cached.settings(hh, h).holiday_region
+    how = t(f"fc.how.{fc.attrs.get('method', 'lightgbm')}", holidays=cached.region_name(region))
+    st.caption(f":material/info: **{t('common.how')}:** " + how)
 
 # ------------------------------------------------------------------ 12 months
 st.subheader(t("fc.year_title"))

@@ -26,6 +26,7 @@ if a is None:
     st.stop()
 
 fig, fig_status = cached.attempt(cached.figures, hh, h)
+region = fig.holiday_region if fig is not None else hh.curve.meta.holiday_region
 q = a.data_quality
 
 # ------------------------------------------------------------------ key figures
@@ -97,7 +98,10 @@ if q.score < 0.6:
     st.warning(t("ov.quality_poor"), icon=":material/warning:")
 for w in localized(a, "warnings", lang):
     st.caption(f":material/warning: {fmt.plain(sentence(w), 400)}")
-st.caption(f":material/info: **{t('common.how')}:** " + t("ov.key_how"))
+st.caption(
+    f":material/info: **{t('common.how')}:** "
+    + t("ov.key_how", tz=hh.curve.meta.tz, holidays=cached.region_name(region))
+)
 
 # ------------------------------------------------------------------ charts
 tab_heat, tab_prof, tab_month, tab_sig = st.tabs(
@@ -138,6 +142,7 @@ with tab_prof:
         f":material/info: **{t('common.how')}:** "
         + t(
             "ov.profiles_how",
+            holidays=cached.region_name(region),
             counts=", ".join(f"{t(f'ov.daytype.{d}')} {fmt.number(n, 0, lang)}" for d, n in days.items()),
         )
     )
