@@ -524,7 +524,13 @@ def assess_household(
     if "forecast" in settings.parts:
         try:
             model = _forecaster(settings.model_dir)
-            projection = annual_projection(curve, hs.work_price_eur_per_kwh, hs.fixed_fees_eur_per_year, model=model)
+            projection = annual_projection(
+                curve,
+                hs.work_price_eur_per_kwh,
+                hs.fixed_fees_eur_per_year,
+                model=model,
+                yoy_log_sd=hs.forecast_yoy_log_sd,
+            )
             forecast_months = projection.months
         except (AdvisorError, OSError) as exc:
             unavailable["forecast"] = Message("assessment.unavailable.forecast_failed", why=str(exc))

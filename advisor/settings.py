@@ -79,7 +79,9 @@ class Site:
         }
 
 
-def resolve_site(seeds: Seeds, household=None, *, latitude: float | None = None, longitude: float | None = None) -> Site:
+def resolve_site(
+    seeds: Seeds, household=None, *, latitude: float | None = None, longitude: float | None = None
+) -> Site:
     """The household's site: its coordinates > its postal code > ``latitude/longitude`` given by the
     caller (e.g. ``advisor pv --lat``) > the Stadtwerk's default site.
 
@@ -134,6 +136,8 @@ class HouseholdSettings:
         :class:`~advisor.pv_options.PVDefaults` (roof orientation, grids, balcony, battery).
     as_of
         The day the figures speak for (prices, EEG rate of a new system).
+    forecast_yoy_log_sd
+        Spread of year-over-year changes (log) for the 12-month bands (``forecast.annual_yoy_log_sd``).
     """
 
     seeds: Seeds = field(repr=False)
@@ -150,6 +154,7 @@ class HouseholdSettings:
     germany_ghi_kwh_per_m2: float
     pv: PVDefaults = field(repr=False)
     as_of: dt.date = field(default_factory=dt.date.today)
+    forecast_yoy_log_sd: float | None = None
 
     @property
     def fixed_fees_eur_per_year(self) -> float:
@@ -244,7 +249,9 @@ def resolve_settings(
     own_price = getattr(household, "price_eur_per_kwh", None)
     own_fee = getattr(household, "base_fee_eur_per_year", None)
     meter = meter_of(curve)
-    meter_key = "tariff_components.meter_imsys_eur_per_year" if meter == "iMSys" else "tariff_components.meter_mme_eur_per_year"
+    meter_key = (
+        "tariff_components.meter_imsys_eur_per_year" if meter == "iMSys" else "tariff_components.meter_mme_eur_per_year"
+    )
     return HouseholdSettings(
         seeds=seeds,
         site=site,
@@ -252,7 +259,9 @@ def resolve_settings(
         holiday_region_source=region_source,
         work_price_eur_per_kwh=float(own_price) if own_price else float(seeds.value("tariffs.work_price_eur_per_kwh")),
         price_source="household" if own_price else "seeds",
-        base_fee_eur_per_year=float(own_fee) if own_fee is not None else float(seeds.value("tariffs.base_fee_eur_per_year")),
+        base_fee_eur_per_year=float(own_fee)
+        if own_fee is not None
+        else float(seeds.value("tariffs.base_fee_eur_per_year")),
         base_fee_source="household" if own_fee is not None else "seeds",
         meter=meter,
         meter_fee_eur_per_year=float(seeds.value(meter_key)),
@@ -260,6 +269,9 @@ def resolve_settings(
         germany_ghi_kwh_per_m2=float(seeds.value("weather.germany_mean_annual_ghi_kwh_per_m2")),
         pv=PVDefaults.from_seeds(seeds, household, **(pv_overrides or {})),
         as_of=_as_date(as_of),
+        forecast_yoy_log_sd=float(seeds.value("forecast.annual_yoy_log_sd"))
+        if "forecast.annual_yoy_log_sd" in seeds.values
+        else None,
     )
 
 

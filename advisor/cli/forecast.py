@@ -50,7 +50,13 @@ def register(app: typer.Typer) -> None:
             from advisor.settings import resolve_settings
 
             hs = resolve_settings(load_seeds(seeds_dir), None, curve=curve)
-            projection = annual_projection(curve, hs.work_price_eur_per_kwh, hs.fixed_fees_eur_per_year, model=model)
+            projection = annual_projection(
+                curve,
+                hs.work_price_eur_per_kwh,
+                hs.fixed_fees_eur_per_year,
+                model=model,
+                yoy_log_sd=hs.forecast_yoy_log_sd,
+            )
         if out is not None:
             frame = fc.copy()
             frame.index = frame.index.map(lambda t: t.isoformat())
