@@ -302,6 +302,7 @@ class LoadCurve:
 
     def summary(self) -> dict[str, Any]:
         """The ingest summary as a JSON-ready dict (see ``advisor ingest --json``)."""
+        from advisor.texts import text_fields
         return {
             "format": self.meta.source_format,
             "meter_id": self.meta.meter_id,
@@ -318,7 +319,8 @@ class LoadCurve:
             "substituted_intervals": self.substituted_intervals,
             "filled_intervals": self.count(Quality.FILLED),
             "estimated_intervals": self.count(Quality.ESTIMATED),
-            "conversions": list(self.meta.conversions),
+            # English under the historic key; rendered per language and the codes next to it
+            **text_fields("conversions", list(self.meta.conversions), ("de", "en", "tr")),
             "warnings": list(self.meta.warnings),
             "warnings_de": list(self.meta.warnings_de),
             "not_household": bool(self.meta.not_household),

@@ -27,6 +27,7 @@ from typing import Any
 
 from advisor.errors import SeedError
 from advisor.signatures import device_answer
+from advisor.texts import Message
 
 LANGUAGES = ("de", "en")
 BASIS_TEXT = {
@@ -317,6 +318,8 @@ class NotRecommended:
         return self.title_de if language == "de" else self.title_en
 
     def reason(self, language: str = "de") -> str:
+        if isinstance(self.reason_en, Message):  # a message code (measures.po): any language
+            return self.reason_en.text(language)
         return self.reason_de if language == "de" else self.reason_en
 
     def to_dict(self) -> dict[str, Any]:
@@ -1029,6 +1032,9 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     existing_kwp = facts.get("existing_pv_kwp") or 0.0
     own_pv = "own_pv" in facts["signatures"]
     if own_pv and not existing_kwp:
+        pv_sig = next((x for x in getattr(analysis, "signatures", ()) if x.name == "own_pv"), None)
+        fed_in = pv_sig is not None and getattr(pv_sig, "confirmed", False)
+        why = Message("measures.not_recommended.own_pv_present." + ("feed_in" if fed_in else "detected"))
         for m in (roof, balcony):
             if m is not None:
                 excluded.append(
@@ -1037,12 +1043,8 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                         m.title_de,
                         m.title_en,
                         "own_pv_present",
-                        "Ihre Lastkurve sieht aus, als hätten Sie schon eine eigene PV-Anlage (mittags sinkt der "
-                        "Netzbezug unter die nächtliche Grundlast). Eine neue Anlage rechnen wir daher nicht; nennen "
-                        "Sie uns die Leistung Ihrer Anlage (kWp), dann prüfen wir einen Speicher und mehr Eigenverbrauch.",
-                        "Your load curve looks as if you already have your own PV system (at midday the grid import "
-                        "falls below the night-time base load). We therefore do not calculate a new one; tell us its "
-                        "size (kWp) and we check a battery and more self-consumption.",
+                        why.text("de"),
+                        why,
                     )
                 )
     sim = _simulated_pv(pv_options)
@@ -1395,22 +1397,11 @@ def condition_sentence(conditions: tuple[str, ...], language: str) -> str:
     return out
 
 
-def _payback_reason(mid: str, payback: float | None, lifetime: float, lang: str) -> str:
+def _payback_reason(payback: float | None, lifetime: float) -> Message:
+    """Why a measure that never pays back within its lifetime is not recommended (measures.po)."""
     if payback is None:
-        return (
-            "Die Maßnahme spart bei Ihrem Verbrauch nichts, was die Kosten wieder einbringt."
-            if lang == "de"
-            else "At your consumption the measure saves nothing that would pay back its cost."
-        )
-    if lang == "de":
-        return (
-            f"Sie hätte sich erst nach etwa {format_number(payback, 'de')} Jahren bezahlt gemacht, länger als ihre "
-            f"Lebensdauer von etwa {format_number(lifetime, 'de')} Jahren: bei Ihrem Verbrauch lohnt sie sich nicht."
-        )
-    return (
-        f"It would pay back only after about {format_number(payback, 'en')} years, longer than its lifetime of about "
-        f"{format_number(lifetime, 'en')} years: at your consumption it does not pay."
-    )
+        return Message("measures.not_recommended.never_pays")
+    return Message("measures.not_recommended.payback", years=float(payback), lifetime=float(lifetime))
 
 
 def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
@@ -1448,8 +1439,8 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
                     d.measure.title_de,
                     d.measure.title_en,
                     "payback_beyond_lifetime",
-                    _payback_reason(d.measure.measure_id, payback, life, "de"),
-                    _payback_reason(d.measure.measure_id, payback, life, "en"),
+                    _payback_reason(payback, life).text("de"),
+                    _payback_reason(payback, life),
                     annual_savings_eur=eur,
                     investment_eur=inv,
                     payback_years=payback,

@@ -148,6 +148,7 @@ def _fmt(language: str):
         "tx": lambda v: texts.localize(v, language),
         "field": lambda obj, name: texts.localized(obj, name, language),
         "loc": lambda v: str(texts.localize(v, language)),
+        "cite": lambda v: texts.source_text(str(v), language),
         "_": gettext,
         "gettext": gettext,
         "ngettext": ngettext,
@@ -513,9 +514,7 @@ def render_report(
         "address": address or Address(),
         "peers": peers,
         "recs": list(a.recommendations),
-        "questions": device_questions(getattr(an, "signatures", ()), language if language in ("de", "en") else "de")
-        if an is not None
-        else [],
+        "questions": device_questions(getattr(an, "signatures", ()), language) if an is not None else [],
         # what the curve shows as fact: confirmed devices and non-device signatures (standby floor …)
         "seen_sigs": [
             s for s in getattr(an, "signatures", ()) if s.detected and (s.confirmed or s.name not in DEVICE_WITH)

@@ -3,7 +3,7 @@
 Every detector looks at a few robust statistics of the curve in local wall-clock time and returns
 a :class:`Signature` with ``confidence`` 0..1 (``detected`` from 0.5) and a sentence of evidence
 that names the figures it rests on, in English (``evidence``) and German (``evidence_de``, German
-number formats; see :mod:`advisor.texts` for the convention). :data:`SIGNATURE_LABELS` names the
+number formats; see :mod:`advisor.texts` for the convention). :data:`SIGNATURE_NAMES` lists the
 signatures in both languages. Where the data cannot show a signature (hourly data for an
 instantaneous water heater, no prices for dynamic-tariff behaviour, no summer in the data …) the
 signature says so with ``assessable=False`` instead of guessing.
@@ -51,7 +51,7 @@ import pandas as pd
 
 from advisor.annual import h25_weights
 from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw
-from advisor.texts import Message, num, signed
+from advisor.texts import Message, num, render, signed
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,17 +70,17 @@ EV_MIN_MEAN_KW = 2.6  # and its mean at least this (one-phase 13-16 A charging: 
 EV_MIN_DAYS = 14  # fewer days of data cannot tell a car from a heater
 EV_MIN_SESSIONS_PER_WEEK = 0.5  # fewer charging-like blocks than this lower the confidence in proportion
 
-#: Display names of the signatures, ``{name: {"de": ..., "en": ...}}``.
-SIGNATURE_LABELS = {
-    "standby_floor": {"de": "Dauerhafte Grundlast (Standby)", "en": "Always-on base load (standby)"},
-    "ev_charging": {"de": "Laden eines E-Autos (Wallbox)", "en": "EV charging (wallbox)"},
-    "night_storage_heating": {"de": "Nachtspeicherheizung", "en": "Night-storage heating"},
-    "heat_pump": {"de": "Wärmepumpe", "en": "Heat pump"},
-    "circulation_pump": {"de": "Ungeregelte Heizungsumwälzpumpe", "en": "Unregulated heating circulation pump"},
-    "own_pv": {"de": "Eigene PV-Anlage", "en": "Own PV system"},
-    "instantaneous_water_heater": {"de": "Elektrischer Durchlauferhitzer", "en": "Electric instantaneous water heater"},
-    "dynamic_tariff": {"de": "Verbrauch folgt günstigen Börsenstunden", "en": "Consumption follows cheap hours"},
-}
+#: Signatures with a display name (catalogue code ``signature.label.<name>``, signatures.po).
+SIGNATURE_NAMES = (
+    "standby_floor",
+    "ev_charging",
+    "night_storage_heating",
+    "heat_pump",
+    "circulation_pump",
+    "own_pv",
+    "instantaneous_water_heater",
+    "dynamic_tariff",
+)
 
 
 #: Signatures a household can confirm or deny: (Household field, answers meaning yes, answers meaning no).
@@ -92,21 +92,15 @@ DEVICE_ANSWERS = {
     "instantaneous_water_heater": ("hot_water", ("electric",), ("other",)),
 }
 
-#: "a household with …" per device, for the question put to the household.
-DEVICE_WITH = {
-    "heat_pump": {"de": "mit Wärmepumpe", "en": "with a heat pump"},
-    "night_storage_heating": {"de": "mit Nachtspeicherheizung", "en": "with night-storage heating"},
-    "ev_charging": {"de": "mit einem E-Auto, das zu Hause geladen wird", "en": "charging an electric car at home"},
-    "own_pv": {"de": "mit eigener PV-Anlage", "en": "with its own PV system"},
-    "instantaneous_water_heater": {
-        "de": "mit elektrischem Durchlauferhitzer",
-        "en": "with an electric instantaneous water heater",
-    },
-    "circulation_pump": {
-        "de": "mit einer alten, ungeregelten Heizungsumwälzpumpe",
-        "en": "with an old, uncontrolled heating circulation pump",
-    },
-}
+#: Devices put to the household as a question ("a household with …": code ``signature.with.<name>``).
+DEVICE_WITH = (
+    "heat_pump",
+    "night_storage_heating",
+    "ev_charging",
+    "own_pv",
+    "instantaneous_water_heater",
+    "circulation_pump",
+)
 
 
 def device_answer(name: str, household: Household | None) -> bool | None:
@@ -174,19 +168,9 @@ def with_answers(signatures, household: Household | None) -> list[Signature]:
 
 def device_question(sig: Signature, lang: str = "de") -> str:
     """A detected but unconfirmed device, put to the household as a question with its evidence."""
-    with_ = DEVICE_WITH.get(sig.name, {}).get(lang, signature_label(sig.name, lang))
-    pct = round(100 * sig.confidence)
-    if lang == "de":
-        extra = " Wie groß ist sie (kWp)?" if sig.name == "own_pv" else ""
-        return (
-            f"Ihre Lastkurve sieht aus wie die eines Haushalts {with_}: {sig.text('de')} (Sicherheit etwa {pct} %). "
-            f"Stimmt das?{extra}"
-        )
-    extra = " How large is it (kWp)?" if sig.name == "own_pv" else ""
-    return (
-        f"Your load curve looks like that of a household {with_}: {sig.text('en')} (confidence about {pct} %). "
-        f"Is that right?{extra}"
-    )
+    code = "signature.question.own_pv" if sig.name == "own_pv" else "signature.question"
+    with_ = Message(f"signature.with.{sig.name}") if sig.name in DEVICE_WITH else signature_label(sig.name, lang)
+    return render(code, lang, {"with_": with_, "evidence": sig.text(lang), "pct": round(100 * sig.confidence)})
 
 
 def device_questions(signatures, lang: str = "de") -> list[str]:
@@ -200,7 +184,7 @@ def device_questions(signatures, lang: str = "de") -> list[str]:
 
 def signature_label(name: str, lang: str = "de") -> str:
     """Display name of signature ``name`` in ``lang`` (the name itself when unknown)."""
-    return SIGNATURE_LABELS.get(name, {}).get(lang, name)
+    return render(f"signature.label.{name}", lang) if name in SIGNATURE_NAMES else name
 
 
 @dataclass(frozen=True)
@@ -251,8 +235,11 @@ class Signature:
         return self.assessable and self.confidence >= DETECTED_FROM
 
     def text(self, lang: str = "de") -> str:
-        """The evidence in ``lang`` (``"de"`` or ``"en"``)."""
-        return (self.evidence_de or self.evidence) if lang == "de" else self.evidence
+        """The evidence in ``lang``: English, else German (Turkish falls back to German, as the
+        catalogues do, until the evidence texts are message codes)."""
+        if isinstance(self.evidence, Message):
+            return self.evidence.text(lang)
+        return self.evidence if lang == "en" else (self.evidence_de or self.evidence)
 
     def label(self, lang: str = "de") -> str:
         """The signature's display name in ``lang``."""

@@ -398,6 +398,27 @@ def text_fields(name: str, value: Any, languages: Iterable[str] = ("de", "en")) 
     return out
 
 
+_CITE_DATE = re.compile(r"^(?P<body>.*) \((?P<date>[^()]*)\)$", re.S)
+
+
+def source_text(text: str, lang: str = "de") -> str:
+    """A cited source in ``lang``.
+
+    The ``sources`` catalogue is keyed by the seed's exact source text (its msgid), so a source
+    that a Stadtwerk wrote itself in a seeds override is shown as written. A trailing ``(date)``
+    as in ``Measure.cite()`` is kept; unknown sources are returned unchanged.
+    """
+    if not text:
+        return text
+    m = _CITE_DATE.match(text)
+    body, tail = (m.group("body"), f" ({m.group('date')})") if m else (text, "")
+    for candidate in (lang, *FALLBACKS.get(lang, ())):
+        found = catalogue(candidate).get(body)
+        if isinstance(found, str) and found:
+            return found + tail
+    return text
+
+
 def sentence(text: str) -> str:
     """``text`` with its first letter capitalised (core texts start lower-case to be joinable)."""
     return text[:1].upper() + text[1:] if text else text

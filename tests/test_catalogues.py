@@ -278,3 +278,26 @@ def test_turkish_letter_renders_with_turkish_words_and_german_core_fallback():
     letter_codes = {c for c, lang, used in seen if c.startswith("letter.")}
     assert letter_codes == set()  # every letter word is Turkish; only core texts fall back (to German)
     assert all(used == "de" for _, _, used in seen)
+
+
+@pytest.mark.parametrize("variant", ["report", "letter"])
+def test_german_documents_cite_their_sources_in_german(german_documents, variant):
+    html = german_documents[0][variant]
+    cited = " ".join(re.findall(r'<span class="src">(.*?)</span>', html, flags=re.S))
+    assert cited
+    for slip in ("seeds/", " via ", " per household", " costs about", " saved per ", "incl. installation"):
+        assert slip not in cited, slip
+
+
+def test_source_text_translates_seed_sources_and_keeps_a_stadtwerks_own():
+    from advisor.measures import measure_catalog
+    from advisor.seeds import load_seeds
+
+    cat = measure_catalog(load_seeds())
+    for m in cat.values():  # every seeded measure source has a German text, the date kept
+        de = texts.source_text(m.cite(), "de")
+        assert de != m.cite() and de.endswith(f" ({m.date})"), m.measure_id
+        assert "seeds/" not in texts.source_text(m.cite(), "en")
+    assert texts.source_text(cat["standby"].source, "de").startswith("Umweltbundesamt: Standby kostet")
+    own = "Stadtwerke Herne, eigene Kundenbefragung 2026"  # a source written in an override stays as written
+    assert texts.source_text(own, "de") == own and texts.source_text(f"{own} (2026)", "tr") == f"{own} (2026)"

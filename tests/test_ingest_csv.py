@@ -76,8 +76,13 @@ def test_metadata_lines_cp1252_end_labelled_status():
     assert c.missing_intervals == 1  # '-'
     assert c.substituted_intervals == 1  # status E
     assert c.data["quality"].iloc[3] == Quality.SUBSTITUTED.value
-    assert any("cp1252" in x for x in c.meta.conversions)
+    assert any("Windows-1252" in x for x in c.meta.conversions)
     assert any("end" in x for x in c.meta.conversions)
+    # the notes are message codes: German on German pages, no 'decoded as cp1252'
+    de = [x.text("de") for x in c.meta.conversions]
+    assert "Zeichensatz der Datei: Windows-1252" in de
+    assert any("Ende des Zeitabschnitts" in x for x in de)
+    assert c.summary()["conversions_de"] == de
 
 
 def test_von_bis_autumn_dst_bis_before_von():

@@ -90,7 +90,7 @@ def test_180w_base_load_gets_standby_first(a180, seeds):
     r = recs[0]
     assert r.basis == "measured"
     assert f"{format_number(a180.always_on_w, 'de')} W" in r.explanation_de
-    assert "nie abschaltet (die Sockellast)" in r.explanation_de
+    assert "ständig Strom braucht (die Sockellast)" in r.explanation_de
     assert "always-on floor" in r.explanation_en
     # (always-on floor - 50 W efficient floor - fridge overlap) * 8.76 * 0.5, capped at 165 EUR (co2online)
     price = work_price(None, seeds)

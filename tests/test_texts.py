@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from advisor.signatures import SIGNATURE_LABELS, detect_signatures
+from advisor.signatures import SIGNATURE_NAMES, Signature, detect_signatures, device_question, signature_label
 from advisor.synthetic import SyntheticSpec, synthetic_household
 from advisor.texts import localized, num, sentence, signed
 
@@ -66,10 +66,24 @@ def test_every_signature_has_german_and_english_evidence(minutes):
 
 
 def test_signature_labels_in_both_languages():
-    for name, labels in SIGNATURE_LABELS.items():
-        assert labels["de"] and labels["en"] and labels["de"] != labels["en"], name
-    assert SIGNATURE_LABELS["circulation_pump"]["de"] == "Ungeregelte Heizungsumwälzpumpe"
-    assert SIGNATURE_LABELS["night_storage_heating"]["de"] == "Nachtspeicherheizung"
+    for name in SIGNATURE_NAMES:
+        de, en, tr = (signature_label(name, lang) for lang in ("de", "en", "tr"))
+        assert de and en and tr and de != en and name not in (de, en, tr), name
+    assert signature_label("circulation_pump", "de") == "Ungeregelte Heizungsumwälzpumpe"
+    assert signature_label("night_storage_heating", "de") == "Nachtspeicherheizung"
+    assert signature_label("no_such_signature", "de") == "no_such_signature"
+
+
+def test_device_question_in_the_household_language():
+    sig = Signature("own_pv", 0.8, "midday dips", evidence_de="mittags sinkt der Bezug")
+    de = device_question(sig, "de")
+    assert de == (
+        "Ihre Lastkurve sieht aus wie die eines Haushalts mit eigener PV-Anlage: mittags sinkt der Bezug "
+        "(Sicherheit etwa 80 %). Stimmt das? Wie groß ist sie (kWp)?"
+    )
+    assert device_question(sig, "en").startswith("Your load curve looks like that of a household with its own PV")
+    tr = device_question(sig, "tr")
+    assert "Doğru mu?" in tr and "mittags sinkt der Bezug" in tr  # evidence not yet in Turkish: German
 
 
 def test_ev_evidence_names_the_charging_power_in_german_format(ev_sigs):

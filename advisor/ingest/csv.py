@@ -38,6 +38,7 @@ from advisor.loadcurve import (
     outside_plausible_period,
     period_text,
 )
+from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
 
 FORMAT = "csv"
@@ -143,6 +144,8 @@ _ENERGY_WORDS = (
     "feed",
     "valeur",
 )
+#: Text encodings in the words of the conversion note (``cp1252`` is what older Excel writes).
+ENCODING_NAMES = {"cp1252": "Windows-1252", "latin-1": "Latin-1", "utf-16": "UTF-16", "utf-8": "UTF-8", "utf-8-sig": "UTF-8"}
 _EXPORT_WORDS = ("einspeisung", "lieferung", "export", "feed-in", "feed in", "feedin", "2.8.0", "injectie", "erzeugung")
 #: Header words of a net (signed) value column: positive = import, negative = feed-in.
 _SIGNED_WORDS = ("saldiert", "saldo", "saldierend", "signed", "net import", "netto-bezug", "nettobezug", "bezug - einspeisung")
@@ -633,7 +636,7 @@ class _Times:
     utc_ns: np.ndarray | None  # when the file carries offsets, Z or epoch
     naive: pd.DatetimeIndex | None  # naive wall time
     fold: np.ndarray | None  # +1 = 2A (summer copy), -1 = 2B (winter copy), 0 = by order
-    how: str
+    how: str  # how the times were given: "local", "offsets", "epoch_s", "epoch_ms" (code ingest.conv.time.*)
 
 
 def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> _Times:
@@ -664,7 +667,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
                 source=source, line=int(lines[pos]),
             )
         ns = v * (1_000_000 if unit == "ms" else 1_000_000_000)
-        return _Times(ns, None, None, f"epoch {'milliseconds' if unit == 'ms' else 'seconds'} (UTC)")
+        return _Times(ns, None, None, "epoch_ms" if unit == "ms" else "epoch_s")
     # ISO 8601 with offset or Z
     if re.search(_OFFSET_RE, first):
         has_off = t.str.contains(_OFFSET_RE, regex=True)
@@ -686,7 +689,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
                 line=int(lines[pos]),
             )
         _check_years(pd.DatetimeIndex(parsed), text, lines, source, what)
-        return _Times(pd.DatetimeIndex(parsed).as_unit("ns").asi8, None, None, "timestamps with UTC offsets")
+        return _Times(pd.DatetimeIndex(parsed).as_unit("ns").asi8, None, None, "offsets")
     # naive wall time; 2A/2B labels and 24:00
     fold = None
     big = "\n".join(t.tolist())
@@ -702,7 +705,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
     if naive is not None:
         if add_day is not None and add_day.any():
             naive = pd.DatetimeIndex(np.where(add_day, naive + pd.Timedelta(days=1), naive)).as_unit("ns")
-        return _Times(None, naive, fold, "naive local wall time")
+        return _Times(None, naive, fold, "local")
     fmt = None
     for f in _FORMATS:
         try:
@@ -731,7 +734,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
     naive = pd.DatetimeIndex(parsed).as_unit("ns")
     if add_day is not None and add_day.any():
         naive = pd.DatetimeIndex(np.where(add_day, naive + pd.Timedelta(days=1), naive)).as_unit("ns")
-    return _Times(None, naive, fold, "naive local wall time")
+    return _Times(None, naive, fold, "local")
 
 
 # Fixed-width layouts parsed with numpy on the bytes (the common portal case; ~50x faster than
@@ -1096,7 +1099,7 @@ def _unit_row(t: _Table, header: list[str], frame: pd.DataFrame, frame_lines: np
     time_cols = [*t.start_cols, *t.single_cols, *t.end_cols]
     zone = None
     for j in time_cols:
-        zone = zone or timezones.stated_zone(header[j], f"column {header[j].strip()!r}")
+        zone = zone or timezones.stated_zone(header[j], Message("ingest.where.column", name=header[j].strip()))
     row_units: dict[int, str] = {}
     if len(frame) and time_cols and all(j in frame.columns for j in time_cols):
         first = [str(frame.iloc[0][j]).strip() for j in frame.columns]
@@ -1107,7 +1110,7 @@ def _unit_row(t: _Table, header: list[str], frame: pd.DataFrame, frame_lines: np
                     u = _unit_of(f"[{first[v.col].strip('[]() ')}]")
                     if u:
                         row_units[v.col] = u
-            zone = zone or timezones.stated_zone(" ".join(tcells), f"the unit row (line {int(frame_lines[0])})")
+            zone = zone or timezones.stated_zone(" ".join(tcells), Message("ingest.where.unit_row", line=int(frame_lines[0])))
             frame = frame.iloc[1:].reset_index(drop=True)
             frame_lines = frame_lines[1:]
             for k, v in enumerate(t.values):
@@ -1115,7 +1118,7 @@ def _unit_row(t: _Table, header: list[str], frame: pd.DataFrame, frame_lines: np
                     unit = row_units[v.col]
                     t.values[k] = _Value(v.col, v.name, _value_kind(_norm(v.name), unit) or v.kind, unit, v.direction)
     if zone is None and meta.get("tz_text"):
-        zone = timezones.stated_zone(meta["tz_text"], "the metadata line above the header")
+        zone = timezones.stated_zone(meta["tz_text"], Message("ingest.where.meta_line"))
     return frame, frame_lines, zone, row_units
 
 
@@ -1308,7 +1311,7 @@ def interpret_table(
             detect_decimal(pool.iloc[:5000] if len(pool) > 5000 else pool, source, t.header_line) if len(pool) else "."
         )
     if decimal == ",":
-        conversions.append("numbers read with decimal comma and thousands dot")
+        conversions.append(Message("ingest.conv.decimal_comma"))
 
     # unit from header, unit column, metadata, options
     col_unit = None
@@ -1417,11 +1420,11 @@ def interpret_table(
     wall_tz = zone.tz if zone is not None else tz
     start_ns = _localise(ts, wall_tz, lines, source)
     if zone is not None and ts.naive is not None:
-        conversions.append("time: " + timezones.note(zone))
+        conversions.append(timezones.note(zone))
     else:
-        conversions.append(f"time: {ts.how}" + (f" localised in {tz}" if ts.naive is not None else ""))
+        conversions.append(Message(f"ingest.conv.time.{ts.how}", tz=tz))
     if ts.fold is not None and (ts.fold != 0).any():
-        conversions.append("repeated October hour told apart by its 2A/2B labels")
+        conversions.append(Message("ingest.conv.fold_labels"))
     step_ns = None
     if end_txt is not None:
         te = _parse_times(end_txt, lines, source, "end timestamp")
@@ -1439,7 +1442,7 @@ def interpret_table(
                 line=int(lines[pos]),
             )
         label = "start"
-        conversions.append("interval start taken from the start column of each Von/Bis pair")
+        conversions.append(Message("ingest.conv.von_bis"))
     # duplicates (same instant): agree -> drop, disagree -> refuse
     order_ok = np.diff(start_ns) > 0
     keep = np.ones(len(start_ns), bool)
@@ -1475,7 +1478,7 @@ def interpret_table(
             kf = ts.fold[keep]
             back &= ~((kf[1:] != 0) & (kf[:-1] != 0))  # 2A/2B rows may come in any order
             if not back.any():
-                conversions.append("rows of the repeated hour sorted by their 2A/2B labels")
+                conversions.append(Message("ingest.conv.fold_sorted"))
         if back.any():
             pos_k = int(np.argmax(back)) + 1
             pos = int(np.flatnonzero(keep)[pos_k])
@@ -1525,7 +1528,7 @@ def interpret_table(
     if label is None and not kinds_registers:
         if options.label != "auto":
             label = options.label
-            conversions.append(f"single timestamps taken as interval {label} (option)")
+            conversions.append(Message(f"ingest.conv.label_option.{label}"))
         else:
             label = _label_auto(idx_utc.min().tz_convert(tz), idx_utc.max().tz_convert(tz), step_min)
             if label is None:
@@ -1534,12 +1537,12 @@ def interpret_table(
                     "could not tell whether timestamps mark interval start or end; assumed start (pass label='end' if wrong)"
                 )
             else:
-                conversions.append(f"single timestamps detected as interval {label} labels")
+                conversions.append(Message(f"ingest.conv.label_detected.{label}"))
     elif label is not None and not kinds_registers and end_txt is None:
-        conversions.append(f"column name says timestamps mark the interval {label}")
+        conversions.append(Message(f"ingest.conv.label_column.{label}"))
     if label == "end":
         idx_utc = idx_utc - pd.Timedelta(minutes=step_min)
-        conversions.append(f"end-labelled timestamps shifted back by {step_min} min to interval start")
+        conversions.append(Message("ingest.conv.end_shift", minutes=int(step_min)))
 
     # quality
     status_q = None
@@ -1571,7 +1574,7 @@ def interpret_table(
             if use.any():
                 num = num.where(~use, subv)
                 quality[use] = Quality.SUBSTITUTED.value
-                conversions.append(f"{int(use.sum())} values taken from the Ersatzwert column (flagged substituted)")
+                conversions.append(Message("ingest.conv.substitutes", n=int(use.sum())))
         unit = options.unit or v.unit or col_unit or t.meta_unit
         if options.unit and (v.unit or col_unit or t.meta_unit) and options.unit != (v.unit or col_unit or t.meta_unit):
             warn.append(
@@ -1599,7 +1602,7 @@ def interpret_table(
             )
             conversions.extend(reg_notes)
             warn.extend(reg_warn)
-            conversions.append(f"meter readings in {unit} differenced to energy per interval")
+            conversions.append(Message("ingest.conv.registers", unit=unit))
         else:
             neg = vals < 0
             if neg.any() and not signed:
@@ -1613,9 +1616,9 @@ def interpret_table(
                 )
             if kind == "power":
                 vals = kw_to_kwh(vals, step_min)
-                conversions.append(f"average power in {unit} converted to kWh per {step_min} min")
+                conversions.append(Message("ingest.conv.power", unit=unit, minutes=int(step_min)))
             elif unit != "kWh":
-                conversions.append(f"energy in {unit} converted to kWh")
+                conversions.append(Message("ingest.conv.energy_unit", unit=unit))
             limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
             absurd = np.abs(vals) > limit
             if absurd.any() and not (stated and larger_than_household(np.abs(vals), step_min)):
@@ -1637,10 +1640,7 @@ def interpret_table(
         if signed:
             # a net (saldierte) curve: its positive part is drawn from the grid, its negative part fed in;
             # what was drawn and fed in within the same interval has netted out and cannot be recovered
-            conversions.append(
-                "signed net values split: positive values are consumption (import), negative values feed-in "
-                "(export); import and feed-in within one interval are netted in such a curve"
-            )
+            conversions.append(Message("ingest.conv.signed"))
             pieces = [
                 (Direction.IMPORT, np.where(np.isnan(vals), np.nan, np.clip(vals, 0.0, None)), None),
                 (Direction.EXPORT, np.where(np.isnan(vals), np.nan, np.clip(-vals, 0.0, None)), None),
@@ -1704,9 +1704,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz, *, stated: bo
         when = iv[k + 1].tz_convert(tz).isoformat()
         if not gap[k] and prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0:
             energy[k] = rolled
-            notes.append(
-                f"counter overflow at {when}: reading went from {prev:g} to {cur:g}; energy taken across the wrap at {wrap:g}"
-            )
+            notes.append(Message("ingest.conv.overflow", when=iv[k + 1].tz_convert(tz), prev=float(prev), cur=float(cur), wrap=float(wrap)))
         else:
             energy[k] = np.nan
             q[k] = Quality.MISSING.value
@@ -1779,7 +1777,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         delim = max(DELIMITERS, key=sample.count)
     notes = ()
     if enc not in ("utf-8", "utf-8-sig"):
-        notes = (f"text decoded as {enc}",)
+        notes = (Message("ingest.conv.encoding", encoding=ENCODING_NAMES.get(enc, enc)),)
     head_n = min(len(lines), HEADER_SEARCH_LINES)
     head_rows = [_split(line, delim) for line in lines[:head_n]]
     hi, meta = find_header(head_rows, source)

@@ -30,6 +30,7 @@ import pandas as pd
 from advisor.errors import LoadCurveError
 from advisor.loadcurve import MAX_PLAUSIBLE_POWER_KW, CurveMeta, LoadCurve, Quality, make_load_curve
 from advisor.profiles import bdew_shape
+from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES, DEFAULT_HOLIDAY_REGION, DEFAULT_TZ, freq_of
 
 FORMAT = "estimated"
@@ -138,8 +139,7 @@ def estimate_from_annual(
         tz=tz,
         holiday_region=holiday_region,
         conversions=(
-            f"estimated from an annual consumption of {annual_kwh:g} kWh/a with the BDEW {profile} profile "
-            f"(demandlib), holidays of {holiday_region}",
+            Message("ingest.conv.estimated_annual", kwh=float(annual_kwh), profile=profile, region=holiday_region),
         ),
         warnings=("estimated curve: no measured values; shape of the BDEW standard load profile",),
     )
@@ -287,8 +287,14 @@ def estimate_from_readings(
         tz=tz,
         holiday_region=holiday_region,
         conversions=(
-            f"estimated from {len(rows)} meter readings ({lo.date()} to {hi.date()}): each period's reading "
-            f"difference distributed with the BDEW {profile} profile (demandlib), holidays of {holiday_region}",
+            Message(
+                "ingest.conv.estimated_readings",
+                n=len(rows),
+                start=pd.Timestamp(lo.date()),
+                end=pd.Timestamp(hi.date()),
+                profile=profile,
+                region=holiday_region,
+            ),
         ),
         warnings=("estimated curve: no measured values; shape of the BDEW standard load profile", *notes),
     )

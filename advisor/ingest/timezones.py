@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from advisor.texts import Message
+
 UTC = "UTC"
 FIXED_MEZ = "Etc/GMT-1"  # POSIX sign: Etc/GMT-1 is UTC+01:00
 FIXED_MESZ = "Etc/GMT-2"
@@ -68,6 +70,7 @@ def is_zone_cell(text: str) -> bool:
     return t in {"utc", "gmt", "mez", "mesz", "cet", "cest", "mez/mesz", "cet/cest", "lokal", "ortszeit", "local", "z"}
 
 
-def note(zone: StatedZone) -> str:
-    """Conversion note for the curve."""
-    return f"naive times read as {zone.label}, as stated in {zone.where}; converted to UTC"
+def note(zone: StatedZone) -> Message:
+    """Conversion note for the curve (a :class:`~advisor.texts.Message`, code ``ingest.conv.zone.*``)."""
+    kind = {UTC: "utc", FIXED_MEZ: "mez", FIXED_MESZ: "mesz"}.get(zone.tz, "utc")
+    return Message(f"ingest.conv.zone.{kind}", where=zone.where)

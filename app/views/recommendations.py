@@ -12,7 +12,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localize
+from advisor.texts import localize, source_text
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -121,7 +121,7 @@ def _recommendations() -> None:
             st.caption(t("rec.basis", basis=r.basis_text(lang), confidence=r.confidence_text(lang)))
             with st.expander(t("rec.sources")):
                 for src in r.sources:
-                    st.markdown(f"- {src}")
+                    st.markdown(f"- {fmt.plain(source_text(src, lang), 600)}")
     if a.unavailable:
         with st.expander(t("rec.unavailable")):
             for part, why in a.unavailable.items():

@@ -347,8 +347,8 @@ if summary["warnings"]:
             st.markdown(f"- {fmt.plain(w)}")
 if summary["conversions"]:
     with st.expander(t("sum.conversions")):
-        for conv in summary["conversions"]:
-            st.markdown(f"- {fmt.plain(conv)}")
+        for conv in localized(summary, "conversions", lang):
+            st.markdown(f"- {fmt.plain(sentence(conv))}")
 
 st.markdown(f"**{t('sum.daily_title')}**")
 daily = cached.daily(hh)
