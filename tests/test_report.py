@@ -190,3 +190,25 @@ def test_charts_have_axis_titles(assessment):
     assert ">Monat<" in month and ">Verbrauch [kWh]<" in month
     day = base64.b64decode(day_chart(assessment.analysis, "de").split(",", 1)[1]).decode(errors="replace")
     assert "Uhrzeit" in day or "Uhrzeit" in day.replace("\n", "")
+
+
+@pytest.mark.slow
+def test_hourly_curve_shows_the_resolution_bias_of_self_consumption(demo):
+    """Hourly means overstate self-consumption and autarky: the report says so with the seeded
+    range for an hourly curve, and not for a quarter-hour curve (placebo)."""
+    from advisor.loadcurve import make_load_curve
+
+    seeds = load_seeds()
+    h = Household(dwelling="house", tenure="owner")
+    s = AssessmentSettings(seeds=seeds, parts=("pv",), pv_kwp_grid=(4.0,), as_of="2026-11-24")
+    e = demo.curve.energy_kwh
+    hourly = make_load_curve(e.resample("1h").sum(min_count=4), interval_minutes=60, meta=demo.curve.meta)
+    a60 = assess_household(hourly, h, s)
+    roof = next(o for o in a60.pv_options if o.spec.kind != "balcony")
+    row = roof.to_row()
+    lo, hi = row["self_consumption_share_range"]
+    assert lo <= hi <= row["self_consumption_share"] and lo < row["self_consumption_share"]
+    html = render_report(a60, "de")
+    assert "60-Minuten-Werte" in html and "überschätzen Eigenverbrauch und Autarkie" in html
+    a15 = assess_household(demo.curve, h, s)
+    assert "überschätzen Eigenverbrauch und Autarkie" not in render_report(a15, "de")

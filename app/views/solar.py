@@ -127,6 +127,20 @@ c[1].metric(
     t("pv.self_consumption"), fmt.percent(row["self_consumption_share"], 0, lang), help=t("pv.self_consumption_help")
 )
 c[2].metric(t("pv.autarky"), fmt.percent(row["autarky_share"], 0, lang), help=t("pv.autarky_help"))
+if row.get("interval_minutes") and row["interval_minutes"] >= 30 and row.get("self_consumption_share_range"):
+    sc, au = row["self_consumption_share_range"], row["autarky_share_range"]
+    st.caption(
+        ":material/info: "
+        + t(
+            "pv.resolution_bias",
+            minutes=row["interval_minutes"],
+            sc_lo=fmt.percent(sc[0], 0, lang),
+            sc_hi=fmt.percent(sc[1], 0, lang),
+            au_lo=fmt.percent(au[0], 0, lang),
+            au_hi=fmt.percent(au[1], 0, lang),
+            source=fmt.plain(row.get("resolution_bias_source", ""), 300),
+        )
+    )
 c = cached.metric_row(3)
 c[0].metric(t("pv.savings"), fmt.eur(row["annual_savings_eur"], 0, lang), help=t("pv.savings_help"))
 c[1].metric(t("pv.investment"), fmt.eur(row["investment_eur"], 0, lang))
