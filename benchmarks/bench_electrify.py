@@ -25,6 +25,7 @@ from advisor.electrify import ElectrifyParameters, ElectrifyRequest, EVSpec, Hea
 from advisor.ingest import ReadOptions, read_load_curves
 from advisor.ingest.prices import read_day_ahead_prices
 from advisor.seeds import load_seeds
+from advisor.settings import resolve_settings
 from advisor.synthetic import synthetic_household
 from advisor.tariffs import Tariff
 
@@ -61,7 +62,17 @@ def main() -> None:
     params = ElectrifyParameters.from_seeds(seeds)
     prices = read_day_ahead_prices(PRICES) if PRICES.exists() else None
     dynamic = Tariff.dynamic(seeds, prices) if prices is not None else None
-    kw = dict(work_price_eur_per_kwh=0.37, base_fee_eur_per_year=150.0, **SITE)
+    hs = resolve_settings(seeds, None, latitude=SITE["latitude"], longitude=SITE["longitude"])
+    kw = dict(
+        work_price_eur_per_kwh=hs.work_price_eur_per_kwh,
+        base_fee_eur_per_year=hs.base_fee_eur_per_year,
+        meter_fee_eur_per_year=hs.meter_fee_eur_per_year,
+        has_imsys=True,  # a measured curve comes from an iMSys
+        **SITE,
+    )
+    print(
+        f"settings: work price {hs.work_price_eur_per_kwh:.3f} EUR/kWh, base fee {hs.base_fee_eur_per_year:.0f} EUR/yr"
+    )
 
     curve = synthetic_household(year=2024, appliance_kwh=3000).curve
     year = pv.complete_year(curve).energy_kwh

@@ -37,3 +37,19 @@ def test_stated_devices_count_without_signatures():
     assert c.codes == ("para14a", "smart_charging")
     assert c.device_kwh is None
     assert electrification_candidates([], Household(heating="other")).codes == ()
+
+
+def test_batch_summary_row_carries_the_candidate_columns():
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.batch.process import SUMMARY_COLUMNS, assessment_row
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    names = [n for n, _ in SUMMARY_COLUMNS]
+    assert "electrify_candidates" in names and "electrify_device_kwh" in names
+    demo = synthetic_household(SyntheticSpec(seed=1))
+    s = AssessmentSettings(seeds=load_seeds(), parts=("tariffs",))
+    a = assess_household(demo.curve, Household(persons=2, dwelling="house", heating="night_storage", ev=False), s)
+    row = {n: None for n in names}
+    assessment_row(row, a, demo.curve)
+    assert row["electrify_candidates"] == "night_storage_to_heat_pump"

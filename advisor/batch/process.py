@@ -22,6 +22,7 @@ import numpy as np
 from advisor.batch.curves import combine_curves, curve_from_partition, estimated_curve, read_source_curves
 from advisor.batch.inputs import WorkItem
 from advisor.batch.privacy import Pseudonymiser, clean_text, redact_content, scrub_text
+from advisor.electrify.candidates import electrification_candidates
 from advisor.errors import AdvisorError
 from advisor.household import Household
 from advisor.ingest import ReadOptions
@@ -92,6 +93,9 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("pv_kwp", "float64"),
     ("pv_savings_eur", "float64"),
     ("forecast_12mo_kwh", "float64"),
+    # electrification candidates (advisor.electrify.candidates): ;-joined codes and the § 14a devices' kWh
+    ("electrify_candidates", "string"),
+    ("electrify_device_kwh", "float64"),
     ("data_quality_score", "float64"),
     ("letter_html", "string"),
     ("letter_pdf", "string"),
@@ -499,6 +503,8 @@ def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
         row.update(pv_kwp=_round(roof[0].peak_kw), pv_savings_eur=_round(roof[0].economics.annual_savings_eur, 2))
     if assessment.projection is not None:
         row["forecast_12mo_kwh"] = _round(assessment.projection.annual_kwh_p50, 1)
+    marks = electrification_candidates(getattr(a, "signatures", ()), assessment.household, assessment.tariffs)
+    row.update(marks.to_row())
 
 
 def _assess_and_write(item, settings, curve, household, peer, row, timings):
