@@ -44,7 +44,7 @@ from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw, gr
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
-from advisor.signatures import Signature, detect_signatures, with_answers, with_feed_in
+from advisor.signatures import Signature, detect_signatures, modelled, with_answers, with_feed_in
 from advisor.texts import Message, join, num, text_fields
 from advisor.units import interval_hours
 
@@ -84,7 +84,12 @@ def annual_method_text(method: str, lang: str = "de") -> str:
     prefix = ""
     if method.startswith("estimated_curve_"):
         method = method[len("estimated_curve_") :]
-        prefix = "geschätzte Lastkurve, " if lang == "de" else "estimated curve, "
+        # the curve is modelled: how a measured year would have been treated does not apply
+        return (
+            "aus dem Jahresverbrauch geschätzt (BDEW-Standardlastprofil), nicht gemessen"
+            if lang == "de"
+            else "estimated from the annual consumption (BDEW standard load profile), not measured"
+        )
     texts = ANNUAL_METHOD_TEXTS.get(method)
     return prefix + (texts[lang if lang in texts else "en"] if texts else method)
 
@@ -427,32 +432,20 @@ def data_quality(curve: LoadCurve) -> DataQuality:
     else:
         n_gaps, longest = 0, 0.0
     score = coverage * year_cov * measured * zero_part
-    notes = []
-    notes_de = []
+    said: list[Message] = []  # what lowers the score (quality.po: quality.note.*)
     if coverage < 0.99:
-        notes.append(f"{100 * (1 - coverage):.1f} % of intervals missing ({n_gaps} gaps, longest {longest:.1f} h)")
-        notes_de.append(
-            f"{num(100 * (1 - coverage), 1, 'de')} % der Messwerte fehlen ({n_gaps} "
-            f"{'Lücke' if n_gaps == 1 else 'Lücken'}, längste {num(longest, 1, 'de')} h)"
-        )
+        said.append(Message("quality.note.missing", pct=100 * (1 - coverage), n=n_gaps, hours=longest))
     if year_cov < 1.0:
-        days_known = n_known * interval_hours(curve.interval_minutes) / 24
-        notes.append(f"only {days_known:.0f} days of data: annual figures are extrapolated")
-        notes_de.append(f"nur {num(days_known, 0, 'de')} Tage mit Daten: Jahreswerte sind hochgerechnet")
+        said.append(Message("quality.note.short", days=n_known * interval_hours(curve.interval_minutes) / 24))
     if subst > 0:
-        notes.append(f"{100 * subst:.1f} % substitute values from the meter operator")
-        notes_de.append(f"{num(100 * subst, 1, 'de')} % Ersatzwerte des Messstellenbetreibers")
+        said.append(Message("quality.note.substituted", pct=100 * subst))
     if filled > 0:
-        notes.append(f"{100 * filled:.1f} % of values interpolated by us")
-        notes_de.append(f"{num(100 * filled, 1, 'de')} % der Werte von uns interpoliert")
+        said.append(Message("quality.note.filled", pct=100 * filled))
     if est > 0:
-        notes.append(f"{100 * est:.1f} % of values estimated (modelled, not measured)")
-        notes_de.append(f"{num(100 * est, 1, 'de')} % der Werte geschätzt (modelliert, nicht gemessen)")
+        said.append(Message("quality.note.estimated", pct=100 * est))
     if zero > 0.01:
-        notes.append(f"{100 * zero:.1f} % of readings are exactly zero: implausible for an occupied household")
-        notes_de.append(
-            f"{num(100 * zero, 1, 'de')} % der Messwerte sind genau null: für einen bewohnten Haushalt unplausibel"
-        )
+        said.append(Message("quality.note.zeros", pct=100 * zero))
+    notes, notes_de = tuple(said), tuple(m.text("de") for m in said)
     completeness = coverage * measured if n_known else 0.0
     days_known = n_known * interval_hours(curve.interval_minutes) / 24
     return DataQuality(
@@ -461,7 +454,11 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         plausibility=float(zero_part),
         days_with_data=float(days_known),
         completeness_reason=_completeness_reason(coverage, n_gaps, longest, subst, filled, est),
-        length_reason=_length_reason(days_known, year_cov),
+        length_reason=(
+            Message("quality.length_estimated", n=int(round(days_known)))
+            if est >= 0.5
+            else _length_reason(days_known, year_cov)
+        ),
         plausibility_reason=Message("quality.zeros", share=zero) if zero > 0.01 else "",
         coverage=float(coverage),
         year_coverage=float(year_cov),
@@ -665,25 +662,19 @@ def analyse(
     arrays = curve_arrays(curve)
     if not arrays.known.any():
         raise AdvisorError("the load curve has no values at all: nothing to analyse")
-    warnings_: list[str] = []
-    warnings_de: list[str] = []
+    warnings_: list[Message] = []  # analysis.warning.* (quality.po); German rendered below
     quality = data_quality(curve)
     annual = annual_energy(curve)
     if annual.method == "annualised_h25":
         warnings_.append(
-            f"less than a year of data: annual consumption annualised with the BDEW H25 shape "
-            f"(covers {100 * annual.h25_share_covered:.0f} % of a typical year, ±{annual.uncertainty_pct:.0f} %)"
-        )
-        warnings_de.append(
-            f"weniger als ein Jahr Daten: Jahresverbrauch mit dem BDEW-Profil H25 hochgerechnet (die Daten decken "
-            f"{num(100 * annual.h25_share_covered, 0, 'de')} % eines typischen Jahres ab, "
-            f"±{num(annual.uncertainty_pct, 0, 'de')} %)"
+            Message(
+                "analysis.warning.annualised",
+                covered=100 * annual.h25_share_covered,
+                uncertainty=float(annual.uncertainty_pct),
+            )
         )
     if curve.is_estimated:
-        warnings_.append("the curve is mostly estimated (modelled), not measured: figures describe the model")
-        warnings_de.append(
-            "die Lastkurve ist überwiegend geschätzt (modelliert), nicht gemessen: die Zahlen beschreiben das Modell"
-        )
+        warnings_.append(Message("analysis.warning.estimated"))
 
     shape_arrays = arrays
     if quality.zero_share > ZERO_SHARE_AS_MISSING:
@@ -691,20 +682,12 @@ def analyse(
         # load and every floor-based signature to 0 W, so treat them as missing there
         nonzero = arrays.known & (arrays.energy_kwh > 0)
         shape_arrays = replace(arrays, known=nonzero, power_kw=np.where(nonzero, arrays.power_kw, np.nan))
-        warnings_.append(
-            f"{100 * quality.zero_share:.1f} % zero readings are treated as missing for the base load, "
-            "always-on level and signatures"
-        )
-        warnings_de.append(
-            f"{num(100 * quality.zero_share, 1, 'de')} % Nullwerte werden für Grundlast, Sockellast und "
-            "Geräteerkennung als fehlend behandelt"
-        )
+        warnings_.append(Message("analysis.warning.zeros_missing", pct=100 * quality.zero_share))
     base_w, n_night = base_load(shape_arrays)
     dmin = daily_minimum_kw(shape_arrays)
     always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     if n_night < 24:
-        warnings_.append(f"base load rests on only {n_night} complete night hours")
-        warnings_de.append(f"die Grundlast beruht auf nur {n_night} vollständigen Nachtstunden")
+        warnings_.append(Message("analysis.warning.few_nights", n=int(n_night)))
 
     p = arrays.power_kw
     pk = arrays.known
@@ -736,6 +719,8 @@ def analyse(
     )
     sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
     sigs = with_feed_in(sigs, curve.meta.feed_in_kwh, curve.meta.feed_in_days, household.existing_pv_kwp)
+    if curve.is_estimated:
+        sigs = modelled(sigs)  # a standard profile shows no device of this household
     bench = stromspiegel_for(
         annual.annual_kwh,
         household,
@@ -749,6 +734,13 @@ def analyse(
 
     annual_kwh = annual.annual_kwh
     base_kwh = base_w * HOURS_PER_YEAR / 1000.0 if math.isfinite(base_w) else float("nan")
+    base_method = Message(
+        "analysis.base_load_method",
+        pct=int(BASE_LOAD_PERCENTILE),
+        n=int(n_night),
+        start=f"{NIGHT_HOURS[0]:02d}:00",
+        end=f"{NIGHT_HOURS[1]:02d}:00",
+    )
     return LoadAnalysis(
         annual_kwh=annual_kwh,
         annual_method=annual.method,
@@ -756,14 +748,8 @@ def analyse(
         measured_kwh=total_known,
         days_covered=float(pk.sum() * interval_hours(curve.interval_minutes) / 24.0),
         base_load_w=base_w,
-        base_load_method=(
-            f"{BASE_LOAD_PERCENTILE:.0f}th percentile of {n_night} complete night-time "
-            f"({NIGHT_HOURS[0]:02d}:00-{NIGHT_HOURS[1]:02d}:00 local) hourly mean powers"
-        ),
-        base_load_method_de=(
-            f"{BASE_LOAD_PERCENTILE:.0f}-%-Perzentil der Stundenmittel von {num(n_night, 0, 'de')} vollständigen "
-            f"Nachtstunden ({NIGHT_HOURS[0]:02d}:00–{NIGHT_HOURS[1]:02d}:00 Uhr Ortszeit)"
-        ),
+        base_load_method=base_method,
+        base_load_method_de=base_method.text("de"),
         base_load_kwh_per_year=base_kwh,
         base_load_share=base_kwh / annual_kwh if annual_kwh and annual_kwh > 0 else float("nan"),
         always_on_w=always_on_w,
@@ -786,5 +772,5 @@ def analyse(
         start=curve.start.tz_convert(curve.meta.tz),
         end=curve.end.tz_convert(curve.meta.tz),
         warnings=tuple(warnings_) + tuple(quality.notes),
-        warnings_de=tuple(warnings_de) + tuple(quality.notes_de),
+        warnings_de=tuple(w.text("de") for w in warnings_) + tuple(quality.notes_de),
     )

@@ -157,6 +157,20 @@ def with_feed_in(
     return out
 
 
+def modelled(signatures) -> list[Signature]:
+    """The signatures of a curve modelled from an annual figure: none is assessable.
+
+    A standard load profile has a night floor, a winter excess and midday dips of its own; read as
+    devices they would put questions to the household about a pump or a heat pump that only the
+    profile has. The household's answers (``confirmed`` / ``household_answer``) are kept.
+    """
+    why = Message("signature.modelled")
+    return [
+        replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why, evidence_de=why.text("de"))
+        for s in signatures
+    ]
+
+
 def with_answers(signatures, household: Household | None) -> list[Signature]:
     """The signatures with the household's answers: ``confirmed`` / ``household_answer`` set."""
     out = []

@@ -12,7 +12,8 @@ maximum, the median and the share of absurd values:
 * standby EUR/yr (absurd > 200 EUR),
 * recommendations whose payback exceeds their lifetime (absurd: any),
 * undeclared devices stated as fact (a recommendation text that says "Sie haben"/"You have"),
-* how many households get a letter (``letter_allowed``) and which signatures are detected.
+* how many households get a letter (the batch's ``insufficient_data_reason``: at least 28 days of
+  measured values) and which signatures are detected.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def _stats(name: str, values: list[float], absurd) -> None:
 def main(argv: list[str]) -> None:
     warnings.simplefilter("ignore")
     from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.batch.process import MIN_LETTER_DAYS, insufficient_data_reason
     from advisor.errors import AdvisorError
     from advisor.household import Household
     from advisor.seeds import load_seeds
@@ -123,7 +125,10 @@ def main(argv: list[str]) -> None:
             if "Sie haben eine" in t or "You have a" in t or "Ihre Wärmepumpe" in t or "your heat pump" in t
         )
         stated.append(fact)
-        letters.append(bool(getattr(a, "letter_allowed", True)))
+        short = insufficient_data_reason(curve)  # the batch's rule: no letter from < 28 days of values
+        letters.append(not short)
+        if short:
+            print(f"{name}: no letter ({short})")
         for s in a.analysis.signatures:
             if s.detected:
                 detected[s.name] = detected.get(s.name, 0) + 1
@@ -136,7 +141,7 @@ def main(argv: list[str]) -> None:
     _stats("standby EUR/yr", standby, lambda v: v > 200)
     _stats("recommendations paying back after lifetime", payback_bad, lambda v: v > 0)
     _stats("undeclared device stated as fact", stated, lambda v: v > 0)
-    print(f"letters allowed: {sum(letters)} of {len(letters)}")
+    print(f"letters allowed (>= {MIN_LETTER_DAYS:.0f} days of plausible values): {sum(letters)} of {len(letters)}")
     print("detected signatures:", dict(sorted(detected.items())))
     print("top measure:", dict(sorted(top.items(), key=lambda kv: -kv[1])))
 

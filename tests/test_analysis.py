@@ -501,3 +501,19 @@ def test_household_behind_own_pv_gets_an_honest_class():
     # the same import curve without the feed-in register: the curve itself shows the PV
     c = analyse(imp.with_meta(feed_in_kwh=None, feed_in_days=None), told, seeds=seeds)
     assert {s.name: s for s in c.signatures}["own_pv"].detected and c.stromspiegel_class is None
+
+
+def test_curve_estimated_from_an_annual_figure_shows_no_devices():
+    """A standard profile has a night floor and a winter excess of its own: no device is read from
+    it, no question is put to the household, and nothing claims to be measured."""
+    from advisor.ingest.estimated import estimate_from_annual
+    from advisor.signatures import device_questions
+
+    c = estimate_from_annual(3500, 2025)
+    a = analyse(c, Household(persons=4, dwelling="house"), seeds=load_seeds())
+    assert a.stromspiegel_class is not None  # the Stromspiegel is made for an annual figure
+    assert not any(s.assessable or s.detected for s in a.signatures)
+    assert device_questions(a.signatures, "de") == []
+    assert "Standardlastprofil" in a.signatures[0].text("de")
+    assert "keine Messwerte" in a.data_quality.length_reason.text("de")
+    assert "nicht gemessen" in a.annual_method_text("de") and "gemessenes" not in a.annual_method_text("de")

@@ -617,3 +617,17 @@ def test_short_curve_with_billed_annual_consumption_gets_an_estimated_letter(tmp
     assert r["status"] == "ok" and r["data_source"] == "estimated"
     assert r["annual_kwh"] == pytest.approx(3000.0, rel=1e-6)
     assert r["letter_html"] == "letters/short.html"
+
+
+def test_mostly_zero_readings_get_no_letter(tmp_path):
+    """40 days of which 80 % of the readings are exactly zero: a meter or export fault, no letter."""
+    rows = london_table(london_ids(1)).sort_values("timestamp_utc").head(48 * 40).copy()
+    rows.loc[rows.index[np.arange(len(rows)) % 5 != 0], "kwh"] = 0.0
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_meter_csv(folder / "zeros.csv", rows)
+    out = tmp_path / "out"
+    assert run_cli(folder, "--out", out, *LONDON, "--workers", "1", "--letter-date", LETTER_DATE) == 0
+    r = pd.read_parquet(out / "summary.parquet").set_index("household").loc["zeros"]
+    assert r["status"] == "insufficient_data" and "80 % of the readings are exactly zero" in r["skipped_reason"]
+    assert not (out / "letters" / "zeros.html").exists()

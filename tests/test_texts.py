@@ -197,7 +197,9 @@ def test_analysis_warnings_and_quality_notes_in_german():
     assert "Nachtstunden" in a.base_load_method_de and "night-time" in a.base_load_method
     assert a.summary()["warnings_de"] == list(a.warnings_de)
     assert annual_method_text("annualised_h25", "de") != annual_method_text("annualised_h25", "en")
-    assert annual_method_text("estimated_curve_measured_full_year", "de").startswith("geschätzte Lastkurve")
+    assert annual_method_text("estimated_curve_measured_full_year", "de").startswith(
+        "aus dem Jahresverbrauch geschätzt"
+    )
     assert a.annual_method_text("en") == "annualised from less than a year with the BDEW H25 profile"
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from advisor.analysis import data_quality
 from advisor.batch.curves import combine_curves, curve_from_partition, estimated_curve, read_source_curves
 from advisor.batch.inputs import WorkItem
 from advisor.batch.privacy import Pseudonymiser, clean_text, redact_content, scrub_text
@@ -334,17 +335,24 @@ def insufficient_data_reason(curve: LoadCurve) -> str:
     """Why the curve is too short for a letter, or ``""`` when it is long enough.
 
     A curve estimated from a billed annual consumption is enough (the letter says it is
-    estimated); a measured curve needs :data:`MIN_LETTER_DAYS` days with data.
+    estimated); a measured curve needs :data:`MIN_LETTER_DAYS` days with data and plausible
+    readings (not a quarter or more of them exactly zero, see ``DataQuality.plausibility``).
     """
     if curve.is_estimated:
         return ""
     days = days_with_data(curve)
-    if days >= MIN_LETTER_DAYS:
-        return ""
-    return (
-        f"insufficient data: {days:.1f} days with measured values; a letter needs at least "
-        f"{MIN_LETTER_DAYS:.0f} days (or the billed annual consumption `annual_kwh` in META.csv); no letter"
-    )
+    if days < MIN_LETTER_DAYS:
+        return (
+            f"insufficient data: {days:.1f} days with measured values; a letter needs at least "
+            f"{MIN_LETTER_DAYS:.0f} days (or the billed annual consumption `annual_kwh` in META.csv); no letter"
+        )
+    quality = data_quality(curve)
+    if quality.plausibility <= 0.0:  # a quarter or more of the readings exactly zero (night ones behind PV)
+        return (
+            f"insufficient data: {100 * quality.zero_share:.0f} % of the readings are exactly zero, which an "
+            "occupied household does not show (meter or export fault); check the export; no letter"
+        )
+    return ""
 
 
 def usable_curve(item: WorkItem, settings: BatchSettings, curve: LoadCurve) -> LoadCurve:
