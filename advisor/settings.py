@@ -14,7 +14,7 @@ Precedence (each figure records where it came from):
 * holiday region: the Land of the postal code > the curve's own region (set when it was read,
   ``--holiday-region``; default ``DE-NW``);
 * work price and base fee: the household's own > ``tariffs.*``;
-* meter fee: the price cap of the meter the data come from — a measured load curve needs an
+* meter fee: ``tariffs.meter_fee_eur_per_year`` when a Stadtwerk's seeds name it, else the price cap of the meter the data come from — a measured load curve needs an
   intelligent metering system (iMSys, ``tariff_components.meter_imsys_eur_per_year``); an estimate
   from an annual figure assumes a modern meter (mME, ``tariff_components.meter_mme_eur_per_year``).
 """
@@ -252,6 +252,8 @@ def resolve_settings(
     meter_key = (
         "tariff_components.meter_imsys_eur_per_year" if meter == "iMSys" else "tariff_components.meter_mme_eur_per_year"
     )
+    if "tariffs.meter_fee_eur_per_year" in seeds.values:  # a Stadtwerk's own meter fee (override) wins
+        meter_key = "tariffs.meter_fee_eur_per_year"
     return HouseholdSettings(
         seeds=seeds,
         site=site,

@@ -214,3 +214,17 @@ def test_postal_codes_name_their_land():
     table = seeds.table("postal_zones")
     assert set(table["state"]) == set(STATES)  # all 16 Länder
     assert table["source"].notna().all() and table["date"].notna().all()
+
+
+def test_a_stadtwerk_meter_fee_wins(tmp_path, demo):
+    from advisor.seeds import load_seeds
+    from advisor.settings import resolve_settings
+
+    base = resolve_settings(load_seeds(), None, curve=demo.curve)
+    assert (base.meter, base.meter_fee_eur_per_year) == ("iMSys", 30.0)
+    (tmp_path / "tariffs.toml").write_text(
+        '[meter_fee_eur_per_year]\nvalue = 18.5\nunit = "EUR/yr"\nsource = "Stadtwerk Preisblatt"\ndate = "2026-11"\n'
+    )
+    own = resolve_settings(load_seeds(tmp_path), None, curve=demo.curve)
+    assert own.meter_fee_eur_per_year == 18.5
+    assert own.annual_bill_eur(1000.0) == pytest.approx(1000 * own.work_price_eur_per_kwh + own.base_fee_eur_per_year + 18.5)
