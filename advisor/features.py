@@ -28,8 +28,12 @@ HOURS_PER_DAY = 24
 SCALE_DAYS = 28
 # Padding rows in front of the matrix so that lags before the first date read NaN.
 _PAD_DAYS = 35
+# Half-life of the exponentially weighted same-hour mean over the last 28 days [days].
+EWM_HALF_LIFE_DAYS = 7.0
 
-CALENDAR_FEATURES = ("hour", "weekday", "is_holiday", "doy_sin", "doy_cos", "days_ahead", "step_h", "origin_hour")
+# No day-of-year terms: trained on January-September, they sent October-December targets to the
+# edge of what the trees saw; dropping them lowered the validation MASE (bench_forecast_tune.py).
+CALENDAR_FEATURES = ("hour", "weekday", "is_holiday", "days_ahead", "step_h", "origin_hour")
 LAG_FEATURES = (
     "lag_day",
     "lag_week",
@@ -40,6 +44,19 @@ LAG_FEATURES = (
     "level_168h",
     "last_value",
     "lag_day_minus_week",
+    # issue 16: robust and longer profiles of the household's own recent weeks
+    "lag_2day",
+    "lag_day_smooth",
+    "median_7d_same_hour",
+    "median_7d_window_3h",
+    "mean_28d_same_hour",
+    "median_28d_same_hour",
+    "q25_28d_same_hour",
+    "q75_28d_same_hour",
+    "ewm_same_hour",
+    "median_4w_same_weekday",
+    "mean_4w_same_daytype",
+    "min_168h",
 )
 FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES
 TEMPERATURE_FEATURE = "temp_air"
@@ -134,6 +151,31 @@ def _take(values: np.ndarray, day: np.ndarray, hour: np.ndarray) -> np.ndarray:
     return out
 
 
+def _take_known(values: np.ndarray, day: np.ndarray, hour: np.ndarray, od: np.ndarray, oh: np.ndarray) -> np.ndarray:
+    """Cells ``(day, hour)``, hours outside 0..23 wrapped into the neighbouring day; NaN unless
+    strictly before the origin ``(od, oh)``."""
+    day = day + np.floor_divide(hour, HOURS_PER_DAY)
+    hour = np.mod(hour, HOURS_PER_DAY)
+    known = (day < od) | ((day == od) & (hour < oh))
+    return np.where(known, _take(values, day, hour), np.nan)
+
+
+def _day_types(matrix: WallClockMatrix, holiday_region: str) -> np.ndarray:
+    """Day type of every matrix row: 0 workday, 1 Saturday, 2 Sunday or public holiday."""
+    n_rows = matrix.values.shape[0]
+    dates = matrix.first_date + pd.to_timedelta(np.arange(n_rows) - matrix.pad, unit="D")
+    hol = set(holiday_dates(holiday_region, sorted(set(dates.year.tolist()))))
+    is_hol = np.fromiter((d.date() in hol for d in dates), dtype=bool, count=n_rows)
+    weekday = dates.day_of_week.to_numpy()
+    return np.where(is_hol | (weekday == 6), 2, np.where(weekday == 5, 1, 0))
+
+
+def _rolling_min(flat: np.ndarray, length: int) -> np.ndarray:
+    """``out[k]`` = min of the known values in ``flat[k - length : k]`` (NaN if none)."""
+    s = pd.Series(flat).rolling(length, min_periods=1).min().to_numpy()
+    return np.concatenate([[np.nan], s])
+
+
 def household_scale_kwh(matrix: WallClockMatrix, origin_day: np.ndarray, origin_hour: np.ndarray) -> np.ndarray:
     """Mean hourly energy [kWh] over the 28 days before each origin (floor 0.01 kWh).
 
@@ -205,12 +247,33 @@ def make_features(
     m = np.where((diff % 7 == 0) & (th < oh) & (diff >= 7), diff // 7, m)
     dw = td - 7 * m
     lags_w = np.stack([_take(values, dw - 7 * j, th) for j in range(4)])
-    lags_d = np.stack([_take(values, dl - j, th) for j in range(7)])
-    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+    lags_28 = np.stack([_take(values, dl - j, th) for j in range(28)])
+    lags_d = lags_28[:7]
+    # the neighbouring hours of the last seven known days (today's only if before the origin)
+    neighbours = np.concatenate(
+        [np.stack([_take_known(values, dl - j, th + dh, od, oh) for j in range(7)]) for dh in (-1, 1)]
+    )
+    # the last four days of the target's day type (workday / Saturday / Sunday or holiday)
+    row_type = _day_types(matrix, holiday_region)
+    n_rows = values.shape[0]
+    target_type = row_type[np.clip(td, 0, n_rows - 1)]
+    same_type = row_type[np.clip(dl[None, :] - np.arange(28)[:, None], 0, n_rows - 1)] == target_type
+    same_type &= np.cumsum(same_type & ~np.isnan(lags_28), axis=0) <= 4
+    ewm_w = 0.5 ** (np.arange(28) / EWM_HALF_LIFE_DAYS)[:, None]
+    known_28 = ~np.isnan(lags_28)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         mean_4w = np.nanmean(lags_w, axis=0)
         mean_7d = np.nanmean(lags_d, axis=0)
         std_7d = np.nanstd(lags_d, axis=0)
+        median_7d = np.nanmedian(lags_d, axis=0)
+        median_7d_3h = np.nanmedian(np.concatenate([lags_d, neighbours]), axis=0)
+        smooth = np.nanmean(np.stack([neighbours[0], lags_d[0], neighbours[7]]), axis=0)
+        mean_28 = np.nanmean(lags_28, axis=0)
+        q25_28, median_28, q75_28 = np.nanquantile(lags_28, [0.25, 0.5, 0.75], axis=0)
+        ewm = (np.where(known_28, lags_28, 0.0) * ewm_w).sum(axis=0) / (known_28 * ewm_w).sum(axis=0)
+        median_4w = np.nanmedian(lags_w, axis=0)
+        mean_type = np.nanmean(np.where(same_type, lags_28, np.nan), axis=0)
 
     flat = values.ravel()
     ok = ~np.isnan(flat)
@@ -221,6 +284,7 @@ def make_features(
     level_168 = _window_mean(csum, ccnt, end, 168)
     last_pos = end - 1
     last_value = np.where(last_pos >= 0, flat[np.clip(last_pos, 0, None)], np.nan)
+    min_168 = _rolling_min(flat, 168)[np.clip(end, 0, len(flat))]
     scale = household_scale_kwh(matrix, od, oh)
 
     t_naive = t_local.tz_localize(None)
@@ -228,7 +292,6 @@ def make_features(
     hol = set(holiday_dates(holiday_region, years))
     t_dates = t_naive.normalize()
     is_hol = np.fromiter((d.date() in hol for d in t_dates), dtype=float, count=len(t_dates))
-    doy = t_naive.day_of_year.to_numpy()
     step_h = ((target_utc - origin_utc) / pd.Timedelta(hours=1)).to_numpy() + 1.0
 
     feats = pd.DataFrame(
@@ -236,8 +299,6 @@ def make_features(
             "hour": th.astype(float),
             "weekday": t_naive.day_of_week.to_numpy().astype(float),
             "is_holiday": is_hol,
-            "doy_sin": np.sin(2 * np.pi * doy / 365.25),
-            "doy_cos": np.cos(2 * np.pi * doy / 365.25),
             "days_ahead": diff.astype(float),
             "step_h": step_h,
             "origin_hour": oh.astype(float),
@@ -250,6 +311,18 @@ def make_features(
             "level_168h": level_168 / scale,
             "last_value": last_value / scale,
             "lag_day_minus_week": (lag_day - lags_w[0]) / scale,
+            "lag_2day": lags_d[1] / scale,
+            "lag_day_smooth": smooth / scale,
+            "median_7d_same_hour": median_7d / scale,
+            "median_7d_window_3h": median_7d_3h / scale,
+            "mean_28d_same_hour": mean_28 / scale,
+            "median_28d_same_hour": median_28 / scale,
+            "q25_28d_same_hour": q25_28 / scale,
+            "q75_28d_same_hour": q75_28 / scale,
+            "ewm_same_hour": ewm / scale,
+            "median_4w_same_weekday": median_4w / scale,
+            "mean_4w_same_daytype": mean_type / scale,
+            "min_168h": min_168 / scale,
         }
     )
     if temperature_c is not None:

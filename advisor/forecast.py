@@ -43,10 +43,12 @@ from advisor.features import (
     wall_clock_matrix,
 )
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
+from advisor.location import HERNE
 from advisor.profiles import bdew_shape
 from advisor.registry import DEFAULT_MODEL_NAME, default_model_dir, read_model  # noqa: F401 - re-exported
 from advisor.texts import num
 from advisor.units import freq_of
+from advisor.weather import WeatherError, temperature_climatology, try_region
 
 HORIZONS = ("24h", "7d", "12mo")
 QUANTILES = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
@@ -60,6 +62,13 @@ MONTHLY_HALF_LIFE_DAYS = 30.0
 # year-over-year trend (with >= 2 years), blended with the H25 fit at weight YEAR_BLEND_GLOBAL.
 # Not tuned on data (the shared data has one year per household); see docs/forecasting.md.
 YEAR_DAYS = 365
+# Heating degree days in the 12-month H25 fit (fewer than YEAR_DAYS days of data): base
+# temperature as in advisor.savings (15 °C), kept only when positive and significant and when
+# enough days of the history needed heating (CalTRACK's rule for its heating term).
+HDD_BASE_C = 15.0
+HDD_MIN_T_STAT = 2.0
+HDD_MIN_KELVIN = 2.0
+HDD_MIN_HEATING_DAYS = 30
 YEAR_BLEND_GLOBAL = 0.2
 # The H25 fit gets its full blend weight only where it explains the household's own months: the
 # weight falls linearly from YEAR_BLEND_GLOBAL at a median |log(month / fit)| of YEAR_MISFIT_FULL
@@ -86,18 +95,20 @@ ADAPT_WIDTH_FLOOR = 0.02
 DEFAULT_PARAMS: dict[str, Any] = {
     "learning_rate": 0.1,
     "num_leaves": 31,
-    "min_data_in_leaf": 200,
+    "min_data_in_leaf": 800,
     "feature_fraction": 0.9,
     "bagging_fraction": 0.7,
     "bagging_freq": 1,
-    "lambda_l2": 1.0,
+    "lambda_l2": 10.0,
     "max_bin": 63,
     "num_threads": 1,
     "seed": 7,
     "deterministic": True,
     "verbose": -1,
 }
-DEFAULT_ROUNDS = 100
+# Leaves of >= 800 rows, L2 10 and 150 rounds: chosen on the validation split of
+# benchmarks/bench_forecast_tune.py (July-September, households held out), not on the test period.
+DEFAULT_ROUNDS = 150
 
 
 class ForecastError(AdvisorError, ValueError):
@@ -374,15 +385,21 @@ class LoadForecaster:
         cal = frame.subset(cal_mask)
         self.feature_names_ = list(train.features.columns)
         boosters = {}
-        ds = None
+        # P10/P90 are fitted without the calibration days (their offsets are measured there);
+        # P50 is fitted on every row: the most recent weeks are the closest to what comes next.
+        fit_sets = {"p10": train, "p50": frame, "p90": train}
+        datasets: dict[int, Any] = {}
         for name, alpha in QUANTILES.items():
             params = {**self.params, "objective": "quantile", "alpha": alpha}
+            rows = fit_sets[name]
             if engine == "dask":
-                boosters[name] = _fit_dask(train, params, self.n_rounds, client)
+                boosters[name] = _fit_dask(rows, params, self.n_rounds, client)
             else:
-                if ds is None:
-                    ds = lgb.Dataset(train.features, label=train.target, weight=train.scale_kwh, free_raw_data=False)
-                boosters[name] = lgb.train(params, ds, num_boost_round=self.n_rounds)
+                if id(rows) not in datasets:
+                    datasets[id(rows)] = lgb.Dataset(
+                        rows.features, label=rows.target, weight=rows.scale_kwh, free_raw_data=False
+                    )
+                boosters[name] = lgb.train(params, datasets[id(rows)], num_boost_round=self.n_rounds)
         self.boosters_ = boosters
         self.calibration_ = {
             "band_edges_h": list(BAND_EDGES_H),
@@ -398,6 +415,7 @@ class LoadForecaster:
             "before": before.isoformat(),
             "calibration_from": cal_start.isoformat(),
             "n_training_rows": int(len(train)),
+            "n_training_rows_p50": int(len(frame)),
             "n_calibration_rows": int(len(cal)),
             "n_rounds": self.n_rounds,
             "households": sorted(series.keys()),
@@ -693,12 +711,16 @@ class MonthlyFit:
         Days with complete data used in the fit.
     method
         ``"regression"`` or ``"proportional"`` (a = 0, too little seasonal contrast or data).
+    hdd_kwh_per_kelvin_day
+        Slope ``c`` of the heating-degree-day term [kWh per K·day]; 0 when not fitted or not
+        significant.
     """
 
     base_kwh_per_day: float
     profile_kwh_per_day: float
     n_days: int
     method: str
+    hdd_kwh_per_kelvin_day: float = 0.0
 
 
 def _daily_h25(days_local: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd.Series:
@@ -712,14 +734,24 @@ def _daily_h25(days_local: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd
 
 
 def fit_monthly(
-    daily_kwh: pd.Series, tz: str, holiday_region: str, *, half_life_days: float = MONTHLY_HALF_LIFE_DAYS
+    daily_kwh: pd.Series,
+    tz: str,
+    holiday_region: str,
+    *,
+    half_life_days: float = MONTHLY_HALF_LIFE_DAYS,
+    hdd_per_day: pd.Series | None = None,
 ) -> MonthlyFit:
-    """Fit ``daily_kwh = a + b * h25`` on complete days [kWh/day], recent days weighted more.
+    """Fit ``daily_kwh = a + b * h25 (+ c * HDD)`` on complete days [kWh/day], recent days weighted more.
 
     Weighted least squares with weights halving every ``half_life_days`` back from the last
     day, so the level follows the household's recent months while the seasonal contrast comes
     from all of them. Proportional (``a = 0``) with under 90 days or little seasonal contrast,
     or when the fit gives a negative coefficient.
+
+    With ``hdd_per_day`` (heating degree days [K·day] of each day, base :data:`HDD_BASE_C`), the
+    term ``c * HDD`` is kept as CalTRACK keeps its heating term: only when it is positive and
+    significant (t >= :data:`HDD_MIN_T_STAT`) and at least :data:`HDD_MIN_HEATING_DAYS` days of
+    the history needed heating; otherwise the fit without it is returned.
     """
     d = daily_kwh.dropna()
     if d.empty:
@@ -729,15 +761,82 @@ def fit_monthly(
     age_days = ((d.index[-1] - d.index) / pd.Timedelta(days=1)).to_numpy()
     w = 0.5 ** (age_days / half_life_days)
     prop = MonthlyFit(0.0, float((w * y).sum() / max((w * h).sum(), 1e-9)), len(y), "proportional")
-    if len(y) < 90 or np.ptp(h) < 0.15:
+    if len(y) < 90:
         return prop
     sw = np.sqrt(w)
-    design = np.column_stack([np.ones_like(h), h]) * sw[:, None]
-    coef, *_ = np.linalg.lstsq(design, y * sw, rcond=None)
-    a, b = float(coef[0]), float(coef[1])
-    if a < 0 or b < 0:
-        return prop
-    return MonthlyFit(a, b, len(y), "regression")
+    plain = None
+    if np.ptp(h) >= 0.15:
+        design = np.column_stack([np.ones_like(h), h]) * sw[:, None]
+        coef, *_ = np.linalg.lstsq(design, y * sw, rcond=None)
+        a, b = float(coef[0]), float(coef[1])
+        if a >= 0 and b >= 0:
+            plain = MonthlyFit(a, b, len(y), "regression")
+    if hdd_per_day is not None:
+        hdd = hdd_per_day.reindex(d.index).to_numpy(dtype=float)
+        if np.isfinite(hdd).all() and (hdd >= HDD_MIN_KELVIN).sum() >= HDD_MIN_HEATING_DAYS:
+            with_hdd = _fit_with_hdd(y, h, hdd, sw)
+            if with_hdd is not None:
+                return MonthlyFit(with_hdd[0], with_hdd[1], len(y), "regression_hdd", with_hdd[2])
+    return plain or prop
+
+
+def _fit_with_hdd(y: np.ndarray, h: np.ndarray, hdd: np.ndarray, sw: np.ndarray) -> tuple[float, float, float] | None:
+    """``(a, b, c)`` of the weighted fit ``y = a + b h + c hdd``, or None when c is not kept."""
+    x = np.column_stack([np.ones_like(h), h, hdd])
+    xw, yw = x * sw[:, None], y * sw
+    coef, *_ = np.linalg.lstsq(xw, yw, rcond=None)
+    resid = yw - xw @ coef
+    dof = max(len(y) - 3, 1)
+    sigma2 = float(resid @ resid) / dof
+    try:
+        cov = sigma2 * np.linalg.inv(xw.T @ xw)
+    except np.linalg.LinAlgError:
+        return None
+    a, b, c = (float(v) for v in coef)
+    se_c = math.sqrt(max(cov[2, 2], 0.0))
+    if c <= 0 or se_c == 0 or c / se_c < HDD_MIN_T_STAT:
+        return None
+    if b < 0:
+        # the heating term took the whole seasonal contrast: keep b = 0, refit a and c
+        x2 = np.column_stack([np.ones_like(h), hdd]) * sw[:, None]
+        c2, *_ = np.linalg.lstsq(x2, yw, rcond=None)
+        a, b, c = float(c2[0]), 0.0, float(c2[1])
+        if c <= 0:
+            return None
+    if a < 0:
+        return None
+    return a, b, c
+
+
+def daily_heating_degree_days(
+    days_local: pd.DatetimeIndex,
+    *,
+    site: tuple[float, float],
+    temperature_c: pd.Series | None = None,
+) -> tuple[pd.Series, str]:
+    """Heating degree days [K·day] (base :data:`HDD_BASE_C`) of each local day, and their source.
+
+    A day's mean temperature is the measured one where ``temperature_c`` (hourly [°C]) has at
+    least 20 hours of it; every other day takes the DWD TRY2010 climatology of the region of
+    ``site`` (latitude, longitude), i.e. a normal day of that date, not that day's weather.
+    Returns the series and ``"measured"``, ``"measured+TRY region N"`` or ``"TRY region N"``.
+    """
+    tz = str(days_local.tz)
+    region = try_region(*site)
+    hours = pd.date_range(days_local[0], days_local[-1] + pd.Timedelta(days=1), freq="h", inclusive="left")
+    clim = temperature_climatology(hours, site[0], site[1], region=region)
+    t_day = clim.groupby(clim.index.tz_convert(tz).normalize()).mean().reindex(days_local)
+    source = f"TRY region {region}"
+    if temperature_c is not None and len(temperature_c):
+        t = temperature_c.copy()
+        t.index = pd.DatetimeIndex(t.index).tz_convert(tz)
+        g = t.groupby(t.index.normalize())
+        measured = g.mean().where(g.count() >= 20).reindex(days_local)
+        have = measured.notna()
+        if have.any():
+            t_day = t_day.where(~have, measured)
+            source = "measured" if have.all() else f"measured+TRY region {region}"
+    return (HDD_BASE_C - t_day).clip(lower=0.0).rename("hdd_kelvin_day"), source
 
 
 def _monthly_log_errors(series: Mapping[str, pd.Series], *, tz: str, holiday_region: str, before: pd.Timestamp) -> dict:
@@ -862,6 +961,21 @@ def _temperature_at(weather: Any, index: pd.DatetimeIndex) -> pd.Series | None:
     return t.resample("h").mean().reindex(index.tz_convert("UTC"))
 
 
+def _temperature_series(weather: Any) -> pd.Series | None:
+    """Hourly measured temperature [°C] from a ``temp_air`` frame or a Series; None if absent."""
+    if weather is None:
+        return None
+    if isinstance(weather, pd.DataFrame):
+        if "temp_air" not in weather.columns:
+            return None
+        weather = weather["temp_air"]
+    t = weather.dropna()
+    if t.empty:
+        return None
+    t.index = pd.DatetimeIndex(t.index).tz_convert("UTC")
+    return t.resample("h").mean().dropna()
+
+
 def _cold_start(curve: LoadCurve, index: pd.DatetimeIndex, ratios: Mapping[str, float]) -> pd.DataFrame:
     e = curve.data["energy_kwh"]
     known = e.dropna()
@@ -875,7 +989,12 @@ def _cold_start(curve: LoadCurve, index: pd.DatetimeIndex, ratios: Mapping[str, 
 
 
 def forecast(
-    curve: LoadCurve, horizon: str, *, weather: Any = None, model: LoadForecaster | None = None
+    curve: LoadCurve,
+    horizon: str,
+    *,
+    weather: Any = None,
+    model: LoadForecaster | None = None,
+    site: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Forecast a household's consumption from the end of its data.
 
@@ -888,8 +1007,12 @@ def forecast(
         25 hours), ``"7d"`` (seven local days) or ``"12mo"`` (monthly totals of the next twelve
         months).
     weather
-        Optional measured temperature: a DataFrame with ``temp_air`` [°C] or a Series, covering
-        the horizon. Used only by a model trained with temperature.
+        Optional measured temperature: a DataFrame with ``temp_air`` [°C] or a Series. For 24 h /
+        7 d it must cover the horizon and is used only by a model trained with temperature; for
+        12 months it gives the heating degree days of the history (:func:`monthly_forecast`).
+    site
+        ``(latitude, longitude)`` of the household for the TRY climatology of the 12-month
+        horizon; default for German households: Herne.
     model
         A fitted :class:`LoadForecaster`; default: the shipped model.
 
@@ -920,7 +1043,7 @@ def forecast(
         model = load_forecaster()
     model._check_fitted()
     if horizon == "12mo":
-        return monthly_forecast(curve, model=model)
+        return monthly_forecast(curve, model=model, temperature_c=_temperature_series(weather), site=site)
     tz = curve.meta.tz
     end = curve.end.tz_convert(tz)
     stop = _horizon_end(end, horizon)
@@ -969,6 +1092,8 @@ def monthly_forecast(
     model: LoadForecaster | None = None,
     months: int = 12,
     yoy_log_sd: float | None = None,
+    temperature_c: pd.Series | None = None,
+    site: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Monthly totals [kWh] for the next ``months`` months with P10/P90 of monthly totals.
 
@@ -985,6 +1110,14 @@ def monthly_forecast(
 
     With less data (method ``monthly_h25_fit``): the H25 fit, bands from the model's monthly
     errors on the training households.
+
+    Heating degree days: for a German household (``holiday_region`` ``DE-*``) or a given
+    ``site`` (latitude, longitude) in Germany, the H25 fit gets a term ``c * HDD`` where the
+    history shows heating (:func:`fit_monthly`). The history's HDD come from ``temperature_c``
+    (measured hourly [°C]) where it covers a day, else from the DWD TRY2010 climatology of the
+    site's region; the months ahead always take the climatology (a normal year). Without a
+    ``site`` a German household is placed in Herne (TRY region 5), the product's home town;
+    ``attrs["temperature_source"]`` says which was used.
     """
     validate_load_curve(curve)
     model = model or load_forecaster()
@@ -995,14 +1128,29 @@ def monthly_forecast(
     per_day = e.resample("D")
     daily = per_day.sum(min_count=1).where(per_day.count() >= 0.95 * per_day.size())
     days = _known_days(curve)
-    fit = fit_monthly(daily, tz, region)
     end = curve.end.tz_convert(tz)
     first_day = end.normalize()
     last = (first_day.tz_localize(None) + pd.DateOffset(months=months)).tz_localize(tz)
     fut_days = pd.date_range(
         first_day.tz_localize(None), last.tz_localize(None), freq="D", inclusive="left"
     ).tz_localize(tz)
+    hdd_hist = hdd_future = None
+    temperature_source = None
+    if site is None and str(region).upper().startswith("DE"):
+        site = HERNE
+    if site is not None and daily.notna().any():
+        try:
+            hist_days = daily.dropna().index
+            hdd_hist, temperature_source = daily_heating_degree_days(
+                hist_days, site=site, temperature_c=temperature_c
+            )
+            hdd_future, _ = daily_heating_degree_days(fut_days, site=site)
+        except WeatherError:  # a site outside Germany: no TRY region, no heating term
+            hdd_hist = hdd_future = None
+    fit = fit_monthly(daily, tz, region, hdd_per_day=hdd_hist)
     pred_daily = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(fut_days, tz, region)
+    if fit.hdd_kwh_per_kelvin_day > 0 and hdd_future is not None:
+        pred_daily = pred_daily + fit.hdd_kwh_per_kelvin_day * hdd_future
     # share of the first day still ahead
     frac = pd.Series(1.0, index=fut_days)
     frac.iloc[0] = float((first_day + pd.Timedelta(days=1) - end) / pd.Timedelta(days=1)) if end != first_day else 1.0
@@ -1015,7 +1163,7 @@ def monthly_forecast(
     blend = 0.0
     if own is not None:
         own_daily, trend, n_own_months = own
-        misfit = _h25_fit_misfit(daily, fit, tz, region)
+        misfit = _h25_fit_misfit(daily, fit, tz, region, hdd_hist)
         share = (YEAR_MISFIT_ZERO - misfit) / (YEAR_MISFIT_ZERO - YEAR_MISFIT_FULL)
         blend = YEAR_BLEND_GLOBAL * min(max(share, 0.0), 1.0)
         have = own_daily.notna()
@@ -1046,11 +1194,31 @@ def monthly_forecast(
         f"Monthly totals from the BDEW H25 profile fitted to {fit.n_days} complete days ({fit.method}); "
         "P10/P90 from the spread of monthly totals on the training households."
     )
-    fit_de = {"proportional": "proportional", "regression": "Regression"}.get(fit.method, fit.method)
+    fit_de = {"proportional": "proportional", "regression": "Regression", "regression_hdd": "Regression"}.get(
+        fit.method, fit.method
+    )
     note_de = (
         f"Monatssummen aus dem BDEW-Profil H25, angepasst an {num(fit.n_days, 0, 'de')} vollständige Tage ({fit_de}); "
         "P10/P90 aus der Streuung der Monatssummen bei den Trainingshaushalten."
     )
+    if fit.hdd_kwh_per_kelvin_day > 0:
+        src_en = "measured temperatures" if temperature_source == "measured" else (
+            "measured temperatures and the DWD test reference year" if str(temperature_source).startswith("measured")
+            else "the DWD test reference year of the region"
+        )
+        src_de = "gemessenen Temperaturen" if temperature_source == "measured" else (
+            "gemessenen Temperaturen und dem DWD-Testreferenzjahr" if str(temperature_source).startswith("measured")
+            else "dem DWD-Testreferenzjahr der Region"
+        )
+        c = fit.hdd_kwh_per_kelvin_day
+        note += (
+            f" Heating: {c:.2f} kWh per heating degree day (base 15 °C) from {src_en}; the months ahead assume "
+            "a normal year's temperatures."
+        )
+        note_de += (
+            f" Heizen: {num(c, 2, 'de')} kWh je Heizgradtag (Basis 15 °C), aus {src_de}; für die kommenden Monate "
+            "sind die Temperaturen eines normalen Jahres angenommen."
+        )
     if days < COLD_START_DAYS:
         note = f"Only {days:.1f} days of data: the H25 profile scaled to them; treat as a rough guide. " + note
         note_de = (
@@ -1079,6 +1247,9 @@ def monthly_forecast(
         note_de=note_de,
         log_error_p10=lo,
         log_error_p90=hi,
+        temperature_source=temperature_source if fit.hdd_kwh_per_kelvin_day > 0 else None,
+        hdd_kwh_per_kelvin_day=fit.hdd_kwh_per_kelvin_day,
+        temperature_used=bool(fit.hdd_kwh_per_kelvin_day > 0 and str(temperature_source).startswith("measured")),
     )
     return out
 
@@ -1086,11 +1257,15 @@ def monthly_forecast(
 Z_P90_FC = 1.2815515655446004
 
 
-def _h25_fit_misfit(daily: pd.Series, fit: MonthlyFit, tz: str, region: str) -> float:
+def _h25_fit_misfit(
+    daily: pd.Series, fit: MonthlyFit, tz: str, region: str, hdd_per_day: pd.Series | None = None
+) -> float:
     """Median |log(actual / fitted)| of the household's complete months of its last year."""
     d = daily.dropna()
     d = d[d.index > d.index.max() - pd.Timedelta(days=YEAR_DAYS)]
     pred = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(d.index, tz, region)
+    if fit.hdd_kwh_per_kelvin_day > 0 and hdd_per_day is not None:
+        pred = pred + fit.hdd_kwh_per_kelvin_day * hdd_per_day.reindex(d.index).fillna(0.0)
     frame = pd.DataFrame({"a": d.to_numpy(), "p": pred.to_numpy(), "m": d.index.month})
     g = frame.groupby("m").agg(a=("a", "sum"), p=("p", "sum"), n=("a", "size"))
     g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["a"] > 0) & (g["p"] > 0)]
@@ -1179,6 +1354,8 @@ def annual_projection(
     *,
     model: LoadForecaster | None = None,
     yoy_log_sd: float | None = None,
+    temperature_c: pd.Series | None = None,
+    site: tuple[float, float] | None = None,
 ) -> AnnualProjection:
     """Project the next 12 months' consumption and bill; suggest the monthly Abschlag.
 
@@ -1193,6 +1370,9 @@ def annual_projection(
         (:attr:`advisor.settings.HouseholdSettings.fixed_fees_eur_per_year`).
     yoy_log_sd
         Spread of year-over-year changes (log) for the bands of a measured year; default seeds.
+    temperature_c, site
+        Measured hourly temperature [°C] and ``(latitude, longitude)`` for the heating-degree-day
+        term (see :func:`monthly_forecast`).
 
     Notes
     -----
@@ -1200,7 +1380,7 @@ def annual_projection(
     the monthly errors are treated as fully correlated (a household that uses more than
     expected tends to do so all year), the cautious choice. The Abschlag follows the P50.
     """
-    months = monthly_forecast(curve, model=model, yoy_log_sd=yoy_log_sd)
+    months = monthly_forecast(curve, model=model, yoy_log_sd=yoy_log_sd, temperature_c=temperature_c, site=site)
     # the annual P10/P50/P90 are the sums of the monthly columns (a common level change)
     p10, p50, p90 = (float(months[c].sum()) for c in ("p10", "p50", "p90"))
 

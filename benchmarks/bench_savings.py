@@ -14,10 +14,19 @@ The baselines here are 6-9 months (the shared data has one year), so every verdi
 Usage::
 
     python benchmarks/bench_savings.py
+    python benchmarks/bench_savings.py --write-temperature /tmp/fc-eem-cache/temperature.csv
+    /tmp/fc-eem/bin/python benchmarks/bench_savings_eemeter.py      # eemeter, its own venv
+    python benchmarks/bench_savings.py --eemeter /tmp/fc-eem-cache/eemeter.parquet
+
+With ``--eemeter`` the product and eemeter (OpenDSM's CalTRACK daily model) are scored side by
+side on the same held-out runs, each with the same temperature input: none (a constant for
+eemeter, which then fits its intercept-only model) and the DWD TRY2010 region-1 climatology as a
+maritime stand-in (the London data carries no weather; it is a typical year, not 2013).
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import warnings
 from pathlib import Path
@@ -28,6 +37,7 @@ import pandas as pd
 from advisor.forecast import read_long_table_hourly
 from advisor.loadcurve import CurveMeta, make_load_curve
 from advisor.savings import Z_P90, SavingsSettings, verify_savings
+from advisor.weather import temperature_climatology
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lcl_london"
 TZ, REGION = "Europe/London", "GB-ENG"
@@ -51,15 +61,24 @@ def modified(curve, change, *, factor=1.0, add_w=0.0):
     return make_load_curve(e, interval_minutes=60, meta=curve.meta)
 
 
-def runs(cs, settings, **mod):
+LONDON = (51.51, -0.13)
+
+
+def stand_in_temperature() -> pd.Series:
+    """Hourly [°C] 2013 of the TRY2010 region-1 climatology at London's coordinates (a stand-in)."""
+    idx = pd.date_range("2013-01-01", "2014-01-01", freq="h", inclusive="left", tz="UTC")
+    return temperature_climatology(idx, *LONDON, region=1)
+
+
+def runs(cs, settings, temperature=None, **mod):
     rows = []
     for h, c in cs.items():
         for ch in CHANGES:
             cc = modified(c, ch, **mod) if mod else c
-            r = verify_savings(cc, ch, settings=settings)
+            r = verify_savings(cc, ch, settings=settings, temperature_c=temperature)
             if np.isnan(r.saved_kwh):
                 continue
-            orig = verify_savings(c, ch, settings=settings) if mod else r
+            orig = verify_savings(c, ch, settings=settings, temperature_c=temperature) if mod else r
             rows.append(
                 {
                     "household": h,
@@ -90,12 +109,72 @@ def calibrate(df0: pd.DataFrame) -> float:
     return hi
 
 
+def rates(pl: pd.DataFrame, cut: pd.DataFrame, more: pd.DataFrame) -> dict[str, float]:
+    """The placebo / known-cut / +50 W figures of one method on its runs."""
+    truth_cut = 0.1 * cut["orig_reporting_kwh"]
+    half_w = (pl["p90"] - pl["p10"]) / 2
+    return {
+        "runs (placebo)": len(pl),
+        "placebo: P10-P90 holds 0": ((pl["p10"] <= 0) & (pl["p90"] >= 0)).mean(),
+        "placebo: reported as a saving (P10 > 0)": (pl["p10"] > 0).mean(),
+        "placebo: reported as more use (P90 < 0)": (pl["p90"] < 0).mean(),
+        "placebo: median half-width / reporting kWh": (half_w / pl["reporting_kwh"]).median(),
+        "cut 10 %: band holds the true saving": ((cut["p10"] <= truth_cut) & (truth_cut <= cut["p90"])).mean(),
+        "cut 10 %: saving detected (P10 > 0)": (cut["p10"] > 0).mean(),
+        "cut 10 %: median estimate / truth": (cut["saved"] / truth_cut).median(),
+        "+50 W: point estimate a saving": (more["saved"] > 0).mean(),
+        "+50 W: band claims a saving (P10 > 0)": (more["p10"] > 0).mean(),
+        "+50 W: more use detected (P90 < 0)": (more["p90"] < 0).mean(),
+    }
+
+
+def side_by_side(test: dict, eemeter_path: Path) -> None:
+    """Product vs eemeter on the held-out half, same runs, same temperature input."""
+    eem = pd.read_parquet(eemeter_path)
+    refused = eem["error"].notna().sum() if "error" in eem else 0
+    eem = eem[eem["error"].isna()] if "error" in eem else eem
+    eem = eem[eem["household"].isin(list(test))]
+    seeded = SavingsSettings.from_seeds()
+    temps = {"constant": None, "try_region1": stand_in_temperature()}
+    table = {}
+    for weather, temp in temps.items():
+        ours = {sc: runs(test, seeded, temperature=temp, **mod) for sc, mod in
+                (("placebo", {}), ("cut", {"factor": 0.9}), ("plus50w", {"add_w": 50.0}))}
+        e = {sc: eem[(eem["weather"] == weather) & (eem["scenario"] == sc)] for sc in ("placebo", "cut", "plus50w")}
+        # score both on the runs both have
+        keys = set(zip(ours["placebo"]["household"], ours["placebo"]["change"], strict=True))
+        keys &= set(zip(e["placebo"]["household"], e["placebo"]["change"], strict=True))
+
+        def keep(df):
+            return df[[k in keys for k in zip(df["household"], df["change"], strict=True)]]
+
+        table[f"product, {weather}"] = rates(*(keep(ours[k]) for k in ("placebo", "cut", "plus50w")))
+        table[f"eemeter, {weather}"] = rates(*(keep(e[k]) for k in ("placebo", "cut", "plus50w")))
+    out = pd.DataFrame(table)
+    print(f"eemeter runs refused by eemeter (all households, all scenarios): {refused}")
+    print(out.to_string(float_format=lambda v: f"{v:.3f}"))
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write-temperature", type=Path, default=None)
+    ap.add_argument("--eemeter", type=Path, default=None)
+    args = ap.parse_args()
     warnings.simplefilter("ignore")
+    if args.write_temperature is not None:
+        t = stand_in_temperature()
+        frame = pd.DataFrame({"timestamp_utc": t.index, "constant": 15.0, "try_region1": t.to_numpy()})
+        args.write_temperature.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(args.write_temperature, index=False)
+        print(f"wrote {args.write_temperature}")
+        return
     cs = curves()
     half = {h: int(hashlib.sha256(h.encode()).hexdigest(), 16) % 2 for h in cs}
     cal = {h: c for h, c in cs.items() if half[h] == 0}
     test = {h: c for h, c in cs.items() if half[h] == 1}
+    if args.eemeter is not None:
+        side_by_side(test, args.eemeter)
+        return
     zero = SavingsSettings(drift_rel_sd=0.0)
     d_cal = runs(cal, zero)
     delta = calibrate(d_cal)

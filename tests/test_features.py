@@ -122,3 +122,43 @@ def test_origins_after_the_end_of_the_data_read_unknown_cells():
     t = pd.DatetimeIndex([pd.Timestamp("2024-06-20 08:00", tz=TZ)]).tz_convert("UTC")
     f, _ = make_features(m, o, t, holiday_region="DE-NW")
     assert np.isnan(f.loc[0, "lag_day"]) and np.isnan(f.loc[0, "level_24h"])
+
+
+def test_no_feature_looks_past_an_origin_inside_the_day():
+    # Origin 14:00: today's hours from 14:00 on are unknown, including the +1 h neighbour of a
+    # 13:00 target (median_7d_window_3h, lag_day_smooth) and the rolling minimum.
+    s = coded_series("2024-05-01", "2024-07-01")
+    origin = pd.Timestamp("2024-06-10 14:00", tz=TZ)
+    perturbed = s.copy()
+    perturbed[perturbed.index >= origin] = 0.0
+    o = pd.DatetimeIndex([origin] * 48).tz_convert("UTC")
+    t = pd.date_range(origin.tz_convert("UTC"), periods=48, freq="h")
+    a, sa = make_features(wall_clock_matrix(s, TZ), o, t, holiday_region="DE-NW")
+    b, sb = make_features(wall_clock_matrix(perturbed, TZ), o, t, holiday_region="DE-NW")
+    pd.testing.assert_frame_equal(a, b)
+    np.testing.assert_array_equal(sa, sb)
+
+
+def test_profile_features_by_hand():
+    s = coded_series("2024-04-01", "2024-06-10")
+    # Target Saturday 2024-06-08 10:00 from midnight: the last known day is Fri 7 June.
+    f, scale = features_at(s, "2024-06-08 00:00", "2024-06-08 10:00")
+    assert f["lag_2day"] * scale == pytest.approx(6 * 100 + 11)
+    # 28 days back from 7 June at 10:00: days 7 June ... 11 May
+    days = [7, 6, 5, 4, 3, 2, 1, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11]
+    assert f["mean_28d_same_hour"] * scale == pytest.approx(np.mean([d * 100 + 11 for d in days]))
+    assert f["median_7d_same_hour"] * scale == pytest.approx(np.median([d * 100 + 11 for d in days[:7]]))
+    # same day type (Saturday): 1 June, 25 May, 18 May, 11 May
+    assert f["mean_4w_same_daytype"] * scale == pytest.approx(np.mean([d * 100 + 11 for d in (1, 25, 18, 11)]))
+    # neighbours of 7 June at 09:00, 10:00, 11:00
+    assert f["lag_day_smooth"] * scale == pytest.approx(7 * 100 + 11)
+    # the lowest value of the last 168 h: 1 June 00:00 (day 1, hour 0)
+    assert f["min_168h"] * scale == pytest.approx(1 * 100 + 1)
+
+
+def test_a_holiday_counts_as_a_sunday_for_the_day_type():
+    s = coded_series("2024-04-01", "2024-06-10")
+    # A target on Sunday 9 June takes the last four Sundays or NRW holidays: 2 June (Sunday),
+    # 30 May (Corpus Christi, Thursday), 26 May (Sunday), 20 May (Whit Monday).
+    f, scale = features_at(s, "2024-06-09 00:00", "2024-06-09 10:00")
+    assert f["mean_4w_same_daytype"] * scale == pytest.approx(np.mean([d * 100 + 11 for d in (2, 30, 26, 20)]))

@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
                 hs.fixed_fees_eur_per_year,
                 model=model,
                 yoy_log_sd=hs.forecast_yoy_log_sd,
+                temperature_c=temp,
             )
         if out is not None:
             frame = fc.copy()
@@ -69,6 +70,7 @@ def register(app: typer.Typer) -> None:
                 "note_de": fc.attrs.get("note_de"),
                 "horizon": horizon,
                 "temperature_used": bool(fc.attrs.get("temperature_used", False)),
+                "temperature_source": fc.attrs.get("temperature_source"),
                 "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
                 "forecast": [
                     {"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()
