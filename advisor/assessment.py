@@ -530,6 +530,7 @@ def assess_household(
                 hs.fixed_fees_eur_per_year,
                 model=model,
                 yoy_log_sd=hs.forecast_yoy_log_sd,
+                site=(hs.site.latitude, hs.site.longitude),
             )
             forecast_months = projection.months
         except (AdvisorError, OSError) as exc:

@@ -43,7 +43,6 @@ from advisor.features import (
     wall_clock_matrix,
 )
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
-from advisor.location import HERNE
 from advisor.profiles import bdew_shape
 from advisor.registry import DEFAULT_MODEL_NAME, default_model_dir, read_model  # noqa: F401 - re-exported
 from advisor.texts import num
@@ -1012,7 +1011,7 @@ def forecast(
         12 months it gives the heating degree days of the history (:func:`monthly_forecast`).
     site
         ``(latitude, longitude)`` of the household for the TRY climatology of the 12-month
-        horizon; default for German households: Herne.
+        horizon (heating degree days); without it the 12-month fit has no heating term.
     model
         A fitted :class:`LoadForecaster`; default: the shipped model.
 
@@ -1111,13 +1110,13 @@ def monthly_forecast(
     With less data (method ``monthly_h25_fit``): the H25 fit, bands from the model's monthly
     errors on the training households.
 
-    Heating degree days: for a German household (``holiday_region`` ``DE-*``) or a given
-    ``site`` (latitude, longitude) in Germany, the H25 fit gets a term ``c * HDD`` where the
-    history shows heating (:func:`fit_monthly`). The history's HDD come from ``temperature_c``
-    (measured hourly [°C]) where it covers a day, else from the DWD TRY2010 climatology of the
-    site's region; the months ahead always take the climatology (a normal year). Without a
-    ``site`` a German household is placed in Herne (TRY region 5), the product's home town;
-    ``attrs["temperature_source"]`` says which was used.
+    Heating degree days: for a German household (``holiday_region`` ``DE-*``) with its ``site``
+    (latitude, longitude, from the household's settings at the edge: postal code or the
+    Stadtwerk's default site), the H25 fit gets a term ``c * HDD`` where the history shows
+    heating (:func:`fit_monthly`). The history's HDD come from ``temperature_c`` (measured hourly
+    [°C]) where it covers a day, else from the DWD TRY2010 climatology of the site's region; the
+    months ahead always take the climatology (a normal year). Without a site (or outside
+    Germany) there is no heating term; ``attrs["temperature_source"]`` says what was used.
     """
     validate_load_curve(curve)
     model = model or load_forecaster()
@@ -1136,9 +1135,7 @@ def monthly_forecast(
     ).tz_localize(tz)
     hdd_hist = hdd_future = None
     temperature_source = None
-    if site is None and str(region).upper().startswith("DE"):
-        site = HERNE
-    if site is not None and daily.notna().any():
+    if site is not None and str(region).upper().startswith("DE") and daily.notna().any():
         try:
             hist_days = daily.dropna().index
             hdd_hist, temperature_source = daily_heating_degree_days(

@@ -682,11 +682,19 @@ def forecast(hh: HouseholdData, horizon: str, h: Household | None = None):
 
 @st.cache_data(show_spinner=False, max_entries=MAX_ENTRIES, ttl=TTL_S)
 def _projection(
-    data_key: str, price_eur_per_kwh: float, fixed_fees_eur_per_year: float, yoy: float | None, _curve: LoadCurve
+    data_key: str,
+    price_eur_per_kwh: float,
+    fixed_fees_eur_per_year: float,
+    yoy: float | None,
+    site: tuple[float, float] | None = None,
+    *,
+    _curve: LoadCurve,
 ):
     from advisor.forecast import annual_projection
 
-    return annual_projection(_curve, price_eur_per_kwh, fixed_fees_eur_per_year, model=_model(), yoy_log_sd=yoy)
+    return annual_projection(
+        _curve, price_eur_per_kwh, fixed_fees_eur_per_year, model=_model(), yoy_log_sd=yoy, site=site
+    )
 
 
 def projection(hh: HouseholdData, h: Household):
@@ -694,8 +702,9 @@ def projection(hh: HouseholdData, h: Household):
     fee from the household's settings) and suggested Abschlag."""
     hs = settings(hh, h)
     price, fees = hs.work_price_eur_per_kwh, hs.fixed_fees_eur_per_year
-    _remember("_projection", (hh.data_key, price, fees, hs.forecast_yoy_log_sd))
-    return _projection(hh.data_key, price, fees, hs.forecast_yoy_log_sd, _curve=prepared_curve(hh.curve, hs))
+    site = (hs.site.latitude, hs.site.longitude)
+    _remember("_projection", (hh.data_key, price, fees, hs.forecast_yoy_log_sd, site))
+    return _projection(hh.data_key, price, fees, hs.forecast_yoy_log_sd, site, _curve=prepared_curve(hh.curve, hs))
 
 
 def recent(hh: HouseholdData, days: int = 7):

@@ -347,6 +347,16 @@ def test_less_than_a_year_uses_the_h25_fit(tiny_model):
     assert monthly_forecast(curve, model=tiny_model).attrs["method"] == "monthly_h25_fit"
 
 
+HERNE_SITE = (51.54, 7.22)
+
+
+def test_a_site_outside_germany_gets_no_heating_term(tiny_model):
+    year = _heat_pump_year(3500.0)
+    curve = _curve(year[year.index < pd.Timestamp("2024-06-01", tz=TZ)], 60)
+    fc = monthly_forecast(curve, model=tiny_model, site=(51.51, -0.13))  # London: no TRY region
+    assert fc.attrs["hdd_kwh_per_kelvin_day"] == 0.0
+
+
 def _heat_pump_year(heat_pump_kwh: float, seed: int = 31) -> pd.Series:
     spec = SyntheticSpec(year=2024, interval_minutes=60, heat_pump_kwh=heat_pump_kwh, seed=seed)
     return synthetic_household(spec).curve.energy_kwh
@@ -364,10 +374,10 @@ def test_heating_degree_days_from_the_try_carry_a_heat_pump_into_winter(tiny_mod
     # not the TRY) seen from January to May; the months ahead need its winter heating again.
     year = _heat_pump_year(3500.0)
     curve = _curve(year[year.index < pd.Timestamp("2024-06-01", tz=TZ)], 60)
-    with_hdd = monthly_forecast(curve, model=tiny_model)
-    assert with_hdd.attrs["temperature_source"] == "TRY region 5"  # Herne by default
+    with_hdd = monthly_forecast(curve, model=tiny_model, site=HERNE_SITE)
+    assert with_hdd.attrs["temperature_source"] == "TRY region 5"  # Herne: Essen's TRY
     assert with_hdd.attrs["hdd_kwh_per_kelvin_day"] > 0
-    without = monthly_forecast(curve, model=tiny_model, site=(51.51, -0.13))  # London: no TRY region
+    without = monthly_forecast(curve, model=tiny_model)  # no site: no heating term
     assert without.attrs["hdd_kwh_per_kelvin_day"] == 0.0
     err_with, err_without = _monthly_error(with_hdd, year), _monthly_error(without, year)
     assert err_with < 0.12
@@ -378,7 +388,7 @@ def test_no_heating_term_for_a_household_without_heating(tiny_model):
     # Placebo: the same household without a heat pump keeps the plain H25 fit.
     year = _heat_pump_year(0.0)
     curve = _curve(year[year.index < pd.Timestamp("2024-06-01", tz=TZ)], 60)
-    fc = monthly_forecast(curve, model=tiny_model)
+    fc = monthly_forecast(curve, model=tiny_model, site=HERNE_SITE)
     assert fc.attrs["hdd_kwh_per_kelvin_day"] == 0.0
     assert fc.attrs["temperature_source"] is None
 
@@ -389,6 +399,6 @@ def test_measured_temperature_replaces_the_climatology_in_the_history(tiny_model
     hours = pd.date_range(pd.Timestamp("2024-01-01", tz=TZ), pd.Timestamp("2024-06-01", tz=TZ), freq="h", inclusive="left")
     doy = hours.day_of_year.to_numpy()
     temp = pd.Series(9.0 - 8.0 * np.cos(2 * np.pi * (doy - 20) / 365.0), index=hours.tz_convert("UTC"))
-    fc = monthly_forecast(curve, model=tiny_model, temperature_c=temp)
+    fc = monthly_forecast(curve, model=tiny_model, temperature_c=temp, site=HERNE_SITE)
     assert fc.attrs["temperature_source"] == "measured"
     assert fc.attrs["temperature_used"] is True

@@ -43,13 +43,14 @@ def register(app: typer.Typer) -> None:
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
         model = load_forecaster(model_dir, key_file=model_key_file)
         temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None
-        fc = forecast(curve, horizon, model=model, weather=temp)
         projection = None
         if horizon == "12mo":
             from advisor.seeds import load_seeds
             from advisor.settings import resolve_settings
 
             hs = resolve_settings(load_seeds(seeds_dir), None, curve=curve)
+            site = (hs.site.latitude, hs.site.longitude)
+            fc = forecast(curve, horizon, model=model, weather=temp, site=site)
             projection = annual_projection(
                 curve,
                 hs.work_price_eur_per_kwh,
@@ -57,7 +58,10 @@ def register(app: typer.Typer) -> None:
                 model=model,
                 yoy_log_sd=hs.forecast_yoy_log_sd,
                 temperature_c=temp,
+                site=site,
             )
+        else:
+            fc = forecast(curve, horizon, model=model, weather=temp)
         if out is not None:
             frame = fc.copy()
             frame.index = frame.index.map(lambda t: t.isoformat())
