@@ -50,7 +50,6 @@ def register(app: typer.Typer) -> None:
 
             hs = resolve_settings(load_seeds(seeds_dir), None, curve=curve)
             site = (hs.site.latitude, hs.site.longitude)
-            fc = forecast(curve, horizon, model=model, weather=temp, site=site)
             projection = annual_projection(
                 curve,
                 hs.work_price_eur_per_kwh,
@@ -60,6 +59,7 @@ def register(app: typer.Typer) -> None:
                 temperature_c=temp,
                 site=site,
             )
+            fc = projection.months  # the monthly frame the projection sums (with the settings' spread)
         else:
             fc = forecast(curve, horizon, model=model, weather=temp)
         if out is not None:
