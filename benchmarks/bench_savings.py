@@ -131,7 +131,7 @@ def rates(pl: pd.DataFrame, cut: pd.DataFrame, more: pd.DataFrame) -> dict[str, 
 def side_by_side(test: dict, eemeter_path: Path) -> None:
     """Product vs eemeter on the held-out half, same runs, same temperature input."""
     eem = pd.read_parquet(eemeter_path)
-    refused = eem["error"].notna().sum() if "error" in eem else 0
+    refused = eem.groupby("weather")["error"].apply(lambda x: int(x.notna().sum())).to_dict() if "error" in eem else {}
     eem = eem[eem["error"].isna()] if "error" in eem else eem
     eem = eem[eem["household"].isin(list(test))]
     seeded = SavingsSettings.from_seeds()
@@ -141,6 +141,10 @@ def side_by_side(test: dict, eemeter_path: Path) -> None:
         ours = {sc: runs(test, seeded, temperature=temp, **mod) for sc, mod in
                 (("placebo", {}), ("cut", {"factor": 0.9}), ("plus50w", {"add_w": 50.0}))}
         e = {sc: eem[(eem["weather"] == weather) & (eem["scenario"] == sc)] for sc in ("placebo", "cut", "plus50w")}
+        if e["placebo"].empty:
+            # eemeter fitted none of these (a constant temperature: its optimiser refuses every fit)
+            table[f"product, {weather} (eemeter refused every run)"] = rates(*ours.values())
+            continue
         # score both on the runs both have
         keys = set(zip(ours["placebo"]["household"], ours["placebo"]["change"], strict=True))
         keys &= set(zip(e["placebo"]["household"], e["placebo"]["change"], strict=True))
