@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: run test venv system-deps lint bench clean
+.PHONY: run test venv system-deps lint bench fuzz clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: venv
 
 bench: venv
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# long fuzz run of the readers and the injected-defect check (10-30 min; not part of `make test`)
+fuzz: venv
+	$(BIN)/python benchmarks/fuzz_readers.py && $(BIN)/python benchmarks/fuzz_mutants.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -315,3 +315,18 @@ def test_household_sized_file_with_a_spike_is_refused_even_with_stated_unit():
     rows = "".join(f"01.06.2024 {h:02d}:{m:02d};{80 if h == 3 and m == 0 else 0.1}\n" for h in range(24) for m in (0, 15, 30, 45))
     with pytest.raises(LoadCurveError, match="Wh rather than kWh"):
         read_load_curve(("Zeitstempel;Verbrauch [kWh]\n" + rows).encode(), name="x.csv")
+
+
+def test_quoted_field_running_over_lines_names_the_line_it_opens():
+    """Found on ../shared/data/README.md: '41 data lines gave 40 records' named no line; a quote
+    left open to the end of the file named none either."""
+    rows = _rows((1,)).splitlines()
+    rows[7] = rows[7] + ';"note that runs on'
+    head = "Zeitstempel;Verbrauch [kWh];Notiz\n"
+    with pytest.raises(LoadCurveError, match="EOF inside string") as ei:
+        read_load_curves((head + "\n".join(rows) + "\n").encode(), name="x.csv")
+    assert ei.value.line == 9
+    rows[9] = rows[9] + ';closed here"'
+    with pytest.raises(LoadCurveError, match="quoted field spans lines") as ei:
+        read_load_curves((head + "\n".join(rows) + "\n").encode(), name="x.csv")
+    assert ei.value.line == 9

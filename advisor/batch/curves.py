@@ -19,6 +19,7 @@ import pandas as pd
 
 from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, consumption_curves, read_load_curves
+from advisor.ingest.tabular import FORMAT as TABLE_FORMAT
 from advisor.loadcurve import LoadCurve, Quality, make_load_curve
 from advisor.units import freq_of
 
@@ -67,6 +68,13 @@ def curve_from_partition(
 def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | None, label: str) -> list[LoadCurve]:
     """The import curve(s) of a meter file (one per location unless ``meter_id`` picks one)."""
     curves = read_load_curves(path, replace(options, meter_id=meter_id) if meter_id else options)
+    if len(curves) > 1 and any(c.meta.source_format == TABLE_FORMAT for c in curves):
+        # a long table holds many households; summed as one it gave one letter for all of them
+        raise LoadCurveError(
+            f"a long table of {len(curves)} households inside the INPUT folder; give the table itself as INPUT "
+            "(`advisor batch TABLE --out DIR`) or pick one household with META.csv `meter_id`",
+            source=label,
+        )
     imports = consumption_curves(curves)
     if not imports:
         raise LoadCurveError("file holds no consumption (import) curve, only feed-in", source=label)

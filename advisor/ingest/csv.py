@@ -1825,15 +1825,19 @@ def _read_body(body_lines: list[str], delim: str, source: str, *, first_line: in
         )
     except (pd.errors.ParserError, ValueError, UnicodeError, MemoryError) as exc:
         msg = str(exc).splitlines()[0][:200]
-        m = re.search(r"line (\d+)", msg)
+        m = re.search(r"line (\d+)", msg)  # pandas counts lines from 1
+        r = re.search(r"at row (\d+)", msg)  # ... and rows from 0 ("EOF inside string starting at row 7")
         raise LoadCurveError(
             f"malformed CSV row ({msg}); expected one record per line",
             source=source,
-            line=first_line + int(m.group(1)) - 1 if m else None,
+            line=first_line + int(m.group(1)) - 1 if m else first_line + int(r.group(1)) if r else None,
         ) from None
     if len(frame) != len(body_lines):
+        # the first line with an odd number of quote marks opens a field that runs on
+        odd = next((i for i, line in enumerate(body_lines) if line.count('"') % 2), None)
         raise LoadCurveError(
             f"{len(body_lines)} data lines gave {len(frame)} records (a quoted field spans lines?); expected one record per line",
             source=source,
+            line=first_line + odd if odd is not None else None,
         )
     return frame
