@@ -341,8 +341,8 @@ def test_batch_over_every_shared_data_file_never_crashes_and_names_where(tmp_pat
     out = tmp_path / "out"
     assert run_cli(folder, "--out", out) == 3
     s = pd.read_parquet(out / "summary.parquet").set_index("household")
-    assert len(s) == len(list(folder.iterdir())) and set(s["status"]) <= {"ok", "error"}
-    ok = set(s.index[s["status"] == "ok"])
+    assert len(s) == len(list(folder.iterdir()))
+    ok = set(s.index[s["status"] != "error"])  # ok, or too short for a letter (insufficient_data)
     assert {"MSCONS_TL_SAMPLE01", "IF_Adapter_TRuDI_DatenTAF7_With_Gaps", "intervals_APUC000000_electric"} <= ok
     errors = pd.read_csv(out / "errors.csv").set_index("household")
     assert set(errors.index) == set(s.index) - ok
