@@ -467,6 +467,7 @@ def render_report(
     peers: dict[str, Any] | None = None,
     charts: bool = True,
     electrification=None,
+    privacy: Any = None,
 ) -> str:
     """Render the assessment as an HTML document.
 
@@ -490,6 +491,9 @@ def render_report(
     electrification
         Optional :class:`~advisor.electrify.ElectrificationResult`: the report then carries the
         electrification section (heat pump / electric car on the household's curve).
+    privacy
+        Data-protection information for letters (:class:`advisor.batch.notice.PrivacyNotice`);
+        None leaves it out.
 
     Returns
     -------
@@ -513,6 +517,7 @@ def render_report(
         "brand": brand,
         "address": address or Address(),
         "peers": peers,
+        "privacy": privacy,
         "recs": list(a.recommendations),
         "questions": device_questions(getattr(an, "signatures", ()), language) if an is not None else [],
         # what the curve shows as fact: confirmed devices and non-device signatures (standby floor …)

@@ -160,7 +160,9 @@ def test_summary_csv_parquet_and_duckdb_agree(uninterrupted):
         assert total == pytest.approx(ok.loc[hid, "forecast_12mo_kwh"], abs=0.5)
     assert (fm["p10_kwh"] <= fm["p50_kwh"]).all() and (fm["p50_kwh"] <= fm["p90_kwh"]).all()
     page = (uninterrupted / "portfolio.html").read_text()
-    assert "Portfolio" in page and "Summe der Median-Prognosen von 6 Haushalten" in page
+    # k-anonymity (issue 19): 6 households are fewer than k = 20, so no group figure is shown
+    assert "Portfolio" in page and "Summe der Median-Prognosen" not in page
+    assert "Keine Portfolio-Prognose: sie umfasste weniger als 20 Haushalte" in page
 
 
 @pytest.mark.slow

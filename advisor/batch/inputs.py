@@ -95,6 +95,11 @@ class WorkItem:
     identifiers
         Every original id of the household (customer id, meter ids, file names) mapped to what
         replaces it in outputs.
+    peer_group
+        ``(persons, dwelling)`` from META, for the portfolio's peer groups.
+    group, stratum
+        With a control group (``--control-share``): ``treatment`` or ``control`` and the
+        assignment stratum (:mod:`advisor.evaluate.assignment`); None otherwise.
     """
 
     household_id: str
@@ -106,6 +111,8 @@ class WorkItem:
     address: tuple[str, ...] = ()
     identifiers: dict = field(default_factory=dict)
     peer_group: tuple[int | None, str | None] = (None, None)
+    group: str | None = None
+    stratum: str | None = None
 
 
 def is_long_table(path: Path) -> bool:

@@ -213,14 +213,29 @@ class RunState:
 
     def write_key_figures(self, kf: KeyFigures) -> None:
         doc = {"key": kf.key, "status": kf.status, "annual_kwh": kf.annual_kwh, "measured": kf.measured}
+        if kf.baseline is not None:
+            doc["baseline"] = kf.baseline
         atomic_write_text(self.pass1_dir / f"{kf.key}.json", json.dumps(doc, sort_keys=True))
 
     def key_figures(self) -> dict[str, KeyFigures]:
         out = {}
         for p in self.pass1_dir.glob("*.json"):
             d = json.loads(p.read_text(encoding="utf-8"))
-            out[d["key"]] = KeyFigures(d["key"], d["status"], d["annual_kwh"], d["measured"])
+            out[d["key"]] = KeyFigures(d["key"], d["status"], d["annual_kwh"], d["measured"], baseline=d.get("baseline"))
         return out
+
+    @property
+    def assignment_file(self) -> Path:
+        return self.dir / "assignment.json"
+
+    def write_assignment(self, doc: dict) -> None:
+        """The run's control-group assignment (kept for ``--resume`` and ``advisor evaluate``)."""
+        atomic_write_text(self.assignment_file, json.dumps(doc, sort_keys=True))
+
+    def assignment(self) -> dict | None:
+        if not self.assignment_file.exists():
+            return None
+        return json.loads(self.assignment_file.read_text(encoding="utf-8"))
 
     def write_result(self, result: HouseholdResult) -> None:
         """Letters first, then the row file that marks the household done."""

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.batch.process import KeyFigures, PeerGroup
+from advisor.evaluate.anonymity import k_anonymous_bins, k_anonymous_counts, k_anonymous_ordered_counts
 
 MIN_PEER_GROUP_SIZE = 20
 Z_P90 = 1.2815515655446004  # standard normal quantile at 0.9
@@ -37,14 +38,18 @@ FORECAST_SEED = 20240901
 HOUSEHOLD_CHUNK = 200
 
 
-def possible_peer_groups(items) -> bool:
-    """True when META alone puts at least :data:`MIN_PEER_GROUP_SIZE` households in one group."""
+def possible_peer_groups(items, min_size: int = MIN_PEER_GROUP_SIZE) -> bool:
+    """True when META alone puts at least ``min_size`` households in one group."""
     counts = Counter(i.peer_group for i in items if None not in i.peer_group and not i.skipped_reason)
-    return any(n >= MIN_PEER_GROUP_SIZE for n in counts.values())
+    return any(n >= min_size for n in counts.values())
 
 
-def build_peer_groups(items, figures: dict[str, KeyFigures]) -> dict[tuple, PeerGroup]:
-    """Peer groups of at least :data:`MIN_PEER_GROUP_SIZE` measured households."""
+def build_peer_groups(
+    items, figures: dict[str, KeyFigures], min_size: int = MIN_PEER_GROUP_SIZE
+) -> dict[tuple, PeerGroup]:
+    """Peer groups of at least ``min_size`` measured households (the run's k, seed
+    ``evaluation.k_anonymity``; never fewer than :data:`MIN_PEER_GROUP_SIZE`)."""
+    min_size = max(int(min_size), MIN_PEER_GROUP_SIZE)
     values: dict[tuple, list[float]] = {}
     for item in items:
         kf = figures.get(item.key)
@@ -56,7 +61,7 @@ def build_peer_groups(items, figures: dict[str, KeyFigures]) -> dict[tuple, Peer
     return {
         g: PeerGroup(g[0], g[1], len(v), tuple(sorted(v)))
         for g, v in sorted(values.items(), key=lambda kv: (kv[0][0], kv[0][1]))
-        if len(v) >= MIN_PEER_GROUP_SIZE
+        if len(v) >= min_size
     }
 
 
@@ -146,34 +151,58 @@ def _figure(width_in: float = 6.4, height_in: float = 3.0):
     return fig, ax
 
 
-def class_chart(summary: pd.DataFrame) -> str | None:
-    """Bar chart of households per Stromspiegel class (or an annual-kWh histogram without classes)."""
-    ok = summary[summary["status"] == "ok"]
-    if ok.empty:
-        return None
+def _bars(labels: list[str], counts: list[int], xlabel: str, color: str) -> str:
     fig, ax = _figure()
+    ax.bar(range(len(labels)), counts, color=color)
+    ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Haushalte")
+    return _svg(fig)
+
+
+def _bin_label(b, unit: str) -> str:
+    from advisor.measures import format_number
+
+    def f(x):
+        return format_number(float(x), "de", 0)
+
+    if b.low is None and b.high is None:
+        return "alle"
+    if b.low is None:
+        return f"< {f(b.high)}"
+    if b.high is None:
+        return f"≥ {f(b.low)}"
+    return f"{f(b.low)}–{f(b.high)}"
+
+
+def class_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE) -> str | None:
+    """Bar chart of households per Stromspiegel class (or per annual-kWh range without classes).
+
+    k-anonymous (:mod:`advisor.evaluate.anonymity`): neighbouring classes below ``k`` households
+    are merged (``F–G``); without classes the kWh ranges have rounded, open-ended edges and at
+    least ``k`` households each. Below ``k`` households in total there is no chart.
+    """
+    ok = summary[summary["status"] == "ok"]
     classes = ok["stromspiegel_class"].dropna()
     if len(classes):
         counts = classes.value_counts().sort_index()
-        ax.bar(counts.index.astype(str), counts.to_numpy(), color="#2a7ab0")
-        ax.set_xlabel("Stromspiegel-Klasse")
-    else:
-        ax.hist(ok["annual_kwh"].dropna().to_numpy(), bins=20, color="#2a7ab0")
-        ax.set_xlabel("Jahresverbrauch [kWh]")
-    ax.set_ylabel("Haushalte")
-    return _svg(fig)
-
-
-def savings_chart(summary: pd.DataFrame) -> str | None:
-    """Histogram of the households' savings potential [EUR/yr]."""
-    s = summary.loc[summary["status"] == "ok", "savings_potential_eur"].dropna()
-    if s.empty:
+        bars = k_anonymous_ordered_counts(list(counts.items()), k)
+        if not bars:
+            return None
+        return _bars([b[0] for b in bars], [b[1] for b in bars], "Stromspiegel-Klasse", "#2a7ab0")
+    bins = k_anonymous_bins(ok["annual_kwh"].dropna().to_numpy(), k, step=100.0)
+    if not bins:
         return None
-    fig, ax = _figure()
-    ax.hist(s.to_numpy(), bins=20, color="#3c9a5f")
-    ax.set_xlabel("Einsparpotenzial [EUR/Jahr]")
-    ax.set_ylabel("Haushalte")
-    return _svg(fig)
+    return _bars([_bin_label(b, "kWh") for b in bins], [b.n_households for b in bins], "Jahresverbrauch [kWh]", "#2a7ab0")
+
+
+def savings_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE) -> str | None:
+    """Households per range of savings potential [EUR/yr]; ranges of at least ``k`` households."""
+    s = summary.loc[summary["status"] == "ok", "savings_potential_eur"].dropna()
+    bins = k_anonymous_bins(s.to_numpy(), k, step=10.0)
+    if not bins:
+        return None
+    return _bars([_bin_label(b, "EUR") for b in bins], [b.n_households for b in bins], "Einsparpotenzial [EUR/Jahr]", "#3c9a5f")
 
 
 def forecast_chart(fc: PortfolioForecast | None) -> str | None:
@@ -196,11 +225,20 @@ def forecast_chart(fc: PortfolioForecast | None) -> str | None:
 
 # ---------------------------------------------------------------------- page
 def render_portfolio(
-    summary: pd.DataFrame, fc: PortfolioForecast | None, peers: dict, title: str = "", seeds=None
+    summary: pd.DataFrame,
+    fc: PortfolioForecast | None,
+    peers: dict,
+    title: str = "",
+    seeds=None,
+    k: int = MIN_PEER_GROUP_SIZE,
+    retention_until=None,
 ) -> str:
     """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``), German.
 
-    ``seeds`` give the measures' German titles (else their ids are shown).
+    ``seeds`` give the measures' German titles (else their ids are shown). Every group figure
+    covers at least ``k`` households: charts and the measures table merge small groups, and
+    the totals and the aggregated forecast are left out below ``k`` households.
+    ``retention_until`` (a date) is printed as the day the run's personal data are to be deleted.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -218,22 +256,32 @@ def render_portfolio(
         .head(20)
     )
     measures = ok["top_measure"].dropna().value_counts()
-    measures = [(titles.get(k, k), int(n)) for k, n in sorted(measures.items(), key=lambda kv: (-kv[1], kv[0]))]
-    top = top.assign(top_measure=top["top_measure"].map(lambda k: titles.get(k, k) if isinstance(k, str) else ""))
+    measures = [(titles.get(m, m), int(n)) for m, n in sorted(measures.items(), key=lambda kv: (-kv[1], kv[0]))]
+    measures = k_anonymous_counts(measures, k, other="weitere Maßnahmen")
+    top = top.assign(top_measure=top["top_measure"].map(lambda m: titles.get(m, m) if isinstance(m, str) else ""))
+    enough = len(ok) >= k
+    forecast_suppressed = fc is not None and fc.n_households < k
+    if forecast_suppressed:
+        fc = None
     counts = summary["status"].value_counts()
     context = {
         "title": title or "Portfolio",
         "n_households": len(summary),
         "n_ok": int(counts.get("ok", 0)),
+        "n_control": int((ok["group"] == "control").sum()) if "group" in ok.columns else 0,
+        "n_letters": int((ok["letter_html"].notna() | ok["letter_pdf"].notna()).sum()),
         "n_error": int(counts.get("error", 0)),
         "n_skipped": int(counts.get("skipped", 0)),
         "n_insufficient": int(counts.get("insufficient_data", 0)),
         "n_estimated": int((ok["data_source"] == "estimated").sum()),
-        "annual_mwh": float(ok["annual_kwh"].sum()) / 1000.0,
-        "savings_eur": float(ok["savings_potential_eur"].sum()),
-        "savings_mwh": float(ok["savings_potential_kwh"].sum()) / 1000.0,
-        "class_svg": class_chart(summary),
-        "savings_svg": savings_chart(summary),
+        "annual_mwh": float(ok["annual_kwh"].sum()) / 1000.0 if enough else None,
+        "savings_eur": float(ok["savings_potential_eur"].sum()) if enough else None,
+        "savings_mwh": float(ok["savings_potential_kwh"].sum()) / 1000.0 if enough else None,
+        "class_svg": class_chart(summary, k),
+        "savings_svg": savings_chart(summary, k),
+        "k": k,
+        "forecast_suppressed": forecast_suppressed,
+        "retention_until": retention_until.strftime("%d.%m.%Y") if retention_until is not None else None,
         "forecast_svg": forecast_chart(fc),
         "forecast": fc,
         "top": top.to_dict("records"),

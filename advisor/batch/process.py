@@ -14,7 +14,7 @@ household never stops the run.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,8 @@ from advisor.batch.inputs import WorkItem
 from advisor.batch.privacy import Pseudonymiser, clean_text, redact_content, scrub_text
 from advisor.electrify.candidates import electrification_candidates
 from advisor.errors import AdvisorError
+from advisor.evaluate.assignment import CONTROL
+from advisor.evaluate.consumption import period_consumption
 from advisor.household import Household
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
@@ -103,6 +105,8 @@ SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("error_stage", "string"),
     ("error", "string"),
     ("skipped_reason", "string"),
+    ("group", "string"),
+    ("stratum", "string"),
 )
 
 
@@ -177,6 +181,9 @@ class BatchSettings:
         Settings handed to :func:`advisor.assessment.assess_household`.
     table_decimal_comma
         The long table is a ``;`` CSV with decimal commas.
+    privacy
+        Data-protection information of every letter (:class:`advisor.batch.notice.PrivacyNotice`),
+        or None.
     """
 
     read_options: ReadOptions
@@ -189,6 +196,7 @@ class BatchSettings:
     peers: dict = field(default_factory=dict)
     assessment_settings: Any = None
     table_decimal_comma: bool = False
+    privacy: Any = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,10 @@ class KeyFigures:
         The message and stage of a failure.
     seconds
         Time spent [s].
+    baseline
+        Mean daily consumption over the data the letter is written from
+        (:class:`advisor.evaluate.consumption.PeriodConsumption` as a dict), for the evaluation
+        of a run with a control group; None otherwise.
     """
 
     key: str
@@ -218,6 +230,7 @@ class KeyFigures:
     error: str = ""
     error_stage: str = ""
     seconds: float = 0.0
+    baseline: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -262,6 +275,8 @@ def empty_row(item: WorkItem) -> dict:
         persons=persons,
         dwelling=dwelling,
         n_meters=len(item.sources),
+        group=item.group,
+        stratum=item.stratum,
     )
     return row
 
@@ -398,6 +413,7 @@ def key_figures(item: WorkItem, settings: BatchSettings) -> KeyFigures:
             annual_kwh=annualised_kwh(with_household_region(item, settings, curve)),
             measured=not curve.is_estimated,
             seconds=time.perf_counter() - t0,
+            baseline=asdict(period_consumption(curve)),
         )
     except Exception as exc:  # noqa: BLE001 - one household never stops the run
         return KeyFigures(
@@ -534,6 +550,8 @@ def _assess_and_write(item, settings, curve, household, peer, row, timings):
     assessment = assess_household(curve, household, replace(base, **changes))
     assessment_row(row, assessment, curve)
     timings["assess"] = time.perf_counter() - t0
+    if item.group == CONTROL:  # the control group gets no letter; its row stays for the evaluation
+        return [], monthly_quantiles(assessment.forecast_months)
     files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)
     return files, monthly_quantiles(assessment.forecast_months)
 
@@ -558,6 +576,7 @@ def _letters(item, settings, assessment, language, peer, curve, row, timings) ->
         brand=settings.brand,
         address=Address(lines=item.address, key=item.key),
         peers=peers,
+        privacy=settings.privacy,
     )
     if item.identifiers:
         html = scrub_text(html, item.identifiers)

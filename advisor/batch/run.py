@@ -25,19 +25,35 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from advisor.batch.assignment import (
+    assignment_frame,
+    control_group_manifest,
+    make_assignment,
+    power_of,
+    with_groups,
+)
 from advisor.batch.engine import EngineSpec, map_unordered
 from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
+from advisor.batch.notice import privacy_notice
 from advisor.batch.outputs import (
     LOCK_NAME,
     RunLock,
     RunState,
+    atomic_write_bytes,
     atomic_write_text,
     forecast_frame,
+    parquet_bytes,
     remove_temporaries,
     summary_frame,
     write_tables,
 )
-from advisor.batch.portfolio import aggregate_forecast, build_peer_groups, possible_peer_groups, render_portfolio
+from advisor.batch.portfolio import (
+    MIN_PEER_GROUP_SIZE,
+    aggregate_forecast,
+    build_peer_groups,
+    possible_peer_groups,
+    render_portfolio,
+)
 from advisor.batch.privacy import Pseudonymiser, load_key
 from advisor.batch.process import (
     STATUS_ERROR,
@@ -51,6 +67,7 @@ from advisor.batch.process import (
 )
 from advisor.batch.split import csv_decimal_comma, partition_map, split_long_table, table_columns
 from advisor.errors import AdvisorError
+from advisor.evaluate.assignment import PowerAnalysis, check_control_share
 from advisor.ingest import ReadOptions
 from advisor.ingest.tabular import validate_ids
 
@@ -93,6 +110,9 @@ class BatchOptions:
         Show a progress bar on stderr.
     command
         The command line, for the manifest.
+    control_share, assignment_seed
+        With a share in (0, 1): stratified random assignment of the households into treatment
+        (letter) and control (no letter) with this seed (:mod:`advisor.evaluate.assignment`).
     """
 
     input_path: Path
@@ -105,12 +125,14 @@ class BatchOptions:
     seeds_dir: Path | None = None
     brand_dir: Path | None = None
     prices: Path | None = None
-    formats: tuple[str, ...] = ("html",)
+    formats: tuple[str, ...] = ("html", "pdf")
     read_options: ReadOptions = field(default_factory=ReadOptions)
     letter_date: str | None = None
     estimate_year: int | None = None
     progress: bool = True
     command: tuple[str, ...] = ()
+    control_share: float | None = None
+    assignment_seed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +156,12 @@ class BatchReport:
         The output folder.
     changed
         Keys of the households computed again on ``--resume`` because their input files changed.
+    power
+        With a control group: the power analysis (:class:`advisor.evaluate.assignment.PowerAnalysis`).
+    privacy_missing
+        Seed keys of the data-protection information the Stadtwerk has not filled in.
+    retention_until
+        Date (ISO) until which the run's personal data are kept; then ``advisor batch --purge OUT``.
     """
 
     n_households: int
@@ -146,6 +174,9 @@ class BatchReport:
     out_dir: Path
     changed: tuple[str, ...] = ()
     n_insufficient_data: int = 0
+    power: PowerAnalysis | None = None
+    privacy_missing: tuple[str, ...] = ()
+    retention_until: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -236,6 +267,15 @@ def _check_options(options: BatchOptions) -> None:
         raise BatchInputError(f"`--out` {options.out_dir} must not lie inside the INPUT folder {options.input_path}")
     if options.key_file is not None and not options.pseudonymise:
         raise BatchInputError("`--key-file` is only used with `--pseudonymise`")
+    if options.control_share is not None:
+        check_control_share(options.control_share)
+        if options.assignment_seed is None:
+            raise BatchInputError(
+                "`--control-share` needs `--seed N` (an integer recorded with the run, so that the "
+                "assignment can be reproduced)"
+            )
+    elif options.assignment_seed is not None:
+        raise BatchInputError("`--seed` is only used with `--control-share`")
 
 
 def _job_config(options: BatchOptions, pseudo: Pseudonymiser | None, letter_date: str) -> dict:
@@ -260,6 +300,8 @@ def _job_config(options: BatchOptions, pseudo: Pseudonymiser | None, letter_date
         "key_check": pseudo.key_check() if pseudo else None,
         "letter_date": letter_date,
         "estimate_year": options.estimate_year,
+        "control_share": options.control_share,
+        "assignment_seed": options.assignment_seed,
     }
 
 
@@ -410,20 +452,24 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
     from advisor.seeds import load_seeds
 
     seeds = load_seeds(options.seeds_dir)
+    k_anon = max(int(seeds.value("evaluation.k_anonymity")), MIN_PEER_GROUP_SIZE)
     prices = None
     if options.prices is not None:
         from advisor.ingest.prices import read_day_ahead_prices
 
         prices = read_day_ahead_prices(options.prices)
     estimate_year = options.estimate_year or int(letter_date[:4]) - 1
+    brand = load_brand(options.brand_dir)
+    notice = privacy_notice(seeds, brand, letter_date, evaluation=options.control_share is not None, k=k_anon)
     settings = BatchSettings(
         read_options=options.read_options,
         seeds=seeds,
         formats=tuple(options.formats),
         letter_date=letter_date,
         estimate_year=estimate_year,
-        brand=load_brand(options.brand_dir),
+        brand=brand,
         pseudonymiser=pseudo,
+        privacy=notice,
         assessment_settings=AssessmentSettings(seeds=seeds, prices=prices, as_of=letter_date),
         table_decimal_comma=partitions is not None and csv_decimal_comma(options.input_path),
     )
@@ -433,7 +479,8 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
 
     # ---- pass 1: key figures for peer groups
     peers = {}
-    if possible_peer_groups(the_plan.items):
+    assignment = None
+    if possible_peer_groups(the_plan.items, k_anon) or options.control_share is not None:
         figures = state.key_figures()
         todo = [i for i in the_plan.items if i.key not in figures and i.key not in done]
         with _progress(len(todo), "pass 1/2 key figures", options.progress) as bar:
@@ -447,8 +494,16 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
                     row.update(status=STATUS_ERROR, error_stage=kf.error_stage, error=kf.error)
                     state.write_result(HouseholdResult(kf.key, row))
                 bar.update(1)
-        peers = build_peer_groups(the_plan.items, figures)
+        peers = build_peer_groups(the_plan.items, figures, k_anon)
         done = state.done_rows()
+        if options.control_share is not None:
+            assignment = state.assignment()
+            if assignment is None:
+                assignment = make_assignment(the_plan.items, figures, seeds, options)
+                state.write_assignment(assignment)
+            the_plan = replace(the_plan, items=with_groups(the_plan.items, assignment))
+            items_by_key = {i.key: i for i in the_plan.items}
+            atomic_write_bytes(out / "assignment.parquet", parquet_bytes(assignment_frame(assignment, figures)))
     settings = replace(settings, peers=peers)
 
     # ---- pass 2: letters and rows
@@ -471,7 +526,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
     write_tables(out, summary, forecast_frame(documents))
     fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
     title = settings.brand.name
-    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds))
+    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds, k_anon, notice.retention_until))
     stages["portfolio"] = time.perf_counter() - t0
 
     if state.partitions_dir.exists() and all(k in state.done_rows() for k in items_by_key):
@@ -488,6 +543,9 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
         out_dir=out,
         changed=changed,
         n_insufficient_data=int(counts.get("insufficient_data", 0)),
+        power=power_of(assignment, seeds) if assignment is not None else None,
+        privacy_missing=notice.missing,
+        retention_until=notice.retention_until.isoformat(),
     )
     _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
     return report
@@ -544,9 +602,15 @@ def _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
             "skipped": report.n_skipped,
             "insufficient_data": report.n_insufficient_data,
         },
+        "control_group": control_group_manifest(RunState(out).assignment(), report.power),
+        "retention": {
+            "personal_data_until": report.retention_until,
+            "purge_command": f"advisor batch --purge {out}",
+            "privacy_texts_missing": list(report.privacy_missing),
+        },
         "outputs_sha256": {
             name: sha256_file(out / name)
-            for name in ("summary.parquet", "summary.csv", "errors.csv", "portfolio.html")
+            for name in ("summary.parquet", "summary.csv", "errors.csv", "portfolio.html", "assignment.parquet")
             if (out / name).exists()
         },
         "runs": runs,

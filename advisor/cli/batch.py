@@ -13,12 +13,15 @@ from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
 def register(app: typer.Typer) -> None:
     @app.command("batch")
     def batch(
-        input_path: Path = typer.Argument(
-            ...,
+        input_path: Path | None = typer.Argument(
+            None,
             metavar="INPUT",
             help="Folder of meter files (any format `advisor ingest` reads) or a long table (CSV/Parquet).",
         ),
-        out: Path = typer.Option(..., "--out", help="Output folder (new, or a previous run with --resume)."),
+        out: Path | None = typer.Option(None, "--out", help="Output folder (new, or a previous run with --resume)."),
+        purge: Path | None = typer.Option(
+            None, "--purge", metavar="OUT", help="Delete the personal data of the run in OUT (letters, tables, state)."
+        ),
         households: Path | None = typer.Option(
             None, "--households", help="META.csv: household columns, meter/file mapping, annual_kwh, consent, address."
         ),
@@ -43,7 +46,9 @@ def register(app: typer.Typer) -> None:
         prices: Path | None = typer.Option(
             None, "--prices", help="Hourly day-ahead prices CSV for the dynamic-tariff comparison (else none)."
         ),
-        formats: str = typer.Option("html", "--formats", help="Letter formats: html or html,pdf."),
+        formats: str = typer.Option(
+            "html,pdf", "--formats", help="Letter formats: html,pdf (default: letters are printed) or html."
+        ),
         letter_date: str | None = typer.Option(
             None, "--letter-date", help="Date on the letters, YYYY-MM-DD (default today)."
         ),
@@ -56,6 +61,14 @@ def register(app: typer.Typer) -> None:
         time_col: str | None = typer.Option(None, "--time-col", help="Long table: timestamp column."),
         value_col: str | None = typer.Option(None, "--value-col", help="Long table: energy column [kWh per interval]."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
+        control_share: float | None = typer.Option(
+            None,
+            "--control-share",
+            help="Share of households in a randomised control group that gets no letter, e.g. 0.2 (needs --seed).",
+        ),
+        seed: int | None = typer.Option(
+            None, "--seed", help="Integer seed of the control-group assignment (same seed, same groups)."
+        ),
     ) -> None:
         """Assess every household, write its letter and a portfolio overview.
 
@@ -69,6 +82,20 @@ def register(app: typer.Typer) -> None:
         from advisor.cli._common import read_options
         from advisor.errors import AdvisorError
 
+        if purge is not None:
+            if input_path is not None or out is not None:
+                raise AdvisorError("`--purge OUT` takes no INPUT and no `--out`")
+            from advisor.batch.purge import purge_run
+
+            done = purge_run(purge)
+            typer.echo(
+                f"purged {done.out_dir}: {done.n_letters} letters and {len(done.deleted)} personal-data items deleted"
+                f"{' (' + ', '.join(done.deleted) + ')' if done.deleted else ''}; kept: manifest.json and the "
+                "aggregate evaluation"
+            )
+            return
+        if input_path is None or out is None:
+            raise AdvisorError("`advisor batch` needs INPUT and `--out DIR` (or `--purge OUT` alone)")
         if letter_date is not None:
             try:
                 dt.date.fromisoformat(letter_date)
@@ -91,6 +118,8 @@ def register(app: typer.Typer) -> None:
             ),
             letter_date=letter_date,
             progress=progress,
+            control_share=control_share,
+            assignment_seed=seed,
             command=tuple(["advisor", *sys.argv[1:]]) if sys.argv and "batch" in sys.argv else ("advisor", "batch"),
         )
         report = run_batch(options)
@@ -105,6 +134,22 @@ def register(app: typer.Typer) -> None:
             f"{report.n_insufficient_data} with too little data for a letter "
             f"({report.n_processed} processed in {report.seconds:.1f} s) -> {report.out_dir}"
         )
+        if report.power is not None:
+            p = report.power
+            typer.echo(
+                f"control group: {p.n_control} households without a letter, {p.n_treatment} with one "
+                f"(see assignment.parquet); minimum detectable effect at {p.power:.0%} power with a "
+                f"{1 - p.alpha:.0%} interval: {p.mde_pct:.1f} % saving (assumed residual SD {p.residual_sd_log:.2f} "
+                "of log consumption, seed evaluation.residual_sd_log)"
+            )
+        if report.privacy_missing:
+            typer.echo(
+                "data-protection texts not filled in by the Stadtwerk (seeds privacy.toml via --seeds), left out of "
+                f"the letters: {', '.join(report.privacy_missing)}",
+                err=True,
+            )
+        if report.retention_until:
+            typer.echo(f"personal data of this run to be kept until {report.retention_until}; then: advisor batch --purge {report.out_dir}")
         if report.n_error:
             typer.echo(f"see {report.out_dir / 'errors.csv'}", err=True)
             raise typer.Exit(EXIT_PARTIAL)
