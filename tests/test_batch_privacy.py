@@ -136,8 +136,8 @@ def test_pseudonymised_outputs_contain_no_original_id(pseudonymised_run):
     assert by_key.loc[p.pseudonym("KD-4711"), "n_meters"] == 2  # two meter files summed
     assert by_key.loc[p.pseudonym("KD-4711"), "status"] == "ok"
     assert sorted(x.name for x in (out / "letters").iterdir()) == sorted(
-        f"{p.pseudonym(c)}.html" for c in ("KD-4711", "KD-4712", "KD-4713")
-    )
+        f"{p.pseudonym(c)}.{ext}" for c in ("KD-4711", "KD-4712", "KD-4713") for ext in ("html", "pdf")
+    )  # PDF letters by default (issue 19), named by pseudonym too
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors["household"]) == [p.pseudonym("KD-9999")]
     assert "HTML page" in errors["message"].iloc[0]

@@ -42,6 +42,8 @@ from advisor.household import MAPPING_KEYS
 
 TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".csv.gz")
 RESERVED_META = {"household_id", "file", "meter_id", "annual_kwh", "consent", "opt_out", "name", "street", "city"}
+#: META columns of the energy-poverty early warning (:mod:`advisor.energy_poverty`), kept per work item.
+EARLY_WARNING_META = ("consent_energy_poverty", "abschlag_eur_per_month")
 _YES = {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
 
 
@@ -100,6 +102,8 @@ class WorkItem:
     group, stratum
         With a control group (``--control-share``): ``treatment`` or ``control`` and the
         assignment stratum (:mod:`advisor.evaluate.assignment`); None otherwise.
+    early_warning
+        The META columns of :data:`EARLY_WARNING_META` that are filled in (strings).
     """
 
     household_id: str
@@ -113,6 +117,7 @@ class WorkItem:
     peer_group: tuple[int | None, str | None] = (None, None)
     group: str | None = None
     stratum: str | None = None
+    early_warning: dict = field(default_factory=dict)
 
 
 def is_long_table(path: Path) -> bool:
@@ -281,8 +286,10 @@ def build_items(
         mapping: dict = {}
         address: tuple[str, ...] = ()
         annual = None
+        warning_meta: dict = {}
         if rows is not None:
             first = rows.iloc[0]
+            warning_meta = {c: first[c] for c in EARLY_WARNING_META if c in rows.columns and first[c] != ""}
             mapping = {c: first[c] for c in rows.columns if c in MAPPING_KEYS and first[c] != ""}
             annual = _annual_kwh(rows)
             if pseudo is None:
@@ -319,6 +326,7 @@ def build_items(
                 address=address,
                 identifiers=identifiers,
                 peer_group=_peer_group(mapping),
+                early_warning=warning_meta,
             )
         )
     return sorted(items, key=lambda i: i.key)

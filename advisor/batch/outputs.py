@@ -246,6 +246,8 @@ class RunState:
             for k, v in result.row.items()
         }
         doc = {"row": row, "monthly_kwh": result.monthly_kwh}
+        if result.early_warning is not None:
+            doc["early_warning"] = result.early_warning
         atomic_write_text(self.rows_dir / f"{result.key}.json", json.dumps(doc, sort_keys=True, ensure_ascii=False))
 
     def iter_documents(self) -> Iterator[dict]:

@@ -250,6 +250,9 @@ class HouseholdResult:
     timings
         Seconds per stage (``read``, ``assess``, ``html``, ``pdf``; wall clock) and ``cpu``: the
         worker's CPU seconds for the whole household.
+    early_warning
+        For a household that consented to the energy-poverty early warning: its flags as
+        ``[{"code", "reason_de", "reason_en"}]`` (empty: no criterion holds); None without consent.
     """
 
     key: str
@@ -257,6 +260,7 @@ class HouseholdResult:
     files: tuple[tuple[str, bytes], ...] = ()
     monthly_kwh: dict | None = None
     timings: dict = field(default_factory=dict)
+    early_warning: list | None = None
 
     @property
     def status(self) -> str:
@@ -471,10 +475,10 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
             )
         timings["read"] = time.perf_counter() - t0
         stage = "assess"
-        files, monthly = _assess_and_write(item, settings, curve, household, peer, row, timings)
+        files, monthly, warning = _assess_and_write(item, settings, curve, household, peer, row, timings)
         row["status"] = STATUS_OK
         timings["cpu"] = time.process_time() - cpu0
-        return HouseholdResult(item.key, row, tuple(files), monthly, timings)
+        return HouseholdResult(item.key, row, tuple(files), monthly, timings, warning)
     except Exception as exc:  # noqa: BLE001 - one household never stops the run
         row.update(status=STATUS_ERROR, error_stage=stage, error=_message(exc, item))
         timings["cpu"] = time.process_time() - cpu0
@@ -550,10 +554,62 @@ def _assess_and_write(item, settings, curve, household, peer, row, timings):
     assessment = assess_household(curve, household, replace(base, **changes))
     assessment_row(row, assessment, curve)
     timings["assess"] = time.perf_counter() - t0
+    warning = household_warning(item, settings, curve, household, row)
     if item.group == CONTROL:  # the control group gets no letter; its row stays for the evaluation
-        return [], monthly_quantiles(assessment.forecast_months)
+        return [], monthly_quantiles(assessment.forecast_months), warning
     files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)
-    return files, monthly_quantiles(assessment.forecast_months)
+    return files, monthly_quantiles(assessment.forecast_months), warning
+
+
+def _seed_number(seeds, *keys: str) -> float:
+    from advisor.errors import SeedError
+
+    for key in keys:
+        try:
+            return float(seeds.value(key))
+        except SeedError:
+            continue
+    raise SeedError(f"none of the seeds {', '.join(keys)} is set")
+
+
+def _consents(value) -> bool:
+    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
+
+
+def household_warning(item, settings, curve, household, row) -> list | None:
+    """The energy-poverty flags of a household that consented (``consent_energy_poverty``), else None.
+
+    Prices: the household's own (META ``price_eur_per_kwh``, ``base_fee_eur_per_year``), else the seeds'.
+    """
+    from advisor.energy_poverty import EarlyWarningRules, early_warning
+
+    meta = item.early_warning
+    if not _consents(meta.get("consent_energy_poverty")):
+        return None
+    abschlag = None
+    text = str(meta.get("abschlag_eur_per_month", "")).replace(" ", "").replace("€", "")
+    if text:
+        try:
+            abschlag = float(text.replace(",", ".") if "," in text and "." not in text else text)
+        except ValueError:
+            abschlag = None
+    price = household.price_eur_per_kwh or _seed_number(
+        settings.seeds, "tariffs.work_price_eur_per_kwh", "tariffs.household_price_eur_per_kwh"
+    )
+    base_fee = household.base_fee_eur_per_year
+    if base_fee is None:
+        base_fee = _seed_number(settings.seeds, "tariffs.base_fee_eur_per_year")
+    flags = early_warning(
+        curve,
+        household,
+        rules=EarlyWarningRules.from_seeds(settings.seeds),
+        stromspiegel_class=row.get("stromspiegel_class"),
+        forecast_12mo_kwh=row.get("forecast_12mo_kwh"),
+        abschlag_eur_per_month=abschlag,
+        price_eur_per_kwh=float(price),
+        base_fee_eur_per_year=float(base_fee),
+    )
+    return [{"code": f.code, "reason_de": f.reason.text("de"), "reason_en": f.reason.text("en")} for f in flags]
 
 
 def _letters(item, settings, assessment, language, peer, curve, row, timings) -> list[tuple[str, bytes]]:

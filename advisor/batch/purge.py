@@ -2,7 +2,7 @@
 
 Deleted: the letters, the summary tables (Parquet, CSV, DuckDB), ``errors.csv``, the portfolio page
 (it lists households by key), the control-group assignment with its baselines, the evaluation's
-list of missing households, and ``.state/`` (row files, first-pass figures, the split long table).
+list of missing households, the energy-poverty list and its key file, and ``.state/`` (row files, first-pass figures, the split long table).
 Kept: ``manifest.json`` without input file names and per-stratum counts, and
 ``evaluation/evaluation.json`` without the missing-household list — figures over at least k
 households, plus the purge date. Only a folder that holds a batch run is touched.
@@ -28,6 +28,8 @@ PERSONAL_FILES = (
     "portfolio.html",
     "assignment.parquet",
     "evaluation/missing.csv",
+    "energy_poverty.csv",
+    "energy_poverty_keys.csv",
 )
 PERSONAL_FOLDERS = ("letters", ".state")
 

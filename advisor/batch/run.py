@@ -32,6 +32,7 @@ from advisor.batch.assignment import (
     power_of,
     with_groups,
 )
+from advisor.batch.early_warning import write_energy_poverty_list
 from advisor.batch.engine import EngineSpec, map_unordered
 from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
 from advisor.batch.notice import privacy_notice
@@ -162,6 +163,8 @@ class BatchReport:
         Seed keys of the data-protection information the Stadtwerk has not filled in.
     retention_until
         Date (ISO) until which the run's personal data are kept; then ``advisor batch --purge OUT``.
+    n_energy_poverty
+        Households on the energy-poverty list (``energy_poverty.csv``); None when none consented.
     """
 
     n_households: int
@@ -177,6 +180,7 @@ class BatchReport:
     power: PowerAnalysis | None = None
     privacy_missing: tuple[str, ...] = ()
     retention_until: str | None = None
+    n_energy_poverty: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -527,6 +531,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
     fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
     title = settings.brand.name
     atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds, k_anon, notice.retention_until))
+    n_flagged = write_energy_poverty_list(out, state.dir, documents)
     stages["portfolio"] = time.perf_counter() - t0
 
     if state.partitions_dir.exists() and all(k in state.done_rows() for k in items_by_key):
@@ -545,6 +550,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
         n_insufficient_data=int(counts.get("insufficient_data", 0)),
         power=power_of(assignment, seeds) if assignment is not None else None,
         privacy_missing=notice.missing,
+        n_energy_poverty=n_flagged,
         retention_until=notice.retention_until.isoformat(),
     )
     _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
@@ -603,6 +609,9 @@ def _write_manifest(out, options, the_plan, seeds, letter_date, started, report)
             "insufficient_data": report.n_insufficient_data,
         },
         "control_group": control_group_manifest(RunState(out).assignment(), report.power),
+        "energy_poverty": None
+        if report.n_energy_poverty is None
+        else {"n_flagged": report.n_energy_poverty, "list": "energy_poverty.csv", "keys": "energy_poverty_keys.csv"},
         "retention": {
             "personal_data_until": report.retention_until,
             "purge_command": f"advisor batch --purge {out}",

@@ -148,6 +148,11 @@ def register(app: typer.Typer) -> None:
                 f"the letters: {', '.join(report.privacy_missing)}",
                 err=True,
             )
+        if report.n_energy_poverty is not None:
+            typer.echo(
+                f"energy-poverty early warning: {report.n_energy_poverty} consenting households flagged "
+                "(energy_poverty.csv for the social counselling; energy_poverty_keys.csv stays with the Stadtwerk)"
+            )
         if report.retention_until:
             typer.echo(f"personal data of this run to be kept until {report.retention_until}; then: advisor batch --purge {report.out_dir}")
         if report.n_error:
