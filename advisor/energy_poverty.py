@@ -9,7 +9,7 @@ no household is flagged without one. Thresholds come from ``seeds/energy_poverty
     the last ``window_days`` days than in the same days one year earlier (both windows at least
     ``min_window_coverage`` complete). Needs a curve of more than a year; otherwise not judged.
 ``bill_ahead_of_abschlag``
-    The expected bill of the next 12 months (forecast P50 × work price + base fee) exceeds
+    The expected bill of the next 12 months (forecast P50 × work price + base and meter fees) exceeds
     12 × the monthly advance payment (``abschlag_eur_per_month`` in META.csv) by at least
     ``bill_gap_share``.
 ``low_income_high_use``
@@ -114,12 +114,14 @@ def early_warning(
     *,
     rules: EarlyWarningRules,
     stromspiegel_class: str | None,
-    forecast_12mo_kwh: float | None,
+    expected_bill_eur: float | None,
     abschlag_eur_per_month: float | None,
-    price_eur_per_kwh: float,
-    base_fee_eur_per_year: float,
 ) -> tuple[WarningFlag, ...]:
-    """The household's flags (module docstring); empty when no criterion holds."""
+    """The household's flags (module docstring); empty when no criterion holds.
+
+    ``expected_bill_eur`` is the bill of the next 12 months on the fixed tariff [EUR]
+    (forecast P50 × work price + base and meter fees, :meth:`advisor.settings.HouseholdSettings.annual_bill_eur`).
+    """
     flags: list[WarningFlag] = []
     electric = household.heating in ELECTRIC_HEATING or household.hot_water == "electric"
     if electric:
@@ -138,9 +140,9 @@ def early_warning(
                     ),
                 )
             )
-    if abschlag_eur_per_month is not None and abschlag_eur_per_month > 0 and forecast_12mo_kwh is not None:
-        if math.isfinite(forecast_12mo_kwh):
-            expected = forecast_12mo_kwh * price_eur_per_kwh + base_fee_eur_per_year
+    if abschlag_eur_per_month is not None and abschlag_eur_per_month > 0 and expected_bill_eur is not None:
+        if math.isfinite(expected_bill_eur):
+            expected = float(expected_bill_eur)
             paid = 12.0 * abschlag_eur_per_month
             gap = expected / paid - 1.0
             if gap >= rules.bill_gap_share:

@@ -40,9 +40,9 @@ def _curve(series: pd.Series):
 
 
 def _flags(curve, household, **kw):
-    args = dict(stromspiegel_class="C", forecast_12mo_kwh=None, abschlag_eur_per_month=None)
+    args = dict(stromspiegel_class="C", expected_bill_eur=None, abschlag_eur_per_month=None)
     args.update(kw)
-    return early_warning(curve, household, rules=RULES, price_eur_per_kwh=0.4, base_fee_eur_per_year=150.0, **args)
+    return early_warning(curve, household, rules=RULES, **args)
 
 
 @pytest.mark.parametrize(("rise", "flagged"), [(0.0, False), (0.1, False), (0.3, True)])
@@ -71,12 +71,12 @@ def test_bill_ahead_of_the_abschlag_by_hand(two_years):
     curve = _curve(two_years)
     hh = Household(persons=2, dwelling="apartment")
     # expected 3000 kWh x 0.40 + 150 = 1350 EUR; 12 x 95 = 1140 EUR paid: 18 % more -> flagged
-    flags = _flags(curve, hh, forecast_12mo_kwh=3000.0, abschlag_eur_per_month=95.0)
+    flags = _flags(curve, hh, expected_bill_eur=3000 * 0.4 + 150, abschlag_eur_per_month=95.0)
     assert [f.code for f in flags] == ["bill_ahead_of_abschlag"]
     assert "1.350 €" in flags[0].reason.text("de") and "1.140 €" in flags[0].reason.text("de")
     assert "210 €" in flags[0].reason.text("de")
     # 12 x 105 = 1260: 7 % more -> not flagged
-    assert _flags(curve, hh, forecast_12mo_kwh=3000.0, abschlag_eur_per_month=105.0) == ()
+    assert _flags(curve, hh, expected_bill_eur=3000 * 0.4 + 150, abschlag_eur_per_month=105.0) == ()
 
 
 def test_low_income_and_high_class(two_years):

@@ -554,32 +554,22 @@ def _assess_and_write(item, settings, curve, household, peer, row, timings):
     assessment = assess_household(curve, household, replace(base, **changes))
     assessment_row(row, assessment, curve)
     timings["assess"] = time.perf_counter() - t0
-    warning = household_warning(item, settings, curve, household, row)
+    warning = household_warning(item, settings, curve, household, row, assessment.settings)
     if item.group == CONTROL:  # the control group gets no letter; its row stays for the evaluation
         return [], monthly_quantiles(assessment.forecast_months), warning
     files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)
     return files, monthly_quantiles(assessment.forecast_months), warning
 
 
-def _seed_number(seeds, *keys: str) -> float:
-    from advisor.errors import SeedError
-
-    for key in keys:
-        try:
-            return float(seeds.value(key))
-        except SeedError:
-            continue
-    raise SeedError(f"none of the seeds {', '.join(keys)} is set")
-
-
 def _consents(value) -> bool:
     return str(value or "").strip().lower() in {"1", "true", "yes", "y", "ja", "j", "x", "wahr"}
 
 
-def household_warning(item, settings, curve, household, row) -> list | None:
+def household_warning(item, settings, curve, household, row, household_settings) -> list | None:
     """The energy-poverty flags of a household that consented (``consent_energy_poverty``), else None.
 
-    Prices: the household's own (META ``price_eur_per_kwh``, ``base_fee_eur_per_year``), else the seeds'.
+    The expected bill is the household's 12-month forecast on its fixed tariff
+    (``household_settings.annual_bill_eur``: its own price and fees, else the seeds').
     """
     from advisor.energy_poverty import EarlyWarningRules, early_warning
 
@@ -593,21 +583,15 @@ def household_warning(item, settings, curve, household, row) -> list | None:
             abschlag = float(text.replace(",", ".") if "," in text and "." not in text else text)
         except ValueError:
             abschlag = None
-    price = household.price_eur_per_kwh or _seed_number(
-        settings.seeds, "tariffs.work_price_eur_per_kwh", "tariffs.household_price_eur_per_kwh"
-    )
-    base_fee = household.base_fee_eur_per_year
-    if base_fee is None:
-        base_fee = _seed_number(settings.seeds, "tariffs.base_fee_eur_per_year")
+    forecast = row.get("forecast_12mo_kwh")
+    bill = household_settings.annual_bill_eur(forecast) if forecast is not None else None
     flags = early_warning(
         curve,
         household,
         rules=EarlyWarningRules.from_seeds(settings.seeds),
         stromspiegel_class=row.get("stromspiegel_class"),
-        forecast_12mo_kwh=row.get("forecast_12mo_kwh"),
+        expected_bill_eur=bill,
         abschlag_eur_per_month=abschlag,
-        price_eur_per_kwh=float(price),
-        base_fee_eur_per_year=float(base_fee),
     )
     return [{"code": f.code, "reason_de": f.reason.text("de"), "reason_en": f.reason.text("en")} for f in flags]
 
