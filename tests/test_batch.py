@@ -125,7 +125,10 @@ def test_every_good_household_has_a_row_and_every_broken_file_is_in_errors(unint
     for hid in ids:  # every good household gets its letter, dated and with its mail-merge key
         letter = (uninterrupted / "letters" / f"{hid}.html").read_text(encoding="utf-8")
         assert "24.11.2026" in letter and hid in letter and "Energie-Check" in letter
-    assert sorted(p.stem for p in (uninterrupted / "letters").iterdir()) == ids
+    # HTML and PDF letters by default (issue 19: letters are printed and mailed)
+    assert sorted(p.name for p in (uninterrupted / "letters").iterdir()) == sorted(
+        f"{h}.{ext}" for h in ids for ext in ("html", "pdf")
+    )
     assert list(ok["letter_html"]) == [f"letters/{h}.html" for h in ok["household"]]
     assert ok["savings_potential_eur"].notna().all() and ok["top_measure"].notna().all()
     errors = pd.read_csv(uninterrupted / "errors.csv")

@@ -372,3 +372,16 @@ def test_batch_refuses_control_share_without_seed(tmp_path, capsys):
     code = main(["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--control-share", "0.2"])
     assert code == 2
     assert "`--control-share` needs `--seed N`" in capsys.readouterr().err
+
+
+def test_one_query_reader_equals_the_per_household_reader(programme, london, capsys):
+    """The later data as Parquet (one DuckDB query) and as CSV (one load curve per household, the
+    batch's reader) give the same estimate."""
+    root, run = programme
+    parquet = _after(london, root, run, 0.1)
+    csv = root / "after.csv"
+    pd.read_parquet(parquet).to_csv(csv, index=False)
+    fast = _evaluate(run, parquet, capsys)
+    slow = _evaluate(run, csv, capsys)
+    for key in ("effect_pct", "ci_low_pct", "ci_high_pct", "n_treatment", "n_control", "n_missing"):
+        assert fast[key] == pytest.approx(slow[key], abs=1e-3), key

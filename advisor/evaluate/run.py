@@ -35,6 +35,7 @@ from advisor.errors import AdvisorError, SeedError
 from advisor.evaluate.assignment import CONTROL, TREATMENT
 from advisor.evaluate.consumption import period_consumption
 from advisor.evaluate.effect import Effect, EffectEstimate, estimate_effect, portfolio_savings
+from advisor.evaluate.tabular import aggregate_after, time_column_is_aware
 from advisor.ingest import ReadOptions
 from advisor.ingest.tabular import validate_ids
 from advisor.seeds import load_seeds
@@ -271,21 +272,27 @@ def _locked(options: EvaluateOptions, config: dict, assigned: pd.DataFrame, t0: 
     if work.exists():
         shutil.rmtree(work)
     try:
+        fast = None
         if is_long_table(options.after):
             cols = table_columns(options.after, options.read_options)
             validate_ids(options.after, options.read_options)
             partitions = partition_map(options.after, work / "partitions", cols, pseudo, options.engine.n_workers)
-            split_long_table(
-                options.after,
-                work / "partitions",
-                cols,
-                partitions,
-                sha256_file(options.after),
-                threads=options.engine.n_workers,
-            )
-        the_plan, _ = plan(options.after, meta, pseudo, partitions)
+            the_plan, _ = plan(options.after, meta, pseudo, partitions)
+            if time_column_is_aware(options.after, cols.time) and all(len(i.sources) <= 1 for i in the_plan.items):
+                fast = cols  # one grouped query instead of one curve per household
+            else:
+                split_long_table(
+                    options.after,
+                    work / "partitions",
+                    cols,
+                    partitions,
+                    sha256_file(options.after),
+                    threads=options.engine.n_workers,
+                )
+        else:
+            the_plan, _ = plan(options.after, meta, pseudo, None)
         rules = _Rules(k=k, level=level, min_after_days=min_after, min_baseline_days=min_base, n_bootstrap=n_boot)
-        result = _evaluate(options, config, assigned, the_plan, seeds, pseudo, partitions, rules)
+        result = _evaluate(options, config, assigned, the_plan, seeds, pseudo, partitions, rules, fast)
         return replace(result, seconds=time.perf_counter() - t0)
     finally:
         if work.exists():
@@ -301,7 +308,28 @@ class _Rules:
     n_bootstrap: int
 
 
-def _evaluate(options, config, assigned, the_plan, seeds, pseudo, partitions, rules: _Rules) -> EvaluationResult:
+def _after_figures(todo, settings: _AfterSettings, options: EvaluateOptions, fast):
+    """Each household's later figure: one DuckDB query over a Parquet table (``fast`` = its
+    columns) or one curve per household on the engine."""
+    if fast is None:
+        yield from map_unordered(after_figure, todo, settings, options.engine, _crash)
+        return
+    tid = {i.key: i.sources[0].meter_id for i in todo}
+    since = pd.Series(
+        {tid[k]: pd.Timestamp(settings.since_utc_ns[k], tz="UTC") for k in tid}, dtype="datetime64[ns, UTC]"
+    )
+    agg = aggregate_after(options.after, fast, since, threads=options.engine.n_workers)
+    for key, t in tid.items():
+        if t not in agg.index:
+            yield _AfterFigure(key, None, 0.0)
+            continue
+        r = agg.loc[t]
+        yield _AfterFigure(key, r["kwh_per_day"] if pd.notna(r["kwh_per_day"]) else None, float(r["days"]), r["error"])
+
+
+def _evaluate(
+    options, config, assigned, the_plan, seeds, pseudo, partitions, rules: _Rules, fast=None
+) -> EvaluationResult:
     k, level, min_after, min_base = rules.k, rules.level, rules.min_after_days, rules.min_baseline_days
     since = _since(options, config)
     assigned = assigned.set_index("household", drop=False)
@@ -336,7 +364,7 @@ def _evaluate(options, config, assigned, the_plan, seeds, pseudo, partitions, ru
         else:
             todo.append(replace(item, annual_kwh=None))
     post = {}
-    for fig in map_unordered(after_figure, todo, _AfterSettings(settings, since_ns), options.engine, _crash):
+    for fig in _after_figures(todo, _AfterSettings(settings, since_ns), options, fast):
         if fig.error:
             lost(fig.key, f"later data unreadable: {fig.error}")
         elif fig.kwh_per_day is None or fig.days < min_after:
