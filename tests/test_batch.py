@@ -244,7 +244,9 @@ def test_long_table_with_meta_several_meters_estimate_and_opt_out(tmp_path):
     errors = pd.read_csv(out / "errors.csv")
     assert list(errors["household"]) == ["K-5"]  # skipped households are not errors
     assert not (out / ".state" / "partitions").exists()  # the split copy is removed when all are done
-    assert sorted(p.name for p in (out / "letters").iterdir()) == ["K-1.html", "K-2.html", "K-4.html"]
+    assert sorted(p.name for p in (out / "letters").iterdir()) == [
+        f"K-{i}.{ext}" for i in (1, 2, 4) for ext in ("html", "pdf")
+    ]  # PDF by default (issue 19)
     assert "Hello," in (out / "letters" / "K-2.html").read_text()  # META language=en
     assert "A. Muster" in (out / "letters" / "K-1.html").read_text()  # the address block
 

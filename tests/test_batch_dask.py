@@ -47,7 +47,7 @@ def test_dask_engine_gives_the_same_summary_as_local(table, tmp_path):
     for name in ("summary.parquet", "summary.csv", "errors.csv", "portfolio.html"):
         assert (tmp_path / "dask" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
     letters = sorted(p.name for p in (tmp_path / "local").glob("letters/*"))
-    assert len(letters) == 4 and letters == sorted(p.name for p in (tmp_path / "dask").glob("letters/*"))
+    assert len(letters) == 8 and letters  # HTML + PDF (the default since issue 19) == sorted(p.name for p in (tmp_path / "dask").glob("letters/*"))
     for name in letters:
         assert (tmp_path / "dask" / "letters" / name).read_bytes() == (
             tmp_path / "local" / "letters" / name
