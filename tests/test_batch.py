@@ -599,7 +599,7 @@ def test_too_little_data_gets_no_letter_but_a_reason(tmp_path):
         assert pd.isna(s.loc[hid, "letter_html"]) and pd.isna(s.loc[hid, "annual_kwh"])
         assert s.loc[hid, "interval_minutes"] == 30  # what the file holds is still described
     assert s.loc["days_29", "status"] == "ok" and s.loc["days_29", "letter_html"] == "letters/days_29.html"
-    assert sorted(p.name for p in (out / "letters").iterdir()) == ["days_29.html"]
+    assert sorted(p.name for p in (out / "letters").iterdir()) == ["days_29.html", "days_29.pdf"]  # PDF by default (issue 19)
     assert not (out / "errors.csv").exists() or pd.read_csv(out / "errors.csv").empty
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["insufficient_data"] == 2 and manifest["counts"]["ok"] == 1
