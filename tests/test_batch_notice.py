@@ -49,7 +49,8 @@ def small_run(tmp_path_factory) -> Path:
     """Two real households, default formats (HTML + PDF), the Stadtwerk's privacy seeds."""
     root = tmp_path_factory.mktemp("notice")
     t = pq.read_table(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet")).to_pandas()
-    ids = sorted(t["lclid"].unique())[:2]
+    meta = pd.read_csv(shared_path("lcl_london", "lcl_60hh_2013_meta.csv"))
+    ids = sorted(meta.loc[meta["qc_flags"].isna() & (meta["coverage_2013"] > 0.99), "lclid"])[:2]  # plausible ones
     t[t["lclid"].isin(ids)].to_parquet(root / "two.parquet", index=False)
     (root / "seeds").mkdir()
     (root / "seeds" / "privacy.toml").write_text(PRIVACY, encoding="utf-8")
