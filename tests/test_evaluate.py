@@ -279,7 +279,7 @@ def programme(london, tmp_path_factory):
 def _after(london, root: Path, run: Path, saving: float, drop: tuple[str, ...] = ()) -> Path:
     groups = pd.read_parquet(run / "assignment.parquet").set_index("household")["group"]
     later = london[(london["timestamp_utc"] >= SPLIT) & ~london["lclid"].isin(drop)].copy()
-    treated = later["lclid"].map(groups).eq(TREATMENT).to_numpy()
+    treated = later["lclid"].map(groups).eq(TREATMENT).fillna(False).to_numpy(dtype=bool)  # households without a group stay unchanged
     later.loc[treated, "kwh"] *= 1 - saving
     path = root / f"after_{int(saving * 100)}_{len(drop)}.parquet"
     later.sample(frac=1.0, random_state=1).to_parquet(path, index=False)  # any row order
