@@ -887,7 +887,14 @@ def _electrify(
     import warnings
 
     from advisor import pv as pvm
-    from advisor.electrify import ElectrifyParameters, ElectrifyRequest, EVSpec, HeatSource, electrify
+    from advisor.electrify import (
+        ElectrifyParameters,
+        ElectrifyRequest,
+        EVSpec,
+        HeatSource,
+        electrify,
+        settings_arguments,
+    )
     from advisor.tariffs import Tariff
 
     p = json.loads(canon)
@@ -916,13 +923,7 @@ def _electrify(
         request,
         ElectrifyParameters.from_seeds(hs.seeds),
         interval_minutes=_curve.interval_minutes,
-        work_price_eur_per_kwh=hs.work_price_eur_per_kwh,
-        base_fee_eur_per_year=hs.base_fee_eur_per_year,
-        meter_fee_eur_per_year=hs.meter_fee_eur_per_year,
-        has_imsys=hs.meter == "iMSys",
-        latitude=hs.site.latitude,
-        longitude=hs.site.longitude,
-        holiday_region=hs.holiday_region,
+        **settings_arguments(hs),
         tz=_curve.meta.tz,
         dynamic_tariff=Tariff.dynamic(hs.seeds, _prices) if _prices is not None else None,
         has_heat_pump=_household.heating == "heat_pump",

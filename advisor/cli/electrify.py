@@ -115,7 +115,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     from advisor import pv as pvm
     from advisor.benchmark import stromspiegel_for
     from advisor.cli.recommend import resolve_prices
-    from advisor.electrify import ElectrifyParameters, electrify
+    from advisor.electrify import ElectrifyParameters, electrify, settings_arguments
     from advisor.errors import AdvisorError, DataQualityWarning
     from advisor.ingest import read_load_curves
     from advisor.ingest.temperature import read_temperature
@@ -155,13 +155,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
         request,
         params,
         interval_minutes=curve.interval_minutes,
-        work_price_eur_per_kwh=hs.work_price_eur_per_kwh,
-        base_fee_eur_per_year=hs.base_fee_eur_per_year,
-        meter_fee_eur_per_year=hs.meter_fee_eur_per_year,
-        has_imsys=hs.meter == "iMSys",
-        latitude=hs.site.latitude,
-        longitude=hs.site.longitude,
-        holiday_region=hs.holiday_region,
+        **settings_arguments(hs),
         tz=curve.meta.tz,
         temperature_c=temp,
         dynamic_tariff=dynamic,

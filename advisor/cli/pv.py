@@ -43,7 +43,7 @@ class PVRequest:
     out: Path | None = None
 
 
-def _weather_for(request: PVRequest, index, lat: float, lon: float, seeds):
+def _weather_for(request: PVRequest, index, lat: float, lon: float, germany_ghi_kwh_per_m2: float):
     from advisor import weather
 
     if request.weather_file is not None:
@@ -55,7 +55,7 @@ def _weather_for(request: PVRequest, index, lat: float, lon: float, seeds):
         wx.attrs["source"] = hourly.attrs.get("source", str(request.weather_file))
         return wx
     return weather.typical_weather(
-        lat, lon, index, scaled=not request.raw_try, germany_ghi_kwh_per_m2=float(seeds.value(weather.GERMANY_GHI_SEED))
+        lat, lon, index, scaled=not request.raw_try, germany_ghi_kwh_per_m2=germany_ghi_kwh_per_m2
     )
 
 
@@ -137,7 +137,7 @@ def run_pv(request: PVRequest) -> dict:
             raise AdvisorError("without a load FILE pass `--kwp` (e.g. --kwp 1 for the specific yield)")
         year = (request.commissioning or dt.date.today()).year
         index = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="15min", inclusive="left", tz="Europe/Berlin")
-        wx = _weather_for(request, index, lat, lon, seeds)
+        wx = _weather_for(request, index, lat, lon, hs.germany_ghi_kwh_per_m2)
         result = pvm.simulate_pv(spec, wx)
         if request.out is not None:
             write_interval_csv(request.out, result.energy_kwh.to_frame("pv_kwh"))
@@ -174,7 +174,7 @@ def run_pv(request: PVRequest) -> dict:
     if year_load.filled_share > 0 and not caught:
         notes.append(year_load.method)
         notes_de.append(year_load.method_de)
-    wx = _weather_for(request, year_load.energy_kwh.index, lat, lon, seeds)
+    wx = _weather_for(request, year_load.energy_kwh.index, lat, lon, hs.germany_ghi_kwh_per_m2)
     settings = ec.EconomicsSettings.from_seeds(
         seeds,
         commissioning=request.commissioning,

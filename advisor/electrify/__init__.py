@@ -14,6 +14,7 @@ from advisor.electrify.comparison import (
     Snapshot,
     TariffOption,
     electrify,
+    settings_arguments,
 )
 from advisor.electrify.ev_charging import EVSpec
 from advisor.electrify.heat_demand import ElectrifyError, HeatSource, annual_heat
@@ -35,4 +36,5 @@ __all__ = [
     "cop",
     "electrify",
     "flow_temperature_c",
+    "settings_arguments",
 ]

@@ -554,6 +554,20 @@ def _assumption_names(
     return list(dict.fromkeys(names))
 
 
+def settings_arguments(settings) -> dict:
+    """The keyword arguments of :func:`electrify` that come from a household's
+    :class:`~advisor.settings.HouseholdSettings` (prices, fees, meter, site, holiday region)."""
+    return {
+        "work_price_eur_per_kwh": settings.work_price_eur_per_kwh,
+        "base_fee_eur_per_year": settings.base_fee_eur_per_year,
+        "meter_fee_eur_per_year": settings.meter_fee_eur_per_year,
+        "has_imsys": settings.meter == "iMSys",
+        "latitude": settings.site.latitude,
+        "longitude": settings.site.longitude,
+        "holiday_region": settings.holiday_region,
+    }
+
+
 def electrify(
     year_kwh: pd.Series,
     request: ElectrifyRequest,
