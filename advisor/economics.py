@@ -15,15 +15,16 @@ Rules modelled (values from ``seeds/pv.toml`` and ``seeds/eeg_feed_in.csv``, eac
 * Electricity price escalation capped at the seeded value (HTW: at most 2 %/yr), O&M as a share
   of the investment, module degradation per year.
 
-Texts: ``PVEconomics.assumptions`` is English, ``assumptions_de`` the same in German (convention of
-:mod:`advisor.texts`); likewise ``FeedInTariff.basis_de`` and ``NegativePriceHours.description_de``.
+Texts: ``PVEconomics.assumptions``, ``FeedInTariff.basis`` and ``NegativePriceHours.description`` are
+:class:`advisor.texts.Message` codes with their figures (``economics.po``); as ``str`` they read in
+English, ``.text("de")`` renders them in German (JSON outputs add ``*_de``/``*_en`` through
+:func:`advisor.texts.text_fields`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -42,7 +43,7 @@ from advisor.pv import (
     simulate_pv,
 )
 from advisor.tariffs import align_prices
-from advisor.texts import num
+from advisor.texts import Message, join
 
 
 class EconomicsError(AdvisorError, ValueError):
@@ -67,9 +68,7 @@ class FeedInTariff:
     projected_half_years
         Half-years projected beyond the table with the degression (0: a table row).
     basis
-        Which rows (or projection) the rate comes from.
-    basis_de
-        ``basis`` in German (German dates).
+        Which rows (or projection) the rate comes from (a :class:`~advisor.texts.Message`).
     """
 
     rate_eur_per_kwh: float
@@ -77,21 +76,6 @@ class FeedInTariff:
     commissioning: dt.date
     projected_half_years: int
     basis: str
-    basis_de: str = ""
-
-
-def _iso_dates_de(text: str) -> str:
-    """``2025-08-01`` -> ``01.08.2025`` in a text."""
-    return re.sub(r"(\d{4})-(\d{2})-(\d{2})", r"\3.\2.\1", text)
-
-
-def _basis_de(basis: str) -> str:
-    """German form of a :attr:`FeedInTariff.basis` text."""
-    text = _iso_dates_de(basis).replace("..", "–").replace("(band <= ", "(Leistungsklasse bis ")
-    text = re.sub(
-        r" - ([\d.]+) % x (\d+) half-years", lambda m: f" − {m[1].replace('.', ',')} % × {m[2]} Halbjahre", text
-    )
-    return text
 
 
 def _half_year_start(d: dt.date) -> dt.date:
@@ -105,7 +89,7 @@ def _half_year_start(d: dt.date) -> dt.date:
 
 def _band_rate(
     table: pd.DataFrame, band: float, day: dt.date, column: str, degression_pct: float
-) -> tuple[float, int, str]:
+) -> tuple[float, int, Message]:
     rows = table[table["band_max_kwp"].astype(float) == band]
     if rows.empty:
         raise EconomicsError(f"EEG table has no rows for the band up to {band:g} kWp")
@@ -114,7 +98,8 @@ def _band_rate(
     hit = rows[(frm <= day) & (to >= day)]
     if not hit.empty:
         r = hit.iloc[0]
-        return float(r[column]) / 100.0, 0, f"{r['valid_from']}..{r['valid_to']} (band <= {band:g} kWp)"
+        return float(r[column]) / 100.0, 0, Message("economics.basis.row", start=_day(r["valid_from"]),
+                                                   end=_day(r["valid_to"]), band=band)  # fmt: skip
     last_i = int(np.argmax(to.to_numpy()))
     last = rows.iloc[last_i]
     last_to = to.iloc[last_i]
@@ -136,8 +121,13 @@ def _band_rate(
     return (
         rate_ct / 100.0,
         steps,
-        f"{last['valid_from']}..{last['valid_to']} - {degression_pct:g} % x {steps} half-years",
+        Message("economics.basis.projected", start=_day(last["valid_from"]), end=_day(last["valid_to"]),
+                pct=degression_pct, n=steps),  # fmt: skip
     )
+
+
+def _day(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 _RATES: dict[tuple, tuple[pd.DataFrame, FeedInTariff]] = {}  # the table is kept: its id stays unique
@@ -213,8 +203,7 @@ def eeg_feed_in_rate(
         full_feed_in=full_feed_in,
         commissioning=commissioning,
         projected_half_years=steps_max,
-        basis="; ".join(basis),
-        basis_de=_basis_de("; ".join(basis)),
+        basis=join(basis, "; "),
     )
 
 
@@ -401,9 +390,7 @@ class PVEconomics:
     cash_flows_eur
         Year 0 (investment, negative) to the last year [EUR].
     assumptions
-        Human-readable assumptions and rules applied (English).
-    assumptions_de
-        ``assumptions`` in German (German number formats).
+        Assumptions and rules applied (:class:`~advisor.texts.Message` codes with their figures).
     battery_life_years
         Years the battery contributes: the earlier of its calendar life and cycle life [yr]
         (None without battery).
@@ -430,7 +417,6 @@ class PVEconomics:
     lcoe_eur_per_kwh: float
     cash_flows_eur: tuple[float, ...]
     assumptions: tuple[str, ...] = field(default=())
-    assumptions_de: tuple[str, ...] = field(default=())
     battery_life_years: float | None = None
     battery_cycles_per_year: float | None = None
     battery_wear_cost_eur_per_kwh: float | None = None
@@ -481,15 +467,12 @@ class NegativePriceHours:
     index
         The household's interval starts.
     description
-        Which price year(s) were used.
-    description_de
-        ``description`` in German.
+        Which price year(s) were used (a :class:`~advisor.texts.Message`).
     """
 
     mask: np.ndarray
     index: pd.DatetimeIndex
     description: str
-    description_de: str = ""
 
 
 def negative_price_hours(index: pd.DatetimeIndex, prices) -> NegativePriceHours:
@@ -501,9 +484,7 @@ def negative_price_hours(index: pd.DatetimeIndex, prices) -> NegativePriceHours:
     return NegativePriceHours(
         mask,
         index,
-        f"day-ahead prices {al.price_year}: {hours:.0f} negative hours on this curve, feed-in there unpaid",
-        f"Börsenpreise (Day-Ahead) {al.price_year}: {num(hours, 0, 'de')} Stunden mit negativen Preisen auf dieser "
-        "Lastkurve, die Einspeisung in diesen Stunden wird nicht vergütet",
+        Message("economics.negative.prices", year=al.price_year, hours=round(float(hours))),
     )
 
 
@@ -513,18 +494,8 @@ def unremunerated_feed_in_kwh(feed_in_kwh: pd.Series, settings: EconomicsSetting
     ``prices``: ``advisor.tariffs.DayAheadPrices`` or a :class:`NegativePriceHours` for this
     index; without, the seeded number of negative hours is placed on the hours of highest feed-in.
     """
-    lost, how, _ = _unremunerated(feed_in_kwh, settings, prices)
-    return lost, how
-
-
-def _unremunerated(feed_in_kwh: pd.Series, settings: EconomicsSettings, prices=None) -> tuple[float, str, str]:
-    """:func:`unremunerated_feed_in_kwh` with the German text of how as a third element."""
     if settings.commissioning < settings.negative_price_rule_from or feed_in_kwh.sum() <= 0:
-        return (
-            0.0,
-            "commissioned before the Solarspitzengesetz: paid also at negative prices",
-            "vor dem Solarspitzengesetz in Betrieb genommen: Vergütung auch bei negativen Preisen",
-        )
+        return 0.0, Message("economics.negative.before_rule")
     if prices is not None:
         neg = prices if isinstance(prices, NegativePriceHours) else negative_price_hours(feed_in_kwh.index, prices)
         if len(neg.mask) != len(feed_in_kwh) or not neg.index.equals(feed_in_kwh.index):
@@ -533,7 +504,7 @@ def _unremunerated(feed_in_kwh: pd.Series, settings: EconomicsSettings, prices=N
             )
             if neg is None:
                 raise EconomicsError("`prices` (NegativePriceHours) was computed for another index")
-        return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description, neg.description_de or neg.description
+        return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description
     if settings.negative_price_table is None:
         raise EconomicsError(
             "no price series and no seed table `negative_price_hours`: cannot value negative-price hours"
@@ -541,14 +512,7 @@ def _unremunerated(feed_in_kwh: pd.Series, settings: EconomicsSettings, prices=N
     lost = seeded_negative_price_loss_kwh(feed_in_kwh, settings.negative_price_table)
     year = int(settings.negative_price_table["year"].iloc[0])
     hours = settings.negative_price_hours_per_year
-    return (
-        lost,
-        f"no price file: negative-price hours of {year} by month and hour (Bundesnetzagentur | SMARD.de, "
-        f"{hours:.0f} h): each hour's feed-in weighted with the share of negative hours of its month and hour",
-        f"keine Preisdatei: Stunden mit negativen Börsenpreisen des Jahres {year} nach Monat und Uhrzeit "
-        f"(Bundesnetzagentur | SMARD.de, {num(hours, 0, 'de')} Stunden): die Einspeisung jeder Stunde mit dem "
-        "Anteil negativer Stunden ihres Monats und ihrer Uhrzeit gewichtet",
-    )
+    return lost, Message("economics.negative.seeded", year=year, hours=round(float(hours)))
 
 
 def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, tz: str = "Europe/Berlin") -> float:
@@ -611,33 +575,26 @@ def pv_economics(
     the PV flows by ``(1 - degradation)^(t-1)`` and the price by ``(1 + escalation)^(t-1)``;
     the feed-in rate is fixed for the EEG period. Balcony PV earns no feed-in.
     """
-    notes: list[str] = []
-    notes_de: list[str] = []
+    notes: list[Message] = []
     flows = sc.flows
     balcony = spec.kind == "balcony"
     if balcony:
         investment = settings.balcony_set_eur * max(1.0, spec.peak_kw * 1000.0 / settings.balcony_set_reference_wp)
         rate = 0.0
         notes.append(
-            f"balcony PV: no feed-in remuneration; investment = set price {settings.balcony_set_eur:.0f} EUR per "
-            f"{settings.balcony_set_reference_wp:.0f} Wp"
-        )
-        notes_de.append(
-            f"Balkonkraftwerk: keine Einspeisevergütung; Investition = Setpreis {num(settings.balcony_set_eur, 0, 'de')} € "
-            f"je {num(settings.balcony_set_reference_wp, 0, 'de')} Wp"
+            Message("economics.note.balcony", eur=settings.balcony_set_eur, wp=settings.balcony_set_reference_wp)
         )
     else:
         investment = settings.investment_eur_per_kwp * spec.peak_kw
         tariff = _cached_rate(settings, spec.peak_kw)
         rate = tariff.rate_eur_per_kwh
         notes.append(
-            f"EEG {'full' if settings.full_feed_in else 'surplus'} feed-in {rate * 100:.2f} ct/kWh for commissioning "
-            f"{settings.commissioning} ({tariff.basis})"
-        )
-        notes_de.append(
-            f"EEG-Vergütung für {'Volleinspeisung' if settings.full_feed_in else 'Überschusseinspeisung'} "
-            f"{num(rate * 100, 2, 'de')} ct/kWh bei Inbetriebnahme am {_iso_dates_de(str(settings.commissioning))} "
-            f"({tariff.basis_de or tariff.basis})"
+            Message(
+                "economics.note.eeg_full" if settings.full_feed_in else "economics.note.eeg_surplus",
+                rate=rate,
+                day=settings.commissioning,
+                basis=tariff.basis,
+            )
         )
     has_battery = battery is not None and battery.capacity_kwh > 0 and not (settings.full_feed_in and not balcony)
     battery_invest = settings.battery_eur_per_kwh * battery.capacity_kwh if has_battery else 0.0
@@ -645,27 +602,19 @@ def pv_economics(
     if settings.full_feed_in and not balcony:
         self_kwh = 0.0
         feed = flows["pv_kwh"] - flows["curtailed_kwh"]
-        notes.append("full feed-in: all PV exported, the household buys all its electricity")
-        notes_de.append(
-            "Volleinspeisung: der gesamte Solarstrom wird eingespeist, der Haushalt kauft seinen ganzen Strom"
-        )
+        notes.append(Message("economics.note.full_feed_in"))
     else:
         self_kwh = sc.self_consumed_kwh
         feed = flows["feed_in_kwh"]
     if balcony:
-        lost, how = 0.0, "balcony PV: no remuneration"
+        lost = 0.0
     else:
-        lost, how, how_de = _unremunerated(feed, settings, prices)
+        lost, how = unremunerated_feed_in_kwh(feed, settings, prices)
         notes.append(how)
-        notes_de.append(how_de)
     paid_feed = float(feed.sum()) - lost
     if sc.curtailed_kwh > 0:
         notes.append(
-            f"feed-in capped at {settings.feed_in_cap_share_of_kwp:.0%} of kWp: {sc.curtailed_kwh:.0f} kWh/yr curtailed"
-        )
-        notes_de.append(
-            f"Einspeisung auf {num(100 * settings.feed_in_cap_share_of_kwp, 0, 'de')} % der kWp begrenzt: "
-            f"{num(sc.curtailed_kwh, 0, 'de')} kWh/Jahr abgeregelt"
+            Message("economics.note.cap", share=settings.feed_in_cap_share_of_kwp, kwh=round(sc.curtailed_kwh))
         )
     om = settings.om_pct_of_investment_per_year / 100.0 * investment
     years = int(settings.lifetime_years)
@@ -687,15 +636,15 @@ def pv_economics(
         delivered = sc.battery_discharge_kwh * sum(b_share)
         wear = battery_invest / delivered if delivered > 0 else float("inf")
         notes.append(
-            f"battery {battery.capacity_kwh:g} kWh: round trip {battery.round_trip_efficiency:.0%}, capacity fade "
-            f"{battery.capacity_fade_pct_per_year:g} %/yr, life {life:.1f} yr ({cycles:.0f} full cycles/yr), not "
-            f"replaced; wear cost {wear * 100:.1f} ct per stored kWh"
-        )
-        notes_de.append(
-            f"Speicher {_g_de(battery.capacity_kwh)} kWh: Wirkungsgrad {num(100 * battery.round_trip_efficiency, 0, 'de')} %, "
-            f"Kapazitätsverlust {_g_de(battery.capacity_fade_pct_per_year)} % pro Jahr, Lebensdauer "
-            f"{num(life, 1, 'de')} Jahre ({num(cycles, 0, 'de')} Vollzyklen pro Jahr), kein Ersatz; Verschleißkosten "
-            f"{num(wear * 100, 1, 'de')} ct je gespeicherte kWh"
+            Message(
+                "economics.note.battery",
+                kwh=battery.capacity_kwh,
+                efficiency=battery.round_trip_efficiency,
+                fade=battery.capacity_fade_pct_per_year,
+                years=life,
+                cycles=round(cycles),
+                wear=wear,
+            )
         )
     dis = sc.battery_discharge_kwh if has_battery else 0.0
     ch = sc.battery_charge_kwh if has_battery else 0.0
@@ -720,16 +669,15 @@ def pv_economics(
     disc_energy = sum(e / (1 + r) ** t for t, e in enumerate(energy, start=1))
     disc_cost = investment + sum(om / (1 + r) ** t for t in range(1, years + 1))
     notes.append(
-        f"price {settings.price_eur_per_kwh * 100:.1f} ct/kWh rising {settings.price_escalation_pct_per_year:g} %/yr (capped); "
-        f"O&M {settings.om_pct_of_investment_per_year:g} % of investment/yr; degradation {settings.degradation_pct_per_year:g} %/yr; "
-        f"{years} years at {settings.discount_rate_pct:g} %; 0 % VAT"
-    )
-    notes_de.append(
-        f"Strompreis {num(settings.price_eur_per_kwh * 100, 1, 'de')} ct/kWh, steigend um "
-        f"{_g_de(settings.price_escalation_pct_per_year)} % pro Jahr (gedeckelt); Betriebskosten "
-        f"{_g_de(settings.om_pct_of_investment_per_year)} % der Investition pro Jahr; Leistungsverlust der Module "
-        f"{_g_de(settings.degradation_pct_per_year)} % pro Jahr; {years} Jahre bei "
-        f"{_g_de(settings.discount_rate_pct)} % Kalkulationszins; 0 % Mehrwertsteuer"
+        Message(
+            "economics.note.finance",
+            price=settings.price_eur_per_kwh,
+            escalation=settings.price_escalation_pct_per_year,
+            om=settings.om_pct_of_investment_per_year,
+            degradation=settings.degradation_pct_per_year,
+            n=years,
+            discount=settings.discount_rate_pct,
+        )
     )
     return PVEconomics(
         investment_eur=float(investment),
@@ -746,16 +694,10 @@ def pv_economics(
         lcoe_eur_per_kwh=float(disc_cost / disc_energy) if disc_energy > 0 else float("inf"),
         cash_flows_eur=tuple(float(x) for x in flows_eur),
         assumptions=tuple(notes),
-        assumptions_de=tuple(notes_de),
         battery_life_years=life,
         battery_cycles_per_year=cycles,
         battery_wear_cost_eur_per_kwh=wear,
     )
-
-
-def _g_de(value: float) -> str:
-    """Shortest form of a number with the German decimal comma (``1.5`` -> ``1,5``)."""
-    return f"{value:g}".replace(".", ",")
 
 
 # ----------------------------------------------------------------------------- one system, sizing

@@ -10,9 +10,9 @@ Generation per kWp is computed once per (weather, site, orientation, temperature
 in a :class:`PVProfileCache`; a system of any size is a scaled sum of those profiles, clipped
 afterwards, so batch runs and sizing sweeps stay fast.
 
-Texts for people are English in ``notes`` / ``method`` / ``LegalNote.text`` and German in
-``notes_de`` / ``method_de`` / ``LegalNote.text_de`` (German legal notes come from the seeds
-``pv.<key>_de``); :func:`balcony_compliance` takes ``lang``. Convention of :mod:`advisor.texts`.
+Texts for people (``notes``, ``method``, ``LegalNote.text``, the problems of
+:func:`balcony_compliance`) are :class:`advisor.texts.Message` codes with their figures (``pv.po``):
+as ``str`` English, ``.text("de")`` German, ``.text("tr")`` Turkish.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import pvlib
 from advisor.battery import dispatch_battery
 from advisor.errors import AdvisorError, DataQualityWarning
 from advisor.profiles import bdew_shape
-from advisor.texts import num
+from advisor.texts import Message
 from advisor.units import infer_interval_minutes, interval_hours
 
 TEMPERATURE_MODELS = tuple(pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"])
@@ -224,18 +224,18 @@ class BalconySpec:
 class LegalNote:
     """A legal fact about balcony PV with its source (from ``seeds/pv.toml``).
 
-    ``text`` is English, ``text_de`` German (seed ``pv.<key>_de``; empty when the seeds lack it).
+    ``text`` is a :class:`~advisor.texts.Message` (code ``pv.legal.<key>``, the limits from the
+    seeds as its figures); the seed entry gives source and date.
     """
 
     key: str
     text: str
     source: str
     date: str
-    text_de: str = ""
 
     def localized(self, lang: str = "de") -> str:
         """The note in ``lang``."""
-        return (self.text_de or self.text) if lang == "de" else self.text
+        return self.text.text(lang) if isinstance(self.text, Message) else self.text
 
 
 BALCONY_NOTE_KEYS = (
@@ -249,44 +249,25 @@ BALCONY_NOTE_KEYS = (
 
 def balcony_legal_notes(seeds) -> list[LegalNote]:
     """The legal notes on balcony PV (DOMAIN.md B3) as data, from the seeds."""
+    limits = {"wp": float(seeds.value("pv.balcony_max_module_wp")), "va": float(seeds.value("pv.balcony_max_inverter_va"))}
     out = []
     for key in BALCONY_NOTE_KEYS:
         e = seeds.entry(f"pv.{key}")
-        german = seeds.values.get(f"pv.{key}_de")
-        out.append(
-            LegalNote(
-                key=key,
-                text=str(e.value),
-                source=e.source,
-                date=e.date,
-                text_de=str(german.value) if german is not None else "",
-            )
-        )
+        short = key.removeprefix("balcony_note_")
+        text = Message(f"pv.legal.{short}", **(limits if short == "definition" else {}))
+        out.append(LegalNote(key=key, text=text, source=e.source, date=e.date))
     return out
 
 
-def balcony_compliance(spec: BalconySpec, seeds, lang: str = "en") -> list[str]:
-    """Problems of a balcony system against the legal limits in the seeds (empty list: fine).
-
-    ``lang``: ``"en"`` (default) or ``"de"`` for the wording of the problems.
-    """
+def balcony_compliance(spec: BalconySpec, seeds) -> list[Message]:
+    """Problems of a balcony system against the legal limits in the seeds (empty list: fine)."""
     max_wp = float(seeds.value("pv.balcony_max_module_wp"))
     max_va = float(seeds.value("pv.balcony_max_inverter_va"))
     problems = []
     if spec.module_wp > max_wp:
-        problems.append(
-            f"Module mit {num(spec.module_wp, 0, 'de')} Wp überschreiten die {num(max_wp, 0, 'de')} Wp eines "
-            "Steckersolargeräts (§ 3 Nr. 43 EEG)"
-            if lang == "de"
-            else f"modules {spec.module_wp:.0f} Wp exceed the {max_wp:.0f} Wp of a Steckersolargeraet (§ 3 Nr. 43 EEG)"
-        )
+        problems.append(Message("pv.balcony.modules_too_large", wp=round(spec.module_wp), max_wp=round(max_wp)))
     if spec.inverter_va > max_va:
-        problems.append(
-            f"Wechselrichter mit {num(spec.inverter_va, 0, 'de')} VA überschreitet die {num(max_va, 0, 'de')} VA eines "
-            "Steckersolargeräts (§ 3 Nr. 43 EEG)"
-            if lang == "de"
-            else f"inverter {spec.inverter_va:.0f} VA exceeds the {max_va:.0f} VA of a Steckersolargeraet (§ 3 Nr. 43 EEG)"
-        )
+        problems.append(Message("pv.balcony.inverter_too_large", va=round(spec.inverter_va), max_va=round(max_va)))
     return problems
 
 
@@ -473,7 +454,6 @@ class PVResult:
     interval_minutes: int
     weather_source: str = ""
     notes: tuple[str, ...] = field(default=())
-    notes_de: tuple[str, ...] = field(default=())
 
 
 def simulate_pv(
@@ -584,12 +564,8 @@ def _finish(dc_kw: np.ndarray, spec: PVSystemSpec, index: pd.DatetimeIndex, minu
     # interval series sums to it; other spans are scaled to 365 days
     annual = total if one_year else (total * 365.0 / span_days if span_days > 0 else float("nan"))
     notes = []
-    notes_de = []
     if not one_year:
-        notes.append(f"weather covers {span_days:.0f} days; annual figures scaled to 365 days")
-        notes_de.append(
-            f"die Wetterdaten umfassen {num(span_days, 0, 'de')} Tage; Jahreswerte auf 365 Tage hochgerechnet"
-        )
+        notes.append(Message("pv.note.weather_scaled", n=round(span_days)))
     return PVResult(
         energy_kwh=energy,
         annual_yield_kwh=annual,
@@ -600,7 +576,6 @@ def _finish(dc_kw: np.ndarray, spec: PVSystemSpec, index: pd.DatetimeIndex, minu
         interval_minutes=minutes,
         weather_source=source,
         notes=tuple(notes),
-        notes_de=tuple(notes_de),
     )
 
 
@@ -651,16 +626,13 @@ class CompletedYear:
     filled_share
         Share of the year's energy that was filled [0..1].
     method
-        How the year was completed, in words (English).
-    method_de
-        ``method`` in German.
+        How the year was completed (a :class:`~advisor.texts.Message`).
     """
 
     energy_kwh: pd.Series
     filled: pd.Series
     filled_share: float
     method: str
-    method_de: str = ""
 
 
 def complete_year(curve, *, holiday_region: str | None = None) -> CompletedYear:
@@ -698,27 +670,24 @@ def complete_year(curve, *, holiday_region: str | None = None) -> CompletedYear:
         factor = float(values[~filled].sum()) / measured_w if measured_w > 0 else 0.0
         values = values.where(~filled, shape * factor)
         share = float(values[filled].sum() / values.sum()) if values.sum() > 0 else 1.0
-        method = (
-            f"{int(filled.sum())} of {len(filled)} intervals ({share:.1%} of the energy) filled with the BDEW H25 "
-            f"shape scaled to the household's measured energy; year {index[0].date()} to {index[-1].date()}"
-        )
-        method_de = (
-            f"{num(int(filled.sum()), 0, 'de')} von {num(len(filled), 0, 'de')} Messwerten "
-            f"({num(100 * share, 1, 'de')} % der Energie) mit dem BDEW-Profil H25 ergänzt, skaliert auf den gemessenen "
-            f"Verbrauch des Haushalts; Jahr {index[0].strftime('%d.%m.%Y')} bis {index[-1].strftime('%d.%m.%Y')}"
+        method = Message(
+            "pv.year.filled",
+            n=int(filled.sum()),
+            total=len(filled),
+            share=share,
+            start=index[0].date(),
+            end=index[-1].date(),
         )
         if share > 0.5:
             warnings.warn(f"PV figures rest mostly on a standard profile: {method}", DataQualityWarning, stacklevel=2)
     else:
         share = 0.0
-        method = "12 measured months, nothing filled"
-        method_de = "12 gemessene Monate, nichts ergänzt"
+        method = Message("pv.year.measured")
     return CompletedYear(
         energy_kwh=values.rename("energy_kwh"),
         filled=filled.rename("filled"),
         filled_share=share,
         method=method,
-        method_de=method_de,
     )
 
 
@@ -769,7 +738,6 @@ class SelfConsumptionResult:
     autarky_share: float
     interval_minutes: int
     notes: tuple[str, ...] = field(default=())
-    notes_de: tuple[str, ...] = field(default=())
 
 
 def self_consumption(
@@ -802,12 +770,10 @@ def self_consumption(
     SelfConsumptionResult
     """
     notes: list[str] = []
-    notes_de: list[str] = []
     if isinstance(load, CompletedYear):
         load_s = load.energy_kwh
         if load.filled_share > 0:
             notes.append(load.method)
-            notes_de.append(load.method_de or load.method)
     elif hasattr(load, "data") and hasattr(load, "interval_minutes"):
         load_s = load.data["energy_kwh"]
     else:
@@ -883,5 +849,4 @@ def self_consumption(
         autarky_share=self_consumed / total_load if total_load > 0 else 0.0,
         interval_minutes=int(minutes),
         notes=tuple(notes),
-        notes_de=tuple(notes_de),
     )

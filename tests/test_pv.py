@@ -109,7 +109,7 @@ def test_balcony_compliance_uses_legal_limits_from_seeds():
     seeds = load_seeds()
     assert pv.balcony_compliance(pv.BalconySpec(2000, 800), seeds) == []
     problems = pv.balcony_compliance(pv.BalconySpec(2400, 1000), seeds)
-    assert len(problems) == 2 and "2000 Wp" in problems[0] and "800 VA" in problems[1]
+    assert len(problems) == 2 and "2,000 Wp" in problems[0] and "800 VA" in problems[1]
     notes = pv.balcony_legal_notes(seeds)
     assert any("554" in n.text for n in notes) and all(n.source for n in notes)
 

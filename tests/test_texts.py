@@ -9,7 +9,7 @@ import pytest
 
 from advisor.signatures import SIGNATURE_NAMES, Signature, detect_signatures, device_question, signature_label
 from advisor.synthetic import SyntheticSpec, synthetic_household
-from advisor.texts import localized, num, sentence, signed
+from advisor.texts import Message, localized, num, sentence, signed
 
 GERMAN_WORDS = re.compile(r"\b(der|die|das|und|mit|über|gegenüber|Tage|Tagen|braucht|keine|nur|vorhanden)\b")
 
@@ -225,34 +225,41 @@ def test_economics_assumptions_in_german(seeds):
     settings = ec.EconomicsSettings.from_seeds(seeds, commissioning=dt.date(2026, 3, 1))
     settings = replace(settings, price_eur_per_kwh=0.372, om_pct_of_investment_per_year=1.5)
     e = ec.pv_economics(_flat_year(), pv.PVSystemSpec.single(15.0), settings)
-    assert len(e.assumptions) == len(e.assumptions_de) >= 3
-    for en, de in zip(e.assumptions, e.assumptions_de, strict=True):
+    assert len(e.assumptions) >= 3 and all(isinstance(a, Message) for a in e.assumptions)
+    german = [a.text("de") for a in e.assumptions]
+    for en, de in zip(e.assumptions, german, strict=True):
         assert en != de, en
-    text = " | ".join(e.assumptions_de)
+    text = " | ".join(german)
     assert "Überschusseinspeisung" in text and "Inbetriebnahme am 01.03.2026" in text
     assert f"{num(e.feed_in_rate_eur_per_kwh * 100, 2, 'de')} ct/kWh" in text  # e.g. "7,43 ct/kWh"
     assert "Strompreis 37,2 ct/kWh" in text and "1,5 % der Investition" in text
     assert "Leistungsklasse bis 10 kWp" in text and "01.02.2026–31.07.2026" in text
     assert "negativen" in text  # the negative-price rule (EEG § 51) is named
+    undated = re.sub(r"\d\d\.\d\d\.\d{4}", "", text)
+    assert not re.search(r"\d\.\d|\.\.|\{", undated)  # no English decimal point, no "..", no placeholder
+    english = " | ".join(e.assumptions)
+    assert "Überschuss" not in english and "surplus feed-in" in english
     balcony = ec.pv_economics(_flat_year(), pv.BalconySpec(800).to_system(), settings)
-    assert any(a.startswith("Balkonkraftwerk: keine Einspeisevergütung") for a in balcony.assumptions_de)
+    assert any(a.text("de").startswith("Balkonkraftwerk: keine Einspeisevergütung") for a in balcony.assumptions)
+    assert any(a.text("tr").startswith("Balkon güneş paneli") for a in balcony.assumptions)
 
 
 def test_balcony_compliance_and_legal_notes_in_german(seeds):
     from advisor import pv
 
     spec = pv.BalconySpec(module_wp=2400, inverter_va=1000)
-    en = pv.balcony_compliance(spec, seeds)
-    de = pv.balcony_compliance(spec, seeds, lang="de")
-    assert len(en) == len(de) == 2
+    problems = pv.balcony_compliance(spec, seeds)
+    assert len(problems) == 2
+    de = [p.text("de") for p in problems]
     assert de[0] == "Module mit 2.400 Wp überschreiten die 2.000 Wp eines Steckersolargeräts (§ 3 Nr. 43 EEG)"
     assert de[1].startswith("Wechselrichter mit 1.000 VA überschreitet die 800 VA")
-    assert en[0].startswith("modules 2400 Wp exceed")
+    assert problems[0].startswith("modules of 2,400 Wp exceed")
     notes = pv.balcony_legal_notes(seeds)
     assert len(notes) == 5
     for n in notes:
-        assert n.text_de and n.text_de != n.text and n.localized("de") == n.text_de and n.localized("en") == n.text
-    assert "Marktstammdatenregister" in notes[1].text_de and "2.000 Wp" in notes[0].text_de
+        assert n.localized("de") != n.localized("en") and n.localized("en") == n.text and n.source and n.date
+    assert "Marktstammdatenregister" in notes[1].localized("de") and "2.000 Wp" in notes[0].localized("de")
+    assert "800 VA" in notes[0].localized("de")  # the limits come from the seeds
 
 
 def test_completed_year_and_pv_notes_in_german():
@@ -266,10 +273,11 @@ def test_completed_year_and_pv_notes_in_german():
     curve = make_load_curve(pd.Series(np.full(len(idx), 0.1), index=idx), interval_minutes=15)
     with pytest.warns(Warning):
         year = pv.complete_year(curve)
-    assert year.method_de != year.method and "mit dem BDEW-Profil H25 ergänzt" in year.method_de
-    assert "Jahr 01.03.2024 bis" in year.method_de
+    de = year.method.text("de")
+    assert de != year.method and "mit dem BDEW-Profil H25 ergänzt" in de
+    assert "Jahr 01.03.2024 bis" in de
     sc = pv.self_consumption(year, pd.Series(0.05, index=year.energy_kwh.index))
-    assert sc.notes_de == (year.method_de,) and sc.notes == (year.method,)
+    assert sc.notes == (year.method,)
 
 
 # ----------------------------------------------------------------------------- forecast

@@ -123,6 +123,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     from advisor.seeds import load_seeds
     from advisor.settings import prepared_curve, resolve_settings
     from advisor.tariffs import Tariff
+    from advisor.texts import text_fields
 
     request = build_request(cmd)  # refuse bad figures before reading anything
     seeds = load_seeds(cmd.seeds_dir)
@@ -169,8 +170,7 @@ def run_electrify(cmd: ElectrifyCommand) -> tuple[dict, object]:
     data["year"] = {
         "start": year.energy_kwh.index[0].isoformat(),
         "filled_share": year.filled_share,
-        "method": year.method,
-        "method_de": year.method_de,
+        **text_fields("method", year.method),
         "warnings": [str(w.message) for w in caught if issubclass(w.category, DataQualityWarning)],
     }
     data["settings"] = hs.to_dict()

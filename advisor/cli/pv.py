@@ -79,10 +79,10 @@ def run_pv(request: PVRequest) -> dict:
     from advisor.pv_options import pv_options
     from advisor.seeds import load_seeds
     from advisor.settings import prepared_curve, resolve_settings
+    from advisor.texts import Message, text_fields
 
     seeds = load_seeds(request.seeds_dir)
-    notes: list[str] = []
-    notes_de: list[str] = []  # the same notes in German (advisor.texts convention: JSON adds *_de keys)
+    notes: list = []  # rendered for JSON by text_fields: notes (English), notes_de, notes_en, notes_code
     if (request.lat is None) != (request.lon is None):
         raise AdvisorError("give both `--lat` and `--lon` (or `--plz`)")
     household = Household.from_mapping(
@@ -102,8 +102,9 @@ def run_pv(request: PVRequest) -> dict:
         raise AdvisorError("the location is unknown: pass `--lat` and `--lon`, or `--plz` (e.g. --plz 44623 for Herne)")
     lat, lon = hs.site.latitude, hs.site.longitude
     if hs.site.source == "postal_code":
-        notes.append(f"location from postal code {request.plz}: {hs.site.place} ({hs.site.precision})")
-        notes_de.append(f"Standort aus der Postleitzahl {request.plz}: {hs.site.place} ({hs.site.precision})")
+        notes.append(
+            Message("pv.cli.location", plz=str(request.plz), place=hs.site.place, precision=Message(f"pv.cli.precision.{hs.site.precision}"))
+        )
     roof = household.roof or RoofSpec()
     defaults = hs.pv
     if request.balcony:
@@ -120,8 +121,6 @@ def run_pv(request: PVRequest) -> dict:
         )
         notes += pvm.balcony_compliance(bspec, seeds)
         notes += [n.text for n in pvm.balcony_legal_notes(seeds)]
-        notes_de += pvm.balcony_compliance(bspec, seeds, lang="de")
-        notes_de += [n.localized("de") for n in pvm.balcony_legal_notes(seeds)]
         spec = bspec.to_system()
     else:
         tilt, azimuth = defaults.tilt_deg, defaults.azimuth_deg  # the household's roof, else the seeds
@@ -152,8 +151,7 @@ def run_pv(request: PVRequest) -> dict:
             "specific_yield_kwh_per_kwp": result.specific_yield_kwh_per_kwp,
             "peak_ac_kw": result.peak_ac_kw,
             "clipped_kwh": result.clipped_kwh,
-            "notes": notes + list(result.notes),
-            "notes_de": notes_de + list(result.notes_de),
+            **text_fields("notes", notes + list(result.notes)),
         }
 
     from advisor.ingest import read_load_curve
@@ -166,14 +164,10 @@ def run_pv(request: PVRequest) -> dict:
         warnings.simplefilter("always")
         year_load = pvm.complete_year(curve)
     standard = [w for w in caught if "standard profile" in str(w.message)]
-    notes += [f"warning: {w.message}" for w in standard]
     if standard:
-        notes_de.append(
-            f"Warnung: Die PV-Zahlen beruhen überwiegend auf einem Standardlastprofil: {year_load.method_de}"
-        )
+        notes.append(Message("pv.cli.mostly_standard_profile", method=year_load.method))
     if year_load.filled_share > 0 and not caught:
         notes.append(year_load.method)
-        notes_de.append(year_load.method_de)
     wx = _weather_for(request, year_load.energy_kwh.index, lat, lon, hs.germany_ghi_kwh_per_m2)
     settings = ec.EconomicsSettings.from_seeds(
         seeds,
@@ -212,20 +206,17 @@ def run_pv(request: PVRequest) -> dict:
         kwps = sorted({o.peak_kw for o in found.sweep})
         kwhs = sorted({o.battery_kwh for o in found.sweep})
         notes.append(
-            f"no --kwp given: sized by NPV over {kwps[0]:g}-{kwps[-1]:g} kWp and batteries {kwhs[0]:g}-{kwhs[-1]:g} kWh; "
-            + (
-                f"a {rec.battery_kwh:g} kWh battery pays on {rec.peak_kw:g} kWp"
-                if rec is not None
-                else "no battery pays (none recommended)"
-            )
-        )
-        notes_de.append(
-            f"kein --kwp angegeben: Größe nach Kapitalwert zwischen {_de(kwps[0])} und {_de(kwps[-1])} kWp, Speicher "
-            f"{_de(kwhs[0])} bis {_de(kwhs[-1])} kWh; "
-            + (
-                f"ein Speicher mit {_de(rec.battery_kwh)} kWh lohnt sich bei {_de(rec.peak_kw)} kWp"
-                if rec is not None
-                else "kein Speicher lohnt sich (keiner empfohlen)"
+            Message(
+                "pv.cli.sized",
+                kwp_min=kwps[0],
+                kwp_max=kwps[-1],
+                kwh_min=kwhs[0],
+                kwh_max=kwhs[-1],
+                battery=(
+                    Message("pv.cli.battery_pays", kwh=rec.battery_kwh, kwp=rec.peak_kw)
+                    if rec is not None
+                    else Message("pv.cli.no_battery_pays")
+                ),
             )
         )
     else:
@@ -236,13 +227,15 @@ def run_pv(request: PVRequest) -> dict:
         lo, hi = row["self_consumption_share_range"]
         a_lo, a_hi = row["autarky_share_range"]
         notes.append(
-            f"{bias.interval_minutes}-min curve: hourly means overstate self-consumption and autarky against minute "
-            f"data; likely ranges self-consumption {lo:.0%}-{hi:.0%}, autarky {a_lo:.0%}-{a_hi:.0%} ({bias.source})"
-        )
-        notes_de.append(
-            f"Lastkurve mit {bias.interval_minutes}-Minuten-Werten: Stundenmittel überschätzen Eigenverbrauch und "
-            f"Autarkie gegenüber Minutenwerten; wahrscheinlich Eigenverbrauch {_pct(lo)} bis {_pct(hi)}, Autarkie "
-            f"{_pct(a_lo)} bis {_pct(a_hi)} ({bias.source})"
+            Message(
+                "pv.cli.resolution_bias",
+                minutes=bias.interval_minutes,
+                sc_low=lo,
+                sc_high=hi,
+                autarky_low=a_lo,
+                autarky_high=a_hi,
+                source=bias.source,
+            )
         )
     if request.out is not None:
         flows = best.flows.flows
@@ -273,19 +266,9 @@ def run_pv(request: PVRequest) -> dict:
         "battery_recommended_kwh": found.battery.recommended_kwh if found.battery is not None else None,
         "battery_options": [found.row(o) for o in found.battery.options] if found.battery is not None else [],
         "options": options_rows,
-        "assumptions": list(best.economics.assumptions),
-        "assumptions_de": list(best.economics.assumptions_de),
-        "notes": notes + list(best.pv.notes),
-        "notes_de": notes_de + list(best.pv.notes_de),
+        **text_fields("assumptions", list(best.economics.assumptions)),
+        **text_fields("notes", notes + list(best.pv.notes)),
     }
-
-
-def _de(x: float) -> str:
-    return f"{x:g}".replace(".", ",")
-
-
-def _pct(share: float) -> str:
-    return f"{100 * share:.0f} %"
 
 
 def write_interval_csv(path: Path, frame) -> None:

@@ -9,8 +9,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor import pv as pvm
-from advisor.texts import localized, sentence
+from advisor.texts import localize, localized, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -105,13 +104,8 @@ with st.spinner(t("pv.computing")):
 if result is None:
     cached.note(status, t("pv.what"), t)
     st.stop()
-option, sweep, filled_share, filled_method, _notes_en = result
-# the legal limits in the session's language (the cached result carries the English wording)
-notes = (
-    pvm.balcony_compliance(pvm.BalconySpec(module_wp=float(params["module_wp"])), cached.seeds(), lang=lang)
-    if params["kind"] == "balcony"
-    else []
-)
+option, sweep, filled_share, filled_method, legal_problems = result
+notes = localize(list(legal_problems), lang)  # the legal limits (Messages) in the session's language
 row = option.to_row()
 
 st.subheader(t("pv.results"))
