@@ -45,7 +45,7 @@ from advisor.features import (
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
 from advisor.registry import DEFAULT_MODEL_NAME, default_model_dir, read_model  # noqa: F401 - re-exported
-from advisor.texts import num
+from advisor.texts import Message, num
 from advisor.units import freq_of
 from advisor.weather import WeatherError, temperature_climatology, try_region
 
@@ -1155,8 +1155,13 @@ def monthly_forecast(
     month_key = fut_days.tz_localize(None).to_period("M")
     span_days = float((end - daily.dropna().index.min()) / pd.Timedelta(days=1)) if daily.notna().any() else 0.0
     own = None
+    weather = None
     if span_days >= YEAR_DAYS:
-        own = _own_year_daily(daily, fut_days, tz, region)
+        if fit.hdd_kwh_per_kelvin_day > 0 and hdd_hist is not None and hdd_future is not None:
+            # weather-normalise the last year: its heating share at its own degree days out,
+            # a normal year's in (the months ahead take the climatology)
+            weather = (fit.hdd_kwh_per_kelvin_day * hdd_hist, fit.hdd_kwh_per_kelvin_day * hdd_future)
+        own = _own_year_daily(daily, fut_days, tz, region, weather_kwh=weather)
     blend = 0.0
     if own is not None:
         own_daily, trend, n_own_months = own
@@ -1237,9 +1242,18 @@ def monthly_forecast(
             f"zu {int(round(100 * blend))} % gemischt mit der Anpassung an das BDEW-Profil H25; "
             "P10/P90 aus der Streuung der Veränderungen von Jahr zu Jahr bei Haushalten."
         )
+    weather_note = None
+    weather_attrs: dict[str, Any] = {"weather_normalised": False}
+    if own is not None:
+        weather_note, weather_attrs = _year_weather_note(daily, weather, temperature_c, site, hdd_hist, tz)
+    if weather_note is not None:
+        note += " " + weather_note.text("en")
+        note_de += " " + weather_note.text("de")
     out.attrs.update(
         origin=end.isoformat(),
         method=method,
+        weather_note=weather_note,
+        **weather_attrs,
         note=note,
         note_de=note_de,
         log_error_p10=lo,
@@ -1252,6 +1266,54 @@ def monthly_forecast(
 
 
 Z_P90_FC = 1.2815515655446004
+# Share of the last year's days that need a measured temperature before the year counts as
+# weather-normalised (the rest take the climatology, i.e. are assumed normal).
+YEAR_MEASURED_SHARE = 0.9
+
+
+def _year_weather_note(
+    daily: pd.Series,
+    weather: tuple[pd.Series, pd.Series] | None,
+    temperature_c: pd.Series | None,
+    site: tuple[float, float] | None,
+    hdd_hist: pd.Series | None,
+    tz: str,
+) -> tuple[Message | None, dict[str, Any]]:
+    """What the year-ahead forecast did about the weather of the measured year.
+
+    Returns the message for the note and the attrs: ``weather_normalised`` (the heating share of
+    the last year was taken at its measured degree days on at least :data:`YEAR_MEASURED_SHARE`
+    of its days), ``hdd_last_year_kelvin_days`` / ``hdd_normal_kelvin_days`` (heating degree
+    days of the last 365 days as used and in a normal year [K·day]), ``measured_day_share``.
+    """
+    attrs: dict[str, Any] = {"weather_normalised": False}
+    if hdd_hist is None or site is None:
+        return Message("forecast.year.weather_no_site"), attrs
+    if weather is None:
+        return None, attrs  # no heating load found: the weather hardly moves this household's year
+    last_year = daily.dropna().index
+    last_year = last_year[last_year > last_year.max() - pd.Timedelta(days=YEAR_DAYS)]
+    share = 0.0
+    if temperature_c is not None and len(temperature_c):
+        t = temperature_c.copy()
+        t.index = pd.DatetimeIndex(t.index).tz_convert(tz)
+        per_day = t.groupby(t.index.normalize()).count()
+        share = float((per_day.reindex(last_year).fillna(0) >= 20).mean())
+    normal, _ = daily_heating_degree_days(last_year, site=site)
+    used = float(hdd_hist.reindex(last_year).sum())
+    attrs.update(
+        weather_normalised=bool(share >= YEAR_MEASURED_SHARE),
+        measured_day_share=share,
+        hdd_last_year_kelvin_days=used,
+        hdd_normal_kelvin_days=float(normal.sum()),
+    )
+    if share >= YEAR_MEASURED_SHARE:
+        return Message("forecast.year.weather_normalised", hdd_measured=used, hdd_normal=float(normal.sum())), attrs
+    if share > 0:
+        return Message("forecast.year.weather_partly_measured", share=share), attrs
+    return Message("forecast.year.weather_not_measured"), attrs
+
+
 
 
 def _h25_fit_misfit(
@@ -1272,16 +1334,27 @@ def _h25_fit_misfit(
 
 
 def _own_year_daily(
-    daily: pd.Series, fut_days: pd.DatetimeIndex, tz: str, region: str
+    daily: pd.Series,
+    fut_days: pd.DatetimeIndex,
+    tz: str,
+    region: str,
+    *,
+    weather_kwh: tuple[pd.Series, pd.Series] | None = None,
 ) -> tuple[pd.Series, float, int] | None:
     """Each future day at the household's own rate in that calendar month of its last year.
 
-    Rate = energy / H25 day weight over the month's complete days in the last 365 days. Returns
-    (daily kWh or NaN where that month was not measured, damped trend, measured months) or None.
+    Rate = energy / H25 day weight over the month's complete days in the last 365 days. With
+    ``weather_kwh`` = (heating energy of each history day, of each future day) [kWh/day] (the
+    fitted ``c * HDD``: the history's at its own degree days, the future's at a normal year's),
+    the rate is taken of the energy without the history's heating share, and the future days get
+    their own heating share back: a cold or warm last year does not carry over. Returns (daily
+    kWh or NaN where that month was not measured, damped trend, measured months) or None.
     """
     d = daily.dropna()
     if d.empty:
         return None
+    if weather_kwh is not None:
+        d = d - weather_kwh[0].reindex(d.index).fillna(0.0)
     last = d.index.max()
     year = d[d.index > last - pd.Timedelta(days=YEAR_DAYS)]
     h = _daily_h25(year.index, tz, region)
@@ -1290,9 +1363,11 @@ def _own_year_daily(
     g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["h"] > 0)]
     if len(g) < 6:
         return None
-    rate = g["e"] / g["h"]
+    rate = (g["e"] / g["h"]).clip(lower=0.0)
     h_fut = _daily_h25(fut_days, tz, region)
     own = pd.Series(fut_days.month, index=fut_days).map(rate).astype(float) * h_fut
+    if weather_kwh is not None:
+        own = own + weather_kwh[1].reindex(fut_days).fillna(0.0)
     trend = 1.0
     prev = d[(d.index <= last - pd.Timedelta(days=YEAR_DAYS)) & (d.index > last - pd.Timedelta(days=2 * YEAR_DAYS))]
     if len(prev) >= 0.9 * YEAR_DAYS and len(year) >= 0.9 * YEAR_DAYS:

@@ -402,3 +402,53 @@ def test_measured_temperature_replaces_the_climatology_in_the_history(tiny_model
     fc = monthly_forecast(curve, model=tiny_model, temperature_c=temp, site=HERNE_SITE)
     assert fc.attrs["temperature_source"] == "measured"
     assert fc.attrs["temperature_used"] is True
+
+
+def _heat_pump_years(offset_year1_k: float, kwh_per_kelvin_hour: float = 0.05, seed: int = 41):
+    """Known truth: two years of a household with a heat pump at Herne (TRY region 5).
+
+    Year 1 (2023) is heated against the TRY climatology shifted by ``offset_year1_k`` (a cold or
+    warm year), year 2 (2024) against the climatology itself (a normal year, what the forecast
+    assumes). Returns (year 1, year 2, year 1's hourly temperature [°C]).
+    """
+    from advisor.weather import temperature_climatology, try_region
+
+    region = try_region(*HERNE_SITE)
+    years, temps = [], []
+    for y, offset in ((2023, offset_year1_k), (2024, 0.0)):
+        base = synthetic_household(SyntheticSpec(year=y, interval_minutes=60, seed=seed + y)).curve.energy_kwh
+        t = temperature_climatology(base.index, *HERNE_SITE, region=region) + offset
+        years.append(base + kwh_per_kelvin_hour * np.clip(15.0 - t, 0.0, None))
+        temps.append(t)
+    return years[0], years[1], temps[0]
+
+
+@pytest.mark.parametrize("offset_k", [-3.0, 3.0])
+def test_a_cold_or_warm_measured_year_is_weather_normalised(tiny_model, offset_k):
+    y1, y2, t1 = _heat_pump_years(offset_k)
+    curve = _curve(y1, 60)
+    with_t = monthly_forecast(curve, model=tiny_model, temperature_c=t1, site=HERNE_SITE, yoy_log_sd=0.17)
+    without = monthly_forecast(curve, model=tiny_model, site=HERNE_SITE, yoy_log_sd=0.17)
+    assert with_t.attrs["method"] == "own_year_blend"
+    assert with_t.attrs["weather_normalised"] is True
+    assert without.attrs["weather_normalised"] is False
+    assert "carries over" in without.attrs["note"]
+    truth = y2.sum()
+    err_with = abs(with_t["p50"].sum() / truth - 1.0)
+    err_without = abs(without["p50"].sum() / truth - 1.0)
+    # the last year's weather carried over: a cold year too high, a warm year too low
+    assert (without["p50"].sum() > truth) == (offset_k < 0)
+    assert err_without > 0.06
+    assert err_with < 0.03
+    # winter months too, not just the annual sum
+    assert _monthly_error(with_t, y2) < 0.5 * _monthly_error(without, y2)
+
+
+def test_a_normal_measured_year_changes_little_when_normalised(tiny_model):
+    # Placebo: the last year was a normal year; normalising it must not move the forecast.
+    y1, y2, t1 = _heat_pump_years(0.0)
+    curve = _curve(y1, 60)
+    with_t = monthly_forecast(curve, model=tiny_model, temperature_c=t1, site=HERNE_SITE, yoy_log_sd=0.17)
+    without = monthly_forecast(curve, model=tiny_model, site=HERNE_SITE, yoy_log_sd=0.17)
+    assert with_t["p50"].sum() == pytest.approx(without["p50"].sum(), rel=0.02)
+    assert with_t["p50"].sum() == pytest.approx(y2.sum(), rel=0.03)

@@ -75,6 +75,8 @@ def register(app: typer.Typer) -> None:
                 "horizon": horizon,
                 "temperature_used": bool(fc.attrs.get("temperature_used", False)),
                 "temperature_source": fc.attrs.get("temperature_source"),
+                "weather_normalised": bool(fc.attrs.get("weather_normalised", False)),
+                "weather_note_code": getattr(fc.attrs.get("weather_note"), "code", None),
                 "unit": "kWh per month" if horizon == "12mo" else f"kWh per {curve.interval_minutes} min",
                 "forecast": [
                     {"start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in fc.iterrows()
