@@ -22,9 +22,10 @@ Methods (also in ``docs/analysis.md``):
 * **Data quality** score 0..1 = coverage x year coverage x measured share x zero-readings
   plausibility (parts in :class:`DataQuality`).
 
-Texts for people (``warnings``, ``DataQuality.notes``, ``base_load_method``) are English; the same
-in German sits in ``warnings_de``, ``notes_de`` and ``base_load_method_de`` (German number formats;
-convention of :mod:`advisor.texts`). :func:`annual_method_text` names an ``annual_method`` code.
+Texts for people (``warnings``, ``DataQuality.notes``, ``base_load_method``) are
+:class:`advisor.texts.Message` codes with their figures (``quality.po``): as ``str`` English,
+``.text(lang)`` in German or Turkish; JSON outputs add ``*_de``/``*_en``/``*_code`` keys
+(:func:`advisor.texts.text_fields`). :func:`annual_method_text` names an ``annual_method`` code.
 """
 
 from __future__ import annotations
@@ -123,9 +124,7 @@ class DataQuality:
     longest_gap_hours
         Longest run of missing intervals [h].
     notes
-        Plain-language notes on what lowers the score.
-    notes_de
-        ``notes`` in German.
+        Plain-language notes on what lowers the score (Messages).
     completeness
         "How complete": share of the curve's own period that has a measured value, 0..1
         (``coverage x measured_share``): gaps and substituted/filled/estimated values lower it,
@@ -151,7 +150,6 @@ class DataQuality:
     n_gaps: int
     longest_gap_hours: float
     notes: tuple[str, ...] = ()
-    notes_de: tuple[str, ...] = ()
     completeness: float = 1.0
     plausibility: float = 1.0
     days_with_data: float = 0.0
@@ -166,10 +164,8 @@ class DataQuality:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["notes"] = list(self.notes)
-        d["notes_de"] = list(self.notes_de)
         d["label"] = self.label
-        for name in ("completeness_reason", "length_reason", "plausibility_reason"):
+        for name in ("notes", "completeness_reason", "length_reason", "plausibility_reason"):
             d.update(text_fields(name, getattr(self, name)))
         return d
 
@@ -232,11 +228,7 @@ class LoadAnalysis:
     interval_minutes, tz, holiday_region, start, end
         Of the analysed curve.
     warnings
-        Plain-language caveats.
-    warnings_de
-        ``warnings`` in German.
-    base_load_method_de
-        ``base_load_method`` in German.
+        Plain-language caveats (Messages).
     """
 
     annual_kwh: float
@@ -268,8 +260,6 @@ class LoadAnalysis:
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
     warnings: tuple[str, ...] = ()
-    warnings_de: tuple[str, ...] = ()
-    base_load_method_de: str = ""
 
     def annual_method_text(self, lang: str = "de") -> str:
         """How ``annual_kwh`` was obtained, in ``lang``."""
@@ -296,7 +286,7 @@ class LoadAnalysis:
             "measured_kwh": _r(self.measured_kwh, 3),
             "days_covered": _r(self.days_covered, 2),
             "base_load_w": _r(self.base_load_w, 1),
-            "base_load_method": self.base_load_method,
+            **text_fields("base_load_method", self.base_load_method),
             "base_load_kwh_per_year": _r(self.base_load_kwh_per_year, 1),
             "base_load_share": _r(self.base_load_share, 3),
             "always_on_w": _r(self.always_on_w, 1),
@@ -316,10 +306,9 @@ class LoadAnalysis:
             "holiday_region": self.holiday_region,
             "start": None if self.start is None else self.start.isoformat(),
             "end": None if self.end is None else self.end.isoformat(),
-            "warnings": list(self.warnings),
-            "warnings_de": list(self.warnings_de),
-            "base_load_method_de": self.base_load_method_de,
+            **text_fields("warnings", list(self.warnings)),
             "annual_method_text_de": self.annual_method_text("de"),
+            "annual_method_text_en": self.annual_method_text("en"),
         }
 
 
@@ -445,7 +434,7 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         said.append(Message("quality.note.estimated", pct=100 * est))
     if zero > 0.01:
         said.append(Message("quality.note.zeros", pct=100 * zero))
-    notes, notes_de = tuple(said), tuple(m.text("de") for m in said)
+    notes = tuple(said)
     completeness = coverage * measured if n_known else 0.0
     days_known = n_known * interval_hours(curve.interval_minutes) / 24
     return DataQuality(
@@ -471,7 +460,6 @@ def data_quality(curve: LoadCurve) -> DataQuality:
         n_gaps=n_gaps,
         longest_gap_hours=longest,
         notes=tuple(notes),
-        notes_de=tuple(notes_de),
     )
 
 
@@ -662,7 +650,7 @@ def analyse(
     arrays = curve_arrays(curve)
     if not arrays.known.any():
         raise AdvisorError("the load curve has no values at all: nothing to analyse")
-    warnings_: list[Message] = []  # analysis.warning.* (quality.po); German rendered below
+    warnings_: list[Message] = []  # analysis.warning.* (quality.po)
     quality = data_quality(curve)
     annual = annual_energy(curve)
     if annual.method == "annualised_h25":
@@ -749,7 +737,6 @@ def analyse(
         days_covered=float(pk.sum() * interval_hours(curve.interval_minutes) / 24.0),
         base_load_w=base_w,
         base_load_method=base_method,
-        base_load_method_de=base_method.text("de"),
         base_load_kwh_per_year=base_kwh,
         base_load_share=base_kwh / annual_kwh if annual_kwh and annual_kwh > 0 else float("nan"),
         always_on_w=always_on_w,
@@ -772,5 +759,4 @@ def analyse(
         start=curve.start.tz_convert(curve.meta.tz),
         end=curve.end.tz_convert(curve.meta.tz),
         warnings=tuple(warnings_) + tuple(quality.notes),
-        warnings_de=tuple(w.text("de") for w in warnings_) + tuple(quality.notes_de),
     )

@@ -45,7 +45,7 @@ from advisor.features import (
 from advisor.loadcurve import Direction, LoadCurve, validate_load_curve
 from advisor.profiles import bdew_shape
 from advisor.registry import DEFAULT_MODEL_NAME, default_model_dir, read_model  # noqa: F401 - re-exported
-from advisor.texts import Message, num
+from advisor.texts import Message, join, text_fields
 from advisor.units import freq_of
 from advisor.weather import WeatherError, temperature_climatology, try_region
 
@@ -1022,8 +1022,8 @@ def forecast(
         start in the curve's time zone, starting at the end of the data. For ``"12mo"``: monthly
         totals [kWh] indexed by the local month start (the first month starts at the end of the
         data; a curve ending mid-month gives a partial first and last month, 13 rows). ``attrs`` hold ``origin`` (ISO time the forecast starts from), ``method``
-        (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``), ``note`` (English) and
-        ``note_de`` (the same in German, convention of :mod:`advisor.texts`).
+        (``"lightgbm"``, ``"cold_start_bdew_h25"``, ``"monthly_h25_fit"``) and ``note`` (a
+        :class:`advisor.texts.Message`: English as ``str``, ``.text("de")`` German).
 
     Raises
     ------
@@ -1054,16 +1054,7 @@ def forecast(
         out.attrs.update(
             origin=end.isoformat(),
             method="cold_start_bdew_h25",
-            note=(
-                f"Only {days:.1f} days of data (fewer than {COLD_START_DAYS}): this is the BDEW H25 standard "
-                "profile scaled to the consumption known so far, not a household-specific forecast; "
-                "the bands are wide."
-            ),
-            note_de=(
-                f"Nur {num(days, 1, 'de')} Tage mit Daten (weniger als {COLD_START_DAYS}): Dies ist das "
-                "BDEW-Standardlastprofil H25, skaliert auf den bisher bekannten Verbrauch, keine Prognose für "
-                "diesen Haushalt; die Spannen sind breit."
-            ),
+            note=Message("forecast.note.cold_start", days=float(days), min_days=COLD_START_DAYS),
         )
         return out
     hourly = hourly_energy_kwh(curve.data["energy_kwh"], curve.interval_minutes)
@@ -1079,8 +1070,7 @@ def forecast(
     out.attrs.update(
         origin=end.isoformat(),
         method="lightgbm",
-        note=f"Global LightGBM model, P10/P50/P90 per interval from {end.isoformat()}.",
-        note_de=f"Globales LightGBM-Modell, P10/P50/P90 je Messintervall ab {end.strftime('%d.%m.%Y %H:%M')} Uhr.",
+        note=Message("forecast.note.lightgbm", origin=end),
     )
     return out
 
@@ -1192,70 +1182,38 @@ def monthly_forecast(
         },
         index=pd.DatetimeIndex(starts, name="month_start"),
     )
-    note = (
-        f"Monthly totals from the BDEW H25 profile fitted to {fit.n_days} complete days ({fit.method}); "
-        "P10/P90 from the spread of monthly totals on the training households."
-    )
-    fit_de = {"proportional": "proportional", "regression": "Regression", "regression_hdd": "Regression"}.get(
-        fit.method, fit.method
-    )
-    note_de = (
-        f"Monatssummen aus dem BDEW-Profil H25, angepasst an {num(fit.n_days, 0, 'de')} vollständige Tage ({fit_de}); "
-        "P10/P90 aus der Streuung der Monatssummen bei den Trainingshaushalten."
-    )
+    parts: list[Message] = [Message("forecast.note.monthly", n=int(fit.n_days), fit=Message(f"forecast.fit.{fit.method}"))]
     if fit.hdd_kwh_per_kelvin_day > 0:
-        src_en = "measured temperatures" if temperature_source == "measured" else (
-            "measured temperatures and the DWD test reference year" if str(temperature_source).startswith("measured")
-            else "the DWD test reference year of the region"
-        )
-        src_de = "gemessenen Temperaturen" if temperature_source == "measured" else (
-            "gemessenen Temperaturen und dem DWD-Testreferenzjahr" if str(temperature_source).startswith("measured")
-            else "dem DWD-Testreferenzjahr der Region"
-        )
-        c = fit.hdd_kwh_per_kelvin_day
-        note += (
-            f" Heating: {c:.2f} kWh per heating degree day (base 15 °C) from {src_en}; the months ahead assume "
-            "a normal year's temperatures."
-        )
-        note_de += (
-            f" Heizen: {num(c, 2, 'de')} kWh je Heizgradtag (Basis 15 °C), aus {src_de}; für die kommenden Monate "
-            "sind die Temperaturen eines normalen Jahres angenommen."
+        source = "measured" if temperature_source == "measured" else (
+            "measured_and_try" if str(temperature_source).startswith("measured") else "try"
+        )  # fmt: skip
+        parts.append(
+            Message(
+                "forecast.note.heating",
+                kwh=fit.hdd_kwh_per_kelvin_day,
+                source=Message(f"forecast.temperature.{source}"),
+            )
         )
     if days < COLD_START_DAYS:
-        note = f"Only {days:.1f} days of data: the H25 profile scaled to them; treat as a rough guide. " + note
-        note_de = (
-            f"Nur {num(days, 1, 'de')} Tage mit Daten: das H25-Profil auf sie skaliert; nur als grobe Orientierung. "
-            + note_de
-        )
+        parts.insert(0, Message("forecast.note.short", days=float(days)))
     method = "monthly_h25_fit"
     if own is not None:
         method = "own_year_blend"
-        trend_txt = f"year-over-year trend x{trend:.3f}" if trend != 1.0 else "no trend (one year of data)"
-        trend_de = f"Trend zum Vorjahr x{num(trend, 3, 'de')}" if trend != 1.0 else "kein Trend (ein Jahr Daten)"
-        note = (
-            f"Monthly totals from the household's own last year ({n_own_months} measured months, {trend_txt}), "
-            f"blended {int(round(100 * blend))} % with the BDEW H25 fit; P10/P90 from the spread of "
-            "year-over-year changes of households."
-        )
-        note_de = (
-            f"Monatssummen aus dem eigenen letzten Jahr des Haushalts ({n_own_months} gemessene Monate, {trend_de}), "
-            f"zu {int(round(100 * blend))} % gemischt mit der Anpassung an das BDEW-Profil H25; "
-            "P10/P90 aus der Streuung der Veränderungen von Jahr zu Jahr bei Haushalten."
-        )
+        trend_text = Message("forecast.trend", factor=trend) if trend != 1.0 else Message("forecast.no_trend")
+        parts = [Message("forecast.note.own_year", n=int(n_own_months), trend=trend_text, share=blend)]
     weather_note = None
     weather_attrs: dict[str, Any] = {"weather_normalised": False}
     if own is not None:
         weather_note, weather_attrs = _year_weather_note(daily, weather, temperature_c, site, hdd_hist, tz)
     if weather_note is not None:
-        note += " " + weather_note.text("en")
-        note_de += " " + weather_note.text("de")
+        parts.append(weather_note)
+    note = join(parts, " ")
     out.attrs.update(
         origin=end.isoformat(),
         method=method,
         weather_note=weather_note,
         **weather_attrs,
         note=note,
-        note_de=note_de,
         log_error_p10=lo,
         log_error_p90=hi,
         temperature_source=temperature_source if fit.hdd_kwh_per_kelvin_day > 0 else None,
@@ -1393,9 +1351,7 @@ class AnnualProjection:
     months
         The monthly totals (:func:`monthly_forecast`).
     note
-        How it was made (English).
-    note_de
-        ``note`` in German.
+        How it was made (a :class:`advisor.texts.Message`).
     """
 
     annual_kwh_p10: float
@@ -1409,10 +1365,10 @@ class AnnualProjection:
     base_fee_eur_per_year: float
     months: pd.DataFrame = field(repr=False)
     note: str = ""
-    note_de: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in self.__dict__.items() if k != "months"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("months", "note")}
+        d.update(text_fields("note", self.note))
         d["months"] = [
             {"month_start": i.isoformat(), "p10": r.p10, "p50": r.p50, "p90": r.p90} for i, r in self.months.iterrows()
         ]
@@ -1471,7 +1427,6 @@ def annual_projection(
         base_fee_eur_per_year=float(base_fee_eur_per_year),
         months=months,
         note=months.attrs["note"],
-        note_de=months.attrs.get("note_de", ""),
     )
 
 

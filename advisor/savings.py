@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.loadcurve import LoadCurve, validate_load_curve
+from advisor.texts import Message, join, text_fields
 
 MIN_BASELINE_DAYS = 90
 MIN_REPORTING_DAYS = 30
@@ -130,8 +131,9 @@ class SavingsResult:
         Baseline model description.
     daily
         Per reporting day: ``actual_kwh``, ``counterfactual_kwh``.
-    reason_de, method_de
-        ``reason`` and ``method`` in German (convention of :mod:`advisor.texts`).
+
+    ``reason`` and ``method`` are :class:`advisor.texts.Message` codes (``savings.po``; ``reason`` is
+    ``""`` when there is nothing to say); ``to_dict`` adds their ``*_de``/``*_en``/``*_code`` keys.
     """
 
     sufficient: bool
@@ -164,11 +166,12 @@ class SavingsResult:
     temperature_used: bool = False
     method: str = ""
     daily: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    reason_de: str = ""
-    method_de: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "daily"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("daily", "reason", "method")}
+        d.update(text_fields("reason", self.reason))
+        d.update(text_fields("method", self.method))
+        return d
 
 
 def _daily(curve: LoadCurve) -> pd.Series:
@@ -252,37 +255,28 @@ def verify_savings(
     if n < MIN_BASELINE_DAYS or m < MIN_REPORTING_DAYS:
         return SavingsResult(
             sufficient=False,
-            reason=(
-                f"insufficient data: {n} complete days before the change (need {MIN_BASELINE_DAYS}) and "
-                f"{m} after it (need {MIN_REPORTING_DAYS})"
-            ),
-            reason_de=(
-                f"zu wenige Daten: {n} vollständige Tage vor der Änderung (nötig sind {MIN_BASELINE_DAYS}) und "
-                f"{m} danach (nötig sind {MIN_REPORTING_DAYS})"
+            reason=Message(
+                "savings.insufficient", before=n, need_before=MIN_BASELINE_DAYS, after=m, need_after=MIN_REPORTING_DAYS
             ),
             **base,
         )
     need = settings.baseline_days_sufficient
     short = window_days < need
     gappy = complete_share < settings.min_complete_share
-    reasons, reasons_de = [], []
+    reasons: list[Message] = []
     if short:
-        reasons.append(f"the baseline covers {window_days} days before the change (a sufficient one covers {need})")
-        reasons_de.append(f"die Basisperiode umfasst {window_days} Tage vor der Änderung (ausreichend sind {need})")
+        reasons.append(Message("savings.short_baseline", days=window_days, need=need))
     if gappy:
-        pct = round(100 * complete_share)
-        need_pct = round(100 * settings.min_complete_share)
-        reasons.append(f"only {pct} % of the baseline days are complete (need {need_pct} %)")
-        reasons_de.append(f"nur {pct} % der Tage der Basisperiode sind vollständig (nötig sind {need_pct} %)")
+        reasons.append(
+            Message("savings.gappy_baseline", share=complete_share, need=settings.min_complete_share)
+        )
     indicative = bool(reasons)
-    reason = ("indicative only: " + "; ".join(reasons)) if indicative else ""
-    reason_de = ("nur ein Anhaltspunkt: " + "; ".join(reasons_de)) if indicative else ""
+    reason = Message("savings.indicative", reasons=join(reasons, "; ")) if indicative else ""
 
     region = curve.meta.holiday_region
     x_before = [np.ones(n), _h25_day(before.index, region)]
     x_after = [np.ones(m), _h25_day(after.index, region)]
-    method = "daily OLS on BDEW H25 day weight"
-    method_de = "tägliche Regression (kleinste Quadrate) auf das Tagesgewicht des BDEW-Profils H25"
+    method = Message("savings.method.h25")
     temperature_used = False
     if temperature_c is not None:
         t = temperature_c.copy()
@@ -294,11 +288,9 @@ def verify_savings(
             x_before.append(hb)
             x_after.append(ha)
             temperature_used = True
-            method += " + heating degree days (15 °C)"
-            method_de += " + Heizgradtage (15 °C)"
+            method = Message("savings.method.h25_hdd")
         else:
-            method += " (temperature given but not covering every day: not used)"
-            method_de += " (Temperatur angegeben, deckt aber nicht jeden Tag ab: nicht verwendet)"
+            method = Message("savings.method.h25_temperature_unused")
     xb = np.column_stack(x_before)
     xa = np.column_stack(x_after)
     y = before.to_numpy()
@@ -340,7 +332,6 @@ def verify_savings(
         sufficient=not indicative,
         indicative=indicative,
         reason=reason,
-        reason_de=reason_de,
         saved_kwh=saved,
         saved_kwh_p10=lo,
         saved_kwh_p90=hi,
@@ -359,7 +350,6 @@ def verify_savings(
         g14_pass=g14,
         temperature_used=temperature_used,
         method=method,
-        method_de=method_de,
         daily=result_daily,
         **base,
     )

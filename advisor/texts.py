@@ -385,7 +385,10 @@ def localized(obj: Any, name: str, lang: str = "de") -> Any:
 
 def text_fields(name: str, value: Any, languages: Iterable[str] = ("de", "en")) -> dict[str, Any]:
     """JSON keys for one text field: ``name`` (English, the historic key), ``name_<lang>``
-    rendered for each language and ``name_code`` (code and data, or a list of them)."""
+    rendered for each language and ``name_code`` (code and data, or a list of them). A tuple
+    comes out as a list (as JSON has it)."""
+    if isinstance(value, tuple):
+        value = list(value)
     out: dict[str, Any] = {name: localize(value, "en")}
     for lang in languages:
         out[f"{name}_{lang}"] = localize(value, lang)

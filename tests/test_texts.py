@@ -187,15 +187,20 @@ def test_analysis_warnings_and_quality_notes_in_german():
     part = bdew_energy_kwh(idx, 3000.0)["2024-03-01":"2024-05-31"].copy()
     part.iloc[500:600] = np.nan  # one gap of 25 h
     a = analyse(make_load_curve(part, interval_minutes=15))
-    assert len(a.warnings) == len(a.warnings_de) >= 3
-    for en, de in zip(a.warnings, a.warnings_de, strict=True):
+    warnings_de = list(localized(a, "warnings", "de"))
+    assert len(a.warnings) == len(warnings_de) >= 3 and all(isinstance(w, Message) for w in a.warnings)
+    for en, de in zip(a.warnings, warnings_de, strict=True):
         assert en != de and _german(de) and _english(en), (en, de)
-    assert any("mit dem BDEW-Profil H25 hochgerechnet" in w for w in a.warnings_de)
+    assert any("mit dem BDEW-Profil H25 hochgerechnet" in w for w in warnings_de)
     q = a.data_quality
-    gap = next(n for n in q.notes_de if "fehlen" in n)
+    gap = next(n.text("de") for n in q.notes if "fehlen" in n.text("de"))
     assert f"längste {num(q.longest_gap_hours, 1, 'de')} h" in gap and "25,0 h" in gap
-    assert "Nachtstunden" in a.base_load_method_de and "night-time" in a.base_load_method
-    assert a.summary()["warnings_de"] == list(a.warnings_de)
+    assert "Nachtstunden" in a.base_load_method.text("de") and "night-time" in a.base_load_method
+    summary = a.summary()
+    assert summary["warnings_de"] == warnings_de and summary["warnings"] == list(a.warnings)
+    assert summary["warnings_code"][0]["code"].startswith("analysis.warning.")
+    assert "Nachtstunden" in summary["base_load_method_de"] and summary["base_load_method_en"] == a.base_load_method
+    assert summary["data_quality"]["notes_de"] == [n.text("de") for n in q.notes]
     assert annual_method_text("annualised_h25", "de") != annual_method_text("annualised_h25", "en")
     assert annual_method_text("estimated_curve_measured_full_year", "de").startswith(
         "aus dem Jahresverbrauch geschätzt"
@@ -295,11 +300,14 @@ def test_forecast_notes_in_german():
     short = make_load_curve(curve.data["energy_kwh"].iloc[: 9 * 96], interval_minutes=15)
     fc = forecast(short, "24h", model=model)
     assert fc.attrs["method"] == "cold_start_bdew_h25"
-    assert "Nur 9,0 Tage mit Daten" in fc.attrs["note_de"] and "9.0 days" in fc.attrs["note"]
+    assert "Nur 9,0 Tage mit Daten" in fc.attrs["note"].text("de") and "9.0 days" in fc.attrs["note"]
+    assert "note_de" not in fc.attrs  # one text, rendered where it is shown
     proj = annual_projection(curve, 0.372, 150.0, model=model)
-    assert proj.note_de and proj.note_de != proj.note
-    assert proj.note_de.startswith("Monatssummen aus dem")  # own year (a full year of data) or H25 fit
-    assert proj.to_dict()["note_de"] == proj.note_de
+    note_de = proj.note.text("de")
+    assert note_de and note_de != proj.note
+    assert note_de.startswith("Monatssummen aus dem")  # own year (a full year of data) or H25 fit
+    d = proj.to_dict()
+    assert d["note_de"] == note_de and d["note"] == str(proj.note) and d["note_code"]["code"]
     assert isinstance(proj.months, pd.DataFrame)
 
 
@@ -312,10 +320,13 @@ def test_savings_reason_and_method_in_german():
     short = make_load_curve(hh.curve.energy_kwh["2024-01-01":"2024-03-15"], interval_minutes=60, meta=hh.curve.meta)
     res = verify_savings(short, "2024-03-01")
     assert not res.sufficient
-    assert res.reason_de.startswith("zu wenige Daten") and "nötig sind 90" in res.reason_de
+    assert res.reason.text("de").startswith("zu wenige Daten") and "nötig sind 90" in res.reason.text("de")
     ok = verify_savings(hh.curve, "2024-06-01")
-    assert ok.indicative and ok.method_de != ok.method and "BDEW-Profils H25" in ok.method_de
-    assert ok.reason_de.startswith("nur ein Anhaltspunkt")
+    method_de = ok.method.text("de")
+    assert ok.indicative and method_de != ok.method and "BDEW-Profils H25" in method_de
+    assert ok.reason.text("de").startswith("nur ein Anhaltspunkt")
+    d = ok.to_dict()
+    assert d["reason_de"] == ok.reason.text("de") and d["method_en"] == str(ok.method) and d["method_code"]
 
 
 # ----------------------------------------------------------------------------- the app shows the chosen language
@@ -400,10 +411,10 @@ def test_report_uses_german_core_texts_in_german(short_assessment):
 
     a = short_assessment
     an = a.analysis
-    assert an.warnings and an.warnings_de
+    assert an.warnings
     de = html.unescape(render_report(a, "de"))
     en = html.unescape(render_report(a, "en"))
-    for w_en, w_de in zip(an.warnings, an.warnings_de, strict=True):
+    for w_en, w_de in zip(an.warnings, localized(an, "warnings", "de"), strict=True):
         assert sentence(w_de) in de and w_en[1:] not in de  # shown as a sentence: capital first letter
         assert sentence(w_en) in en and w_de[1:] not in en
     ss = an.stromspiegel
@@ -411,7 +422,7 @@ def test_report_uses_german_core_texts_in_german(short_assessment):
     assert f"({localized(ss, 'case', 'de')})" in de and ss.case not in de
     assert f"({ss.case})" in en
     assert a.projection is not None, a.unavailable
-    assert a.projection.note_de in de and a.projection.note not in de
+    assert a.projection.note.text("de") in de and a.projection.note not in de
     assert a.projection.note in en
 
 

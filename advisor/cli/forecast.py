@@ -39,6 +39,7 @@ def register(app: typer.Typer) -> None:
         from advisor.forecast import annual_projection, forecast, load_forecaster
         from advisor.ingest import read_load_curve
         from advisor.ingest.temperature import read_temperature
+        from advisor.texts import text_fields
 
         curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
         model = load_forecaster(model_dir, key_file=model_key_file)
@@ -70,8 +71,7 @@ def register(app: typer.Typer) -> None:
             payload = {
                 "origin": fc.attrs.get("origin"),
                 "method": fc.attrs.get("method"),
-                "note": fc.attrs.get("note"),
-                "note_de": fc.attrs.get("note_de"),
+                **text_fields("note", fc.attrs.get("note")),
                 "horizon": horizon,
                 "temperature_used": bool(fc.attrs.get("temperature_used", False)),
                 "temperature_source": fc.attrs.get("temperature_source"),
