@@ -45,12 +45,19 @@ from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw, gr
 from advisor.errors import AdvisorError
 from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
-from advisor.signatures import Signature, detect_signatures, modelled, with_answers, with_feed_in
+from advisor.signatures import (
+    Signature,
+    detect_own_pv,
+    detect_signatures,
+    modelled,
+    with_answers,
+    with_feed_in,
+)
 from advisor.texts import Message, join, num, text_fields
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
-    from advisor.benchmark import StromspiegelResult
+    from advisor.benchmark import OwnGeneration, StromspiegelResult
     from advisor.household import Household
     from advisor.seeds import Seeds
 
@@ -64,6 +71,7 @@ DAY_TYPES = ("weekday", "saturday", "sunday_holiday")
 SEASONS = ("winter", "transition", "summer")  # BDEW season definitions, see _season_of
 ZERO_SHARE_AS_MISSING = 0.01  # above this share, exact-zero readings count as faults for base load
 DAYTIME_ONLY_ZEROS = 0.002  # night zero share at or below this: the zeros are daytime ones (own PV)
+MIDDAY_ZERO_RATIO = 5.0  # zeros this many times more frequent at noon than at night: own PV, not a meter fault
 
 #: How the annual figure was obtained, per ``annual_method`` code, in German and English.
 ANNUAL_METHOD_TEXTS = {
@@ -229,6 +237,9 @@ class LoadAnalysis:
         Of the analysed curve.
     warnings
         Plain-language caveats (Messages).
+    own_generation
+        :class:`~advisor.benchmark.OwnGeneration`: what the meter (feed-in), the household (kWp) or
+        the curve (``own_pv``) says about own PV behind the meter; None without any sign of it.
     """
 
     annual_kwh: float
@@ -260,6 +271,7 @@ class LoadAnalysis:
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
     warnings: tuple[str, ...] = ()
+    own_generation: OwnGeneration | None = None
 
     def annual_method_text(self, lang: str = "de") -> str:
         """How ``annual_kwh`` was obtained, in ``lang``."""
@@ -388,6 +400,20 @@ def _implausible_zero_share(curve: LoadCurve, e: np.ndarray, known: np.ndarray) 
     night_share = float(zeros[night].sum() / night.sum())
     feeds_in = (curve.meta.feed_in_kwh or 0.0) >= 1.0
     return night_share if feeds_in or night_share <= DAYTIME_ONLY_ZEROS else share
+
+
+def _zeros_at_midday(a: CurveArrays) -> bool:
+    """True when exact-zero readings are at least :data:`MIDDAY_ZERO_RATIO` times as frequent at
+    midday (10-16 h) as at night (00-05 h): zeros of own PV, not of a faulty meter (which has them
+    at any hour)."""
+    zero = a.known & (a.energy_kwh == 0.0)
+    mid = a.known & (a.hour >= 10) & (a.hour < 16)
+    night = a.known & (a.hour >= NIGHT_HOURS[0]) & (a.hour < NIGHT_HOURS[1])
+    if mid.sum() == 0 or night.sum() == 0:
+        return False
+    mid_share = zero[mid].sum() / mid.sum()
+    night_share = zero[night].sum() / night.sum()
+    return bool(mid_share > ZERO_SHARE_AS_MISSING and mid_share >= MIDDAY_ZERO_RATIO * night_share)
 
 
 def data_quality(curve: LoadCurve) -> DataQuality:
@@ -705,10 +731,15 @@ def analyse(
         annual_kwh=annual.annual_kwh,
         site=site,
     )
+    if shape_arrays is not arrays and _zeros_at_midday(arrays):
+        # zeros concentrated at noon are the panels covering the load, the very sign of own PV: judge
+        # own PV on the readings as they are (treated as missing, no summer midday would be complete)
+        sigs = [detect_own_pv(arrays, always_on_w, household) if s.name == "own_pv" else s for s in sigs]
     sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
     sigs = with_feed_in(sigs, curve.meta.feed_in_kwh, curve.meta.feed_in_days, household.existing_pv_kwp)
     if curve.is_estimated:
         sigs = modelled(sigs)  # a standard profile shows no device of this household
+    own_generation = own_generation_of(curve, household, sigs, seeds)
     bench = stromspiegel_for(
         annual.annual_kwh,
         household,
@@ -717,7 +748,7 @@ def analyse(
         data_quality_score=_class_quality(quality, curve),
         estimated=bool(curve.is_estimated),
         state=state,
-        own_generation=own_generation_of(curve, household, sigs, seeds),
+        own_generation=own_generation,
     )
 
     annual_kwh = annual.annual_kwh
@@ -759,4 +790,5 @@ def analyse(
         start=curve.start.tz_convert(curve.meta.tz),
         end=curve.end.tz_convert(curve.meta.tz),
         warnings=tuple(warnings_) + tuple(quality.notes),
+        own_generation=None if curve.is_estimated else own_generation,
     )

@@ -346,6 +346,9 @@ class HouseholdAssessment:
         The one sequential potential (:class:`~advisor.measures.Potential`), or None.
     not_recommended
         Measures that do not pay, with their reason.
+    own_pv
+        Size of the household's existing PV system (:class:`~advisor.own_pv.OwnPVSize`: stated, or a
+        range from a year of feed-in), None when unknown or absent.
     """
 
     household: Household
@@ -366,6 +369,7 @@ class HouseholdAssessment:
     language: str = "de"
     potential: Potential | None = None
     not_recommended: tuple[Any, ...] = ()
+    own_pv: Any = None
 
     @property
     def price_eur_per_kwh(self) -> float:
@@ -399,6 +403,7 @@ class HouseholdAssessment:
             "recommendations": [r.to_dict() for r in self.recommendations],
             "not_recommended": [n.to_dict() for n in self.not_recommended],
             "potential": self.potential.to_dict() if self.potential is not None else None,
+            "own_pv": self.own_pv.to_dict() if self.own_pv is not None else None,
             "total_savings_eur": self.total_savings_eur,
             "assumptions": [asdict(a) for a in self.assumptions],
             "unavailable": {k: str(v) for k, v in self.unavailable.items()},
@@ -643,6 +648,7 @@ def assess_household(
         language=settings.language,
         potential=advice.potential if advice is not None else None,
         not_recommended=advice.not_recommended if advice is not None else (),
+        own_pv=advice.own_pv if advice is not None else None,
     )
 
 

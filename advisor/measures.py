@@ -26,8 +26,9 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from advisor.errors import SeedError
+from advisor.own_pv import OwnPVSize, own_pv_size, surplus_days
 from advisor.signatures import device_answer
-from advisor.texts import Message
+from advisor.texts import Message, codes
 
 LANGUAGES = ("de", "en")
 BASIS_TEXT = {
@@ -44,11 +45,14 @@ MIN_SAVING_EUR = 1.0
 #: Signatures whose energy is not "household electricity" (lighting/appliance shares exclude them).
 BIG_DEVICES = ("ev_charging", "heat_pump", "night_storage_heating")
 #: Groups whose kWh is grid purchase replaced by own generation: capped after the efficiency measures.
-GENERATION_GROUPS = ("pv", "battery")
+#: ``self_consumption``: more of an existing PV system's output used at home (appliances, the car at noon).
+GENERATION_GROUPS = ("pv", "battery", "self_consumption")
 #: Groups that save money, not kWh (applied after efficiency in the potential).
 TARIFF_GROUPS = ("tariff", "load_shifting", "para14a", "supply")
 #: Groups left out of the potential: the Stromspar-Check delivers the efficiency measures above.
 POTENTIAL_EXCLUDED_GROUPS = ("advice",)
+#: Days of curve needed before the surplus days of an own PV system are counted.
+MIN_OWN_PV_DAYS = 14
 
 
 # ---------------------------------------------------------------------------------- formats
@@ -194,6 +198,14 @@ def _parse_catalog(table) -> dict[str, Measure]:
             verify=_text(row.get("verify")).lower() == "true",
             note=_text(row.get("note")),
         )
+        if not (m.title_de or m.title_en):
+            code = f"measures.title.{m.measure_id}"
+            if code not in codes("en") or code not in codes("de"):
+                raise SeedError(
+                    f"measures.csv: `{m.measure_id}` needs a title (title_de/title_en, or the code `{code}` in measures.po)"
+                )
+            title = Message(code)
+            m = replace(m, title_de=title.text("de"), title_en=title)
         if not (m.title_de and m.title_en):
             raise SeedError(f"measures.csv: `{m.measure_id}` needs title_de and title_en")
         out[m.measure_id] = m
@@ -382,6 +394,7 @@ class Advice:
     recommendations: tuple[Recommendation, ...]
     not_recommended: tuple[NotRecommended, ...]
     potential: Potential
+    own_pv: OwnPVSize | None = None  # size of an existing PV system (stated or from its feed-in), else None
 
 
 @dataclass(frozen=True)
@@ -396,6 +409,7 @@ class _Draft:
     extra_sources: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     rests_on: tuple[str, str] | None = None  # (de, en): what the confidence rests on
+    message: Message | None = None  # the explanation as a catalogue code (measures.po) instead of the row's template
 
 
 # ---------------------------------------------------------------------------------- rules
@@ -708,6 +722,8 @@ def advise(
     pv, pv_excluded = _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf)
     drafts.extend(pv)
     excluded.extend(pv_excluded)
+    own_drafts, own_size = _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf)
+    drafts.extend(own_drafts)
 
     # --- Caritas Stromspar-Check
     m = ok("stromspar_check")
@@ -718,7 +734,7 @@ def advise(
     drafts = _cap_efficiency(drafts, analysis, household, seeds, annual)
     recs, not_recs = _finish(drafts, price, co2_g, annual)
     pot = _potential(recs, cat, annual, price, co2_g, getattr(analysis, "annual_uncertainty_pct", None))
-    return Advice(tuple(recs), tuple(excluded) + tuple(not_recs), pot)
+    return Advice(tuple(recs), tuple(excluded) + tuple(not_recs), pot, own_size)
 
 
 def efficiency_cap_kwh(analysis, household, seeds, annual: float) -> float:
@@ -1148,6 +1164,131 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     return out, excluded
 
 
+def _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf) -> tuple[list[_Draft], OwnPVSize | None]:
+    """Advice for a household with its own PV (fed in, stated or seen in the curve): use more of it.
+
+    Nothing here pitches new panels. From the days on which the import curve shows the panels
+    covering the whole midday load (:func:`advisor.own_pv.surplus_days`):
+
+    * ``pv_self_consumption``: the flexible share of the evening load run at noon instead;
+    * ``ev_pv_surplus``: part of the car's home charging moved into the surplus (a car detected or
+      stated; conditional on the household confirming it);
+    * ``battery`` (no kWp stated; with a stated kWp :func:`_pv_drafts` sizes it): a store of
+      ``capacity_kwh_per_mwh`` x annual consumption charged from the surplus covers the evening and
+      night import after each surplus day, less the feed-in it no longer earns.
+
+    Each kWh taken from the surplus is worth the work price minus the feed-in rate it no longer
+    earns; together they never take more than the measured feed-in (when the meter counts it).
+    Without a feed-in register the surplus is not measured: the advice is conditional on it
+    (``pv_surplus``) and asks for the kWp.
+    """
+    own = getattr(analysis, "own_generation", None)
+    if own is None or getattr(analysis, "heatmap", None) is None:
+        return [], None
+    try:
+        size = own_pv_size(
+            own,
+            self_consumption_low=float(seeds.value("benchmarks.own_pv_self_consumption_share_low")),
+            self_consumption_high=float(seeds.value("benchmarks.own_pv_self_consumption_share_high")),
+        )
+        flex_share = float(seeds.value("tariff_components.flexible_share_of_evening_load"))
+        evening = (
+            float(seeds.value("tariff_components.evening_window_start_hour")),
+            float(seeds.value("tariff_components.evening_window_end_hour")),
+        )
+    except SeedError:
+        return [], None
+    sc, ev, bat = cat.get("pv_self_consumption"), cat.get("ev_pv_surplus"), cat.get("battery")
+    bat_ok = bat is not None and applies(bat.applies_if, facts) and not (facts.get("existing_pv_kwp") or 0) > 0
+    cap_kwh = 0.0
+    if bat_ok:
+        p = bat.params
+        per_mwh = annual / 1000.0 * p.get("capacity_kwh_per_mwh", 1.0) if _finite(annual) else 0.0
+        cap_kwh = float(min(max(round(per_mwh), p.get("min_capacity_kwh", 3.0)), p.get("max_capacity_kwh", 10.0)))
+    sd = surplus_days(
+        analysis.heatmap,
+        float(getattr(analysis, "base_load_w", float("nan"))),
+        flexible_share=flex_share,
+        evening_hours=evening,
+        battery_capacity_kwh=cap_kwh,
+    )
+    if sd.n_days < MIN_OWN_PV_DAYS or sd.n_surplus_days == 0:
+        return [], size
+    per_year = sd.per_year
+    fed = own.feed_in_kwh_per_year
+    if fed is None and own.feed_in_kwh and own.feed_in_days:
+        fed = float(own.feed_in_kwh) * 365.0 / float(own.feed_in_days)  # less than a year: a rough bound
+    budget = fed if fed is not None else math.inf
+    conds: tuple[str, ...] = () if fed is not None else ("pv_surplus",)
+    conf = "low" if fed is None or measured_conf == "low" else "medium"
+    days = {"surplus_days": sd.n_surplus_days, "days": sd.n_days}
+    if size is not None and size.method == "feed_in":
+        size_note = Message(
+            "measures.own_pv.size_from_feed_in", feed_in=float(size.feed_in_kwh_per_year), low=size.kwp_low, high=size.kwp_high
+        )
+    elif size is None:
+        size_note = Message("measures.own_pv.ask_kwp")
+    else:
+        size_note = Message("measures.own_pv.size_stated", kwp=size.kwp)
+    rests = (
+        Message("measures.own_pv.rests_on", **days).text("de"),
+        Message("measures.own_pv.rests_on", **days).text("en"),
+    )
+    out: list[_Draft] = []
+
+    def draft(m: Measure, code: str, kwh: float, stored_kwh: float, inv: float, extra_conds=(), **params) -> None:
+        feed = m.params.get("feed_in_eur_per_kwh", 0.0)
+        eur = kwh * price - stored_kwh * feed
+        note = Message("measures.own_pv.feed_in_rate", rate=feed)
+        msg = Message(code, **days, **params, price=price, size_note=size_note, rate_note=note)
+        out.append(
+            _Draft(m, kwh, eur, inv, "measured", conf, conditions=conds + tuple(extra_conds), rests_on=rests, message=msg)
+        )
+
+    if sc is not None and applies(sc.applies_if, facts):
+        kwh = min(sd.evening_flexible_kwh * per_year, budget)
+        if kwh > 0:
+            budget -= kwh
+            draft(sc, "measures.explanation.pv_self_consumption", kwh, kwh, 0.0, flex_share=flex_share)
+    ev_sig = _detected(analysis, "ev_charging")
+    ev_said = facts.get("ev") is True
+    if ev is not None and applies(ev.applies_if, facts) and (ev_said or (ev_sig is not None and "ev_charging" in facts["signatures"])):
+        ev_kwh = float(ev_sig.annual_kwh) if ev_sig is not None and _finite(ev_sig.annual_kwh) else None
+        if ev_kwh is None and ev_said:
+            ev_kwh = ev.params.get("stated_ev_kwh_per_year")
+        if ev_kwh:
+            share = ev.param("movable_share") * sd.n_surplus_days / sd.n_days
+            kwh = min(ev_kwh * share, budget)
+            if kwh > 0:
+                budget -= kwh
+                draft(
+                    ev,
+                    "measures.explanation.ev_pv_surplus",
+                    kwh,
+                    kwh,
+                    0.0,
+                    () if ev_said else ("device:ev_charging",),
+                    ev_kwh=ev_kwh,
+                    share=ev.param("movable_share"),
+                )
+    if bat_ok and cap_kwh > 0:
+        p = bat.params
+        stored = min(sd.battery_kwh * per_year, budget)
+        eff = p.get("round_trip_efficiency", 0.9)
+        if stored > 0:
+            draft(
+                bat,
+                "measures.explanation.battery_own_pv",
+                stored * eff,
+                stored,
+                cap_kwh * p["cost_eur_per_kwh"],
+                capacity=cap_kwh,
+                efficiency=eff,
+                investment=cap_kwh * p["cost_eur_per_kwh"],
+            )
+    return out, size
+
+
 def _pays(d: _Draft) -> bool:
     """True when the draft pays back within its lifetime."""
     return d.eur > 0 and (d.investment <= 0 or d.investment / d.eur <= d.measure.lifetime_years)
@@ -1394,6 +1535,8 @@ def condition_sentence(conditions: tuple[str, ...], language: str) -> str:
         out += ("Falls " if de else "If ") + (" und " if de else " and ").join(clauses) + ": "
     elif devices:
         out += "Falls das stimmt: " if de else "If that is right: "
+    if "pv_surplus" in conditions:  # own PV seen in the curve, its feed-in not measured
+        out += Message("measures.condition.pv_surplus").text(language) + " "
     return out
 
 
@@ -1453,7 +1596,10 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
         cond = {lang: condition_sentence(d.conditions, lang) for lang in LANGUAGES}
         texts = {}
         for lang in LANGUAGES:
-            body = _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
+            if d.message is not None:  # figures after the cap above
+                body = Message(d.message.code, **{**d.message.params, "kwh": kwh, "eur": eur}).text(lang)
+            else:
+                body = _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
             texts[lang] = cond[lang] + body
         rests = d.rests_on or ("", "")
         recs.append(

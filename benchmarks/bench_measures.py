@@ -96,7 +96,7 @@ def main(argv: list[str]) -> None:
     eff_share, pot_share, pot_bill, standby, payback_bad, stated, letters = [], [], [], [], [], [], []
     detected: dict[str, int] = {}
     top: dict[str, int] = {}
-    n = 0
+    n = own_pv_advised = 0
     for name, curve in real_curves(limit):
         try:
             a = assess_household(curve, Household(), settings)
@@ -134,6 +134,9 @@ def main(argv: list[str]) -> None:
                 detected[s.name] = detected.get(s.name, 0) + 1
         if recs:
             top[recs[0].measure_id] = top.get(recs[0].measure_id, 0) + 1
+        own = {r.measure_id for r in recs} & {"pv_self_consumption", "ev_pv_surplus"}
+        if own or a.analysis.own_generation is not None:
+            own_pv_advised += 1
     print(f"households assessed: {n} (parts {parts}, nothing declared)")
     _stats("efficiency measures, % of annual kWh", eff_share, lambda v: v > 40)
     _stats("potential, % of annual kWh", pot_share, lambda v: v > 70)
@@ -144,6 +147,7 @@ def main(argv: list[str]) -> None:
     print(f"letters allowed (>= {MIN_LETTER_DAYS:.0f} days of plausible values): {sum(letters)} of {len(letters)}")
     print("detected signatures:", dict(sorted(detected.items())))
     print("top measure:", dict(sorted(top.items(), key=lambda kv: -kv[1])))
+    print(f"own PV seen or own-PV advice (none of these households has PV): {own_pv_advised} of {n}")
 
 
 if __name__ == "__main__":

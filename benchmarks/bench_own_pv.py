@@ -1,6 +1,6 @@
 """Households behind their own PV: is the Stromspiegel class honest? Known truth on ALL real households.
 
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_own_pv.py [--limit N]``.
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_own_pv.py [--limit N] [--advice]``.
 
 Each of the London households with (almost) a full year (``../shared/data/lcl_london``, read in
 place) gets a PV system put behind its meter: a clear-sky-like generation shape with one random sky
@@ -15,6 +15,10 @@ the error of the compared consumption against the true total (median, max).
 * ``import only``: neither (what a plain import curve shows): withheld only when the ``own_pv``
   signature finds the PV; otherwise the class rests on grid import and is too good.
 * ``placebo``: the original load without PV: nothing may change.
+
+``--advice`` adds the advice for the same households without a stated kWp: how often the kWp
+range from the feed-in holds the true size, battery and self-consumption advice, no new PV, and
+the placebo (no PV: no own-PV advice).
 """
 
 from __future__ import annotations
@@ -146,6 +150,75 @@ def main(argv: list[str]) -> None:
     print(
         f"import only: withheld {len(withheld)}; given on grid import (too good) {len(cases.get('import only', [])) - len(withheld)}"
     )
+    if "--advice" in argv:
+        advice_figures(limit, seeds)
+
+
+def advice_figures(limit, seeds) -> None:
+    """Own-PV advice without a stated kWp (issue 14): kWp range from feed-in, battery and
+    self-consumption, no new PV; the same households without PV as the placebo."""
+    from advisor.analysis import analyse
+    from advisor.household import Household
+    from advisor.measures import advise
+
+    own_ids = {"pv_self_consumption", "ev_pv_surplus", "battery"}
+    hh = Household(persons=2, dwelling="house", tenure="owner")
+    rows = []
+    for i, (lclid, curve) in enumerate(london_curves(limit)):
+        annual = float(curve.energy_kwh.sum()) * 8760 / (curve.energy_kwh.notna().sum() * curve.interval_hours)
+        kwp = float(min(10.0, max(3.0, round(annual / 1000 * 2) / 2)))
+        for case in ("placebo", "feed-in", "import only"):
+            if case == "placebo":
+                c = curve
+            else:
+                imp, fed, days = behind_pv(curve, kwp, SEED_YIELD, seed=i)
+                c = imp.with_meta(feed_in_kwh=fed, feed_in_days=days) if case == "feed-in" else imp
+            a = analyse(c, hh, seeds=seeds)
+            adv = advise(a, hh, seeds=seeds)
+            recs = {r.measure_id: r for r in adv.recommendations}
+            nots = {n.measure_id: n for n in adv.not_recommended}
+            size = adv.own_pv
+            rows.append(
+                dict(
+                    id=lclid,
+                    case=case,
+                    kwp=kwp,
+                    detected=a.own_generation is not None,
+                    low=size.kwp_low if size else np.nan,
+                    high=size.kwp_high if size else np.nan,
+                    new_pv=bool({"rooftop_pv", "balcony_pv"} & set(recs)),
+                    # the battery counts as own-PV advice only where no new PV system comes with it
+                    any_own=bool({"pv_self_consumption", "ev_pv_surplus"} & (set(recs) | set(nots)))
+                    or (not {"rooftop_pv", "balcony_pv"} & set(recs) and "battery" in (set(recs) | set(nots))),
+                    sc_eur=recs["pv_self_consumption"].annual_savings_eur if "pv_self_consumption" in recs else 0.0,
+                    bat=("recommended" if "battery" in recs else "not (payback)" if "battery" in nots else "none"),
+                    bat_eur=(recs.get("battery") or nots.get("battery")).annual_savings_eur
+                    if ("battery" in recs or "battery" in nots)
+                    else np.nan,
+                    bat_payback=(recs.get("battery") or nots.get("battery")).payback_years
+                    if ("battery" in recs or "battery" in nots)
+                    else np.nan,
+                    conditional=all(r.conditional for k, r in recs.items() if k in own_ids),
+                )
+            )
+    d = pd.DataFrame(rows)
+    print("\nown-PV advice, no kWp stated (house, owner, 2 persons):")
+    for case, g in d.groupby("case", sort=False):
+        within = ((g.low <= g.kwp) & (g.kwp <= g.high)).sum()
+        sized = g.low.notna().sum()
+        width = (g.high / g.low).median() if sized else float("nan")
+        print(
+            f"  {case:12} n={len(g):>3}  PV seen {g.detected.sum():>3}  new PV pitched {g.new_pv.sum():>3}  "
+            f"own-PV advice {g.any_own.sum():>3}  kWp range given {sized:>3}, holds the true kWp {within:>3} "
+            f"(median high/low {width:.2f})  all conditional {g[g.any_own].conditional.sum():>3}"
+        )
+        if g.any_own.any():
+            sc = g.sc_eur[g.sc_eur > 0]
+            bp = g.bat_payback.dropna()
+            print(
+                f"  {'':12} self-consumption EUR/yr median {sc.median():.0f} max {sc.max():.0f}; battery "
+                f"{dict(g.bat.value_counts())}, EUR/yr median {g.bat_eur.median():.0f}, payback median {bp.median():.1f} yr"
+            )
 
 
 if __name__ == "__main__":

@@ -99,3 +99,32 @@ def with_device(curve: LoadCurve, extra_kwh: np.ndarray) -> LoadCurve:
     """``curve`` plus a device's energy (unknown intervals stay unknown)."""
     e = curve.data["energy_kwh"]
     return make_load_curve(e + extra_kwh, interval_minutes=curve.interval_minutes, meta=curve.meta)
+
+
+def pv_generation(curve: LoadCurve, kwp: float, yield_kwh_per_kwp: float = 950.0, *, seed: int = 0) -> np.ndarray:
+    """Energy [kWh per interval] of a south-facing PV system of ``kwp`` with one random sky per day,
+    summing to ``kwp x yield_kwh_per_kwp`` over a year of intervals (scaled for shorter curves)."""
+    local = _local(curve)
+    hour = np.asarray(local.hour + local.minute / 60) + curve.interval_minutes / 120.0
+    doy = np.asarray(local.day_of_year)
+    daylen = 12 + 4.5 * np.sin(2 * np.pi * (doy - 80) / 365)
+    x = (hour - 12.5) / (daylen / 2)
+    season = 0.45 + 0.35 * np.sin(2 * np.pi * (doy - 80) / 365)
+    sky = np.random.default_rng(seed).uniform(0.1, 1.0, 367)[doy]
+    shape = np.clip(np.cos(np.pi / 2 * x), 0, None) * (np.abs(x) < 1) * season * sky
+    year_share = len(local) * curve.interval_minutes / 60.0 / 8760.0
+    return shape / shape.sum() * kwp * yield_kwh_per_kwp * year_share
+
+
+def behind_pv(curve: LoadCurve, pv_kwh: np.ndarray, *, feed_in_register: bool = True) -> LoadCurve:
+    """The import curve a meter sees with ``pv_kwh`` behind it: ``max(load - pv, 0)`` per interval,
+    with the feed-in ``max(pv - load, 0)`` in ``meta.feed_in_kwh`` when the meter counts it (2.8.0)."""
+    e = curve.data["energy_kwh"]
+    known = e.notna().to_numpy()
+    load = e.to_numpy()
+    imp = np.where(known, np.clip(load - pv_kwh, 0, None), np.nan)
+    exp = np.where(known, np.clip(pv_kwh - load, 0, None), 0.0)
+    c = make_load_curve(pd.Series(imp, index=e.index), interval_minutes=curve.interval_minutes, meta=curve.meta)
+    if feed_in_register:
+        c = c.with_meta(feed_in_kwh=float(exp.sum()), feed_in_days=float(known.sum()) * curve.interval_minutes / 1440.0)
+    return c

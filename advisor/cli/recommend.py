@@ -117,6 +117,7 @@ def register(app: typer.Typer) -> None:
                         "recommendations": [r.to_dict() for r in a.recommendations],
                         "not_recommended": [n.to_dict() for n in a.not_recommended],
                         "potential": a.potential.to_dict() if a.potential is not None else None,
+                        "own_pv": a.own_pv.to_dict() if a.own_pv is not None else None,
                         "questions_de": device_questions(a.analysis.signatures, "de"),
                         "questions_en": device_questions(a.analysis.signatures, "en"),
                         "total_savings_eur": a.total_savings_eur,
