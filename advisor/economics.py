@@ -130,15 +130,29 @@ def _day(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-_RATES: dict[tuple, tuple[pd.DataFrame, FeedInTariff]] = {}  # the table is kept: its id stays unique
+_RATES: dict[tuple, FeedInTariff] = {}
+_RATES_MAX = 512
+_TABLE_KEYS: dict[int, tuple[pd.DataFrame, tuple]] = {}  # id -> (table kept alive, its content)
+
+
+def _table_content(table: pd.DataFrame) -> tuple:
+    """The rows of a (small) seed table as a hashable tuple, memoised per table object."""
+    entry = _TABLE_KEYS.get(id(table))
+    if entry is not None and entry[0] is table:
+        return entry[1]
+    content = (tuple(table.columns), tuple(table.itertuples(index=False, name=None)))
+    if len(_TABLE_KEYS) > 64:
+        _TABLE_KEYS.clear()
+    _TABLE_KEYS[id(table)] = (table, content)
+    return content
 
 
 def _cached_rate(settings: EconomicsSettings, peak_kw: float) -> FeedInTariff:
-    """:func:`eeg_feed_in_rate` for the settings, memoised (a sizing sweep asks many times)."""
-    key = (id(settings.eeg_table), settings.commissioning, round(peak_kw, 6), settings.full_feed_in,
+    """:func:`eeg_feed_in_rate` for the settings, memoised by the table's content (a sizing sweep
+    asks many times, and every household of a batch brings its own copy of the same seed table)."""
+    key = (_table_content(settings.eeg_table), settings.commissioning, round(peak_kw, 6), settings.full_feed_in,
            settings.degression_pct_per_half_year)  # fmt: skip
-    entry = _RATES.get(key)
-    hit = entry[1] if entry is not None and entry[0] is settings.eeg_table else None
+    hit = _RATES.get(key)
     if hit is None:
         hit = eeg_feed_in_rate(
             settings.commissioning,
@@ -147,9 +161,9 @@ def _cached_rate(settings: EconomicsSettings, peak_kw: float) -> FeedInTariff:
             full_feed_in=settings.full_feed_in,
             degression_pct_per_half_year=settings.degression_pct_per_half_year,
         )
-        if len(_RATES) > 256:
+        if len(_RATES) > _RATES_MAX:
             _RATES.clear()
-        _RATES[key] = (settings.eeg_table, hit)
+        _RATES[key] = hit
     return hit
 
 

@@ -724,12 +724,21 @@ class MonthlyFit:
 
 def _daily_h25(days_local: pd.DatetimeIndex, tz: str, holiday_region: str) -> pd.Series:
     """H25 weight per local day x 365 (about 1 on an average day)."""
-    start = days_local[0]
-    end = days_local[-1] + pd.DateOffset(days=1)
-    idx = pd.date_range(start, end, freq="h", inclusive="left")
-    w = _h25_hourly(idx, tz, holiday_region)
-    daily = w.resample("D").sum() * 365.0
+    # the days' own time zone is part of the key: equal instants in other zones bin other days
+    daily = _daily_h25_span(days_local[0], days_local[-1], str(days_local.tz), tz, holiday_region)
     return daily.reindex(days_local).fillna(0.0)
+
+
+@lru_cache(maxsize=64)
+def _daily_h25_span(
+    first: pd.Timestamp, last: pd.Timestamp, days_tz: str, tz: str, holiday_region: str
+) -> pd.Series:
+    """:func:`_daily_h25` of every day from ``first`` to ``last`` (cached: a 12-month projection
+    asks for the same days several times, and the households of a batch share their periods).
+    Callers get a reindexed copy, never this object."""
+    idx = pd.date_range(first, last + pd.DateOffset(days=1), freq="h", inclusive="left")
+    w = _h25_hourly(idx, tz, holiday_region)
+    return w.resample("D").sum() * 365.0
 
 
 def fit_monthly(
@@ -807,6 +816,17 @@ def _fit_with_hdd(y: np.ndarray, h: np.ndarray, hdd: np.ndarray, sw: np.ndarray)
     return a, b, c
 
 
+@lru_cache(maxsize=32)
+def _climatology_daily(
+    first: pd.Timestamp, last: pd.Timestamp, tz: str, lat: float, lon: float, region: int
+) -> pd.Series:
+    """TRY climatology mean temperature [°C] of each local day from ``first`` to ``last``
+    (cached per period and site; callers reindex, which copies)."""
+    hours = pd.date_range(first, last + pd.Timedelta(days=1), freq="h", inclusive="left")
+    clim = temperature_climatology(hours, lat, lon, region=region)
+    return clim.groupby(clim.index.tz_convert(tz).normalize()).mean()
+
+
 def daily_heating_degree_days(
     days_local: pd.DatetimeIndex,
     *,
@@ -822,9 +842,8 @@ def daily_heating_degree_days(
     """
     tz = str(days_local.tz)
     region = try_region(*site)
-    hours = pd.date_range(days_local[0], days_local[-1] + pd.Timedelta(days=1), freq="h", inclusive="left")
-    clim = temperature_climatology(hours, site[0], site[1], region=region)
-    t_day = clim.groupby(clim.index.tz_convert(tz).normalize()).mean().reindex(days_local)
+    t_day = _climatology_daily(days_local[0], days_local[-1], tz, float(site[0]), float(site[1]), region)  # tz: the days' own
+    t_day = t_day.reindex(days_local)
     source = f"TRY region {region}"
     if temperature_c is not None and len(temperature_c):
         t = temperature_c.copy()
@@ -1274,6 +1293,17 @@ def _year_weather_note(
 
 
 
+def _month_sums(months, **values: np.ndarray) -> pd.DataFrame:
+    """Per calendar month present: the sum of each value array and the day count ``n``
+    (index: month 1..12, ascending; the groupby-sum of the daily values, without groupby)."""
+    m = np.asarray(months, dtype=np.int64)
+    n = np.bincount(m, minlength=13)
+    present = np.flatnonzero(n)
+    out = {k: np.bincount(m, weights=np.asarray(v, dtype=float), minlength=13)[present] for k, v in values.items()}
+    out["n"] = n[present]
+    return pd.DataFrame(out, index=pd.Index(present, name="m"))
+
+
 def _h25_fit_misfit(
     daily: pd.Series, fit: MonthlyFit, tz: str, region: str, hdd_per_day: pd.Series | None = None
 ) -> float:
@@ -1283,8 +1313,7 @@ def _h25_fit_misfit(
     pred = fit.base_kwh_per_day + fit.profile_kwh_per_day * _daily_h25(d.index, tz, region)
     if fit.hdd_kwh_per_kelvin_day > 0 and hdd_per_day is not None:
         pred = pred + fit.hdd_kwh_per_kelvin_day * hdd_per_day.reindex(d.index).fillna(0.0)
-    frame = pd.DataFrame({"a": d.to_numpy(), "p": pred.to_numpy(), "m": d.index.month})
-    g = frame.groupby("m").agg(a=("a", "sum"), p=("p", "sum"), n=("a", "size"))
+    g = _month_sums(d.index.month, a=d.to_numpy(), p=pred.to_numpy())
     g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["a"] > 0) & (g["p"] > 0)]
     if g.empty:
         return math.inf
@@ -1316,8 +1345,7 @@ def _own_year_daily(
     last = d.index.max()
     year = d[d.index > last - pd.Timedelta(days=YEAR_DAYS)]
     h = _daily_h25(year.index, tz, region)
-    frame = pd.DataFrame({"e": year.to_numpy(), "h": h.to_numpy(), "m": year.index.month})
-    g = frame.groupby("m").agg(e=("e", "sum"), h=("h", "sum"), n=("e", "size"))
+    g = _month_sums(year.index.month, e=year.to_numpy(), h=h.to_numpy())
     g = g[(g["n"] >= YEAR_MIN_DAYS_PER_MONTH) & (g["h"] > 0)]
     if len(g) < 6:
         return None

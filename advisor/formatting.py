@@ -52,6 +52,13 @@ def _digits_pattern(decimals: int, grouping: bool = True) -> str:
     return head + ("." + "0" * decimals if decimals > 0 else "")
 
 
+@lru_cache(maxsize=64)
+def _parsed(pattern: str):
+    """The parsed Babel number pattern of ``pattern`` (Babel parses a string pattern on every call;
+    a letter formats a few hundred numbers)."""
+    return _numbers.parse_pattern(pattern)
+
+
 def _no_negative_zero(text: str) -> str:
     if text[:1] in "-\u2212" and not any(c in "123456789" for c in text):
         return text[1:]
@@ -80,7 +87,7 @@ class Formatter:
         x = _float(value)
         if x is None:
             return MISSING
-        text = _numbers.format_decimal(x, _digits_pattern(decimals, grouping), locale=self.locale)
+        text = _numbers.format_decimal(x, _parsed(_digits_pattern(decimals, grouping)), locale=self.locale)
         return _no_negative_zero(text.translate(_NBSP))
 
     def auto(self, value: Any) -> str:
@@ -88,7 +95,7 @@ class Formatter:
         x = _float(value)
         if x is None:
             return MISSING
-        text = _numbers.format_decimal(x, "#,##0.##", locale=self.locale)
+        text = _numbers.format_decimal(x, _parsed("#,##0.##"), locale=self.locale)
         return _no_negative_zero(text.translate(_NBSP))
 
     def signed(self, value: Any, decimals: int = 0) -> str:
@@ -129,7 +136,7 @@ class Formatter:
         if x is None:
             return MISSING
         pattern = _NUMBER_PART.sub(_digits_pattern(decimals), self._currency, count=1)
-        text = _numbers.format_currency(x, "EUR", pattern, locale=self.locale, currency_digits=False)
+        text = _numbers.format_currency(x, "EUR", _parsed(pattern), locale=self.locale, currency_digits=False)
         return _no_negative_zero(text.translate(_NBSP))
 
     def ct_per_kwh(self, value_eur_per_kwh: Any, decimals: int = 1) -> str:
@@ -143,7 +150,7 @@ class Formatter:
         if x is None:
             return MISSING
         pattern = _NUMBER_PART.sub(_digits_pattern(decimals), self._percent, count=1)
-        text = _numbers.format_percent(x, pattern, locale=self.locale)
+        text = _numbers.format_percent(x, _parsed(pattern), locale=self.locale)
         return _no_negative_zero(text.translate(_NBSP))
 
     def pct(self, value_pct: Any, decimals: int = 0) -> str:
@@ -209,9 +216,9 @@ class Formatter:
         if x is None:
             return ""
         if decimals is None:
-            text = _numbers.format_decimal(x, "0.######", locale=self.locale)
+            text = _numbers.format_decimal(x, _parsed("0.######"), locale=self.locale)
         else:
-            text = _numbers.format_decimal(x, _digits_pattern(decimals, grouping=False), locale=self.locale)
+            text = _numbers.format_decimal(x, _parsed(_digits_pattern(decimals, grouping=False)), locale=self.locale)
         return _no_negative_zero(text.translate(_NBSP))
 
     @property

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -274,8 +275,29 @@ def balcony_compliance(spec: BalconySpec, seeds) -> list[Message]:
 # ----------------------------------------------------------------------------- per-kWp profiles
 
 
+_FINGERPRINTS: dict[int, tuple[weakref.ref, str]] = {}
+
+
 def weather_fingerprint(weather: pd.DataFrame) -> str:
-    """Content hash of a weather frame (index and irradiance/temperature/wind columns)."""
+    """Content hash of a weather frame (index and irradiance/temperature/wind columns).
+
+    Memoised per frame object while it lives (a household's sizing sweep simulates a dozen
+    systems on the same frame): a weather frame is not changed in place once PV is simulated on it.
+    """
+    entry = _FINGERPRINTS.get(id(weather))
+    if entry is not None and entry[0]() is weather:
+        return entry[1]
+    fp = _weather_fingerprint(weather)
+    if len(_FINGERPRINTS) > 64:
+        for k in [k for k, (ref, _) in _FINGERPRINTS.items() if ref() is None]:
+            del _FINGERPRINTS[k]
+        if len(_FINGERPRINTS) > 64:
+            _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(weather)] = (weakref.ref(weather), fp)
+    return fp
+
+
+def _weather_fingerprint(weather: pd.DataFrame) -> str:
     cols = [c for c in ("ghi", "dni", "dhi", "temp_air", "wind_speed") if c in weather.columns]
     h = hashlib.sha1()
     h.update(np.asarray(weather.index.as_unit("ns").asi8).tobytes())
@@ -590,6 +612,9 @@ def pv_on_index(pv: PVResult | pd.Series, index: pd.DatetimeIndex) -> pd.Series:
     series = pv.energy_kwh if isinstance(pv, PVResult) else pv
     if series.index.tz is None:
         raise PVSpecError("PV energy must have a tz-aware index")
+    if series.index is index or (len(series.index) == len(index) and series.index.equals(index)):
+        if not series.isna().any():  # simulated on the curve's own index (a sizing sweep): nothing to align
+            return series.set_axis(index).rename("energy_kwh")
     pv_minutes = infer_interval_minutes(series.index)
     load_minutes = infer_interval_minutes(index)
     if pv_minutes and load_minutes and pv_minutes != load_minutes:
@@ -740,6 +765,20 @@ class SelfConsumptionResult:
     notes: tuple[str, ...] = field(default=())
 
 
+#: Columns of :attr:`SelfConsumptionResult.flows`, in order [kWh per interval; ``soc_kwh``: kWh].
+FLOW_COLUMNS = (
+    "load_kwh",
+    "pv_kwh",
+    "direct_kwh",
+    "battery_charge_kwh",
+    "battery_discharge_kwh",
+    "feed_in_kwh",
+    "curtailed_kwh",
+    "grid_import_kwh",
+    "soc_kwh",
+)
+
+
 def self_consumption(
     load, pv, battery=None, *, feed_in_limit_kw: float | None = None, full_feed_in: bool = False
 ) -> SelfConsumptionResult:
@@ -811,19 +850,12 @@ def self_consumption(
     else:
         curtailed = np.zeros_like(export)
     grid_import = deficit - discharge
+    # one float block built once (a sizing sweep makes this frame a few dozen times per household)
     flows = pd.DataFrame(
-        {
-            "load_kwh": load_a,
-            "pv_kwh": pv_a,
-            "direct_kwh": direct,
-            "battery_charge_kwh": charge,
-            "battery_discharge_kwh": discharge,
-            "feed_in_kwh": export,
-            "curtailed_kwh": curtailed,
-            "grid_import_kwh": grid_import,
-            "soc_kwh": soc,
-        },
+        np.vstack((load_a, pv_a, direct, charge, discharge, export, curtailed, grid_import, soc)).T,
         index=load_s.index,
+        columns=list(FLOW_COLUMNS),
+        copy=False,
     )
     total_load = float(load_a.sum())
     total_pv = float(pv_a.sum())

@@ -555,14 +555,53 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def html_to_pdf(html: str) -> bytes:
-    """PDF bytes from an HTML document (WeasyPrint; only inline ``data:`` resources are loaded)."""
-    from weasyprint import HTML
+#: The one inline stylesheet of a report or letter. Every letter of a run carries the same one (it
+#: depends on the brand only), so the PDF path parses it once per process instead of per letter.
+_STYLE_TAG = re.compile(r"<style>(.*?)</style>", re.S)
+_PDF_STYLESHEETS: dict[str, Any] = {}  # CSS text -> parsed weasyprint.CSS (a run has one brand: one entry)
+_PDF_STYLESHEETS_MAX = 8
+_PDF_FONTS: list = []  # the process's one weasyprint FontConfiguration (fontconfig set up once)
+
+
+def _pdf_fetcher():
     from weasyprint.urls import URLFetcher
 
     # only inline data: URIs; anything else is refused (no network, no local files)
-    fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
+    return URLFetcher(allowed_protocols=("data",), fail_on_errors=False)
+
+
+def letter_document(html: str):
+    """The laid-out WeasyPrint document of an HTML report or letter (pages, boxes).
+
+    A document with exactly one ``<style>`` element is laid out with that stylesheet parsed once
+    per process and shared (with one font configuration) by every later document with the same
+    stylesheet; the layout is the same as from the inline element, which is then the document's
+    only author stylesheet. Only inline ``data:`` resources are loaded.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    if not _PDF_FONTS:
+        _PDF_FONTS.append(FontConfiguration())
+    fonts = _PDF_FONTS[0]
+    fetcher = _pdf_fetcher()
+    styles = _STYLE_TAG.findall(html)
+    if len(styles) != 1:
+        return HTML(string=html, url_fetcher=fetcher).render(font_config=fonts)
+    text = styles[0]
+    css = _PDF_STYLESHEETS.get(text)
+    if css is None:
+        if len(_PDF_STYLESHEETS) >= _PDF_STYLESHEETS_MAX:
+            _PDF_STYLESHEETS.clear()
+        css = CSS(string=text, font_config=fonts, url_fetcher=fetcher)
+        _PDF_STYLESHEETS[text] = css
+    body = _STYLE_TAG.sub("", html, count=1)
+    return HTML(string=body, url_fetcher=fetcher).render(stylesheets=[css], font_config=fonts)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes from an HTML document (WeasyPrint, see :func:`letter_document`)."""
+    return letter_document(html).write_pdf()
 
 
 def write_report(

@@ -38,6 +38,8 @@ def infer_interval_minutes(index: pd.DatetimeIndex) -> int | None:
     if len(index) < 2:
         return None
     steps = np.diff(index.as_unit("ns").asi8) // 60_000_000_000
+    if steps.size and steps[0] > 0 and (steps == steps[0]).all():  # a regular grid: no sort needed
+        return int(steps[0])
     steps = steps[steps > 0]
     if steps.size == 0:
         return None

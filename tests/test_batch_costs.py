@@ -1,0 +1,114 @@
+"""Work a batch household must not repeat (issue 19, batch speed): each test counts the calls of
+one costly step and fails when the step is done again for what was already computed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from babel import numbers as babel_numbers
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import advisor.economics as economics
+import advisor.forecast as forecast
+import advisor.pv as pv
+from advisor.formatting import formatter
+from advisor.seeds import load_seeds
+
+
+def _counting(monkeypatch, module, name):
+    calls = []
+    original = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+    return calls
+
+
+def test_feed_in_rate_is_looked_up_once_for_every_household_copy_of_the_seed_table(monkeypatch):
+    seeds = load_seeds()
+    economics._RATES.clear()
+    calls = _counting(monkeypatch, economics, "eeg_feed_in_rate")
+    rates = set()
+    for _ in range(5):  # five households, each with its own copy of the same table
+        s = economics.EconomicsSettings.from_seeds(seeds, commissioning=pd.Timestamp("2026-11-24").date())
+        for kwp in (4.0, 8.0, 12.0):
+            rates.add((kwp, economics._cached_rate(s, kwp).rate_eur_per_kwh))
+    assert len(calls) == 3
+    assert len(rates) == 3
+
+
+def test_a_changed_seed_table_is_not_served_from_the_cache():
+    seeds = load_seeds()
+    s = economics.EconomicsSettings.from_seeds(seeds, commissioning=pd.Timestamp("2026-11-24").date())
+    rate = economics._cached_rate(s, 8.0).rate_eur_per_kwh
+    table = s.eeg_table.copy()
+    table["partial_ct_per_kwh"] = table["partial_ct_per_kwh"].astype(float) / 2
+    from dataclasses import replace
+
+    halved = economics._cached_rate(replace(s, eeg_table=table), 8.0).rate_eur_per_kwh
+    assert halved == pytest.approx(rate / 2, rel=0.02)
+
+
+def test_numbers_are_formatted_without_parsing_the_pattern_again(monkeypatch):
+    f = formatter("de")
+    warm = (f.number(1234.5, 1), f.eur(12.5, 2), f.pct(12.3, 1), f.number(3))
+    calls = _counting(monkeypatch, babel_numbers.NumberPattern, "__init__")  # a parsed pattern
+    again = (f.number(1234.5, 1), f.eur(12.5, 2), f.pct(12.3, 1), f.number(3))
+    for x in range(100):
+        f.number(x * 1.5, 1)
+    assert again == warm == ("1.234,5", warm[1], warm[2], "3")
+    assert calls == []
+
+
+def test_the_weather_of_a_sizing_sweep_is_hashed_once(monkeypatch):
+    idx = pd.date_range("2025-01-01", periods=96 * 14, freq="15min", tz="Europe/Berlin")
+    hours = idx.hour.to_numpy() + idx.minute.to_numpy() / 60
+    sun = np.clip(np.sin((hours - 6) / 12 * np.pi), 0, None)
+    weather = pd.DataFrame(
+        {"ghi": 500 * sun, "dni": 300 * sun, "dhi": 200 * sun, "temp_air": 5.0, "wind_speed": 2.0}, index=idx
+    )
+    weather.attrs.update(latitude=51.5, longitude=7.2)
+    calls = _counting(monkeypatch, pv, "_weather_fingerprint")
+    first = pv.weather_fingerprint(weather)
+    for _ in range(10):
+        assert pv.weather_fingerprint(weather) == first
+    assert len(calls) == 1
+    other = weather.copy()
+    other["ghi"] = other["ghi"] * 0.9
+    assert pv.weather_fingerprint(other) != first  # another frame is hashed on its own
+    assert len(calls) == 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(1, 12), min_size=1, max_size=400),
+    st.integers(0, 2**31 - 1),
+)
+def test_month_sums_equal_the_groupby_sums(months, seed):
+    rng = np.random.default_rng(seed)
+    a = rng.gamma(2.0, 3.0, len(months))
+    p = rng.gamma(2.0, 3.0, len(months))
+    frame = pd.DataFrame({"a": a, "p": p, "m": months})
+    expected = frame.groupby("m").agg(a=("a", "sum"), p=("p", "sum"), n=("a", "size"))
+    got = forecast._month_sums(np.array(months), a=a, p=p)
+    assert list(got.index) == list(expected.index)
+    np.testing.assert_allclose(got["a"], expected["a"], rtol=1e-12)
+    np.testing.assert_allclose(got["p"], expected["p"], rtol=1e-12)
+    assert list(got["n"]) == list(expected["n"])
+
+
+def test_daily_h25_weights_of_a_period_are_built_once(monkeypatch):
+    days = pd.date_range("2025-01-01", "2025-12-31", freq="D", tz="Europe/Berlin")
+    forecast._daily_h25_span.cache_clear()
+    calls = _counting(monkeypatch, forecast, "_h25_hourly")
+    first = forecast._daily_h25(days, "Europe/Berlin", "DE-NW")
+    first.iloc[0] = -1.0  # a caller changing its result does not change the cache
+    for _ in range(4):
+        again = forecast._daily_h25(days, "Europe/Berlin", "DE-NW")
+    assert len(calls) == 1
+    assert again.iloc[0] > 0 and again.sum() == pytest.approx(365.0, rel=0.01)
