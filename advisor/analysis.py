@@ -47,7 +47,6 @@ from advisor.holidays_de import is_holiday
 from advisor.loadcurve import Direction, LoadCurve, Quality, validate_load_curve
 from advisor.signatures import (
     Signature,
-    detect_own_pv,
     detect_signatures,
     modelled,
     with_answers,
@@ -730,11 +729,10 @@ def analyse(
         base_load_w=base_w,
         annual_kwh=annual.annual_kwh,
         site=site,
-    )
-    if shape_arrays is not arrays and _zeros_at_midday(arrays):
         # zeros concentrated at noon are the panels covering the load, the very sign of own PV: judge
         # own PV on the readings as they are (treated as missing, no summer midday would be complete)
-        sigs = [detect_own_pv(arrays, always_on_w, household) if s.name == "own_pv" else s for s in sigs]
+        pv_arrays=arrays if shape_arrays is not arrays and _zeros_at_midday(arrays) else None,
+    )
     sigs = cap_device_energy(with_answers(sigs, household), annual.annual_kwh)
     sigs = with_feed_in(sigs, curve.meta.feed_in_kwh, curve.meta.feed_in_days, household.existing_pv_kwp)
     if curve.is_estimated:

@@ -69,6 +69,9 @@ EV_RUN_KW = 2.5  # a charging run: every interval at least this far above the al
 EV_MIN_MEAN_KW = 2.6  # and its mean at least this (one-phase 13-16 A charging: 3.0-3.7 kW)
 EV_MIN_DAYS = 14  # fewer days of data cannot tell a car from a heater
 EV_MIN_SESSIONS_PER_WEEK = 0.5  # fewer charging-like blocks than this lower the confidence in proportion
+EV_DAYLIGHT_HOURS = (8, 17)  # behind own PV, blocks starting in these local hours are partly hidden in summer
+EV_MIN_SEASON_BLOCKS = 6  # behind own PV, fewer blocks outside daylight than this: no season test
+EV_DAYLIGHT_SHARE = 0.5  # behind own PV, this share of blocks or more in daylight: no season test
 
 #: Signatures with a display name (catalogue code ``signature.label.<name>``, signatures.po).
 SIGNATURE_NAMES = (
@@ -358,13 +361,25 @@ def _ev_power_kw(a: CurveArrays, floor_kw: float) -> np.ndarray:
 
 
 def detect_ev_charging(
-    a: CurveArrays, floor_kw: float, household: Household | None = None, annual_kwh: float | None = None
+    a: CurveArrays,
+    floor_kw: float,
+    household: Household | None = None,
+    annual_kwh: float | None = None,
+    *,
+    behind_pv: bool = False,
 ) -> Signature:
     """EV charging: long flat blocks of 2.6-12.5 kW above the always-on floor.
 
     Needs at least :data:`EV_MIN_DAYS` days of data. The annual charging energy is the blocks'
     share of the measured energy applied to the household's annual figure (``annual_kwh``), so
     it can never exceed the household's total, however short the data.
+
+    ``behind_pv``: the household has its own PV (detected, fed in or stated). Its panels cover
+    much of a car charged at noon in summer, so daytime blocks are rarer in summer than they are;
+    the season test (blocks that follow the heating season point to electric heating) then looks
+    only at blocks starting outside the daylight hours (:data:`EV_DAYLIGHT_HOURS`); when most
+    blocks start in daylight, or too few outside, it is not made (confidence x 0.7 and twice the
+    minimum rate of blocks a week, said in the evidence).
     """
     name = "ev_charging"
     minutes = a.interval_minutes
@@ -408,8 +423,27 @@ def detect_ev_charging(
         )
     conf = min(1.0, n_sessions / 6.0)
     notes: list[tuple[str, str]] = []
-    if expected_summer >= 0.3:
-        ratio = (in_summer / n_sessions) / expected_summer
+    n_season = n_sessions
+    daylight_share = 0.0
+    if behind_pv and n_sessions:
+        st = blocks.starts[blocks.ok]
+        outside = (a.hour[st] < EV_DAYLIGHT_HOURS[0]) | (a.hour[st] >= EV_DAYLIGHT_HOURS[1])
+        daylight_share = 1.0 - float(outside.mean())
+        n_season = int(outside.sum())
+        in_summer = int(np.isin(a.month[st[outside]], SUMMER_HALF).sum())
+    season_skipped = behind_pv and (daylight_share >= EV_DAYLIGHT_SHARE or n_season < EV_MIN_SEASON_BLOCKS)
+    if season_skipped:
+        conf *= 0.7
+        notes.append(
+            (
+                "behind the household's own PV most blocks lie in daylight, where the panels hide summer charging, "
+                "so the season cannot tell a car from electric heating",
+                "hinter der eigenen PV-Anlage liegen die meisten Blöcke bei Tageslicht, wo die Module das Laden im "
+                "Sommer verdecken; die Jahreszeit unterscheidet daher nicht zwischen E-Auto und elektrischer Heizung",
+            )
+        )
+    elif expected_summer >= 0.3:
+        ratio = (in_summer / n_season) / expected_summer
         season_factor = _clip01((ratio - 0.2) / 0.5)
         if season_factor < 1.0:
             notes.append(
@@ -439,9 +473,11 @@ def detect_ev_charging(
             )
         )
     rate = n_sessions / weeks
-    if rate < EV_MIN_SESSIONS_PER_WEEK:
+    # without the season test a few heater blocks a week look like a car: ask for twice the rate
+    min_rate = EV_MIN_SESSIONS_PER_WEEK * (2.0 if season_skipped else 1.0)
+    if rate < min_rate:
         # a car charged at home draws every week or two; a few blocks a year are an oven or a heater
-        conf *= _clip01(rate / EV_MIN_SESSIONS_PER_WEEK)
+        conf *= _clip01(rate / min_rate)
         notes.append(
             (
                 f"only {rate:.1f} blocks a week: a car charged at home draws more often",
@@ -911,6 +947,7 @@ def detect_signatures(
     base_load_w: float | None = None,
     annual_kwh: float | None = None,
     site: tuple[float, float] | None = None,
+    pv_arrays: CurveArrays | None = None,
 ) -> list[Signature]:
     """Run every detector on ``curve``; returns one :class:`Signature` per detector.
 
@@ -928,6 +965,9 @@ def detect_signatures(
         Hourly prices (tz-aware Series, any unit), for dynamic-tariff behaviour.
     arrays, always_on_w, base_load_w, annual_kwh
         Precomputed by :func:`advisor.analysis.analyse`; computed here when omitted.
+    pv_arrays
+        The arrays the own-PV test looks at, when they differ from ``arrays`` (the analysis passes
+        the readings with their zeros when the zeros sit at noon: the panels covering the load).
     """
 
     a = arrays if arrays is not None else curve_arrays(curve)
@@ -935,7 +975,13 @@ def detect_signatures(
         dmin = daily_minimum_kw(a)
         always_on_w = float(np.nanmedian(dmin) * 1000.0) if np.isfinite(dmin).any() else float("nan")
     floor_kw = always_on_w / 1000.0 if math.isfinite(always_on_w) else 0.0
-    ev = detect_ev_charging(a, floor_kw, household, annual_kwh)
+    own_pv = detect_own_pv(pv_arrays if pv_arrays is not None else a, always_on_w, household)
+    behind_pv = (
+        own_pv.detected
+        or (curve.meta.feed_in_kwh or 0.0) >= 1.0
+        or bool(household is not None and household.existing_pv_kwp)
+    ) and not (household is not None and household.existing_pv_kwp == 0)
+    ev = detect_ev_charging(a, floor_kw, household, annual_kwh, behind_pv=behind_pv)
     a_heat = a
     if ev.detected:
         # take the charging out before judging seasonal / temperature dependence
@@ -952,7 +998,7 @@ def detect_signatures(
         detect_night_storage(a),
         detect_heat_pump(a_heat, curve.meta.tz, household, temperature, site),
         pump,
-        detect_own_pv(a, always_on_w, household),
+        own_pv,
         detect_instantaneous_water_heater(a),
         detect_dynamic_tariff(curve, a, prices),
     ]
