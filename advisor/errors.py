@@ -19,23 +19,24 @@ class LoadCurveError(AdvisorError, ValueError):
     Parameters
     ----------
     message
-        What is wrong, what was expected and what was found.
+        What is wrong, what was expected and what was found: an
+        :class:`advisor.texts.Message` (code ``ingest.error.*`` with its figures) for the messages
+        a household is likely to see, else English text.
     source
         File name (or ``"<buffer>"``) the problem was found in, if any.
     line
         1-based line number in that file, if known.
     timestamp
         The offending timestamp as text, if known.
-    message_de
-        The same message in German (numbers in German format). When omitted, a German text is
-        derived for the messages a household is likely to see (:func:`advisor.texts.error_de`);
-        rare internal messages fall back to English.
 
     Attributes
     ----------
-    message_de
-        The full German message with its where-prefix (``Datei …, Zeile 3, Zeitpunkt …: …``);
-        read it with ``advisor.texts.localized(exc, "message", "de")``.
+    reason
+        ``message`` as given (without the where-prefix).
+    message
+        The full message with its where-prefix (``file.csv, line 3: …``); a Message whenever
+        ``message`` was one, so ``advisor.texts.localized(exc, "message", "de")`` gives
+        ``Datei file.csv, Zeile 3: …``. ``str(exc)`` is English.
     """
 
     def __init__(
@@ -45,34 +46,33 @@ class LoadCurveError(AdvisorError, ValueError):
         source: str | None = None,
         line: int | None = None,
         timestamp: str | None = None,
-        message_de: str | None = None,
     ) -> None:
-        from advisor.texts import error_de  # local: texts is a leaf module, keep errors import-light
+        from advisor.texts import Message, join  # local: keep `errors` free of import cycles
 
         self.reason = message
-        self.reason_de = message_de if message_de is not None else error_de(message)
         self.source = source
         self.line = line
         self.timestamp = timestamp
         where = []
         if source:
-            where.append(str(source))
+            where.append(Message("ingest.error.where.file", name=str(source)))
         if line is not None:
-            where.append(f"line {line}")
+            where.append(Message("ingest.error.where.line", n=int(line)))
         if timestamp is not None:
-            where.append(f"at {timestamp}")
-        prefix = ", ".join(where)
-        where_de = []
-        if source:
-            where_de.append(f"Datei {source}")
-        if line is not None:
-            where_de.append(f"Zeile {line}")
-        if timestamp is not None:
-            where_de.append(f"Zeitpunkt {timestamp}")
-        prefix_de = ", ".join(where_de)
-        self.message = f"{prefix}: {message}" if prefix else message
-        self.message_de = f"{prefix_de}: {self.reason_de}" if prefix_de else self.reason_de
-        super().__init__(self.message)
+            where.append(Message("ingest.error.where.at", time=str(timestamp)))
+        if not where:
+            self.message = message
+        elif isinstance(message, Message):
+            self.message = Message("ingest.error.located", where=join(where, ", "), reason=message)
+        else:  # an English-only (internal) message keeps an English prefix
+            self.message = f"{', '.join(str(w) for w in where)}: {message}"
+        super().__init__(str(self.message))
+
+    def text(self, lang: str = "de") -> str:
+        """The full message in ``lang`` (English where the message has no code)."""
+        from advisor.texts import localize
+
+        return localize(self.message, lang)
 
 
 class NotFittedError(AdvisorError, ValueError, AttributeError):

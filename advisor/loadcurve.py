@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import DataQualityWarning, LoadCurveError
+from advisor.texts import Message
 from advisor.units import (
     ALLOWED_INTERVAL_MINUTES,
     DEFAULT_HOLIDAY_REGION,
@@ -151,11 +152,9 @@ class CurveMeta:
     conversions
         Human-readable notes of every conversion applied on import.
     warnings
-        Recoverable oddities found on import (English).
-    warnings_de
-        The same warnings in German, same length and order (see :mod:`advisor.texts`). When a
-        reader (or ``replace``) leaves it out of step with ``warnings``, it is derived from the
-        English texts with :func:`advisor.texts.warning_de`.
+        Recoverable oddities found on import: :class:`advisor.texts.Message` codes
+        (``ingest.warning.*``) with their figures; ``str`` is English, ``.text(lang)`` German or
+        Turkish (:func:`advisor.texts.localized` renders the tuple).
     not_household
         True when the file states its unit and its values exceed what a household connection
         can draw (:data:`MAX_PLAUSIBLE_POWER_KW`): a commercial or multi-dwelling location. Such a
@@ -175,17 +174,9 @@ class CurveMeta:
     obis: str | None = None
     conversions: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
-    warnings_de: tuple[str, ...] = ()
     not_household: bool = False
     feed_in_kwh: float | None = None
     feed_in_days: float | None = None
-
-    def __post_init__(self) -> None:
-        if len(self.warnings_de) != len(self.warnings):
-            from advisor.texts import warning_de
-
-            known = dict(zip(self.warnings, self.warnings_de, strict=False))
-            object.__setattr__(self, "warnings_de", tuple(known.get(w) or warning_de(w) for w in self.warnings))
 
 
 @dataclass(frozen=True)
@@ -321,8 +312,7 @@ class LoadCurve:
             "estimated_intervals": self.count(Quality.ESTIMATED),
             # English under the historic key; rendered per language and the codes next to it
             **text_fields("conversions", list(self.meta.conversions), ("de", "en", "tr")),
-            "warnings": list(self.meta.warnings),
-            "warnings_de": list(self.meta.warnings_de),
+            **text_fields("warnings", list(self.meta.warnings), ("de", "en", "tr")),
             "not_household": bool(self.meta.not_household),
             "feed_in_kwh": None if self.meta.feed_in_kwh is None else round(float(self.meta.feed_in_kwh), 6),
             "feed_in_days": None if self.meta.feed_in_days is None else round(float(self.meta.feed_in_days), 3),
@@ -412,9 +402,9 @@ def make_load_curve(
         n_out = int(outside.sum())
         shown = ", ".join(t.isoformat() for t in idx_utc[outside][:5])
         if n_out * 2 >= len(idx_utc):
+            lo, hi = plausible_window()
             raise LoadCurveError(
-                f"{n_out} of {len(idx_utc)} timestamps lie outside the plausible period {period_text()} "
-                f"(e.g. {shown}); expected meter data of these years (mistyped dates or a wrong date format?)",
+                Message("ingest.error.outside_period", n=n_out, total=len(idx_utc), start=lo, end=hi, examples=shown),
                 source=src,
             )
         keep = ~outside
@@ -424,13 +414,18 @@ def make_load_curve(
             meta,
             warnings=(
                 *meta.warnings,
-                f"{n_out} intervals outside the plausible period {period_text()} set aside: {shown}"
-                + (" …" if n_out > 5 else ""),
+                Message(
+                    "ingest.warning.outside_period",
+                    n=n_out,
+                    start=plausible_window()[0],
+                    end=plausible_window()[1],
+                    examples=shown + (" …" if n_out > 5 else ""),
+                ),
             ),
         )
     if idx_utc.has_duplicates:
         dup = idx[idx_utc.duplicated()][0]
-        raise LoadCurveError("duplicate interval start", source=src, timestamp=dup.isoformat())
+        raise LoadCurveError(Message("ingest.error.duplicate_start"), source=src, timestamp=dup.isoformat())
     if not idx_utc.is_monotonic_increasing:
         order = np.argsort(idx_utc.asi8, kind="stable")
         values = values.iloc[order]
@@ -465,7 +460,7 @@ def make_load_curve(
         if neg.any():
             pos = int(np.argmax(neg))
             raise LoadCurveError(
-                f"negative interval energy {vals[pos]:g} kWh; a load curve holds energy >= 0 per interval",
+                Message("ingest.error.negative_energy", kwh=float(vals[pos])),
                 source=src,
                 timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
             )
@@ -478,18 +473,20 @@ def make_load_curve(
             not_household=True,
             warnings=(
                 *meta.warnings,
-                f"{int(absurd.sum())} intervals above household plausibility (up to {peak:.0f} kW average; a household "
-                f"connection draws at most {max_power_kw:g} kW); the file states its unit, so the values are read as "
-                "given: not a household (commercial or multi-dwelling location?), no household benchmark or letter",
+                Message("ingest.warning.not_household", n=int(absurd.sum()), peak_kw=round(peak), max_kw=max_power_kw),
             ),
         )
         absurd = absurd & False
     if absurd.any():
         pos = int(np.argmax(absurd))
         raise LoadCurveError(
-            f"implausible value {vals[pos]:g} kWh in {interval_minutes} min "
-            f"(= {vals[pos] / (interval_minutes / 60):g} kW average; at most {max_power_kw:g} kW is "
-            "plausible for a household). Is the unit Wh rather than kWh?",
+            Message(
+                "ingest.error.implausible_energy",
+                kwh=float(vals[pos]),
+                minutes=int(interval_minutes),
+                kw=float(vals[pos] / (interval_minutes / 60)),
+                max_kw=max_power_kw,
+            ),
             source=src,
             timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
         )

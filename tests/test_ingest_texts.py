@@ -1,5 +1,6 @@
-"""German texts of the importer: ``CurveMeta.warnings_de`` next to ``warnings`` and
-``LoadCurveError.message_de`` (advisor.texts convention), on real cases."""
+"""The importer's words come from the catalogue: ``CurveMeta.warnings`` and ``LoadCurveError``
+messages are message codes with their figures (``importer.po``), rendered per language; no English
+text is matched to rebuild German (the old regex table is gone). Real cases."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, read_load_curve, read_load_curves
 from advisor.ingest.canonical import write_curves_parquet
 from advisor.loadcurve import CurveMeta
-from advisor.texts import error_de, localized, warning_de, warning_texts
+from advisor.texts import Message, localized
 
 
 def _day_csv(skip: set[int] = frozenset(), value: str = "0,125") -> bytes:
@@ -26,10 +27,21 @@ def _day_csv(skip: set[int] = frozenset(), value: str = "0,125") -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
+def _german(meta) -> list[str]:
+    return list(localized(meta, "warnings", "de"))
+
+
 def _check_both(meta) -> None:
-    assert len(meta.warnings_de) == len(meta.warnings)
-    for en, de in zip(meta.warnings, meta.warnings_de, strict=True):
-        assert de and de != en, en
+    """Every warning is a code with a German entry, rendered without an English fallback."""
+    from advisor import texts
+
+    with texts.record_fallbacks() as seen:
+        german = _german(meta)
+    assert seen == []
+    assert len(german) == len(meta.warnings)
+    for w, de in zip(meta.warnings, german, strict=True):
+        assert isinstance(w, Message), w
+        assert de and de != w, w
 
 
 def test_csv_gap_warning_in_german_with_german_numbers():
@@ -37,11 +49,13 @@ def test_csv_gap_warning_in_german_with_german_numbers():
     curve = read_load_curve(_day_csv(skip), ReadOptions(), name="portal.csv")
     _check_both(curve.meta)
     en = next(w for w in curve.meta.warnings if "gaps" in w)
-    de = curve.meta.warnings_de[curve.meta.warnings.index(en)]
-    assert en.startswith("1200 ") and de.startswith("1.200 ") and "Lücken" in de
+    de = en.text("de")
+    assert en.startswith("1,200 ") and de.startswith("1.200 ") and "Lücken" in de
     s = curve.summary()
-    assert s["warnings"] == list(curve.meta.warnings) and s["warnings_de"] == list(curve.meta.warnings_de)
+    assert s["warnings"] == list(curve.meta.warnings) and s["warnings_de"] == _german(curve.meta)
+    assert s["warnings_code"][0]["code"].startswith("ingest.warning.")
     assert localized(s, "warnings", "de") == s["warnings_de"] and localized(s, "warnings", "en") == s["warnings"]
+    assert s["warnings_tr"][0] != s["warnings_de"][0]  # Turkish has its own words
 
 
 def test_csv_october_duplicate_that_disagrees_gives_german_error():
@@ -55,8 +69,8 @@ def test_csv_october_duplicate_that_disagrees_gives_german_error():
     try:
         curve = read_load_curve(raw, ReadOptions(), name="okt.csv")
     except LoadCurveError as exc:
-        assert exc.message_de != exc.message
-        assert exc.message_de.startswith("Datei okt.csv")
+        assert exc.text("de") != exc.message
+        assert exc.text("de").startswith("Datei okt.csv")
     else:  # the reader resolves the repeated hour: its notes exist in both languages
         _check_both(curve.meta)
 
@@ -66,27 +80,31 @@ def test_mscons_sample_warnings_in_german():
     curves = read_load_curves(path, ReadOptions())
     assert curves
     for c in curves:
-        assert len(c.meta.warnings_de) == len(c.meta.warnings)
-        for en, de in zip(c.meta.warnings, c.meta.warnings_de, strict=True):
-            assert de != en, f"no German text for MSCONS warning {en!r}"
+        _check_both(c.meta)
+        with_conversions = list(localized(c.meta, "conversions", "de"))
+        assert all(isinstance(x, Message) for x in c.meta.conversions)
+        assert not any("->" in x or "taken" in x for x in with_conversions), with_conversions
 
 
 def test_html_page_as_csv_german_error():
     with pytest.raises(LoadCurveError) as info:
         read_load_curve(b"<!DOCTYPE html><html><body>Login</body></html>", ReadOptions(), name="seite.csv")
     exc = info.value
-    assert "HTML" in exc.message_de and "Kundenportal" in exc.message_de
-    assert exc.message_de.startswith("Datei seite.csv, Zeile 1: ")
+    de = exc.text("de")
+    assert "HTML" in de and "Kundenportal" in de
+    assert de.startswith("Datei seite.csv, Zeile 1: ")
     assert str(exc) == exc.message and exc.message.startswith("seite.csv, line 1: ")
-    assert localized(exc, "message", "de") == exc.message_de
+    assert isinstance(exc.message, Message) and isinstance(exc.reason, Message)
+    assert localized(exc, "message", "de") == de
     assert localized(exc, "message", "en") == exc.message
+    assert exc.text("tr").startswith("Dosya seite.csv, satır 1: ")
 
 
 def test_negative_value_german_error_with_german_number():
     raw = _day_csv().replace(b"0,125", b"-1,5", 1)
     with pytest.raises(LoadCurveError) as info:
         read_load_curve(raw, ReadOptions(), name="neg.csv")
-    de = info.value.message_de
+    de = info.value.text("de")
     assert "negativ" in de and "-1,5" in de and "-1.5" not in de, de
 
 
@@ -101,57 +119,56 @@ def test_negative_value_german_error_with_german_number():
 def test_household_errors_have_german(payload, word):
     with pytest.raises(LoadCurveError) as info:
         read_load_curve(payload, ReadOptions(), name="x.csv")
-    assert word in info.value.message_de, info.value.message_de
+    assert word in info.value.text("de"), info.value.text("de")
 
 
 def test_implausible_value_german_numbers():
     raw = _day_csv().replace(b"0,125", b"1234,5", 1)
     with pytest.raises(LoadCurveError) as info:
         read_load_curve(raw, ReadOptions(), name="wh.csv")
-    de = info.value.message_de
+    de = info.value.text("de")
     assert "unplausibler Wert" in de and "1.234,5" in de and "Wh statt kWh" in de, de
 
 
-def test_explicit_message_de_and_fallback():
+def test_uncoded_internal_message_stays_english_and_says_where():
     exc = LoadCurveError("some rare internal case", source="a.csv", line=3, timestamp="2024-01-01T00:00")
-    assert exc.message_de == "Datei a.csv, Zeile 3, Zeitpunkt 2024-01-01T00:00: some rare internal case"
-    exc = LoadCurveError("x", message_de="y")
-    assert exc.message_de == "y" and str(exc) == "x"
-    assert error_de("zip member expands beyond the limit; refused").startswith("eine Datei im ZIP-Archiv")
+    assert exc.text("de") == str(exc) == "a.csv, line 3, at 2024-01-01T00:00: some rare internal case"
+    coded = LoadCurveError(Message("ingest.error.empty"), source="a.csv")
+    assert coded.text("de") == "Datei a.csv: die Datei ist leer" and str(coded) == "a.csv: file is empty"
 
 
-def test_warning_helpers_keep_figures():
-    en, de = warning_texts(
-        "3 intervals in 2 gap(s) had no register reading; the register difference across each "
-        "gap (1234.56 kWh in total) was spread evenly over it and flagged 'filled'"
-    )
-    assert "1.234,56 kWh" in de and "Lücke" in de and en != de
-    assert warning_de("unknown text stays") == "unknown text stays"
+def test_no_reverse_translation_left():
+    from dataclasses import fields
+
+    from advisor import texts
+
+    for name in ("warning_de", "error_de", "warning_texts", "_WARNINGS_DE", "_ERRORS_DE"):
+        assert not hasattr(texts, name), name
+    assert "warnings_de" not in {f.name for f in fields(CurveMeta)}
 
 
-def test_meta_keeps_lengths_in_step():
-    m = CurveMeta(warnings=("reading times rounded to whole minutes",))
-    assert m.warnings_de == ("Ablesezeiten auf volle Minuten gerundet",)
-    from dataclasses import replace
+def test_importer_codes_render_in_every_language():
+    from advisor import texts
 
-    m2 = replace(m, warnings=m.warnings + ("5 empty values treated as missing",))
-    assert m2.warnings_de == ("Ablesezeiten auf volle Minuten gerundet", "5 leere Werte als fehlend behandelt")
-    m3 = CurveMeta(warnings=("a",), warnings_de=("b",))
-    assert m3.warnings_de == ("b",)
+    importer = [c for c, f in texts.catalogue("de").sources.items() if f == "importer.po"]
+    assert len(importer) > 100
+    tr = texts.codes("tr")
+    assert [c for c in importer if c not in tr] == []
 
 
 def test_canonical_parquet_round_trip_keeps_both(tmp_path):
     skip = set(range(10, 30))
     curve = read_load_curve(_day_csv(skip), ReadOptions(), name="portal.csv")
-    assert curve.meta.warnings_de
+    assert curve.meta.warnings
     path = tmp_path / "c.parquet"
     write_curves_parquet([curve], path)
     back = read_load_curve(path, ReadOptions())
-    assert back.meta.warnings == curve.meta.warnings
-    assert back.meta.warnings_de == curve.meta.warnings_de
+    assert back.meta.warnings[: len(curve.meta.warnings)] == curve.meta.warnings
+    assert _german(back.meta)[: len(curve.meta.warnings)] == _german(curve.meta)
+    assert all(isinstance(w, Message) for w in back.meta.warnings)
 
 
-def test_old_canonical_file_without_warnings_de_reads(tmp_path):
+def test_old_canonical_file_with_warnings_de_and_without_codes_reads(tmp_path):
     import json
 
     import pyarrow.parquet as pq
@@ -165,12 +182,33 @@ def test_old_canonical_file_without_warnings_de_reads(tmp_path):
     md = dict(table.schema.metadata)
     info = json.loads(md[canonical.META_KEY])
     for c in info["curves"]:
-        c["meta"].pop("warnings_de")
+        c.pop("codes")
+        c["meta"]["warnings_de"] = ["alt"] * len(c["meta"]["warnings"])  # as earlier versions wrote it
     md[canonical.META_KEY] = json.dumps(info).encode()
     pq.write_table(table.replace_schema_metadata(md), path)
     back = read_load_curve(path, ReadOptions())
-    assert back.meta.warnings == curve.meta.warnings
-    assert len(back.meta.warnings_de) == len(back.meta.warnings)
+    assert [str(w) for w in back.meta.warnings[: len(curve.meta.warnings)]] == [str(w) for w in curve.meta.warnings]
+
+
+def test_canonical_file_with_a_forged_code_keeps_the_english_text(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from advisor.ingest import canonical
+
+    curve = read_load_curve(_day_csv(set(range(10, 30))), ReadOptions(), name="portal.csv")
+    path = tmp_path / "forged.parquet"
+    write_curves_parquet([curve], path)
+    table = pq.read_table(path)
+    md = dict(table.schema.metadata)
+    info = json.loads(md[canonical.META_KEY])
+    info["curves"][0]["codes"]["warnings"][0] = {"code": "no.such.code", "data": {"x": 1}}
+    md[canonical.META_KEY] = json.dumps(info).encode()
+    pq.write_table(table.replace_schema_metadata(md), path)
+    back = read_load_curve(path, ReadOptions())
+    first = back.meta.warnings[0]
+    assert not isinstance(first, Message) and first == str(curve.meta.warnings[0])
 
 
 # ------------------------------------------------------------------------------ app
@@ -200,7 +238,7 @@ def test_meter_reading_reset_in_german():
         value_kwh += 0.25
     curve = read_load_curve(("\n".join(rows) + "\n").encode(), ReadOptions(), name="z.csv")
     _check_both(curve.meta)
-    de = next(w for w in curve.meta.warnings_de if "Zählerwechsel" in w)
+    de = next(w for w in _german(curve.meta) if "Zählerwechsel" in w)
     assert "von 1.024,75 auf 5" in de and "Zeile 102" in de, de
 
 
@@ -208,5 +246,5 @@ def test_unreadable_timestamp_in_german():
     raw = b"Datum;Uhrzeit;Verbrauch [kWh]\n01.06.2024;xx:yy;0,1\n01.06.2024;00:15;0,1\n"
     with pytest.raises(LoadCurveError) as info:
         read_load_curve(raw, ReadOptions(), name="t.csv")
-    de = info.value.message_de
+    de = info.value.text("de")
     assert de.startswith("Datei t.csv") and "nicht lesbar" in de and "z. B." in de, de

@@ -21,6 +21,7 @@ from advisor.errors import LoadCurveError
 from advisor.ingest import ReadOptions, consumption_curves, read_load_curves
 from advisor.ingest.tabular import FORMAT as TABLE_FORMAT
 from advisor.loadcurve import LoadCurve, Quality, make_load_curve
+from advisor.texts import Message
 from advisor.units import freq_of
 
 _QUALITY_RANK = {
@@ -123,7 +124,7 @@ def combine_curves(curves: list[LoadCurve], household_label: str) -> LoadCurve:
         source_format="+".join(sorted({c.meta.source_format for c in curves})),
         meter_id="+".join(ids),
         source_name=household_label,
-        conversions=(f"sum of {len(curves)} meters on a common {minutes}-minute grid",),
+        conversions=(Message("ingest.conv.sum_of_meters", n=len(curves), minutes=int(minutes)),),
         warnings=tuple(w for c in curves for w in c.meta.warnings),
         feed_in_kwh=_feed_in_sum(curves, "feed_in_kwh"),
         feed_in_days=_feed_in_sum(curves, "feed_in_days", take=min),

@@ -31,6 +31,7 @@ from advisor.household import Household
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
 from advisor.settings import prepared_curve, resolve_settings
+from advisor.texts import map_text
 from advisor.units import interval_hours
 
 STATUS_OK = "ok"
@@ -329,19 +330,23 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
     meta = curve.meta
     curve = curve.with_meta(
         meter_id=clean_text(meta.meter_id, 64) if meta.meter_id else meta.meter_id,
-        warnings=tuple(clean_text(w, 300) for w in meta.warnings),
-        warnings_de=tuple(clean_text(w, 300) for w in meta.warnings_de),
-        conversions=tuple(clean_text(c, 300) for c in meta.conversions),
+        # the file's words inside a message are cleaned, the message (its languages) kept
+        warnings=tuple(map_text(w, _clean300) for w in meta.warnings),
+        conversions=tuple(map_text(c, _clean300) for c in meta.conversions),
     )
     if item.identifiers:
         meta = curve.meta
         curve = curve.with_meta(
             meter_id=scrub_text(meta.meter_id, item.identifiers) if meta.meter_id else meta.meter_id,
             source_name=item.key,
-            conversions=tuple(scrub_text(c, item.identifiers) for c in meta.conversions),
-            warnings=tuple(scrub_text(w, item.identifiers) for w in meta.warnings),
+            conversions=tuple(map_text(c, lambda t: scrub_text(t, item.identifiers)) for c in meta.conversions),
+            warnings=tuple(map_text(w, lambda t: scrub_text(t, item.identifiers)) for w in meta.warnings),
         )
     return curve
+
+
+def _clean300(text: str) -> str:
+    return clean_text(text, 300)
 
 
 def days_with_data(curve: LoadCurve) -> float:

@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 from advisor.errors import LoadCurveError
 from advisor.loadcurve import Direction, LoadCurve, plausible_period
+from advisor.texts import Message
 from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
 
 # A household year at 15 min is 1-3 MB of CSV and ~2.5 MB of MSCONS; long tables for batch are
@@ -115,14 +116,13 @@ def _read_bytes(source: str | Path | bytes | BinaryIO, name: str | None) -> tupl
         path = Path(source)
         label = name or path.name
         if not path.exists():
-            raise LoadCurveError("file does not exist", source=str(path))
+            raise LoadCurveError(Message("ingest.error.no_file"), source=str(path))
         if path.is_dir():
-            raise LoadCurveError("is a folder, not a meter file", source=str(path))
+            raise LoadCurveError(Message("ingest.error.folder"), source=str(path))
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise LoadCurveError(
-                f"file is {size / 1e6:.0f} MB; at most {MAX_FILE_BYTES // 2**20} MiB is accepted for one "
-                "meter file (use `advisor batch` for long tables of many households)",
+                Message("ingest.error.too_large", mb=round(size / 1e6), mib=MAX_FILE_BYTES // 2**20),
                 source=label,
             )
         raw = path.read_bytes()
@@ -133,9 +133,9 @@ def _read_bytes(source: str | Path | bytes | BinaryIO, name: str | None) -> tupl
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
     if len(raw) > MAX_FILE_BYTES:
-        raise LoadCurveError(f"file is larger than {MAX_FILE_BYTES // 2**20} MiB", source=label)
+        raise LoadCurveError(Message("ingest.error.larger_than", mib=MAX_FILE_BYTES // 2**20), source=label)
     if not raw.strip():
-        raise LoadCurveError("file is empty", source=label)
+        raise LoadCurveError(Message("ingest.error.empty"), source=label)
     return raw, label
 
 
@@ -151,36 +151,29 @@ def _decompress(raw: bytes, label: str) -> tuple[bytes, str]:
                         break
                     out.write(chunk)
                     if out.tell() > MAX_DECOMPRESSED_BYTES or out.tell() > MAX_COMPRESSION_RATIO * max(len(raw), 1) + (1 << 20):
-                        raise LoadCurveError(
-                            "compressed file expands beyond the limit (possible decompression bomb); refused",
-                            source=label,
-                        )
+                        raise LoadCurveError(Message("ingest.error.bomb"), source=label)
         except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
-            raise LoadCurveError(f"damaged gzip file ({exc}); expected a complete .gz archive", source=label) from None
+            raise LoadCurveError(Message("ingest.error.damaged_gzip", detail=str(exc)), source=label) from None
         inner = label[:-3] if label.lower().endswith(".gz") else label
         return out.getvalue(), inner
     if raw[:4] == b"PK\x03\x04" and not _is_office_zip(raw):
         try:
             zf = zipfile.ZipFile(io.BytesIO(raw))
         except zipfile.BadZipFile as exc:
-            raise LoadCurveError(f"damaged zip archive: {exc}", source=label) from None
+            raise LoadCurveError(Message("ingest.error.damaged_zip", detail=str(exc)), source=label) from None
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) != 1:
-            raise LoadCurveError(
-                f"zip archive holds {len(members)} files; expected exactly one meter file", source=label
-            )
+            raise LoadCurveError(Message("ingest.error.zip_members", n=len(members)), source=label)
         m = members[0]
         if m.file_size > MAX_DECOMPRESSED_BYTES or m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) + (1 << 20):
-            raise LoadCurveError(
-                "zip member expands beyond the limit (possible decompression bomb); refused", source=label
-            )
+            raise LoadCurveError(Message("ingest.error.bomb"), source=label)
         try:
             with zf.open(m) as fh:
                 data = fh.read(MAX_DECOMPRESSED_BYTES + 1)
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError) as exc:
-            raise LoadCurveError(f"damaged or encrypted zip member ({exc})", source=label) from None
+            raise LoadCurveError(Message("ingest.error.damaged_zip_member", detail=str(exc)), source=label) from None
         if len(data) > MAX_DECOMPRESSED_BYTES:
-            raise LoadCurveError("zip member expands beyond the limit; refused", source=label)
+            raise LoadCurveError(Message("ingest.error.bomb"), source=label)
         return data, Path(m.filename).name
     return raw, label
 
@@ -222,11 +215,7 @@ def _pick_reader(raw: bytes, label: str, options: ReadOptions | None = None):
             if mod.FORMAT == "canonical-parquet" and not mod.is_canonical(raw):
                 continue
             return mod
-    raise LoadCurveError(
-        "not a meter-data format this product reads (expected a portal CSV/Excel export, MSCONS, "
-        "smart-meter-gateway XML, Green Button XML or a Parquet/CSV long table)",
-        source=label or None,
-    )
+    raise LoadCurveError(Message("ingest.error.unknown_format"), source=label or None)
 
 
 def detect_format(raw: bytes, name: str = "") -> str:
@@ -261,7 +250,7 @@ def read_load_curves(
     raw, label = _decompress(raw, label)
     head = raw[:65536]
     if b"\x00" in head[:4096] and not (head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] == b"PAR1" or head[:4] == b"PK\x03\x04"):
-        raise LoadCurveError("binary file, not a meter-data export (expected CSV, Excel, MSCONS, XML or Parquet)", source=label)
+        raise LoadCurveError(Message("ingest.error.binary"), source=label)
     reader = _pick_reader(raw, label, options)
     try:
         with plausible_period(options.earliest, options.latest):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import asdict, fields
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 
 from advisor.errors import LoadCurveError
 from advisor.loadcurve import CurveMeta, Direction, LoadCurve, make_load_curve
+from advisor.texts import Message, message_from_dict
 from advisor.units import ALLOWED_INTERVAL_MINUTES
 
 FORMAT = "canonical-parquet"
@@ -40,10 +42,13 @@ def write_curves_parquet(curves: list[LoadCurve], path: str | Path) -> None:
         df["quality"] = df["quality"].astype(str)
         frames.append(df)
         m = asdict(c.meta)
-        m["conversions"] = list(c.meta.conversions)
-        m["warnings"] = list(c.meta.warnings)
-        m["warnings_de"] = list(c.meta.warnings_de)
-        metas.append({"interval_minutes": c.interval_minutes, "direction": c.direction.value, "meta": m})
+        m["conversions"] = [str(x) for x in c.meta.conversions]  # English, readable by other tools
+        m["warnings"] = [str(x) for x in c.meta.warnings]
+        # the message codes next to them, so the texts come back in every language
+        codes = {k: [x.to_dict() if isinstance(x, Message) else None for x in getattr(c.meta, k)] for k in _CODED}
+        metas.append(
+            {"interval_minutes": c.interval_minutes, "direction": c.direction.value, "meta": m, "codes": codes}
+        )
     table = pa.Table.from_pandas(pd.concat(frames, ignore_index=True), preserve_index=False)
     payload = json.dumps({"version": SCHEMA_VERSION, "curves": metas}).encode()
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), META_KEY: payload})
@@ -65,7 +70,8 @@ MAX_META_BYTES = 1 << 20
 _COLUMNS = ("curve", "interval_start_utc", "energy_kwh", "quality")
 _META_FIELDS = {f.name: f.type for f in fields(CurveMeta)}
 _TEXT_FIELDS = {"source_format", "meter_id", "tz", "holiday_region", "source_name", "obis"}
-_LIST_FIELDS = {"conversions", "warnings", "warnings_de"}
+_LIST_FIELDS = {"conversions", "warnings"}
+_CODED = ("conversions", "warnings")
 
 
 def _refuse(what: str, source: str):
@@ -99,6 +105,7 @@ def _check_info(md: dict, source: str) -> dict:
         if c.get("direction") not in [d.value for d in Direction]:
             raise _refuse(f"curve {i}: direction must be import or export", source)
         m = c["meta"]
+        m.pop("warnings_de", None)  # written by earlier versions; the codes carry every language now
         unknown = sorted(set(m) - set(_META_FIELDS))
         if unknown:
             raise _refuse(f"curve {i}: unknown meta fields {unknown[:5]}", source)
@@ -109,10 +116,23 @@ def _check_info(md: dict, source: str) -> dict:
                 raise _refuse(f"curve {i}: meta field {k!r} must be a list of texts", source)
             if k not in _TEXT_FIELDS and k not in _LIST_FIELDS and not (v is None or isinstance(v, (str, bool, int, float))):
                 raise _refuse(f"curve {i}: meta field {k!r} has an unexpected type", source)
-        for k in _LIST_FIELDS - {"warnings_de"}:
+        for k in _LIST_FIELDS:
             if k not in m:
                 raise _refuse(f"curve {i}: meta field {k!r} missing", source)
     return info
+
+
+def _texts(english: list[str], codes: Any, name: str) -> tuple[str, ...]:
+    """The texts of one meta list: a Message where the file carries a valid code for it (a code
+    unknown to the catalogues or malformed data is ignored), else the English text as written."""
+    coded = codes.get(name) if isinstance(codes, dict) else None
+    if not isinstance(coded, list) or len(coded) != len(english):
+        return tuple(english)
+    out = []
+    for text, code in zip(english, coded, strict=True):
+        msg = message_from_dict(code) if code is not None else None
+        out.append(msg if msg is not None else text)
+    return tuple(out)
 
 
 def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
@@ -148,14 +168,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     for i, cinfo in enumerate(info["curves"]):
         sel = curve_no == i
         m = cinfo["meta"]
-        meta = CurveMeta(
-            **{
-                **m,
-                "conversions": tuple(m["conversions"]),
-                "warnings": tuple(m["warnings"]),
-                "warnings_de": tuple(m.get("warnings_de", ())),
-            }
-        )
+        meta = CurveMeta(**{**m, **{k: _texts(m[k], cinfo.get("codes"), k) for k in _CODED}})
         idx = ts[sel]
         e = pd.Series(energy[sel], index=idx)
         qual = pd.Series(quality[sel], index=idx)

@@ -407,9 +407,10 @@ def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> t
             continue
         if _is_price_header(norm) and any(_time_role(c) for c in norm):
             raise LoadCurveError(
-                "this is a price file, not a meter export (columns in €/MWh or ct/kWh such as "
-                f"{next(c for c, n in zip(cells, norm, strict=False) if _is_price_header([n])).strip()!r}); "
-                "expected energy or meter-reading columns",
+                Message(
+                    "ingest.error.price_file",
+                    column=repr(next(c for c, n in zip(cells, norm, strict=False) if _is_price_header([n])).strip()),
+                ),
                 source=source,
                 line=first_line + i,
             )
@@ -418,9 +419,7 @@ def find_header(rows: list[list[str]], source: str, *, first_line: int = 1) -> t
         _meta_from_line(cells, meta)
     shown = next((" ".join(r)[:80] for r in rows if any(c.strip() for c in r)), "")
     raise LoadCurveError(
-        "no header with a time column and a value column found in the first "
-        f"{HEADER_SEARCH_LINES} lines; expected e.g. 'Datum;Uhrzeit;Wert', 'Von;Bis;Verbrauch [kWh]' or "
-        f"'Zeitstempel;Zählerstand [kWh]'; found {shown!r}",
+        Message("ingest.error.no_header", n=HEADER_SEARCH_LINES, found=repr(shown)),
         source=source,
     )
 
@@ -489,14 +488,13 @@ def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Tab
         t.single_cols = roles["time"][:1]
     if not (t.single_cols or t.start_cols):
         raise LoadCurveError(
-            f"no timestamp column; expected Datum/Uhrzeit, Zeitstempel or Von/Bis; found columns {header}",
+            Message("ingest.error.no_time_column", columns=str(header)),
             source=source,
             line=header_line,
         )
     if not t.values and t.substitute_col is None:
         raise LoadCurveError(
-            "no value column; expected Wert, Verbrauch, Energiemenge, Zählerstand or a kWh/kW column; "
-            f"found columns {header}",
+            Message("ingest.error.no_value_column", columns=str(header)),
             source=source,
             line=header_line,
         )
@@ -597,7 +595,7 @@ def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, w
     if bad.any():
         pos = int(np.argmax(bad.to_numpy()))
         raise LoadCurveError(
-            f"cannot read {what} {cells.iloc[pos]!r} as a number (decimal mark {decimal!r} in this file)",
+            Message("ingest.error.not_a_number", what=what, cell=repr(cells.iloc[pos]), decimal=repr(decimal)),
             source=source,
             line=int(lines[pos]),
         )
@@ -652,7 +650,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         if not digits.all():
             pos = int(np.argmax(~digits.to_numpy()))
             raise LoadCurveError(
-                f"unparseable {what} {t.iloc[pos]!r}; expected epoch seconds like the first rows",
+                Message("ingest.error.bad_time", what=what, cell=repr(t.iloc[pos]), expected=Message("ingest.expected.epoch")),
                 source=source,
                 line=int(lines[pos]),
             )
@@ -684,7 +682,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         if bad.any():
             pos = int(np.argmax(bad.to_numpy()))
             raise LoadCurveError(
-                f"unparseable {what} {t.iloc[pos]!r}; expected ISO 8601 with offset",
+                Message("ingest.error.bad_time", what=what, cell=repr(t.iloc[pos]), expected=Message("ingest.expected.iso")),
                 source=source,
                 line=int(lines[pos]),
             )
@@ -716,8 +714,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         break
     if fmt is None:
         raise LoadCurveError(
-            f"unparseable {what} {text.iloc[0].strip()!r}; expected e.g. '31.12.2024 23:45', "
-            "'2024-12-31 23:45:00', ISO 8601 with offset or epoch seconds",
+            Message("ingest.error.bad_time", what=what, cell=repr(text.iloc[0].strip()), expected=Message("ingest.expected.any")),
             source=source,
             line=int(lines[0]),
         )
@@ -726,7 +723,12 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
     if bad.any():
         pos = int(np.argmax(bad.to_numpy()))
         raise LoadCurveError(
-            f"unparseable {what} {text.iloc[pos].strip()!r}; expected the format of the first rows ({fmt})",
+            Message(
+                "ingest.error.bad_time",
+                what=what,
+                cell=repr(text.iloc[pos].strip()),
+                expected=Message("ingest.expected.first_rows", format=str(fmt)),
+            ),
             source=source,
             line=int(lines[pos]),
         )
@@ -759,7 +761,7 @@ def _check_years(idx: pd.DatetimeIndex, text: pd.Series, lines: np.ndarray, sour
     if bad.any():
         pos = int(np.argmax(bad))
         raise LoadCurveError(
-            f"{what} {text.iloc[pos].strip()!r} has an implausible year; expected 1900-2200",
+            Message("ingest.error.bad_year", what=what, cell=repr(text.iloc[pos].strip())),
             source=source, line=int(lines[pos]),
         )
 
@@ -829,8 +831,7 @@ def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: 
     if nonexist.any():
         pos = int(np.argmax(nonexist))
         raise LoadCurveError(
-            f"local time {naive[pos]:%d.%m.%Y %H:%M} does not exist in {tz} (clocks jump forward at the "
-            "start of summer time); expected the file to skip that hour",
+            Message("ingest.error.nonexistent_time", time=f"{naive[pos]:%d.%m.%Y %H:%M}", tz=str(tz)),
             source=source,
             line=int(lines[pos]),
         )
@@ -1161,7 +1162,7 @@ def _split_by_register(header: list[str], meta: dict, frame: pd.DataFrame, lines
         parts.append((sub_meta, frame[sel].reset_index(drop=True), lines[sel], direction))
     n_other = int((~channel.isin([1, 2])).sum())
     if parts and n_other:
-        note = f"{n_other} rows of other registers (not 1.8.x or 2.8.x) left out"
+        note = Message("ingest.warning.other_registers", n=n_other)
         parts = [(m, f, ln, d) for m, f, ln, d in parts]
         parts[0][0]["register_note"] = note
     if not parts:
@@ -1244,9 +1245,9 @@ def interpret_table(
     conversions = list(notes)
     warn: list[str] = []
     if n_dropped_headers:
-        warn.append(f"{n_dropped_headers} repeated header lines skipped")
+        warn.append(Message("ingest.warning.repeated_headers", n=n_dropped_headers))
     if n_footer:
-        warn.append(f"{n_footer} sum/footer rows skipped")
+        warn.append(Message("ingest.warning.footer_rows", n=n_footer))
     # cells beyond the named columns: a decimal comma in a comma-separated file shifts the columns
     width = len(header)
     while width and not header[width - 1].strip():
@@ -1264,7 +1265,7 @@ def interpret_table(
                     "to be quoted in a comma-separated file (or use ';' as separator)",
                     source=source, line=int(lines[pos]),
                 )
-            warn.append(f"cells in {len(extra)} unnamed columns beyond the header ignored (first at line {int(lines[pos])})")
+            warn.append(Message("ingest.warning.extra_cells", n=len(extra), line=int(lines[pos])))
 
     # --- repeated header lines / summary rows are not data: refuse clearly ------------------
     # --- values --------------------------------------------------------------------------
@@ -1300,7 +1301,7 @@ def interpret_table(
             if t.status_col is None:
                 t.status_col = t.substitute_col
         if not t.values and sub_numeric is None:
-            raise LoadCurveError(f"no value column; found columns {header}", source=source, line=t.header_line)
+            raise LoadCurveError(Message("ingest.error.no_value_column", columns=str(header)), source=source, line=t.header_line)
     if decimal is None:
         pool = pd.concat(
             list(value_cells.values()) + ([sub_numeric] if sub_numeric is not None else []), ignore_index=True
@@ -1377,9 +1378,11 @@ def interpret_table(
             start_txt, end_txt = ranged
             label = "start"
     start_what = (
-        "timestamp"
+        Message("ingest.what.timestamp")
         if end_txt is None
-        else f"'{_clean(pd.Series([header[(t.start_cols or t.single_cols)[-1]]])).iloc[0]}' timestamp"
+        else Message(
+            "ingest.what.column_timestamp", column=_clean(pd.Series([header[(t.start_cols or t.single_cols)[-1]]])).iloc[0]
+        )
     )
     ts = _parse_times(start_txt, lines, source, start_what)
     # rows outside the plausible period (a mistyped 01.01.1900) are set aside before anything
@@ -1427,7 +1430,7 @@ def interpret_table(
         conversions.append(Message("ingest.conv.fold_labels"))
     step_ns = None
     if end_txt is not None:
-        te = _parse_times(end_txt, lines, source, "end timestamp")
+        te = _parse_times(end_txt, lines, source, Message("ingest.what.end_timestamp"))
         end_ns = _localise(te, wall_tz, lines, source, after_ns=start_ns)
         dur = end_ns - start_ns
         vals, counts = np.unique(dur, return_counts=True)
@@ -1460,18 +1463,13 @@ def interpret_table(
                 pos = int(np.flatnonzero(start_ns == bad_ns)[1])
                 stamp = pd.Timestamp(bad_ns, tz="UTC").tz_convert(tz).isoformat()
                 raise LoadCurveError(
-                    "duplicate timestamp with different values; expected each interval once"
-                    + (
-                        " (in the repeated October hour list the summer-time hour first or label it 2A/2B)"
-                        if ts.naive is not None
-                        else ""
-                    ),
+                    Message("ingest.error.duplicate_time_local" if ts.naive is not None else "ingest.error.duplicate_time"),
                     source=source,
                     line=int(lines[pos]),
                     timestamp=stamp,
                 )
             keep = ~dup
-            warn.append(f"{int(dup.sum())} duplicate rows with identical values dropped")
+            warn.append(Message("ingest.warning.duplicate_rows", n=int(dup.sum())))
         kept_ns = start_ns[keep]
         back = np.diff(kept_ns) < 0
         if back.any() and ts.fold is not None:
@@ -1483,8 +1481,11 @@ def interpret_table(
             pos_k = int(np.argmax(back)) + 1
             pos = int(np.flatnonzero(keep)[pos_k])
             raise LoadCurveError(
-                f"time runs backwards: {start_txt.iloc[pos].strip()} follows {start_txt.iloc[np.flatnonzero(keep)[pos_k - 1]].strip()}"
-                "; expected rows in time order (only the repeated October hour may repeat wall-clock times)",
+                Message(
+                    "ingest.error.backwards",
+                    later=start_txt.iloc[pos].strip(),
+                    earlier=start_txt.iloc[np.flatnonzero(keep)[pos_k - 1]].strip(),
+                ),
                 source=source,
                 line=int(lines[pos]),
                 timestamp=pd.Timestamp(int(kept_ns[pos_k]), tz="UTC").tz_convert(tz).isoformat(),
@@ -1552,7 +1553,7 @@ def interpret_table(
         )
         status_q = status_q[keep]
         if unknown:
-            warn.append(f"unknown status codes {unknown[:5]} kept as measured")
+            warn.append(Message("ingest.warning.unknown_status", codes=str(unknown[:5])))
 
     curves: list[LoadCurve] = []
     value_cols = t.values or [_Value(t.substitute_col, header[t.substitute_col], "energy", None, Direction.IMPORT)]
@@ -1561,15 +1562,15 @@ def interpret_table(
         chosen.setdefault(v.direction, v)
     ignored = [v.name for v in value_cols if v not in chosen.values()]
     if ignored:
-        warn.append(f"extra value columns ignored: {ignored}")
+        warn.append(Message("ingest.warning.extra_value_columns", columns=str(ignored)))
     shared_conversions = conversions
     for direction, v in chosen.items():
         conversions = list(shared_conversions)
         cells = value_cells[v.col] if v.col in value_cells else sub_numeric
-        num = _to_number(cells[keep].reset_index(drop=True), decimal, lines_k, source, f"value in column {v.name!r}")
+        num = _to_number(cells[keep].reset_index(drop=True), decimal, lines_k, source, Message("ingest.what.value_in_column", column=repr(v.name)))
         quality = status_q.copy() if status_q is not None else np.full(len(num), Quality.MEASURED.value, dtype=object)
         if sub_numeric is not None and v.col in value_cells:
-            subv = _to_number(sub_numeric[keep].reset_index(drop=True), decimal, lines_k, source, "substitute value")
+            subv = _to_number(sub_numeric[keep].reset_index(drop=True), decimal, lines_k, source, Message("ingest.what.substitute"))
             use = num.isna().to_numpy() & subv.notna().to_numpy()
             if use.any():
                 num = num.where(~use, subv)
@@ -1587,7 +1588,7 @@ def interpret_table(
         stated = unit is not None  # in the header, a unit column or row, a metadata line or the options
         if unit is None:
             unit = "kWh"
-            warn.append(f"no unit stated for column {v.name!r}; assumed kWh")
+            warn.append(Message("ingest.warning.no_unit", column=repr(v.name)))
         vals = num.to_numpy(dtype="float64") * factor
         signed = kind != "register" and (
             bool(getattr(options, "signed", False)) or any(w in _norm(v.name) for w in _SIGNED_WORDS)
@@ -1608,9 +1609,12 @@ def interpret_table(
             if neg.any() and not signed:
                 pos = int(np.argmax(neg))
                 raise LoadCurveError(
-                    f"negative interval {'power' if kind == 'power' else 'energy'} {num.iloc[pos]:g} {unit} in column {v.name!r}; "
-                    "expected values >= 0 (feed-in belongs in its own column); for a net curve "
-                    "(consumption positive, feed-in negative) pass `signed` (--signed)",
+                    Message(
+                        "ingest.error.negative_power" if kind == "power" else "ingest.error.negative_value",
+                        value=float(num.iloc[pos]),
+                        unit=str(unit),
+                        column=repr(v.name),
+                    ),
                     source=source,
                     line=int(lines_k[pos]),
                 )
@@ -1624,9 +1628,16 @@ def interpret_table(
             if absurd.any() and not (stated and larger_than_household(np.abs(vals), step_min)):
                 pos = int(np.argmax(absurd))
                 raise LoadCurveError(
-                    f"implausible value {num.iloc[pos]:g} {unit} in column {v.name!r} (= {vals[pos]:g} kWh in {step_min} min, "
-                    f"{vals[pos] * 60 / step_min:g} kW average; at most {MAX_PLAUSIBLE_POWER_KW:g} kW is plausible for a "
-                    "household). Is the unit Wh rather than kWh?",
+                    Message(
+                        "ingest.error.implausible_value",
+                        value=float(num.iloc[pos]),
+                        unit=str(unit),
+                        column=repr(v.name),
+                        kwh=float(vals[pos]),
+                        minutes=int(step_min),
+                        kw=float(vals[pos] * 60 / step_min),
+                        max_kw=MAX_PLAUSIBLE_POWER_KW,
+                    ),
                     source=source,
                     line=int(lines_k[pos]),
                 )
@@ -1634,9 +1645,9 @@ def interpret_table(
         n_mis = int(np.isnan(vals).sum())
         w = list(warn)
         if n_sub:
-            w.append(f"{n_sub} substitute values (Ersatzwerte) from the source")
+            w.append(Message("ingest.warning.substitutes", n=n_sub))
         if n_mis:
-            w.append(f"{n_mis} intervals without a value in the file")
+            w.append(Message("ingest.warning.empty_values", n=n_mis))
         if signed:
             # a net (saldierte) curve: its positive part is drawn from the grid, its negative part fed in;
             # what was drawn and fed in within the same interval has netted out and cannot be recovered
@@ -1669,7 +1680,7 @@ def interpret_table(
             gaps = curve.missing_intervals - n_mis
             if gaps > 0:
                 curve = curve.with_meta(
-                    warnings=curve.meta.warnings + (f"{gaps} intervals absent from the file (gaps), marked missing",)
+                    warnings=curve.meta.warnings + (Message("ingest.warning.gaps", n=int(gaps)),)
                 )
             curves.append(curve)
     return curves
@@ -1681,9 +1692,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz, *, stated: bo
     warns: list[str] = []
     valid = ~np.isnan(vals)
     if valid.sum() < 2:
-        raise LoadCurveError(
-            "fewer than two meter readings; expected a series of readings to difference", source=source
-        )
+        raise LoadCurveError(Message("ingest.error.too_few_readings"), source=source)
     rv = vals[valid]
     iv = idx_utc[valid]
     qv = qual[valid]
@@ -1701,22 +1710,19 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz, *, stated: bo
         prev, cur = rv[k], rv[k + 1]
         wrap = 10.0 ** np.ceil(np.log10(max(prev, 1.0) + 1e-9))
         rolled = wrap - prev + cur
-        when = iv[k + 1].tz_convert(tz).isoformat()
+        when = iv[k + 1].tz_convert(tz)
         if not gap[k] and prev >= 0.9 * wrap and 0 <= rolled <= MAX_PLAUSIBLE_POWER_KW * step_min / 60.0:
             energy[k] = rolled
-            notes.append(Message("ingest.conv.overflow", when=iv[k + 1].tz_convert(tz), prev=float(prev), cur=float(cur), wrap=float(wrap)))
+            notes.append(Message("ingest.conv.overflow", when=when, prev=float(prev), cur=float(cur), wrap=float(wrap)))
         else:
             energy[k] = np.nan
             q[k] = Quality.MISSING.value
             warns.append(
-                f"meter reading fell from {prev:g} to {cur:g} at {when} (line {int(lv[k + 1])}): counter reset or "
-                "meter change; that interval is left missing, not counted as negative energy"
+                Message("ingest.warning.reading_fell", prev=float(prev), cur=float(cur), when=when, line=int(lv[k + 1]))
             )
     if gap.any():
         lost = float(np.nansum(np.where(gap, energy, 0.0)))
-        warns.append(
-            f"{int(gap.sum())} gaps between readings; their {lost:.3f} kWh are not spread over the missing intervals"
-        )
+        warns.append(Message("ingest.warning.reading_gaps", n=int(gap.sum()), kwh=lost))
     energy = np.where(gap, np.nan, energy)
     q = np.where(gap, Quality.MISSING.value, q)
     limit = MAX_PLAUSIBLE_POWER_KW * step_min / 60.0
@@ -1745,8 +1751,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     head = text[:2048]
     if _HTML_RE.match(head) or re.search(r"<html[\s>]", head, re.I):
         raise LoadCurveError(
-            "this is an HTML page (perhaps a login or error page saved as .csv), not a meter export; "
-            "download the CSV again from the portal",
+            Message("ingest.error.html"),
             source=source,
             line=1,
         )

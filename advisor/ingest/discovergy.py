@@ -22,6 +22,7 @@ import pandas as pd
 from advisor.errors import LoadCurveError
 from advisor.ingest.smgw import curve_from_register
 from advisor.loadcurve import CurveMeta, Direction, LoadCurve
+from advisor.texts import Message
 
 FORMAT = "discovergy"
 
@@ -95,7 +96,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     rounded = idx.round("min")
     notes = []
     if (rounded != idx).any():
-        notes.append("reading times rounded to whole minutes")
+        notes.append(Message("ingest.warning.rounded_minutes"))
     curves = []
     for key, direction in (("energy", Direction.IMPORT), ("energyOut", Direction.EXPORT)):
         if key not in keys:
@@ -120,7 +121,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             holiday_region=options.holiday_region,
             source_name=source,
             obis="1-0:1.8.0" if direction is Direction.IMPORT else "1-0:2.8.0",
-            conversions=(f"'{key}' register x 10^-10 kWh, epoch ms (UTC)",),
+            conversions=(Message("ingest.conv.discovergy", register=key),),
             warnings=tuple(notes),
         )
         curves.append(curve_from_register(rounded, arr, meta=meta, direction=direction))

@@ -25,6 +25,7 @@ import pandas as pd
 from advisor.errors import LoadCurveError
 from advisor.ingest.smgw import _child, _children, _int, _local, _parse_xml, _text
 from advisor.loadcurve import CurveMeta, Direction, LoadCurve, make_load_curve
+from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES
 
 FORMAT = "espi"
@@ -150,7 +151,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(starts, dtype="int64"), unit="s", utc=True))
         notes = [tz_note] if tz_note else []
         if not idx.is_monotonic_increasing:
-            notes.append("readings were not in time order (sorted)")
+            notes.append(Message("ingest.warning.espi.sorted"))
         energy = pd.Series(np.asarray(values, dtype="float64") * UOM_TO_KWH[uom] * 10.0**p10, index=idx)
         meta = CurveMeta(
             source_format=FORMAT,
@@ -158,7 +159,10 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             tz=tz,
             holiday_region=options.holiday_region,
             source_name=source,
-            conversions=(f"value x 10^{p10} {UOM_NAMES[uom]} -> kWh", "epoch seconds (UTC) -> aware timestamps"),
+            conversions=(
+                Message("ingest.conv.scaled_unit", exponent=int(p10), unit=UOM_NAMES[uom]),
+                Message("ingest.conv.espi.epoch"),
+            ),
             warnings=tuple(notes),
         )
         curves.append(
@@ -179,22 +183,20 @@ def _reading_type(mr: str, meter_readings: dict, reading_types: dict, source: st
     raise LoadCurveError(f"cannot tell the ReadingType (unit) of MeterReading {mr!r}", source=source)
 
 
-def _curve_tz(starts_s: np.ndarray, offsets: set[int], wanted: str) -> tuple[str, str | None]:
+def _curve_tz(starts_s: np.ndarray, offsets: set[int], wanted: str) -> tuple[str, Message | None]:
     """The curve's zone: ``wanted`` if it matches the file's offset everywhere, else a fixed one."""
     if not offsets:
         return wanted, None
     if len(offsets) > 1:
-        return wanted, f"readings carry several UTC offsets {sorted(offsets)}; local days use {wanted}"
+        return wanted, Message("ingest.warning.espi.several_offsets", offsets=str(sorted(offsets)), tz=wanted)
     off = next(iter(offsets))
     local = pd.to_datetime(starts_s, unit="s", utc=True).tz_convert(zoneinfo.ZoneInfo(wanted))
     if {int(t.utcoffset().total_seconds()) for t in local} == {off}:
         return wanted, None
     fixed = _fixed_zone(off)
     if fixed is None:
-        return wanted, f"file offset {off} s is not whole hours; local days use {wanted}"
+        return wanted, Message("ingest.warning.espi.odd_offset", seconds=int(off), tz=wanted)
     sign = "+" if off >= 0 else "-"
-    return fixed, (
-        f"file gives the fixed offset UTC{sign}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d} and no zone name; "
-        f"curve time zone set to {fixed} (pass the matching zone, e.g. America/New_York, to use it instead of {wanted})"
-    )
+    offset = f"UTC{sign}{abs(off) // 3600:02d}:{abs(off) % 3600 // 60:02d}"
+    return fixed, Message("ingest.warning.espi.fixed_offset", offset=offset, fixed=fixed, tz=wanted)
 

@@ -141,7 +141,7 @@ def estimate_from_annual(
         conversions=(
             Message("ingest.conv.estimated_annual", kwh=float(annual_kwh), profile=profile, region=holiday_region),
         ),
-        warnings=("estimated curve: no measured values; shape of the BDEW standard load profile",),
+        warnings=(Message("ingest.warning.estimated"),),
     )
     return make_load_curve(
         pd.Series(energy.to_numpy(), index=idx),
@@ -263,16 +263,21 @@ def estimate_from_readings(
             continue
         a, b = int((t0 - lo) / step), int((t1 - lo) / step)
         if new1:
-            notes.append(
-                f"meter change/reset at reading {i1 + 1} ({t1.date()}): consumption from {t0.date()} to {t1.date()} is unknown (missing)"
-            )
+            notes.append(Message("ingest.warning.estimated_reset", reading=i1 + 1, start=t0, end=t1))
             continue
         used = v1 - v0
         hours = (t1 - t0) / pd.Timedelta(hours=1)
         if used / hours > MAX_PLAUSIBLE_POWER_KW:
             raise LoadCurveError(
-                f"reading {i1 + 1}: {used:g} kWh between {t0.date()} and {t1.date()} is {used / hours:g} kW on "
-                f"average; at most {MAX_PLAUSIBLE_POWER_KW:g} kW is plausible for a household. Is the unit Wh?"
+                Message(
+                    "ingest.error.estimated_implausible",
+                    reading=i1 + 1,
+                    kwh=float(used),
+                    start=t0,
+                    end=t1,
+                    kw=float(used / hours),
+                    max_kw=MAX_PLAUSIBLE_POWER_KW,
+                )
             )
         w = shape[a:b]
         total = w.sum()
@@ -296,7 +301,7 @@ def estimate_from_readings(
                 region=holiday_region,
             ),
         ),
-        warnings=("estimated curve: no measured values; shape of the BDEW standard load profile", *notes),
+        warnings=(Message("ingest.warning.estimated"), *notes),
     )
     return make_load_curve(
         pd.Series(energy, index=idx),

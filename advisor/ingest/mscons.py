@@ -37,6 +37,7 @@ import pandas as pd
 from advisor.errors import LoadCurveError
 from advisor.ingest.smgw import curve_from_register, obis_direction, obis_text, parse_obis
 from advisor.loadcurve import CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.texts import Message, join
 from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
 
 FORMAT = "mscons"
@@ -348,13 +349,13 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             declared = _comp(els, 1)
             if declared.isdigit() and int(declared) != seg_count:
                 message_warnings[message].append(
-                    f"message {message}: UNT declares {int(declared)} segments but the message has {seg_count}"
+                    Message("ingest.warning.mscons.unt", message=message, declared=int(declared), found=seg_count)
                 )
             in_message = False
         elif tag == "UNZ":
             declared = _comp(els, 1)
             if declared.isdigit() and int(declared) != n_messages:
-                warnings_.append(f"UNZ declares {int(declared)} messages but the interchange has {n_messages}")
+                warnings_.append(Message("ingest.warning.mscons.unz", declared=int(declared), found=n_messages))
         elif not in_message:
             continue
         elif tag == "BGM" and _comp(els, 1) in REDISPATCH_DOCUMENTS:
@@ -388,8 +389,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             number = parse_number(number_text, sc, source, k)
             if unit not in UNITS:
                 raise LoadCurveError(
-                    f"segment {k}: unit {unit!r} of value {number} ({seg!r}); expected KWH or KWT "
-                    "(or none, meaning kWh)",
+                    Message("ingest.error.mscons.unit", segment=k, unit=repr(unit), value=str(number), raw=repr(seg)),
                     source=source,
                 )
             value = _Value(qual, number, unit, k)
@@ -481,19 +481,18 @@ def _build_curves(
         for m in sorted({ch.message for ch in chs}):
             notes.extend(message_warnings.get(m, []))
         if chs[0].obis is None:
-            what = f"PIA {chs[0].obis_raw!r} is not an OBIS code" if chs[0].obis_raw else "no OBIS code (PIA)"
-            notes.append(f"{what}; values read as consumption interval energy")
+            notes.append(
+                Message("ingest.warning.mscons.pia_not_obis", pia=repr(chs[0].obis_raw))
+                if chs[0].obis_raw
+                else Message("ingest.warning.mscons.no_obis")
+            )
         allow_negative = any(ch.message in redispatch for ch in chs)
         if allow_negative:
-            notes.append(
-                "redispatch series (BGM Z45 / Pruefidentifikator 13022): negative values allowed; not a household load curve"
-            )
+            notes.append(Message("ingest.warning.mscons.redispatch"))
         if obis is not None and kind == "interval" and obis[3] != 29:
-            notes.append(
-                f"OBIS {obis_text(obis)} is not the interval code x.29.0; read as interval energy because each value is bracketed by its interval"
-            )
+            notes.append(Message("ingest.warning.mscons.not_interval_obis", obis=obis_text(obis)))
         if skipped:
-            notes.append(f"skipped channels that are not active energy: {sorted(set(skipped))}")
+            notes.append(Message("ingest.warning.mscons.skipped_channels", channels=str(sorted(set(skipped)))))
         meta = CurveMeta(
             source_format=FORMAT,
             meter_id=loc,
@@ -518,22 +517,23 @@ def _quality_notes(values: list[_Value], notes: list[str]) -> None:
     for q, n in sorted(quals.items()):
         if q in ("220",):
             continue
-        kind, text = QTY_QUALIFIERS[q]
+        kind, _ = QTY_QUALIFIERS[q]
         what = {
-            None: "left out",
-            Quality.MEASURED.value: "kept as measured",
-            Quality.SUBSTITUTED.value: "flagged substituted",
-            Quality.MISSING.value: "treated as missing",
+            None: "left_out",
+            Quality.MEASURED.value: "measured",
+            Quality.SUBSTITUTED.value: "substituted",
+            Quality.MISSING.value: "missing",
         }[kind]
-        notes.append(f"{n} x QTY {q} ({text}): {what}")
+        notes.append(Message(f"ingest.warning.mscons.qty_{what}", n=n, qualifier=q, text=Message(f"ingest.mscons.qty.{q}")))
     status = Counter((cat, code) for v in values for cat, code in v.status)
     if status:
-        notes.append(
-            "status (STS): "
-            + ", ".join(
-                f"{n} x {cat}/{code} {STS_TEXT.get(code, '')}".rstrip() for (cat, code), n in sorted(status.items())
-            )
-        )
+        items = [
+            Message("ingest.warning.mscons.status_item", n=n, category=cat, code=code, text=Message(f"ingest.mscons.sts.{code}"))
+            if code in STS_TEXT
+            else Message("ingest.warning.mscons.status_item_unknown", n=n, category=cat, code=code)
+            for (cat, code), n in sorted(status.items())
+        ]
+        notes.append(Message("ingest.warning.mscons.status", items=join(items, ", ")))
 
 
 def _interval_curve(
@@ -559,10 +559,7 @@ def _interval_curve(
         # The brackets form one unbroken chain whose length is exactly n x step, but some
         # brackets stray from the grid (meter clock corrections, e.g. 20:00-20:16 + 20:16-20:30):
         # each value belongs to its position in the chain.
-        notes.append(
-            f"{odd.size} interval brackets deviate from the {step:g}-min grid (meter clock corrections?) "
-            "but form an unbroken chain of the right length; values placed by their position"
-        )
+        notes.append(Message("ingest.warning.mscons.clock_corrections", n=int(odd.size), step=step))
         starts = starts[0] + pd.to_timedelta(np.arange(len(starts)) * step, unit="min")
         odd = odd[:0]
     if odd.size:
@@ -604,11 +601,11 @@ def _interval_curve(
         s_dup = pd.Series(energy[kept], index=idx)
         if s_dup[s_dup.index == dup].nunique(dropna=False) > 1:
             raise LoadCurveError(
-                "two different values for the same interval",
+                Message("ingest.error.mscons.two_values"),
                 source=source,
                 timestamp=dup.tz_convert(options.tz).isoformat(),
             )
-        notes.append("repeated identical values for the same interval were dropped")
+        notes.append(Message("ingest.warning.mscons.repeated_values"))
     s = pd.Series(energy[kept], index=idx)
     qs = pd.Series(np.asarray(quality, dtype=object)[kept], index=idx)
     s, qs = s[~idx.duplicated()], qs[~idx.duplicated()]
@@ -616,9 +613,9 @@ def _interval_curve(
     _quality_notes(values, notes)
     conv = []
     if units_used == {"(none)"}:
-        conv.append("unit not given in QTY; kWh taken (the AHB unit of a Lastgang)")
+        conv.append(Message("ingest.conv.mscons.no_unit"))
     if any(UNITS[u][0] == "power" for u in units_used if u != "(none)"):
-        conv.append(f"average power [kW] x {step_min} min -> energy [kWh]")
+        conv.append(Message("ingest.conv.mscons.power", minutes=int(step_min)))
     meta = replace(meta, conversions=tuple(conv), warnings=tuple(notes))
     return make_load_curve(
         s,
@@ -640,7 +637,7 @@ def _extend_to_period(s, qs, period: dict, step_min: int, options, source, notes
     first, last_end = s.index.min(), s.index.max() + step
     if (first - lo) % step or (hi - last_end) % step:
         notes.append(
-            f"declared period {lo.isoformat()} .. {hi.isoformat()} is off the {step_min}-min grid of the values"
+            Message("ingest.warning.mscons.period_off_grid", start=lo, end=hi, minutes=int(step_min))
         )
         return s, qs
     add = []
@@ -649,11 +646,11 @@ def _extend_to_period(s, qs, period: dict, step_min: int, options, source, notes
     if hi > last_end:
         add.append(hi - step)
     if first < lo or last_end > hi:
-        notes.append(f"values reach beyond the declared period {lo.isoformat()} .. {hi.isoformat()}")
+        notes.append(Message("ingest.warning.mscons.beyond_period", start=lo, end=hi))
     if not add:
         return s, qs
     n_missing = int(((first - lo) / step if lo < first else 0) + ((hi - last_end) / step if hi > last_end else 0))
-    notes.append(f"{n_missing} intervals of the declared period have no value (missing)")
+    notes.append(Message("ingest.warning.mscons.period_missing", n=n_missing))
     extra = pd.DatetimeIndex(add)
     s = pd.concat([s, pd.Series(np.nan, index=extra)])
     qs = pd.concat([qs, pd.Series(Quality.MISSING.value, index=extra, dtype=object)])

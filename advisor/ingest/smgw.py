@@ -27,6 +27,7 @@ import pandas as pd
 
 from advisor.errors import LoadCurveError
 from advisor.loadcurve import CurveMeta, Direction, LoadCurve, Quality, make_load_curve
+from advisor.texts import Message, join
 from advisor.units import ALLOWED_INTERVAL_MINUTES
 
 FORMAT = "smgw"
@@ -119,7 +120,7 @@ def curve_from_register(
     unusable = np.zeros(len(vals), bool) if unusable is None else np.asarray(unusable, bool)
     warnings_: list[str] = list(meta.warnings)
     if unusable.any():
-        warnings_.append(f"{int(unusable.sum())} register readings marked invalid by the source were left out")
+        warnings_.append(Message("ingest.warning.register.invalid", n=int(unusable.sum())))
     keep = ~unusable & np.isfinite(vals)
     t_ns = times.tz_convert("UTC").as_unit("ns").asi8[keep]
     vals, resets = vals[keep], resets[keep]
@@ -141,7 +142,7 @@ def curve_from_register(
             drop[dup + 1] = True
             resets[dup] |= resets[dup + 1]
             t_ns, vals, resets = t_ns[~drop], vals[~drop], resets[~drop]
-            warnings_.append(f"{int(drop.sum())} repeated register readings were dropped")
+            warnings_.append(Message("ingest.warning.register.repeated", n=int(drop.sum())))
     if len(t_ns) < 2:
         raise LoadCurveError(
             f"{len(t_ns)} usable register reading(s); at least two are needed to form an interval (a single reading, not a load curve)",
@@ -191,14 +192,11 @@ def curve_from_register(
     if gaps.size:
         spread = float(d[gaps].sum())
         warnings_.append(
-            f"{int(n[gaps].sum())} intervals in {gaps.size} gap(s) had no register reading; the register "
-            f"difference across each gap ({spread:.6g} kWh in total) was spread evenly over it and flagged 'filled'"
+            Message("ingest.warning.register.gaps_filled", n=int(n[gaps].sum()), gaps=int(gaps.size), kwh=spread)
         )
     if reset_after.any():
-        warnings_.append(
-            f"{int(reset_after.sum())} register reset(s) (meter change or overflow): the interval(s) across them are missing"
-        )
-    conversions = meta.conversions + ("cumulative register readings differenced into interval energy",)
+        warnings_.append(Message("ingest.warning.register.resets", n=int(reset_after.sum())))
+    conversions = meta.conversions + (Message("ingest.conv.register.differenced"),)
     meta = replace(meta, conversions=conversions, warnings=tuple(warnings_))
     idx = pd.DatetimeIndex(starts.astype("datetime64[ns]")).tz_localize("UTC")
     return make_load_curve(
@@ -304,7 +302,10 @@ def _timestamp(text: str | None, source: str) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(text)
     except (ValueError, TypeError):
-        raise LoadCurveError(f"unparseable time {text!r}; expected ISO 8601 with offset", source=source) from None
+        raise LoadCurveError(
+            Message("ingest.error.bad_time", what=Message("ingest.what.time"), cell=repr(text), expected=Message("ingest.expected.iso")),
+            source=source,
+        ) from None
     if ts.tz is None:
         raise LoadCurveError(
             f"time {text!r} has no offset; AR 2418-6 times carry one (e.g. +01:00 or Z)", source=source
@@ -368,11 +369,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             ptb_arr = np.asarray(ptb)
             counts = Counter(int(p) for p in ptb_arr if p > 0)
             if counts:
-                warns.append(
-                    "PTB status of readings: "
-                    + ", ".join(f"{n} x status {s}" for s, n in sorted(counts.items()))
-                    + f" (1-2 warnings kept; >= {PTB_UNUSABLE_FROM} left out)"
-                )
+                items = [Message("ingest.warning.smgw.ptb_item", n=n, status=s) for s, n in sorted(counts.items())]
+                warns.append(Message("ingest.warning.smgw.ptb", items=join(items, ", "), unusable=PTB_UNUSABLE_FROM))
             meta = CurveMeta(
                 source_format=FORMAT,
                 meter_id=meter_id,
@@ -380,7 +378,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 holiday_region=options.holiday_region,
                 source_name=source,
                 obis=obis_text(obis),
-                conversions=(f"value x 10^{scaler + p10} {UOM_NAMES[uom]} -> kWh",),
+                conversions=(Message("ingest.conv.scaled_unit", exponent=int(scaler + p10), unit=UOM_NAMES[uom]),),
                 warnings=tuple(warns),
             )
             idx = pd.DatetimeIndex([t.tz_convert("UTC") for t in times])
@@ -403,15 +401,15 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     curves: list[LoadCurve] = []
     for o, c in found:
         if o[4] != 0 and (c.meta.meter_id, c.direction) in totals:
-            notes.append(f"tariff register {obis_text(o)} skipped (the total register is read)")
+            notes.append(Message("ingest.warning.smgw.tariff_register", obis=obis_text(o)))
             continue
         curves.append(c)
     if skipped:
-        notes.append(f"skipped non-active-energy registers {sorted(set(skipped))}")
+        notes.append(Message("ingest.warning.smgw.skipped_registers", registers=str(sorted(set(skipped)))))
     if not curves and failed:
         raise failed[0][1]
     for o, exc in failed:
-        notes.append(f"register {o} not read: {exc.reason}")
+        notes.append(Message("ingest.warning.smgw.register_failed", register=str(o), reason=exc.reason))
     curves = [c.with_meta(warnings=c.meta.warnings + tuple(notes)) for c in curves]
     if not curves:
         raise LoadCurveError(

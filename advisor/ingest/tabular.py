@@ -44,6 +44,7 @@ from advisor.loadcurve import (
     Quality,
     make_load_curve,
 )
+from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES, freq_of
 
 FORMAT = "long-table"
@@ -396,11 +397,11 @@ def household_curve(
                 timestamp=times[pos].tz_convert(options.tz).isoformat(),
             )
         if blank.any():
-            notes.append(f"{int(blank.sum())} empty values treated as missing")
+            notes.append(Message("ingest.warning.table.empty_values", n=int(blank.sum())))
         vals = num.to_numpy(dtype="float64")
     if factor != 1.0:
         vals = vals * factor
-        notes.append(f"values x {factor:g} -> kWh")
+        notes.append(Message("ingest.warning.table.factor", factor=float(factor)))
     s = pd.Series(vals, index=times)
     meta = CurveMeta(
         source_format=FORMAT,
@@ -420,13 +421,13 @@ def household_curve(
         if disagree.any():
             ts = disagree[disagree].index[0]
             raise LoadCurveError(
-                f"household {hid}: duplicate rows with different values for one interval",
+                Message("ingest.error.table.duplicate", household=str(hid)),
                 source=label,
                 timestamp=ts.tz_convert(options.tz).isoformat(),
             )
         n_dup = int(s.index.duplicated().sum())
         s = s[~s.index.duplicated()]
-        notes.append(f"{n_dup} repeated identical rows dropped")
+        notes.append(Message("ingest.warning.table.repeated_rows", n=n_dup))
     meta = CurveMeta(
         source_format=FORMAT,
         meter_id=str(hid),
@@ -438,7 +439,9 @@ def household_curve(
     try:
         return make_load_curve(s, meta=meta)
     except LoadCurveError as exc:
-        raise LoadCurveError(f"household {hid}: {exc.reason}", source=label, timestamp=exc.timestamp) from None
+        raise LoadCurveError(
+            Message("ingest.error.table.household", household=str(hid), reason=exc.reason), source=label, timestamp=exc.timestamp
+        ) from None
 
 
 def _regular_curve(s: pd.Series, meta: CurveMeta) -> LoadCurve | None:

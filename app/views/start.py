@@ -155,7 +155,7 @@ def household_form() -> None:
 
 
 def _error_text(exc: Exception) -> str:
-    """The user's-language message of a refused input (German ``message_de`` of a LoadCurveError)."""
+    """The user's-language message of a refused input (a LoadCurveError's message renders per language)."""
     return localized(exc, "message", lang) if hasattr(exc, "message") else str(exc)
 
 
