@@ -176,6 +176,34 @@ def _rolling_min(flat: np.ndarray, length: int) -> np.ndarray:
     return np.concatenate([[np.nan], s])
 
 
+def _nan_quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
+    """Quantiles of each column of ``values`` ignoring NaN, as ``np.nanquantile(..., axis=0)``.
+
+    The same linear method (Hyndman & Fan 7) and the same arithmetic as numpy, so the results
+    are identical, but one sort for all columns instead of numpy's per-column loop for arrays
+    with NaN (which took more than half of ``advisor train``). All-NaN columns give NaN.
+    """
+    ordered = np.sort(values, axis=0)  # NaN sort last
+    n = (~np.isnan(values)).sum(axis=0)
+    cols = np.arange(values.shape[1])
+    out = []
+    for q in qs:
+        virtual = n * q + (1.0 + q * -1.0) - 1.0
+        prev = np.floor(virtual)
+        above = virtual >= n - 1
+        below = virtual < 0
+        prev = np.where(above, n - 1, np.where(below, 0, prev))
+        nxt = np.where(above | below, prev, prev + 1)
+        gamma = virtual - prev
+        lo = ordered[np.clip(prev, 0, None).astype(np.intp), cols]
+        hi = ordered[np.clip(nxt, 0, None).astype(np.intp), cols]
+        diff = hi - lo
+        res = lo + diff * gamma
+        res = np.where(gamma >= 0.5, hi - diff * (1.0 - gamma), res)
+        out.append(np.where(n > 0, res, np.nan))
+    return out
+
+
 def household_scale_kwh(matrix: WallClockMatrix, origin_day: np.ndarray, origin_hour: np.ndarray) -> np.ndarray:
     """Mean hourly energy [kWh] over the 28 days before each origin (floor 0.01 kWh).
 
@@ -270,7 +298,7 @@ def make_features(
         median_7d_3h = np.nanmedian(np.concatenate([lags_d, neighbours]), axis=0)
         smooth = np.nanmean(np.stack([neighbours[0], lags_d[0], neighbours[7]]), axis=0)
         mean_28 = np.nanmean(lags_28, axis=0)
-        q25_28, median_28, q75_28 = np.nanquantile(lags_28, [0.25, 0.5, 0.75], axis=0)
+        q25_28, median_28, q75_28 = _nan_quantiles(lags_28, (0.25, 0.5, 0.75))
         ewm = (np.where(known_28, lags_28, 0.0) * ewm_w).sum(axis=0) / (known_28 * ewm_w).sum(axis=0)
         median_4w = np.nanmedian(lags_w, axis=0)
         mean_type = np.nanmean(np.where(same_type, lags_28, np.nan), axis=0)
