@@ -34,6 +34,8 @@ class TrainSpec:
         Boosting rounds per quantile model.
     workers
         Dask workers (one thread each) for ``engine="dask"``.
+    threads
+        LightGBM threads of the local fit (the 24-h forecast always predicts on one thread).
     key_file
         Signing key: the folder gets ``signature.json`` (HMAC-SHA256 over every file). Writing
         the shipped default model folder also re-pins its digest in ``advisor/model_pins.py``.
@@ -51,6 +53,7 @@ class TrainSpec:
     n_rounds: int
     workers: int
     key_file: Path | None = None
+    threads: int = 2
 
 
 def _find_qc(data: Path) -> Path | None:
@@ -88,7 +91,7 @@ def train_model(spec: TrainSpec) -> dict:
     if before is not None:
         train = {h: s[s.index < before] for h, s in train.items()}
     t0 = time.perf_counter()
-    model = LoadForecaster(n_rounds=spec.n_rounds)
+    model = LoadForecaster(n_rounds=spec.n_rounds, num_threads=spec.threads)
     if spec.engine == "dask":
         from distributed import Client, LocalCluster
 
@@ -139,7 +142,8 @@ def train_model(spec: TrainSpec) -> dict:
         "reproduce": (
             f"advisor train --data {spec.data.name} --out {spec.out} "
             + (f"--before {spec.before} " if spec.before else "")
-            + f"--held-out {spec.held_out} --tz {spec.tz} --holiday-region {spec.holiday_region} --rounds {spec.n_rounds}"
+            + f"--held-out {spec.held_out} --tz {spec.tz} --holiday-region {spec.holiday_region} --rounds {spec.n_rounds} "
+            + f"--threads {spec.threads}"
         ),
     }
     from advisor.forecast import default_model_dir
@@ -181,15 +185,18 @@ def register(app: typer.Typer) -> None:
         tz: str = typer.Option("Europe/London", "--tz", help="Time zone of the households."),
         holiday_region: str = typer.Option("GB-ENG", "--holiday-region", help="Holiday region of the households."),
         engine: str = typer.Option("local", "--engine", help="local or dask (LightGBM Dask on a LocalCluster)."),
-        rounds: int = typer.Option(100, "--rounds", help="Boosting rounds per quantile model."),
+        rounds: int | None = typer.Option(
+            None, "--rounds", help="Boosting rounds per quantile model (default: the validated DEFAULT_ROUNDS)."
+        ),
         workers: int = typer.Option(2, "--workers", help="Dask workers (engine dask)."),
+        threads: int = typer.Option(2, "--threads", help="LightGBM threads of the local fit."),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
         key_file: Path | None = typer.Option(
             None, "--key-file", help="Sign the model folder with this key (HMAC-SHA256; see `advisor model sign`)."
         ),
     ) -> None:
         """Train the global LightGBM forecaster (P10/P50/P90) and write model files + meta.json."""
-        from advisor.forecast import ForecastError
+        from advisor.forecast import DEFAULT_ROUNDS, ForecastError
 
         if engine not in ("local", "dask"):
             raise ForecastError(f"`--engine` must be local or dask; got {engine!r}")
@@ -203,9 +210,10 @@ def register(app: typer.Typer) -> None:
             tz=tz,
             holiday_region=holiday_region,
             engine=engine,
-            n_rounds=rounds,
+            n_rounds=rounds if rounds is not None else DEFAULT_ROUNDS,
             workers=workers,
             key_file=key_file,
+            threads=threads,
         )
         summary = train_model(spec)
         if as_json:
