@@ -52,7 +52,7 @@ from advisor.signatures import (
     with_answers,
     with_feed_in,
 )
-from advisor.texts import Message, join, num, text_fields
+from advisor.texts import Message, join, text_fields
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -594,10 +594,7 @@ def cap_device_energy(signatures, annual_kwh: float) -> list:
     for i in idx:
         s = sigs[i]
         sigs[i] = s.with_note(
-            f"; capped to ≈{s.annual_kwh * f:.0f} kWh/yr so that the devices stay within the household's "
-            f"{annual_kwh:.0f} kWh/yr",
-            f"; auf ≈ {num(s.annual_kwh * f, 0, 'de')} kWh/Jahr begrenzt, damit die Geräte im Gesamtverbrauch des "
-            f"Haushalts von {num(annual_kwh, 0, 'de')} kWh/Jahr bleiben",
+            Message("signature.note.capped", kwh=round(s.annual_kwh * f), total_kwh=round(annual_kwh)),
             annual_kwh=s.annual_kwh * f,
         )
     return sigs

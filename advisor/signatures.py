@@ -2,8 +2,8 @@
 
 Every detector looks at a few robust statistics of the curve in local wall-clock time and returns
 a :class:`Signature` with ``confidence`` 0..1 (``detected`` from 0.5) and a sentence of evidence
-that names the figures it rests on, in English (``evidence``) and German (``evidence_de``, German
-number formats; see :mod:`advisor.texts` for the convention). :data:`SIGNATURE_NAMES` lists the
+that names the figures it rests on: an :class:`advisor.texts.Message` (``signatures.po``; English as
+``str``, ``Signature.text(lang)`` in German or Turkish). :data:`SIGNATURE_NAMES` lists the
 signatures in both languages. Where the data cannot show a signature (hourly data for an
 instantaneous water heater, no prices for dynamic-tariff behaviour, no summer in the data …) the
 signature says so with ``assessable=False`` instead of guessing.
@@ -51,7 +51,7 @@ import pandas as pd
 
 from advisor.annual import h25_weights
 from advisor.curve_arrays import CurveArrays, curve_arrays, daily_minimum_kw
-from advisor.texts import Message, num, render, signed
+from advisor.texts import JOIN, Message, join, localize, render, text_fields
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -140,9 +140,7 @@ def with_feed_in(
     if feed_in_kwh is not None and feed_in_kwh >= 1.0:
         evidence = Message("signature.own_pv.feed_in", kwh=float(feed_in_kwh), days=int(round(feed_in_days or 0.0)))
         out = [
-            replace(
-                s, confidence=1.0, assessable=True, evidence=evidence, evidence_de=evidence.text("de"), confirmed=True
-            )
+            replace(s, confidence=1.0, assessable=True, evidence=evidence, confirmed=True)
             if s.name == "own_pv"
             else s
             for s in out
@@ -152,7 +150,7 @@ def with_feed_in(
     if has_pv:
         why = Message("signature.heat_pump.behind_pv")
         out = [
-            replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why, evidence_de=why.text("de"))
+            replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why)
             if s.name == "heat_pump"
             else s
             for s in out
@@ -169,7 +167,7 @@ def modelled(signatures) -> list[Signature]:
     """
     why = Message("signature.modelled")
     return [
-        replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why, evidence_de=why.text("de"))
+        replace(s, confidence=0.0, assessable=False, annual_kwh=None, evidence=why)
         for s in signatures
     ]
 
@@ -216,15 +214,13 @@ class Signature:
     confidence
         0..1; the signature counts as detected from 0.5.
     evidence
-        The figures the confidence rests on, in plain English.
+        The figures the confidence rests on (a :class:`~advisor.texts.Message`; ``str`` is English).
     assessable
         False when the data cannot show it (too coarse, no season, no prices); confidence is 0.
     annual_kwh
         Estimated consumption of the device [kWh/yr] where it can be estimated, else None.
     power_w
         Characteristic power [W] (pump step, floor level, charging level …) where known.
-    evidence_de
-        ``evidence`` in German, with German number formats.
     confirmed
         True only when the household said it has the device (a detected signature stays
         ``confirmed=False`` until then: the curve suggests, it does not prove).
@@ -238,7 +234,6 @@ class Signature:
     assessable: bool = True
     annual_kwh: float | None = None
     power_w: float | None = None
-    evidence_de: str = ""
     confirmed: bool = False
     household_answer: str = "unknown"
 
@@ -252,21 +247,16 @@ class Signature:
         return self.assessable and self.confidence >= DETECTED_FROM
 
     def text(self, lang: str = "de") -> str:
-        """The evidence in ``lang``: English, else German (Turkish falls back to German, as the
-        catalogues do, until the evidence texts are message codes)."""
-        if isinstance(self.evidence, Message):
-            return self.evidence.text(lang)
-        return self.evidence if lang == "en" else (self.evidence_de or self.evidence)
+        """The evidence in ``lang`` (a plain text, e.g. from a test, stays as written)."""
+        return localize(self.evidence, lang)
 
     def label(self, lang: str = "de") -> str:
         """The signature's display name in ``lang``."""
         return signature_label(self.name, lang)
 
-    def with_note(self, note_en: str, note_de: str, **changes: Any) -> Signature:
-        """A copy with a note appended to the evidence in both languages (and other fields changed)."""
-        return replace(
-            self, evidence=self.evidence + note_en, evidence_de=(self.evidence_de or self.evidence) + note_de, **changes
-        )
+    def with_note(self, note: Message, **changes: Any) -> Signature:
+        """A copy with a note appended to the evidence (and other fields changed)."""
+        return replace(self, evidence=join([self.evidence, note], "; "), **changes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -276,8 +266,7 @@ class Signature:
             "confirmed": self.confirmed,
             "household_answer": self.household_answer,
             "assessable": self.assessable,
-            "evidence": self.evidence,
-            "evidence_de": self.evidence_de,
+            **text_fields("evidence", self.evidence),
             "annual_kwh": None if self.annual_kwh is None else round(float(self.annual_kwh), 1),
             "power_w": None if self.power_w is None else round(float(self.power_w), 1),
         }
@@ -297,14 +286,14 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts, ends - starts
 
 
-def _not_assessable(name: str, why: str, why_de: str) -> Signature:
-    return Signature(name=name, confidence=0.0, evidence=why, assessable=False, evidence_de=why_de)
+def _not_assessable(name: str, why: Message, *notes: Message | None) -> Signature:
+    return Signature(name=name, confidence=0.0, evidence=_evidence(why, *notes), assessable=False)
 
 
-def _g(value: float, lang: str) -> str:
-    """Shortest form of a number (``:g``) with the language's decimal mark."""
-    text = f"{value:g}"
-    return text.replace(".", ",") if lang == "de" else text
+def _evidence(main: Message, *notes: Message | None) -> Message:
+    """The evidence sentence with its notes (``; …``); notes that are None are left out."""
+    extra = [n for n in notes if n is not None]
+    return join([main, *extra], "; ") if extra else main
 
 
 # ------------------------------------------------------------------------------- detectors
@@ -402,27 +391,15 @@ def detect_ev_charging(
         float(np.isin(a.days.month.to_numpy()[known_days], SUMMER_HALF).mean()) if known_days.any() else 0.0
     )
     says_ev = household is not None and household.ev
-    told = "; the household says it charges an EV at home" if says_ev else ""
-    told_de = "; laut Haushalt wird zu Hause ein E-Auto geladen" if says_ev else ""
+    told = Message("signature.ev.told") if says_ev else None
     if days < EV_MIN_DAYS:
-        return _not_assessable(
-            name,
-            f"needs >= {EV_MIN_DAYS} days of data to tell charging from other large loads; has {days:.0f}{told}",
-            f"braucht mindestens {EV_MIN_DAYS} Tage Daten, um Laden von anderen großen Verbrauchern zu unterscheiden; "
-            f"vorhanden sind {num(days, 0, 'de')}{told_de}",
-        )
+        return _not_assessable(name, Message("signature.ev.too_few_days", need=EV_MIN_DAYS, days=round(days)), told)
     if n_sessions == 0:
         return Signature(
-            name,
-            0.0,
-            f"no flat blocks of >= {EV_MIN_MEAN_KW:g} kW above the always-on floor lasting ≥ 2 h (≥ 1 h from 6 kW) "
-            f"in {days:.0f} days{told}",
-            evidence_de=f"keine gleichmäßigen Blöcke von mindestens {_g(EV_MIN_MEAN_KW, 'de')} kW über der Sockellast, "
-            "die ≥ 2 h dauern (≥ 1 h ab 6 kW), "
-            f"in {num(days, 0, 'de')} Tagen{told_de}",
+            name, 0.0, _evidence(Message("signature.ev.none", kw=EV_MIN_MEAN_KW, days=round(days)), told)
         )
     conf = min(1.0, n_sessions / 6.0)
-    notes: list[tuple[str, str]] = []
+    notes: list[Message] = []
     n_season = n_sessions
     daylight_share = 0.0
     if behind_pv and n_sessions:
@@ -434,73 +411,40 @@ def detect_ev_charging(
     season_skipped = behind_pv and (daylight_share >= EV_DAYLIGHT_SHARE or n_season < EV_MIN_SEASON_BLOCKS)
     if season_skipped:
         conf *= 0.7
-        notes.append(
-            (
-                "behind the household's own PV most blocks lie in daylight, where the panels hide summer charging, "
-                "so the season cannot tell a car from electric heating",
-                "hinter der eigenen PV-Anlage liegen die meisten Blöcke bei Tageslicht, wo die Module das Laden im "
-                "Sommer verdecken; die Jahreszeit unterscheidet daher nicht zwischen E-Auto und elektrischer Heizung",
-            )
-        )
+        notes.append(Message("signature.ev.note.daylight"))
     elif expected_summer >= 0.3:
         ratio = (in_summer / n_season) / expected_summer
         season_factor = _clip01((ratio - 0.2) / 0.5)
         if season_factor < 1.0:
-            notes.append(
-                (
-                    f"only {in_summer} of the blocks fall in Apr-Sep: they follow the heating season, "
-                    "so electric heating is more likely than a car",
-                    f"nur {in_summer} der Blöcke liegen in April bis September: sie folgen der Heizperiode, "
-                    "eine elektrische Heizung ist daher wahrscheinlicher als ein E-Auto",
-                )
-            )
+            notes.append(Message("signature.ev.note.heating_season", n=in_summer))
         conf *= season_factor
     else:
         conf *= 0.5
-        notes.append(
-            (
-                "no summer in the data, so charging cannot be told from electric heating",
-                "keine Sommermonate in den Daten, daher lässt sich Laden nicht von elektrischer Heizung unterscheiden",
-            )
-        )
+        notes.append(Message("signature.ev.note.no_summer"))
     if timer_share > 0.4 and n_sessions >= 10:
         conf *= 0.5
-        notes.append(
-            (
-                f"{100 * timer_share:.0f} % start at the same clock time: a timer (e.g. a water heater on a night tariff) is as likely",
-                f"{num(100 * timer_share, 0, 'de')} % beginnen zur selben Uhrzeit: eine Zeitschaltuhr (z. B. ein "
-                "Warmwasserspeicher mit Nachtstrom) ist ebenso wahrscheinlich",
-            )
-        )
+        notes.append(Message("signature.ev.note.timer", share=timer_share))
     rate = n_sessions / weeks
     # without the season test a few heater blocks a week look like a car: ask for twice the rate
     min_rate = EV_MIN_SESSIONS_PER_WEEK * (2.0 if season_skipped else 1.0)
     if rate < min_rate:
         # a car charged at home draws every week or two; a few blocks a year are an oven or a heater
         conf *= _clip01(rate / min_rate)
-        notes.append(
-            (
-                f"only {rate:.1f} blocks a week: a car charged at home draws more often",
-                f"nur {num(rate, 1, 'de')} Blöcke pro Woche: ein zu Hause geladenes Auto lädt öfter",
-            )
-        )
+        notes.append(Message("signature.ev.note.rare", rate=rate))
     annual = session_kwh * 365.0 / max(days, 1.0)
     known_kwh = float(np.nansum(np.where(a.known, a.energy_kwh, 0.0)))
     if annual_kwh is not None and math.isfinite(annual_kwh) and annual_kwh > 0 and known_kwh > 0:
         annual = min(annual, annual_kwh * session_kwh / known_kwh)
     level_kw = float(np.median(levels))
-    note = "".join("; " + n for n, _ in notes)
-    note_de = "".join("; " + n for _, n in notes)
+    found = Message(
+        "signature.ev.found", n=n_sessions, kw=level_kw, days=round(days), per_week=n_sessions / weeks, kwh=round(annual)
+    )
     return Signature(
         name,
         _clip01(conf),
-        f"{n_sessions} flat charging-like blocks (median {level_kw:.1f} kW above the floor, ≥ 2 h) "
-        f"in {days:.0f} days ({n_sessions / weeks:.1f} a week), ≈{annual:.0f} kWh/yr{note}{told}",
+        _evidence(found, *notes, told),
         annual_kwh=annual,
         power_w=level_kw * 1000.0,
-        evidence_de=f"{n_sessions} gleichmäßige, ladeähnliche Blöcke (Median {num(level_kw, 1, 'de')} kW über der "
-        f"Sockellast, ≥ 2 h) in {num(days, 0, 'de')} Tagen ({num(n_sessions / weeks, 1, 'de')} pro Woche), "
-        f"≈ {num(annual, 0, 'de')} kWh/Jahr{note_de}{told_de}",
     )
 
 
@@ -545,33 +489,27 @@ def detect_circulation_pump(a: CurveArrays) -> Signature:
     summ = ok & np.isin(month, SUMMER_MONTHS)
     if heat.sum() < 20 or summ.sum() < 20:
         return _not_assessable(
-            name,
-            f"needs >= 20 complete nights both in the heating season (Nov-Mar) and in summer (Jun-Aug); "
-            f"has {int(heat.sum())} and {int(summ.sum())}",
-            f"braucht je mindestens 20 vollständige Nächte in der Heizperiode (Nov–Mär) und im Sommer (Jun–Aug); "
-            f"vorhanden sind {int(heat.sum())} und {int(summ.sum())}",
+            name, Message("signature.pump.too_few_nights", heating=int(heat.sum()), summer=int(summ.sum()))
         )
     med_h = float(np.median(floor_w[heat]))
     med_s = float(np.median(floor_w[summ]))
     step = med_h - med_s
     consistency = float(np.mean(floor_w[heat] > med_s + 0.5 * max(step, 0.0))) if step > 0 else 0.0
     conf = _clip01((step - 25.0) / 30.0) * _clip01((consistency - 0.5) / 0.3)
-    note = note_de = ""
+    note = None
     if step > 150.0:
         conf *= _clip01((300.0 - step) / 150.0)
-        note = "; the step is larger than a pump draws (40-100 W): more likely electric heating"
-        note_de = "; der Sprung ist größer, als eine Umwälzpumpe aufnimmt (40–100 W): eher eine elektrische Heizung"
+        note = Message("signature.pump.note.too_large")
     days_heating = 212.0  # Oct-Apr, roughly a German heating season
+    found = Message(
+        "signature.pump.found", heating_w=round(med_h), summer_w=round(med_s), step_w=round(step), share=consistency
+    )
     return Signature(
         name,
         _clip01(conf),
-        f"night floor {med_h:.0f} W in the heating season vs {med_s:.0f} W in summer: step {step:+.0f} W "
-        f"on {100 * consistency:.0f} % of heating-season nights{note}",
+        _evidence(found, note),
         annual_kwh=max(step, 0.0) * 24 * days_heating / 1000.0 if conf >= DETECTED_FROM else None,
         power_w=step,
-        evidence_de=f"nächtliche Sockellast {num(med_h, 0, 'de')} W in der Heizperiode gegenüber {num(med_s, 0, 'de')} W "
-        f"im Sommer: Sprung um {signed(step, 0, 'de')} W in {num(100 * consistency, 0, 'de')} % der Nächte der "
-        f"Heizperiode{note_de}",
     )
 
 
@@ -582,42 +520,22 @@ def detect_standby_floor(a: CurveArrays, always_on_w: float) -> Signature:
     dmin = daily_minimum_kw(a) * 1000.0
     dmin = dmin[np.isfinite(dmin)]
     if dmin.size < 7 or not math.isfinite(always_on_w):
-        return _not_assessable(
-            name,
-            f"needs >= 7 complete days; has {dmin.size}",
-            f"braucht mindestens 7 vollständige Tage; vorhanden sind {dmin.size}",
-        )
+        return _not_assessable(name, Message("signature.floor.too_few_days", days=int(dmin.size)))
     q25, q75 = np.percentile(dmin, [25, 75])
     spread = (q75 - q25) / max(always_on_w, 1.0)
     conf = _clip01(1.0 - spread)
     if always_on_w <= 1.0:
-        return Signature(
-            name,
-            0.0,
-            f"the lowest level is {always_on_w:.0f} W: readings of zero, not a real floor",
-            evidence_de=f"der niedrigste Wert ist {num(always_on_w, 0, 'de')} W: Nullwerte, keine echte Sockellast",
-        )
-    coarse = coarse_de = ""
-    if a.interval_minutes >= 30:
-        coarse = (
-            f"; with {a.interval_minutes}-min data the minima average over cycling appliances (fridge), "
-            "so the floor reads higher than with 15-min data"
-        )
-        coarse_de = (
-            f"; bei {a.interval_minutes}-Minuten-Werten mitteln die Minima über taktende Geräte (Kühlschrank), "
-            "daher liegt die Sockellast höher als bei 15-Minuten-Werten"
-        )
-    return Signature(
-        name,
-        conf,
-        f"always-on floor ≈{always_on_w:.0f} W (median of daily minima over {dmin.size} days, "
-        f"interquartile range {q25:.0f}-{q75:.0f} W) = {always_on_w * 8.76:.0f} kWh/yr{coarse}",
-        annual_kwh=always_on_w * 8.76,
-        power_w=always_on_w,
-        evidence_de=f"Sockellast (ständig laufende Geräte) ≈ {num(always_on_w, 0, 'de')} W (Median der Tagesminima über {dmin.size} "
-        f"Tage, mittlere Hälfte {num(q25, 0, 'de')}–{num(q75, 0, 'de')} W) = {num(always_on_w * 8.76, 0, 'de')} "
-        f"kWh/Jahr{coarse_de}",
+        return Signature(name, 0.0, Message("signature.floor.zeros", w=round(always_on_w)))
+    coarse = Message("signature.floor.note.coarse", minutes=int(a.interval_minutes)) if a.interval_minutes >= 30 else None
+    found = Message(
+        "signature.floor.found",
+        w=round(always_on_w),
+        days=int(dmin.size),
+        low_w=round(q25),
+        high_w=round(q75),
+        kwh=round(always_on_w * 8.76),
     )
+    return Signature(name, conf, _evidence(found, coarse), annual_kwh=always_on_w * 8.76, power_w=always_on_w)
 
 
 def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = None) -> Signature:
@@ -628,22 +546,16 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     always-on level) is used only when the data has too few summer nights.
     """
     name = "own_pv"
-    told = told_de = ""
+    told = None
     if household is not None and household.existing_pv_kwp:
-        told = f"; the household reports {household.existing_pv_kwp:g} kWp PV"
-        told_de = f"; laut Haushalt gibt es eine PV-Anlage mit {_g(household.existing_pv_kwp, 'de')} kWp"
+        told = Message("signature.pv.told", kwp=float(household.existing_pv_kwp))
     nfloor_w, nok = _night_floor_w(a)
     month = _day_month(a)
     summer_nights = nok & np.isin(month, PV_MONTHS)
     if summer_nights.sum() >= 14:
         floor_w = float(np.median(nfloor_w[summer_nights]))
     if not math.isfinite(floor_w) or floor_w <= 20.0:
-        return _not_assessable(
-            name,
-            f"no usable night floor ({floor_w:.0f} W) to compare midday import with{told}",
-            f"keine brauchbare nächtliche Sockellast ({num(floor_w, 0, 'de')} W), mit dem sich der Bezug zur Mittagszeit "
-            f"vergleichen ließe{told_de}",
-        )
+        return _not_assessable(name, Message("signature.pv.no_floor", w=floor_w if math.isfinite(floor_w) else None), told)
     key = a.day0 * 24 + a.hour
     n = a.n_days * 24
     sel = a.known & (a.hour >= 10) & (a.hour < 16)
@@ -654,11 +566,7 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     complete = np.isfinite(hourly).all(axis=1)
     summer = complete & np.isin(month, PV_MONTHS)
     if summer.sum() < 14:
-        return _not_assessable(
-            name,
-            f"needs >= 14 complete summer days (May-Aug); has {int(summer.sum())}{told}",
-            f"braucht mindestens 14 vollständige Sommertage (Mai–Aug); vorhanden sind {int(summer.sum())}{told_de}",
-        )
+        return _not_assessable(name, Message("signature.pv.too_few_days", days=int(summer.sum())), told)
     midday_min_w = np.min(np.where(np.isfinite(hourly), hourly, np.inf), axis=1) * 1000.0
     low = midday_min_w < 0.25 * floor_w
     frac = float(np.mean(low[summer]))
@@ -666,17 +574,15 @@ def detect_own_pv(a: CurveArrays, floor_w: float, household: Household | None = 
     frac_w = float(np.mean(low[winter])) if winter.sum() >= 14 else 0.0
     conf = _clip01((frac - 0.5 * frac_w) / 0.3)
     median_midday_w = float(np.median(midday_min_w[summer]))
-    return Signature(
-        name,
-        conf,
-        f"on {100 * frac:.0f} % of {int(summer.sum())} summer days (and {100 * frac_w:.0f} % of winter days) the lowest "
-        f"midday (10-16 h) hour is below a quarter of the summer night floor of {floor_w:.0f} W "
-        f"(median lowest summer midday hour {median_midday_w:.0f} W){told}",
-        evidence_de=f"an {num(100 * frac, 0, 'de')} % der {int(summer.sum())} Sommertage (und "
-        f"{num(100 * frac_w, 0, 'de')} % der Wintertage) liegt die niedrigste Mittagsstunde (10–16 Uhr) unter einem "
-        f"Viertel der nächtlichen Sockellast im Sommer von {num(floor_w, 0, 'de')} W (Median der niedrigsten sommerlichen "
-        f"Mittagsstunde {num(median_midday_w, 0, 'de')} W){told_de}",
+    found = Message(
+        "signature.pv.found",
+        share=frac,
+        days=int(summer.sum()),
+        winter_share=frac_w,
+        floor_w=round(floor_w),
+        midday_w=round(median_midday_w),
     )
+    return Signature(name, conf, _evidence(found, told))
 
 
 def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
@@ -684,13 +590,7 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
     name = "instantaneous_water_heater"
     minutes = a.interval_minutes
     if minutes >= 60:
-        return _not_assessable(
-            name,
-            "hourly data is too coarse: a 5-8 min draw at 18-24 kW averages to about 2 kW over the hour, "
-            "like a kettle or an oven",
-            "Stundenwerte sind zu grob: eine Zapfung von 5–8 Minuten mit 18–24 kW ergibt im Stundenmittel etwa 2 kW, "
-            "wie ein Wasserkocher oder ein Backofen",
-        )
+        return _not_assessable(name, Message("signature.dhw.hourly"))
     thr, rise = (4.0, 3.0) if minutes == 15 else (3.0, 2.0)
     p = np.where(a.known, a.power_kw, 0.0)
     prev = np.concatenate(([np.inf], p[:-1]))
@@ -700,29 +600,17 @@ def detect_instantaneous_water_heater(a: CurveArrays) -> Signature:
     n_days = max(int((np.bincount(a.day0[a.known], minlength=a.n_days) > 0).sum()), 1)
     frac = days_with / n_days
     conf = _clip01(frac / 0.4)
-    dil, dil_de = (
-        (
-            "at 15 min a 5-8 min draw at 18-24 kW is diluted to 6-13 kW",
-            "in 15-Minuten-Werten verdünnt sich eine Zapfung von 5–8 Minuten mit 18–24 kW auf 6–13 kW",
-        )
-        if minutes == 15
-        else (
-            "at 30 min the spike is diluted to half of that, so confidence is reduced",
-            "in 30-Minuten-Werten verdünnt sich die Spitze auf die Hälfte davon, daher ist die Sicherheit geringer",
-        )
-    )
+    dil = Message("signature.dhw.note.15min" if minutes == 15 else "signature.dhw.note.30min")
     if minutes == 30:
         conf *= 0.7
     med = float(np.median(p[spike])) if spike.any() else float("nan")
+    found = (
+        Message("signature.dhw.found_median", kw=thr, rise_kw=rise, days=int(days_with), total=n_days, median_kw=med)
+        if spike.any()
+        else Message("signature.dhw.found", kw=thr, rise_kw=rise, days=int(days_with), total=n_days)
+    )
     return Signature(
-        name,
-        _clip01(conf),
-        f"isolated spikes >= {thr:g} kW (>= {rise:g} kW above both neighbours) on {days_with} of {n_days} days"
-        + (f", median {med:.1f} kW" if spike.any() else "")
-        + f"; {dil}",
-        power_w=None if not spike.any() else med * 1000.0,
-        evidence_de=f"einzelne Spitzen ≥ {_g(thr, 'de')} kW (≥ {_g(rise, 'de')} kW über beiden Nachbarwerten) an "
-        f"{days_with} von {n_days} Tagen" + (f", Median {num(med, 1, 'de')} kW" if spike.any() else "") + f"; {dil_de}",
+        name, _clip01(conf), _evidence(found, dil), power_w=None if not spike.any() else med * 1000.0
     )
 
 
@@ -734,11 +622,7 @@ def detect_night_storage(a: CurveArrays) -> Signature:
     month = _day_month(a)
     win = ok_n & ok_d & np.isin(month, WINTER_MONTHS)
     if win.sum() < 14:
-        return _not_assessable(
-            name,
-            f"needs >= 14 complete winter days (Nov-Feb); has {int(win.sum())}",
-            f"braucht mindestens 14 vollständige Wintertage (Nov–Feb); vorhanden sind {int(win.sum())}",
-        )
+        return _not_assessable(name, Message("signature.storage.too_few_days", days=int(win.sum())))
     # blocks: >= 2 h of >= 1.5 kW within 00-06 on a winter night
     min_len = max(1, 120 // a.interval_minutes)
     sel = a.known & (a.hour < 6) & (a.power_kw >= 1.5)
@@ -752,8 +636,7 @@ def detect_night_storage(a: CurveArrays) -> Signature:
     summ = ok_n & np.isin(month, SUMMER_MONTHS + (5, 9))
     sn = float(np.median(night[summ])) if summ.sum() >= 14 else float("nan")
     step = wn - sn if math.isfinite(sn) else float("nan")
-    ref = f"{sn:.2f} kW in summer nights" if math.isfinite(sn) else "no summer nights in the data"
-    ref_de = f"{num(sn, 2, 'de')} kW in Sommernächten" if math.isfinite(sn) else "keine Sommernächte in den Daten"
+    ref = Message("signature.storage.summer_nights", kw=sn) if math.isfinite(sn) else Message("signature.storage.no_summer")
     conf = _clip01(frac_block / 0.6) * _clip01((wn / max(wd, 1e-6) - 0.8) / 0.5)
     if math.isfinite(step):
         conf *= _clip01((step - 0.5) / 1.0)
@@ -766,13 +649,9 @@ def detect_night_storage(a: CurveArrays) -> Signature:
     return Signature(
         name,
         _clip01(conf),
-        f"winter nights (00-06) {wn:.2f} kW vs winter days (08-20) {wd:.2f} kW and {ref}; "
-        f"blocks >= 2 h of >= 1.5 kW on {100 * frac_block:.0f} % of winter nights",
+        Message("signature.storage.found", night_kw=wn, day_kw=wd, reference=ref, share=frac_block),
         annual_kwh=annual,
         power_w=wn * 1000.0,
-        evidence_de=f"Winternächte (0–6 Uhr) {num(wn, 2, 'de')} kW gegenüber Wintertagen (8–20 Uhr) "
-        f"{num(wd, 2, 'de')} kW und {ref_de}; Blöcke von ≥ 2 h mit ≥ 1,5 kW in {num(100 * frac_block, 0, 'de')} % "
-        "der Winternächte",
     )
 
 
@@ -805,19 +684,15 @@ def detect_heat_pump(
 ) -> Signature:
     """Heat pump: temperature dependence of daily energy (measured > climatology > seasons)."""
     name = "heat_pump"
-    told = told_de = ""
-    if household is not None and household.heating == "heat_pump":
-        told = "; the household reports a heat pump"
-        told_de = "; laut Haushalt gibt es eine Wärmepumpe"
+    told = Message("signature.hp.told") if household is not None and household.heating == "heat_pump" else None
     daily, ok = _day_stats(a, (0, 24))
     daily_kwh = daily * 24.0
-    source = source_de = None
+    source = None
     cap = 1.0
     temp_days = None
     if temperature is not None:
         temp_days = _daily_temperature(temperature, a, tz)
-        source = "measured temperature"
-        source_de = "gemessene Temperatur"
+        source = Message("signature.hp.source.measured")
     else:
         latlon = _household_location(household, site)
         if latlon is not None:
@@ -826,8 +701,7 @@ def detect_heat_pump(
 
                 clim = temperature_climatology(a.local_index, latlon[0], latlon[1])
                 temp_days = _daily_temperature(pd.Series(np.asarray(clim, dtype=float), index=a.local_index), a, tz)
-                source = "typical-year TRY climatology, not the weather of these dates"
-                source_de = "Klimamittel des Testreferenzjahrs (TRY), nicht das Wetter dieser Tage"
+                source = Message("signature.hp.source.try")
                 cap = 0.75
             except (ImportError, ValueError, KeyError, OSError):  # no climatology: seasonal evidence only
                 temp_days = None
@@ -844,27 +718,26 @@ def detect_heat_pump(
                 r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 0.0
                 conf = cap * _clip01((slope - 0.3) / 0.7) * _clip01(r2 / 0.5)
                 annual = slope * float(hdd.mean()) * 365.0 if slope > 0 else 0.0
+                found = Message(
+                    "signature.hp.found",
+                    kwh_per_degree=float(slope),
+                    base=HDD_BASE_C,
+                    r2=r2,
+                    days=int(use.sum()),
+                    source=source,
+                    kwh=round(annual),
+                )
                 return Signature(
                     name,
                     _clip01(conf),
-                    f"daily energy rises {slope:.2f} kWh per heating degree (base {HDD_BASE_C:g} °C, R² {r2:.2f}, "
-                    f"{int(use.sum())} days, {source}); temperature-driven part ≈{annual:.0f} kWh/yr{told}",
+                    _evidence(found, told),
                     annual_kwh=annual if conf >= DETECTED_FROM else None,
-                    evidence_de=f"der Tagesverbrauch steigt um {num(slope, 2, 'de')} kWh je Heizgradtag (Basis "
-                    f"{_g(HDD_BASE_C, 'de')} °C, R² {num(r2, 2, 'de')}, {int(use.sum())} Tage, {source_de}); "
-                    f"temperaturabhängiger Anteil ≈ {num(annual, 0, 'de')} kWh/Jahr{told_de}",
                 )
     month = _day_month(a)
     win = ok & np.isin(month, (12, 1, 2))
     summ = ok & np.isin(month, SUMMER_MONTHS)
     if win.sum() < 14 or summ.sum() < 14:
-        return _not_assessable(
-            name,
-            "no temperature series and not both winter (Dec-Feb) and summer (Jun-Aug) in the data: "
-            f"temperature dependence cannot be assessed{told}",
-            "keine Temperaturreihe und nicht zugleich Winter (Dez–Feb) und Sommer (Jun–Aug) in den Daten: "
-            f"die Temperaturabhängigkeit lässt sich nicht beurteilen{told_de}",
-        )
+        return _not_assessable(name, Message("signature.hp.no_seasons"), told)
     w = float(np.median(daily_kwh[win]))
     s = float(np.median(daily_kwh[summ]))
     ratio = w / max(s, 1e-6)
@@ -873,12 +746,8 @@ def detect_heat_pump(
     return Signature(
         name,
         _clip01(conf),
-        f"seasonal evidence only (no temperature series): winter days {w:.1f} kWh vs summer days {s:.1f} kWh "
-        f"(ratio {ratio:.1f}; households without electric heating show about 1.1-1.5){told}",
+        _evidence(Message(SEASONAL_HP, winter_kwh=w, summer_kwh=s, ratio=ratio), told),
         annual_kwh=annual,
-        evidence_de=f"nur jahreszeitliche Hinweise (keine Temperaturreihe): Wintertage {num(w, 1, 'de')} kWh gegenüber "
-        f"Sommertagen {num(s, 1, 'de')} kWh (Verhältnis {num(ratio, 1, 'de')}; Haushalte ohne elektrische Heizung "
-        f"liegen bei etwa 1,1–1,5){told_de}",
     )
 
 
@@ -886,11 +755,7 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     """Consumption following cheap hours (needs day-ahead prices)."""
     name = "dynamic_tariff"
     if prices is None:
-        return _not_assessable(
-            name,
-            "needs an hourly price series (e.g. day-ahead prices) to compare with",
-            "braucht eine stündliche Preisreihe (z. B. Day-Ahead-Börsenpreise) zum Vergleich",
-        )
+        return _not_assessable(name, Message("signature.dyn.no_prices"))
     if not isinstance(prices.index, pd.DatetimeIndex) or prices.index.tz is None:
         from advisor.errors import AdvisorError
 
@@ -911,11 +776,7 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     df = df.dropna()
     df = df[df["shape"] > 0]
     if len(df) < 24 * 30:
-        return _not_assessable(
-            name,
-            f"needs >= 30 days of load with prices; has {len(df) / 24:.0f}",
-            f"braucht mindestens 30 Tage Verbrauch mit Preisen; vorhanden sind {num(len(df) / 24, 0, 'de')}",
-        )
+        return _not_assessable(name, Message("signature.dyn.too_few_days", days=round(len(df) / 24)))
     day = df.index.tz_convert(curve.meta.tz).tz_localize(None).floor("D")
     g = df.groupby(day)
     load_rel = df["load"] / g["load"].transform("mean")
@@ -924,15 +785,7 @@ def detect_dynamic_tariff(curve: LoadCurve, a: CurveArrays, prices: pd.Series | 
     pdev = df["price"] - g["price"].transform("mean")
     r = float(np.corrcoef(dev.to_numpy(), pdev.to_numpy())[0, 1]) if dev.std() > 0 and pdev.std() > 0 else 0.0
     conf = _clip01((-r - 0.1) / 0.2)
-    return Signature(
-        name,
-        conf,
-        f"correlation of the hourly deviation from the H25 shape with the same day's price deviation: {r:+.2f} "
-        f"over {len(df) / 24:.0f} days (below about -0.1 means consumption moves to cheap hours)",
-        evidence_de=f"Korrelation der stündlichen Abweichung vom H25-Profil mit der Preisabweichung desselben Tages: "
-        f"{signed(r, 2, 'de')} über {num(len(df) / 24, 0, 'de')} Tage (unter etwa −0,1 heißt: der Verbrauch wandert "
-        "in günstige Stunden)",
-    )
+    return Signature(name, conf, Message("signature.dyn.found", r=r, days=round(len(df) / 24)))
 
 
 # ----------------------------------------------------------------------------- all at once
@@ -1004,20 +857,14 @@ def detect_signatures(
     ]
     if ev.detected:
         sigs = [
-            x.with_note(
-                "; the detected EV charging was taken out first",
-                "; das erkannte Laden des E-Autos wurde vorher herausgerechnet",
-            )
+            x.with_note(Message("signature.hp.note.ev_removed"))
             if x.name == "heat_pump"
             else x
             for x in sigs
         ]
     if pump.detected and pump.power_w and pump.power_w > 0:
         sigs = [
-            x.with_note(
-                "; the detected circulation pump was taken out first",
-                "; die erkannte Umwälzpumpe wurde vorher herausgerechnet",
-            )
+            x.with_note(Message("signature.hp.note.pump_removed"))
             if x.name == "heat_pump"
             else x
             for x in sigs
@@ -1025,15 +872,24 @@ def detect_signatures(
     return _reconcile(sigs)
 
 
+SEASONAL_HP = "signature.hp.seasonal"
+
+
+def _seasonal_only(evidence: Any) -> bool:
+    """Whether heat-pump evidence rests on the seasons alone (its first part is that code)."""
+    if not isinstance(evidence, Message):
+        return False
+    if evidence.code == JOIN:
+        parts = evidence.params.get("parts") or []
+        return bool(parts) and _seasonal_only(parts[0])
+    return evidence.code == SEASONAL_HP
+
+
 def _reconcile(sigs: list[Signature]) -> list[Signature]:
     """Seasonal heat-pump evidence is explained away by detected night-storage heating."""
     by = {s.name: s for s in sigs}
     ns, hp = by.get("night_storage_heating"), by.get("heat_pump")
-    if ns is not None and hp is not None and ns.detected and hp.assessable and "seasonal evidence only" in hp.evidence:
-        new_hp = Signature(hp.name, hp.confidence, hp.evidence, evidence_de=hp.evidence_de).with_note(
-            "; the winter excess is explained by the night-storage heating found",
-            "; der Mehrverbrauch im Winter erklärt sich durch die gefundene Nachtspeicherheizung",
-            confidence=hp.confidence * 0.5,
-        )
+    if ns is not None and hp is not None and ns.detected and hp.assessable and _seasonal_only(hp.evidence):
+        new_hp = hp.with_note(Message("signature.hp.note.storage_explains"), confidence=hp.confidence * 0.5)
         sigs = [new_hp if s.name == "heat_pump" else s for s in sigs]
     return sigs

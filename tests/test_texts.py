@@ -55,13 +55,19 @@ def pump_sigs():
 @pytest.mark.parametrize("minutes", [15, 30, 60])
 def test_every_signature_has_german_and_english_evidence(minutes):
     curve = synthetic_household(SyntheticSpec(interval_minutes=minutes, seed=5)).curve
+    from advisor import texts
+
     for s in detect_signatures(curve):
-        assert s.evidence and s.evidence_de, s.name
-        assert s.evidence != s.evidence_de, s.name
-        assert _german(s.evidence_de), s.evidence_de
+        assert isinstance(s.evidence, Message), s.name
+        with texts.record_fallbacks() as seen:
+            de, tr = s.text("de"), s.text("tr")
+        assert seen == [], seen  # German and Turkish have every evidence code
+        assert s.evidence and de and s.evidence != de and tr != de, s.name
+        assert _german(de), de
         assert _english(s.evidence), s.evidence
-        assert s.text("de") == s.evidence_de and s.text("en") == s.evidence
-        assert s.to_dict()["evidence_de"] == s.evidence_de
+        assert s.text("en") == s.evidence
+        d = s.to_dict()
+        assert d["evidence_de"] == de and d["evidence"] == str(s.evidence) and d["evidence_code"]
         assert s.label("de") != s.label("en")
 
 
@@ -75,15 +81,15 @@ def test_signature_labels_in_both_languages():
 
 
 def test_device_question_in_the_household_language():
-    sig = Signature("own_pv", 0.8, "midday dips", evidence_de="mittags sinkt der Bezug")
+    sig = Signature("own_pv", 0.8, Message("signature.floor.zeros", w=0))
     de = device_question(sig, "de")
     assert de == (
-        "Ihre Lastkurve sieht aus wie die eines Haushalts mit eigener PV-Anlage: mittags sinkt der Bezug "
-        "(Sicherheit etwa 80 %). Stimmt das? Wie groß ist sie (kWp)?"
+        "Ihre Lastkurve sieht aus wie die eines Haushalts mit eigener PV-Anlage: der niedrigste Wert ist 0 W: "
+        "Nullwerte, keine echte Sockellast (Sicherheit etwa 80 %). Stimmt das? Wie groß ist sie (kWp)?"
     )
     assert device_question(sig, "en").startswith("Your load curve looks like that of a household with its own PV")
     tr = device_question(sig, "tr")
-    assert "Doğru mu?" in tr and "mittags sinkt der Bezug" in tr  # evidence not yet in Turkish: German
+    assert "Doğru mu?" in tr and "sıfır okumalar" in tr  # the evidence in Turkish too
 
 
 def test_ev_evidence_names_the_charging_power_in_german_format(ev_sigs):
@@ -91,21 +97,22 @@ def test_ev_evidence_names_the_charging_power_in_german_format(ev_sigs):
     assert ev.detected
     level_kw = ev.power_w / 1000.0
     assert 10.0 < level_kw < 12.5
-    assert f"Median {num(level_kw, 1, 'de')} kW" in ev.evidence_de  # e.g. "Median 11,2 kW"
+    de = ev.text("de")
+    assert f"Median {num(level_kw, 1, 'de')} kW" in de  # e.g. "Median 11,2 kW"
     assert "," in num(level_kw, 1, "de") and f"median {level_kw:.1f} kW" in ev.evidence
-    assert f"≈ {num(ev.annual_kwh, 0, 'de')} kWh/Jahr" in ev.evidence_de  # thousands dot: "5.577"
+    assert f"≈ {num(ev.annual_kwh, 0, 'de')} kWh/Jahr" in de  # thousands dot: "5.577"
     assert "." in num(ev.annual_kwh, 0, "de")
     # the heat-pump evidence says in German that the charging was taken out
-    assert "E-Autos wurde vorher herausgerechnet" in ev_sigs["heat_pump"].evidence_de
+    assert "E-Autos wurde vorher herausgerechnet" in ev_sigs["heat_pump"].text("de")
 
 
 def test_pump_evidence_names_the_step_in_german(pump_sigs):
     p = pump_sigs["circulation_pump"]
     assert p.detected
-    assert f"Sprung um {signed(p.power_w, 0, 'de')} W" in p.evidence_de
-    assert "Heizperiode" in p.evidence_de and "heating season" in p.evidence
+    assert f"Sprung um {signed(p.power_w, 0, 'de')} W" in p.text("de")
+    assert "Heizperiode" in p.text("de") and "heating season" in p.evidence
     floor = pump_sigs["standby_floor"]
-    assert f"= {num(floor.annual_kwh, 0, 'de')} kWh/Jahr" in floor.evidence_de
+    assert f"= {num(floor.annual_kwh, 0, 'de')} kWh/Jahr" in floor.text("de")
 
 
 # ----------------------------------------------------------------------------- Stromspiegel
@@ -122,7 +129,7 @@ def test_stromspiegel_reason_and_case_in_german(seeds):
     from advisor.signatures import Signature
     from advisor.texts import Message, localize
 
-    ev = Signature("ev_charging", 0.9, "x", annual_kwh=1834.4, evidence_de="y")
+    ev = Signature("ev_charging", 0.9, "x", annual_kwh=1834.4)
     r = stromspiegel_for(4200, Household(persons=7, dwelling="house"), signatures=[ev], seeds=seeds)
     assert r.efficiency_class is not None
     reason_de = localize(r.reason, "de")
