@@ -67,7 +67,9 @@ NOT_HOUSEHOLD_MEDIAN_KW = 5.0
 # German RLM/SLP interval data in electronic form) nor more than a year into the future. Rows
 # outside are set aside with a warning, or the file is refused when they are the majority. The
 # window also bounds the memory of a curve (at most ~28 years of intervals). Change it per read
-# with ReadOptions(earliest=..., latest=...) or plausible_period().
+# with ReadOptions(earliest=..., latest=...) or plausible_period(). The seeds hold the same values
+# with their reason (seeds/ingest.toml; the CLI's --earliest/--latest default to them; a test keeps
+# the two equal).
 PLAUSIBLE_EARLIEST = "2000-01-01"
 PLAUSIBLE_AHEAD_DAYS = 366
 _WINDOW: contextvars.ContextVar[tuple[pd.Timestamp, pd.Timestamp] | None] = contextvars.ContextVar(

@@ -506,7 +506,10 @@ def test_cli_ingest_refusals_exit_2(capsys, parts, message):
 
 
 def test_cli_ingest_fixture_list_of_curves(capsys):
-    code, obj, err = _cli_json(capsys, DATA / "mscons_two_locations_comma_crlf.txt")
+    # two metering locations: refused with both named unless every location is asked for (issue 17)
+    code, _, err = _cli_json(capsys, DATA / "mscons_two_locations_comma_crlf.txt")
+    assert code == 2 and "51238696780" in err and "DE0001234567890000000000000000001" in err
+    code, obj, err = _cli_json(capsys, DATA / "mscons_two_locations_comma_crlf.txt", "--all-locations")
     assert code == 0, err
     assert [o["energy_kwh"] for o in obj] == pytest.approx([0.675, 2.25, 1.7])
     assert [o["substituted_intervals"] for o in obj] == [1, 0, 0]

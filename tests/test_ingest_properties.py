@@ -49,7 +49,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, assume, given, settings
+from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from advisor.errors import LoadCurveError
@@ -270,13 +270,56 @@ def _crosses_october_change(t: Truth) -> bool:
 
 
 # --- known truth in, the same truth out ---------------------------------------------------------
+# Naive Berlin wall times that touch the repeated October hour without crossing it: a file that
+# starts at the second 02:00 (the winter copy; read one hour early and with a gap before the
+# shared resolver), one that ends inside the first copy, and one entirely inside it (undecidable:
+# refused). Found as the cause of a one-off failure of test_long_table_roundtrip (2026-12-03):
+# about 1 in 100 runs of 50 examples draws such a household; the long-table reader refused it,
+# which the property did not expect, and the portal CSV reader placed the winter copy in summer time.
+OCTOBER_EDGES = {
+    "starts in the winter copy": Truth(pd.Timestamp("2023-10-29 01:00", tz="UTC"), 15, np.arange(1, 30) * 10),
+    "ends in the summer copy": Truth(pd.Timestamp("2023-10-28 20:00", tz="UTC"), 15, np.arange(1, 20) * 10),
+    "inside, each once": Truth(pd.Timestamp("2024-10-27 00:15", tz="UTC"), 15, np.array([10, 20, 30])),
+    "starts in the winter copy, hourly": Truth(pd.Timestamp("2022-10-30 01:00", tz="UTC"), 60, np.arange(1, 9) * 100),
+}
+
+
+def _inside_repeated_hour_only(t: Truth) -> bool:
+    """Every naive Berlin wall time of ``t`` is in the repeated October hour, each once."""
+    local = _local(t.starts)
+    naive = local.tz_localize(None)
+    summer = naive.tz_localize(BERLIN, ambiguous=np.ones(len(naive), bool))
+    winter = naive.tz_localize(BERLIN, ambiguous=np.zeros(len(naive), bool))
+    return bool((summer != winter).all() and naive.is_unique)
+
+
+def _read_naive_local(raw: bytes, name: str, t: Truth, options=None):
+    """Curves of a naive-local rendering of ``t``, or None after the clear refusal that a file
+    entirely inside the repeated hour must get."""
+    if _inside_repeated_hour_only(t):
+        exc = refusal(raw, name, options)
+        assert "repeated" in str(exc) or "ambiguous" in str(exc), str(exc)
+        return None
+    return read(raw, name, options)
+
+
 @given(t=truths(), kind=st.sampled_from(sorted(PORTAL)))
+@example(t=OCTOBER_EDGES["starts in the winter copy"], kind="local-wh")
+@example(t=OCTOBER_EDGES["ends in the summer copy"], kind="local-wh")
+@example(t=OCTOBER_EDGES["inside, each once"], kind="local-wh")
+@example(t=OCTOBER_EDGES["starts in the winter copy, hourly"], kind="local-wh")
 def test_portal_csv_roundtrip(t, kind):
-    """Catches: wrong Wh factor (csv), 1-hour shift (csv local times), stated UTC zone ignored."""
+    """Catches: wrong Wh factor (csv), 1-hour shift (csv local times), stated UTC zone ignored,
+    a file starting in the repeated October hour placed in the wrong copy."""
     if kind == "local-wh":
         # naive Berlin wall times repeat in October; their order decides, tested in test_ingest_csv
         assume(not _crosses_october_change(t))
-    [c] = read(PORTAL[kind](t), f"{kind}.csv", ReadOptions(label="start"))
+        curves = _read_naive_local(PORTAL[kind](t), f"{kind}.csv", t, ReadOptions(label="start"))
+        if curves is None:
+            return
+        [c] = curves
+    else:
+        [c] = read(PORTAL[kind](t), f"{kind}.csv", ReadOptions(label="start"))
     assert c.direction is Direction.IMPORT
     assert_same(c, t, kind)
 
@@ -307,11 +350,19 @@ def test_green_button_roundtrip(t, order):
 
 
 @given(ts=st.lists(truths(steps=(15, 30), max_n=400), min_size=1, max_size=3), naive_local=st.booleans())
+@example(ts=[OCTOBER_EDGES["starts in the winter copy"], OCTOBER_EDGES["ends in the summer copy"]], naive_local=True)
+@example(ts=[OCTOBER_EDGES["inside, each once"]], naive_local=True)
 def test_long_table_roundtrip(ts, naive_local):
-    """Catches: rows given to the wrong household, wrong kWh factor, local/UTC shifts in long tables."""
+    """Catches: rows given to the wrong household, wrong kWh factor, local/UTC shifts in long tables,
+    a household starting or ending in the repeated October hour (refused before 2026-12-03)."""
     households = {f"HH-{i:03d}": t for i, t in enumerate(ts)}
     if naive_local:
         assume(not any(_crosses_october_change(t) for t in ts))
+        if any(_inside_repeated_hour_only(t) for t in ts):
+            # undecidable: refused naming the household (read_load_curves fails as a whole)
+            exc = refusal(long_table(households, naive_local=True), "portfolio.csv")
+            assert "cannot be placed" in str(exc), str(exc)
+            return
     curves = read(long_table(households, naive_local=naive_local), "portfolio.csv")
     got = {c.meta.meter_id: c for c in curves}
     assert sorted(got) == sorted(households)

@@ -330,3 +330,14 @@ def test_quoted_field_running_over_lines_names_the_line_it_opens():
     with pytest.raises(LoadCurveError, match="quoted field spans lines") as ei:
         read_load_curves((head + "\n".join(rows) + "\n").encode(), name="x.csv")
     assert ei.value.line == 9
+
+
+def test_one_1900_row_in_a_regular_long_table_is_set_aside_not_a_century_of_intervals():
+    """Re-check 2026-12-03: with UTC timestamps the row of 1900 fell on the hourly grid, the long
+    table's fast path skipped the plausible period and built 1,090,680 intervals."""
+    rows = ["household_id,timestamp,kwh", "H1,1900-01-01T00:00:00Z,0.5"] + [
+        f"H1,2024-06-{d:02d}T{h:02d}:00:00Z,0.2" for d in (1, 2, 3) for h in range(24)
+    ]
+    [c] = read_load_curves("\n".join(rows).encode(), name="t.csv")
+    assert c.n_intervals == 72 and c.start == pd.Timestamp("2024-06-01 00:00", tz="UTC")
+    assert any("outside the plausible period" in w and "1900-01-01" in w for w in c.meta.warnings)

@@ -1,8 +1,9 @@
 """A household's load curve in a batch: read its meter(s), sum several meters, or estimate one.
 
-* A meter file is read with :func:`advisor.read_load_curves` (every format the importer knows).
+* A meter file is read with :func:`advisor.read_load_curves` (every format the importer knows);
+  one metering location per household (a file with several is split by the plan, or refused).
 * A long-table partition (``timestamp``, ``kwh``) becomes a curve with the run's time zone.
-* Several meters of one household are summed on a common grid (the coarsest interval). Inside a
+* Several meters that META.csv lists for one household are summed on a common grid (the coarsest interval). Inside a
   meter's own span a missing value makes the sum missing; outside its span (a meter installed or
   exchanged during the year) the meter counts as zero.
 * A household with only an annual consumption gets a curve estimated with the BDEW H25 shape over
@@ -11,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import LoadCurveError
-from advisor.ingest import ReadOptions, consumption_curves, read_load_curves
+from advisor.ingest import MultipleLocationsError, ReadOptions, consumption_curves, locations, read_load_curves
 from advisor.ingest.tabular import FORMAT as TABLE_FORMAT
-from advisor.loadcurve import LoadCurve, Quality, make_load_curve
+from advisor.loadcurve import LoadCurve, Quality, make_load_curve, plausible_period
 from advisor.texts import Message
 from advisor.units import freq_of
 
@@ -61,13 +63,29 @@ def curve_from_partition(
             f"unit {options.unit!r}: a long table holds energy per interval in kWh or Wh", source=label
         )
     cols = LongTableColumns(id="id", time="timestamp", value="kwh")
-    return household_curve(
-        label, df, cols, options, label, decimal_comma=decimal_comma, factor=ENERGY_UNITS_TO_KWH[unit]
-    )
+    with plausible_period(options.earliest, options.latest):
+        return household_curve(
+            label, df, cols, options, label, decimal_comma=decimal_comma, factor=ENERGY_UNITS_TO_KWH[unit]
+        )
 
 
-def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | None, label: str) -> list[LoadCurve]:
-    """The import curve(s) of a meter file (one per location unless ``meter_id`` picks one)."""
+#: What a batch operator can do about a file with several metering locations the plan could not list.
+BATCH_LOCATIONS_HINT = Message("ingest.hint.meta_locations")
+
+
+def read_source_curves(
+    path: str | Path,
+    options: ReadOptions,
+    meter_id: str | None,
+    label: str,
+    pseudonym: Callable[[str], str] | None = None,
+) -> list[LoadCurve]:
+    """The import curve of one metering location of a meter file.
+
+    ``meter_id`` picks the location; without it the file must hold one location: curves of
+    different locations are never summed into one household (:class:`MultipleLocationsError`
+    naming them, through ``pseudonym`` when the run pseudonymises).
+    """
     curves = read_load_curves(path, replace(options, meter_id=meter_id) if meter_id else options)
     if len(curves) > 1 and any(c.meta.source_format == TABLE_FORMAT for c in curves):
         # a long table holds many households; summed as one it gave one letter for all of them
@@ -76,6 +94,11 @@ def read_source_curves(path: str | Path, options: ReadOptions, meter_id: str | N
             "(`advisor batch TABLE --out DIR`) or pick one household with META.csv `meter_id`",
             source=label,
         )
+    if meter_id is None:
+        locs = locations(curves)
+        if len(locs) > 1:
+            shown = [pseudonym(x) for x in locs] if pseudonym else locs
+            raise MultipleLocationsError(shown, source=label, hint=BATCH_LOCATIONS_HINT)
     imports = consumption_curves(curves)
     if not imports:
         raise LoadCurveError("file holds no consumption (import) curve, only feed-in", source=label)

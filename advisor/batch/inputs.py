@@ -23,7 +23,9 @@ several rows of the same ``household_id`` for several meters:
 
 Files or table ids that no META row names become households of their own (id = file stem or the
 table id), without attributes; when a ``consent`` column exists they have no consent and are
-skipped.
+skipped. A file with several metering locations (an MSCONS interchange with several ``LOC``)
+becomes one household per location, ``<file stem>#<location>``; different meters are summed only
+when META.csv lists them for one household.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import pandas as pd
 from advisor.batch.privacy import MAX_ADDRESS_LINE_CHARS, Pseudonymiser, clean_text, safe_file_stem
 from advisor.errors import AdvisorError
 from advisor.household import MAPPING_KEYS
+from advisor.ingest import ReadOptions, list_locations
 
 TABLE_SUFFIXES = (".parquet", ".pq", ".csv", ".tsv", ".csv.gz")
 RESERVED_META = {"household_id", "file", "meter_id", "annual_kwh", "consent", "opt_out", "name", "street", "city"}
@@ -66,12 +69,16 @@ class CurveSource:
         Meter id to pick inside a file with several curves, or the long table's id.
     label
         The original name (file name or table id), for messages and pseudonym scrubbing.
+    split
+        True for one metering location of a file with several, planned as a household of its
+        own (``<stem>#<location>``, see :func:`plan_folder`).
     """
 
     kind: str
     path: str
     meter_id: str | None = None
     label: str = ""
+    split: bool = False
 
 
 @dataclass(frozen=True)
@@ -256,8 +263,23 @@ class BatchPlan:
         return len(self.items)
 
 
-def _key_of(identifier: str, pseudo: Pseudonymiser | None) -> str:
-    return pseudo.pseudonym(identifier) if pseudo else safe_file_stem(identifier)
+#: Between a file's stem and a metering location in the id of a household split from a file with
+#: several locations (``interchange#DE0001…``).
+LOCATION_SEPARATOR = "#"
+
+
+def location_household_id(name: str, location: str) -> str:
+    """The household id of one metering location of a file with several: ``<stem>#<location>``."""
+    return f"{Path(name).with_suffix('')}{LOCATION_SEPARATOR}{location}"
+
+
+def _key_of(identifier: str, pseudo: Pseudonymiser | None, split: bool = False) -> str:
+    if pseudo:
+        return pseudo.pseudonym(identifier)
+    if split:  # file#location: each part made file-safe, the separator kept
+        stem, _, loc = identifier.rpartition(LOCATION_SEPARATOR)
+        return f"{safe_file_stem(stem)}{LOCATION_SEPARATOR}{safe_file_stem(loc)}"
+    return safe_file_stem(identifier)
 
 
 def _peer_group(mapping: dict) -> tuple[int | None, str | None]:
@@ -304,7 +326,8 @@ def build_items(
             if rows is not None
             else ("no consent recorded (§ 50 MsbG)" if has_consent else None)
         )
-        key = _key_of(hid, pseudo)
+        split = bool(sources) and all(s.split for s in sources)
+        key = _key_of(hid, pseudo, split)
         if key in keys:
             raise BatchInputError(f"households {keys[key]!r} and {hid!r} map to the same output name {key!r}")
         keys[key] = hid
@@ -333,14 +356,28 @@ def build_items(
 
 
 def plan_folder(
-    folder: Path, meta: pd.DataFrame | None, pseudo: Pseudonymiser | None, exclude=()
+    folder: Path,
+    meta: pd.DataFrame | None,
+    pseudo: Pseudonymiser | None,
+    exclude=(),
+    options: ReadOptions | None = None,
 ) -> dict[str, list[CurveSource]]:
     """Curve sources per household for a folder of meter files (see :func:`folder_skips` for the
-    files that are not read)."""
+    files that are not read).
+
+    A file that no META.csv row claims is one household (id = its path without suffix); when it
+    holds several metering locations (an MSCONS interchange with several ``LOC``, a canonical
+    Parquet of several meters: :func:`advisor.ingest.list_locations`) each location is a household
+    of its own, ``<stem>#<location>``. A file that META.csv names with some of its locations
+    (``meter_id``) leaves its other locations as such households. Different meters are never
+    summed unless META.csv lists them for one household; a file whose locations the plan cannot
+    list is refused by the worker when it holds several (naming them).
+    """
     files, _ = scan_folder(folder, exclude)
     rel = {p.relative_to(folder).as_posix(): p for p in files}
     groups: dict[str, list[CurveSource]] = {}
-    claimed: set[str] = set()
+    claimed: set[str] = set()  # named in META.csv without meter_id: the whole file
+    claimed_meters: dict[str, set[str]] = {}  # named with meter ids: those locations
     if meta is not None and "file" in meta.columns:
         for _, row in meta.iterrows():
             names = _split_multi(row["file"])
@@ -352,7 +389,10 @@ def plan_folder(
                     raise BatchInputError(
                         f"META.csv: household {row['household_id']!r} names file {name!r}, which is not in {folder}"
                     )
-                claimed.add(name)
+                if meters:
+                    claimed_meters.setdefault(name, set()).update(meters)
+                else:
+                    claimed.add(name)
                 for m in meters or [None]:
                     groups.setdefault(row["household_id"], []).append(CurveSource("file", str(rel[name]), m, name))
     elif meta is not None and "meter_id" in meta.columns and (meta["meter_id"] != "").any():
@@ -362,6 +402,16 @@ def plan_folder(
     for n in unclaimed:
         stems[Path(n).stem] = stems.get(Path(n).stem, 0) + 1
     for n in unclaimed:
+        taken = claimed_meters.get(n, set())
+        locs = list_locations(rel[n], options)
+        if locs is not None and (len(locs) > 1 or taken):
+            for loc in locs:
+                if loc not in taken:
+                    hid = location_household_id(n, loc)
+                    groups.setdefault(hid, []).append(CurveSource("file", str(rel[n]), loc, n, split=True))
+            continue
+        if taken:
+            continue  # named in META.csv with its meter(s); nothing more the plan can tell
         stem = str(Path(n).with_suffix("")) if stems[Path(n).stem] == 1 else n
         groups.setdefault(stem, []).append(CurveSource("file", str(rel[n]), None, n))
     return groups
@@ -390,6 +440,7 @@ def plan(
     meta_path: Path | None,
     pseudo: Pseudonymiser | None,
     partitions: dict[str, str] | None = None,
+    options: ReadOptions | None = None,
 ) -> tuple[BatchPlan, pd.DataFrame | None]:
     """The households of a folder INPUT (``partitions`` None) or of a split long table.
 
@@ -403,11 +454,11 @@ def plan(
     skips: dict[str, str] = {}
     if partitions is None:
         exclude = (meta_path,) if meta_path else ()
-        groups = plan_folder(input_path, meta, pseudo, exclude)
+        groups = plan_folder(input_path, meta, pseudo, exclude, options)
         skips = folder_skips(input_path, meta, exclude)
         for hid in skips:
             groups.setdefault(hid, [])
-        names = sorted(s.label for srcs in groups.values() for s in srcs)
+        names = sorted({s.label for srcs in groups.values() for s in srcs})
         for name in names:
             files.append((name, sha256_file(input_path / name)))
         kind = "folder"

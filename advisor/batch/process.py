@@ -324,7 +324,12 @@ def load_curve(item: WorkItem, settings: BatchSettings) -> LoadCurve:
                     curve_from_partition(src.path, options, src.label, decimal_comma=settings.table_decimal_comma)
                 )
             else:
-                curves.extend(read_source_curves(src.path, options, src.meter_id, src.label))
+                pseudo = settings.pseudonymiser
+                curves.extend(
+                    read_source_curves(
+                        src.path, options, src.meter_id, src.label, pseudo.pseudonym if pseudo is not None else None
+                    )
+                )
         curve = combine_curves(curves, item.household_id)
     # texts from the file can reach the letter: no control/bidi characters, bounded length
     meta = curve.meta

@@ -114,6 +114,9 @@ class BatchOptions:
     control_share, assignment_seed
         With a share in (0, 1): stratified random assignment of the households into treatment
         (letter) and control (no letter) with this seed (:mod:`advisor.evaluate.assignment`).
+    period_options
+        ``--earliest`` / ``--latest`` as given (None: from the seeds); ``read_options`` holds the
+        resolved plausible period. ``--resume`` refuses a run whose given period differs.
     """
 
     input_path: Path
@@ -134,6 +137,7 @@ class BatchOptions:
     command: tuple[str, ...] = ()
     control_share: float | None = None
     assignment_seed: int | None = None
+    period_options: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True)
@@ -306,6 +310,8 @@ def _job_config(options: BatchOptions, pseudo: Pseudonymiser | None, letter_date
         "estimate_year": options.estimate_year,
         "control_share": options.control_share,
         "assignment_seed": options.assignment_seed,
+        # as given (the default's latest moves with the date; a run resumed tomorrow is the same job)
+        "plausible_period": list(options.period_options) if any(options.period_options) else None,
     }
 
 
@@ -434,7 +440,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
         cols = table_columns(options.input_path, options.read_options)
         validate_ids(options.input_path, options.read_options)
         partitions = partition_map(options.input_path, state.partitions_dir, cols, pseudo, options.engine.n_workers)
-    the_plan, _ = plan(options.input_path, options.households, pseudo, partitions)
+    the_plan, _ = plan(options.input_path, options.households, pseudo, partitions, options.read_options)
     changed: tuple[str, ...] = ()
     if options.resume:
         changed = _resume_changes(state, the_plan, options, pseudo)

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from advisor.errors import AdvisorError
 from advisor.ingest import ReadOptions
 from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
 
 TZ_OPTION = typer.Option(DEFAULT_TZ, "--tz", help="Time zone of naive timestamps and of the curve.")
 REGION_OPTION = typer.Option(DEFAULT_HOLIDAY_REGION, "--holiday-region", help="Holiday region, e.g. DE-NW or GB-ENG.")
 LABEL_OPTION = typer.Option("auto", "--label", help="Single timestamps mark interval 'start', 'end' or 'auto'.")
-METER_ID_OPTION = typer.Option(None, "--meter-id", help="Use only this meter or location.")
+METER_ID_OPTION = typer.Option(
+    None,
+    "--location",
+    "--meter-id",
+    help="Use only this metering location (LOC / meter id) of a file with several; curves of "
+    "different locations are never summed.",
+)
+EARLIEST_OPTION = typer.Option(
+    None,
+    "--earliest",
+    metavar="YYYY-MM-DD",
+    help="Plausible period: timestamps before this day are set aside with a warning (a file mostly "
+    "outside is refused). Default from seeds ingest.plausible_earliest (2000-01-01: no household "
+    "interval data before; catches a mistyped 1900).",
+)
+LATEST_OPTION = typer.Option(
+    None,
+    "--latest",
+    metavar="YYYY-MM-DD",
+    help="Plausible period: timestamps from this day on are set aside with a warning. Default today "
+    "+ seeds ingest.plausible_ahead_days (366: meter data are never in the future; catches a "
+    "mistyped 2204).",
+)
 SIGNED_OPTION = typer.Option(
     False,
     "--signed",
@@ -27,6 +51,43 @@ PRICES_OPTION = typer.Option(
 )
 
 
+def _day(value: str | None, option: str) -> str | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise AdvisorError(f"`{option}` must be a date YYYY-MM-DD; got {value!r}") from None
+
+
+def plausible_period_options(
+    earliest: str | None, latest: str | None, seeds_dir: Path | None = None
+) -> tuple[str, str]:
+    """The plausible period ``(earliest, latest)`` as ISO dates: the options as given, else the
+    seeds (``ingest.plausible_earliest``; today + ``ingest.plausible_ahead_days``).
+
+    Raises
+    ------
+    AdvisorError
+        A value that is not a date, or an empty period.
+    """
+    from advisor.seeds import load_seeds
+
+    earliest, latest = _day(earliest, "--earliest"), _day(latest, "--latest")
+    if earliest is None or latest is None:
+        seeds = load_seeds(seeds_dir)
+        if earliest is None:
+            earliest = _day(str(seeds.value("ingest.plausible_earliest")), "seeds ingest.plausible_earliest")
+        if latest is None:
+            ahead = int(seeds.value("ingest.plausible_ahead_days"))
+            latest = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=ahead)).isoformat()
+    if not earliest < latest:
+        raise AdvisorError(
+            f"plausible period {earliest} .. {latest} is empty: `--earliest` must lie before `--latest`"
+        )
+    return earliest, latest
+
+
 def read_options(
     tz: str = DEFAULT_TZ,
     holiday_region: str = DEFAULT_HOLIDAY_REGION,
@@ -37,7 +98,13 @@ def read_options(
     meter_id: str | None = None,
     unit: str | None = None,
     signed: bool = False,
+    earliest: str | None = None,
+    latest: str | None = None,
+    seeds_dir: Path | None = None,
 ) -> ReadOptions:
+    """:class:`ReadOptions` from CLI options; the plausible period from ``--earliest``/``--latest``
+    or the seeds (:func:`plausible_period_options`)."""
+    earliest, latest = plausible_period_options(earliest, latest, seeds_dir)
     return ReadOptions(
         unit=unit,
         signed=signed,
@@ -48,6 +115,8 @@ def read_options(
         time_col=time_col,
         value_col=value_col,
         meter_id=meter_id,
+        earliest=earliest,
+        latest=latest,
     )
 
 

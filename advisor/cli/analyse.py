@@ -6,7 +6,17 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, SIGNED_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LABEL_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    REGION_OPTION,
+    SIGNED_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 from advisor.cli._household import household_options
 from advisor.household import Household
 
@@ -99,21 +109,33 @@ def register(app: typer.Typer) -> None:
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
-        meter_id: str | None = typer.Option(None, "--meter-id", help="Analyse only this meter or location."),
+        meter_id: str | None = METER_ID_OPTION,
         signed: bool = SIGNED_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Analyse a load curve: annual energy, base load, peak, Stromspiegel class, signatures, data quality."""
         from advisor.analysis import analyse
         from advisor.errors import AdvisorError
-        from advisor.ingest import consumption_curves, read_load_curves
+        from advisor.ingest import consumption_curves, one_location, read_load_curves
         from advisor.seeds import load_seeds
         from advisor.settings import prepared_curve, resolve_settings
 
         seeds = load_seeds(seeds_dir)
         curves = read_load_curves(
-            file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id, signed=signed)
+            file,
+            read_options(
+                tz=tz,
+                holiday_region=holiday_region,
+                label=label,
+                meter_id=meter_id,
+                signed=signed,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds_dir,
+            ),
         )
-        curves = consumption_curves(curves)
+        curves = consumption_curves(one_location(curves))
         if not curves:
             raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found to analyse")
         temp = _read_series(temperature, "temperature", ("temp_air", "temperature_c")) if temperature else None

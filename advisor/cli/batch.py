@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
+from advisor.cli._common import EARLIEST_OPTION, LABEL_OPTION, LATEST_OPTION, REGION_OPTION, TZ_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -60,6 +60,8 @@ def register(app: typer.Typer) -> None:
         ),
         time_col: str | None = typer.Option(None, "--time-col", help="Long table: timestamp column."),
         value_col: str | None = typer.Option(None, "--value-col", help="Long table: energy column [kWh per interval]."),
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar on stderr."),
         control_share: float | None = typer.Option(
             None,
@@ -114,8 +116,17 @@ def register(app: typer.Typer) -> None:
             prices=prices,
             formats=tuple(f.strip().lower() for f in formats.split(",") if f.strip()),
             read_options=read_options(
-                tz=tz, holiday_region=holiday_region, label=label, id_col=id_col, time_col=time_col, value_col=value_col
+                tz=tz,
+                holiday_region=holiday_region,
+                label=label,
+                id_col=id_col,
+                time_col=time_col,
+                value_col=value_col,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds,
             ),
+            period_options=(earliest, latest),
             letter_date=letter_date,
             progress=progress,
             control_share=control_share,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION
+from advisor.cli._common import EARLIEST_OPTION, LABEL_OPTION, LATEST_OPTION, REGION_OPTION, TZ_OPTION
 
 
 def register(app: typer.Typer) -> None:
@@ -39,6 +39,8 @@ def register(app: typer.Typer) -> None:
         id_col: str | None = typer.Option(None, "--id-col", help="Long table: id column."),
         time_col: str | None = typer.Option(None, "--time-col", help="Long table: timestamp column."),
         value_col: str | None = typer.Option(None, "--value-col", help="Long table: energy column [kWh per interval]."),
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
         as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     ) -> None:
         """Estimate the letters' effect on consumption (ANCOVA on log consumption, 90 % interval).
@@ -55,7 +57,15 @@ def register(app: typer.Typer) -> None:
             after=after,
             households=households,
             read_options=read_options(
-                tz=tz, holiday_region=holiday_region, label=label, id_col=id_col, time_col=time_col, value_col=value_col
+                tz=tz,
+                holiday_region=holiday_region,
+                label=label,
+                id_col=id_col,
+                time_col=time_col,
+                value_col=value_col,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds,
             ),
             since=since,
             method=method,

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    REGION_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +42,9 @@ def register(app: typer.Typer) -> None:
         ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
+        meter_id: str | None = METER_ID_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Forecast consumption from the end of the data, with P10/P90 bands."""
         from advisor.forecast import annual_projection, forecast, load_forecaster
@@ -41,7 +52,17 @@ def register(app: typer.Typer) -> None:
         from advisor.ingest.temperature import read_temperature
         from advisor.texts import text_fields
 
-        curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
+        curve = read_load_curve(
+            file,
+            read_options(
+                tz=tz,
+                holiday_region=holiday_region,
+                meter_id=meter_id,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds_dir,
+            ),
+        )
         model = load_forecaster(model_dir, key_file=model_key_file)
         temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None
         projection = None

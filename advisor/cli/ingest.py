@@ -6,7 +6,18 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, SIGNED_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LABEL_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    REGION_OPTION,
+    SEEDS_OPTION,
+    SIGNED_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -18,16 +29,32 @@ def register(app: typer.Typer) -> None:
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
-        meter_id: str | None = typer.Option(None, "--meter-id", help="Keep only this meter or location."),
+        meter_id: str | None = METER_ID_OPTION,
+        all_locations: bool = typer.Option(
+            False,
+            "--all-locations",
+            help="A file with several metering locations: list (and with --out write) every location's "
+            "curves, each on its own (never summed).",
+        ),
         id_col: str | None = typer.Option(None, "--id-col", help="Household/meter id column of a long table."),
         time_col: str | None = typer.Option(None, "--time-col", help="Timestamp column of a long table or export."),
         value_col: str | None = typer.Option(None, "--value-col", help="Value column (kWh per interval)."),
         unit: str | None = typer.Option(None, "--unit", help="Value unit when the file does not say: kWh, Wh, kW or W."),
         signed: bool = SIGNED_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
+        seeds_dir: Path | None = SEEDS_OPTION,
     ) -> None:
-        """Read a meter file into the canonical load curve and summarise it."""
-        from advisor.ingest import read_load_curves
+        """Read a meter file into the canonical load curve and summarise it.
+
+        A file with several metering locations (an MSCONS interchange with several LOC) is refused
+        with their list: choose one with --location ID, or list them all with --all-locations. A
+        long table (--id-col …) lists every household.
+        """
+        from advisor.ingest import one_location, read_load_curves
         from advisor.ingest.canonical import write_curves_parquet
+        from advisor.ingest.tabular import FORMAT as LONG_TABLE
+        from advisor.texts import Message
 
         curves = read_load_curves(
             file,
@@ -41,8 +68,14 @@ def register(app: typer.Typer) -> None:
                 value_col=value_col,
                 unit=unit,
                 signed=signed,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds_dir,
             ),
         )
+        if not all_locations and not all(c.meta.source_format == LONG_TABLE for c in curves):
+            # (a long table is many households by design: each is listed)
+            one_location(curves, hint=Message("ingest.hint.choose_or_all_locations"))
         if out is not None:
             write_curves_parquet(curves, out)
         summaries = [c.summary() for c in curves]

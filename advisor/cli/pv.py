@@ -9,7 +9,16 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LABEL_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    REGION_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 from advisor.ingest import ReadOptions
 
 
@@ -325,7 +334,9 @@ def register(app: typer.Typer) -> None:
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
-        meter_id: str | None = typer.Option(None, "--meter-id", help="Keep only this meter or location."),
+        meter_id: str | None = METER_ID_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Simulate PV (pvlib, DWD TRY weather) on your own load curve: yield, self-consumption,
         autarky, savings, payback. Without FILE: the yield alone."""
@@ -352,7 +363,15 @@ def register(app: typer.Typer) -> None:
             smart_meter=smart_meter,
             price_eur_per_kwh=price_eur_per_kwh,
             seeds_dir=seeds_dir,
-            read_options=read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id),
+            read_options=read_options(
+                tz=tz,
+                holiday_region=holiday_region,
+                label=label,
+                meter_id=meter_id,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds_dir,
+            ),
             out=out,
         )
         result = run_pv(request)

@@ -7,7 +7,9 @@ from pathlib import Path
 import typer
 
 from advisor.cli._common import (
+    EARLIEST_OPTION,
     LABEL_OPTION,
+    LATEST_OPTION,
     METER_ID_OPTION,
     PRICES_OPTION,
     REGION_OPTION,
@@ -55,21 +57,31 @@ def assess_file(
     label: str,
     meter_id: str | None,
     parts: tuple[str, ...],
+    earliest: str | None = None,
+    latest: str | None = None,
 ):
     """Read the first consumption curve of ``file`` and assess it (the edge: read -> core)."""
     from advisor.assessment import AssessmentSettings, assess_household
     from advisor.errors import AdvisorError
-    from advisor.ingest import consumption_curves, read_load_curves
+    from advisor.ingest import consumption_curves, one_location, read_load_curves
     from advisor.seeds import load_seeds
 
     seeds = load_seeds(seeds_dir)
-    curves = read_load_curves(file, read_options(tz=tz, holiday_region=holiday_region, label=label, meter_id=meter_id))
-    curves = consumption_curves(curves)
+    options = read_options(
+        tz=tz,
+        holiday_region=holiday_region,
+        label=label,
+        meter_id=meter_id,
+        earliest=earliest,
+        latest=latest,
+        seeds_dir=seeds_dir,
+    )
+    curves = consumption_curves(one_location(read_load_curves(file, options)))
     if not curves:
         raise AdvisorError(f"{file}: no consumption (import, 1.8.0) curve found")
     if len(curves) > 1:
         raise AdvisorError(
-            f"{file}: holds {len(curves)} consumption curves; pick one with --meter-id "
+            f"{file}: holds {len(curves)} consumption curves; pick one with --location "
             f"({', '.join(str(c.meta.meter_id) for c in curves[:5])})"
         )
     settings = AssessmentSettings(
@@ -95,6 +107,8 @@ def register(app: typer.Typer) -> None:
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
         meter_id: str | None = METER_ID_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Rank the savings measures for one household by euros per year."""
         a = assess_file(
@@ -108,6 +122,8 @@ def register(app: typer.Typer) -> None:
             label=label,
             meter_id=meter_id,
             parts=("pv", "tariffs", "recommendations"),
+            earliest=earliest,
+            latest=latest,
         )
         if as_json:
             typer.echo(

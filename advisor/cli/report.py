@@ -6,7 +6,16 @@ from pathlib import Path
 
 import typer
 
-from advisor.cli._common import LABEL_OPTION, METER_ID_OPTION, PRICES_OPTION, REGION_OPTION, SEEDS_OPTION, TZ_OPTION
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LABEL_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    PRICES_OPTION,
+    REGION_OPTION,
+    SEEDS_OPTION,
+    TZ_OPTION,
+)
 from advisor.cli._household import household_options
 from advisor.cli.recommend import assess_file, parse_skip
 from advisor.household import Household
@@ -27,6 +36,8 @@ def register(app: typer.Typer) -> None:
         holiday_region: str = REGION_OPTION,
         label: str = LABEL_OPTION,
         meter_id: str | None = METER_ID_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Assess one household and write its report (HTML and PDF, German or English)."""
         from advisor.report import write_report
@@ -42,6 +53,8 @@ def register(app: typer.Typer) -> None:
             label=label,
             meter_id=meter_id,
             parts=("forecast", "pv", "tariffs", "recommendations"),
+            earliest=earliest,
+            latest=latest,
         )
         fmts = tuple(f.strip() for f in formats.split(",") if f.strip())
         written = write_report(a, out, fmts, language=household.language)

@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import typer
 
-from advisor.cli._common import REGION_OPTION, TZ_OPTION, read_options, to_json
+from advisor.cli._common import (
+    EARLIEST_OPTION,
+    LATEST_OPTION,
+    METER_ID_OPTION,
+    REGION_OPTION,
+    TZ_OPTION,
+    read_options,
+    to_json,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +34,9 @@ def register(app: typer.Typer) -> None:
         ),
         tz: str = TZ_OPTION,
         holiday_region: str = REGION_OPTION,
+        meter_id: str | None = METER_ID_OPTION,
+        earliest: str | None = EARLIEST_OPTION,
+        latest: str | None = LATEST_OPTION,
     ) -> None:
         """Fit a baseline before the change, predict the counterfactual after it, report saved kWh and EUR."""
         from advisor.household import Household
@@ -35,7 +46,17 @@ def register(app: typer.Typer) -> None:
         from advisor.seeds import load_seeds
         from advisor.settings import resolve_settings
 
-        curve = read_load_curve(file, read_options(tz=tz, holiday_region=holiday_region))
+        curve = read_load_curve(
+            file,
+            read_options(
+                tz=tz,
+                holiday_region=holiday_region,
+                meter_id=meter_id,
+                earliest=earliest,
+                latest=latest,
+                seeds_dir=seeds_dir,
+            ),
+        )
         seeds = load_seeds(seeds_dir)
         price = resolve_settings(seeds, Household(price_eur_per_kwh=price), curve=curve).work_price_eur_per_kwh
         temp = read_temperature(temperature, tz=curve.meta.tz) if temperature is not None else None

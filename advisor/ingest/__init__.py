@@ -304,6 +304,98 @@ def consumption_curves(curves: list[LoadCurve]) -> list[LoadCurve]:
     return out
 
 
+MAX_LOCATIONS_SHOWN = 5
+
+
+class MultipleLocationsError(LoadCurveError):
+    """A file holds the consumption curves of several metering locations where one is needed.
+
+    Different meters are never summed silently: the caller picks one location (CLI
+    ``--location ID``, API ``ReadOptions(meter_id=...)``), or a batch run treats each location as
+    a household of its own.
+
+    Attributes
+    ----------
+    locations
+        The metering locations (LOC / meter ids) in file order.
+    """
+
+    def __init__(self, locations: list[str], *, source: str | None = None, hint: Message | None = None) -> None:
+        self.locations = list(locations)
+        shown = ", ".join(self.locations[:MAX_LOCATIONS_SHOWN])
+        if len(self.locations) > MAX_LOCATIONS_SHOWN:
+            shown += f" … (+{len(self.locations) - MAX_LOCATIONS_SHOWN})"
+        super().__init__(
+            Message(
+                "ingest.error.several_locations",
+                n=len(self.locations),
+                locations=shown,
+                hint=hint if hint is not None else Message("ingest.hint.choose_location"),
+            ),
+            source=source,
+        )
+
+
+def locations(curves: list[LoadCurve]) -> list[str]:
+    """The distinct metering locations (meter ids) of a file's consumption curves, in file order.
+
+    A feed-in curve of its own location next to one consumption curve (a PV plant's own
+    Marktlokation) is part of that household and is not counted (see :func:`consumption_curves`).
+    A curve without an id counts as location ``"?"``.
+    """
+    seen: dict[str, None] = {}
+    for c in consumption_curves(curves) or curves:
+        seen.setdefault(c.meta.meter_id or "?", None)
+    return list(seen)
+
+
+def one_location(curves: list[LoadCurve], *, hint: Message | None = None) -> list[LoadCurve]:
+    """``curves`` unchanged when they belong to one metering location; else
+    :class:`MultipleLocationsError` naming the locations."""
+    locs = locations(curves)
+    if len(locs) > 1:
+        raise MultipleLocationsError(locs, source=curves[0].meta.source_name, hint=hint)
+    return curves
+
+
+def list_locations(
+    source: str | Path | bytes,
+    options: ReadOptions | None = None,
+    *,
+    name: str | None = None,
+) -> list[str] | None:
+    """The metering locations of a meter file without reading its values, where the format tells
+    them cheaply (MSCONS ``LOC`` segments with consumption channels); None when it does not (the
+    file is then read in full, which names them just as well).
+
+    Used by ``advisor batch`` to plan one household per location. Never raises for bad input
+    (the full read reports that): returns None instead.
+    """
+    options = options or ReadOptions()
+    try:
+        raw = None
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            with open(path, "rb") as fh:
+                head = fh.read(65536)
+            label = name or path.name
+            if head[:2] == b"\x1f\x8b" or head[:4] in (b"PK\x03\x04", b"PAR1"):
+                raw, label = _decompress(*_read_bytes(path, name))
+                head = raw[:65536]
+        else:
+            raw, label = _decompress(*_read_bytes(source, name))
+            head = raw[:65536]
+        reader = _pick_reader(raw if raw is not None else head, label, options)
+        scan = getattr(reader, "locations", None)
+        if scan is None:
+            return None
+        if raw is None:
+            raw, label = _decompress(*_read_bytes(source, name))
+        return scan(raw, options, label)
+    except (LoadCurveError, OSError, RecursionError, *_UNFORESEEN):
+        return None
+
+
 def read_load_curve(
     source: str | Path | bytes | BinaryIO,
     options: ReadOptions | None = None,
@@ -314,10 +406,11 @@ def read_load_curve(
 
     A file with consumption and feed-in yields its consumption curve (with the feed-in in
     ``meta.feed_in_kwh``, see :func:`consumption_curves`); a file with several
-    locations must be narrowed with ``ReadOptions(meter_id=...)`` or read with
-    :func:`read_load_curves`.
+    metering locations is refused (:class:`MultipleLocationsError`, naming them): narrow it with
+    ``ReadOptions(meter_id=...)`` or read every curve with :func:`read_load_curves`.
     """
     curves = read_load_curves(source, options, name=name)
+    one_location(curves)
     imports = consumption_curves(curves) or curves
     if len(imports) > 1:
         ids = [c.meta.meter_id for c in imports]
@@ -328,4 +421,14 @@ def read_load_curve(
     return imports[0]
 
 
-__all__ = ["ReadOptions", "consumption_curves", "read_load_curve", "read_load_curves", "detect_format"]
+__all__ = [
+    "MultipleLocationsError",
+    "ReadOptions",
+    "consumption_curves",
+    "detect_format",
+    "list_locations",
+    "locations",
+    "one_location",
+    "read_load_curve",
+    "read_load_curves",
+]

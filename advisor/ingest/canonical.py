@@ -135,6 +135,17 @@ def _texts(english: list[str], codes: Any, name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def locations(raw: bytes, options, source: str) -> list[str] | None:
+    """Metering locations (meter ids) of the consumption curves, from the metadata alone."""
+    try:
+        md = pq.read_schema(io.BytesIO(raw)).metadata or {}
+    except Exception:  # noqa: BLE001 - the full read names the damage
+        return None
+    info = _check_info(md, source)
+    imports = [c for c in info["curves"] if c["direction"] == Direction.IMPORT.value] or info["curves"]
+    return list(dict.fromkeys(c["meta"].get("meter_id") or "?" for c in imports))
+
+
 def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     try:
         pf = pq.ParquetFile(io.BytesIO(raw))

@@ -817,45 +817,23 @@ def _fixed_width_times(t: pd.Series) -> pd.DatetimeIndex | None:
 
 
 def _localise(times: _Times, tz: str, lines: np.ndarray, source: str, after_ns: np.ndarray | None = None) -> np.ndarray:
-    """UTC instants [ns] of naive wall times, resolving the repeated October hour explicitly.
-
-    Each ambiguous wall time takes its 2A/2B label if given; otherwise the earliest of its two
-    instants that lies after the previous row's instant (or after ``after_ns`` of the same row,
-    for the end of a Von/Bis pair). Non-existent (March) wall times are refused.
-    """
+    """UTC instants [ns] of naive wall times, resolving the repeated October hour explicitly
+    (:func:`advisor.ingest.timezones.wall_times_to_utc_ns`: 2A/2B labels, else the order of the
+    rows; a file that starts inside the repeated hour is placed from the rows after it).
+    Non-existent (March) wall times, and a file entirely inside the repeated hour with each wall
+    time once, are refused."""
     if times.utc_ns is not None:
         return times.utc_ns
-    naive = times.naive
-    summer = naive.tz_localize(tz, ambiguous=np.ones(len(naive), bool), nonexistent="NaT")
-    nonexist = summer.isna()
-    if nonexist.any():
-        pos = int(np.argmax(nonexist))
+    try:
+        return timezones.wall_times_to_utc_ns(times.naive, tz, fold=times.fold, after_ns=after_ns)
+    except timezones.WallTimeError as exc:
+        pos = exc.position
+        code = "ingest.error.nonexistent_time" if exc.kind == "nonexistent" else "ingest.error.repeated_hour_only"
         raise LoadCurveError(
-            Message("ingest.error.nonexistent_time", time=f"{naive[pos]:%d.%m.%Y %H:%M}", tz=str(tz)),
+            Message(code, time=f"{times.naive[pos]:%d.%m.%Y %H:%M}", tz=str(tz)),
             source=source,
             line=int(lines[pos]),
-        )
-    winter = naive.tz_localize(tz, ambiguous=np.zeros(len(naive), bool), nonexistent="NaT")
-    s_ns = summer.as_unit("ns").asi8.copy()
-    w_ns = winter.as_unit("ns").asi8
-    amb = np.flatnonzero(s_ns != w_ns)
-    if amb.size == 0:
-        return s_ns
-    out = s_ns
-    fold = times.fold
-    for i in amb:
-        if fold is not None and fold[i] != 0:
-            out[i] = s_ns[i] if fold[i] > 0 else w_ns[i]
-            continue
-        prev = after_ns[i] if after_ns is not None else (out[i - 1] if i > 0 else None)
-        if prev is None:
-            continue  # first row of the file: summer copy first
-        if s_ns[i] > prev:
-            out[i] = s_ns[i]
-        elif w_ns[i] > prev or w_ns[i] == prev and s_ns[i] != prev:
-            out[i] = w_ns[i]
-        # else both <= prev: keep summer; duplicate/backwards checks decide
-    return out
+        ) from None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -302,8 +302,7 @@ _OFFSET = re.compile(r"([+-])(\d{2})(\d{2})?")
 # ---------------------------------------------------------------------------------------------
 # Parser
 # ---------------------------------------------------------------------------------------------
-def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
-    """Read every location and channel of an MSCONS interchange into curves (one each)."""
+def _segments(raw: bytes, source: str) -> tuple[ServiceChars, list[str]]:
     text = _decode(raw)
     try:
         sc, body = service_chars(text)
@@ -312,6 +311,49 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         raise LoadCurveError(exc.reason, source=source) from None
     if not segments or not segments[0].startswith("UNB"):
         raise LoadCurveError("MSCONS interchange must start with UNB (after an optional UNA)", source=source)
+    return sc, segments
+
+
+def locations(raw: bytes, options, source: str) -> list[str]:
+    """The locations (``LOC`` ids) with a consumption channel holding values, in file order,
+    without splitting or parsing the values (one regex pass; for ``advisor batch``'s plan). A hint:
+    the full read (:func:`parse`) decides, so an odd file costs a refusal there, never a wrong sum."""
+    sc, body = service_chars(_decode(raw))
+    t, e, r = (re.escape(x) for x in (sc.terminator, sc.element, sc.release))
+    marker = re.compile(rf"(?:\A|(?<!{r}){t})\s*(UNH|LOC|LIN|PIA){e}")
+    qty = f"QTY{sc.element}"
+    found: dict[str, None] = {}
+    any_loc: dict[str, None] = {}
+    loc: str | None = None
+    importing = False
+    marks = list(marker.finditer(body))
+    for i, m in enumerate(marks):
+        tag = m.group(1)
+        end = body.find(sc.terminator, m.end())
+        seg = body[m.start(1) : end if end >= 0 else len(body)]
+        if tag == "UNH":
+            loc, importing = None, False
+        elif tag == "LOC":
+            loc, importing = _comp(split_elements(seg, sc), 2) or "?", False
+        elif tag == "LIN":
+            importing = True  # a channel without PIA is read as consumption
+        else:
+            obis = parse_obis(_comp(split_elements(seg, sc), 2))
+            importing = obis is None or obis_direction(obis) is Direction.IMPORT
+        nxt = marks[i + 1].start() if i + 1 < len(marks) else len(body)
+        if loc is not None and tag in ("LIN", "PIA") and body.find(qty, m.end(), nxt) >= 0:
+            any_loc.setdefault(loc, None)
+            if importing:
+                found.setdefault(loc, None)
+    return list(found or any_loc)
+
+
+def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
+    """Read every location and channel of an MSCONS interchange into curves (one each); with
+    ``options.meter_id`` only that location's segments are parsed (the others are skipped)."""
+    sc, segments = _segments(raw, source)
+    wanted = getattr(options, "meter_id", None)
+    skipping = False
     warnings_: list[str] = []
     message_warnings: dict[int, list[str]] = defaultdict(list)
     redispatch: set[int] = set()
@@ -343,6 +385,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             in_message, seg_count, message = True, 1, message + 1
             n_messages += 1
             loc, current, value, period = None, None, None, {}
+            skipping = False
         elif tag == "UNT":
             if not in_message:
                 raise LoadCurveError(f"segment {k}: UNT without UNH", source=source)
@@ -358,6 +401,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 warnings_.append(Message("ingest.warning.mscons.unz", declared=int(declared), found=n_messages))
         elif not in_message:
             continue
+        elif skipping and tag in ("LIN", "PIA", "QTY", "DTM", "STS"):
+            continue  # another location than the one asked for
         elif tag == "BGM" and _comp(els, 1) in REDISPATCH_DOCUMENTS:
             redispatch.add(message)
         elif tag == "RFF" and _comp(els, 1, 0) == "Z13" and _comp(els, 1, 1) in REDISPATCH_PRUEFI:
@@ -365,6 +410,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         elif tag == "LOC":
             loc = _comp(els, 2) or None
             current, value, period = None, None, {}
+            skipping = wanted is not None and loc != wanted
         elif tag == "LIN":
             current = _Channel(loc=loc, obis=None, obis_raw=None, message=message, period=period)
             channels.append(current)
@@ -418,6 +464,8 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     if in_message:
         raise LoadCurveError("interchange ends inside a message (UNT missing)", source=source)
     channels = [c for c in channels if c.values]
+    if not channels and wanted is not None:
+        return []  # the dispatcher names the location that is not in the file
     if not channels:
         raise LoadCurveError("MSCONS interchange holds no values (QTY)", source=source)
     return _build_curves(channels, options, source, warnings_, message_warnings, redispatch)

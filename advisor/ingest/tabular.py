@@ -24,6 +24,7 @@ Two ways in:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections.abc import Iterator
@@ -43,6 +44,8 @@ from advisor.loadcurve import (
     LoadCurve,
     Quality,
     make_load_curve,
+    outside_plausible_period,
+    plausible_period,
 )
 from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES, freq_of
@@ -337,6 +340,11 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
     try:
         return naive.tz_localize(tz, ambiguous="infer", nonexistent="raise").tz_convert("UTC")
     except Exception as exc:  # noqa: BLE001  (AmbiguousTimeError, NonExistentTimeError)
+        if naive.is_monotonic_increasing and naive.is_unique:
+            # the repeated October hour appears once (a household starting or ending in it):
+            # placed by its neighbours, as the portal CSV reader does
+            with contextlib.suppress(timezones.WallTimeError):
+                return pd.DatetimeIndex(timezones.wall_times_to_utc_ns(naive, tz), tz="UTC")
         raise LoadCurveError(
             f"{where}: naive local times cannot be placed in {tz} ({exc}); give timestamps with offset or UTC",
             source=label,
@@ -451,8 +459,8 @@ def _regular_curve(s: pd.Series, meta: CurveMeta) -> LoadCurve | None:
     :func:`make_load_curve` (and gets its checks and messages)."""
     t = s.index.as_unit("ns").asi8
     v = s.to_numpy(dtype="float64")
-    if len(t) < 2:
-        return None
+    if len(t) < 2 or outside_plausible_period(t).any():
+        return None  # make_load_curve sets the rows outside the plausible period aside, with a warning
     d = np.diff(t)
     if (d <= 0).any():
         return None
@@ -536,9 +544,10 @@ def _one(hid, parts, table, options):
     tbl = pa.Table.from_batches(parts) if isinstance(parts, list) else parts
     frame = tbl.select([table.cols.time, table.cols.value]).to_pandas()
     try:
-        return hid, household_curve(
-            hid, frame, table.cols, options, table.label, decimal_comma=table.sep == ";", factor=table.factor
-        )
+        with plausible_period(getattr(options, "earliest", None), getattr(options, "latest", None)):
+            return hid, household_curve(
+                hid, frame, table.cols, options, table.label, decimal_comma=table.sep == ";", factor=table.factor
+            )
     except LoadCurveError as exc:
         return hid, exc
     except (ValueError, TypeError, OverflowError) as exc:

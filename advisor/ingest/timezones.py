@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from advisor.texts import Message
 
 UTC = "UTC"
@@ -74,3 +77,75 @@ def note(zone: StatedZone) -> Message:
     """Conversion note for the curve (a :class:`~advisor.texts.Message`, code ``ingest.conv.zone.*``)."""
     kind = {UTC: "utc", FIXED_MEZ: "mez", FIXED_MESZ: "mesz"}.get(zone.tz, "utc")
     return Message(f"ingest.conv.zone.{kind}", where=zone.where)
+
+
+class WallTimeError(ValueError):
+    """A naive wall time that cannot be placed: ``kind`` is ``"nonexistent"`` (in the hour skipped
+    in March) or ``"ambiguous"`` (in the hour repeated in October, with nothing to tell which);
+    ``position`` is its row."""
+
+    def __init__(self, kind: str, position: int) -> None:
+        self.kind, self.position = kind, position
+        super().__init__(f"{kind} wall time at row {position}")
+
+
+def wall_times_to_utc_ns(
+    naive: pd.DatetimeIndex,
+    tz: str,
+    *,
+    fold: np.ndarray | None = None,
+    after_ns: np.ndarray | None = None,
+) -> np.ndarray:
+    """UTC instants [ns] of naive wall times in ``tz``, resolving the repeated October hour.
+
+    Each wall time of the repeated hour takes its fold label if given (``fold`` > 0 summer, < 0
+    winter time); otherwise the earliest of its two instants after the previous row's instant (or
+    after ``after_ns`` of the same row, for the end of a Von/Bis pair). Rows of that hour *before*
+    any other row (a file that starts inside it) are placed backwards from the first row after
+    them: the latest instant before it (a file starting at the second 02:00 is in winter time).
+    A file entirely inside the repeated hour is placed only when it shows the repeat (the first
+    copy is summer time); with each wall time once there is nothing to tell: ``WallTimeError``.
+
+    Raises
+    ------
+    WallTimeError
+        A wall time in the hour skipped in March, or the undecidable case above.
+    """
+    n = len(naive)
+    summer = naive.tz_localize(tz, ambiguous=np.ones(n, bool), nonexistent="NaT")
+    if summer.isna().any():
+        raise WallTimeError("nonexistent", int(np.argmax(summer.isna())))
+    winter = naive.tz_localize(tz, ambiguous=np.zeros(n, bool), nonexistent="NaT")
+    s_ns = summer.as_unit("ns").asi8.copy()
+    w_ns = winter.as_unit("ns").asi8
+    amb = s_ns != w_ns
+    if not amb.any():
+        return s_ns
+    labelled = np.zeros(n, bool) if fold is None else np.asarray(fold) != 0
+    lead = 0  # rows of the repeated hour with no placed row before them
+    if after_ns is None:
+        while lead < n and amb[lead] and not labelled[lead]:
+            lead += 1
+    if lead == n:
+        if n > 1 and (np.diff(naive.as_unit("ns").asi8) < 0).any():
+            lead = 0  # both copies present: the first row is in summer time
+        else:
+            raise WallTimeError("ambiguous", 0)
+    out = s_ns
+    for i in np.flatnonzero(amb):
+        if i < lead:
+            continue
+        if labelled[i]:
+            out[i] = s_ns[i] if fold[i] > 0 else w_ns[i]
+            continue
+        prev = after_ns[i] if after_ns is not None else (out[i - 1] if i > 0 else None)
+        if prev is None:
+            continue  # first row of a file that shows the repeat: summer copy
+        if s_ns[i] > prev:
+            out[i] = s_ns[i]
+        elif w_ns[i] > prev or w_ns[i] == prev and s_ns[i] != prev:
+            out[i] = w_ns[i]
+        # else both <= prev: keep summer; duplicate/backwards checks decide
+    for k in range(lead - 1, -1, -1):
+        out[k] = w_ns[k] if w_ns[k] < out[k + 1] else s_ns[k]
+    return out
