@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import asdict, fields
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
