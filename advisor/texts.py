@@ -414,11 +414,13 @@ def source_text(text: str, lang: str = "de") -> str:
     if not text:
         return text
     m = _CITE_DATE.match(text)
-    body, tail = (m.group("body"), f" ({m.group('date')})") if m else (text, "")
+    # the whole text first: a source may end in a parenthesis of its own ("… (20-40 % less)")
+    tries = [(text, "")] + ([(m.group("body"), f" ({m.group('date')})")] if m else [])
     for candidate in (lang, *FALLBACKS.get(lang, ())):
-        found = catalogue(candidate).get(body)
-        if isinstance(found, str) and found:
-            return found + tail
+        for body, tail in tries:
+            found = catalogue(candidate).get(body)
+            if isinstance(found, str) and found:
+                return found + tail
     return text
 
 

@@ -301,3 +301,79 @@ def test_source_text_translates_seed_sources_and_keeps_a_stadtwerks_own():
     assert texts.source_text(cat["standby"].source, "de").startswith("Umweltbundesamt: Standby kostet")
     own = "Stadtwerke Herne, eigene Kundenbefragung 2026"  # a source written in an override stays as written
     assert texts.source_text(own, "de") == own and texts.source_text(f"{own} (2026)", "tr") == f"{own} (2026)"
+
+
+# ---------------------------------------------------------------------------- issue 13: no *_de twins left
+#: Domains whose codes replaced the ``*_de`` twin fields and the importer's reverse translation:
+#: each must be complete in German, English and Turkish (Turkish unreviewed, but never missing).
+_CONVERTED = ("economics.po", "pv.po", "forecast.po", "savings.po", "importer.po", "signatures.po",
+              "electrify.po", "privacy.po", "energy_poverty.po")  # fmt: skip
+
+
+@pytest.mark.parametrize("domain", _CONVERTED)
+def test_converted_domains_are_complete_in_every_language(domain):
+    de = {c for c, f in texts.catalogue("de").sources.items() if f == domain}
+    assert de, domain
+    for lang in ("en", "tr"):
+        missing = sorted(c for c in de if c not in texts.codes(lang))
+        assert missing == [], (domain, lang, missing[:5])
+
+
+def test_no_twin_fields_left_in_the_converted_modules():
+    import dataclasses
+
+    from advisor import analysis, economics, forecast, loadcurve, pv, savings, signatures
+
+    twins = []
+    for mod in (analysis, economics, forecast, loadcurve, pv, savings, signatures):
+        for obj in vars(mod).values():
+            if dataclasses.is_dataclass(obj) and getattr(obj, "__module__", "") == mod.__name__:
+                twins += [f"{obj.__name__}.{f.name}" for f in dataclasses.fields(obj) if f.name.endswith("_de")]
+    assert twins == []
+    from advisor.errors import LoadCurveError
+
+    assert not hasattr(LoadCurveError("x"), "message_de")
+
+
+@pytest.fixture(scope="module")
+def full_german_report():
+    """The German report of a household with every part (PV economics, forecast, tariffs,
+    recommendations, signatures): the new codes are all rendered."""
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=3))
+    a = assess_household(
+        demo.curve,
+        Household(persons=4, dwelling="house", tenure="owner", hot_water="electric", postal_code="44623"),
+        AssessmentSettings(seeds=load_seeds()),
+    )
+    with texts.record_fallbacks() as seen:
+        html = render_report(a, "de", variant="report", charts=False)
+    return a, html, seen
+
+
+def test_full_german_report_has_no_fallback_and_german_assumption_sources(full_german_report):
+    a, html, seen = full_german_report
+    assert seen == [], seen[:5]
+    table = html[html.index("table class=\"small assumptions\""):]
+    sources = " ".join(re.findall(r'<td class="src">(.*?)</td>', table, flags=re.S))
+    assert sources
+    for english in ("Assumption:", "Price cap", "via Statista", "standard rate", "stated by the household",
+                    "Turnkey", "network fees", "remuneration for"):  # fmt: skip
+        assert english not in sources, english
+    text = _visible_text(html, sources=False)
+    for english in ("feed-in", "capped", "price rising", "intervals", "days of data", "Monthly totals"):
+        assert english not in text, english
+
+
+def test_assumption_sources_ending_in_a_parenthesis_are_translated():
+    src = (
+        "Miele data via Berliner Zeitung 2022-09 (washer eco 0.9 vs 1.4 kWh/cycle, 140 cycles; dishwasher eco "
+        "0.5-0.6 vs 1.1 kWh/cycle, 185 cycles); Verbraucherzentrale Rheinland-Pfalz via rhaonline.de (20-40 % less)"
+    )
+    assert texts.source_text(src, "de").startswith("Miele-Angaben")
+    assert texts.source_text(f"{src} (2022)", "de").endswith("(2022)")
