@@ -35,7 +35,8 @@ import pandas as pd
 from advisor.analysis import LoadAnalysis, analyse
 from advisor.annual import annual_energy
 from advisor.economics import EconomicsSettings, PVOption
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, SeedError
+from advisor.extrapolation import Extrapolation, extrapolation_of
 from advisor.forecast import AnnualProjection, annual_projection, default_model_dir, load_forecaster
 from advisor.household import Household
 from advisor.measures import Measure, Potential, Recommendation, advise, applies, household_facts, measure_catalog
@@ -346,6 +347,9 @@ class HouseholdAssessment:
         The one sequential potential (:class:`~advisor.measures.Potential`), or None.
     not_recommended
         Measures that do not pay, with their reason.
+    extrapolation
+        :class:`~advisor.extrapolation.Extrapolation` when the annual figures rest on less than a
+        year of values: their measured 80 % range, and whether savings per year are withheld.
     own_pv
         Size of the household's existing PV system (:class:`~advisor.own_pv.OwnPVSize`: stated, or a
         range from a year of feed-in), None when unknown or absent.
@@ -370,6 +374,7 @@ class HouseholdAssessment:
     potential: Potential | None = None
     not_recommended: tuple[Any, ...] = ()
     own_pv: Any = None
+    extrapolation: Extrapolation | None = None
 
     @property
     def price_eur_per_kwh(self) -> float:
@@ -404,6 +409,7 @@ class HouseholdAssessment:
             "not_recommended": [n.to_dict() for n in self.not_recommended],
             "potential": self.potential.to_dict() if self.potential is not None else None,
             "own_pv": self.own_pv.to_dict() if self.own_pv is not None else None,
+            "extrapolation": self.extrapolation.to_dict() if self.extrapolation is not None else None,
             "total_savings_eur": self.total_savings_eur,
             "assumptions": [asdict(a) for a in self.assumptions],
             "unavailable": {k: str(v) for k, v in self.unavailable.items()},
@@ -427,9 +433,7 @@ _FORECASTERS: dict[tuple, Any] = {}
 def _forecaster(model_dir):
     folder = Path(model_dir or default_model_dir()).resolve()
     try:
-        stamp = tuple(
-            sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
-        )
+        stamp = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()))
     except OSError:
         stamp = None
     key = (str(folder), stamp)
@@ -518,12 +522,13 @@ def assess_household(
     unavailable: dict[str, str] = {}
     keys: list[str] = list(BASE_ASSUMPTIONS)
     keys.append(
-        "tariff_components.meter_imsys_eur_per_year" if hs.meter == "iMSys" else "tariff_components.meter_mme_eur_per_year"
+        "tariff_components.meter_imsys_eur_per_year"
+        if hs.meter == "iMSys"
+        else "tariff_components.meter_mme_eur_per_year"
     )
 
-    analysis = analyse(
-        curve, household, seeds=seeds, site=(hs.site.latitude, hs.site.longitude), state=hs.site.state
-    )
+    analysis = analyse(curve, household, seeds=seeds, site=(hs.site.latitude, hs.site.longitude), state=hs.site.state)
+    extrapolation = short_period_extrapolation(analysis, seeds, estimated=bool(curve.is_estimated))
 
     forecast_months = projection = None
     if "forecast" in settings.parts:
@@ -625,7 +630,11 @@ def assess_household(
         assumptions.insert(
             0,
             Assumption(
-                "household base fee", hs.base_fee_eur_per_year, "EUR/yr", "stated by the household", hs.as_of.isoformat()
+                "household base fee",
+                hs.base_fee_eur_per_year,
+                "EUR/yr",
+                "stated by the household",
+                hs.as_of.isoformat(),
             ),
         )
 
@@ -649,7 +658,21 @@ def assess_household(
         potential=advice.potential if advice is not None else None,
         not_recommended=advice.not_recommended if advice is not None else (),
         own_pv=advice.own_pv if advice is not None else None,
+        extrapolation=extrapolation,
     )
+
+
+def short_period_extrapolation(analysis, seeds, *, estimated: bool = False) -> Extrapolation | None:
+    """How far the annual figures of a short curve can be off (None: a year of values, a curve
+    estimated from a billed annual figure, or seeds without the ``annualisation_error`` table)."""
+    if estimated:
+        return None
+    try:
+        table = seeds.table("annualisation_error")
+        min_days = float(seeds.value("benchmarks.min_days_for_annual_savings"))
+    except (SeedError, KeyError):
+        return None
+    return extrapolation_of(float(analysis.days_covered), table, min_days=min_days)
 
 
 def _measure_assumption(m: Measure, r: Recommendation) -> Assumption:

@@ -1224,7 +1224,10 @@ def _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf) ->
     days = {"surplus_days": sd.n_surplus_days, "days": sd.n_days}
     if size is not None and size.method == "feed_in":
         size_note = Message(
-            "measures.own_pv.size_from_feed_in", feed_in=float(size.feed_in_kwh_per_year), low=size.kwp_low, high=size.kwp_high
+            "measures.own_pv.size_from_feed_in",
+            feed_in=float(size.feed_in_kwh_per_year),
+            low=size.kwp_low,
+            high=size.kwp_high,
         )
     elif size is None:
         size_note = Message("measures.own_pv.ask_kwp")
@@ -1242,7 +1245,9 @@ def _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf) ->
         note = Message("measures.own_pv.feed_in_rate", rate=feed)
         msg = Message(code, **days, **params, price=price, size_note=size_note, rate_note=note)
         out.append(
-            _Draft(m, kwh, eur, inv, "measured", conf, conditions=conds + tuple(extra_conds), rests_on=rests, message=msg)
+            _Draft(
+                m, kwh, eur, inv, "measured", conf, conditions=conds + tuple(extra_conds), rests_on=rests, message=msg
+            )
         )
 
     if sc is not None and applies(sc.applies_if, facts):
@@ -1252,7 +1257,11 @@ def _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf) ->
             draft(sc, "measures.explanation.pv_self_consumption", kwh, kwh, 0.0, flex_share=flex_share)
     ev_sig = _detected(analysis, "ev_charging")
     ev_said = facts.get("ev") is True
-    if ev is not None and applies(ev.applies_if, facts) and (ev_said or (ev_sig is not None and "ev_charging" in facts["signatures"])):
+    if (
+        ev is not None
+        and applies(ev.applies_if, facts)
+        and (ev_said or (ev_sig is not None and "ev_charging" in facts["signatures"]))
+    ):
         ev_kwh = float(ev_sig.annual_kwh) if ev_sig is not None and _finite(ev_sig.annual_kwh) else None
         if ev_kwh is None and ev_said:
             ev_kwh = ev.params.get("stated_ev_kwh_per_year")

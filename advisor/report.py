@@ -534,6 +534,8 @@ def render_report(
         # the data period's last day (the curve's end is exclusive: 01.01.2026 ends a 2025 year)
         "period_last": _last_interval_start(an),
         "fixed_total": a.tariffs.fixed.total_eur if a.tariffs is not None else None,
+        # annual figures from a short period: their measured range; savings per year withheld below the minimum
+        "ex": getattr(a, "extrapolation", None),
         "el": electrification if variant == "report" else None,
         **_fmt(language),
         **_assumption_helpers(language, a.recommendations),

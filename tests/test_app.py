@@ -637,3 +637,22 @@ def test_low_income_answer_brings_the_stromspar_check():
     at.switch_page("views/recommendations.py").run()
     assert_clean(at)
     assert "Stromspar-Check" in texts(at)
+
+
+def test_one_day_upload_says_extrapolated_with_range_and_withholds_savings_per_year():
+    """One day of values (issue 14): the overview gives the annual kWh and bill with their measured
+    range; the recommendations withhold EUR per year with the reason."""
+    at = new_app()
+    at.run()
+    at.file_uploader(key="upload").set_value(("ein_tag.csv", _month_csv(days=1), "text/csv")).run()
+    at.switch_page("views/overview.py").run()
+    assert_clean(at)
+    page = texts(at)
+    assert "hochgerechnet aus 1 Tag mit Messwerten" in page, page[-1500:]
+    deltas = {m.label: m.delta for m in at.metric}
+    assert deltas["Jahresverbrauch"] and deltas["Jahresverbrauch"].startswith("Spanne "), deltas
+    at.switch_page("views/recommendations.py").run()
+    assert_clean(at)
+    page = texts(at)
+    assert "reicht 1 Tag nicht" in page, page[-1500:]
+    assert not [m for m in at.metric if m.label == "€ pro Jahr"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import warnings
 
+import device_injection as di
 import numpy as np
 import pandas as pd
 import pytest
 from shared_data import shared_path
 
-import device_injection as di
 from advisor.analysis import analyse
 from advisor.household import Household
 

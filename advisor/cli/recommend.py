@@ -126,18 +126,25 @@ def register(app: typer.Typer) -> None:
             latest=latest,
         )
         if as_json:
+            ex = a.extrapolation
             typer.echo(
                 to_json(
                     {
                         "assessment": a.figures.to_dict(),
-                        "recommendations": [r.to_dict() for r in a.recommendations],
+                        "extrapolation": ex.to_dict() if ex is not None else None,
+                        "recommendations": [_with_range(r.to_dict(), ex) for r in a.recommendations],
                         "not_recommended": [n.to_dict() for n in a.not_recommended],
                         "potential": a.potential.to_dict() if a.potential is not None else None,
                         "own_pv": a.own_pv.to_dict() if a.own_pv is not None else None,
                         "questions_de": device_questions(a.analysis.signatures, "de"),
                         "questions_en": device_questions(a.analysis.signatures, "en"),
-                        "total_savings_eur": a.total_savings_eur,
+                        "total_savings_eur": None if ex is not None and ex.withheld else a.total_savings_eur,
+                        "total_savings_eur_range": ex.range(a.total_savings_eur)
+                        if ex is not None and not ex.withheld
+                        else None,
                         "annual_kwh": a.figures.annual_kwh,
+                        "annual_kwh_range": ex.range(a.figures.annual_kwh) if ex is not None else None,
+                        "annual_bill_eur_range": ex.range(a.figures.annual_bill_eur) if ex is not None else None,
                         "unavailable": {k: str(v) for k, v in a.unavailable.items()},
                         "is_synthetic": a.is_synthetic,
                         "is_estimated": a.is_estimated,
@@ -146,16 +153,25 @@ def register(app: typer.Typer) -> None:
             )
             return
         lang = household.language
+        ex = a.extrapolation
+        if ex is not None:
+            typer.echo(f"note: {ex.note.text(lang)}" + (f" {ex.reason.text(lang)}" if ex.withheld else ""))
         for r in a.recommendations:
+            if ex is not None and ex.withheld:
+                typer.echo(f"{r.rank:>2}. {r.title(lang)} [{r.basis_text(lang)}, {r.confidence_text(lang)}]")
+                continue
+            span = ex.range(r.annual_savings_eur) if ex is not None else None
             typer.echo(
-                f"{r.rank:>2}. {r.title(lang)}: {r.annual_savings_eur:,.0f} EUR/yr, {r.annual_savings_kwh:,.0f} kWh/yr, "
+                f"{r.rank:>2}. {r.title(lang)}: {r.annual_savings_eur:,.0f} EUR/yr"
+                + (f" (range {span[0]:,.0f}-{span[1]:,.0f})" if span else "")
+                + f", {r.annual_savings_kwh:,.0f} kWh/yr, "
                 f"{r.annual_co2_kg:,.0f} kg CO2/yr, investment {r.investment_eur:,.0f} EUR "
                 f"[{r.basis_text(lang)}, {r.confidence_text(lang)}]"
             )
             typer.echo(f"    {r.explanation(lang)}")
         for n in a.not_recommended:
             typer.echo(f" -  {n.title(lang)}: {n.reason(lang)}")
-        if a.potential is not None:
+        if a.potential is not None and not (ex is not None and ex.withheld):
             p = a.potential
             typer.echo(
                 f"potential (measures one after another): {p.annual_savings_eur:,.0f} EUR/yr, "
@@ -170,3 +186,17 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"?   {q}")
         for part, why in a.unavailable.items():
             typer.echo(f"note: {part}: {why}")
+
+
+def _with_range(rec: dict, ex) -> dict:
+    """A recommendation's JSON with the 80 % range of its EUR/yr and kWh/yr from a short period, or
+    both withheld (None) below the minimum days (``extrapolation.reason`` says why)."""
+    if ex is None:
+        return rec
+    if ex.withheld:
+        return {**rec, "annual_savings_eur": None, "annual_savings_kwh": None, "withheld": True}
+    return {
+        **rec,
+        "annual_savings_eur_range": ex.range(rec.get("annual_savings_eur")),
+        "annual_savings_kwh_range": ex.range(rec.get("annual_savings_kwh")),
+    }

@@ -10,7 +10,8 @@ import i18n
 import pandas as pd
 import streamlit as st
 
-from advisor.texts import localize, localized, sentence
+from advisor.assessment import short_period_extrapolation
+from advisor.texts import localize, localized, render, sentence
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -31,15 +32,36 @@ q = a.data_quality
 
 # ------------------------------------------------------------------ key figures
 st.subheader(t("ov.key_figures"))
+# a short period: every annual figure is an extrapolation with its measured range
+ex = short_period_extrapolation(a, cached.seeds(), estimated=bool(hh.curve.is_estimated))
+if ex is not None:
+    st.info(localize(ex.note, lang) + (" " + localize(ex.reason, lang) if ex.withheld else ""), icon=":material/info:")
+
+
+def _span(value, unit: str) -> str | None:
+    r = ex.range(value) if ex is not None else None
+    if r is None:
+        return None
+    show = (lambda x: fmt.kwh(x, 0, lang)) if unit == "kwh" else (lambda x: fmt.eur(x, 0, lang))
+    return f"{render('report.range_short', lang)} {show(r[0])} – {show(r[1])}"
+
+
+annual_shown = fig.annual_kwh if fig is not None else a.annual_kwh
 c = cached.metric_row(5)
 c[0].metric(
     t("ov.annual_kwh"),
-    fmt.kwh(fig.annual_kwh if fig is not None else a.annual_kwh, 0, lang),
+    fmt.kwh(annual_shown, 0, lang),
+    _span(annual_shown, "kwh"),
+    delta_color="off",
+    delta_arrow="off",
     help=t(f"ov.method.{a.annual_method}", pct=fmt.number(a.annual_uncertainty_pct, 0, lang)),
 )
 c[1].metric(
     t("ov.annual_eur"),
     fmt.eur(fig.annual_bill_eur, 0, lang) if fig is not None else fmt.MISSING,
+    _span(fig.annual_bill_eur, "eur") if fig is not None else None,
+    delta_color="off",
+    delta_arrow="off",
     help=t(
         "ov.annual_eur_help",
         price=fmt.ct_per_kwh(fig.work_price_eur_per_kwh, 1, lang),
@@ -66,7 +88,7 @@ c[3].metric(
 )
 ss = a.stromspiegel
 ss_class = getattr(ss, "efficiency_class", None) if ss is not None else None
-if ss_class:
+if ss_class and not (ex is not None and ex.withheld):
     pct = getattr(ss, "percentile", None)
     c[4].metric(
         t("ov.stromspiegel"),

@@ -12,7 +12,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localize, source_text
+from advisor.texts import localize, render, source_text
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -94,6 +94,17 @@ def _recommendations() -> None:
     if not recs:
         st.success(t("rec.none"), icon=":material/check_circle:")
         return
+    ex = getattr(a, "extrapolation", None)  # a short period: ranges, or savings per year withheld
+    if ex is not None:
+        st.info(
+            localize(ex.note, lang) + (" " + localize(ex.reason, lang) if ex.withheld else ""), icon=":material/info:"
+        )
+    if ex is not None and ex.withheld:
+        for r in recs:
+            with st.container(border=True):
+                st.markdown(f"#### {r.rank}. {r.title(lang)}")
+                st.caption(localize(ex.reason, lang))
+        return
     st.plotly_chart(
         charts.ranked_bars(
             [r.title(lang) for r in recs], [r.annual_savings_eur for r in recs], lang, x_title=t("rec.axis")
@@ -110,7 +121,16 @@ def _recommendations() -> None:
         with st.container(border=True):
             st.markdown(f"#### {r.rank}. {r.title(lang)}")
             c = cached.metric_row(5)
-            c[0].metric(t("rec.eur"), fmt.eur(r.annual_savings_eur, 0, lang))
+            span = ex.range(r.annual_savings_eur) if ex is not None else None
+            c[0].metric(
+                t("rec.eur"),
+                fmt.eur(r.annual_savings_eur, 0, lang),
+                f"{render('report.range_short', lang)} {fmt.eur(span[0], 0, lang)} – {fmt.eur(span[1], 0, lang)}"
+                if span
+                else None,
+                delta_color="off",
+                delta_arrow="off",
+            )
             c[1].metric(t("rec.kwh"), fmt.kwh(r.annual_savings_kwh, 0, lang))
             c[2].metric(t("rec.co2"), fmt.co2_kg(r.annual_co2_kg, 0, lang))
             c[3].metric(t("rec.investment"), fmt.eur(r.investment_eur, 0, lang) if r.investment_eur else t("rec.free"))

@@ -10,7 +10,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localize, localized
+from advisor.texts import localize, localized, render
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -78,6 +78,12 @@ else:
 
     per_year = t("rep.unit.per_year")
     dq = an.data_quality
+    ex = getattr(a, "extrapolation", None)  # a short period: annual figures with their measured range
+
+    def _span(x) -> str:
+        r = ex.range(x) if ex is not None and x is not None else None
+        return f" ({render('report.range_short', lang)} {r[0]:.0f}–{r[1]:.0f})" if r else ""
+
     # Figures rounded to what they can tell (kWh per year to 1 kWh, W to 1 W, kW to 10 W, EUR to 1 EUR,
     # months to 0.1 kWh); the unit of each row is in the "Einheit" column.
     rows: list[list] = [
@@ -86,7 +92,7 @@ else:
             t("ov.annual_kwh"),
             rnd(an.annual_kwh),
             f"kWh{per_year}",
-            an.annual_method_text(lang),
+            an.annual_method_text(lang) + _span(an.annual_kwh),
         ],
         [
             t("nav.overview"),
@@ -126,14 +132,42 @@ else:
     tc = a.tariffs
     eur_year = f"€{per_year}"
     if tc is not None:
-        rows.append([t("tariff.title"), t("tariff.fixed"), rnd(tc.fixed.total_eur), eur_year, tc.fixed.meter])
+        rows.append(
+            [
+                t("tariff.title"),
+                t("tariff.fixed"),
+                rnd(tc.fixed.total_eur),
+                eur_year,
+                tc.fixed.meter + _span(tc.fixed.total_eur),
+            ]
+        )
         if tc.dynamic is not None and tc.dynamic_shifted is not None:
             year = f"{t('tariff.price_year')} {tc.price_year or ''}".strip()
             rows.append([t("tariff.title"), t("tariff.dynamic"), rnd(tc.dynamic.total_eur), eur_year, year])
             rows.append([t("tariff.title"), t("tariff.shifted"), rnd(tc.dynamic_shifted.total_eur), eur_year, year])
+    withheld = ex is not None and ex.withheld
     for r in a.recommendations:
-        rows.append([t("nav.recommendations"), r.title(lang), rnd(r.annual_savings_eur), eur_year, r.basis_text(lang)])
-        rows.append([t("nav.recommendations"), r.title(lang), rnd(r.annual_savings_kwh), f"kWh{per_year}", ""])
+        if withheld:  # savings per year from too few days: not given, the reason in the note column
+            rows.append([t("nav.recommendations"), r.title(lang), None, eur_year, localize(ex.reason, lang)])
+            continue
+        rows.append(
+            [
+                t("nav.recommendations"),
+                r.title(lang),
+                rnd(r.annual_savings_eur),
+                eur_year,
+                r.basis_text(lang) + _span(r.annual_savings_eur),
+            ]
+        )
+        rows.append(
+            [
+                t("nav.recommendations"),
+                r.title(lang),
+                rnd(r.annual_savings_kwh),
+                f"kWh{per_year}",
+                _span(r.annual_savings_kwh).strip(),
+            ]
+        )
     for m, v in an.month_kwh["energy_kwh"].items():
         rows.append([t("ov.tab_months"), str(m), rnd(v, 1), "kWh", ""])
     st.download_button(
