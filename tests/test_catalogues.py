@@ -377,3 +377,34 @@ def test_assumption_sources_ending_in_a_parenthesis_are_translated():
     )
     assert texts.source_text(src, "de").startswith("Miele-Angaben")
     assert texts.source_text(f"{src} (2022)", "de").endswith("(2022)")
+
+
+def test_portfolio_page_in_german_and_english():
+    import datetime as dt
+
+    import pandas as pd
+
+    from advisor.batch.portfolio import render_portfolio
+
+    summary = pd.DataFrame(
+        {
+            "household": [f"h{i}" for i in range(25)],
+            "status": ["ok"] * 25,
+            "annual_kwh": [2500.0 + 40 * i for i in range(25)],
+            "savings_potential_eur": [50.0 + i for i in range(25)],
+            "savings_potential_kwh": [100.0 + i for i in range(25)],
+            "top_measure": ["standby"] * 25,
+            "stromspiegel_class": ["C"] * 25,
+            "letter_html": ["x.html"] * 25,
+            "letter_pdf": [None] * 25,
+            "data_source": ["measured"] * 25,
+        }
+    )
+    with texts.record_fallbacks() as seen:
+        de = render_portfolio(summary, None, {}, "Stadtwerke Herne", k=20, retention_until=dt.date(2028, 11, 24))
+        en = render_portfolio(summary, None, {}, "Stadtwerke Herne", k=20, language="en")
+    assert seen == []
+    assert 'lang="de"' in de and "Portfolio-Übersicht" in de and "24.11.2028" in de and "Haushalte" in de
+    assert 'lang="en"' in en and "portfolio overview" in en and "Households" in en
+    for german in ("Haushalte", "Einsparpotenzial", "Verbrauch", "Prognose"):
+        assert german not in _visible_text(en), german

@@ -30,6 +30,7 @@ import pandas as pd
 
 from advisor.batch.process import KeyFigures, PeerGroup
 from advisor.evaluate.anonymity import k_anonymous_bins, k_anonymous_counts, k_anonymous_ordered_counts
+from advisor.texts import render
 
 MIN_PEER_GROUP_SIZE = 20
 Z_P90 = 1.2815515655446004  # standard normal quantile at 0.9
@@ -151,23 +152,23 @@ def _figure(width_in: float = 6.4, height_in: float = 3.0):
     return fig, ax
 
 
-def _bars(labels: list[str], counts: list[int], xlabel: str, color: str) -> str:
+def _bars(labels: list[str], counts: list[int], xlabel: str, color: str, language: str = "de") -> str:
     fig, ax = _figure()
     ax.bar(range(len(labels)), counts, color=color)
     ax.set_xticks(range(len(labels)), labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("Haushalte")
+    ax.set_ylabel(render("portfolio.households", language))
     return _svg(fig)
 
 
-def _bin_label(b, unit: str) -> str:
+def _bin_label(b, unit: str, language: str = "de") -> str:
     from advisor.measures import format_number
 
     def f(x):
-        return format_number(float(x), "de", 0)
+        return format_number(float(x), language, 0)
 
     if b.low is None and b.high is None:
-        return "alle"
+        return render("portfolio.all", language)
     if b.low is None:
         return f"< {f(b.high)}"
     if b.high is None:
@@ -175,7 +176,7 @@ def _bin_label(b, unit: str) -> str:
     return f"{f(b.low)}–{f(b.high)}"
 
 
-def class_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE) -> str | None:
+def class_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE, language: str = "de") -> str | None:
     """Bar chart of households per Stromspiegel class (or per annual-kWh range without classes).
 
     k-anonymous (:mod:`advisor.evaluate.anonymity`): neighbouring classes below ``k`` households
@@ -189,23 +190,37 @@ def class_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE) -> str | No
         bars = k_anonymous_ordered_counts(list(counts.items()), k)
         if not bars:
             return None
-        return _bars([b[0] for b in bars], [b[1] for b in bars], "Stromspiegel-Klasse", "#2a7ab0")
+        return _bars(
+            [b[0] for b in bars], [b[1] for b in bars], render("portfolio.class_axis", language), "#2a7ab0", language
+        )
     bins = k_anonymous_bins(ok["annual_kwh"].dropna().to_numpy(), k, step=100.0)
     if not bins:
         return None
-    return _bars([_bin_label(b, "kWh") for b in bins], [b.n_households for b in bins], "Jahresverbrauch [kWh]", "#2a7ab0")
+    return _bars(
+        [_bin_label(b, "kWh", language) for b in bins],
+        [b.n_households for b in bins],
+        render("portfolio.kwh_axis", language),
+        "#2a7ab0",
+        language,
+    )
 
 
-def savings_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE) -> str | None:
+def savings_chart(summary: pd.DataFrame, k: int = MIN_PEER_GROUP_SIZE, language: str = "de") -> str | None:
     """Households per range of savings potential [EUR/yr]; ranges of at least ``k`` households."""
     s = summary.loc[summary["status"] == "ok", "savings_potential_eur"].dropna()
     bins = k_anonymous_bins(s.to_numpy(), k, step=10.0)
     if not bins:
         return None
-    return _bars([_bin_label(b, "EUR") for b in bins], [b.n_households for b in bins], "Einsparpotenzial [EUR/Jahr]", "#3c9a5f")
+    return _bars(
+        [_bin_label(b, "EUR", language) for b in bins],
+        [b.n_households for b in bins],
+        render("portfolio.savings_axis", language),
+        "#3c9a5f",
+        language,
+    )
 
 
-def forecast_chart(fc: PortfolioForecast | None) -> str | None:
+def forecast_chart(fc: PortfolioForecast | None, language: str = "de") -> str | None:
     """The aggregated 12-month forecast with its bands [MWh per month]."""
     if fc is None:
         return None
@@ -213,12 +228,12 @@ def forecast_chart(fc: PortfolioForecast | None) -> str | None:
     x = np.arange(12)
     mwh = lambda v: np.asarray(v) / 1000.0  # noqa: E731
     ax.fill_between(
-        x, mwh(fc.envelope_low_kwh), mwh(fc.envelope_high_kwh), color="#f0c27b", alpha=0.35, label="Summe P10–P90"
+        x, mwh(fc.envelope_low_kwh), mwh(fc.envelope_high_kwh), color="#f0c27b", alpha=0.35, label=render("portfolio.band_sum", language)
     )
-    ax.fill_between(x, mwh(fc.p10_kwh), mwh(fc.p90_kwh), color="#e07b39", alpha=0.5, label="P10–P90 der Summe")
+    ax.fill_between(x, mwh(fc.p10_kwh), mwh(fc.p90_kwh), color="#e07b39", alpha=0.5, label=render("portfolio.band_total", language))
     ax.plot(x, mwh(fc.p50_kwh), color="#8c2d04", marker="o", label="P50")
     ax.set_xticks(x, fc.months, rotation=45, ha="right")
-    ax.set_ylabel("MWh pro Monat")
+    ax.set_ylabel(render("portfolio.mwh_axis", language))
     ax.legend(frameon=False, fontsize=8)
     return _svg(fig)
 
@@ -232,8 +247,10 @@ def render_portfolio(
     seeds=None,
     k: int = MIN_PEER_GROUP_SIZE,
     retention_until=None,
+    language: str = "de",
 ) -> str:
-    """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``), German.
+    """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``) in
+    ``language`` (German by default; words from ``portfolio.po``, numbers by the one formatter).
 
     ``seeds`` give the measures' German titles (else their ids are shown). Every group figure
     covers at least ``k`` households: charts and the measures table merge small groups, and
@@ -245,10 +262,11 @@ def render_portfolio(
     from advisor.measures import format_number, measure_catalog
 
     env = Environment(loader=PackageLoader("advisor", "templates/batch"), autoescape=select_autoescape(["html", "j2"]))
-    env.filters["num"] = lambda x, decimals=0: format_number(None if x is None else float(x), "de", decimals)
+    env.filters["num"] = lambda x, decimals=0: format_number(None if x is None else float(x), language, decimals)
+    env.globals["_"] = lambda code, **params: render(code, language, params)
     titles = {}
     if seeds is not None:
-        titles = {mid: m.title("de") for mid, m in measure_catalog(seeds).items()}
+        titles = {mid: m.title(language) for mid, m in measure_catalog(seeds).items()}
     ok = summary[summary["status"] == "ok"]
     top = (
         ok.dropna(subset=["savings_potential_eur"])
@@ -257,7 +275,7 @@ def render_portfolio(
     )
     measures = ok["top_measure"].dropna().value_counts()
     measures = [(titles.get(m, m), int(n)) for m, n in sorted(measures.items(), key=lambda kv: (-kv[1], kv[0]))]
-    measures = k_anonymous_counts(measures, k, other="weitere Maßnahmen")
+    measures = k_anonymous_counts(measures, k, other=render("portfolio.other_measures", language))
     top = top.assign(top_measure=top["top_measure"].map(lambda m: titles.get(m, m) if isinstance(m, str) else ""))
     enough = len(ok) >= k
     forecast_suppressed = fc is not None and fc.n_households < k
@@ -265,6 +283,7 @@ def render_portfolio(
         fc = None
     counts = summary["status"].value_counts()
     context = {
+        "lang": language,
         "title": title or "Portfolio",
         "n_households": len(summary),
         "n_ok": int(counts.get("ok", 0)),
@@ -277,12 +296,12 @@ def render_portfolio(
         "annual_mwh": float(ok["annual_kwh"].sum()) / 1000.0 if enough else None,
         "savings_eur": float(ok["savings_potential_eur"].sum()) if enough else None,
         "savings_mwh": float(ok["savings_potential_kwh"].sum()) / 1000.0 if enough else None,
-        "class_svg": class_chart(summary, k),
-        "savings_svg": savings_chart(summary, k),
+        "class_svg": class_chart(summary, k, language),
+        "savings_svg": savings_chart(summary, k, language),
         "k": k,
         "forecast_suppressed": forecast_suppressed,
-        "retention_until": retention_until.strftime("%d.%m.%Y") if retention_until is not None else None,
-        "forecast_svg": forecast_chart(fc),
+        "retention_until": retention_until,
+        "forecast_svg": forecast_chart(fc, language),
         "forecast": fc,
         "top": top.to_dict("records"),
         "measures": measures,
