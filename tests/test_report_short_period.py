@@ -94,6 +94,9 @@ def test_one_day_report_withholds_savings_per_year_and_gives_the_annual_range(ye
         for row in re.findall(r"<tr><td>\d+</td>.*?</tr>", table):
             cells = re.findall(r'<td class="n">(.*?)</td>', row)
             assert cells[0] == "–", row
+        for n in a.not_recommended:  # a payback from one day is a figure per year too
+            if n.reason_code == "payback_beyond_lifetime":
+                assert n.reason(lang) not in html
     d = a.to_dict()
     assert d["extrapolation"]["withheld"] is True
     json.dumps(d, default=str)
@@ -147,3 +150,10 @@ def test_cli_recommend_json_from_one_day_withholds_savings_with_the_reason(years
     lo, hi = d["annual_kwh_range"]
     assert lo < d["annual_kwh"] < hi
     assert all(r["annual_savings_eur"] is None for r in d["recommendations"])
+
+
+def test_two_weeks_tariff_totals_carry_the_range_too(years, seeds):
+    a = _assess(_cut(years[1], "2013-05-06", 14), seeds)
+    html = render_report(a, "en", charts=False)
+    lo, hi = a.extrapolation.range(a.tariffs.fixed.total_eur)
+    assert html.count(f"€{lo:,.0f} – €{hi:,.0f}") >= 2  # the key figure and the tariff table

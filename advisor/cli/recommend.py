@@ -170,7 +170,13 @@ def register(app: typer.Typer) -> None:
             )
             typer.echo(f"    {r.explanation(lang)}")
         for n in a.not_recommended:
-            typer.echo(f" -  {n.title(lang)}: {n.reason(lang)}")
+            # a payback from too few days is a figure per year too: withheld with the reason
+            why = (
+                ex.reason.text(lang)
+                if ex is not None and ex.withheld and n.reason_code == "payback_beyond_lifetime"
+                else n.reason(lang)
+            )
+            typer.echo(f" -  {n.title(lang)}: {why}")
         if a.potential is not None and not (ex is not None and ex.withheld):
             p = a.potential
             typer.echo(
