@@ -58,7 +58,22 @@ LAG_FEATURES = (
     "mean_4w_same_daytype",
     "min_168h",
 )
-FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES
+# issue 16: the recent profiles relative to the household's own 28-day mean at the target hour
+# (floored at RATIO_FLOOR x scale), and the last day's level relative to the last week's. The
+# model's target is relative to the same mean (advisor.forecast.TARGET_NORMALISER), so these say
+# directly how far recent days at that hour were from the usual.
+RATIO_SOURCES = (
+    "lag_day",
+    "lag_week",
+    "median_7d_same_hour",
+    "ewm_same_hour",
+    "median_7d_window_3h",
+    "mean_4w_same_daytype",
+    "lag_day_smooth",
+)
+RATIO_FEATURES = tuple(f"ratio_{c}" for c in RATIO_SOURCES) + ("ratio_level_24h_168h",)
+RATIO_FLOOR = 0.05
+FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES + RATIO_FEATURES
 TEMPERATURE_FEATURE = "temp_air"
 
 
@@ -352,6 +367,12 @@ def make_features(
             "mean_4w_same_daytype": mean_type / scale,
             "min_168h": min_168 / scale,
         }
+    )
+    usual = np.maximum(np.nan_to_num(feats["mean_28d_same_hour"].to_numpy(), nan=1.0), RATIO_FLOOR)
+    for c in RATIO_SOURCES:
+        feats[f"ratio_{c}"] = feats[c].to_numpy() / usual
+    feats["ratio_level_24h_168h"] = feats["level_24h"].to_numpy() / np.maximum(
+        feats["level_168h"].to_numpy(), RATIO_FLOOR
     )
     if temperature_c is not None:
         feats[TEMPERATURE_FEATURE] = np.asarray(temperature_c, dtype=float)

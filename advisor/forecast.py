@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -108,6 +108,13 @@ DEFAULT_PARAMS: dict[str, Any] = {
 # Leaves of >= 800 rows, L2 10 and 150 rounds: chosen on the validation split of
 # benchmarks/bench_forecast_tune.py (July-September, households held out), not on the test period.
 DEFAULT_ROUNDS = 150
+# Target normalisation (issue 16): the quantile models learn the target hour relative to the
+# household's own mean at that wall-clock hour over the last 28 days (a feature, already relative
+# to the household scale), floored at TARGET_NORM_FLOOR x scale so a night hour near zero does not
+# blow the ratio up. Rows are weighted by scale x normaliser, so the loss is still the pooled
+# absolute (pinball) error in kWh. Chosen on the validation split (bench_forecast_tune.py).
+TARGET_NORMALISER = "mean_28d_same_hour"
+TARGET_NORM_FLOOR = 0.05
 
 
 class ForecastError(AdvisorError, ValueError):
@@ -275,6 +282,14 @@ def training_frame(
     )
 
 
+def _normalised(rows: TrainingFrame, model: LoadForecaster) -> TrainingFrame:
+    """``rows`` with the target divided by the model's normaliser and the weight multiplied by it."""
+    m = model._normaliser(rows.features)
+    if not model.target_normaliser:
+        return rows
+    return replace(rows, target=rows.target / m, scale_kwh=rows.scale_kwh * m)
+
+
 def _band_of(step_h: np.ndarray) -> np.ndarray:
     return np.searchsorted(np.asarray(BAND_EDGES_H), step_h, side="left").clip(0, len(BAND_EDGES_H) - 1)
 
@@ -305,9 +320,25 @@ class LoadForecaster:
         Free-form metadata (training range, fingerprint, metrics) written to ``meta.json``.
     """
 
-    def __init__(self, n_rounds: int = DEFAULT_ROUNDS, **params: Any) -> None:
+    def __init__(
+        self, n_rounds: int = DEFAULT_ROUNDS, target_normaliser: str | None = TARGET_NORMALISER, **params: Any
+    ) -> None:
         self.n_rounds = int(n_rounds)
+        self.target_normaliser = target_normaliser
         self.params = {**DEFAULT_PARAMS, **params}
+
+    def _normaliser(self, features: pd.DataFrame) -> np.ndarray:
+        """Per-row divisor of the (scale-relative) target: 1, or the floored normalising feature."""
+        if not self.target_normaliser:
+            return np.ones(len(features))
+        m = features[self.target_normaliser].to_numpy(dtype=float)
+        return np.maximum(np.nan_to_num(m, nan=1.0), TARGET_NORM_FLOOR)
+
+    def _raw_predictions(self, features: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Uncalibrated quantile predictions relative to the household scale [-]."""
+        x = features[self.feature_names_].to_numpy(dtype=np.float64)
+        m = self._normaliser(features)
+        return {name: b.predict(x, num_threads=1) * m for name, b in self.boosters_.items()}
 
     # ---- state ---------------------------------------------------------------------------
     @property
@@ -375,6 +406,11 @@ class LoadForecaster:
             horizon_hours=horizon_hours,
             temperature=temperature,
         )
+        if self.target_normaliser and self.target_normaliser not in frame.features.columns:
+            raise ForecastError(
+                f"`target_normaliser` must be one of the features {list(frame.features.columns)}; "
+                f"got {self.target_normaliser!r}"
+            )
         train_mask = np.asarray(frame.target_utc < cal_start)
         cal_mask = np.asarray(frame.origin_utc >= cal_start)
         if train_mask.sum() < 1000 or cal_mask.sum() < 100:
@@ -386,7 +422,8 @@ class LoadForecaster:
         boosters = {}
         # P10/P90 are fitted without the calibration days (their offsets are measured there);
         # P50 is fitted on every row: the most recent weeks are the closest to what comes next.
-        fit_sets = {"p10": train, "p50": frame, "p90": train}
+        fit_sets = {"p10": _normalised(train, self), "p50": _normalised(frame, self), "p90": None}
+        fit_sets["p90"] = fit_sets["p10"]
         datasets: dict[int, Any] = {}
         for name, alpha in QUANTILES.items():
             params = {**self.params, "objective": "quantile", "alpha": alpha}
@@ -431,8 +468,7 @@ class LoadForecaster:
             raise ForecastError(f"feature rows lack {missing}; this model needs {self.feature_names_}")
         # numpy, not pandas, into LightGBM: the columns are already in the model's order and the
         # pandas conversion costs ~5 ms a call (the 24-h forecast stays well under 50 ms)
-        x = features[self.feature_names_].to_numpy(dtype=np.float64)
-        raw = {name: b.predict(x, num_threads=1) for name, b in self.boosters_.items()}
+        raw = self._raw_predictions(features)
         band = _band_of(features["step_h"].to_numpy())
         cal = self.calibration_
         p10 = raw["p10"] - np.asarray(cal["p10"])[band]
@@ -632,7 +668,7 @@ def _fit_dask(train: TrainingFrame, params: dict, n_rounds: int, client: Any):
 
 def _conformal_offsets(model: LoadForecaster, cal: TrainingFrame) -> dict:
     """One-sided split-conformal offsets per band so that 10 % fall below P10 and 10 % above P90."""
-    pred = {name: b.predict(cal.features[model.feature_names_], num_threads=1) for name, b in model.boosters_.items()}
+    pred = model._raw_predictions(cal.features)
     band = _band_of(cal.features["step_h"].to_numpy())
     out = {"band_edges_h": list(BAND_EDGES_H), "p10": [], "p90": []}
     y = cal.target
@@ -913,7 +949,11 @@ def load_forecaster(
     """
     art = read_model(path or default_model_dir(), key=key, key_file=key_file)
     meta = art.meta
-    model = LoadForecaster(n_rounds=int(meta.get("n_rounds", 0)), **meta.get("params", {}))
+    model = LoadForecaster(
+        n_rounds=int(meta.get("n_rounds", 0)),
+        target_normaliser=meta.get("target_normaliser"),  # absent in models before issue 16's change
+        **meta.get("params", {}),
+    )
     model.boosters_ = art.boosters
     model.feature_names_ = art.features
     model.calibration_ = meta["calibration"]

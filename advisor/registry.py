@@ -172,6 +172,7 @@ def save_model(
         "features": list(model.feature_names_),
         "params": dict(model.params),
         "n_rounds": model.n_rounds,
+        "target_normaliser": model.target_normaliser,
         "resolution_minutes": 60,
         "calibration": model.calibration_,
         "cold_start_ratio": model.cold_start_ratio_,
@@ -397,6 +398,9 @@ def check_meta(meta: Any, folder: Path) -> dict[str, Any]:
     n = meta.get("n_rounds", 0)
     if not (isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 100_000):
         raise bad("n_rounds", "a whole number 0..100000")
+    norm = meta.get("target_normaliser")
+    if norm is not None and (not isinstance(norm, str) or norm not in meta["features"]):
+        raise bad("target_normaliser", "null or one of the model's features")
     cal = meta.get("calibration")
     if not isinstance(cal, dict):
         raise bad("calibration", "an object with band_edges_h, p10 and p90")

@@ -14,7 +14,11 @@ Variants (the first is the model of issue 16 before this change; the last is wha
 * ``no_doy``: the earlier features without day of year;
 * ``features``: today's :data:`advisor.features.FEATURE_NAMES`, earlier parameters;
 * ``features_p50_all_days``: and P50 fitted on the last 28 days too;
-* ``shipped``: and leaves >= 800 rows, L2 10, 150 rounds (:data:`advisor.forecast.DEFAULT_PARAMS`).
+* ``before_target_norm``: and leaves >= 800 rows, L2 10, 150 rounds (:data:`advisor.forecast.DEFAULT_PARAMS`);
+* ``target_norm``: and the target divided by the household's own 28-day mean at that hour
+  (:data:`advisor.forecast.TARGET_NORMALISER`, floored at 0.05 x scale), weights x the same;
+* ``shipped``: and the ratio features (:data:`advisor.features.RATIO_FEATURES`: recent profiles
+  relative to that same 28-day mean, last day's level relative to the last week's).
 
 Measured 2026-12-03 (2-core machine, other jobs running): issue16_before 0.7369, no_doy 0.7304,
 features 0.7198, features_p50_all_days 0.7197, shipped 0.7173; the same base with seed 8 instead
@@ -22,6 +26,12 @@ of 7: 0.7347 (seed noise about 0.002). Variants tried and not taken: sunrise/sun
 the target (0.7293 with, 0.7264 without, on top of the longer profiles), 28-day CV and 95th
 percentile of the hourly energy (0.7216 with, 0.7198 without), 63 leaves of >= 100 rows at
 0.05 x 400 rounds (0.7326), L1 instead of the median quantile objective (the same 0.7293).
+
+Measured 2026-12-03 afternoon (load average 7-11 from other agents): before_target_norm 0.7182,
+target_norm 0.7127, shipped (with the ratio features) 0.7078, i.e. 1.4 % lower. Tried on
+before_target_norm and not taken: P50 fitted on the day-ahead rows only 0.7165; the mean of three
+seeds 0.7172 (both within about twice the seed noise). The frame cache must be rebuilt when the
+feature list changes (use a fresh ``--cache``).
 
 Usage::
 
@@ -39,10 +49,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from advisor.features import FEATURE_NAMES
+from advisor.features import FEATURE_NAMES, RATIO_FEATURES
 from advisor.forecast import (
     DEFAULT_PARAMS,
     DEFAULT_ROUNDS,
+    TARGET_NORM_FLOOR,
+    TARGET_NORMALISER,
     read_long_table_hourly,
     read_qc_flags,
     select_households,
@@ -92,9 +104,19 @@ def fold_of(h: str, folds: int = 4) -> int:
 
 
 def validation_mase(
-    train: pd.DataFrame, val: pd.DataFrame, feats: list[str], params: dict, rounds: int, drop_last_days: int
+    train: pd.DataFrame,
+    val: pd.DataFrame,
+    feats: list[str],
+    params: dict,
+    rounds: int,
+    drop_last_days: int,
+    normaliser: str | None = None,
 ) -> float:
-    """Pooled MASE over the 4 folds of a P50 model (median quantile objective)."""
+    """Pooled MASE over the 4 folds of a P50 model (median quantile objective).
+
+    With ``normaliser`` the target is divided by that feature (floored at TARGET_NORM_FLOOR) and
+    the weight multiplied by it, as :class:`advisor.forecast.LoadForecaster` does.
+    """
     import lightgbm as lgb
 
     cut = (pd.Timestamp(VAL_FROM, tz=TZ) - pd.Timedelta(days=drop_last_days)).tz_convert("UTC")
@@ -103,31 +125,45 @@ def validation_mase(
         tr = train[(train["hh"].map(fold_of) != f) & (train["target_utc"] < cut)]
         va = val[(val["hh"].map(fold_of) == f) & val["lag_week"].notna()]
         p = {**DEFAULT_PARAMS, **params, "objective": "quantile", "alpha": 0.5}
-        booster = lgb.train(p, lgb.Dataset(tr[feats], label=tr["y"], weight=tr["scale"]), num_boost_round=rounds)
+        m_tr, m_va = _norm(tr, normaliser), _norm(va, normaliser)
+        data = lgb.Dataset(tr[feats], label=tr["y"] / m_tr, weight=tr["scale"] * m_tr)
+        booster = lgb.train(p, data, num_boost_round=rounds)
         scale = va["scale"].to_numpy()
         y = va["y"].to_numpy() * scale
-        pred = booster.predict(va[feats].to_numpy(dtype=float)).clip(min=0) * scale
+        pred = (booster.predict(va[feats].to_numpy(dtype=float)) * m_va).clip(min=0) * scale
         abs_err += np.abs(pred - y).sum()
         abs_naive += np.abs(va["lag_week"].to_numpy() * scale - y).sum()
     return abs_err / abs_naive
 
 
+def _norm(rows: pd.DataFrame, normaliser: str | None) -> np.ndarray:
+    if normaliser is None:
+        return np.ones(len(rows))
+    return np.maximum(np.nan_to_num(rows[normaliser].to_numpy(dtype=float), nan=1.0), TARGET_NORM_FLOOR)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--cache", type=Path, default=Path("/tmp/fc-tune"))
-    ap.add_argument("--variants", default="issue16_before,no_doy,features,features_p50_all_days,shipped")
+    ap.add_argument(
+        "--variants",
+        default="issue16_before,no_doy,features,features_p50_all_days,before_target_norm,target_norm,shipped",
+    )
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     args.cache.mkdir(parents=True, exist_ok=True)
     train, val = frames(args.cache)
     old = list(ISSUE16_FEATURES)
     new = list(FEATURE_NAMES)
+    no_ratios = [c for c in new if c not in RATIO_FEATURES]
     variants = {
         "issue16_before": (old, ISSUE16_PARAMS, 100, 28),
         "no_doy": ([c for c in old if not c.startswith("doy")], ISSUE16_PARAMS, 100, 28),
-        "features": (new, ISSUE16_PARAMS, 100, 28),
-        "features_p50_all_days": (new, ISSUE16_PARAMS, 100, 0),
-        "shipped": (new, {}, DEFAULT_ROUNDS, 0),
+        "features": (no_ratios, ISSUE16_PARAMS, 100, 28),
+        "features_p50_all_days": (no_ratios, ISSUE16_PARAMS, 100, 0),
+        "before_target_norm": (no_ratios, {}, DEFAULT_ROUNDS, 0),
+        "target_norm": (no_ratios, {}, DEFAULT_ROUNDS, 0, TARGET_NORMALISER),
+        "shipped": (new, {}, DEFAULT_ROUNDS, 0, TARGET_NORMALISER),
     }
     for name in args.variants.split(","):
         t = time.perf_counter()

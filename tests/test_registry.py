@@ -44,6 +44,7 @@ def test_round_trip_gives_identical_predictions(saved, fitted):
     a = model.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
     b = loaded.predict_hourly(series["S0"], origin, 24, tz=TZ, holiday_region="DE-NW")
     pd.testing.assert_frame_equal(a, b)
+    assert loaded.target_normaliser == model.target_normaliser == "mean_28d_same_hour"
 
 
 def test_meta_lists_files_hashes_features_versions(saved):
@@ -216,6 +217,8 @@ def test_malformed_tree_never_reaches_lightgbm(default_copy):
         ("cold_start_ratio", None),
         ("monthly_log_error", {"p10": float("nan"), "p90": 1}),
         ("files", []),
+        ("target_normaliser", "no_such_feature"),
+        ("target_normaliser", 3),
     ],
 )
 def test_malformed_meta_fields_are_refused_even_when_signed(saved, field, value):
