@@ -83,13 +83,23 @@ def try_region(lat: float, lon: float) -> int:
     """
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise WeatherError(f"`lat`/`lon` must be degrees (WGS84); got lat={lat}, lon={lon}")
-    for code, _name, _station, rings in try_polygons():
-        if _inside(rings, float(lon), float(lat)):
-            return code
+    code = _region_of(float(lat), float(lon))
+    if code is not None:
+        return code
     raise WeatherError(
         f"no DWD test reference year region contains lat={lat}, lon={lon}; TRY2010 covers Germany only. "
         "Pass a PVGIS TMY file or a DWD hourly series instead."
     )
+
+
+@lru_cache(maxsize=256)
+def _region_of(lat: float, lon: float) -> int | None:
+    """The TRY region containing the point, or None (cached: a household asks several times,
+    and a Stadtwerk's households share a few sites)."""
+    for code, _name, _station, rings in try_polygons():
+        if _inside(rings, lon, lat):
+            return code
+    return None
 
 
 def try_region_info(region: int) -> dict[str, str | int]:

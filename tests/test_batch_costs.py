@@ -112,3 +112,17 @@ def test_daily_h25_weights_of_a_period_are_built_once(monkeypatch):
         again = forecast._daily_h25(days, "Europe/Berlin", "DE-NW")
     assert len(calls) == 1
     assert again.iloc[0] > 0 and again.sum() == pytest.approx(365.0, rel=0.01)
+
+
+def test_the_try_region_of_a_site_is_looked_up_once(monkeypatch):
+    import advisor.weather as weather
+
+    weather._region_of.cache_clear()
+    calls = _counting(monkeypatch, weather, "_inside")
+    first = weather.try_region(51.54, 7.22)
+    n_first = len(calls)
+    for _ in range(5):
+        assert weather.try_region(51.54, 7.22) == first == 5
+    assert len(calls) == n_first > 0
+    with pytest.raises(weather.WeatherError):
+        weather.try_region(48.85, 2.35)  # Paris: no TRY region, still refused
