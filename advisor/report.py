@@ -468,6 +468,7 @@ def render_report(
     charts: bool = True,
     electrification=None,
     privacy: Any = None,
+    candidates=(),
 ) -> str:
     """Render the assessment as an HTML document.
 
@@ -494,6 +495,10 @@ def render_report(
     privacy
         Data-protection information for letters (:class:`advisor.batch.notice.PrivacyNotice`);
         None leaves it out.
+    candidates
+        The household's own electrification figures for a letter
+        (:class:`~advisor.electrify.candidates.CandidateFigure`, kWh and € before/after with basis
+        and sources); empty leaves the section out.
 
     Returns
     -------
@@ -537,6 +542,7 @@ def render_report(
         # annual figures from a short period: their measured range; savings per year withheld below the minimum
         "ex": getattr(a, "extrapolation", None),
         "el": electrification if variant == "report" else None,
+        "cand": list(candidates) if variant == "letter" else [],
         **_fmt(language),
         **_assumption_helpers(language, a.recommendations),
     }

@@ -248,6 +248,8 @@ class RunState:
         doc = {"row": row, "monthly_kwh": result.monthly_kwh}
         if result.early_warning is not None:
             doc["early_warning"] = result.early_warning
+        if result.grid_profile is not None:
+            doc["grid_profile"] = result.grid_profile
         atomic_write_text(self.rows_dir / f"{result.key}.json", json.dumps(doc, sort_keys=True, ensure_ascii=False))
 
     def iter_documents(self) -> Iterator[dict]:
@@ -333,3 +335,22 @@ def write_tables(out_dir: Path, summary: pd.DataFrame, forecasts: pd.DataFrame) 
     atomic_write_bytes(out_dir / "summary.csv", csv_bytes(summary))
     atomic_write_bytes(out_dir / "errors.csv", csv_bytes(errors))
     write_duckdb(out_dir / "summary.duckdb", {"summary": summary, "errors": errors, "forecast_monthly": forecasts})
+
+
+GRID_PEAK_COLUMNS = (
+    "area",
+    "level",
+    "n_households",
+    "n_changed",
+    "peak_before_kw",
+    "peak_after_kw",
+    "change_pct",
+    "peak_after_time",
+)
+
+
+def write_grid_peaks(out_dir: Path, grid) -> None:
+    """grid_peak.csv: the k-anonymous coincident peaks by area (:mod:`advisor.batch.grid_peak`),
+    one row per published area; households left out are counted in the portfolio page."""
+    frame = pd.DataFrame([r.to_row() for r in grid.rows], columns=list(GRID_PEAK_COLUMNS))
+    atomic_write_bytes(out_dir / "grid_peak.csv", csv_bytes(frame))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from advisor.batch.grid_peak import NO_POSTAL_CODE
 from advisor.batch.process import KeyFigures, PeerGroup
 from advisor.evaluate.anonymity import k_anonymous_bins, k_anonymous_counts, k_anonymous_ordered_counts
 from advisor.texts import render
@@ -239,6 +240,17 @@ def forecast_chart(fc: PortfolioForecast | None, language: str = "de") -> str | 
 
 
 # ---------------------------------------------------------------------- page
+def _area_label(row, language: str = "de") -> str:
+    """A published grid-peak area in words."""
+    if row.level == "zone":
+        if row.area == NO_POSTAL_CODE:
+            return render("portfolio.grid.no_postal_code", language)
+        return render("portfolio.grid.zone", language, {"zone": f"{row.area}…"})
+    if row.level == "rest":
+        return render("portfolio.grid.rest", language)
+    return row.area
+
+
 def render_portfolio(
     summary: pd.DataFrame,
     fc: PortfolioForecast | None,
@@ -248,6 +260,7 @@ def render_portfolio(
     k: int = MIN_PEER_GROUP_SIZE,
     retention_until=None,
     language: str = "de",
+    grid=None,
 ) -> str:
     """The portfolio HTML page (template ``advisor/templates/batch/portfolio.html.j2``) in
     ``language`` (German by default; words from ``portfolio.po``, numbers by the one formatter).
@@ -256,6 +269,8 @@ def render_portfolio(
     covers at least ``k`` households: charts and the measures table merge small groups, and
     the totals and the aggregated forecast are left out below ``k`` households.
     ``retention_until`` (a date) is printed as the day the run's personal data are to be deleted.
+    ``grid`` (:class:`advisor.batch.grid_peak.GridPeaks`) adds the k-anonymous coincident peak by
+    postal area before and after electrifying the candidates.
     """
     from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -306,6 +321,8 @@ def render_portfolio(
         "top": top.to_dict("records"),
         "measures": measures,
         "peers": list(peers.values()),
+        "grid": grid,
+        "area_label": lambda row: _area_label(row, language),
         "min_peer": MIN_PEER_GROUP_SIZE,
     }
     return env.get_template("portfolio.html.j2").render(**context)

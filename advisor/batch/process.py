@@ -14,6 +14,7 @@ household never stops the run.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -21,15 +22,24 @@ import numpy as np
 
 from advisor.analysis import data_quality
 from advisor.batch.curves import combine_curves, curve_from_partition, estimated_curve, read_source_curves
+from advisor.batch.grid_peak import area_of
 from advisor.batch.inputs import WorkItem
 from advisor.batch.privacy import Pseudonymiser, clean_text, redact_content, scrub_text
-from advisor.electrify.candidates import electrification_candidates
-from advisor.errors import AdvisorError
+from advisor.electrify.candidates import (
+    Candidates,
+    candidate_figures,
+    electrification_candidates,
+    night_storage_replacement,
+    winter_profile_kw,
+)
+from advisor.electrify.parameters import ElectrifyParameters
+from advisor.errors import AdvisorError, DataQualityWarning
 from advisor.evaluate.assignment import CONTROL
 from advisor.evaluate.consumption import period_consumption
 from advisor.household import Household
 from advisor.ingest import ReadOptions
 from advisor.loadcurve import LoadCurve
+from advisor.pv import complete_year
 from advisor.settings import prepared_curve, resolve_settings
 from advisor.texts import map_text
 from advisor.units import interval_hours
@@ -254,6 +264,10 @@ class HouseholdResult:
     early_warning
         For a household that consented to the energy-poverty early warning: its flags as
         ``[{"code", "reason_de", "reason_en"}]`` (empty: no criterion holds); None without consent.
+    grid_profile
+        For the portfolio's coincident peak (:mod:`advisor.batch.grid_peak`): ``{"area", "before_kw",
+        "after_kw", "changed"}`` (mean winter weekday profiles, 96 quarter-hours [kW]); None for
+        an estimated curve or one without winter weekdays.
     """
 
     key: str
@@ -262,6 +276,7 @@ class HouseholdResult:
     monthly_kwh: dict | None = None
     timings: dict = field(default_factory=dict)
     early_warning: list | None = None
+    grid_profile: dict | None = None
 
     @property
     def status(self) -> str:
@@ -485,10 +500,10 @@ def process_household(item: WorkItem, settings: BatchSettings) -> HouseholdResul
             )
         timings["read"] = time.perf_counter() - t0
         stage = "assess"
-        files, monthly, warning = _assess_and_write(item, settings, curve, household, peer, row, timings)
+        files, monthly, warning, grid = _assess_and_write(item, settings, curve, household, peer, row, timings)
         row["status"] = STATUS_OK
         timings["cpu"] = time.process_time() - cpu0
-        return HouseholdResult(item.key, row, tuple(files), monthly, timings, warning)
+        return HouseholdResult(item.key, row, tuple(files), monthly, timings, warning, grid)
     except Exception as exc:  # noqa: BLE001 - one household never stops the run
         row.update(status=STATUS_ERROR, error_stage=stage, error=_message(exc, item))
         timings["cpu"] = time.process_time() - cpu0
@@ -541,8 +556,74 @@ def assessment_row(row: dict, assessment, curve: LoadCurve) -> None:
         row.update(pv_kwp=_round(roof[0].peak_kw), pv_savings_eur=_round(roof[0].economics.annual_savings_eur, 2))
     if assessment.projection is not None:
         row["forecast_12mo_kwh"] = _round(assessment.projection.annual_kwh_p50, 1)
-    marks = electrification_candidates(getattr(a, "signatures", ()), assessment.household, assessment.tariffs)
-    row.update(marks.to_row())
+    row.update(candidate_marks(assessment).to_row())
+
+
+def candidate_marks(assessment) -> Candidates:
+    """The household's electrification candidate marks (:func:`electrification_candidates`)."""
+    a = assessment.analysis
+    return electrification_candidates(getattr(a, "signatures", ()), assessment.household, assessment.tariffs)
+
+
+_PARAMS: dict[int, tuple[Any, Any]] = {}  # id(seeds) -> (seeds, ElectrifyParameters): once per worker
+
+
+def _electrify_parameters(seeds):
+    entry = _PARAMS.get(id(seeds))
+    if entry is None or entry[0] is not seeds:
+        _PARAMS.clear()
+        entry = (seeds, ElectrifyParameters.from_seeds(seeds))
+        _PARAMS[id(seeds)] = entry
+    return entry[1]
+
+
+def electrification_of(item: WorkItem, settings: BatchSettings, curve: LoadCurve, assessment):
+    """The household's own electrification figures for its letter and its profiles for the
+    portfolio's coincident peak: ``(figures, grid_profile)`` (see :class:`HouseholdResult`).
+
+    A marked night-storage household gets the heat pump that delivers its night-storage heat on
+    its own year (:func:`~advisor.electrify.candidates.night_storage_replacement`); § 14a and
+    smart-charging marks get their tariff figures. Estimated curves get neither (a standard
+    profile says nothing about this household's hours).
+    """
+    if curve.is_estimated:
+        return (), None
+    marks = candidate_marks(assessment)
+    figures = list(candidate_figures(marks, assessment, seeds=settings.seeds))
+    tz = curve.meta.tz
+    before = winter_profile_kw(curve.energy_kwh, curve.interval_minutes, tz)
+    change = None
+    night = next(
+        (s for s in assessment.analysis.signatures if s.name == "night_storage_heating" and s.detected),
+        None,
+    )
+    if "night_storage_to_heat_pump" in marks.codes and night is not None:
+        hs = assessment.settings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DataQualityWarning)
+            year = complete_year(curve, holiday_region=hs.holiday_region)
+        swap = night_storage_replacement(
+            year.energy_kwh,
+            _electrify_parameters(settings.seeds),
+            interval_minutes=curve.interval_minutes,
+            tz=tz,
+            settings=hs,
+            bill_eur=hs.annual_bill_eur,
+            window_hours=tuple(settings.seeds.value("electrify.night_storage_window_hours")),
+        )
+        if swap is not None:
+            figures.insert(0, swap.figure)
+            change = winter_profile_kw(swap.change_kwh, curve.interval_minutes, tz)
+    grid = None
+    if before is not None:
+        after = before + change if change is not None else before
+        grid = {
+            "area": area_of(item.household.get("postal_code")),
+            "before_kw": [round(float(x), 4) for x in before],
+            "after_kw": [round(float(x), 4) for x in after],
+            "changed": change is not None,
+        }
+    return tuple(figures), grid
 
 
 def _assess_and_write(item, settings, curve, household, peer, row, timings):
@@ -565,10 +646,13 @@ def _assess_and_write(item, settings, curve, household, peer, row, timings):
     assessment_row(row, assessment, curve)
     timings["assess"] = time.perf_counter() - t0
     warning = household_warning(item, settings, curve, household, row, assessment.settings)
+    t0 = time.perf_counter()
+    figures, grid = electrification_of(item, settings, curve, assessment)
+    timings["electrify"] = time.perf_counter() - t0
     if item.group == CONTROL:  # the control group gets no letter; its row stays for the evaluation
-        return [], monthly_quantiles(assessment.forecast_months), warning
-    files = _letters(item, settings, assessment, household.language, peer, curve, row, timings)
-    return files, monthly_quantiles(assessment.forecast_months), warning
+        return [], monthly_quantiles(assessment.forecast_months), warning, grid
+    files = _letters(item, settings, assessment, household.language, peer, curve, row, timings, figures)
+    return files, monthly_quantiles(assessment.forecast_months), warning, grid
 
 
 def _consents(value) -> bool:
@@ -606,7 +690,7 @@ def household_warning(item, settings, curve, household, row, household_settings)
     return [{"code": f.code, "reason_de": f.reason.text("de"), "reason_en": f.reason.text("en")} for f in flags]
 
 
-def _letters(item, settings, assessment, language, peer, curve, row, timings) -> list[tuple[str, bytes]]:
+def _letters(item, settings, assessment, language, peer, curve, row, timings, figures=()) -> list[tuple[str, bytes]]:
     """The household's letter as HTML (and PDF) bytes, rendered by the shared report renderer."""
     from advisor.report import Address, html_to_pdf, render_report
 
@@ -627,6 +711,7 @@ def _letters(item, settings, assessment, language, peer, curve, row, timings) ->
         address=Address(lines=item.address, key=item.key),
         peers=peers,
         privacy=settings.privacy,
+        candidates=figures,
     )
     if item.identifiers:
         html = scrub_text(html, item.identifiers)

@@ -34,6 +34,7 @@ from advisor.batch.assignment import (
 )
 from advisor.batch.early_warning import write_energy_poverty_list
 from advisor.batch.engine import EngineSpec, map_unordered
+from advisor.batch.grid_peak import accumulate, k_anonymous_peaks
 from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
 from advisor.batch.notice import privacy_notice
 from advisor.batch.outputs import (
@@ -46,6 +47,7 @@ from advisor.batch.outputs import (
     parquet_bytes,
     remove_temporaries,
     summary_frame,
+    write_grid_peaks,
     write_tables,
 )
 from advisor.batch.portfolio import (
@@ -531,12 +533,24 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
 
     # ---- portfolio outputs (always rebuilt from the row files)
     t0 = time.perf_counter()
-    documents = [d for d in state.iter_documents() if d["row"]["household"] in items_by_key]
+    # the households' winter profiles are summed per postal area in one pass (memory per area)
+    areas = accumulate(
+        (g["area"], g["before_kw"], g["after_kw"], g["changed"])
+        for d in state.iter_documents()
+        if d["row"]["household"] in items_by_key and d["row"]["status"] == "ok" and (g := d.get("grid_profile"))
+    )
+    grid = k_anonymous_peaks(areas, k_anon)
+    write_grid_peaks(out, grid)
+    documents = [
+        {k: v for k, v in d.items() if k != "grid_profile"}
+        for d in state.iter_documents()
+        if d["row"]["household"] in items_by_key
+    ]
     summary = summary_frame([d["row"] for d in documents])
     write_tables(out, summary, forecast_frame(documents))
     fc = aggregate_forecast([d.get("monthly_kwh") for d in documents if d["row"]["status"] == "ok"])
     title = settings.brand.name
-    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds, k_anon, notice.retention_until))
+    atomic_write_text(out / "portfolio.html", render_portfolio(summary, fc, peers, title, seeds, k_anon, notice.retention_until, grid=grid))
     n_flagged = write_energy_poverty_list(out, state.dir, documents)
     stages["portfolio"] = time.perf_counter() - t0
 
