@@ -128,7 +128,9 @@ def test_purge_deletes_personal_data_and_keeps_the_aggregate_record(small_run, t
     assert main(["batch", "--purge", str(run)]) == 0
     assert "4 letters" in capsys.readouterr().out
     left = sorted(p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file())
-    assert left in (["manifest.json"], [".lock", "manifest.json"])
+    assert left in (["grid_peak.csv", "manifest.json"], [".lock", "grid_peak.csv", "manifest.json"])
+    grid = (run / "grid_peak.csv").read_text()
+    assert not any(i in grid for i in ids)  # k-anonymous areas only (issue 18), kept for grid planning
     text = (run / "manifest.json").read_text()
     assert not any(i in text for i in ids)  # no household id (file names, keys) is left
     doc = json.loads(text)

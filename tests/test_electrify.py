@@ -169,8 +169,9 @@ def test_heat_from_gas_and_oil_hand_computed(params):
 
 def test_cop_hand_computed_and_monotonic(params):
     spec = HeatPumpSpec.from_parameters(params)
-    # lift 35 K: 0.85 * (6.81 - 0.121*35 + 0.00063*35^2) = 2.84499
-    assert cop(np.array([0.0]), 35.0, spec)[0] == pytest.approx(0.85 * (6.81 - 0.121 * 35 + 0.00063 * 35**2))
+    # lift 35 K, when2heat air regression (Ruhnau et al. 2019) x 0.85: 0.85 * (6.0801 - 0.0941*35 + 0.0005*35^2)
+    assert cop(np.array([0.0]), 35.0, spec)[0] == pytest.approx(0.85 * (6.0801 - 0.0941 * 35 + 0.0005 * 35**2))
+    assert cop(np.array([10.0]), 20.0, spec)[0] == pytest.approx(0.85 * (6.0801 - 0.0941 * 15 + 0.0005 * 15**2))
     t = np.linspace(-15, 15, 31)
     c = cop(t, flow_temperature_c(t, spec), spec)
     assert (np.diff(c) >= -1e-12).all()  # warmer outside -> better COP

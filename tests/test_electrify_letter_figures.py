@@ -78,7 +78,7 @@ def test_heat_pump_replacement_figures_add_up(nsh, seeds):
     assert f.eur_before == pytest.approx(hs.annual_bill_eur(f.kwh_before))
     assert f.eur_after == pytest.approx(hs.annual_bill_eur(f.kwh_after))
     assert f.eur_after < f.eur_before
-    assert f.sources and any("Staffell" in s or "COP" in s for s in f.sources)
+    assert f.sources and any("Ruhnau" in s and "when2heat" in s for s in f.sources)
     # the portfolio profile: the night block goes, the heat pump runs through the day
     assert grid["changed"] is True and grid["area"] == "44623"
     before, after = np.array(grid["before_kw"]), np.array(grid["after_kw"])
@@ -119,6 +119,6 @@ def test_letter_carries_the_figures_with_basis_and_source(nsh, seeds, lang):
     fm = formatter(lang)
     assert fm.number(f.kwh_before, 0) in text and fm.number(f.kwh_after, 0) in text
     assert f.basis.text(lang)[:40] in text
-    assert "Staffell" in text
+    assert "Ruhnau" in text
     plain = render_report(a, lang, variant="letter", address=Address(key="K-1"))
     assert render("letter.electrify.title", lang) not in plain

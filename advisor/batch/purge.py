@@ -3,9 +3,10 @@
 Deleted: the letters, the summary tables (Parquet, CSV, DuckDB), ``errors.csv``, the portfolio page
 (it lists households by key), the control-group assignment with its baselines, the evaluation's
 list of missing households, the energy-poverty list and its key file, and ``.state/`` (row files, first-pass figures, the split long table).
-Kept: ``manifest.json`` without input file names and per-stratum counts, and
-``evaluation/evaluation.json`` without the missing-household list — figures over at least k
-households, plus the purge date. Only a folder that holds a batch run is touched.
+Kept: ``manifest.json`` without input file names and per-stratum counts,
+``evaluation/evaluation.json`` without the missing-household list and ``grid_peak.csv`` (coincident
+peaks of k-anonymous postal areas, for grid planning) — figures over at least k households, plus
+the purge date. Only a folder that holds a batch run is touched.
 """
 
 from __future__ import annotations

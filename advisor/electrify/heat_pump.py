@@ -1,7 +1,8 @@
 """An air-source heat pump delivering a house's heat: COP by hour, electricity by hour, SCOP.
 
-The COP is the air-source regression of Staffell et al. (2012) on the lift between the outdoor
-air and the water the pump heats, scaled down to real operation (Ruhnau et al. 2019); the flow
+The COP is the air-source regression of Ruhnau et al. (2019, the when2heat data set) on the lift
+between the outdoor air and the water the pump heats, fitted to manufacturer (test-bench) data and
+scaled down to real operation by that source's factor 0.85; the flow
 temperature follows a heating curve from the design flow temperature at the design outdoor
 temperature to a foot point at the heating limit. Hot water is heated to its own temperature.
 The coefficients live in ``seeds/electrify.toml``; the seasonal COP that comes out is checked
@@ -18,7 +19,7 @@ import pandas as pd
 from advisor.electrify.heat_demand import FLOW_TEMP_RANGE_C, check_range
 from advisor.electrify.parameters import ElectrifyParameters
 
-DT_MIN_K, DT_MAX_K = 15.0, 60.0  # validity of the regression (Staffell et al. 2012)
+DT_MIN_K, DT_MAX_K = 15.0, 60.0  # lower clip as when2heat (Ruhnau et al. 2019); 60 K: the upper end of the fitted lifts
 
 
 @dataclass(frozen=True)
