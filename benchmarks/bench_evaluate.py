@@ -7,7 +7,9 @@ benchmark times the evaluation only: reading the later data (a Parquet long tabl
 group), the model and the outputs. Target (issue 19): 10,000 households in under a minute on 2 cores.
 
 Printed: rows of later data, seconds to write them (not part of the target), seconds of
-``advisor evaluate`` (wall), households/s, peak RSS, and the estimate (which should hold 3 %).
+``advisor evaluate`` (wall) and its CPU seconds (this process and its threads, e.g. DuckDB's, plus
+any worker processes), the load average before and after (on a shared machine the wall time is
+only honest next to them), households/s, peak RSS, and the estimate (which should hold 3 %).
 
 Run: ``.venv/bin/python benchmarks/bench_evaluate.py [--n 10000] [--days 90] [--minutes 15] [--workers 2]``
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import tempfile
 import threading
 import time
@@ -91,6 +95,12 @@ def make_after(path: Path, frame: pd.DataFrame, days: int, minutes: int, seed: i
     return rows
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process (all threads) and of its waited-for children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=10_000)
@@ -116,6 +126,8 @@ def main() -> None:
 
         th = threading.Thread(target=sample, daemon=True)
         th.start()
+        load_before = os.getloadavg()
+        cpu0 = _cpu_s()
         t0 = time.perf_counter()
         result = run_evaluation(
             EvaluateOptions(
@@ -126,8 +138,15 @@ def main() -> None:
             )
         )
         wall = time.perf_counter() - t0
+        cpu = _cpu_s() - cpu0
+        load_after = os.getloadavg()
         stop.set()
         th.join()
+        print(
+            f"CPU: {cpu:.1f} s ({1000 * cpu / args.n:.2f} ms per household); load average (1/5/15 min) before "
+            f"{load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, after "
+            f"{load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f} on {os.cpu_count()} cores"
+        )
         e = result.estimate.overall
         print(
             f"advisor evaluate: {wall:.1f} s wall for {args.n} households ({args.n / wall:.0f} households/s), "

@@ -316,14 +316,16 @@ def _after_figures(todo, settings: _AfterSettings, options: EvaluateOptions, fas
         return
     tid = {i.key: i.sources[0].meter_id for i in todo}
     since = pd.Series(
-        {tid[k]: pd.Timestamp(settings.since_utc_ns[k], tz="UTC") for k in tid}, dtype="datetime64[ns, UTC]"
+        pd.to_datetime([settings.since_utc_ns[k] for k in tid], unit="ns", utc=True),
+        index=list(tid.values()),
+        dtype="datetime64[ns, UTC]",
     )
-    agg = aggregate_after(options.after, fast, since, threads=options.engine.n_workers)
-    for key, t in tid.items():
-        if t not in agg.index:
+    agg = aggregate_after(options.after, fast, since, threads=options.engine.n_workers).to_dict("index")
+    for key, t in tid.items():  # plain dicts: no pandas access per household
+        r = agg.get(t)
+        if r is None:
             yield _AfterFigure(key, None, 0.0)
             continue
-        r = agg.loc[t]
         yield _AfterFigure(key, r["kwh_per_day"] if pd.notna(r["kwh_per_day"]) else None, float(r["days"]), r["error"])
 
 
@@ -340,16 +342,17 @@ def _evaluate(
         pseudonymiser=pseudo,
         table_decimal_comma=partitions is not None and csv_decimal_comma(options.after),
     )
-    since_ns = {}
-    for key, row in assigned.iterrows():
-        start = since
-        if isinstance(row["baseline_end"], str) and row["baseline_end"]:
-            start = max(start, pd.Timestamp(row["baseline_end"]))
-        since_ns[key] = int(start.tz_convert("UTC").value)
+    # each household counts from the later of the evaluation start and its own baseline end
+    ends = assigned["baseline_end"].where(assigned["baseline_end"].map(lambda x: isinstance(x, str) and bool(x)))
+    ends_utc = pd.to_datetime(ends, utc=True, format="ISO8601")
+    start_ns = np.maximum(ends_utc.fillna(since.tz_convert("UTC")).to_numpy("datetime64[ns]").astype(np.int64),
+                          int(since.tz_convert("UTC").value))  # fmt: skip
+    since_ns = dict(zip(assigned.index, (int(x) for x in start_ns), strict=True))
+    cells = assigned[["group", "stratum"]].to_dict("index")
     missing: list[dict] = []
 
     def lost(key, reason):
-        r = assigned.loc[key]
+        r = cells[key]
         missing.append({"household": key, "group": r["group"], "stratum": r["stratum"], "reason": reason})
 
     todo = []

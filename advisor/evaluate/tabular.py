@@ -83,9 +83,10 @@ def aggregate_after(path: Path, columns, since_utc: pd.Series, threads: int = 2)
         first = first[first["id"].isin(since.index)].set_index("id")
         out: dict[str, dict] = {}
         again: list[str] = []
-        for tid, r in first.iterrows():
+        since_of = since.to_dict()
+        for tid, r in first.to_dict("index").items():  # plain dicts: no pandas access per household
             step = _grid_step(int(r["n"]), int(r["t0"]), int(r["t1"]), int(r["s1"]), int(r["s2"]))
-            if step is None or since[tid] > t_min:
+            if step is None or since_of[tid] > t_min:
                 again.append(tid)
                 continue
             out[tid] = _figure(r, step / 60.0, "")
@@ -134,7 +135,7 @@ def _exact(con, p: str, q: str, t: str, v: str, since: pd.Series) -> dict[str, d
         """
     ).df()
     out = {}
-    for _, r in df.iterrows():
+    for r in df.to_dict("records"):
         minutes = None if pd.isna(r["step_ms"]) else float(r["step_ms"]) / 60000.0
         error = ""
         if r["n_distinct"] < r["n"]:
