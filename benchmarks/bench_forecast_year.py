@@ -7,6 +7,11 @@ in four kinds: plain; behind its own PV (April-September imports halved in both 
 level change in year 2 (x0.85 or x1.15: a flatmate leaves or arrives); an EV added in year 2.
 Each forecast is made from year 1 only and scored on year 2's monthly and annual totals.
 
+Second table (issue 16, weather of the measured year): 24 synthetic heat-pump households at Herne
+(TRY region 5), heat pump 0.02-0.08 kWh per degree-hour below 15 °C; year 1 heated against the TRY
+climatology shifted by -3 ... +3 K (a cold or warm year), year 2 against the climatology itself (a
+normal year). Forecast from year 1 with the site, with and without year 1's measured temperature.
+
 Usage::
 
     python benchmarks/bench_forecast_year.py
@@ -23,6 +28,7 @@ import advisor.forecast as F
 from advisor.forecast import load_forecaster, monthly_forecast
 from advisor.loadcurve import CurveMeta, make_load_curve
 from advisor.synthetic import SyntheticSpec, synthetic_household
+from advisor.weather import temperature_climatology, try_region
 
 TZ = "Europe/Berlin"
 
@@ -49,9 +55,57 @@ def pair(kind: str, i: int, rng: np.random.Generator):
     return y1, y2
 
 
+HERNE = (51.54, 7.22)
+
+
+def weather_table(model) -> None:
+    """Year ahead after a cold or warm measured year: with and without its measured temperature."""
+    region = try_region(*HERNE)
+    rng = np.random.default_rng(16)
+    rows = []
+    for i, offset in enumerate(np.tile([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0], 4)):
+        k = float(rng.uniform(0.02, 0.08))
+        spec = dict(interval_minutes=60, appliance_kwh=float(rng.uniform(1000, 4500)), standby_w=float(rng.uniform(30, 250)))
+        years, temps = [], []
+        for year, off in ((2023, offset), (2024, 0.0)):
+            base = synthetic_household(SyntheticSpec(year=year, seed=7000 + 10 * i + year, **spec)).curve.energy_kwh
+            t = temperature_climatology(base.index, *HERNE, region=region) + off
+            years.append(base + k * np.clip(15.0 - t, 0.0, None))
+            temps.append(t)
+        y1, y2 = years
+        curve = make_load_curve(y1, interval_minutes=60, meta=CurveMeta(tz=TZ, holiday_region="DE-NW"))
+        with_t = monthly_forecast(curve, model=model, site=HERNE, temperature_c=temps[0])
+        without = monthly_forecast(curve, model=model, site=HERNE)
+        a = float(y2.sum())
+        rows.append(
+            {
+                "offset": offset,
+                "with": abs(with_t["p50"].sum() - a) / a,
+                "without": abs(without["p50"].sum() - a) / a,
+                "same": abs(float(y1.sum()) - a) / a,
+                "normalised": bool(with_t.attrs["weather_normalised"]),
+                "inside_with": with_t["p10"].sum() <= a <= with_t["p90"].sum(),
+                "inside_without": without["p10"].sum() <= a <= without["p90"].sum(),
+            }
+        )
+    df = pd.DataFrame(rows)
+    print(
+        f"\n{len(df)} heat-pump households after a cold/warm year (Herne), weather-normalised "
+        f"{int(df.normalised.sum())} of {len(df)}\n"
+    )
+    print("| year 1 vs normal | annual APE, measured temperature | without | same as last year | inside P10-P90 with / without |")
+    print("|---|---|---|---|---|")
+    for name, g in [("±1 K", df[df.offset.abs() == 1]), ("±2 K", df[df.offset.abs() == 2]), ("±3 K", df[df.offset.abs() == 3]), ("all", df)]:
+        print(
+            f"| {name} | {100 * g['with'].median():.1f} % | {100 * g['without'].median():.1f} % | {100 * g['same'].median():.1f} % | "
+            f"{100 * g.inside_with.mean():.0f} % / {100 * g.inside_without.mean():.0f} % |"
+        )
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     model = load_forecaster()
+    weather_table(model)
     rng = np.random.default_rng(12)
     rows = []
     for kind in ("plain", "behind PV", "level change", "ev added"):
