@@ -28,19 +28,10 @@ from typing import Any
 from advisor.errors import SeedError
 from advisor.own_pv import OwnPVSize, own_pv_size, surplus_days
 from advisor.signatures import device_answer
-from advisor.texts import Message, codes
+from advisor.texts import JOIN, Message, codes, join, localize, render, text_fields
 
+#: Languages of the rendered JSON keys (``explanation_de``, ``explanation_en``, …).
 LANGUAGES = ("de", "en")
-BASIS_TEXT = {
-    "measured": {"de": "gemessen an Ihrer Lastkurve", "en": "measured from your curve"},
-    "simulated": {"de": "simuliert mit Ihrer Lastkurve", "en": "simulated on your curve"},
-    "estimate": {"de": "Schätzung aus Katalogwerten", "en": "estimate from catalog"},
-}
-CONFIDENCE_TEXT = {
-    "high": {"de": "hoch", "en": "high"},
-    "medium": {"de": "mittel", "en": "medium"},
-    "low": {"de": "gering", "en": "low"},
-}
 MIN_SAVING_EUR = 1.0
 #: Signatures whose energy is not "household electricity" (lighting/appliance shares exclude them).
 BIG_DEVICES = ("ev_charging", "heat_pump", "night_storage_heating")
@@ -90,10 +81,6 @@ class Measure:
     params: dict[str, float]
     title_de: str
     title_en: str
-    explanation_de: str
-    explanation_en: str
-    estimate_de: str
-    estimate_en: str
     source: str
     date: str
     verify: bool = False
@@ -102,11 +89,11 @@ class Measure:
     def title(self, language: str) -> str:
         return self.title_de if language == "de" else self.title_en
 
-    def template(self, language: str, basis: str) -> str:
-        """The explanation template for a basis (measured/simulated or estimate)."""
-        if basis == "estimate":
-            return self.estimate_de if language == "de" else self.estimate_en
-        return self.explanation_de if language == "de" else self.explanation_en
+    def text_code(self, basis: str) -> str | None:
+        """The catalogue code of the explanation for a basis (measured/simulated or estimate):
+        ``measures.text.<id>`` / ``measures.text_estimate.<id>`` in ``measures.po``, or None."""
+        code = f"measures.text_estimate.{self.measure_id}" if basis == "estimate" else f"measures.text.{self.measure_id}"
+        return code if code in codes("en") else None
 
     def param(self, name: str) -> float:
         try:
@@ -189,10 +176,6 @@ def _parse_catalog(table) -> dict[str, Measure]:
             params=_params(_text(row["params"])),
             title_de=_text(row["title_de"]),
             title_en=_text(row["title_en"]),
-            explanation_de=_text(row["explanation_de"]),
-            explanation_en=_text(row["explanation_en"]),
-            estimate_de=_text(row["estimate_de"]),
-            estimate_en=_text(row["estimate_en"]),
             source=_text(row["source"]),
             date=_text(row["date"]),
             verify=_text(row.get("verify")).lower() == "true",
@@ -223,8 +206,9 @@ class Recommendation:
         Catalog id (``seeds/measures.csv``).
     title_de, title_en
         Title in German and English.
-    explanation_de, explanation_en
-        Short explanation naming the evidence (figures from the curve or the catalog).
+    explanation_message
+        Short explanation naming the evidence (figures from the curve or the catalog): a
+        :class:`~advisor.texts.Message` (``measures.po``); ``explanation(lang)`` renders it.
     annual_savings_kwh
         Electricity saved or grid purchase avoided [kWh/yr], >= 0.
     annual_savings_eur
@@ -251,8 +235,7 @@ class Recommendation:
     measure_id: str
     title_de: str
     title_en: str
-    explanation_de: str
-    explanation_en: str
+    explanation_message: str
     annual_savings_kwh: float
     annual_savings_eur: float
     annual_co2_kg: float
@@ -265,33 +248,34 @@ class Recommendation:
     rank: int = 0
     conditional: bool = False
     conditions: tuple[str, ...] = ()
-    condition_de: str = ""
-    condition_en: str = ""
-    confidence_basis_de: str = ""
-    confidence_basis_en: str = ""
+    condition_message: str = ""
+    confidence_basis_message: str = ""
 
     def title(self, language: str = "de") -> str:
         return self.title_de if language == "de" else self.title_en
 
     def explanation(self, language: str = "de") -> str:
-        return self.explanation_de if language == "de" else self.explanation_en
+        return localize(self.explanation_message, language)
 
     def condition(self, language: str = "de") -> str:
         """What the measure depends on (empty when it does not depend on anything unknown)."""
-        return self.condition_de if language == "de" else self.condition_en
+        return localize(self.condition_message, language)
 
     def confidence_basis(self, language: str = "de") -> str:
         """What the confidence rests on, in ``language``."""
-        return self.confidence_basis_de if language == "de" else self.confidence_basis_en
+        return localize(self.confidence_basis_message, language)
 
     def basis_text(self, language: str = "de") -> str:
-        return BASIS_TEXT[self.basis][language]
+        return render(f"measures.basis.{self.basis}", language)
 
     def confidence_text(self, language: str = "de") -> str:
-        return CONFIDENCE_TEXT[self.confidence][language]
+        return render(f"measures.confidence.{self.confidence}", language)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
+        for name in ("explanation", "condition", "confidence_basis"):
+            d.pop(f"{name}_message")
+            d.update(text_fields(name, getattr(self, f"{name}_message"), LANGUAGES))
         d["sources"] = list(self.sources)
         d["conditions"] = list(self.conditions)
         d["basis_text_de"] = self.basis_text("de")
@@ -309,8 +293,8 @@ class NotRecommended:
         Catalog id and titles.
     reason_code
         ``payback_beyond_lifetime``, ``own_pv_present`` or ``too_small``.
-    reason_de, reason_en
-        The reason in plain language.
+    reason_message
+        The reason (a :class:`~advisor.texts.Message`, ``measures.po``); ``reason(lang)`` renders it.
     annual_savings_eur, investment_eur, payback_years, lifetime_years
         The figures behind the reason (payback None when the measure never pays back).
     """
@@ -319,8 +303,7 @@ class NotRecommended:
     title_de: str
     title_en: str
     reason_code: str
-    reason_de: str
-    reason_en: str
+    reason_message: str
     annual_savings_eur: float = 0.0
     investment_eur: float = 0.0
     payback_years: float | None = None
@@ -330,12 +313,13 @@ class NotRecommended:
         return self.title_de if language == "de" else self.title_en
 
     def reason(self, language: str = "de") -> str:
-        if isinstance(self.reason_en, Message):  # a message code (measures.po): any language
-            return self.reason_en.text(language)
-        return self.reason_de if language == "de" else self.reason_en
+        return localize(self.reason_message, language)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        d.pop("reason_message")
+        d.update(text_fields("reason", self.reason_message, LANGUAGES))
+        return d
 
 
 @dataclass(frozen=True)
@@ -408,7 +392,7 @@ class _Draft:
     values: dict[str, Any] = field(default_factory=dict)  # placeholders (numbers formatted later)
     extra_sources: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
-    rests_on: tuple[str, str] | None = None  # (de, en): what the confidence rests on
+    rests_on: Message | None = None  # what the confidence rests on
     message: Message | None = None  # the explanation as a catalogue code (measures.po) instead of the row's template
 
 
@@ -644,12 +628,7 @@ def advise(
                     "medium" if measured_conf == "high" else measured_conf,
                     {"pump_w": (sig.power_w, 0), "pump_kwh": (pump_kwh, 0), "pump_nights": nights},
                     conditions=("ownership",) if facts.get("tenure") is None or facts.get("dwelling") is None else (),
-                    rests_on=(
-                        f"beruht auf dem Sprung der nächtlichen Sockellast zwischen Heizperiode und Sommer "
-                        f"({format_number(sig.power_w, 'de')} W); eine Pumpe ist die häufigste, nicht die einzige Erklärung",
-                        f"rests on the step of the night floor between heating season and summer "
-                        f"({format_number(sig.power_w, 'en')} W); a pump is the most common, not the only explanation",
-                    ),
+                    rests_on=Message("measures.rests.pump", w=float(sig.power_w)),
                 )
             )
         elif applies(m.estimate_if, facts):
@@ -772,22 +751,14 @@ def _cap_efficiency(drafts: list[_Draft], analysis, household, seeds, annual: fl
         return drafts
     f = cap / total
     out = list(drafts)
-    share = format_number(100 * cap / annual, "de"), format_number(100 * cap / annual, "en")
+    capped = Message("measures.rests.capped", share=cap / annual)
     for i in eff:
         d = out[i]
-        de, en = d.rests_on or ("", "")
         out[i] = replace(
             d,
             kwh=d.kwh * f,
             eur=d.eur * f,
-            rests_on=(
-                (de + "; " if de else "")
-                + f"zusammen mit den anderen Sparmaßnahmen auf {share[0]} % Ihres Verbrauchs begrenzt (so weit liegt "
-                "die Effizienzklasse A des Stromspiegels unter dem Durchschnitt)",
-                (en + "; " if en else "")
-                + f"scaled down with the other efficiency measures to {share[1]} % of your consumption together (the "
-                "distance between the Stromspiegel's class A and the average)",
-            ),
+            rests_on=join([d.rests_on, capped], "; ") if d.rests_on else capped,
         )
     return out
 
@@ -802,24 +773,13 @@ def _stage_of(group: str) -> str:
     return "efficiency"
 
 
-_CATALOG_RESTS = (
-    "beruht auf Katalogwerten der genannten Quelle, skaliert mit Ihrem Jahresverbrauch; Ihre Kurve zeigt das Gerät nicht",
-    "rests on catalog figures of the source named, scaled by your annual consumption; your curve does not show the appliance",
-)
-_PERSONS_RESTS = (
-    "beruht auf Katalogwerten der genannten Quelle, skaliert mit der Zahl der Personen im Haushalt",
-    "rests on catalog figures of the source named, scaled by the number of persons in the household",
-)
+_CATALOG_RESTS = Message("measures.rests.catalog")
+_PERSONS_RESTS = Message("measures.rests.persons")
 
 
-def _measured_rests_on(days: float, quality: float | None) -> tuple[str, str]:
-    d = format_number(days, "de") if _finite(days) else "–"
-    e = format_number(days, "en") if _finite(days) else "–"
-    q = f"{format_number(100 * quality, 'de')} %" if quality is not None else "–"
-    qe = f"{format_number(100 * quality, 'en')} %" if quality is not None else "–"
-    return (
-        f"beruht auf Ihrer Lastkurve ({d} Tage, Datenqualität {q})",
-        f"rests on your load curve ({e} days, data quality {qe})",
+def _measured_rests_on(days: float, quality: float | None) -> Message:
+    return Message(
+        "measures.rests.measured", days=round(days) if _finite(days) else None, quality=quality
     )
 
 
@@ -852,24 +812,8 @@ def _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, d
         return None
     high = excess_w > m.param("plausible_excess_w")
     conf = "low" if high or measured_conf == "low" else "medium"
-    cap_de = (
-        f" (gedeckelt auf die Obergrenze von co2online, {format_number(cap_eur, 'de')} € im Jahr)" if capped else ""
-    )
-    cap_en = f" (capped at co2online's upper figure of €{format_number(cap_eur, 'en')} a year)" if capped else ""
-    high_de = (
-        " Eine so hohe Sockellast stammt oft nicht nur von Standby, sondern auch von Gefriergeräten, Pumpen oder "
-        "einer elektrischen Heizung; ein Strommessgerät zeigt, was dauerhaft läuft."
-        if high
-        else ""
-    )
-    high_en = (
-        " A floor this high often comes not only from standby but also from freezers, pumps or electric heating; "
-        "a plug-in power meter shows what runs all the time."
-        if high
-        else ""
-    )
-    d_de = format_number(days, "de") if _finite(days) else "–"
-    d_en = format_number(days, "en") if _finite(days) else "–"
+    cap_note = Message("measures.standby.cap_note", eur=cap_eur) if capped else ""
+    high_note = Message("measures.standby.high_note") if high else ""
     return _Draft(
         m,
         kwh,
@@ -881,17 +825,15 @@ def _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, d
             "floor_w": (floor_w, 0),
             "base_load_w": (floor_w, 0),
             "efficient_floor_w": (efficient, 0),
-            "days": d_de,
-            "cap_note": ("text", {"de": cap_de, "en": cap_en}),
-            "high_note": ("text", {"de": high_de, "en": high_en}),
+            "days": (days if _finite(days) else None, 0),
+            "cap_note": cap_note,
+            "high_note": high_note,
         },
-        rests_on=(
-            f"beruht auf der gemessenen Sockellast von {format_number(floor_w, 'de')} W ({d_de} Tage) gegenüber "
-            f"{format_number(efficient, 'de')} W eines sparsamen Haushalts; vermeidbar ist erfahrungsgemäß etwa die Hälfte "
-            "(Annahme), welche Geräte dahinterstecken, zeigt die Kurve nicht",
-            f"rests on the measured always-on floor of {format_number(floor_w, 'en')} W ({d_en} days) against "
-            f"{format_number(efficient, 'en')} W of an efficient household; about half is avoidable (assumption); the "
-            "curve does not show which devices are behind it",
+        rests_on=Message(
+            "measures.rests.standby",
+            w=float(floor_w),
+            days=round(days) if _finite(days) else None,
+            efficient_w=float(efficient),
         ),
     )
 
@@ -932,10 +874,7 @@ def _grundversorgung_drafts(cat, facts, household, seeds, annual, price) -> list
                 "annual_kwh": (annual, 0),
             },
             extra_sources=(f"{name.source} ({name.date})",),
-            rests_on=(
-                "beruht auf Ihrem Jahresverbrauch und den Preisen der Grundversorgung und des Produkts",
-                "rests on your annual consumption and the prices of the Grundversorgung and of the product",
-            ),
+            rests_on=Message("measures.rests.grundversorgung"),
         )
     ]
 
@@ -1002,12 +941,14 @@ class _WithoutCurveEvidence:
         self.data_quality = getattr(analysis, "data_quality", None)
 
 
-def _pump_nights(evidence: str) -> str:
-    """The share of heating-season nights from the signature evidence (``"on 93 % of …"``)."""
-    import re
-
-    hit = re.search(r"on (\d+) %", evidence or "")
-    return f"{hit.group(1)} %" if hit else "–"
+def _pump_nights(evidence: Any) -> Message | str:
+    """The share of heating-season nights with the pump's step, from the signature evidence
+    (the ``share`` of its ``signature.pump.found`` message)."""
+    if isinstance(evidence, Message) and evidence.code == JOIN:
+        evidence = (evidence.params.get("parts") or [None])[0]
+    if isinstance(evidence, Message) and evidence.code == "signature.pump.found":
+        return Message("measures.value.share", v=evidence.params.get("share"))
+    return "–"
 
 
 def _simulated_draft(measure, o: dict[str, Any]) -> _Draft:
@@ -1059,7 +1000,6 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                         m.title_de,
                         m.title_en,
                         "own_pv_present",
-                        why.text("de"),
                         why,
                     )
                 )
@@ -1233,10 +1173,7 @@ def _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf) ->
         size_note = Message("measures.own_pv.ask_kwp")
     else:
         size_note = Message("measures.own_pv.size_stated", kwp=size.kwp)
-    rests = (
-        Message("measures.own_pv.rests_on", **days).text("de"),
-        Message("measures.own_pv.rests_on", **days).text("en"),
-    )
+    rests = Message("measures.own_pv.rests_on", **days)
     out: list[_Draft] = []
 
     def draft(m: Measure, code: str, kwh: float, stored_kwh: float, inv: float, extra_conds=(), **params) -> None:
@@ -1435,118 +1372,88 @@ def _tariff_drafts(cat, facts, tc, household, seeds) -> list[_Draft]:
 
 
 # ---------------------------------------------------------------------------------- texts
-_DEVICE = {
-    "hp": {"de": "eine Wärmepumpe", "en": "a heat pump"},
-    "ev": {"de": "eine Wallbox", "en": "a wallbox for your electric car"},
-    "hp+ev": {"de": "eine Wärmepumpe und eine Wallbox", "en": "a heat pump and a wallbox"},
-}
-_SHIFT_NOTE = {
-    "de": " – allerdings nur, wenn Sie flexible Verbräuche in die günstigsten Stunden legen; ohne Verschieben wäre der dynamische Tarif teurer",
-    "en": " – but only if you move flexible loads to the cheapest hours; without shifting the dynamic tariff would cost more",
-}
-_FLEX = {
-    "ev_blocks": {"de": "Laden des Elektroautos", "en": "charging the electric car"},
-    "evening_share": {"de": "Waschen, Spülen, Trocknen am Abend", "en": "washing, dishwashing, drying in the evening"},
-}
-
-
-def _module_text(spec: tuple, language: str) -> str:
+def _module_message(spec: tuple) -> Message:
+    """The § 14a module sentence (``measures.po``)."""
     kind, obj = spec
-    eur = lambda x: format_number(x, language, 0)  # noqa: E731
     if kind == "module1":
-        return (
-            f"Modul 1 (pauschale Netzentgeltreduzierung) bringt etwa {eur(obj)} € im Jahr."
-            if language == "de"
-            else f"Module 1 (flat network-fee reduction) brings about €{eur(obj)} a year."
-        )
+        return Message("measures.module1", eur=obj)
     p = obj
-    m2 = "–" if p.module2_eur is None else eur(p.module2_eur)
-    kwh = "–" if p.device_kwh is None else format_number(p.device_kwh, language, 0)
-    if language == "de":
-        best = "Modul 2" if p.best_module == 2 else "Modul 1"
-        return (
-            f"Modul 1 (pauschal) bringt etwa {eur(p.module1_eur)} € im Jahr, Modul 2 (eigener Zähler, 60 % weniger "
-            f"Netzentgelt auf geschätzt {kwh} kWh des Geräts, abzüglich Zählerentgelt) {m2} €. Günstiger: {best}."
-        )
-    best = "Module 2" if p.best_module == 2 else "Module 1"
-    return (
-        f"Module 1 (flat) brings about €{eur(p.module1_eur)} a year, Module 2 (separate meter, 60 % lower network "
-        f"fee on an estimated {kwh} kWh of the device, less the meter fee) €{m2}. Better: {best}."
+    return Message(
+        "measures.module_compare",
+        module1=p.module1_eur,
+        module2=p.module2_eur,
+        kwh=p.device_kwh,
+        best=Message("measures.module.2" if p.best_module == 2 else "measures.module.1"),
     )
 
 
-def _render(template: str, values: dict[str, Any], language: str) -> str:
-    out: dict[str, str] = {}
+def _param(v: Any) -> Any:
+    """One placeholder of a measure text as a renderable parameter (figures stay figures)."""
+    if isinstance(v, tuple) and v:
+        if len(v) == 2 and v[0] in _UNITS:
+            return Message(_UNITS[v[0]], v=v[1])
+        if v[0] == "device":
+            return Message(f"measures.device.{v[1]}")
+        if v[0] == "shift_note":
+            return Message("measures.shift_note") if v[1] else ""
+        if v[0] == "flex":
+            flex = [Message(f"measures.flex.{x}") if f"measures.flex.{x}" in codes("en") else x for x in v[1]]
+            return join(flex, ", ") if flex else "–"
+        if len(v) == 2 and isinstance(v[1], int) and not isinstance(v[1], bool):
+            return Message(f"measures.value.n{min(v[1], 3)}", v=v[0])
+    if isinstance(v, (Message, str)):
+        return v
+    return str(v)  # a year or a label: as written, no digit grouping
+
+
+_UNITS = {"kWp": "measures.value.kwp", "W": "measures.value.w", "kWh": "measures.value.kwh"}
+
+
+def _text_params(values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, v in values.items():
-        if isinstance(v, tuple) and len(v) == 2 and v[0] == "kWp":
-            out[key] = f"{format_number(v[1], language, 1)} kWp"
-        elif isinstance(v, tuple) and len(v) == 2 and v[0] in ("W", "kWh"):
-            out[key] = f"{format_number(v[1], language, 0 if v[0] == 'W' else 1)} {v[0]}"
-        elif isinstance(v, tuple) and v[0] == "device":
-            out[key] = _DEVICE[v[1]][language]
-        elif isinstance(v, tuple) and v[0] in ("module", "module1"):
-            out["module_text"] = _module_text(v, language)
-        elif isinstance(v, tuple) and v[0] == "shift_note":
-            out[key] = _SHIFT_NOTE[language] if v[1] else ""
-        elif isinstance(v, tuple) and v[0] == "text":
-            out[key] = v[1][language]
-        elif isinstance(v, tuple) and v[0] == "flex":
-            out[key] = ", ".join(_FLEX.get(s, {}).get(language, s) for s in v[1]) or "–"
-        elif isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], int):
-            out[key] = format_number(v[0], language, v[1])
+        if isinstance(v, tuple) and v and v[0] in ("module", "module1"):
+            out["module_text"] = _module_message(v)
         else:
-            out[key] = str(v)
-
-    class _Missing(dict):
-        def __missing__(self, key: str) -> str:
-            return "–"
-
-    return template.format_map(_Missing(out))
+            out[key] = _param(v)
+    return out
 
 
-#: Devices a conditional measure may depend on, as the object of "deutet auf … hin" / "suggests …".
-CONDITION_DEVICES = {
-    "device:heat_pump": {"de": "eine Wärmepumpe", "en": "a heat pump"},
-    "device:ev_charging": {"de": "das Laden eines E-Autos", "en": "an electric car being charged"},
-    "device:instantaneous_water_heater": {
-        "de": "einen elektrischen Durchlauferhitzer",
-        "en": "an electric instantaneous water heater",
-    },
-}
+#: Devices a conditional measure may depend on (``measures.condition.device.*``).
+CONDITION_DEVICES = ("device:heat_pump", "device:ev_charging", "device:instantaneous_water_heater")
+
+
+def _and(parts: list[Message]) -> Message:
+    """``a``, ``a und b``, ``a, b und c`` in the language rendered."""
+    if len(parts) == 1:
+        return parts[0]
+    return Message("measures.condition.and", first=join(parts[:-1], ", "), last=parts[-1])
+
+
+def condition_message(conditions: tuple[str, ...]) -> Message | str:
+    """The opening of a conditional measure's text, or ``""`` without conditions.
+
+    Devices only seen in the curve: "Ihre Lastkurve deutet auf eine Wärmepumpe hin (von Ihnen noch
+    nicht bestätigt). Falls das stimmt"; open facts of the home: "Falls Ihnen das Gebäude gehört
+    und sich Ihr Dach eignet"; an own PV system whose feed-in is not measured: the surplus question.
+    """
+    devices = [Message("measures.condition.device." + c.split(":", 1)[1]) for c in conditions if c in CONDITION_DEVICES]
+    clauses = [Message(f"measures.condition.{c}") for c in ("ownership", "roof", "balcony") if c in conditions]
+    parts: list[Message] = []
+    if devices:
+        parts.append(Message("measures.condition.devices_seen", devices=_and(devices)))
+    if clauses:
+        parts.append(Message("measures.condition.if", clauses=_and(clauses)))
+    elif devices:
+        parts.append(Message("measures.condition.if_right"))
+    if "pv_surplus" in conditions:  # own PV seen in the curve, its feed-in not measured
+        parts.append(Message("measures.condition.pv_surplus"))
+    return join(parts, " ") if parts else ""
 
 
 def condition_sentence(conditions: tuple[str, ...], language: str) -> str:
-    """The opening of a conditional measure's text (ends with ``": "``), or ``""`` without conditions.
-
-    Devices only seen in the curve: "Ihre Lastkurve deutet auf eine Wärmepumpe hin (von Ihnen noch
-    nicht bestätigt). Falls das stimmt: "; open facts of the home: "Falls Ihnen das Gebäude gehört
-    und sich Ihr Dach eignet: ".
-    """
-    de = language == "de"
-    devices = [CONDITION_DEVICES[c][language] for c in conditions if c in CONDITION_DEVICES]
-    home = [c for c in conditions if c in ("ownership", "roof", "balcony")]
-    out = ""
-    if devices:
-        joined = (" und " if de else " and ").join(devices)
-        out = (
-            f"Ihre Lastkurve deutet auf {joined} hin (von Ihnen noch nicht bestätigt). "
-            if de
-            else f"Your load curve suggests {joined} (not confirmed by you yet). "
-        )
-    clauses = []
-    if "ownership" in home:
-        clauses.append("Ihnen das Gebäude gehört" if de else "you own the building")
-    if "roof" in home:
-        clauses.append("sich Ihr Dach eignet" if de else "your roof is suitable")
-    if "balcony" in home:
-        clauses.append("Sie einen Balkon oder eine sonnige Wand haben" if de else "you have a balcony or a sunny wall")
-    if clauses:
-        out += ("Falls " if de else "If ") + (" und " if de else " and ").join(clauses) + ": "
-    elif devices:
-        out += "Falls das stimmt: " if de else "If that is right: "
-    if "pv_surplus" in conditions:  # own PV seen in the curve, its feed-in not measured
-        out += Message("measures.condition.pv_surplus").text(language) + " "
-    return out
+    """:func:`condition_message` rendered in ``language`` (``""`` without conditions)."""
+    return localize(condition_message(conditions), language)
 
 
 def _payback_reason(payback: float | None, lifetime: float) -> Message:
@@ -1591,7 +1498,6 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
                     d.measure.title_de,
                     d.measure.title_en,
                     "payback_beyond_lifetime",
-                    _payback_reason(payback, life).text("de"),
                     _payback_reason(payback, life),
                     annual_savings_eur=eur,
                     investment_eur=inv,
@@ -1602,22 +1508,19 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
             continue
         values = {**d.values, "saving_kwh": (kwh, 0), "saving_eur": (eur, 0)}
         first, second = ("estimate", "measured") if d.basis == "estimate" else ("measured", "estimate")
-        cond = {lang: condition_sentence(d.conditions, lang) for lang in LANGUAGES}
-        texts = {}
-        for lang in LANGUAGES:
-            if d.message is not None:  # figures after the cap above
-                body = Message(d.message.code, **{**d.message.params, "kwh": kwh, "eur": eur}).text(lang)
-            else:
-                body = _render(d.measure.template(lang, first) or d.measure.template(lang, second), values, lang)
-            texts[lang] = cond[lang] + body
-        rests = d.rests_on or ("", "")
+        cond = condition_message(d.conditions)
+        if d.message is not None:  # figures after the cap above
+            body = Message(d.message.code, **{**d.message.params, "kwh": kwh, "eur": eur})
+        else:
+            code = d.measure.text_code(first) or d.measure.text_code(second)
+            body = Message(code, **_text_params(values)) if code else ""
+        explanation = Message("measures.conditional", condition=cond, body=body) if cond and body else body
         recs.append(
             Recommendation(
                 measure_id=d.measure.measure_id,
                 title_de=d.measure.title_de,
                 title_en=d.measure.title_en,
-                explanation_de=texts["de"],
-                explanation_en=texts["en"],
+                explanation_message=explanation,
                 annual_savings_kwh=kwh,
                 annual_savings_eur=eur,
                 annual_co2_kg=kwh * co2_g / 1000.0,
@@ -1629,10 +1532,8 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
                 lifetime_years=life,
                 conditional=bool(d.conditions),
                 conditions=tuple(d.conditions),
-                condition_de=cond["de"].removesuffix(": "),
-                condition_en=cond["en"].removesuffix(": "),
-                confidence_basis_de=rests[0],
-                confidence_basis_en=rests[1],
+                condition_message=cond,
+                confidence_basis_message=d.rests_on or "",
             )
         )
     # what depends on nothing unknown first, then what depends on an open question; each by EUR/yr

@@ -121,7 +121,7 @@ def main(argv: list[str]) -> None:
         fact = sum(
             1
             for r in recs
-            for t in (r.explanation_de, r.explanation_en)
+            for t in (r.explanation("de"), r.explanation("en"))
             if "Sie haben eine" in t or "You have a" in t or "Ihre Wärmepumpe" in t or "your heat pump" in t
         )
         stated.append(fact)

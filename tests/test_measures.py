@@ -66,8 +66,10 @@ def test_catalog_has_every_required_measure_with_source_and_both_languages(seeds
         assert m.source and m.date, m.measure_id
         # at least one explanation template per language (or the explanation as a catalogue code)
         coded = all(f"measures.explanation.{m.measure_id}" in texts.codes(lang) for lang in ("de", "en", "tr"))
-        assert coded or ((m.explanation_de or m.estimate_de) and (m.explanation_en or m.estimate_en)), m.measure_id
-        assert bool(m.explanation_de) == bool(m.explanation_en) and bool(m.estimate_de) == bool(m.estimate_en)
+        assert coded or m.text_code("measured") or m.text_code("estimate"), m.measure_id
+        for basis in ("measured", "estimate"):  # the catalogue has each text in German and English
+            code = m.text_code(basis)
+            assert code is None or (code in texts.codes("de") and code in texts.codes("en")), (m.measure_id, basis)
 
 
 def test_rules():
@@ -91,9 +93,9 @@ def test_180w_base_load_gets_standby_first(a180, seeds):
     assert recs[0].measure_id == "standby"
     r = recs[0]
     assert r.basis == "measured"
-    assert f"{format_number(a180.always_on_w, 'de')} W" in r.explanation_de
-    assert "ständig Strom braucht (die Sockellast)" in r.explanation_de
-    assert "always-on floor" in r.explanation_en
+    assert f"{format_number(a180.always_on_w, 'de')} W" in r.explanation("de")
+    assert "ständig Strom braucht (die Sockellast)" in r.explanation("de")
+    assert "always-on floor" in r.explanation("en")
     # (always-on floor - 50 W efficient floor - fridge overlap) * 8.76 * 0.5, capped at 165 EUR (co2online)
     price = work_price(None, seeds)
     fridge_w = 245 * 1000 / 8760
@@ -102,7 +104,7 @@ def test_180w_base_load_gets_standby_first(a180, seeds):
     assert r.annual_savings_eur == pytest.approx(expect * price, rel=1e-6)
     assert r.annual_savings_eur <= 165 + 1e-9
     assert r.annual_co2_kg == pytest.approx(expect * 0.344, rel=1e-6)
-    assert "Sockellast" in r.confidence_basis_de and "always-on floor" in r.confidence_basis_en
+    assert "Sockellast" in r.confidence_basis("de") and "always-on floor" in r.confidence_basis("en")
 
 
 def test_low_standby_household_gets_no_big_standby_saving(seeds):
@@ -120,13 +122,13 @@ def test_detected_circulation_pump_gets_the_pump(seeds):
     pump = [r for r in recs if r.measure_id == "circulation_pump"]
     assert pump and pump[0].basis == "measured"
     sig = a.signature("circulation_pump")
-    assert f"{format_number(sig.power_w, 'de')} W" in pump[0].explanation_de
+    assert f"{format_number(sig.power_w, 'de')} W" in pump[0].explanation("de")
     assert 40 <= sig.power_w <= 100  # the detector sees roughly the 70 W pump
     # the pump's annual energy from the signature, 1 - 62/600 of it saved (Stiftung Warentest)
     # (scaled down with the other efficiency measures when together they exceed the Stromspiegel gap)
     full = sig.annual_kwh * (1 - 0.103)
     if pump[0].annual_savings_kwh < full * (1 - 1e-9):
-        assert "begrenzt" in pump[0].confidence_basis_de and "scaled down" in pump[0].confidence_basis_en
+        assert "begrenzt" in pump[0].confidence_basis("de") and "scaled down" in pump[0].confidence_basis("en")
         assert pump[0].annual_savings_kwh >= 0.5 * full
     else:
         assert pump[0].annual_savings_kwh == pytest.approx(full, rel=1e-6)
@@ -206,7 +208,7 @@ def test_dynamic_tariff_only_where_the_simulation_shows_it_pays(a180, hh180, see
     recs = recommend(a180, dear, seeds=seeds, tariff_comparison=tc2)
     dyn = [r for r in recs if r.measure_id == "dynamic_tariff"][0]
     assert dyn.annual_savings_eur == pytest.approx(tc2.dynamic_saving_eur)
-    assert dyn.basis == "simulated" and "2024" in dyn.explanation_de
+    assert dyn.basis == "simulated" and "2024" in dyn.explanation("de")
 
 
 def test_ranked_by_eur_conditional_ones_after_the_others(a180, seeds):
@@ -330,7 +332,7 @@ def test_dynamic_tariff_that_pays_only_with_shifting_says_so(hh180, a180, seeds)
     dyn = [r for r in recs if r.measure_id == "dynamic_tariff"]
     assert dyn and dyn[0].confidence == "low"
     assert dyn[0].annual_savings_eur == pytest.approx(tc.fixed.total_eur - tc.dynamic_shifted.total_eur)
-    assert "nur, wenn Sie flexible Verbräuche" in dyn[0].explanation_de
+    assert "nur, wenn Sie flexible Verbräuche" in dyn[0].explanation("de")
     assert "load_shifting" not in [r.measure_id for r in recs]  # counted once, inside the tariff
 
 
@@ -383,7 +385,7 @@ def test_payback_beyond_lifetime_goes_to_not_recommended_with_reason(a180, seeds
     nr = [n for n in adv.not_recommended if n.measure_id == "fridge_replacement"]
     assert nr and nr[0].reason_code == "payback_beyond_lifetime"
     assert nr[0].payback_years > nr[0].lifetime_years
-    assert "Lebensdauer" in nr[0].reason_de and "lifetime" in nr[0].reason_en
+    assert "Lebensdauer" in nr[0].reason("de") and "lifetime" in nr[0].reason("en")
     for r in adv.recommendations:
         assert not r.payback_years or r.payback_years <= r.lifetime_years
 
@@ -395,8 +397,8 @@ def test_unknown_roof_and_tenure_make_rooftop_pv_conditional_and_ranked_after(a1
     unknown = advise(fake, Household(), seeds=seeds, pv_options=pv)
     roof = [r for r in unknown.recommendations if r.measure_id == "rooftop_pv"]
     assert roof and roof[0].conditional and "ownership" in roof[0].conditions
-    assert roof[0].explanation_de.startswith("Falls Ihnen das Gebäude gehört")
-    assert roof[0].explanation_en.startswith("If you own the building")
+    assert roof[0].explanation("de").startswith("Falls Ihnen das Gebäude gehört")
+    assert roof[0].explanation("en").startswith("If you own the building")
     assert all(not r.conditional for r in unknown.recommendations[: roof[0].rank - 1])
     # the unconditional potential leaves it out; the conditional one includes it
     assert unknown.potential.with_conditional_eur > unknown.potential.annual_savings_eur
@@ -457,7 +459,7 @@ def test_device_denied_by_the_household_is_never_named(seeds):
     recs = recommend(fake, Household(ev=False, heating="other"), seeds=seeds)
     assert "para14a_module" not in _ids(recs)
     for r in recs:
-        for text in (r.explanation_de, r.explanation_en):
+        for text in (r.explanation("de"), r.explanation("en")):
             assert "Wallbox" not in text and "wallbox" not in text and "eine Wärmepumpe" not in text
 
 
@@ -467,13 +469,13 @@ def test_undeclared_device_is_a_question_and_its_saving_conditional(seeds):
     recs = recommend(fake, Household(), seeds=seeds)
     p14 = [r for r in recs if r.measure_id == "para14a_module"]
     assert p14 and p14[0].conditional and p14[0].conditions == ("device:heat_pump",)
-    assert p14[0].explanation_de.startswith(
+    assert p14[0].explanation("de").startswith(
         "Ihre Lastkurve deutet auf eine Wärmepumpe hin (von Ihnen noch nicht bestätigt). Falls das stimmt:"
     )
-    assert "Sie haben" not in p14[0].explanation_de and "You have" not in p14[0].explanation_en
+    assert "Sie haben" not in p14[0].explanation("de") and "You have" not in p14[0].explanation("en")
     confirmed = recommend(fake, Household(heating="heat_pump"), seeds=seeds)
     p14 = [r for r in confirmed if r.measure_id == "para14a_module"]
-    assert p14 and not p14[0].conditional and p14[0].explanation_de.startswith("Für eine Wärmepumpe")
+    assert p14 and not p14[0].conditional and p14[0].explanation("de").startswith("Für eine Wärmepumpe")
 
 
 def test_grundversorgung_switch_from_the_seeded_product(a180, seeds):
@@ -498,7 +500,7 @@ def test_grundversorgung_switch_from_the_seeded_product(a180, seeds):
     # the household's own Grundversorgung price replaces the seeded one
     own = recommend(a180, Household(grundversorgung=True, price_eur_per_kwh=0.45), seeds=seeds)
     g2 = [r for r in own if r.measure_id == "grundversorgung_switch"][0]
-    assert g2.annual_savings_eur > gv[0].annual_savings_eur and "45,0 ct" in g2.explanation_de
+    assert g2.annual_savings_eur > gv[0].annual_savings_eur and "45,0 ct" in g2.explanation("de")
 
 
 def test_standby_is_capped_by_the_cited_range_and_says_what_it_rests_on(seeds):
@@ -506,8 +508,8 @@ def test_standby_is_capped_by_the_cited_range_and_says_what_it_rests_on(seeds):
     recs = recommend(fake, Household(dwelling="apartment", tenure="tenant", balcony=False), seeds=seeds)
     st_ = [r for r in recs if r.measure_id == "standby"][0]
     assert st_.annual_savings_eur == pytest.approx(165.0)  # co2online: up to 165 EUR/yr
-    assert st_.confidence == "low" and "Gefriergeräten" in st_.explanation_de
-    assert "gedeckelt" in st_.explanation_de and "capped" in st_.explanation_en
+    assert st_.confidence == "low" and "Gefriergeräten" in st_.explanation("de")
+    assert "gedeckelt" in st_.explanation("de") and "capped" in st_.explanation("en")
 
 
 @pytest.fixture(scope="module")
@@ -560,7 +562,7 @@ def test_real_households_nothing_declared_get_believable_advice(real_advice):
             assert not r.payback_years or r.payback_years <= r.lifetime_years, (name, r.measure_id)
             if r.measure_id == "standby":
                 assert r.annual_savings_eur <= 200.0, name
-            for text in (r.explanation_de, r.explanation_en):
+            for text in (r.explanation("de"), r.explanation("en")):
                 assert "{" not in text and "–" not in text.split("€")[0][-3:], (name, r.measure_id)
                 for fact in ("Sie haben eine", "You have a", "Ihre Wärmepumpe", "your heat pump", "Ihre Wallbox"):
                     assert fact not in text, (name, r.measure_id, text)

@@ -88,7 +88,7 @@ def test_feed_in_register_gives_a_kwp_range_that_holds_the_true_size_and_own_pv_
         for r in adv.recommendations:
             if r.measure_id in OWN_PV_MEASURES:
                 assert r.annual_savings_kwh <= a.own_generation.feed_in_kwh_per_year + 1e-6
-                assert "kWp" in r.explanation_de and "kWp" in r.explanation_en
+                assert "kWp" in r.explanation("de") and "kWp" in r.explanation("en")
     assert held >= 0.75 * len(full_years), held
     assert advised >= 0.75 * len(full_years), advised
 
@@ -109,7 +109,7 @@ def test_import_curve_only_gives_conditional_advice_and_asks_for_the_kwp(full_ye
         for r in adv.recommendations:
             if r.measure_id in OWN_PV_MEASURES:
                 assert r.conditional and "pv_surplus" in r.conditions
-                assert "kWp" in r.explanation_de
+                assert "kWp" in r.explanation("de")
                 conditional += 1
     assert n >= 0.75 * len(full_years), n
     assert conditional >= n
