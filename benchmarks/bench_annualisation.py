@@ -69,6 +69,20 @@ def main(argv):
     )
     print(f"{len(curves)} curves; {d.id.nunique()} with a measured full year; windows every 7th day")
     print(q.to_string(index=False))
+    # out of sample: the 80 % range from one half of the households, checked on the other half
+    ids = sorted(d.id.unique())
+    half = d.id.isin(ids[::2])
+    rows = []
+    for days, g in d.groupby("days"):
+        cover = []
+        for fit, test in ((half, ~half), (~half, half)):
+            f = g[fit.loc[g.index]]
+            t = g[test.loc[g.index]]
+            lo, hi = np.quantile(f.err, 0.1), np.quantile(f.err, 0.9)
+            cover.append(((t.err >= lo) & (t.err <= hi)).mean())
+        rows.append(dict(days=days, held_out_coverage_pct=round(100 * float(np.mean(cover)), 1)))
+    print("true year inside the 80 % range fitted on the other half of the households:")
+    print(pd.DataFrame(rows).to_string(index=False))
     if "--seed" in argv:
         out = ROOT / "seeds" / "annualisation_error.csv"
         q = q.assign(
