@@ -365,22 +365,14 @@ def localized(obj: Any, name: str, lang: str = "de") -> Any:
     """The text ``name`` of ``obj`` (dataclass, object or mapping) in ``lang``.
 
     A mapping from a JSON output may carry the rendered ``<name>_<lang>`` key; otherwise the
-    value (a :class:`Message` or a list of them) is rendered with :func:`localize`.
+    value (a :class:`Message` or a list of them) is rendered with :func:`localize`. (Objects carry
+    no ``<name>_de`` twins any more: every core text is a Message.)
     """
     if isinstance(obj, dict):
         if lang != "en" and obj.get(f"{name}_{lang}"):
             return obj[f"{name}_{lang}"]
         return localize(obj.get(name), lang)
-    value = getattr(obj, name)
-    if lang == "de" and not isinstance(value, (Message, list, tuple)):
-        twin = getattr(obj, f"{name}_de", None)  # a module not yet converted to Messages
-        if twin:
-            return twin
-    if lang == "de" and isinstance(value, (list, tuple)) and not any(isinstance(v, Message) for v in value):
-        twin = getattr(obj, f"{name}_de", None)
-        if twin:
-            return twin
-    return localize(value, lang)
+    return localize(getattr(obj, name), lang)
 
 
 def text_fields(name: str, value: Any, languages: Iterable[str] = ("de", "en")) -> dict[str, Any]:

@@ -408,3 +408,17 @@ def test_portfolio_page_in_german_and_english():
     assert 'lang="en"' in en and "portfolio overview" in en and "Households" in en
     for german in ("Haushalte", "Einsparpotenzial", "Verbrauch", "Prognose"):
         assert german not in _visible_text(en), german
+
+
+def test_every_seed_source_a_report_or_the_electrify_page_shows_has_german():
+    from advisor import assessment
+    from advisor.measures import measure_catalog
+    from advisor.seeds import load_seeds
+
+    seeds = load_seeds()
+    keys = [*assessment.BASE_ASSUMPTIONS, *assessment.TARIFF_ASSUMPTIONS, *assessment.PV_ASSUMPTIONS]
+    keys += [k for k in seeds.values if k.startswith("electrify.")]
+    sources = {seeds.values[k].source for k in keys if k in seeds.values}
+    sources |= {m.source for m in measure_catalog(seeds).values()}
+    english = sorted(s for s in sources if texts.source_text(s, "de") == s)
+    assert english == [], english[:3]

@@ -11,7 +11,7 @@ import i18n
 import pandas as pd
 import streamlit as st
 
-from advisor.texts import render, sentence
+from advisor.texts import render, sentence, source_text
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -159,4 +159,5 @@ with st.expander(t("electrify.assumptions")):
         value = (
             ", ".join(str(v) for v in x.value) if isinstance(x.value, (list, tuple)) else fmt.number(x.value, 3, lang)
         )
-        st.markdown(f"- `{x.key}` = {value} {fmt.plain(x.unit, 120)}{flag}: {fmt.plain(x.source, 400)} ({x.date})")
+        source = fmt.plain(source_text(x.source, lang), 400)  # the seed's source in the session language
+        st.markdown(f"- `{x.key}` = {value} {fmt.plain(x.unit, 120)}{flag}: {source} ({x.date})")
