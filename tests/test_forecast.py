@@ -452,3 +452,42 @@ def test_a_normal_measured_year_changes_little_when_normalised(tiny_model):
     without = monthly_forecast(curve, model=tiny_model, site=HERNE_SITE, yoy_log_sd=0.17)
     assert with_t["p50"].sum() == pytest.approx(without["p50"].sum(), rel=0.02)
     assert with_t["p50"].sum() == pytest.approx(y2.sum(), rel=0.03)
+
+
+def test_cli_forecast_12mo_says_whether_the_measured_year_was_weather_normalised(tmp_path, tiny_model, monkeypatch):
+    # A cold measured year (TRY - 3 K) with a heat pump; the CLI takes the site from the settings.
+    import contextlib
+    import io
+    import json
+
+    from advisor.cli import main
+    from advisor.ingest.canonical import write_curves_parquet
+    from advisor.registry import save_model
+
+    y1, _, t1 = _heat_pump_years(-3.0)
+    model_dir = tmp_path / "model"
+    key_file = tmp_path / "key"
+    key_file.write_bytes(b"test-key-0123456789abcdef")
+    save_model(tiny_model, model_dir, key=key_file.read_bytes())
+    monkeypatch.setenv("ADVISOR_MODEL_KEY_FILE", str(key_file))
+    path = tmp_path / "hh.parquet"
+    write_curves_parquet([_curve(y1, 60)], path)
+    temp_csv = tmp_path / "temp.csv"
+    pd.DataFrame({"timestamp": [t.isoformat() for t in t1.index], "temp_air": t1.to_numpy().round(2)}).to_csv(
+        temp_csv, index=False
+    )
+    out = {}
+    for name, extra in (("with", ["--temperature", str(temp_csv)]), ("without", [])):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(["forecast", str(path), "--horizon", "12mo", "--model", str(model_dir), "--json", *extra])
+        assert code == 0, buf.getvalue()
+        out[name] = json.loads(buf.getvalue())
+    assert out["with"]["weather_normalised"] is True
+    assert out["with"]["weather_note_code"] == "forecast.year.weather_normalised"
+    assert out["without"]["weather_normalised"] is False
+    assert out["without"]["weather_note_code"] == "forecast.year.weather_not_measured"
+    # the cold year does not carry over: a lower Abschlag with the measured temperature
+    with_kwh = out["with"]["annual_projection"]["annual_kwh_p50"]
+    without_kwh = out["without"]["annual_projection"]["annual_kwh_p50"]
+    assert with_kwh < 0.92 * without_kwh
