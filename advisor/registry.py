@@ -35,6 +35,7 @@ import json
 import math
 import os
 import platform
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -449,6 +450,113 @@ class ModelArtifact:
     trust: str
 
 
+MAX_TREES = 100_000
+MAX_LEAVES = 1 << 20
+_TREE_START = re.compile(r"^Tree=(\d+)$", re.M)
+
+
+def check_model_text(path: Path, n_features: int) -> None:
+    """Structural check of a LightGBM text model before LightGBM parses it.
+
+    LightGBM's parser trusts the file: a truncated file or a tree whose arrays disagree with its
+    ``num_leaves`` crashes the process (segmentation fault, abort) instead of raising. Checked here:
+    the header (``tree``, ``max_feature_idx`` = features - 1, ``tree_sizes``), that every tree block
+    is exactly as long as ``tree_sizes`` says and is numbered in order, ``end of trees``, and in every
+    tree the lengths of the node and leaf arrays, child indices and split features within range.
+
+    Raises
+    ------
+    ModelArtifactError
+        With the tree and the field that is wrong.
+    """
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ModelArtifactError(f"{path}: not a LightGBM text model (not UTF-8)") from None
+
+    def bad(what: str) -> ModelArtifactError:
+        return ModelArtifactError(f"{path}: malformed LightGBM model ({what}); refusing to load it")
+
+    if not text.startswith("tree\n"):
+        raise bad("no 'tree' header")
+    end = text.find("\nend of trees")
+    starts = [m for m in _TREE_START.finditer(text, 0, end if end >= 0 else len(text))]
+    if end < 0:
+        raise bad("'end of trees' missing: truncated file")
+    header = dict(line.split("=", 1) for line in text[: starts[0].start() if starts else end].splitlines() if "=" in line)
+    try:
+        sizes = [int(x) for x in header.get("tree_sizes", "").split()]
+        max_feature = int(header.get("max_feature_idx", ""))
+    except ValueError:
+        raise bad("header fields tree_sizes / max_feature_idx are not integers") from None
+    if max_feature != n_features - 1:
+        raise bad(f"max_feature_idx {max_feature} for {n_features} features")
+    if not 0 < len(starts) <= MAX_TREES or len(sizes) != len(starts):
+        raise bad(f"{len(starts)} trees, tree_sizes lists {len(sizes)}")
+    bounds = [m.start() for m in starts] + [end + 1]
+    for i, m in enumerate(starts):
+        if int(m.group(1)) != i:
+            raise bad(f"tree {i} is numbered {m.group(1)}")
+        block = text[bounds[i] : bounds[i + 1]]
+        if len(block.encode("utf-8")) != sizes[i]:
+            raise bad(f"tree {i} is {len(block.encode('utf-8'))} bytes, tree_sizes says {sizes[i]}")
+        _check_tree(dict(line.split("=", 1) for line in block.splitlines()[1:] if "=" in line), i, max_feature, bad)
+
+
+def _check_tree(fields: dict[str, str], i: int, max_feature: int, bad) -> None:
+    def ints(name: str, n: int) -> list[int]:
+        values = fields.get(name, "").split()
+        if len(values) != n:
+            raise bad(f"tree {i}: {name} has {len(values)} values, expected {n}")
+        try:
+            return [int(v) for v in values]
+        except ValueError:
+            raise bad(f"tree {i}: {name} holds a value that is not an integer") from None
+
+    def floats(name: str, n: int) -> None:
+        values = fields.get(name, "").split()
+        if len(values) != n:
+            raise bad(f"tree {i}: {name} has {len(values)} values, expected {n}")
+        try:
+            [float(v) for v in values]
+        except ValueError:
+            raise bad(f"tree {i}: {name} holds a value that is not a number") from None
+
+    try:
+        leaves = int(fields.get("num_leaves", ""))
+        n_cat = int(fields.get("num_cat", "0"))
+    except ValueError:
+        raise bad(f"tree {i}: num_leaves / num_cat not integers") from None
+    if not 1 <= leaves <= MAX_LEAVES or n_cat < 0:
+        raise bad(f"tree {i}: num_leaves {leaves}, num_cat {n_cat}")
+    floats("leaf_value", leaves)
+    if leaves == 1:
+        return
+    nodes = leaves - 1
+    for name in ("split_gain", "threshold", "internal_value"):
+        floats(name, nodes)
+    decision = ints("decision_type", nodes)
+    if any(not 0 <= d < 16 for d in decision):
+        raise bad(f"tree {i}: decision_type outside 0..15")
+    if any(not 0 <= f <= max_feature for f in ints("split_feature", nodes)):
+        raise bad(f"tree {i}: a split feature outside 0..{max_feature}")
+    children = ints("left_child", nodes) + ints("right_child", nodes)
+    # a tree: every internal node but the root and every leaf (~leaf) is the child of exactly one node
+    if sorted(children) != list(range(-leaves, 0)) + list(range(1, nodes)):
+        raise bad(f"tree {i}: left_child/right_child do not form a tree")
+    categorical = [k for k, d in enumerate(decision) if d & 1]
+    if categorical and not n_cat:
+        raise bad(f"tree {i}: categorical split without num_cat")
+    if n_cat:
+        bounds = ints("cat_boundaries", n_cat + 1)
+        if bounds[0] != 0 or any(b < a for a, b in zip(bounds, bounds[1:], strict=False)):
+            raise bad(f"tree {i}: cat_boundaries not increasing from 0")
+        ints("cat_threshold", bounds[-1])
+        thresholds = fields.get("threshold", "").split()
+        if any(not thresholds[k].isdigit() or int(thresholds[k]) >= n_cat for k in categorical):
+            raise bad(f"tree {i}: a categorical threshold outside 0..{n_cat - 1}")
+
+
 def read_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str | Path | None = None) -> ModelArtifact:
     """Read and check a model folder (:func:`advisor.forecast.load_forecaster` builds the forecaster).
 
@@ -496,6 +604,7 @@ def read_model(model_dir: str | Path, *, key: bytes | None = None, key_file: str
                 f"{path}: sha256 {digest[:12]}… does not match meta.json ({str(entry.get('sha256'))[:12]}…); "
                 "the file was changed or corrupted. Refusing to load it."
             )
+        check_model_text(path, len(features))  # LightGBM's own parser crashes on malformed files
         try:
             booster = lgb.Booster(model_file=str(path))
         except lgb.basic.LightGBMError as exc:

@@ -273,3 +273,56 @@ def test_cli_model_sign_verify_and_forecast_exit_codes(fitted, tmp_path, capsys)
     assert main(["model", "sign", str(folder), "--key-file", str(key_file)]) == 2
     err = capsys.readouterr().err
     assert "calibration.p90" in err and "Traceback" not in err
+
+
+def _resign_with(folder, change) -> None:
+    """Change model.txt as a broken training run would, then fix its sha256 and sign the folder:
+    the trust checks pass, only the structure is wrong."""
+    import hashlib
+
+    p = folder / "model.txt"
+    p.write_text(change(p.read_text()))
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["files"]["p50"]["sha256"] = hashlib.sha256(p.read_bytes()).hexdigest()
+    (folder / "meta.json").write_text(json.dumps(meta))
+    sign_model(folder, KEY)
+
+
+def _first_tree_field(text: str, name: str, new: str) -> str:
+    start = text.index("Tree=0")
+    i = text.index(f"\n{name}=", start) + len(name) + 2
+    j = text.index("\n", i)
+    return text[:i] + new(text[i:j]) + text[j:]
+
+
+@pytest.mark.parametrize(
+    "what,change,reason",
+    [
+        # found 2026-12-03: a signed but truncated model.txt killed the process (SIGSEGV, exit -11)
+        ("truncated", lambda t: t[: len(t) // 2], "truncated"),
+        # ... and a larger num_leaves aborted LightGBM (SIGABRT, exit -6 / 134)
+        ("num_leaves grown", lambda t: t.replace("num_leaves=7", "num_leaves=9999999", 1), "tree_sizes"),
+        # same-length edits that keep tree_sizes right: a child pointing at the root (a cycle) ...
+        (
+            "cycle",
+            lambda t: _first_tree_field(t, "left_child", lambda v: " ".join(["0", *v.split()[1:]]).ljust(len(v))[: len(v)]),
+            "tree",
+        ),
+        # ... and a categorical split in a tree without categories (aborted LightGBM on main)
+        ("categorical bit", lambda t: _first_tree_field(t, "decision_type", lambda v: "1" + v[1:]), "categorical"),
+    ],
+)
+def test_malformed_model_text_is_refused_before_lightgbm_even_when_signed(saved, what, change, reason):
+    _resign_with(saved, change)
+    with pytest.raises(ModelArtifactError, match=f"malformed LightGBM model.*{reason}"):
+        load_forecaster(saved, key=KEY)
+
+
+def test_the_structural_check_passes_every_real_model(saved):
+    from advisor.registry import check_model_text
+
+    for folder in (saved, default_model_dir()):
+        if (folder / "meta.json").exists():
+            n = len(json.loads((folder / "meta.json").read_text())["features"])
+            for name in MODEL_FILES.values():
+                check_model_text(folder / name, n)
