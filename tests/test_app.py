@@ -656,3 +656,21 @@ def test_one_day_upload_says_extrapolated_with_range_and_withholds_savings_per_y
     page = texts(at)
     assert "reicht 1 Tag nicht" in page, page[-1500:]
     assert not [m for m in at.metric if m.label == "€ pro Jahr"]
+
+
+def test_solar_page_says_when_the_household_already_has_pv():
+    """Own PV stated (issue 14): the solar page says the simulation is a second system; placebo: the
+    demo household without PV gets no such note."""
+    import dataclasses
+
+    import cached
+
+    at = new_app()
+    at.run()
+    at.switch_page("views/solar.py").run()
+    assert_clean(at)
+    assert "zusätzliche" not in texts(at)
+    at.session_state["household"] = dataclasses.replace(cached.demo_answers(), existing_pv_kwp=6.0)
+    at.switch_page("views/solar.py").run()
+    assert_clean(at)
+    assert "zusätzliche" in texts(at)

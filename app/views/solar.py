@@ -22,6 +22,11 @@ cached.origin_note(hh, t)
 
 cached.quality_caption(hh, h, t, lang)
 
+# own PV behind the meter (fed in, stated or seen in the curve): never a new system as if there were none
+_an, _ = cached.attempt(cached.analysis, hh, h)
+if _an is not None and getattr(_an, "own_generation", None) is not None:
+    st.warning(t("pv.own_pv_note"), icon=":material/solar_power:")
+
 if not (cached.available("pv") and cached.available("economics")):
     cached.note("missing", t("pv.what"), t)
     st.stop()
