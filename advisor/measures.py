@@ -79,15 +79,14 @@ class Measure:
     lifetime_years: float
     confidence_estimate: str
     params: dict[str, float]
-    title_de: str
-    title_en: str
     source: str
     date: str
     verify: bool = False
     note: str = ""
 
-    def title(self, language: str) -> str:
-        return self.title_de if language == "de" else self.title_en
+    def title(self, language: str = "de") -> str:
+        """The title in ``language`` (``measures.title.<id>`` in ``measures.po``)."""
+        return render(f"measures.title.{self.measure_id}", language)
 
     def text_code(self, basis: str) -> str | None:
         """The catalogue code of the explanation for a basis (measured/simulated or estimate):
@@ -174,23 +173,14 @@ def _parse_catalog(table) -> dict[str, Measure]:
             lifetime_years=_num(row["lifetime_years"]) or 1.0,
             confidence_estimate=_text(row["confidence_estimate"]) or "low",
             params=_params(_text(row["params"])),
-            title_de=_text(row["title_de"]),
-            title_en=_text(row["title_en"]),
             source=_text(row["source"]),
             date=_text(row["date"]),
             verify=_text(row.get("verify")).lower() == "true",
             note=_text(row.get("note")),
         )
-        if not (m.title_de or m.title_en):
-            code = f"measures.title.{m.measure_id}"
-            if code not in codes("en") or code not in codes("de"):
-                raise SeedError(
-                    f"measures.csv: `{m.measure_id}` needs a title (title_de/title_en, or the code `{code}` in measures.po)"
-                )
-            title = Message(code)
-            m = replace(m, title_de=title.text("de"), title_en=title)
-        if not (m.title_de and m.title_en):
-            raise SeedError(f"measures.csv: `{m.measure_id}` needs title_de and title_en")
+        code = f"measures.title.{m.measure_id}"
+        if code not in codes("en") or code not in codes("de"):
+            raise SeedError(f"measures.csv: `{m.measure_id}` needs its title `{code}` in measures.po (German and English)")
         out[m.measure_id] = m
     return out
 
@@ -204,8 +194,6 @@ class Recommendation:
     ----------
     measure_id
         Catalog id (``seeds/measures.csv``).
-    title_de, title_en
-        Title in German and English.
     explanation_message
         Short explanation naming the evidence (figures from the curve or the catalog): a
         :class:`~advisor.texts.Message` (``measures.po``); ``explanation(lang)`` renders it.
@@ -233,8 +221,6 @@ class Recommendation:
     """
 
     measure_id: str
-    title_de: str
-    title_en: str
     explanation_message: str
     annual_savings_kwh: float
     annual_savings_eur: float
@@ -252,7 +238,8 @@ class Recommendation:
     confidence_basis_message: str = ""
 
     def title(self, language: str = "de") -> str:
-        return self.title_de if language == "de" else self.title_en
+        """The measure's title in ``language`` (``measures.title.<id>``)."""
+        return render(f"measures.title.{self.measure_id}", language)
 
     def explanation(self, language: str = "de") -> str:
         return localize(self.explanation_message, language)
@@ -272,7 +259,7 @@ class Recommendation:
         return render(f"measures.confidence.{self.confidence}", language)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {"measure_id": self.measure_id, **_titles(self.measure_id), **asdict(self)}
         for name in ("explanation", "condition", "confidence_basis"):
             d.pop(f"{name}_message")
             d.update(text_fields(name, getattr(self, f"{name}_message"), LANGUAGES))
@@ -283,14 +270,19 @@ class Recommendation:
         return d
 
 
+def _titles(measure_id: str) -> dict[str, str]:
+    """``title_de`` / ``title_en`` for JSON outputs (the historic keys)."""
+    return {f"title_{lang}": render(f"measures.title.{measure_id}", lang) for lang in LANGUAGES}
+
+
 @dataclass(frozen=True)
 class NotRecommended:
     """A measure that applies to the household but is not recommended, with the reason.
 
     Attributes
     ----------
-    measure_id, title_de, title_en
-        Catalog id and titles.
+    measure_id
+        Catalog id (its title: ``title(lang)``).
     reason_code
         ``payback_beyond_lifetime``, ``own_pv_present`` or ``too_small``.
     reason_message
@@ -300,8 +292,6 @@ class NotRecommended:
     """
 
     measure_id: str
-    title_de: str
-    title_en: str
     reason_code: str
     reason_message: str
     annual_savings_eur: float = 0.0
@@ -310,13 +300,13 @@ class NotRecommended:
     lifetime_years: float | None = None
 
     def title(self, language: str = "de") -> str:
-        return self.title_de if language == "de" else self.title_en
+        return render(f"measures.title.{self.measure_id}", language)
 
     def reason(self, language: str = "de") -> str:
         return localize(self.reason_message, language)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = {"measure_id": self.measure_id, **_titles(self.measure_id), **asdict(self)}
         d.pop("reason_message")
         d.update(text_fields("reason", self.reason_message, LANGUAGES))
         return d
@@ -997,8 +987,6 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
                 excluded.append(
                     NotRecommended(
                         m.measure_id,
-                        m.title_de,
-                        m.title_en,
                         "own_pv_present",
                         why,
                     )
@@ -1495,8 +1483,6 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
             not_recs.append(
                 NotRecommended(
                     d.measure.measure_id,
-                    d.measure.title_de,
-                    d.measure.title_en,
                     "payback_beyond_lifetime",
                     _payback_reason(payback, life),
                     annual_savings_eur=eur,
@@ -1518,8 +1504,6 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
         recs.append(
             Recommendation(
                 measure_id=d.measure.measure_id,
-                title_de=d.measure.title_de,
-                title_en=d.measure.title_en,
                 explanation_message=explanation,
                 annual_savings_kwh=kwh,
                 annual_savings_eur=eur,

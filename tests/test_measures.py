@@ -62,7 +62,7 @@ def test_catalog_has_every_required_measure_with_source_and_both_languages(seeds
     cat = measure_catalog(seeds)
     assert REQUIRED <= set(cat)
     for m in cat.values():
-        assert m.title_de and m.title_en, m.measure_id
+        assert m.title("de") and m.title("en") and m.title("de") != f"measures.title.{m.measure_id}", m.measure_id
         assert m.source and m.date, m.measure_id
         # at least one explanation template per language (or the explanation as a catalogue code)
         coded = all(f"measures.explanation.{m.measure_id}" in texts.codes(lang) for lang in ("de", "en", "tr"))
@@ -365,10 +365,10 @@ def test_catalog_is_parsed_once_per_seeds_table(seeds, monkeypatch):
     assert "standby" in measure_catalog(seeds)  # the caller's dict is its own
     # a Stadtwerk's seeds with another catalog table are parsed on their own
     table = seeds.table("measures")
-    table.loc[table["measure_id"] == "standby", "title_en"] = "Standby (Stadtwerk)"
+    table.loc[table["measure_id"] == "standby", "lifetime_years"] = 3.0
     other = replace(seeds, tables={**seeds.tables, "measures": table})
-    assert measure_catalog(other)["standby"].title_en == "Standby (Stadtwerk)"
-    assert measure_catalog(seeds)["standby"].title_en != "Standby (Stadtwerk)"
+    assert measure_catalog(other)["standby"].lifetime_years == 3.0
+    assert measure_catalog(seeds)["standby"].lifetime_years != 3.0
     assert len(calls) == 2
 
 

@@ -52,7 +52,7 @@ def test_german_report_has_key_figures_in_german_format(assessment, html_de):
     assert re.search(r"\d{2}\.\d{2}\.\d{4}", html_de)
     for r in a.recommendations:
         assert f"{format_number(r.annual_savings_eur, 'de')} €" in html_de
-        assert r.title_de in html_de
+        assert r.title("de") in html_de
     # English number formats must not leak into German figures
     assert f"{format_number(a.analysis.annual_kwh, 'en')} kWh" not in html_de
 
@@ -74,7 +74,7 @@ def test_english_report(assessment):
     assert "Your energy check" in html
     assert f"{format_number(assessment.analysis.annual_kwh, 'en')} kWh" in html
     for r in assessment.recommendations:
-        assert r.title_en in html
+        assert r.title("en") in html
     assert "synthetic demo household" in html
 
 
@@ -97,8 +97,8 @@ def test_letter_variant_with_brand_address_and_peers(assessment):
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "3.900 kWh" in html and "62 %" in html
     top = assessment.recommendations[0]
-    assert top.title_de in html
-    assert assessment.recommendations[3].title_de not in html  # only the top three
+    assert top.title("de") in html
+    assert assessment.recommendations[3].title("de") not in html  # only the top three
 
 
 def test_brand_is_validated():
