@@ -30,7 +30,11 @@ percentile of the hourly energy (0.7216 with, 0.7198 without), 63 leaves of >= 1
 Measured 2026-12-03 afternoon (load average 7-11 from other agents): before_target_norm 0.7182,
 target_norm 0.7127, shipped (with the ratio features) 0.7078, i.e. 1.4 % lower. Tried on
 before_target_norm and not taken: P50 fitted on the day-ahead rows only 0.7165; the mean of three
-seeds 0.7172 (both within about twice the seed noise). The frame cache must be rebuilt when the
+seeds 0.7172 (both within about twice the seed noise). Tried on shipped and not taken: eleven
+more ratio features (quartiles, 4-week means, lag 2 days, base load, levels, last value, 7-day
+mean and spread over the 28-day mean) 0.7060 (-0.25 %, about the seed noise); 24 synthetic
+German-shaped households (advisor.synthetic, DE-NW) added to every training fold 0.7150 (worse
+on the London households). The frame cache must be rebuilt when the
 feature list changes (use a fresh ``--cache``).
 
 Usage::
