@@ -306,7 +306,7 @@ def test_source_text_translates_seed_sources_and_keeps_a_stadtwerks_own():
 # ---------------------------------------------------------------------------- issue 13: no *_de twins left
 #: Domains whose codes replaced the ``*_de`` twin fields and the importer's reverse translation:
 #: each must be complete in German, English and Turkish (Turkish unreviewed, but never missing).
-_CONVERTED = ("economics.po", "pv.po", "forecast.po", "savings.po", "importer.po", "signatures.po",
+_CONVERTED = ("economics.po", "pv.po", "forecast.po", "savings.po", "importer.po", "signatures.po", "measures.po",
               "electrify.po", "privacy.po", "energy_poverty.po")  # fmt: skip
 
 
