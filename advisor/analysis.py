@@ -52,7 +52,7 @@ from advisor.signatures import (
     with_answers,
     with_feed_in,
 )
-from advisor.texts import Message, join, text_fields
+from advisor.texts import Message, join, render, text_fields
 from advisor.units import interval_hours
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,33 +73,16 @@ DAYTIME_ONLY_ZEROS = 0.002  # night zero share at or below this: the zeros are d
 MIDDAY_ZERO_RATIO = 5.0  # zeros this many times more frequent at noon than at night: own PV, not a meter fault
 
 #: How the annual figure was obtained, per ``annual_method`` code, in German and English.
-ANNUAL_METHOD_TEXTS = {
-    "measured_full_year": {"de": "gemessenes volles Jahr", "en": "measured full year"},
-    "full_year_gaps_filled_h25": {
-        "de": "gemessenes Jahr, kleine Lücken mit dem BDEW-Profil H25 ergänzt",
-        "en": "measured year, small gaps filled with the BDEW H25 profile",
-    },
-    "annualised_h25": {
-        "de": "aus weniger als einem Jahr mit dem BDEW-Profil H25 hochgerechnet",
-        "en": "annualised from less than a year with the BDEW H25 profile",
-    },
-    "none_no_data": {"de": "keine Daten", "en": "no data"},
-}
+#: ``annual_method`` codes with a plain-language name (``analysis.annual_method.<code>`` in quality.po).
+ANNUAL_METHODS = ("measured_full_year", "full_year_gaps_filled_h25", "annualised_h25", "none_no_data")
 
 
 def annual_method_text(method: str, lang: str = "de") -> str:
     """Plain-language name of an ``annual_method`` code (``estimated_curve_*`` included)."""
-    prefix = ""
     if method.startswith("estimated_curve_"):
-        method = method[len("estimated_curve_") :]
         # the curve is modelled: how a measured year would have been treated does not apply
-        return (
-            "aus dem Jahresverbrauch geschätzt (BDEW-Standardlastprofil), nicht gemessen"
-            if lang == "de"
-            else "estimated from the annual consumption (BDEW standard load profile), not measured"
-        )
-    texts = ANNUAL_METHOD_TEXTS.get(method)
-    return prefix + (texts[lang if lang in texts else "en"] if texts else method)
+        return render("analysis.annual_method.estimated_curve", lang)
+    return render(f"analysis.annual_method.{method}", lang) if method in ANNUAL_METHODS else method
 
 
 # ---------------------------------------------------------------------------------- results

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from advisor.errors import SeedError
+from advisor.formatting import formatter
 from advisor.own_pv import OwnPVSize, own_pv_size, surplus_days
 from advisor.signatures import device_answer
 from advisor.texts import JOIN, Message, codes, join, localize, render, text_fields
@@ -49,12 +50,7 @@ MIN_OWN_PV_DAYS = 14
 # ---------------------------------------------------------------------------------- formats
 def format_number(x: float | None, language: str = "de", decimals: int = 0) -> str:
     """A number in German (``1.234,5``) or English (``1,234.5``) notation; ``–`` for None/NaN."""
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
-        return "–"
-    text = f"{x:,.{decimals}f}"
-    if language == "de":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    return formatter(language).number(x, decimals)  # the one formatter (advisor.formatting)
 
 
 def format_date(ts: Any, language: str = "de") -> str:
