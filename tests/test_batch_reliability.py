@@ -360,3 +360,43 @@ def test_batch_over_every_shared_data_file_never_crashes_and_names_where(tmp_pat
     for hid, where in positioned.items():
         assert where in errors.loc[hid, "message"], errors.loc[hid, "message"]
     assert "long table of 60 households" in errors.loc["lcl_60hh_2013_30min", "message"]
+
+
+def test_duckdb_write_error_ends_with_exit_2_clear_message_and_resumes(tmp_path, monkeypatch, capsys):
+    """Re-check 2026-12-03 (`ulimit -f`): DuckDB reports a file-size limit or a full disk as its own
+    IOException, which ended the run as "Internal error (IOException)", exit 1."""
+    import duckdb
+
+    import advisor.batch.outputs as outputs
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    _good_csv(folder / "a.csv")
+    out = tmp_path / "out"
+    real = outputs.write_duckdb
+
+    def full(path, tables):
+        raise duckdb.IOException(f'Could not write file "{path}": No space left on device')
+
+    monkeypatch.setattr(outputs, "write_duckdb", full)
+    assert run_cli(folder, "--out", out) == 2
+    err = capsys.readouterr().err
+    assert "summary.duckdb" in err and "--resume" in err and "Internal error" not in err
+    monkeypatch.setattr(outputs, "write_duckdb", real)
+    assert run_cli(folder, "--out", out, "--resume") == 0
+    assert (out / "summary.duckdb").exists()
+
+
+def test_the_forkserver_is_tied_to_the_driver_before_the_heavy_imports():
+    """Re-check 2026-12-03: the forkserver's first preload, advisor.batch.lifeline, imported the
+    whole batch package first (~9 s on the busy machine); a driver killed in that window left the
+    forkserver and resource tracker running until the rest of the preload was done (> 5 s)."""
+    code = (
+        "import sys, time; t = time.perf_counter(); import advisor.batch.lifeline; "
+        "print(int('advisor.batch.run' in sys.modules), int('advisor.batch.engine' in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert out.stdout.split() == ["0", "0"], out.stderr
+    from advisor.batch import BatchOptions, EngineSpec, run_batch  # the package API still works
+
+    assert callable(run_batch) and BatchOptions and EngineSpec

@@ -120,6 +120,9 @@ def map_unordered(
 
 
 def _new_pool(settings, spec: EngineSpec) -> ProcessPoolExecutor:
+    from advisor.batch.lifeline import DRIVER_PID_ENV
+
+    os.environ[DRIVER_PID_ENV] = str(os.getpid())  # inherited by the forkserver (see lifeline)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(list(PRELOAD_MODULES))
     return ProcessPoolExecutor(

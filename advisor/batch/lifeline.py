@@ -47,5 +47,18 @@ def _in_forkserver() -> bool:
     )
 
 
+#: Set by the driver before it starts the pool: the forkserver checks that this process is still
+#: its parent once its parent-death signal is armed (the driver may have died while the
+#: forkserver was starting; the kernel then never sends the signal).
+DRIVER_PID_ENV = "ADVISOR_BATCH_DRIVER_PID"
+
+
+def _driver_pid() -> int | None:
+    try:
+        return int(os.environ[DRIVER_PID_ENV])
+    except (KeyError, ValueError):
+        return None
+
+
 if _in_forkserver():
-    die_with_parent()
+    die_with_parent(_driver_pid())

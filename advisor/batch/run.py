@@ -356,10 +356,27 @@ def run_batch(options: BatchOptions) -> BatchReport:
             f"the run stopped: {_os_reason(exc)}. Every file written so far is complete; fix the cause "
             f"(e.g. free disk space) and continue with the same command plus `--resume`"
         ) from None
+    except Exception as exc:
+        if not _is_duckdb_io_error(exc):
+            raise
+        # DuckDB reports a full disk or a file-size limit as its own IOException, not OSError
+        reason = " ".join(str(exc).split())[:300]
+        raise BatchOutputError(
+            f"the run stopped writing summary.duckdb: {reason}. Every file written so far is complete; fix "
+            "the cause (e.g. free disk space) and continue with the same command plus `--resume`"
+        ) from None
     finally:
         lock.release()
         if created and options.out_dir.is_dir() and not any(options.out_dir.iterdir()):
             options.out_dir.rmdir()  # a run refused before writing anything leaves no folder
+
+
+def _is_duckdb_io_error(exc: BaseException) -> bool:
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover - duckdb is a dependency
+        return False
+    return isinstance(exc, duckdb.IOException)
 
 
 def _os_reason(exc: OSError) -> str:
