@@ -53,7 +53,7 @@ class TrainSpec:
     n_rounds: int
     workers: int
     key_file: Path | None = None
-    threads: int = 2
+    threads: int = 1
 
 
 def _find_qc(data: Path) -> Path | None:
@@ -189,7 +189,9 @@ def register(app: typer.Typer) -> None:
             None, "--rounds", help="Boosting rounds per quantile model (default: the validated DEFAULT_ROUNDS)."
         ),
         workers: int = typer.Option(2, "--workers", help="Dask workers (engine dask)."),
-        threads: int = typer.Option(2, "--threads", help="LightGBM threads of the local fit."),
+        threads: int = typer.Option(
+            1, "--threads", help="LightGBM threads of the local fit (more only on an otherwise idle machine)."
+        ),
         as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
         key_file: Path | None = typer.Option(
             None, "--key-file", help="Sign the model folder with this key (HMAC-SHA256; see `advisor model sign`)."
