@@ -439,7 +439,7 @@ def make_load_curve(
         interval_minutes = infer_interval_minutes(idx_utc)
         if interval_minutes is None:
             raise LoadCurveError(
-                "cannot tell the interval length from a single timestamp; pass `interval_minutes`",
+                Message("ingest.error.single_timestamp"),
                 source=src,
             )
     if interval_minutes not in ALLOWED_INTERVAL_MINUTES:
@@ -452,7 +452,7 @@ def make_load_curve(
     if (offsets != 0).any():
         pos = int(np.argmax(offsets != 0))
         raise LoadCurveError(
-            f"timestamps are not on a regular {interval_minutes}-minute grid",
+            Message("ingest.error.off_grid", minutes=int(interval_minutes)),
             source=src,
             timestamp=idx_utc[pos].tz_convert(meta.tz).isoformat(),
         )

@@ -140,7 +140,7 @@ def _lookup(code: str, lang: str) -> tuple[str | tuple[str, ...] | None, str | N
 
 
 # ------------------------------------------------------------------------------ rendering
-_SPEC = re.compile(r"^(?P<kind>eur|ct|pct|%|\+|d|date|datetime|month|kwh|kw|w)?(?:\.(?P<dec>\d+)f?)?$")
+_SPEC = re.compile(r"^(?P<kind>eur|ct|pct|%|\+|d|iso|date|datetime|month|kwh|kw|w)?(?:\.(?P<dec>\d+)f?)?$")
 _CAP = "cap"
 
 
@@ -167,7 +167,8 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
     ``.N`` (N decimals), ``eur`` / ``eur.N`` (euro), ``ct.N`` (a €/kWh price in ct/kWh), ``pct.N``
     (a value in percent), ``%.N`` (a share 0..1 as percent), ``+.N`` (signed), ``d`` (digits
     without grouping: years, line numbers), ``kwh.N`` / ``kw.N`` / ``w.N`` (number with unit),
-    ``date``, ``datetime``, ``month``, ``cap`` (a text or message with a capital first letter).
+    ``date``, ``datetime``, ``month``, ``iso`` (``2024-06-02`` in every language), ``cap`` (a text or
+    message with a capital first letter).
     """
     if spec == _CAP:  # the parameter's text with a capital first letter (a sentence starts with it)
         return sentence(format_value(value, lang))
@@ -183,6 +184,9 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
         return format(value, spec)
     kind, dec = m.group("kind"), m.group("dec")
     decimals = int(dec) if dec is not None else 0
+    if kind == "iso":  # a date as YYYY-MM-DD in every language (English texts that tools match)
+        ts = f._timestamp(value)
+        return MISSING if ts is None else f"{ts:%Y-%m-%d}"
     if kind in ("date", "datetime", "month"):
         return {"date": f.date, "datetime": f.datetime, "month": f.month}[kind](value)
     if value is None or isinstance(value, bool):

@@ -264,7 +264,7 @@ def read_load_curves(
         # types) is still reported as bad input, never as another exception; the message names
         # only the exception type, not its text (which may quote the file)
         raise LoadCurveError(
-            f"unreadable {reader.FORMAT} content ({type(exc).__name__}); expected a well-formed {reader.FORMAT} file",
+            Message("ingest.error.unreadable", format=reader.FORMAT, error=type(exc).__name__),
             source=label,
         ) from None
     if options.meter_id is not None:
@@ -415,7 +415,7 @@ def read_load_curve(
     if len(imports) > 1:
         ids = [c.meta.meter_id for c in imports]
         raise LoadCurveError(
-            f"file holds {len(imports)} consumption curves (meters {ids}); choose one with `meter_id`",
+            Message("ingest.error.several_curves", n=len(imports), meters=str(ids)),
             source=curves[0].meta.source_name,
         )
     return imports[0]

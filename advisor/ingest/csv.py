@@ -36,7 +36,7 @@ from advisor.loadcurve import (
     larger_than_household,
     make_load_curve,
     outside_plausible_period,
-    period_text,
+    plausible_window,
 )
 from advisor.texts import Message
 from advisor.units import ALLOWED_INTERVAL_MINUTES, kw_to_kwh
@@ -435,8 +435,7 @@ def _roles(header: list[str], header_line: int, meta: dict, source: str) -> _Tab
     norm = [_norm(c) for c in header]
     if is_long_table_header(header):
         raise LoadCurveError(
-            "this is a long table of several households (household id column); read it with "
-            "`advisor batch` or read_long_table, not as one meter export",
+            Message("ingest.error.long_table"),
             source=source,
             line=header_line,
         )
@@ -525,7 +524,7 @@ def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
         if (~comma_last).all():
             return "."
         raise LoadCurveError(
-            "numbers mix '1.234,5' and '1,234.5' styles; expected one number format per file",
+            Message("ingest.error.mixed_number_styles"),
             source=source,
             line=header_line,
         )
@@ -536,24 +535,21 @@ def detect_decimal(samples: pd.Series, source: str, header_line: int) -> str:
         if commas.str.match(_GROUP_COMMA).all():
             return "."
         raise LoadCurveError(
-            f"numbers use both ',' and '.' as decimal mark (e.g. {commas.iloc[0]!r} and {dots.iloc[0]!r}); "
-            "expected one number format per file",
+            Message("ingest.error.two_decimal_marks", comma=repr(commas.iloc[0]), dot=repr(dots.iloc[0])),
             source=source,
             line=header_line,
         )
     if has_comma.any():
         if s.str.match(_GROUP_COMMA).all():
             raise LoadCurveError(
-                f"cannot tell whether ',' in values like {s.iloc[0]!r} is a decimal comma or a thousands "
-                "separator; expected values with a decimal part that settles it",
+                Message("ingest.error.ambiguous_comma", value=repr(s.iloc[0])),
                 source=source,
                 line=header_line,
             )
         return ","
     if s.str.match(_GROUP_DOT).all():
         raise LoadCurveError(
-            f"cannot tell whether '.' in values like {s.iloc[0]!r} is a decimal point or a German "
-            "thousands separator; expected values with a decimal part that settles it",
+            Message("ingest.error.ambiguous_dot", value=repr(s.iloc[0])),
             source=source,
             line=header_line,
         )
@@ -1239,8 +1235,7 @@ def interpret_table(
             pos = int(np.argmax(spill))
             if delimiter == ",":
                 raise LoadCurveError(
-                    f"row has more fields than the header's {width} columns; expected numbers with a decimal comma "
-                    "to be quoted in a comma-separated file (or use ';' as separator)",
+                    Message("ingest.error.too_many_fields", n=int(width)),
                     source=source, line=int(lines[pos]),
                 )
             warn.append(Message("ingest.warning.extra_cells", n=len(extra), line=int(lines[pos])))
@@ -1259,7 +1254,7 @@ def interpret_table(
                 cell_unit = _unit_of(f"[{units.pop()}]")
                 if v.unit and v.unit != cell_unit:
                     raise LoadCurveError(
-                        f"column {v.name!r} says {v.unit} but its cells say {cell_unit}; expected one unit",
+                        Message("ingest.error.unit_conflict", column=repr(v.name), header_unit=str(v.unit), cell_unit=str(cell_unit)),
                         source=source, line=t.header_line,
                     )
                 value_cells[v.col] = found[0].where(found[0].notna(), cells).str.strip()
@@ -1299,7 +1294,7 @@ def interpret_table(
         units = set(uc[uc.ne("")].unique())
         if len(units) > 1:
             raise LoadCurveError(
-                f"the unit column holds several units {sorted(units)}; expected one per file",
+                Message("ingest.error.several_units", units=str(sorted(units))),
                 source=source,
                 line=t.header_line,
             )
@@ -1307,7 +1302,7 @@ def interpret_table(
             col_unit = _unit_of(f"[{units.pop()}]")
             if col_unit is None:
                 raise LoadCurveError(
-                    f"unknown unit {uc[uc.ne('')].iloc[0]!r}; expected kWh, Wh, kW or W (gas in m³ is not read)",
+                    Message("ingest.error.unknown_unit", unit=repr(uc[uc.ne("")].iloc[0])),
                     source=source,
                     line=int(lines[0]),
                 )
@@ -1318,8 +1313,7 @@ def interpret_table(
         uniq = ids[ids.ne("")].unique()
         if len(uniq) > 1:
             raise LoadCurveError(
-                f"the file holds {len(uniq)} meters ({', '.join(map(str, uniq[:3]))} …); expected one meter per "
-                "portal export (read long tables with `advisor batch`)",
+                Message("ingest.error.several_meters", n=len(uniq), meters=", ".join(map(str, uniq[:3]))),
                 source=source,
                 line=t.header_line,
             )
@@ -1371,15 +1365,26 @@ def interpret_table(
         shown = ", ".join(f"line {int(lines[i])}: {start_txt.iloc[i].strip()[:40]}" for i in np.flatnonzero(outside)[:5])
         if n_out * 2 >= len(outside):
             raise LoadCurveError(
-                f"{n_out} of {len(outside)} rows have timestamps outside the plausible period {period_text()} "
-                f"({shown}); expected meter data of these years (mistyped dates or a wrong date format?)",
+                Message(
+                    "ingest.error.rows_outside_period",
+                    n=n_out,
+                    total=len(outside),
+                    start=plausible_window()[0],
+                    end=plausible_window()[1],
+                    examples=shown,
+                ),
                 source=source,
                 line=int(lines[int(np.argmax(outside))]),
             )
         keep = ~outside
         warn.append(
-            f"{n_out} rows outside the plausible period {period_text()} set aside ({shown}"
-            + (", …)" if n_out > 5 else ")")
+            Message(
+                "ingest.warning.rows_outside_period",
+                n=n_out,
+                start=plausible_window()[0],
+                end=plausible_window()[1],
+                examples=shown + (", …" if n_out > 5 else ""),
+            )
         )
         frame = frame[keep].reset_index(drop=True)
         col = _Columns(frame)
@@ -1417,8 +1422,13 @@ def interpret_table(
         if odd.any():
             pos = int(np.argmax(odd))
             raise LoadCurveError(
-                f"interval from {start_txt.iloc[pos].strip()} to {end_txt.iloc[pos].strip()} lasts "
-                f"{dur[pos] / 6e10:g} min; expected {step_ns / 6e10:g} min like the other rows",
+                Message(
+                    "ingest.error.odd_interval",
+                    start=start_txt.iloc[pos].strip(),
+                    end=end_txt.iloc[pos].strip(),
+                    minutes=float(dur[pos] / 6e10),
+                    expected=float(step_ns / 6e10),
+                ),
                 source=source,
                 line=int(lines[pos]),
             )
