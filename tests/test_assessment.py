@@ -273,3 +273,23 @@ def test_forecast_model_is_loaded_once_per_process(demo, seeds, monkeypatch):
     second = assess_household(demo.curve, Household(), s)
     assert len(calls) == 1
     assert first.projection.to_dict() == second.projection.to_dict()
+
+
+@pytest.mark.parametrize(
+    "language, expected, foreign",
+    [("de", "note: Prognose: nicht angefordert", "not requested"), ("en", "note: Forecast: not requested", "angefordert")],
+)
+def test_cli_recommend_text_names_skipped_parts_in_the_households_language(
+    demo, tmp_path, monkeypatch, language, expected, foreign
+):
+    from advisor.cli import app
+
+    f = _demo_csv(demo, tmp_path / "demo.csv")
+    monkeypatch.delenv("ADVISOR_PRICES", raising=False)
+    monkeypatch.delenv("ADVISOR_PRICES_FILE", raising=False)
+    r = CliRunner().invoke(app, ["recommend", str(f), "--skip", "pv", "--language", language])
+    assert r.exit_code == 0, r.output
+    notes = [line for line in r.output.splitlines() if line.startswith("note:")]
+    assert expected in notes
+    assert not any(foreign in line or "dynamic_tariff" in line for line in notes), notes
+    assert not any("auf dieser Seite" in line for line in notes), notes  # the CLI has no page to upload on

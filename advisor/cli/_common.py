@@ -11,6 +11,7 @@ import typer
 
 from advisor.errors import AdvisorError
 from advisor.ingest import ReadOptions
+from advisor.texts import localize, render
 from advisor.units import DEFAULT_HOLIDAY_REGION, DEFAULT_TZ
 
 TZ_OPTION = typer.Option(DEFAULT_TZ, "--tz", help="Time zone of naive timestamps and of the curve.")
@@ -82,9 +83,7 @@ def plausible_period_options(
             ahead = int(seeds.value("ingest.plausible_ahead_days"))
             latest = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=ahead)).isoformat()
     if not earliest < latest:
-        raise AdvisorError(
-            f"plausible period {earliest} .. {latest} is empty: `--earliest` must lie before `--latest`"
-        )
+        raise AdvisorError(f"plausible period {earliest} .. {latest} is empty: `--earliest` must lie before `--latest`")
     return earliest, latest
 
 
@@ -149,3 +148,9 @@ def to_json(obj: Any) -> str:
         return o
 
     return json.dumps(clean(obj), default=default, ensure_ascii=False, indent=2)
+
+
+def unavailable_notes(unavailable: dict[str, Any], lang: str) -> list[str]:
+    """One line per part of the assessment that was skipped or failed, in the household's language
+    (the same words as the app's "not calculated" list: ``app.rec.part.*`` and the part's message)."""
+    return [f"note: {render('app.rec.part.' + part, lang)}: {localize(why, lang)}" for part, why in unavailable.items()]

@@ -17,6 +17,7 @@ from advisor.cli._common import (
     TZ_OPTION,
     read_options,
     to_json,
+    unavailable_notes,
 )
 from advisor.cli._household import household_options
 from advisor.household import Household
@@ -190,8 +191,8 @@ def register(app: typer.Typer) -> None:
             )
         for q in device_questions(a.analysis.signatures, lang):
             typer.echo(f"?   {q}")
-        for part, why in a.unavailable.items():
-            typer.echo(f"note: {part}: {why}")
+        for line in unavailable_notes(a.unavailable, lang):
+            typer.echo(line)
 
 
 def _with_range(rec: dict, ex) -> dict:

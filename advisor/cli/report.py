@@ -15,6 +15,7 @@ from advisor.cli._common import (
     REGION_OPTION,
     SEEDS_OPTION,
     TZ_OPTION,
+    unavailable_notes,
 )
 from advisor.cli._household import household_options
 from advisor.cli.recommend import assess_file, parse_skip
@@ -60,5 +61,5 @@ def register(app: typer.Typer) -> None:
         written = write_report(a, out, fmts, language=household.language)
         for fmt, path in written.items():
             typer.echo(f"wrote {fmt}: {path}")
-        for part, why in a.unavailable.items():
-            typer.echo(f"note: {part}: {why}")
+        for line in unavailable_notes(a.unavailable, household.language):
+            typer.echo(line)
