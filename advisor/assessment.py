@@ -38,6 +38,7 @@ from advisor.economics import EconomicsSettings, PVOption
 from advisor.errors import AdvisorError, SeedError
 from advisor.extrapolation import Extrapolation, extrapolation_of
 from advisor.forecast import AnnualProjection, annual_projection, default_model_dir, load_forecaster
+from advisor.formatting import LANGUAGES
 from advisor.household import Household
 from advisor.measures import Measure, Potential, Recommendation, advise, applies, household_facts, measure_catalog
 from advisor.pv_options import pv_options, specific_yield_kwh_per_kwp
@@ -112,7 +113,7 @@ class AssessmentSettings:
         Day-ahead prices (DataFrame ``timestamp_utc, price_eur_mwh``, a Series, or
         :class:`~advisor.tariffs.DayAheadPrices`); None: no dynamic-tariff comparison.
     language
-        ``"de"`` or ``"en"`` (report language; recommendations carry both).
+        ``"de"``, ``"en"`` or ``"tr"`` (report language; recommendations carry de and en).
     model_dir
         Folder of the forecast model; None = the shipped default model.
     parts
@@ -153,8 +154,8 @@ class AssessmentSettings:
         unknown = set(self.parts) - set(ALL_PARTS)
         if unknown:
             raise AdvisorError(f"`parts` must be among {ALL_PARTS}; got {sorted(unknown)}.")
-        if self.language not in ("de", "en", "tr"):
-            raise AdvisorError(f"`language` must be 'de', 'en' or 'tr'; got {self.language!r}.")
+        if self.language not in LANGUAGES:
+            raise AdvisorError(f"`language` must be one of {', '.join(LANGUAGES)}; got {self.language!r}.")
 
     def household_settings(self, household=None, curve=None) -> HouseholdSettings:
         """The one :class:`~advisor.settings.HouseholdSettings` of this household under these settings."""

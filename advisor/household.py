@@ -23,12 +23,12 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from advisor.errors import AdvisorError
+from advisor.formatting import LANGUAGES  # de, en, tr: one list for households, app, reports and letters
 
 DWELLINGS = ("house", "apartment")
 TENURES = ("owner", "tenant")
 HOT_WATER = ("electric", "other")
 HEATINGS = ("heat_pump", "night_storage", "other")
-LANGUAGES = ("de", "en")
 
 PERSONS_RANGE = (1, 15)
 PRICE_RANGE_EUR_PER_KWH = (0.05, 2.0)

@@ -53,13 +53,6 @@ def format_number(x: float | None, language: str = "de", decimals: int = 0) -> s
     return formatter(language).number(x, decimals)  # the one formatter (advisor.formatting)
 
 
-def format_date(ts: Any, language: str = "de") -> str:
-    """A date as ``24.11.2026`` (German) or ``2026-11-24`` (English)."""
-    if ts is None:
-        return "–"
-    return ts.strftime("%d.%m.%Y") if language == "de" else ts.strftime("%Y-%m-%d")
-
-
 # ---------------------------------------------------------------------------------- catalog
 @dataclass(frozen=True)
 class Measure:
@@ -87,7 +80,9 @@ class Measure:
     def text_code(self, basis: str) -> str | None:
         """The catalogue code of the explanation for a basis (measured/simulated or estimate):
         ``measures.text.<id>`` / ``measures.text_estimate.<id>`` in ``measures.po``, or None."""
-        code = f"measures.text_estimate.{self.measure_id}" if basis == "estimate" else f"measures.text.{self.measure_id}"
+        code = (
+            f"measures.text_estimate.{self.measure_id}" if basis == "estimate" else f"measures.text.{self.measure_id}"
+        )
         return code if code in codes("en") else None
 
     def param(self, name: str) -> float:
@@ -176,7 +171,9 @@ def _parse_catalog(table) -> dict[str, Measure]:
         )
         code = f"measures.title.{m.measure_id}"
         if code not in codes("en") or code not in codes("de"):
-            raise SeedError(f"measures.csv: `{m.measure_id}` needs its title `{code}` in measures.po (German and English)")
+            raise SeedError(
+                f"measures.csv: `{m.measure_id}` needs its title `{code}` in measures.po (German and English)"
+            )
         out[m.measure_id] = m
     return out
 
@@ -764,9 +761,7 @@ _PERSONS_RESTS = Message("measures.rests.persons")
 
 
 def _measured_rests_on(days: float, quality: float | None) -> Message:
-    return Message(
-        "measures.rests.measured", days=round(days) if _finite(days) else None, quality=quality
-    )
+    return Message("measures.rests.measured", days=round(days) if _finite(days) else None, quality=quality)
 
 
 def _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, days) -> _Draft | None:

@@ -166,8 +166,7 @@ def _assumption_helpers(language: str, recs) -> dict[str, Any]:
     (``assumption.<key>``), a measure row the measure's title, a unit and a catalogue parameter
     list (``saving_share=0.04``) their catalogue wording."""
     f = formatter(language)
-    core = language if language in ("de", "en") else "de"  # measure texts are not in the catalogues yet
-    titles = {f"measures.{r.measure_id}": r.title(core) for r in recs}
+    titles = {f"measures.{r.measure_id}": r.title(language) for r in recs}
 
     def label(prefix: str, key: str) -> str:
         code = f"{prefix}{key}"
@@ -518,7 +517,6 @@ def render_report(
         "a": a,
         "an": an,
         "lang": language,
-        "core_lang": language if language in ("de", "en") else "de",
         "brand": brand,
         "address": address or Address(),
         "peers": peers,

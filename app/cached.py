@@ -97,8 +97,10 @@ def available(module: str) -> bool:
 
 def language() -> str:
     """The session's language (``de`` unless switched)."""
+    import i18n
+
     lang = st.session_state.get("lang", "de")
-    return lang if lang in ("de", "en") else "de"
+    return lang if lang in i18n.LANGUAGES else "de"
 
 
 def current() -> HouseholdData:

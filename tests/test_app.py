@@ -674,3 +674,22 @@ def test_solar_page_says_when_the_household_already_has_pv():
     at.switch_page("views/solar.py").run()
     assert_clean(at)
     assert "zusätzliche" in texts(at)
+
+
+def test_turkish_choice_holds_on_every_page():
+    """Choosing Türkçe gives Turkish pages (it silently fell back to German before)."""
+    from advisor import texts as core_texts
+
+    at = new_app()
+    at.run()
+    at.radio(key="lang_choice").set_value("tr").run()
+    assert_clean(at)
+    assert at.title[0].value == core_texts.render("app.start.title", "tr")
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert_clean(at)
+        assert at.title, page
+    at.switch_page("views/overview.py").run()
+    assert (
+        at.title[0].value == core_texts.render("app.nav.overview", "tr") != core_texts.render("app.nav.overview", "de")
+    )

@@ -209,7 +209,7 @@ def test_long_table_with_meta_several_meters_estimate_and_opt_out(tmp_path):
             "meter_id": [f"{ids[0]}|{ids[1]}", ids[2], ids[3], "", ""],
             "persons": ["2", "3", "", "1", "4"],
             "dwelling": ["apartment", "Haus", "", "apartment", "house"],
-            "language": ["de", "en", "de", "de", "de"],
+            "language": ["de", "en", "de", "tr", "de"],
             "annual_kwh": ["", "", "", "2500", ""],
             "opt_out": ["", "", "ja", "", ""],
             "name": ["A. Muster", "", "", "", ""],
@@ -248,6 +248,8 @@ def test_long_table_with_meta_several_meters_estimate_and_opt_out(tmp_path):
         f"K-{i}.{ext}" for i in (1, 2, 4) for ext in ("html", "pdf")
     ]  # PDF by default (issue 19)
     assert "Hello," in (out / "letters" / "K-2.html").read_text()  # META language=en
+    assert 'lang="tr"' in (out / "letters" / "K-4.html").read_text()  # META language=tr: a Turkish letter
+    assert "Merhaba," in (out / "letters" / "K-4.html").read_text()
     assert "A. Muster" in (out / "letters" / "K-1.html").read_text()  # the address block
 
 

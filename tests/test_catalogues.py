@@ -359,7 +359,7 @@ def full_german_report():
 def test_full_german_report_has_no_fallback_and_german_assumption_sources(full_german_report):
     a, html, seen = full_german_report
     assert seen == [], seen[:5]
-    table = html[html.index("table class=\"small assumptions\""):]
+    table = html[html.index('table class="small assumptions"') :]
     sources = " ".join(re.findall(r'<td class="src">(.*?)</td>', table, flags=re.S))
     assert sources
     for english in ("Assumption:", "Price cap", "via Statista", "standard rate", "stated by the household",
@@ -422,3 +422,46 @@ def test_every_seed_source_a_report_or_the_electrify_page_shows_has_german():
     sources |= {m.source for m in measure_catalog(seeds).values()}
     english = sorted(s for s in sources if texts.source_text(s, "de") == s)
     assert english == [], english[:3]
+
+
+def test_turkish_report_words_are_turkish_and_measures_follow():
+    """The full Turkish report: no report word falls back; the measures' own texts are Turkish too."""
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=2))
+    a = assess_household(
+        demo.curve,
+        Household(persons=2, dwelling="apartment", language="tr"),
+        AssessmentSettings(seeds=load_seeds(), language="tr", parts=("recommendations",)),
+    )
+    with texts.record_fallbacks() as seen:
+        html = render_report(a, "tr", variant="report", charts=True)
+    assert 'lang="tr"' in html and texts.render("report.title", "tr") in html
+    assert {c for c, _, _ in seen if c.startswith(("report.", "letter.", "measures."))} == set()
+    import html as h
+
+    for r in a.recommendations:
+        assert r.title("tr") in h.unescape(html) and r.title("de") not in h.unescape(html)
+
+
+def test_household_language_tr_is_accepted_everywhere():
+    from advisor.assessment import AssessmentSettings
+    from advisor.household import Household
+    from advisor.seeds import load_seeds
+
+    assert Household(language="tr").language == "tr"
+    assert AssessmentSettings(seeds=load_seeds(), language="tr").language == "tr"
+    with pytest.raises(Exception, match="de, en, tr"):
+        Household(language="fr")
+
+
+@pytest.mark.parametrize("lang, word", [("de", "Personen-Haushalte"), ("en", "person households"), ("tr", "kişilik")])
+def test_peer_group_label_in_the_letter_language(lang, word):
+    from advisor.batch.process import PeerGroup
+
+    g = PeerGroup(persons=2, dwelling="apartment", n_households=25, annual_kwh_sorted=tuple(range(1000, 3500, 100)))
+    assert word in g.describe(lang) and "2" in g.describe(lang)

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from advisor.assessment import AssessmentSettings, assess_household
+from advisor.formatting import formatter
 from advisor.household import Household
-from advisor.measures import format_date, format_number
+from advisor.measures import format_number
 from advisor.report import Address, Brand, ReportError, render_report, write_report
 from advisor.seeds import load_seeds
 from advisor.tariffs import parse_day_ahead_prices
@@ -37,8 +38,8 @@ def test_number_formats():
     assert format_number(1234.5, "en", 1) == "1,234.5"
     assert format_number(1234567, "de") == "1.234.567"
     assert format_number(float("nan"), "de") == "–"
-    assert format_date(pd.Timestamp("2026-11-24"), "de") == "24.11.2026"
-    assert format_date(pd.Timestamp("2026-11-24"), "en") == "2026-11-24"
+    assert formatter("de").date(pd.Timestamp("2026-11-24")) == "24.11.2026"
+    assert formatter("en").date(pd.Timestamp("2026-11-24")) == "24 Nov 2026"
 
 
 def test_german_report_has_key_figures_in_german_format(assessment, html_de):
@@ -48,7 +49,7 @@ def test_german_report_has_key_figures_in_german_format(assessment, html_de):
     assert f"{annual} kWh" in html_de
     assert f"{format_number(a.tariffs.fixed.total_eur, 'de')} €" in html_de
     assert f"{format_number(a.total_savings_eur, 'de')} €" in html_de
-    assert format_date(a.created, "de") in html_de
+    assert formatter("de").date(a.created) in html_de
     assert re.search(r"\d{2}\.\d{2}\.\d{4}", html_de)
     for r in a.recommendations:
         assert f"{format_number(r.annual_savings_eur, 'de')} €" in html_de

@@ -14,7 +14,7 @@ several rows of the same ``household_id`` for several meters:
   separated by ``|``. The household's import curves are summed on a common grid.
 * the :class:`advisor.household.Household` columns (``persons``, ``dwelling``, ``tenure``,
   ``hot_water``, ``heating``, ``ev``, ``existing_pv_kwp``, ``postal_code``, ``latitude`` …) and
-  ``language`` (``de``/``en``), with the same names as the CLI options;
+  ``language`` (``de``/``en``/``tr``; Turkish unreviewed), with the same names as the CLI options;
 * ``annual_kwh``: the billed annual consumption of a household without a load curve (it gets a
   curve estimated with the BDEW H25 shape, flagged ``estimated``);
 * ``consent`` (§ 50 MsbG): when the column exists, only ``yes/ja/true/1`` counts as consent and

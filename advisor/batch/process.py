@@ -159,11 +159,10 @@ class PeerGroup:
 
     def describe(self, language: str = "de") -> str:
         """The group in words for the letter."""
-        if language == "en":
-            where = "in a house" if self.dwelling == "house" else "in an apartment"
-            return f"{self.persons}-person households {where} in this portfolio"
-        where = "im Haus" if self.dwelling == "house" else "in einer Wohnung"
-        return f"{self.persons}-Personen-Haushalte {where} in unserem Kundenkreis"
+        from advisor.texts import render
+
+        where = "house" if self.dwelling == "house" else "apartment"
+        return render(f"letter.peer_group.{where}", language, {"persons": self.persons})
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def _household_parameters() -> list[inspect.Parameter]:
         opt("grundversorgung", "Supplied in the Grundversorgung (default supply): yes | no.", str | None),
         opt("price_eur_per_kwh", "Own work price (EUR/kWh); else the seeds default.", float | None),
         opt("base_fee_eur_per_year", "Own base fee (EUR/yr); else the seeds default.", float | None),
-        opt("language", "Language of texts: de | en.", str | None),
+        opt("language", "Language of texts: de | en | tr (Turkish: unreviewed).", str | None),
     ]
 
 
