@@ -1,10 +1,11 @@
 """What the app adds to Streamlit's page in the browser (one ``st.html`` block per run).
 
-* **Streamlit's own words in German.** Streamlit 1.67 has no setting for the texts of its own
+* **Streamlit's own words in the session's language.** Streamlit 1.67 has no setting for the texts of its own
   controls (the uploader's "Upload" button and "20MB per file", "Help for …", "Choose an option",
   "Expand sidebar", "Skip to main content", …). A small script replaces these known strings in text
   and in ``aria-label``/``title``/``placeholder`` attributes, also in elements drawn later
-  (MutationObserver). English sessions keep Streamlit's words. The toolbar menu itself is hidden
+  (MutationObserver). The words live in ``streamlit.po`` (de/en/tr); English sessions keep
+  Streamlit's words. The toolbar menu itself is hidden
   by ``client.toolbarMode = "minimal"`` in ``.streamlit/config.toml``.
 * **Phone layout.** Tab rows wrap instead of scrolling sideways, so no tab label is cut.
 * **Contrast.** Captions in a darker grey (WCAG AA 4.5:1 on white; Streamlit's is 3.9:1).
@@ -22,56 +23,59 @@ import json
 
 import streamlit as st
 
+from advisor.texts import render
+
 COOKIE = "ea_own_data"
 
-# Exact texts of Streamlit 1.67's controls -> German.
-WORDS_DE = {
-    "Upload": "Datei auswählen",
-    "Add files": "Dateien hinzufügen",
-    "Drag and drop a file here": "Datei hierher ziehen",
-    "Drag and drop files here": "Dateien hierher ziehen",
-    "file upload": "Datei hochladen",
-    "Remove file": "Datei entfernen",
-    "Delete": "Löschen",
-    "Choose an option": "Bitte wählen",
-    "Choose date": "Datum wählen",
-    "Open": "Öffnen",
-    "Close": "Schließen",
-    "Clear all": "Alles leeren",
-    "Clear value": "Wert leeren",
-    "Increment": "Erhöhen",
-    "Decrement": "Verringern",
-    "Expand sidebar": "Seitenleiste öffnen",
-    "Collapse sidebar": "Seitenleiste schließen",
-    "Sidebar": "Seitenleiste",
-    "App pages": "Seiten",
-    "Main menu": "Menü",
-    "Skip to main content": "Zum Inhalt springen",
-    "Link to heading": "Link zu dieser Überschrift",
-    "Scroll tabs right": "Weitere Reiter rechts",
-    "Scroll tabs left": "Weitere Reiter links",
-    "Fullscreen": "Vollbild",
-    "Close fullscreen": "Vollbild schließen",
-    "Exit fullscreen": "Vollbild beenden",
-    "Running...": "Rechnet …",
-    "Stop": "Anhalten",
-    "Stopping...": "Hält an …",
-    "Connecting": "Verbinde",
-    "Connection error": "Verbindungsfehler",
-    "info icon": "Hinweis",
-    "Show password text": "Text zeigen",
-    "Press Enter to apply": "Eingabetaste zum Übernehmen",
-    "Press Enter to submit form": "Eingabetaste zum Absenden",
-    "No results": "Keine Treffer",
-    "No options to select": "Keine Auswahl möglich",
+# Streamlit 1.67's own texts -> their codes in streamlit.po (de/en/tr; the English entry is Streamlit's word).
+WORDS = {
+    "Upload": "streamlit.word.upload",
+    "Add files": "streamlit.word.add_files",
+    "Drag and drop a file here": "streamlit.word.drag_and_drop_a_file_here",
+    "Drag and drop files here": "streamlit.word.drag_and_drop_files_here",
+    "file upload": "streamlit.word.file_upload",
+    "Remove file": "streamlit.word.remove_file",
+    "Delete": "streamlit.word.delete",
+    "Choose an option": "streamlit.word.choose_an_option",
+    "Choose date": "streamlit.word.choose_date",
+    "Open": "streamlit.word.open",
+    "Close": "streamlit.word.close",
+    "Clear all": "streamlit.word.clear_all",
+    "Clear value": "streamlit.word.clear_value",
+    "Increment": "streamlit.word.increment",
+    "Decrement": "streamlit.word.decrement",
+    "Expand sidebar": "streamlit.word.expand_sidebar",
+    "Collapse sidebar": "streamlit.word.collapse_sidebar",
+    "Sidebar": "streamlit.word.sidebar",
+    "App pages": "streamlit.word.app_pages",
+    "Main menu": "streamlit.word.main_menu",
+    "Skip to main content": "streamlit.word.skip_to_main_content",
+    "Link to heading": "streamlit.word.link_to_heading",
+    "Scroll tabs right": "streamlit.word.scroll_tabs_right",
+    "Scroll tabs left": "streamlit.word.scroll_tabs_left",
+    "Fullscreen": "streamlit.word.fullscreen",
+    "Close fullscreen": "streamlit.word.close_fullscreen",
+    "Exit fullscreen": "streamlit.word.exit_fullscreen",
+    "Running...": "streamlit.word.running",
+    "Stop": "streamlit.word.stop",
+    "Stopping...": "streamlit.word.stopping",
+    "Connecting": "streamlit.word.connecting",
+    "Connection error": "streamlit.word.connection_error",
+    "info icon": "streamlit.word.info_icon",
+    "Show password text": "streamlit.word.show_password_text",
+    "Press Enter to apply": "streamlit.word.press_enter_to_apply",
+    "Press Enter to submit form": "streamlit.word.press_enter_to_submit_form",
+    "No results": "streamlit.word.no_results",
+    "No options to select": "streamlit.word.no_options_to_select",
 }
-# Texts with a variable part: (regular expression, replacement with $1 …).
-PATTERNS_DE = [
-    (r"^Help for (.+)$", "Hilfe zu $1"),
-    (r"^(\d+)\s?MB per file(.*)$", "höchstens $1 MB je Datei$2"),
-    (r"^Limit (\d+)\s?MB per file(.*)$", "höchstens $1 MB je Datei$2"),
-    (r"^Selected (.+)\. (.+)$", "Gewählt: $1. $2"),
+# Texts with a variable part: (regular expression on Streamlit's English, code of the replacement with $1 …).
+PATTERNS = [
+    ("^Help for (.+)$", "streamlit.pattern.0"),
+    ("^(\\d+)\\s?MB per file(.*)$", "streamlit.pattern.1"),
+    ("^Limit (\\d+)\\s?MB per file(.*)$", "streamlit.pattern.2"),
+    ("^Selected (.+)\\. (.+)$", "streamlit.pattern.3"),
 ]
+
 
 _CSS = """
 <style>
@@ -153,9 +157,9 @@ def inject(lang: str, *, own_data: bool) -> None:
     """Add the style and script block for this run (see module docstring)."""
     cfg = {
         "lang": lang,
-        "translate": lang == "de",
-        "words": WORDS_DE,
-        "patterns": PATTERNS_DE,
+        "translate": lang != "en",
+        "words": {en: render(code, lang) for en, code in WORDS.items()},
+        "patterns": [[rx, render(code, lang)] for rx, code in PATTERNS],
         "cookie": COOKIE,
         "ownData": bool(own_data),
     }

@@ -693,3 +693,17 @@ def test_turkish_choice_holds_on_every_page():
     assert (
         at.title[0].value == core_texts.render("app.nav.overview", "tr") != core_texts.render("app.nav.overview", "de")
     )
+
+
+@pytest.mark.parametrize("lang", ["de", "tr"])
+def test_streamlit_own_words_come_from_the_catalogue_in_every_language(lang):
+    """Streamlit's uploader and controls speak the session's language (streamlit.po), not only German."""
+    import browser
+
+    from advisor import texts as core_texts
+
+    for english, code in browser.WORDS.items():
+        assert core_texts.render(code, "en") == english
+        assert core_texts.render(code, lang) != english, (lang, code)
+    for _, code in browser.PATTERNS:
+        assert "$1" in core_texts.render(code, lang)

@@ -124,6 +124,10 @@ def test_every_page_by_deep_link(app_url, browser, artifacts, device):
             assert "Page not found" not in page.inner_text("body"), f"{where}: Streamlit says 'Page not found'"
             page.get_by_role("heading", name=heading, level=1).wait_for(timeout=30_000)
             assert_no_errors(page, where)
+            body = page.inner_text("body")  # Streamlit's own English words are replaced (app/browser.py, streamlit.po)
+            for word in ("Drag and drop", "MB per file", "Browse files", "Choose an option"):
+                if word in body:
+                    problems.append(f"{where}: Streamlit's English '{word}' on a German page")
             tabs = tab_buttons(page)
             views = [(None, page)] if not tabs else [(i, tab) for i, tab in enumerate(tabs)]
             for i, tab in views:
