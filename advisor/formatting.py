@@ -105,6 +105,15 @@ class Formatter:
             return text
         return "+" + text
 
+    def quoted(self, value: Any) -> str:
+        """A figure as a file gave it (Python's ``g``: up to six significant digits, no grouping)
+        with this language's decimal mark: ``1001``, ``0,2`` (de) / ``0.2`` (en)."""
+        x = _float(value)
+        if x is None:
+            return MISSING
+        text = _no_negative_zero(f"{x:g}")
+        return text.replace(".", _numbers.get_decimal_symbol(self.locale))
+
     def integer_plain(self, value: Any) -> str:
         """Digits without grouping (years, postal codes, line numbers given as numbers)."""
         x = _float(value)

@@ -111,9 +111,9 @@ def plausible_period(earliest: Any = None, latest: Any = None) -> Iterator[tuple
         lo = _as_utc(earliest) if earliest is not None else lo
         hi = _as_utc(latest) if latest is not None else hi
     except (ValueError, TypeError) as exc:
-        raise LoadCurveError(f"plausible period: {exc}; expected dates like 2000-01-01") from None
+        raise LoadCurveError(Message("ingest.error.period_unreadable", detail=str(exc))) from None
     if not lo < hi:
-        raise LoadCurveError(f"plausible period {lo:%Y-%m-%d} .. {hi:%Y-%m-%d} is empty; earliest must lie before latest")
+        raise LoadCurveError(Message("ingest.error.period_empty", start=lo, end=hi))
     token = _WINDOW.set((lo, hi))
     try:
         yield lo, hi
@@ -380,12 +380,11 @@ def make_load_curve(
         )
     if idx.tz is None:
         raise LoadCurveError(
-            "timestamps must be tz-aware; got naive timestamps. Localise them with the meter's time "
-            "zone (e.g. Europe/Berlin) first.",
+            Message("ingest.error.naive_index"),
             source=src,
         )
     if len(idx) == 0:
-        raise LoadCurveError("the load curve holds no intervals", source=src)
+        raise LoadCurveError(Message("ingest.error.no_intervals"), source=src)
     values = pd.to_numeric(energy_kwh, errors="coerce").astype("float64")
     if quality is None:
         quality = pd.Series(Quality.MEASURED.value, index=idx, dtype=object)
@@ -394,7 +393,7 @@ def make_load_curve(
         bad = ~quality.isin(QUALITY_CATEGORIES)
         if bad.any():
             raise LoadCurveError(
-                f"unknown quality flag {quality[bad].iloc[0]!r}; expected one of {QUALITY_CATEGORIES}",
+                Message("ingest.error.quality_flag", flag=repr(quality[bad].iloc[0]), known=str(QUALITY_CATEGORIES)),
                 source=src,
                 timestamp=str(quality[bad].index[0]),
             )
@@ -444,7 +443,7 @@ def make_load_curve(
             )
     if interval_minutes not in ALLOWED_INTERVAL_MINUTES:
         raise LoadCurveError(
-            f"interval length must be one of {ALLOWED_INTERVAL_MINUTES} minutes; got {interval_minutes}",
+            Message("ingest.error.interval_not_allowed", allowed=str(ALLOWED_INTERVAL_MINUTES), minutes=interval_minutes),
             source=src,
         )
     step_ns = interval_minutes * 60 * 1_000_000_000
@@ -511,7 +510,7 @@ def make_load_curve(
     )
     data.index.name = "interval_start"
     if data["energy_kwh"].notna().sum() == 0:
-        raise LoadCurveError("the load curve holds no values at all", source=src)
+        raise LoadCurveError(Message("ingest.error.no_values"), source=src)
     return LoadCurve(data=data, interval_minutes=int(interval_minutes), direction=Direction(direction), meta=meta)
 
 

@@ -140,7 +140,7 @@ def _lookup(code: str, lang: str) -> tuple[str | tuple[str, ...] | None, str | N
 
 
 # ------------------------------------------------------------------------------ rendering
-_SPEC = re.compile(r"^(?P<kind>eur|ct|pct|%|\+|d|iso|date|datetime|month|kwh|kw|w)?(?:\.(?P<dec>\d+)f?)?$")
+_SPEC = re.compile(r"^(?P<kind>eur|ct|pct|%|\+|d|g|iso|date|datetime|month|kwh|kw|w)?(?:\.(?P<dec>\d+)f?)?$")
 _CAP = "cap"
 
 
@@ -167,8 +167,9 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
     ``.N`` (N decimals), ``eur`` / ``eur.N`` (euro), ``ct.N`` (a €/kWh price in ct/kWh), ``pct.N``
     (a value in percent), ``%.N`` (a share 0..1 as percent), ``+.N`` (signed), ``d`` (digits
     without grouping: years, line numbers), ``kwh.N`` / ``kw.N`` / ``w.N`` (number with unit),
-    ``date``, ``datetime``, ``month``, ``iso`` (``2024-06-02`` in every language), ``cap`` (a text or
-    message with a capital first letter).
+    ``date``, ``datetime``, ``month``, ``iso`` (``2024-06-02`` in every language), ``g`` (a figure
+    quoted from a file: up to six significant digits, no grouping, the language's decimal mark —
+    ``1001``, ``0,2``), ``cap`` (a text or message with a capital first letter).
     """
     if spec == _CAP:  # the parameter's text with a capital first letter (a sentence starts with it)
         return sentence(format_value(value, lang))
@@ -213,6 +214,8 @@ def format_value(value: Any, lang: str, spec: str = "") -> str:
         return f.signed(value, decimals)
     if kind == "d":
         return f.integer_plain(value)
+    if kind == "g":
+        return f.quoted(value)
     return f.unit(value, {"kwh": "kWh", "kw": "kW", "w": "W"}[kind], decimals)
 
 

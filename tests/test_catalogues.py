@@ -465,3 +465,76 @@ def test_peer_group_label_in_the_letter_language(lang, word):
 
     g = PeerGroup(persons=2, dwelling="apartment", n_households=25, annual_kwh_sorted=tuple(range(1000, 3500, 100)))
     assert word in g.describe(lang) and "2" in g.describe(lang)
+
+
+# ---------------------------------------------------------------------------- issue 13: importer refusals as codes
+#: ``LoadCurveError`` raises that may keep an English text: programming errors only (Python code passed
+#: a wrong type; no meter file can cause them, so no household reads them).
+_PROGRAMMING_ERRORS = {
+    ("loadcurve.py", "`energy_kwh` must be a pandas Series"),
+    ("loadcurve.py", "the index must be a DatetimeIndex of interval starts; got "),
+    ("loadcurve.py", "expected a LoadCurve; got "),
+    ("loadcurve.py", "LoadCurve index must be a tz-aware DatetimeIndex"),
+    ("loadcurve.py", "LoadCurve data must have columns `energy_kwh` and `quality`"),
+}
+
+
+def _literal_text(node) -> str | None:
+    """The text of a string literal / f-string (its constant parts), else None."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    if isinstance(node, ast.BinOp):  # "a" + f"b"
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return None if left is None and right is None else (left or "") + (right or "")
+    return None
+
+
+def _importer_sources():
+    files = sorted((REPO / "advisor" / "ingest").glob("*.py"))
+    return files + [REPO / "advisor" / "loadcurve.py", REPO / "advisor" / "errors.py"]
+
+
+def test_no_english_only_refusal_left_in_the_importer():
+    """Every ``LoadCurveError`` a file can cause says a code (German on a German page); a plain
+    ``raise LoadCurveError("...")`` / f-string fails here unless it is a listed programming error."""
+    import ast
+
+    plain, allowed_seen = [], set()
+    for path in _importer_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "LoadCurveError" and node.args):
+                continue
+            text = _literal_text(node.args[0])
+            if text is None:
+                continue
+            key = next((k for k in _PROGRAMMING_ERRORS if k[0] == path.name and text.startswith(k[1])), None)
+            if key:
+                allowed_seen.add(key)
+            else:
+                plain.append(f"{path.name}:{node.lineno}: {text[:60]}")
+    assert plain == [], plain
+    assert allowed_seen == _PROGRAMMING_ERRORS  # the allow-list holds nothing stale
+
+
+def test_every_literal_importer_code_has_german_english_and_turkish():
+    """``Message("ingest.…")`` codes written in the readers exist in every catalogue (a typo would
+    show the bare code on the page)."""
+    import ast
+
+    used = set()
+    for path in _importer_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Message" and node.args:
+                code = node.args[0]
+                if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                    used.add(code.value)
+                elif isinstance(code, ast.IfExp):
+                    used |= {c.value for c in (code.body, code.orelse) if isinstance(c, ast.Constant)}
+    assert len(used) > 250, len(used)
+    for lang in ("de", "en", "tr"):
+        missing = sorted(c for c in used if c not in texts.codes(lang))
+        assert missing == [], (lang, missing[:8])

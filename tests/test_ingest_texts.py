@@ -248,3 +248,64 @@ def test_unreadable_timestamp_in_german():
         read_load_curve(raw, ReadOptions(), name="t.csv")
     de = info.value.text("de")
     assert de.startswith("Datei t.csv") and "nicht lesbar" in de and "z. B." in de, de
+
+
+# ------------------------------------------------------------- refusals of damaged real files speak German
+def _mutants(raw: bytes):
+    """Deterministic damage to a real export: cut at 12 places, one line dropped / doubled at 6
+    places, digits turned into letters, a decimal mark swapped, the first bytes replaced."""
+    n = len(raw)
+    for k in range(1, 13):
+        yield raw[: n * k // 13]
+    lines = raw.split(b"\n")
+    for k in range(1, 7):
+        i = len(lines) * k // 7
+        yield b"\n".join(lines[:i] + lines[i + 1 :])
+        yield b"\n".join(lines[: i + 1] + lines[i:])
+    for k in range(1, 7):
+        pos = n * k // 7
+        j = next((p for p in range(pos, n) if raw[p : p + 1].isdigit()), None)
+        if j is not None:
+            yield raw[:j] + b"x" + raw[j + 1 :]
+            yield raw[:j] + b"-" + raw[j:]
+    yield raw.replace(b".", b",", 3)
+    yield raw.replace(b"'", b"\n")
+    yield b"#" + raw[1:]
+
+
+def _real_exports():
+    files = [
+        shared_path("formats", "mscons", "MSCONS_TL_SAMPLE01.txt"),
+        shared_path("formats", "mscons", "h2nguyen_mscons-message-example.txt"),
+        shared_path("formats", "smgw_ar2418", "IF_Adapter_TRuDI_DatenTAF7_With_Gaps.xml"),
+        shared_path("formats", "smgw_ar2418", "result_single_day_dst_oct.xml"),
+        shared_path("formats", "green_button", "intervals_APUC000000_electric.xml"),
+        shared_path("formats", "discovergy", "pydiscovergy_readings.json"),
+        shared_path("formats", "discovergy", "pydiscovergy_meters.json"),
+        shared_path("formats", "discovergy", "pydiscovergy_last_reading.json"),
+    ]
+    return [(p.name, p.read_bytes()) for p in files] + [("portal.csv", _day_csv())]
+
+
+def test_refusals_of_damaged_real_exports_are_codes_in_german():
+    """Population: every refusal of ~40 damaged versions of each real export (MSCONS, SMGW,
+    Green Button, inexogy, portal CSV) is a coded message whose German text needs no fallback."""
+    from advisor import texts
+
+    english_only, codes, refusals = [], set(), 0
+    for name, raw in _real_exports():
+        for bad in _mutants(raw):
+            try:
+                read_load_curves(bad, ReadOptions(), name=name)
+            except LoadCurveError as exc:
+                refusals += 1
+                if not isinstance(exc.reason, Message):
+                    english_only.append((name, str(exc)[:120]))
+                    continue
+                codes.add(exc.reason.code)
+                with texts.record_fallbacks() as seen:
+                    de = exc.text("de")
+                assert seen == [], (name, de, seen)
+                assert de.startswith(f"Datei {name}") and de != str(exc), de
+    assert english_only == [], english_only[:5]
+    assert refusals > 100 and len(codes) >= 15, (refusals, sorted(codes))

@@ -88,13 +88,13 @@ class ReadOptions:
 
     def __post_init__(self) -> None:
         if self.label not in ("auto", "start", "end"):
-            raise LoadCurveError(f"`label` must be 'auto', 'start' or 'end'; got {self.label!r}")
+            raise LoadCurveError(Message("ingest.error.option_label", label=repr(self.label)))
         try:
             import zoneinfo
 
             zoneinfo.ZoneInfo(self.tz)
         except Exception:  # noqa: BLE001
-            raise LoadCurveError(f"unknown time zone {self.tz!r}; expected an IANA name like 'Europe/Berlin'") from None
+            raise LoadCurveError(Message("ingest.error.unknown_tz", tz=repr(self.tz))) from None
 
 
 def _unforeseen() -> tuple[type[BaseException], ...]:
@@ -258,7 +258,7 @@ def read_load_curves(
     except LoadCurveError:
         raise
     except RecursionError:
-        raise LoadCurveError(f"{reader.FORMAT} content nested too deeply; refused", source=label) from None
+        raise LoadCurveError(Message("ingest.error.nested", format=reader.FORMAT), source=label) from None
     except _UNFORESEEN as exc:
         # anything a reader's own checks did not foresee (out-of-range numbers or dates, odd
         # types) is still reported as bad input, never as another exception; the message names
@@ -270,9 +270,9 @@ def read_load_curves(
     if options.meter_id is not None:
         curves = [c for c in curves if c.meta.meter_id == options.meter_id]
         if not curves:
-            raise LoadCurveError(f"no curve for meter {options.meter_id!r} in this file", source=label)
+            raise LoadCurveError(Message("ingest.error.no_such_meter", meter=repr(options.meter_id)), source=label)
     if not curves:
-        raise LoadCurveError("file holds no load curve", source=label)
+        raise LoadCurveError(Message("ingest.error.no_curve"), source=label)
     return curves
 
 

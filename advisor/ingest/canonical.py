@@ -74,51 +74,51 @@ _LIST_FIELDS = {"conversions", "warnings"}
 _CODED = ("conversions", "warnings")
 
 
-def _refuse(what: str, source: str):
-    return LoadCurveError(f"canonical Parquet metadata {what}; the file was altered or is not ours", source=source)
+def _refuse(what: Message, source: str):
+    return LoadCurveError(Message("ingest.error.canonical.altered", detail=what), source=source)
 
 
 def _check_info(md: dict, source: str) -> dict:
     """Our metadata, checked field by field before anything uses it."""
     payload = md.get(META_KEY, b"")
     if len(payload) > MAX_META_BYTES:
-        raise _refuse(f"is {len(payload)} bytes long (at most {MAX_META_BYTES})", source)
+        raise _refuse(Message("ingest.canonical.too_long", n=len(payload), max=MAX_META_BYTES), source)
     try:
         info = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
-        raise _refuse("is not valid JSON", source) from None
+        raise _refuse(Message("ingest.canonical.not_json"), source) from None
     except RecursionError:
-        raise _refuse("is nested too deeply", source) from None
+        raise _refuse(Message("ingest.canonical.nested"), source) from None
     if not isinstance(info, dict) or info.get("version") != SCHEMA_VERSION:
         v = info.get("version") if isinstance(info, dict) else None
         raise LoadCurveError(
-            f"canonical Parquet version {v if isinstance(v, int) else '(none)'} is not supported", source=source
+            Message("ingest.error.canonical.version", version=str(v) if isinstance(v, int) else "(none)"), source=source
         )
     curves = info.get("curves")
     if not isinstance(curves, list) or not curves or len(curves) > 10_000:
-        raise _refuse("has no list of curves", source)
+        raise _refuse(Message("ingest.canonical.no_curves"), source)
     for i, c in enumerate(curves):
         if not isinstance(c, dict) or not isinstance(c.get("meta"), dict):
-            raise _refuse(f"curve {i} is not an object with 'meta'", source)
+            raise _refuse(Message("ingest.canonical.curve_shape", i=i), source)
         if c.get("interval_minutes") not in ALLOWED_INTERVAL_MINUTES or isinstance(c.get("interval_minutes"), bool):
-            raise _refuse(f"curve {i}: interval_minutes must be one of {ALLOWED_INTERVAL_MINUTES}", source)
+            raise _refuse(Message("ingest.canonical.curve_interval", i=i, allowed=str(ALLOWED_INTERVAL_MINUTES)), source)
         if c.get("direction") not in [d.value for d in Direction]:
-            raise _refuse(f"curve {i}: direction must be import or export", source)
+            raise _refuse(Message("ingest.canonical.curve_direction", i=i), source)
         m = c["meta"]
         m.pop("warnings_de", None)  # written by earlier versions; the codes carry every language now
         unknown = sorted(set(m) - set(_META_FIELDS))
         if unknown:
-            raise _refuse(f"curve {i}: unknown meta fields {unknown[:5]}", source)
+            raise _refuse(Message("ingest.canonical.unknown_fields", i=i, fields=str(unknown[:5])), source)
         for k, v in m.items():
             if k in _TEXT_FIELDS and not (v is None or isinstance(v, str)) or isinstance(v, str) and len(v) > 10_000:
-                raise _refuse(f"curve {i}: meta field {k!r} must be text", source)
+                raise _refuse(Message("ingest.canonical.field_text", i=i, field=repr(k)), source)
             if k in _LIST_FIELDS and not (isinstance(v, list) and all(isinstance(x, str) for x in v)):
-                raise _refuse(f"curve {i}: meta field {k!r} must be a list of texts", source)
+                raise _refuse(Message("ingest.canonical.field_list", i=i, field=repr(k)), source)
             if k not in _TEXT_FIELDS and k not in _LIST_FIELDS and not (v is None or isinstance(v, (str, bool, int, float))):
-                raise _refuse(f"curve {i}: meta field {k!r} has an unexpected type", source)
+                raise _refuse(Message("ingest.canonical.field_type", i=i, field=repr(k)), source)
         for k in _LIST_FIELDS:
             if k not in m:
-                raise _refuse(f"curve {i}: meta field {k!r} missing", source)
+                raise _refuse(Message("ingest.canonical.field_missing", i=i, field=repr(k)), source)
     return info
 
 
@@ -151,7 +151,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         pf = pq.ParquetFile(io.BytesIO(raw))
         schema = pf.schema_arrow
     except Exception as exc:  # noqa: BLE001 - pyarrow raises many types for damaged files
-        raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=source) from None
+        raise LoadCurveError(Message("ingest.error.damaged_parquet", error=type(exc).__name__), source=source) from None
     info = _check_info(schema.metadata or {}, source)
     types = {n: schema.field(n).type for n in schema.names}
     want = {
@@ -162,7 +162,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     }
     for name, ok in want.items():
         if name not in types or not ok(types[name]):
-            raise _refuse(f"schema: column {name!r} missing or of type {types.get(name)}", source)
+            raise _refuse(Message("ingest.canonical.schema", column=repr(name), type=str(types.get(name))), source)
     try:
         # only our four columns, without the pandas metadata (which an altered file could use to
         # steer the conversion); each column is converted on its own
@@ -172,7 +172,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         energy = table.column("energy_kwh").to_numpy()
         quality = np.asarray(table.column("quality").cast(pa.string()).to_pylist(), dtype=object)
     except Exception as exc:  # noqa: BLE001
-        raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=source) from None
+        raise LoadCurveError(Message("ingest.error.damaged_parquet", error=type(exc).__name__), source=source) from None
     if ts.tz is None:
         ts = ts.tz_localize("UTC")
     curves = []

@@ -241,13 +241,13 @@ def _decode(raw: bytes, source: str) -> tuple[str, str]:
         text = raw.decode(enc)
     except UnicodeDecodeError:
         if enc == "utf-16":
-            raise LoadCurveError("damaged UTF-16 text (odd byte count or broken surrogates)", source=source) from None
+            raise LoadCurveError(Message("ingest.error.utf16"), source=source) from None
         try:
             text, enc = raw.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
             text, enc = raw.decode("latin-1"), "latin-1"
     if "\x00" in text:
-        raise LoadCurveError("binary content (NUL characters) in a text file; expected a CSV export", source=source)
+        raise LoadCurveError(Message("ingest.error.nul_chars"), source=source)
     return text, enc
 
 
@@ -599,7 +599,7 @@ def _to_number(cells: pd.Series, decimal: str, lines: np.ndarray, source: str, w
     inf = ~np.isfinite(num.to_numpy()) & num.notna().to_numpy()
     if inf.any():
         pos = int(np.argmax(inf))
-        raise LoadCurveError(f"{what} {cells.iloc[pos]!r} is not a finite number", source=source, line=int(lines[pos]))
+        raise LoadCurveError(Message("ingest.error.not_finite", what=what, cell=repr(cells.iloc[pos])), source=source, line=int(lines[pos]))
     return num
 
 
@@ -638,7 +638,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
     empty = t.eq("")
     if empty.any():
         pos = int(np.argmax(empty.to_numpy()))
-        raise LoadCurveError(f"empty {what}; expected a date and time", source=source, line=int(lines[pos]))
+        raise LoadCurveError(Message("ingest.error.empty_time", what=what), source=source, line=int(lines[pos]))
     first = t.iloc[0]
     # epoch seconds / milliseconds
     if re.fullmatch(r"\d{9,13}", first):
@@ -657,7 +657,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         if out_of_range.any():
             pos = int(np.argmax(out_of_range))
             raise LoadCurveError(
-                f"epoch {what} {t.iloc[pos]!r} lies outside 1970-2200; expected seconds or milliseconds since 1970",
+                Message("ingest.error.epoch_range", what=what, cell=repr(t.iloc[pos])),
                 source=source, line=int(lines[pos]),
             )
         ns = v * (1_000_000 if unit == "ms" else 1_000_000_000)
@@ -668,7 +668,7 @@ def _parse_times(text: pd.Series, lines: np.ndarray, source: str, what: str) -> 
         if not has_off.all():
             pos = int(np.argmax(~has_off.to_numpy()))
             raise LoadCurveError(
-                f"{what} {t.iloc[pos]!r} has no UTC offset while others have one; expected one style per file",
+                Message("ingest.error.offset_mixed", what=what, cell=repr(t.iloc[pos])),
                 source=source,
                 line=int(lines[pos]),
             )
@@ -960,7 +960,7 @@ def _unit_factor(unit: str | None, kind: str) -> tuple[str, float]:
     """Kind after the unit is known ('energy'/'power'/'register') and factor to kWh or kW."""
     if unit in ("kW", "W"):
         if kind == "register":
-            raise LoadCurveError(f"a meter reading cannot be in {unit}; expected kWh or Wh")
+            raise LoadCurveError(Message("ingest.error.reading_unit", unit=str(unit)))
         return "power", (1.0 if unit == "kW" else 1e-3)
     if unit in ("kWh", "Wh", "MWh"):
         factor = {"kWh": 1.0, "Wh": 1e-3, "MWh": 1e3}[unit]
@@ -1043,7 +1043,7 @@ def parse_table(
     body_rows = rows[hi + 1 :]
     if len(body_rows) > MAX_ROWS:
         raise LoadCurveError(
-            f"file has {len(body_rows):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file",
+            Message("ingest.error.too_many_rows", n=len(body_rows), max=MAX_ROWS),
             source=source,
         )
     width = max(map(len, body_rows), default=0)
@@ -1128,8 +1128,7 @@ def _split_by_register(header: list[str], meta: dict, frame: pd.DataFrame, lines
         codes = sorted(set(code[sel]))
         if len(codes) > 1:
             raise LoadCurveError(
-                f"the OBIS column holds {len(codes)} {'import' if c == 1 else 'feed-in'} registers ({', '.join(codes[:4])}); "
-                "expected one register per direction (e.g. 1-0:1.8.0 and 1-0:2.8.0); export the total register",
+                Message("ingest.error.obis_several", n=len(codes), direction=Message("ingest.what.import" if c == 1 else "ingest.what.feed_in"), codes=", ".join(codes[:4])),
                 source=source,
             )
         sub_meta = {**meta, "obis": codes[0]}
@@ -1141,7 +1140,7 @@ def _split_by_register(header: list[str], meta: dict, frame: pd.DataFrame, lines
         parts[0][0]["register_note"] = note
     if not parts:
         raise LoadCurveError(
-            f"the OBIS column names no active-energy register (1.8.x import or 2.8.x feed-in); found {sorted(set(code))[:4]}",
+            Message("ingest.error.obis_no_energy", found=str(sorted(set(code))[:4])),
             source=source,
         )
     return parts
@@ -1211,10 +1210,10 @@ def interpret_table(
         n_dropped_headers = n_footer = 0
     if len(frame) > MAX_ROWS:
         raise LoadCurveError(
-            f"file has {len(frame):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file", source=source
+            Message("ingest.error.too_many_rows", n=len(frame), max=MAX_ROWS), source=source
         )
     if not len(frame):
-        raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
+        raise LoadCurveError(Message("ingest.error.no_data_rows"), source=source, line=t.header_line)
     lines = np.asarray(frame_lines)
     conversions = list(notes)
     warn: list[str] = []
@@ -1343,7 +1342,7 @@ def interpret_table(
             if sub_numeric is not None:
                 sub_numeric = sub_numeric[keep].reset_index(drop=True)
         if not len(frame):
-            raise LoadCurveError("no data rows below the header", source=source, line=t.header_line)
+            raise LoadCurveError(Message("ingest.error.no_data_rows"), source=source, line=t.header_line)
     if end_txt is None:
         ranged = _split_time_range(start_txt)
         if ranged is not None:  # one column holding 'von - bis', e.g. '01.02.2024 00:00 - 00:15'
@@ -1486,7 +1485,7 @@ def interpret_table(
         d = d[d > 0]
         if d.size == 0:
             raise LoadCurveError(
-                "a single timestamp; cannot tell the interval length (expected a series of intervals)",
+                Message("ingest.error.single_row_time"),
                 source=source,
                 line=int(lines_k[0]),
             )
@@ -1495,7 +1494,7 @@ def interpret_table(
     step_min = step_ns / 6e10
     if step_min not in ALLOWED_INTERVAL_MINUTES:
         raise LoadCurveError(
-            f"interval length is {step_min:g} min; expected 15, 30 or 60 minutes (daily or monthly values are no load curve)",
+            Message("ingest.error.interval_length", minutes=float(step_min)),
             source=source,
             line=int(lines_k[0]),
         )
@@ -1504,7 +1503,7 @@ def interpret_table(
     if (off != 0).any():
         pos = int(np.argmax(off != 0))
         raise LoadCurveError(
-            f"timestamp {start_txt[keep].iloc[pos].strip()} is off the {step_min}-minute grid of the other rows",
+            Message("ingest.error.row_off_grid", time=start_txt[keep].iloc[pos].strip(), minutes=step_min),
             source=source,
             line=int(lines_k[pos]),
         )
@@ -1718,8 +1717,7 @@ def _differences(vals, qual, idx_utc, step_min, lines, source, tz, *, stated: bo
     if absurd.any() and not (stated and larger_than_household(energy, step_min)):  # else: "not a household"
         k = int(np.argmax(absurd))
         raise LoadCurveError(
-            f"meter reading rose by {energy[k]:g} kWh in {step_min} min (from {rv[k]:g} to {rv[k + 1]:g}); more than a "
-            f"household connection can draw ({MAX_PLAUSIBLE_POWER_KW:g} kW). Is the unit Wh rather than kWh?",
+            Message("ingest.error.reading_jump", kwh=float(energy[k]), minutes=step_min, start=float(rv[k]), end=float(rv[k + 1]), max_kw=MAX_PLAUSIBLE_POWER_KW),
             source=source,
             line=int(lv[k + 1]),
         )
@@ -1748,13 +1746,13 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         lines.pop()
     if len(lines) > MAX_ROWS + HEADER_SEARCH_LINES:
         raise LoadCurveError(
-            f"file has {len(lines):,} lines; at most {MAX_ROWS:,} data rows are read per meter file", source=source
+            Message("ingest.error.too_many_lines", n=len(lines), max=MAX_ROWS), source=source
         )
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
     if lengths.size and lengths.max() > MAX_LINE_CHARS:
         k = int(np.argmax(lengths > MAX_LINE_CHARS))
         raise LoadCurveError(
-            f"line is {lengths[k]:,} characters long; expected at most {MAX_LINE_CHARS:,} in a meter export",
+            Message("ingest.error.long_line", n=int(lengths[k]), max=MAX_LINE_CHARS),
             source=source,
             line=k + 1,
         )
@@ -1777,7 +1775,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     body_lines = lines[hi + 1 :]
     if len(body_lines) > MAX_ROWS:
         raise LoadCurveError(
-            f"file has {len(body_lines):,} data rows; at most {MAX_ROWS:,} data rows are read per meter file",
+            Message("ingest.error.too_many_rows", n=len(body_lines), max=MAX_ROWS),
             source=source,
         )
     frame = _read_body(body_lines, delim, source, first_line=hi + 2)
@@ -1794,7 +1792,7 @@ def _read_body(body_lines: list[str], delim: str, source: str, *, first_line: in
     n_cols = max(map(str.count, body_lines, itertools.repeat(delim))) + 1  # upper bound (quoted separators)
     if n_cols > 1000:
         raise LoadCurveError(
-            f"a data row has {n_cols} fields; expected a meter export with a few columns", source=source
+            Message("ingest.error.too_many_columns", n=n_cols), source=source
         )
     try:
         frame = pd.read_csv(
@@ -1821,7 +1819,7 @@ def _read_body(body_lines: list[str], delim: str, source: str, *, first_line: in
         m = re.search(r"line (\d+)", msg)  # pandas counts lines from 1
         r = re.search(r"at row (\d+)", msg)  # ... and rows from 0 ("EOF inside string starting at row 7")
         raise LoadCurveError(
-            f"malformed CSV row ({msg}); expected one record per line",
+            Message("ingest.error.malformed_row", detail=str(msg)),
             source=source,
             line=first_line + int(m.group(1)) - 1 if m else first_line + int(r.group(1)) if r else None,
         ) from None
@@ -1829,7 +1827,7 @@ def _read_body(body_lines: list[str], delim: str, source: str, *, first_line: in
         # the first line with an odd number of quote marks opens a field that runs on
         odd = next((i for i, line in enumerate(body_lines) if line.count('"') % 2), None)
         raise LoadCurveError(
-            f"{len(body_lines)} data lines gave {len(frame)} records (a quoted field spans lines?); expected one record per line",
+            Message("ingest.error.record_count", lines=len(body_lines), records=len(frame)),
             source=source,
             line=first_line + odd if odd is not None else None,
         )

@@ -48,49 +48,49 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise LoadCurveError(f"malformed JSON: {exc}", source=source) from None
+        raise LoadCurveError(Message("ingest.error.malformed_json", detail=str(exc)), source=source) from None
     except RecursionError:
-        raise LoadCurveError("JSON nested too deeply; expected a flat inexogy readings list", source=source) from None
+        raise LoadCurveError(Message("ingest.error.discovergy.nested"), source=source) from None
     if isinstance(doc, dict):
         if "time" in doc and "values" in doc:
             raise LoadCurveError(
-                "a single reading (inexogy /last_reading), not a load curve; export /readings for a period instead",
+                Message("ingest.error.discovergy.last_reading"),
                 source=source,
             )
-        raise LoadCurveError("JSON object is not an inexogy readings list", source=source)
+        raise LoadCurveError(Message("ingest.error.discovergy.not_list"), source=source)
     if not isinstance(doc, list) or not doc:
-        raise LoadCurveError("expected a non-empty JSON list of readings", source=source)
+        raise LoadCurveError(Message("ingest.error.discovergy.empty"), source=source)
     if all(isinstance(x, dict) and _METER_KEYS & set(x) for x in doc):
         kinds = sorted({str(x.get("measurementType", "?")) for x in doc})
         raise LoadCurveError(
-            f"meter metadata (inexogy /meters: {len(doc)} meter(s), {', '.join(kinds)}), not readings; no load curve in it",
+            Message("ingest.error.discovergy.meters", n=len(doc), kinds=", ".join(kinds)),
             source=source,
         )
     if len(doc) > MAX_READINGS:
-        raise LoadCurveError(f"more than {MAX_READINGS} readings; refused", source=source)
+        raise LoadCurveError(Message("ingest.error.too_many_readings", max=MAX_READINGS), source=source)
     times, values = [], []
     for i, item in enumerate(doc):
         if not isinstance(item, dict) or not isinstance(item.get("values"), dict) or "time" not in item:
-            raise LoadCurveError(f"reading {i + 1}: expected an object with 'time' and 'values'", source=source)
+            raise LoadCurveError(Message("ingest.error.discovergy.reading_shape", n=i + 1), source=source)
         t = item["time"]
         if not isinstance(t, (int, float)) or isinstance(t, bool) or not 0 <= t <= MAX_EPOCH_MS:
             raise LoadCurveError(
-                f"reading {i + 1}: 'time' must be epoch milliseconds (1970..2100); found {t!r}", source=source
+                Message("ingest.error.discovergy.time", n=i + 1, found=repr(t)), source=source
             )
         times.append(t)
         values.append(item["values"])
     keys = set().union(*(v.keys() for v in values))
     if "volume" in keys and "energy" not in keys:
         raise LoadCurveError(
-            "gas meter readings (field 'volume'), not electricity; this product reads electricity load curves",
+            Message("ingest.error.discovergy.gas"),
             source=source,
         )
     if "energy" not in keys and "energyOut" not in keys:
         raise LoadCurveError(
-            f"readings hold no energy register ('energy' / 'energyOut'); found fields {sorted(keys)}", source=source
+            Message("ingest.error.discovergy.no_register", found=str(sorted(keys))), source=source
         )
     if len(doc) == 1:
-        raise LoadCurveError("a single reading, not a load curve (at least two readings are needed)", source=source)
+        raise LoadCurveError(Message("ingest.error.single_reading"), source=source)
     idx = pd.DatetimeIndex(pd.to_datetime(np.asarray(times, dtype="int64"), unit="ms", utc=True))
     # readings are stamped to the millisecond; align to whole minutes (API readings sit on the grid)
     rounded = idx.round("min")
@@ -109,7 +109,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         ]
         if bad:
             raise LoadCurveError(
-                f"reading {bad[0] + 1}: {key!r} must be a number; found {raw_vals[bad[0]]!r}", source=source
+                Message("ingest.error.discovergy.not_number", n=bad[0] + 1, key=repr(key), found=repr(raw_vals[bad[0]])), source=source
             )
         arr = np.array([np.nan if x is None else float(x) for x in raw_vals]) * ENERGY_UNIT_KWH
         if direction is Direction.EXPORT and np.nanmax(np.diff(arr), initial=0.0) <= 0:

@@ -49,7 +49,7 @@ def sniff(head: bytes, name: str) -> bool:
 def _offset_seconds(text: str, source: str) -> int:
     m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", text.strip())
     if not m:
-        raise LoadCurveError(f"<timezone> {text!r}; expected an offset like -0500", source=source)
+        raise LoadCurveError(Message("ingest.error.espi.timezone", found=repr(text)), source=source)
     sign = 1 if m.group(1) == "+" else -1
     return sign * (int(m.group(2)) * 3600 + int(m.group(3)) * 60)
 
@@ -72,7 +72,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """Read every electricity MeterReading of a Green Button feed into one curve each."""
     root = _parse_xml(raw, source)
     if _local(root.tag) != "feed":
-        raise LoadCurveError(f"root element is <{_local(root.tag)}>; expected an Atom <feed>", source=source)
+        raise LoadCurveError(Message("ingest.error.espi.root", root=_local(root.tag)), source=source)
     reading_types: dict[str, object] = {}
     meter_readings: dict[str, list[str]] = {}
     blocks: list[tuple[str, object]] = []
@@ -97,7 +97,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 if off is not None:
                     tz_offset = _int(off, "tzOffset", source)
     if not blocks:
-        raise LoadCurveError("Green Button feed holds no IntervalBlock", source=source)
+        raise LoadCurveError(Message("ingest.error.espi.no_block"), source=source)
     # group blocks by their MeterReading
     by_reading: dict[str, list] = defaultdict(list)
     for up, block in blocks:
@@ -109,20 +109,20 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         uom = _int(_text(rt, "uom"), "uom", source)
         if uom not in UOM_TO_KWH:
             raise LoadCurveError(
-                f"MeterReading {mr}: unit uom={uom} ({UOM_NAMES.get(uom, 'unknown')}); expected 72 (Wh) for electricity",
+                Message("ingest.error.espi.uom", reading=str(mr), uom=uom, name=UOM_NAMES.get(uom, "unknown")),
                 source=source,
             )
         p10 = _int(_text(rt, "powerOfTenMultiplier"), "powerOfTenMultiplier", source, default=0)
         flow = _int(_text(rt, "flowDirection"), "flowDirection", source, default=1)
         direction = FLOW_DIRECTION.get(flow)
         if direction is None:
-            raise LoadCurveError(f"flowDirection {flow}; expected 1 (forward) or 19 (reverse)", source=source)
+            raise LoadCurveError(Message("ingest.error.espi.flow", flow=str(flow)), source=source)
         starts, durations, values, offsets = [], [], [], set()
         for b in blks:
             for r in _children(b, "IntervalReading"):
                 tp = _child(r, "timePeriod")
                 if tp is None:
-                    raise LoadCurveError("<IntervalReading> without <timePeriod>", source=source)
+                    raise LoadCurveError(Message("ingest.error.xml.no_time_period"), source=source)
                 starts.append(_int(_text(tp, "start"), "start", source))
                 durations.append(_int(_text(tp, "duration"), "duration", source))
                 values.append(_int(_text(r, "value"), "value", source))
@@ -130,19 +130,18 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 if tz_text is not None:
                     offsets.add(_offset_seconds(tz_text, source))
                 if len(starts) > MAX_READINGS:
-                    raise LoadCurveError(f"more than {MAX_READINGS} readings; refused", source=source)
+                    raise LoadCurveError(Message("ingest.error.too_many_readings", max=MAX_READINGS), source=source)
         if not starts:
-            raise LoadCurveError(f"MeterReading {mr} holds no readings", source=source)
+            raise LoadCurveError(Message("ingest.error.espi.reading_empty", reading=str(mr)), source=source)
         if min(starts) < 0 or max(starts) > MAX_EPOCH_S:
             raise LoadCurveError(
-                f"reading start {max(starts) if max(starts) > MAX_EPOCH_S else min(starts)} is not epoch seconds between 1970 and 2100",
+                Message("ingest.error.espi.epoch", start=str(max(starts) if max(starts) > MAX_EPOCH_S else min(starts))),
                 source=source,
             )
         minutes = sorted(set(d // 60 for d in durations))
         if len(minutes) != 1 or minutes[0] not in ALLOWED_INTERVAL_MINUTES or any(d % 60 for d in durations):
             raise LoadCurveError(
-                f"interval durations {sorted(set(durations))} s; expected one of "
-                f"{[m * 60 for m in ALLOWED_INTERVAL_MINUTES]} s (15/30/60 min)",
+                Message("ingest.error.espi.durations", found=str(sorted(set(durations))), allowed=str([m * 60 for m in ALLOWED_INTERVAL_MINUTES])),
                 source=source,
             )
         if tz_offset is not None:
@@ -180,7 +179,7 @@ def _reading_type(mr: str, meter_readings: dict, reading_types: dict, source: st
     electric = [rt for rt in reading_types.values() if _text(rt, "uom") == "72"]
     if len(electric) == 1:
         return electric[0]
-    raise LoadCurveError(f"cannot tell the ReadingType (unit) of MeterReading {mr!r}", source=source)
+    raise LoadCurveError(Message("ingest.error.espi.reading_type", reading=repr(mr)), source=source)
 
 
 def _curve_tz(starts_s: np.ndarray, offsets: set[int], wanted: str) -> tuple[str, Message | None]:

@@ -58,14 +58,14 @@ class MeterReading:
 
 def _check_interval(interval_minutes: int) -> None:
     if interval_minutes not in ALLOWED_INTERVAL_MINUTES:
-        raise LoadCurveError(f"interval_minutes must be one of {ALLOWED_INTERVAL_MINUTES}; got {interval_minutes}")
+        raise LoadCurveError(Message("ingest.error.estimated.interval", allowed=str(ALLOWED_INTERVAL_MINUTES), minutes=interval_minutes))
 
 
-def _local_midnight(day, tz: str, what: str) -> pd.Timestamp:
+def _local_midnight(day, tz: str, what: Message) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(day)
     except (ValueError, TypeError):
-        raise LoadCurveError(f"{what} {day!r} is not a date") from None
+        raise LoadCurveError(Message("ingest.error.estimated.not_date", what=what, day=repr(day))) from None
     if ts.tz is not None:
         ts = ts.tz_convert(tz).tz_localize(None)
     return pd.Timestamp(ts.date()).tz_localize(tz)
@@ -114,24 +114,23 @@ def estimate_from_annual(
     try:
         annual_kwh = float(annual_kwh)
     except (TypeError, ValueError):
-        raise LoadCurveError(f"annual consumption must be a number of kWh; got {annual_kwh!r}") from None
+        raise LoadCurveError(Message("ingest.error.estimated.annual_not_number", value=repr(annual_kwh))) from None
     limit = MAX_PLAUSIBLE_POWER_KW * HOURS_PER_YEAR
     if not math.isfinite(annual_kwh) or annual_kwh <= 0:
-        raise LoadCurveError(f"annual consumption must be a positive number of kWh; got {annual_kwh!r}")
+        raise LoadCurveError(Message("ingest.error.estimated.annual_not_positive", value=repr(annual_kwh)))
     if annual_kwh > limit:
         raise LoadCurveError(
-            f"annual consumption {annual_kwh:g} kWh is implausible for a household (more than "
-            f"{MAX_PLAUSIBLE_POWER_KW:g} kW all year = {limit:g} kWh). Is the unit Wh?"
+            Message("ingest.error.estimated.annual_implausible", kwh=annual_kwh, max_kw=MAX_PLAUSIBLE_POWER_KW, limit=limit)
         )
     if (year is None) == (start is None or end is None):
-        raise LoadCurveError("give either `year` or both `start` and `end`")
+        raise LoadCurveError(Message("ingest.error.estimated.period"))
     if year is not None:
         lo = pd.Timestamp(int(year), 1, 1).tz_localize(tz)
         hi = pd.Timestamp(int(year) + 1, 1, 1).tz_localize(tz)
     else:
-        lo, hi = _local_midnight(start, tz, "start"), _local_midnight(end, tz, "end")
+        lo, hi = _local_midnight(start, tz, Message("ingest.what.start")), _local_midnight(end, tz, Message("ingest.what.end"))
         if hi <= lo:
-            raise LoadCurveError(f"end {hi.date()} must be after start {lo.date()}")
+            raise LoadCurveError(Message("ingest.error.estimated.end_before_start", start=lo.date().isoformat(), end=hi.date().isoformat()))
     idx = pd.date_range(lo, hi, freq=freq_of(interval_minutes), inclusive="left")
     energy = bdew_shape(idx, profile=profile, holiday_region=holiday_region) * annual_kwh
     meta = CurveMeta(
@@ -159,12 +158,12 @@ def _as_readings(readings: Iterable) -> list[MeterReading]:
             continue
         if not isinstance(r, Sequence) or isinstance(r, str) or len(r) not in (2, 3):
             raise LoadCurveError(
-                f"reading {i + 1}: expected (date, reading_kwh) or (date, reading_kwh, 'new_meter'); got {r!r}"
+                Message("ingest.error.estimated.reading_shape", n=i + 1, found=repr(r))
             )
         flag = False
         if len(r) == 3:
             if r[2] not in ("new_meter", "reset", True, False):
-                raise LoadCurveError(f"reading {i + 1}: third item must be 'new_meter'; got {r[2]!r}")
+                raise LoadCurveError(Message("ingest.error.estimated.third_item", n=i + 1, found=repr(r[2])))
             flag = r[2] in ("new_meter", "reset", True)
         out.append(MeterReading(r[0], r[1], flag))
     return out
@@ -176,17 +175,17 @@ def _reading_time(t, tz: str, interval_minutes: int, i: int) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(t)
     except (ValueError, TypeError):
-        raise LoadCurveError(f"reading {i + 1}: {t!r} is not a date or time") from None
+        raise LoadCurveError(Message("ingest.error.estimated.not_time", n=i + 1, found=repr(t))) from None
     if ts is pd.NaT:
-        raise LoadCurveError(f"reading {i + 1}: no date")
+        raise LoadCurveError(Message("ingest.error.estimated.no_date", n=i + 1))
     if ts.tz is None:
         try:
             ts = ts.tz_localize(tz, ambiguous="raise", nonexistent="raise")
         except Exception:  # noqa: BLE001
-            raise LoadCurveError(f"reading {i + 1}: local time {t!r} is ambiguous or does not exist in {tz}") from None
+            raise LoadCurveError(Message("ingest.error.estimated.local_time", n=i + 1, time=repr(t), tz=tz)) from None
     ts = ts.tz_convert(tz)
     if ts != ts.floor(freq_of(interval_minutes)):
-        raise LoadCurveError(f"reading {i + 1}: time {ts.isoformat()} is not on the {interval_minutes}-min grid")
+        raise LoadCurveError(Message("ingest.error.estimated.off_grid", n=i + 1, time=ts.isoformat(), minutes=interval_minutes))
     return ts
 
 
@@ -225,32 +224,30 @@ def estimate_from_readings(
     items = _as_readings(readings)
     if len(items) < 2:
         raise LoadCurveError(
-            f"{len(items)} meter reading(s); at least two dated readings are needed to estimate a curve"
+            Message("ingest.error.estimated.too_few", n=len(items))
         )
     rows = []
     for i, r in enumerate(items):
         try:
             v = float(r.reading_kwh)
         except (TypeError, ValueError):
-            raise LoadCurveError(f"reading {i + 1}: {r.reading_kwh!r} is not a number of kWh") from None
+            raise LoadCurveError(Message("ingest.error.estimated.reading_not_number", n=i + 1, found=repr(r.reading_kwh))) from None
         if not math.isfinite(v) or v < 0:
-            raise LoadCurveError(f"reading {i + 1}: meter reading {v!r} kWh must be a finite number >= 0")
+            raise LoadCurveError(Message("ingest.error.estimated.reading_negative", n=i + 1, found=repr(v)))
         rows.append((_reading_time(r.time, tz, interval_minutes, i), v, bool(r.new_meter), i))
     rows.sort(key=lambda x: (x[0], x[3]))
     for (t0, v0, _, i0), (t1, v1, new1, i1) in zip(rows, rows[1:], strict=False):
         if t1 == t0 and not new1 and v1 != v0:
             raise LoadCurveError(
-                f"readings {i0 + 1} and {i1 + 1}: two different readings ({v0:g}, {v1:g} kWh) on {t0.isoformat()}; "
-                "mark the second 'new_meter' if the meter was changed that day"
+                Message("ingest.error.estimated.two_readings", first=i0 + 1, second=i1 + 1, a=v0, b=v1, day=t0.isoformat())
             )
         if v1 < v0 and not new1:
             raise LoadCurveError(
-                f"reading {i1 + 1}: meter reading goes backwards from {v0:g} to {v1:g} kWh on {t1.isoformat()}; "
-                "mark it 'new_meter' if the meter was changed or reset"
+                Message("ingest.error.estimated.backwards", n=i1 + 1, a=v0, b=v1, day=t1.isoformat())
             )
     lo, hi = rows[0][0], rows[-1][0]
     if hi <= lo:
-        raise LoadCurveError("all readings are at the same time; at least two different dates are needed")
+        raise LoadCurveError(Message("ingest.error.estimated.same_time"))
     idx = pd.date_range(lo, hi, freq=freq_of(interval_minutes), inclusive="left")
     shape = bdew_shape(idx, profile=profile, holiday_region=holiday_region).to_numpy()
     energy = np.full(len(idx), np.nan)
@@ -286,7 +283,7 @@ def estimate_from_readings(
         quality[a:b] = Quality.ESTIMATED.value
         periods += 1
     if periods == 0:
-        raise LoadCurveError("no period between two readings of the same meter; nothing to estimate")
+        raise LoadCurveError(Message("ingest.error.estimated.no_period"))
     meta = CurveMeta(
         source_format=FORMAT,
         tz=tz,

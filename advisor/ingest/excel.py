@@ -18,6 +18,7 @@ import numpy as np
 from advisor.errors import LoadCurveError
 from advisor.ingest.csv import MAX_ROWS, parse_table
 from advisor.loadcurve import LoadCurve
+from advisor.texts import Message
 
 FORMAT = "excel"
 _COMMA_NUMBER = re.compile(r"^[+-]?\d[\d.]*,\d+$")
@@ -44,20 +45,19 @@ def _check_zip_limits(raw: bytes, source: str) -> None:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             members = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise LoadCurveError(f"damaged Excel file ({exc}); expected an .xlsx export", source=source) from None
+        raise LoadCurveError(Message("ingest.error.excel.damaged_detail", detail=str(exc)), source=source) from None
     if len(members) > MAX_MEMBERS:
-        raise LoadCurveError(f"workbook holds {len(members)} parts; at most {MAX_MEMBERS} are accepted", source=source)
+        raise LoadCurveError(Message("ingest.error.excel.parts", n=len(members), max=MAX_MEMBERS), source=source)
     total = sum(m.file_size for m in members)
     if total > MAX_DECOMPRESSED_BYTES:
         raise LoadCurveError(
-            f"workbook expands to {total / 1e6:.0f} MB; at most {MAX_DECOMPRESSED_BYTES // 2**20} MiB (possible decompression bomb)",
+            Message("ingest.error.excel.bomb", mb=round(total / 1e6), mib=MAX_DECOMPRESSED_BYTES // 2**20),
             source=source,
         )
     for m in members:
         if m.file_size > MAX_COMPRESSION_RATIO * max(m.compress_size, 1) + (1 << 20):
             raise LoadCurveError(
-                f"workbook part {m.filename!r} expands {m.file_size / max(m.compress_size, 1):.0f}-fold; refused as a "
-                "possible decompression bomb",
+                Message("ingest.error.excel.part_bomb", part=repr(m.filename), ratio=round(m.file_size / max(m.compress_size, 1))),
                 source=source,
             )
 
@@ -84,24 +84,24 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - dependency of the package
-        raise LoadCurveError("reading Excel files needs openpyxl; install it or export CSV", source=source) from None
+        raise LoadCurveError(Message("ingest.error.excel.openpyxl"), source=source) from None
     _check_zip_limits(raw, source)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise LoadCurveError(f"damaged or unsupported Excel file ({type(exc).__name__}); expected an .xlsx export", source=source) from None
+        raise LoadCurveError(Message("ingest.error.excel.damaged", error=type(exc).__name__), source=source) from None
     except Exception as exc:  # noqa: BLE001 - defusedxml and openpyxl raise many types on hostile input
-        raise LoadCurveError(f"unreadable Excel file ({type(exc).__name__}); expected an .xlsx export", source=source) from None
+        raise LoadCurveError(Message("ingest.error.excel.unreadable", error=type(exc).__name__), source=source) from None
     try:
         if not wb.sheetnames:
-            raise LoadCurveError("the workbook has no sheets", source=source)
+            raise LoadCurveError(Message("ingest.error.excel.no_sheets"), source=source)
         ws = wb[wb.sheetnames[0]]
         raw_rows: list[list] = []
         native_numbers = True
         try:
             for k, row in enumerate(ws.iter_rows(values_only=True)):
                 if k > MAX_ROWS + 60:
-                    raise LoadCurveError(f"sheet has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} are read", source=source)
+                    raise LoadCurveError(Message("ingest.error.excel.too_many_rows", max=MAX_ROWS), source=source)
                 cells = list(row[:MAX_COLUMNS])
                 while cells and cells[-1] is None:
                     cells.pop()
@@ -111,11 +111,11 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         except LoadCurveError:
             raise
         except Exception as exc:  # noqa: BLE001 - damaged sheet XML surfaces while iterating
-            raise LoadCurveError(f"damaged Excel sheet ({type(exc).__name__})", source=source) from None
+            raise LoadCurveError(Message("ingest.error.excel.damaged_sheet", error=type(exc).__name__), source=source) from None
     finally:
         wb.close()
     if not raw_rows:
-        raise LoadCurveError("the first sheet is empty", source=source)
+        raise LoadCurveError(Message("ingest.error.excel.empty_sheet"), source=source)
     # numbers typed as text with a decimal comma: write the native numbers the same way
     comma = not native_numbers
     # openpyxl returns date-formatted cells as datetimes at midnight: a column whose datetimes are

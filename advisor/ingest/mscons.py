@@ -150,13 +150,13 @@ def service_chars(text: str) -> tuple[ServiceChars, str]:
     text = text.lstrip()
     if text.startswith("UNA"):
         if len(text) < 9:
-            raise LoadCurveError("UNA service string is shorter than 9 characters")
+            raise LoadCurveError(Message("ingest.error.mscons.una_short"))
         una = text[3:9]
         sc = ServiceChars(component=una[0], element=una[1], decimal=una[2], release=una[3], terminator=una[5])
         if sc.decimal not in ".,":
-            raise LoadCurveError(f"UNA declares decimal mark {sc.decimal!r}; expected '.' or ','")
+            raise LoadCurveError(Message("ingest.error.mscons.una_decimal", mark=repr(sc.decimal)))
         if len({sc.component, sc.element, sc.release, sc.terminator}) != 4:
-            raise LoadCurveError(f"UNA service characters {una!r} are not distinct")
+            raise LoadCurveError(Message("ingest.error.mscons.una_not_distinct", una=repr(una)))
         return sc, text[9:]
     return ServiceChars(), text
 
@@ -184,22 +184,19 @@ def split_segments(text: str, sc: ServiceChars) -> list[str]:
             continue
         if len(seg) > MAX_SEGMENT_CHARS:
             raise LoadCurveError(
-                f"segment {len(segments) + 1} is {len(seg)} characters long; at most {MAX_SEGMENT_CHARS} accepted"
+                Message("ingest.error.mscons.segment_long", n=len(segments) + 1, length=len(seg), max=MAX_SEGMENT_CHARS)
             )
         segments.append(seg)
         if len(segments) > MAX_SEGMENTS:
-            raise LoadCurveError(f"more than {MAX_SEGMENTS} segments; refused")
+            raise LoadCurveError(Message("ingest.error.mscons.too_many_segments", max=MAX_SEGMENTS))
     rest = text[start:].strip()
     if len(rest) > MAX_SEGMENT_CHARS:
         raise LoadCurveError(
-            f"segment {len(segments) + 1} is {len(rest)} characters long without its terminator "
-            f"{sc.terminator!r}; at most {MAX_SEGMENT_CHARS} accepted (segments must end with {sc.terminator!r}, "
-            "not with a line break)"
+            Message("ingest.error.mscons.no_terminator", n=len(segments) + 1, length=len(rest), terminator=repr(sc.terminator), max=MAX_SEGMENT_CHARS)
         )
     if rest:
         raise LoadCurveError(
-            f"text after the last segment terminator {sc.terminator!r} ({len(rest)} characters); "
-            f"every segment must end with {sc.terminator!r}"
+            Message("ingest.error.mscons.trailing_text", terminator=repr(sc.terminator), length=len(rest))
         )
     return segments
 
@@ -242,12 +239,11 @@ def parse_number(text: str, sc: ServiceChars, source: str, segment: int) -> floa
     """A QTY value with the UNA decimal mark; the other mark is refused, not guessed."""
     t = text.strip()
     if not _NUMBER.match(t):
-        raise LoadCurveError(f"segment {segment}: QTY value {text!r} is not a number", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.qty_not_number", segment=segment, value=repr(text)), source=source)
     other = "," if sc.decimal == "." else "."
     if other in t:
         raise LoadCurveError(
-            f"segment {segment}: QTY value {text!r} uses {other!r} as decimal mark but the interchange "
-            f"declares {sc.decimal!r} (UNA)",
+            Message("ingest.error.mscons.qty_decimal", segment=segment, value=repr(text), other=repr(other), declared=repr(sc.decimal)),
             source=source,
         )
     return float(t.replace(",", "."))
@@ -261,11 +257,11 @@ def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
     n = _DTM_FORMATS.get(fmt)
     if n is None:
         raise LoadCurveError(
-            f"segment {segment}: DTM format code {fmt!r}; expected 303, 304, 203, 204 or 102", source=source
+            Message("ingest.error.mscons.dtm_format", segment=segment, format=repr(fmt)), source=source
         )
     digits, rest = value[:n], value[n:]
     if not digits.isdigit() or len(digits) != n:
-        raise LoadCurveError(f"segment {segment}: DTM value {value!r} does not match format {fmt}", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.dtm_mismatch", segment=segment, value=repr(value), format=fmt), source=source)
     try:
         ts = datetime(
             int(digits[0:4]),
@@ -276,23 +272,23 @@ def parse_dtm(value: str, fmt: str, source: str, segment: int) -> datetime:
             int(digits[12:14] or 0),
         )
     except ValueError:
-        raise LoadCurveError(f"segment {segment}: impossible date/time {value!r}", source=source) from None
+        raise LoadCurveError(Message("ingest.error.mscons.impossible_date", segment=segment, value=repr(value)), source=source) from None
     if not 1900 <= ts.year <= 2200:
-        raise LoadCurveError(f"segment {segment}: date {value!r} outside 1900..2200", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.date_range", segment=segment, value=repr(value)), source=source)
     if fmt in ("303", "304"):
         m = _OFFSET.fullmatch(rest)
         if not m:
             raise LoadCurveError(
-                f"segment {segment}: DTM {value!r} (format {fmt}) lacks its offset ZZZ, e.g. '+00' or '+01'",
+                Message("ingest.error.mscons.no_offset", segment=segment, value=repr(value), format=fmt),
                 source=source,
             )
         sign = 1 if m.group(1) == "+" else -1
         minutes = sign * (int(m.group(2)) * 60 + int(m.group(3) or 0))
         if abs(minutes) > 14 * 60:
-            raise LoadCurveError(f"segment {segment}: offset {rest!r} out of range", source=source)
+            raise LoadCurveError(Message("ingest.error.mscons.offset_range", segment=segment, offset=repr(rest)), source=source)
         ts = (ts - timedelta(minutes=minutes)).replace(tzinfo=UTC)
     elif rest:
-        raise LoadCurveError(f"segment {segment}: DTM {value!r} has extra characters for format {fmt}", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.dtm_extra", segment=segment, value=repr(value), format=fmt), source=source)
     return ts
 
 
@@ -310,7 +306,7 @@ def _segments(raw: bytes, source: str) -> tuple[ServiceChars, list[str]]:
     except LoadCurveError as exc:
         raise LoadCurveError(exc.reason, source=source) from None
     if not segments or not segments[0].startswith("UNB"):
-        raise LoadCurveError("MSCONS interchange must start with UNB (after an optional UNA)", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.no_unb"), source=source)
     return sc, segments
 
 
@@ -379,16 +375,16 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             seg_count += 1
         if tag == "UNH":
             if in_message:
-                raise LoadCurveError(f"segment {k}: UNH before the UNT of the previous message", source=source)
+                raise LoadCurveError(Message("ingest.error.mscons.unh_before_unt", segment=k), source=source)
             if _comp(els, 2) != "MSCONS":
-                raise LoadCurveError(f"segment {k}: message type {_comp(els, 2)!r}; expected MSCONS", source=source)
+                raise LoadCurveError(Message("ingest.error.mscons.message_type", segment=k, type=repr(_comp(els, 2))), source=source)
             in_message, seg_count, message = True, 1, message + 1
             n_messages += 1
             loc, current, value, period = None, None, None, {}
             skipping = False
         elif tag == "UNT":
             if not in_message:
-                raise LoadCurveError(f"segment {k}: UNT without UNH", source=source)
+                raise LoadCurveError(Message("ingest.error.mscons.unt_without_unh", segment=k), source=source)
             declared = _comp(els, 1)
             if declared.isdigit() and int(declared) != seg_count:
                 message_warnings[message].append(
@@ -417,19 +413,19 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             value = None
         elif tag == "PIA":
             if current is None:
-                raise LoadCurveError(f"segment {k}: PIA outside a LIN line item", source=source)
+                raise LoadCurveError(Message("ingest.error.mscons.pia_outside_lin", segment=k), source=source)
             current.obis_raw = _comp(els, 2)
             current.obis = parse_obis(current.obis_raw)
         elif tag == "QTY":
             if current is None:
-                raise LoadCurveError(f"segment {k}: QTY outside a LIN line item", source=source)
+                raise LoadCurveError(Message("ingest.error.mscons.qty_outside_lin", segment=k), source=source)
             if fast is not None:
                 qual, number_text, unit = fast.group(1), fast.group(2), (fast.group(3) or "").upper()
             else:
                 qual, number_text, unit = _comp(els, 1, 0), _comp(els, 1, 1), _comp(els, 1, 2).upper()
             if qual not in QTY_QUALIFIERS:
                 raise LoadCurveError(
-                    f"segment {k}: QTY qualifier {qual!r} unknown; expected one of {sorted(QTY_QUALIFIERS)}",
+                    Message("ingest.error.mscons.qty_qualifier", segment=k, qualifier=repr(qual), known=str(sorted(QTY_QUALIFIERS))),
                     source=source,
                 )
             number = parse_number(number_text, sc, source, k)
@@ -462,12 +458,12 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             if value is not None:
                 value.status.append((_comp(els, 1), _comp(els, 3)))
     if in_message:
-        raise LoadCurveError("interchange ends inside a message (UNT missing)", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.unt_missing"), source=source)
     channels = [c for c in channels if c.values]
     if not channels and wanted is not None:
         return []  # the dispatcher names the location that is not in the file
     if not channels:
-        raise LoadCurveError("MSCONS interchange holds no values (QTY)", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.no_values"), source=source)
     return _build_curves(channels, options, source, warnings_, message_warnings, redispatch)
 
 
@@ -491,13 +487,13 @@ def _localise(stamps: list, tz: str, source: str) -> pd.DatetimeIndex:
     repeated October hour by order."""
     if stamps[0].tzinfo is not None:
         if any(t.tzinfo is None for t in stamps):
-            raise LoadCurveError("DTM times mix formats with and without offset (303 and 203)", source=source)
+            raise LoadCurveError(Message("ingest.error.mscons.mixed_offsets"), source=source)
         return pd.DatetimeIndex(stamps).tz_convert("UTC")
     try:
         idx = pd.DatetimeIndex(stamps).tz_localize(tz, ambiguous="infer", nonexistent="raise")
     except Exception as exc:  # noqa: BLE001  (AmbiguousTimeError / NonExistentTimeError / mixed)
         raise LoadCurveError(
-            f"local times without offset (DTM format 203) cannot be placed across a DST change: {exc}", source=source
+            Message("ingest.error.mscons.local_dst", detail=str(exc)), source=source
         ) from None
     return idx.tz_convert("UTC")
 
@@ -556,7 +552,7 @@ def _build_curves(
                 _interval_curve(values, meta, direction, options, source, notes, allow_negative, chs[0].period)
             )
     if not curves:
-        raise LoadCurveError(f"no active-energy channel; found only {sorted(set(skipped))}", source=source)
+        raise LoadCurveError(Message("ingest.error.mscons.no_energy_channel", found=str(sorted(set(skipped)))), source=source)
     return curves
 
 
@@ -590,12 +586,12 @@ def _interval_curve(
     forecasts = [v for v in values if QTY_QUALIFIERS[v.qualifier][0] is None and v.qualifier == "187"]
     if forecasts and len(forecasts) == len(values):
         raise LoadCurveError(
-            f"location {meta.meter_id}: only forecast values (QTY 187), not measurements; refused", source=source
+            Message("ingest.error.mscons.forecast_only", location=str(meta.meter_id)), source=source
         )
     for v in values:
         if v.start is None or v.end is None:
             raise LoadCurveError(
-                f"segment {v.segment}: value without its interval (DTM+163 start and DTM+164 end)", source=source
+                Message("ingest.error.mscons.no_interval", segment=v.segment), source=source
             )
     starts = _localise([v.start for v in values], options.tz, source)
     ends = _localise([v.end for v in values], options.tz, source)
@@ -613,9 +609,7 @@ def _interval_curve(
     if odd.size:
         v = values[int(odd[0])]
         raise LoadCurveError(
-            f"segment {v.segment}: value {v.value} covers {minutes[odd[0]]:g} min "
-            f"({starts[odd[0]].isoformat()} to {ends[odd[0]].isoformat()}); a load profile has one interval length "
-            f"of {' / '.join(map(str, ALLOWED_INTERVAL_MINUTES))} min (most common here: {step:g} min)",
+            Message("ingest.error.mscons.odd_interval", segment=v.segment, value=v.value, minutes=float(minutes[odd[0]]), start=starts[odd[0]].isoformat(), end=ends[odd[0]].isoformat(), allowed=" / ".join(map(str, ALLOWED_INTERVAL_MINUTES)), step=float(step)),
             source=source,
         )
     step_min = int(step)
@@ -632,7 +626,7 @@ def _interval_curve(
             continue
         if v.value < 0 and q != Quality.MISSING.value and not allow_negative:
             raise LoadCurveError(
-                f"segment {v.segment}: negative value {v.value:g}; a load profile (Lastgang) holds values >= 0",
+                Message("ingest.error.mscons.negative", segment=v.segment, value=float(v.value)),
                 source=source,
                 timestamp=starts[i].tz_convert(options.tz).isoformat(),
             )
@@ -719,7 +713,7 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
     for v in values:
         t = v.reading_time or v.end or v.start
         if t is None:
-            raise LoadCurveError(f"segment {v.segment}: register reading without a date (DTM+9/163/164)", source=source)
+            raise LoadCurveError(Message("ingest.error.mscons.register_no_date", segment=v.segment), source=source)
         times.append(t)
     idx = _localise(times, options.tz, source)
     use = [QTY_QUALIFIERS[v.qualifier][0] not in (None, Quality.MISSING.value) for v in values]
@@ -728,7 +722,7 @@ def _register_curve(values, meta, direction, options, source, notes) -> LoadCurv
         kind, factor = UNITS[v.unit]
         if kind != "energy":
             raise LoadCurveError(
-                f"segment {v.segment}: a register reading must be energy (KWH); found unit {v.unit}", source=source
+                Message("ingest.error.mscons.register_unit", segment=v.segment, unit=str(v.unit)), source=source
             )
         kwh.append(v.value * factor)
     resets = np.array([any(code in RESET_STATUS for _, code in v.status) for v in values])

@@ -114,7 +114,7 @@ def curve_from_register(
     """
     src = meta.source_name
     if times.tz is None:
-        raise LoadCurveError("register reading times must carry a time zone or offset", source=src)
+        raise LoadCurveError(Message("ingest.error.smgw.naive_times"), source=src)
     vals = np.asarray(readings_kwh, dtype="float64")
     resets = np.zeros(len(vals), bool) if resets is None else np.asarray(resets, bool)
     unusable = np.zeros(len(vals), bool) if unusable is None else np.asarray(unusable, bool)
@@ -134,7 +134,7 @@ def curve_from_register(
             if bad.size:
                 ts = pd.Timestamp(t_ns[bad[0]], tz="UTC").tz_convert(meta.tz).isoformat()
                 raise LoadCurveError(
-                    f"two different register readings ({vals[bad[0]]:g} and {vals[bad[0] + 1]:g} kWh) for the same instant",
+                    Message("ingest.error.smgw.two_readings", first=float(vals[bad[0]]), second=float(vals[bad[0] + 1])),
                     source=src,
                     timestamp=ts,
                 )
@@ -145,7 +145,7 @@ def curve_from_register(
             warnings_.append(Message("ingest.warning.register.repeated", n=int(drop.sum())))
     if len(t_ns) < 2:
         raise LoadCurveError(
-            f"{len(t_ns)} usable register reading(s); at least two are needed to form an interval (a single reading, not a load curve)",
+            Message("ingest.error.smgw.too_few", n=len(t_ns)),
             source=src,
         )
     step_ns_all = np.diff(t_ns)
@@ -154,8 +154,7 @@ def curve_from_register(
         interval_minutes = int(minutes[np.argmax(counts)])
     if interval_minutes not in ALLOWED_INTERVAL_MINUTES:
         raise LoadCurveError(
-            f"register readings are {interval_minutes} min apart; a load curve needs readings every "
-            f"{' or '.join(map(str, ALLOWED_INTERVAL_MINUTES))} min",
+            Message("ingest.error.smgw.spacing", minutes=interval_minutes),
             source=src,
         )
     step_ns = interval_minutes * 60_000_000_000
@@ -163,7 +162,7 @@ def curve_from_register(
     if (off != 0).any():
         pos = int(np.argmax(off != 0))
         raise LoadCurveError(
-            f"register reading off the {interval_minutes}-minute grid of the others",
+            Message("ingest.error.smgw.off_grid", minutes=interval_minutes),
             source=src,
             timestamp=pd.Timestamp(t_ns[pos], tz="UTC").tz_convert(meta.tz).isoformat(),
         )
@@ -175,8 +174,7 @@ def curve_from_register(
     if back.any():
         i = int(np.argmax(back))
         raise LoadCurveError(
-            f"register runs backwards from {vals[i]:g} to {vals[i + 1]:g} kWh; expected a cumulative "
-            "register (a meter change or counter overflow must be marked by the source)",
+            Message("ingest.error.smgw.backwards", start=float(vals[i]), end=float(vals[i + 1])),
             source=src,
             timestamp=pd.Timestamp(t_ns[i + 1], tz="UTC").tz_convert(meta.tz).isoformat(),
         )
@@ -259,10 +257,10 @@ def _parse_xml(raw: bytes, source: str):
         return SafeET.fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise LoadCurveError(
-            f"XML with forbidden constructs (DTD/entities) refused: {type(exc).__name__}", source=source
+            Message("ingest.error.smgw.forbidden_xml", error=type(exc).__name__), source=source
         ) from None
     except Exception as exc:  # noqa: BLE001  (ParseError and friends)
-        raise LoadCurveError(f"malformed XML: {exc}", source=source) from None
+        raise LoadCurveError(Message("ingest.error.smgw.malformed_xml", detail=str(exc)), source=source) from None
 
 
 def _local(tag: str) -> str:
@@ -289,16 +287,16 @@ def _int(text: str | None, what: str, source: str, default: int | None = None) -
     if text is None:
         if default is not None:
             return default
-        raise LoadCurveError(f"missing <{what}>", source=source)
+        raise LoadCurveError(Message("ingest.error.xml.missing", element=what), source=source)
     try:
         return int(text)
     except ValueError:
-        raise LoadCurveError(f"<{what}> must be an integer; found {text!r}", source=source) from None
+        raise LoadCurveError(Message("ingest.error.xml.not_integer", element=what, found=repr(text)), source=source) from None
 
 
 def _timestamp(text: str | None, source: str) -> pd.Timestamp:
     if not text:
-        raise LoadCurveError("reading without <start> time", source=source)
+        raise LoadCurveError(Message("ingest.error.smgw.no_start"), source=source)
     try:
         ts = pd.Timestamp(text)
     except (ValueError, TypeError):
@@ -308,7 +306,7 @@ def _timestamp(text: str | None, source: str) -> pd.Timestamp:
         ) from None
     if ts.tz is None:
         raise LoadCurveError(
-            f"time {text!r} has no offset; AR 2418-6 times carry one (e.g. +01:00 or Z)", source=source
+            Message("ingest.error.smgw.time_no_offset", time=repr(text)), source=source
         )
     return ts
 
@@ -321,7 +319,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     """
     root = _parse_xml(raw, source)
     if _local(root.tag) != "UsagePoints":
-        raise LoadCurveError(f"root element is <{_local(root.tag)}>; expected <UsagePoints> (AR 2418-6)", source=source)
+        raise LoadCurveError(Message("ingest.error.smgw.root", root=_local(root.tag)), source=source)
     found: list[tuple[tuple, LoadCurve]] = []
     failed: list[tuple[str, LoadCurveError]] = []
     skipped: list[str] = []
@@ -330,11 +328,11 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
         for mr in _children(up, "MeterReading"):
             rt = _child(mr, "ReadingType")
             if rt is None:
-                raise LoadCurveError("<MeterReading> without <ReadingType>", source=source)
+                raise LoadCurveError(Message("ingest.error.xml.no_reading_type"), source=source)
             obis_raw = _text(rt, "obisCode") or ""
             obis = parse_obis(obis_raw)
             if obis is None:
-                raise LoadCurveError(f"unreadable OBIS code {obis_raw!r} in <ReadingType>", source=source)
+                raise LoadCurveError(Message("ingest.error.smgw.obis", obis=repr(obis_raw)), source=source)
             direction = obis_direction(obis)
             if direction is None:
                 skipped.append(obis_text(obis))
@@ -342,7 +340,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
             uom = _int(_text(rt, "uom"), "uom", source)
             if uom not in UOM_TO_KWH:
                 raise LoadCurveError(
-                    f"unit code uom={uom} ({UOM_NAMES.get(uom, 'unknown')}); expected 72 (Wh) for an electricity register",
+                    Message("ingest.error.smgw.uom", uom=uom, name=UOM_NAMES.get(uom, "unknown")),
                     source=source,
                 )
             scaler = _int(_text(rt, "scaler"), "scaler", source, default=0)
@@ -355,15 +353,15 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
                 for r in _children(block, "IntervalReading"):
                     tp = _child(r, "timePeriod")
                     if tp is None:
-                        raise LoadCurveError("<IntervalReading> without <timePeriod>", source=source)
+                        raise LoadCurveError(Message("ingest.error.xml.no_time_period"), source=source)
                     times.append(_timestamp(_text(tp, "start"), source))
                     durations.append(_int(_text(tp, "duration"), "duration", source, default=0))
                     values.append(_int(_text(r, "value"), "value", source))
                     ptb.append(_int(_text(r, "statusPTB"), "statusPTB", source, default=0))
                     if len(times) > MAX_READINGS:
-                        raise LoadCurveError(f"more than {MAX_READINGS} readings; refused", source=source)
+                        raise LoadCurveError(Message("ingest.error.too_many_readings", max=MAX_READINGS), source=source)
             if not times:
-                raise LoadCurveError(f"register {obis_text(obis)} holds no readings", source=source)
+                raise LoadCurveError(Message("ingest.error.smgw.register_empty", register=obis_text(obis)), source=source)
             is_register = obis[3] == 8 and all(dur == 0 for dur in durations)
             warns: list[str] = []
             ptb_arr = np.asarray(ptb)
@@ -413,7 +411,7 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     curves = [c.with_meta(warnings=c.meta.warnings + tuple(notes)) for c in curves]
     if not curves:
         raise LoadCurveError(
-            f"no active-energy register (OBIS 1.8.x or 2.8.x) in this file; found {sorted(set(skipped)) or 'none'}",
+            Message("ingest.error.smgw.no_energy_register", found=str(sorted(set(skipped)) or "none")),
             source=source,
         )
     return curves
@@ -422,11 +420,11 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
 def _interval_values(idx, kwh, durations, ptb, meta, direction, source) -> LoadCurve:
     """Readings that are interval energies (``duration`` > 0), e.g. OBIS 1.29.0."""
     if (durations <= 0).any():
-        raise LoadCurveError("mix of point readings (duration 0) and interval values in one register", source=source)
+        raise LoadCurveError(Message("ingest.error.smgw.mixed_durations"), source=source)
     minutes = set((durations // 60).tolist())
     if len(minutes) != 1 or next(iter(minutes)) not in ALLOWED_INTERVAL_MINUTES:
         raise LoadCurveError(
-            f"interval durations {sorted(minutes)} min; expected one of {ALLOWED_INTERVAL_MINUTES}", source=source
+            Message("ingest.error.smgw.durations", found=str(sorted(minutes)), allowed=str(ALLOWED_INTERVAL_MINUTES)), source=source
         )
     s = pd.Series(np.where(ptb >= PTB_UNUSABLE_FROM, np.nan, kwh), index=idx)
     return make_load_curve(s, interval_minutes=next(iter(minutes)), direction=direction, meta=meta, unit_stated=True)

@@ -95,12 +95,12 @@ def _pick(names: list[str], aliases: tuple[str, ...], given: str | None, what: s
             return given
         if given.lower() in lower:
             return lower[given.lower()]
-        raise LoadCurveError(f"{what} column {given!r} not found; columns are {names}", source=source)
+        raise LoadCurveError(Message("ingest.error.table.column_not_found", label=Message(f"ingest.what.col.{what}"), column=repr(given), names=str(names)), source=source)
     for a in aliases:
         if a in lower:
             return lower[a]
     raise LoadCurveError(
-        f"no {what} column; expected one of {list(aliases)} (or name it with the {what}-column option); columns are {names}",
+        Message("ingest.error.table.no_column", label=Message(f"ingest.what.col.{what}"), aliases=str(list(aliases)), option=f"{what}-column", names=str(names)),
         source=source,
     )
 
@@ -144,7 +144,7 @@ class _Table:
             self.path = Path(source)
             self.label = label or self.path.name
             if not self.path.exists():
-                raise LoadCurveError("file does not exist", source=str(self.path))
+                raise LoadCurveError(Message("ingest.error.no_file"), source=str(self.path))
             with open(self.path, "rb") as fh:
                 head = fh.read(65536)
         self.raw_names: dict[str, str] = {}
@@ -155,14 +155,14 @@ class _Table:
             try:
                 names = pq.ParquetFile(self._open()).schema_arrow.names
             except Exception as exc:  # noqa: BLE001
-                raise LoadCurveError(f"damaged Parquet file ({type(exc).__name__})", source=self.label) from None
+                raise LoadCurveError(Message("ingest.error.damaged_parquet", error=type(exc).__name__), source=self.label) from None
             self.sep = None
             self.raw_names = {n: n for n in names}
         else:
             self.kind = "csv"
             found = _header_names(head)
             if found is None:
-                raise LoadCurveError("no header line with ',' ';' or tab separators", source=self.label)
+                raise LoadCurveError(Message("ingest.error.table.no_header"), source=self.label)
             names, self.sep = found
             first = head.decode("utf-8-sig", errors="replace").lstrip("\r\n").splitlines()[0]
             self.raw_names = dict(zip(names, first.split(self.sep), strict=False))
@@ -170,7 +170,7 @@ class _Table:
         unit = (getattr(options, "unit", None) or "kWh").strip()
         if unit.lower() not in ENERGY_UNITS_TO_KWH:
             raise LoadCurveError(
-                f"unit {unit!r}: a long table holds energy per interval in kWh or Wh", source=self.label
+                Message("ingest.error.table.unit", unit=repr(unit)), source=self.label
             )
         self.factor = ENERGY_UNITS_TO_KWH[unit.lower()]
 
@@ -189,7 +189,7 @@ class _Table:
                 for rb in pf.iter_batches(batch_size=BATCH_ROWS, columns=columns):
                     yield rb
             except (pa.ArrowException, OSError) as exc:
-                raise LoadCurveError(f"unreadable Parquet long table ({type(exc).__name__})", source=self.label) from None
+                raise LoadCurveError(Message("ingest.error.table.unreadable_parquet", error=type(exc).__name__), source=self.label) from None
             return
         import pyarrow.csv as pacsv
 
@@ -211,7 +211,7 @@ class _Table:
             # pyarrow's message quotes the offending row: keep only its shape, never the content
             shape = re.search(r"Expected \d+ columns, got \d+", str(exc))
             raise LoadCurveError(
-                f"unreadable CSV long table ({type(exc).__name__}{': ' + shape.group() if shape else ''})",
+                Message("ingest.error.table.unreadable_csv", error=type(exc).__name__ + (": " + shape.group() if shape else "")),
                 source=self.label,
             ) from None
 
@@ -247,7 +247,7 @@ def check_id_column(ids, offset: int, table: _Table) -> None:
     t = ids.type
     if not (pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_integer(t)):
         raise LoadCurveError(
-            f"household id column {table.cols.id!r} holds {t} values; expected text or whole numbers",
+            Message("ingest.error.table.id_type", column=repr(table.cols.id), type=str(t)),
             source=table.label,
         )
     empty = pc.is_null(ids)
@@ -259,9 +259,7 @@ def check_id_column(ids, offset: int, table: _Table) -> None:
         n = int(empty.sum())
         where = {"line": pos + 2} if table.kind == "csv" else {}
         raise LoadCurveError(
-            f"empty household id in {'data row ' + str(pos + 1) if table.kind != 'csv' else 'this row'}"
-            f"{f' (and {n - 1} more rows in this block)' if n > 1 else ''}; every row needs its household's id "
-            f"in column {table.cols.id!r}",
+            Message("ingest.error.table.empty_id", row=Message("ingest.what.data_row", n=pos + 1) if table.kind != "csv" else Message("ingest.what.this_row"), more=Message("ingest.what.more_rows", n=n - 1) if n > 1 else "", column=repr(table.cols.id)),
             source=table.label,
             **where,
         )
@@ -297,7 +295,7 @@ def _scan_ids(table: _Table) -> tuple[list[str], bool, int]:
                 order.append(hid)
                 if len(order) > MAX_HOUSEHOLDS:
                     raise LoadCurveError(
-                        f"more than {MAX_HOUSEHOLDS} households in one table; split it", source=table.label
+                        Message("ingest.error.table.too_many_households", max=MAX_HOUSEHOLDS), source=table.label
                     )
             last = hid
     return order, grouped, rows
@@ -307,7 +305,7 @@ def _scan_ids(table: _Table) -> tuple[list[str], bool, int]:
 # One household
 # ---------------------------------------------------------------------------------------------
 def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeIndex:
-    where = f"household {hid}"
+    where = Message("ingest.where.household", household=hid)
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         return pd.DatetimeIndex(col).tz_convert("UTC")
     if pd.api.types.is_datetime64_dtype(col.dtype):
@@ -324,7 +322,7 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
                 return pd.DatetimeIndex(pd.to_datetime(text, utc=True, format="ISO8601"))
             if has_off.any():
                 raise LoadCurveError(
-                    f"{where}: timestamps mix values with and without UTC offset (e.g. {text[~has_off].iloc[0]!r})",
+                    Message("ingest.error.table.mixed_offsets", where=where, example=repr(text[~has_off].iloc[0])),
                     source=label,
                 )
             naive = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601"))
@@ -333,8 +331,7 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
         except (ValueError, TypeError) as exc:
             pos = re.search(r"at position (\d+)", str(exc))
             raise LoadCurveError(
-                f"{where}: unparseable timestamp{f' in row {int(pos.group(1)) + 1} of the household' if pos else ''}; "
-                "expected ISO 8601",
+                Message("ingest.error.table.bad_time", where=where, row=Message("ingest.what.household_row", n=int(pos.group(1)) + 1) if pos else ""),
                 source=label,
             ) from None
     try:
@@ -346,7 +343,7 @@ def _times_utc(col: pd.Series, tz: str, label: str, hid: str) -> pd.DatetimeInde
             with contextlib.suppress(timezones.WallTimeError):
                 return pd.DatetimeIndex(timezones.wall_times_to_utc_ns(naive, tz), tz="UTC")
         raise LoadCurveError(
-            f"{where}: naive local times cannot be placed in {tz} ({exc}); give timestamps with offset or UTC",
+            Message("ingest.error.table.naive_times", where=where, tz=tz, detail=str(exc)),
             source=label,
         ) from None
 
@@ -400,7 +397,7 @@ def household_curve(
         if bad.any():
             pos = int(np.argmax(bad.to_numpy()))
             raise LoadCurveError(
-                f"household {hid}: value {text.iloc[pos]!r} is not a number (kWh per interval)",
+                Message("ingest.error.table.not_number", household=hid, value=repr(text.iloc[pos])),
                 source=label,
                 timestamp=times[pos].tz_convert(options.tz).isoformat(),
             )
@@ -531,7 +528,7 @@ def iter_long_table(
     table = _Table(path, options, label)
     order, grouped, rows = _scan_ids(table)
     if not order:
-        raise LoadCurveError("the long table holds no rows", source=table.label)
+        raise LoadCurveError(Message("ingest.error.table.no_rows"), source=table.label)
     if grouped:
         yield from _iter_grouped(table, options)
     else:
@@ -551,7 +548,7 @@ def _one(hid, parts, table, options):
     except LoadCurveError as exc:
         return hid, exc
     except (ValueError, TypeError, OverflowError) as exc:
-        return hid, LoadCurveError(f"household {hid}: unreadable rows ({type(exc).__name__})", source=table.label)
+        return hid, LoadCurveError(Message("ingest.error.table.unreadable_rows", household=hid, error=type(exc).__name__), source=table.label)
 
 
 def _iter_grouped(table: _Table, options):
@@ -609,11 +606,11 @@ def parse(raw: bytes, options, source: str) -> list[LoadCurve]:
     except LoadCurveError:
         raise
     except (ValueError, OverflowError, ArithmeticError, IndexError, KeyError) as exc:
-        raise LoadCurveError(f"unreadable long table ({type(exc).__name__})", source=source) from None
+        raise LoadCurveError(Message("ingest.error.table.unreadable", error=type(exc).__name__), source=source) from None
     for _hid, res in results:
         if isinstance(res, LoadCurveError):
             raise LoadCurveError(
-                f"{res.reason} (read the table with `advisor batch` or iter_long_table to keep the other households)",
+                Message("ingest.error.table.keep_others", reason=res.reason),
                 source=source,
                 timestamp=res.timestamp,
             )
