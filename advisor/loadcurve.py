@@ -563,7 +563,7 @@ def fill_short_gaps(curve: LoadCurve, max_gap_minutes: int = 60) -> LoadCurve:
     n = int(fillable.sum())
     meta = curve.meta
     if n:
-        meta = replace(meta, conversions=meta.conversions + (f"filled {n} intervals in gaps <= {max_gap_minutes} min by linear interpolation",))
+        meta = replace(meta, conversions=meta.conversions + (Message("ingest.conv.interpolated", n=n, minutes=max_gap_minutes),))
     return replace(curve, data=data, meta=meta)
 
 

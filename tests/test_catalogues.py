@@ -520,6 +520,29 @@ def test_no_english_only_refusal_left_in_the_importer():
     assert allowed_seen == _PROGRAMMING_ERRORS  # the allow-list holds nothing stale
 
 
+def test_no_english_only_reader_note_left():
+    """Reader warnings and conversion notes (``warn.append(...)``, ``notes.append(...)``,
+    ``conversions=(...)``) are codes too: a string literal appended to them fails here."""
+    import ast
+
+    plain = []
+    for path in _importer_sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("append", "insert"):
+                target = ast.unparse(node.func.value).lower()
+                if any(w in target for w in ("warn", "note", "conversion", "hint")):
+                    plain += [f"{path.name}:{node.lineno}" for a in node.args if _literal_text(a)]
+            if isinstance(node, ast.keyword) and node.arg in ("warnings", "conversions"):
+                elts = node.value.elts if isinstance(node.value, (ast.Tuple, ast.List)) else [node.value]
+                plain += [f"{path.name}:{e.lineno}" for e in elts if _literal_text(e)]
+                for e in elts:  # meta.conversions + ("text",)
+                    if isinstance(e, ast.BinOp) and isinstance(e.right, (ast.Tuple, ast.List)):
+                        plain += [f"{path.name}:{x.lineno}" for x in e.right.elts if _literal_text(x)]
+            if isinstance(node, ast.BinOp) and isinstance(node.right, ast.Tuple) and "conversions" in ast.unparse(node.left):
+                plain += [f"{path.name}:{x.lineno}" for x in node.right.elts if _literal_text(x)]
+    assert plain == [], plain
+
+
 def test_every_literal_importer_code_has_german_english_and_turkish():
     """``Message("ingest.…")`` codes written in the readers exist in every catalogue (a typo would
     show the bare code on the page)."""

@@ -1521,9 +1521,7 @@ def interpret_table(
             label = _label_auto(idx_utc.min().tz_convert(tz), idx_utc.max().tz_convert(tz), step_min)
             if label is None:
                 label = "start"
-                warn.append(
-                    "could not tell whether timestamps mark interval start or end; assumed start (pass label='end' if wrong)"
-                )
+                warn.append(Message("ingest.warning.label_unknown"))
             else:
                 conversions.append(Message(f"ingest.conv.label_detected.{label}"))
     elif label is not None and not kinds_registers and end_txt is None:
@@ -1565,9 +1563,7 @@ def interpret_table(
                 conversions.append(Message("ingest.conv.substitutes", n=int(use.sum())))
         unit = options.unit or v.unit or col_unit or t.meta_unit
         if options.unit and (v.unit or col_unit or t.meta_unit) and options.unit != (v.unit or col_unit or t.meta_unit):
-            warn.append(
-                f"unit {options.unit} from the options overrides {v.unit or col_unit or t.meta_unit} stated in the file"
-            )
+            warn.append(Message("ingest.warning.unit_override", unit=options.unit, stated=v.unit or col_unit or t.meta_unit))
         try:
             kind, factor = _unit_factor(unit, v.kind)
         except LoadCurveError as exc:
