@@ -146,7 +146,43 @@ class BatteryDispatch:
         return float(self.discharge_kwh.sum() / self.usable_kwh) if self.usable_kwh > 0 else 0.0
 
 
-def dispatch_battery(surplus_kwh, deficit_kwh, battery: BatterySpec, *, interval_minutes: int) -> BatteryDispatch:
+@dataclass(frozen=True, eq=False)
+class DispatchRuns:
+    """Where the battery charges and where it discharges: the runs of one sign of the step.
+
+    They depend only on where there is PV surplus and where there is a deficit, not on the
+    battery (its power limits are > 0), so several battery sizes on the same flows share them
+    (:func:`dispatch_runs`, a sizing sweep).
+    """
+
+    charging: np.ndarray  # per interval: belongs to a charging run
+    starts: np.ndarray  # first interval of each run
+    run_of: np.ndarray  # per interval: its run
+    n: int
+
+
+def dispatch_runs(surplus_kwh, deficit_kwh) -> DispatchRuns:
+    """The run structure of :func:`dispatch_battery` for these flows (any battery)."""
+    surplus = np.asarray(surplus_kwh, dtype=float)
+    deficit = np.asarray(deficit_kwh, dtype=float)
+    # the sign of the step: + where PV surplus is stored, - where a deficit is covered, 0 else
+    return _runs(np.where(surplus > 0.0, 1.0, np.where(deficit > 0.0, -1.0, 0.0)))
+
+
+def _runs(sign: np.ndarray) -> DispatchRuns:
+    n = len(sign)
+    charging = np.ones(n, dtype=bool)
+    if np.any(sign):  # a zero step belongs to the run before it (it changes nothing)
+        fill = np.maximum.accumulate(np.where(sign != 0, np.arange(n), -1))
+        charging = np.where(fill >= 0, sign[np.maximum(fill, 0)] > 0, True)
+    starts = np.flatnonzero(np.concatenate([[True], charging[1:] != charging[:-1]])) if n else np.zeros(0, dtype=int)
+    run_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    return DispatchRuns(charging, starts, run_of, n)
+
+
+def dispatch_battery(
+    surplus_kwh, deficit_kwh, battery: BatterySpec, *, interval_minutes: int, runs: DispatchRuns | None = None
+) -> BatteryDispatch:
     """Self-consumption dispatch: store PV surplus, cover the deficit, within all limits.
 
     Parameters
@@ -159,6 +195,8 @@ def dispatch_battery(surplus_kwh, deficit_kwh, battery: BatterySpec, *, interval
         The battery.
     interval_minutes
         Interval length [min] (power limits become energy limits per interval).
+    runs
+        :func:`dispatch_runs` of the same flows (computed here when None).
 
     Returns
     -------
@@ -185,21 +223,18 @@ def dispatch_battery(surplus_kwh, deficit_kwh, battery: BatterySpec, *, interval
     c = np.minimum(np.clip(surplus, 0.0, None), battery.charge_kw * h)
     x = np.minimum(np.clip(deficit, 0.0, None), battery.discharge_kw * h)
     step = np.where(surplus > 0.0, c * eta, -x / eta)
-    sign = np.sign(step)
-    nz = np.flatnonzero(sign)
-    charging = np.ones(n, dtype=bool)
-    if len(nz):  # a zero step belongs to the run before it (it changes nothing)
-        fill = np.maximum.accumulate(np.where(sign != 0, np.arange(n), -1))
-        charging = np.where(fill >= 0, sign[np.maximum(fill, 0)] > 0, True)
-    starts = np.flatnonzero(np.concatenate([[True], charging[1:] != charging[:-1]]))
+    if runs is None:
+        runs = _runs(np.sign(step))
+    elif runs.n != n:
+        raise BatterySpecError("`runs` were made for flows of another length")
+    charging, starts, run_of = runs.charging, runs.starts, runs.run_of
     run_sum = np.add.reduceat(step, starts)
-    run_charging = charging[starts]
+    levels = []
     level = float(soc0)
-    start_level = np.empty(len(starts))
-    for r, (total, up) in enumerate(zip(run_sum.tolist(), run_charging.tolist(), strict=True)):
-        start_level[r] = level
+    for total, up in zip(run_sum.tolist(), charging[starts].tolist(), strict=True):
+        levels.append(level)
         level = min(soc_max, level + total) if up else max(soc_min, level + total)
-    run_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, n)))
+    start_level = np.array(levels)
     cum = np.cumsum(step)
     before = np.concatenate([[0.0], cum])[starts]
     raw = start_level[run_of] + (cum - before[run_of])

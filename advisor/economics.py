@@ -38,6 +38,7 @@ from advisor.pv import (
     PVResult,
     PVSystemSpec,
     SelfConsumptionResult,
+    prepare_load,
     pv_profile,
     self_consumption,
     simulate_pv,
@@ -164,6 +165,38 @@ def _cached_rate(settings: EconomicsSettings, peak_kw: float) -> FeedInTariff:
         if len(_RATES) > _RATES_MAX:
             _RATES.clear()
         _RATES[key] = hit
+    return hit
+
+
+_NOTES: dict[tuple, Message] = {}
+_NOTES_MAX = 2048
+_PLAIN = (bool, int, float, str, dt.date, type(None))
+
+
+def _param_key(value):
+    """A key that tells apart what renders differently (1 vs 1.0, a Message by its code), or None."""
+    if isinstance(value, Message):
+        inner = tuple((k, _param_key(v)) for k, v in value.params.items())
+        return None if any(v is None and value.params[k] is not None for k, v in inner) else ("M", value.code, inner)
+    if type(value) in _PLAIN or isinstance(value, (np.floating, np.integer)):
+        return (type(value).__name__, repr(value))  # repr: -0.0 and 0.0 apart, NaN equal to NaN
+    return None
+
+
+def _note(code: str, /, **params) -> Message:
+    """``Message(code, **params)``, the same object again for the same code and figures: a sizing
+    sweep values a few dozen configurations per household with mostly the same assumption texts,
+    and rendering a text costs more than the figures (a Message is immutable)."""
+    items = tuple((k, _param_key(v)) for k, v in params.items())
+    if any(k is None for _, k in items):
+        return Message(code, **params)
+    key = (code, items)
+    hit = _NOTES.get(key)
+    if hit is None:
+        hit = Message(code, **params)
+        if len(_NOTES) > _NOTES_MAX:
+            _NOTES.clear()
+        _NOTES[key] = hit
     return hit
 
 
@@ -508,25 +541,28 @@ def unremunerated_feed_in_kwh(feed_in_kwh: pd.Series, settings: EconomicsSetting
     ``prices``: ``advisor.tariffs.DayAheadPrices`` or a :class:`NegativePriceHours` for this
     index; without, the seeded number of negative hours is placed on the hours of highest feed-in.
     """
-    if settings.commissioning < settings.negative_price_rule_from or feed_in_kwh.sum() <= 0:
-        return 0.0, Message("economics.negative.before_rule")
+    return _unremunerated(feed_in_kwh.to_numpy(dtype=float), feed_in_kwh.index, settings, prices)
+
+
+def _unremunerated(feed: np.ndarray, index: pd.DatetimeIndex, settings: EconomicsSettings, prices) -> tuple[float, str]:
+    """:func:`unremunerated_feed_in_kwh` on the feed-in as an array on ``index``."""
+    if settings.commissioning < settings.negative_price_rule_from or feed.sum() <= 0:
+        return 0.0, _note("economics.negative.before_rule")
     if prices is not None:
-        neg = prices if isinstance(prices, NegativePriceHours) else negative_price_hours(feed_in_kwh.index, prices)
-        if len(neg.mask) != len(feed_in_kwh) or not neg.index.equals(feed_in_kwh.index):
-            neg = (
-                negative_price_hours(feed_in_kwh.index, prices) if not isinstance(prices, NegativePriceHours) else None
-            )
+        neg = prices if isinstance(prices, NegativePriceHours) else negative_price_hours(index, prices)
+        if len(neg.mask) != len(feed) or not (neg.index is index or neg.index.equals(index)):
+            neg = negative_price_hours(index, prices) if not isinstance(prices, NegativePriceHours) else None
             if neg is None:
                 raise EconomicsError("`prices` (NegativePriceHours) was computed for another index")
-        return float(feed_in_kwh.to_numpy()[neg.mask].sum()), neg.description
+        return float(feed[neg.mask].sum()), neg.description
     if settings.negative_price_table is None:
         raise EconomicsError(
             "no price series and no seed table `negative_price_hours`: cannot value negative-price hours"
         )
-    lost = seeded_negative_price_loss_kwh(feed_in_kwh, settings.negative_price_table)
+    lost = _seeded_loss(feed, index, settings.negative_price_table)
     year = int(settings.negative_price_table["year"].iloc[0])
     hours = settings.negative_price_hours_per_year
-    return lost, Message("economics.negative.seeded", year=year, hours=round(float(hours)))
+    return lost, _note("economics.negative.seeded", year=year, hours=round(float(hours)))
 
 
 def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, tz: str = "Europe/Berlin") -> float:
@@ -538,10 +574,14 @@ def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, 
     the feed-in unpaid, against 18.4 % with the real 2024 prices (mean absolute error 0.3 points);
     putting each cell's negative hours on its days of highest feed-in instead gave 29 %.
     """
-    if feed_in_kwh.empty or float(feed_in_kwh.sum()) <= 0:
+    return _seeded_loss(feed_in_kwh.to_numpy(dtype=float), feed_in_kwh.index, table, tz)
+
+
+def _seeded_loss(feed: np.ndarray, index: pd.DatetimeIndex, table: pd.DataFrame, tz: str = "Europe/Berlin") -> float:
+    if len(feed) == 0 or float(feed.sum()) <= 0:
         return 0.0
-    cells = _negative_cells(feed_in_kwh.index, table, tz)
-    hourly = np.bincount(cells.hour_of, weights=feed_in_kwh.to_numpy(dtype=float), minlength=cells.n_hours)
+    cells = _negative_cells(index, table, tz)
+    hourly = np.bincount(cells.hour_of, weights=feed, minlength=cells.n_hours)
     return float((hourly * cells.share[cells.cell]).sum())
 
 
@@ -590,20 +630,19 @@ def pv_economics(
     the feed-in rate is fixed for the EEG period. Balcony PV earns no feed-in.
     """
     notes: list[Message] = []
-    flows = sc.flows
     balcony = spec.kind == "balcony"
     if balcony:
         investment = settings.balcony_set_eur * max(1.0, spec.peak_kw * 1000.0 / settings.balcony_set_reference_wp)
         rate = 0.0
         notes.append(
-            Message("economics.note.balcony", eur=settings.balcony_set_eur, wp=settings.balcony_set_reference_wp)
+            _note("economics.note.balcony", eur=settings.balcony_set_eur, wp=settings.balcony_set_reference_wp)
         )
     else:
         investment = settings.investment_eur_per_kwp * spec.peak_kw
         tariff = _cached_rate(settings, spec.peak_kw)
         rate = tariff.rate_eur_per_kwh
         notes.append(
-            Message(
+            _note(
                 "economics.note.eeg_full" if settings.full_feed_in else "economics.note.eeg_surplus",
                 rate=rate,
                 day=settings.commissioning,
@@ -615,21 +654,19 @@ def pv_economics(
     investment += battery_invest
     if settings.full_feed_in and not balcony:
         self_kwh = 0.0
-        feed = flows["pv_kwh"] - flows["curtailed_kwh"]
-        notes.append(Message("economics.note.full_feed_in"))
+        feed = sc.values("pv_kwh") - sc.values("curtailed_kwh")
+        notes.append(_note("economics.note.full_feed_in"))
     else:
         self_kwh = sc.self_consumed_kwh
-        feed = flows["feed_in_kwh"]
+        feed = sc.values("feed_in_kwh")
     if balcony:
         lost = 0.0
     else:
-        lost, how = unremunerated_feed_in_kwh(feed, settings, prices)
+        lost, how = _unremunerated(feed, sc.index, settings, prices)
         notes.append(how)
     paid_feed = float(feed.sum()) - lost
     if sc.curtailed_kwh > 0:
-        notes.append(
-            Message("economics.note.cap", share=settings.feed_in_cap_share_of_kwp, kwh=round(sc.curtailed_kwh))
-        )
+        notes.append(_note("economics.note.cap", share=settings.feed_in_cap_share_of_kwp, kwh=round(sc.curtailed_kwh)))
     om = settings.om_pct_of_investment_per_year / 100.0 * investment
     years = int(settings.lifetime_years)
     esc = settings.price_escalation_pct_per_year / 100.0
@@ -683,7 +720,7 @@ def pv_economics(
     disc_energy = sum(e / (1 + r) ** t for t, e in enumerate(energy, start=1))
     disc_cost = investment + sum(om / (1 + r) ** t for t in range(1, years + 1))
     notes.append(
-        Message(
+        _note(
             "economics.note.finance",
             price=settings.price_eur_per_kwh,
             escalation=settings.price_escalation_pct_per_year,
@@ -802,8 +839,8 @@ def evaluate_pv(
 ) -> PVOption:
     """Simulate, dispatch and value one configuration on a completed household year.
 
-    ``load`` is a :class:`advisor.pv.CompletedYear` (or a gap-free Series) and ``weather`` is on
-    the same index.
+    ``load`` is a :class:`advisor.pv.CompletedYear` (or a gap-free Series, or a
+    :class:`advisor.pv.PreparedLoad` of one) and ``weather`` is on the same index.
     """
     pv = simulate_pv(spec, weather, cache=cache)
     sc = self_consumption(
@@ -834,13 +871,16 @@ def size_pv(
     ``order="grid"`` keeps the sweep's own order (sizes x batteries) instead of ranking.
 
     The per-kWp profile of each orientation is computed once (cache) and scaled; inverter
-    clipping is applied after scaling. ``rank_by`` is a key of :meth:`PVOption.to_row`
+    clipping is applied after scaling. The load is checked once (:func:`advisor.pv.prepare_load`)
+    and each size's PV aligned to it once; every option is what :func:`evaluate_pv` gives for
+    its configuration, to the bit (tested). ``rank_by`` is a key of :meth:`PVOption.to_row`
     (``"npv_eur"`` or ``"annual_savings_eur"``). ``max_kwp`` bounds the sizes (roof area).
     """
     base_spec = base_spec or PVSystemSpec.single(1.0)
     cache = cache or DEFAULT_CACHE
     template = battery_template or BatterySpec(capacity_kwh=1.0)
     profile = pv_profile(base_spec, weather, cache=cache)
+    prepared = prepare_load(load)
     if prices is not None and not isinstance(prices, NegativePriceHours):
         prices = negative_price_hours(weather.index, prices)
     options = []
@@ -849,14 +889,16 @@ def size_pv(
             continue
         spec = base_spec.scaled(float(kwp))
         pv = profile.system(spec)
+        pv_values = prepared.pv_values(pv)
         limit = feed_in_limit_kw(spec, settings)
+        full = _full(spec, settings)
         for kwh in battery_grid:
             bat = (
                 None
                 if kwh <= 0
                 else replace(template, capacity_kwh=float(kwh), charge_power_kw=None, discharge_power_kw=None)
             )
-            sc = self_consumption(load, pv, bat, feed_in_limit_kw=limit, full_feed_in=_full(spec, settings))
+            sc = prepared.flows(pv_values, bat, feed_in_limit_kw=limit, full_feed_in=full)
             econ = pv_economics(sc, spec, settings, battery=bat, prices=prices)
             options.append(PVOption(spec=spec, battery=bat, pv=pv, flows=sc, economics=econ))
     if not options:

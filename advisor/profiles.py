@@ -6,6 +6,8 @@ partial year, as the forecasting baseline and in the synthetic households.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 from demandlib import bdew
 
@@ -39,21 +41,28 @@ def bdew_shape(index: pd.DatetimeIndex, *, profile: str = "H25", holiday_region:
         raise ValueError("`index` must be tz-aware")
     step = pd.Timedelta(index[1] - index[0]) if len(index) > 1 else pd.Timedelta("15min")
     minutes = int(step / pd.Timedelta("1min"))
-    tz = index.tz
     years = sorted(set(index.year) | {index[-1].year})
-    parts = []
-    for year in years:
-        start = pd.Timestamp(f"{year}-01-01").tz_localize(tz)
-        end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(tz)
-        q = pd.date_range(start, end, freq="15min", inclusive="left")
-        hol = holiday_dates(holiday_region, [year])
-        kw = pd.Series(PROFILES[profile](q, holidays=hol).to_numpy(dtype=float), index=q)
-        kw = kw / kw.sum()
-        if minutes != 15:
-            kw = kw.resample(freq_of(minutes)).sum()
-        parts.append(kw)
+    parts = [_year_weights(profile, int(year), index.tz, holiday_region, minutes) for year in years]
     full = pd.concat(parts)
-    return full.reindex(index).fillna(0.0).rename("weight")
+    return full.reindex(index).fillna(0.0).rename("weight").copy()  # never a view of the cache
+
+
+@lru_cache(maxsize=24)
+def _year_weights(profile: str, year: int, tz, holiday_region: str, minutes: int) -> pd.Series:
+    """One calendar year of the profile in local time ``tz``, normalised, at ``minutes``.
+
+    Cached: demandlib builds a year of quarter-hours in about 0.1 s, and a batch asks for the same
+    few years for every household with gaps, estimated curve or forecast.
+    """
+    start = pd.Timestamp(f"{year}-01-01").tz_localize(tz)
+    end = pd.Timestamp(f"{year + 1}-01-01").tz_localize(tz)
+    q = pd.date_range(start, end, freq="15min", inclusive="left")
+    hol = holiday_dates(holiday_region, [year])
+    kw = pd.Series(PROFILES[profile](q, holidays=hol).to_numpy(dtype=float), index=q)
+    kw = kw / kw.sum()
+    if minutes != 15:
+        kw = kw.resample(freq_of(minutes)).sum()
+    return kw
 
 
 def bdew_energy_kwh(

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from advisor.battery import dispatch_battery
+from advisor.battery import dispatch_battery, dispatch_runs
 from advisor.errors import AdvisorError, DataQualityWarning
 from advisor.profiles import bdew_shape
 from advisor.texts import Message
@@ -719,7 +719,7 @@ def complete_year(curve, *, holiday_region: str | None = None) -> CompletedYear:
 # ----------------------------------------------------------------------------- self-consumption
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SelfConsumptionResult:
     """Energy flows of a household with PV (and optionally a battery), per interval and totals.
 
@@ -729,7 +729,9 @@ class SelfConsumptionResult:
         Per interval [kWh]: ``load_kwh, pv_kwh, direct_kwh`` (PV used at once),
         ``battery_charge_kwh`` (PV into the battery), ``battery_discharge_kwh`` (battery to
         load), ``feed_in_kwh``, ``curtailed_kwh`` (feed-in cap), ``grid_import_kwh``,
-        ``soc_kwh`` (state of charge at interval end).
+        ``soc_kwh`` (state of charge at interval end). A DataFrame built on first access from
+        :attr:`columns` (a sizing sweep makes a few dozen results per household and reads the
+        frame of one or two).
     load_kwh, pv_kwh
         Totals over the index [kWh].
     direct_self_consumption_kwh
@@ -746,9 +748,13 @@ class SelfConsumptionResult:
         Load covered by PV and battery / load [0..1].
     interval_minutes
         Interval length [min].
+    columns
+        The per-interval arrays of :data:`FLOW_COLUMNS`, in that order (read-only; results of
+        one sweep share the load and PV arrays).
+    index
+        Interval starts of the flows.
     """
 
-    flows: pd.DataFrame
     load_kwh: float
     pv_kwh: float
     direct_self_consumption_kwh: float
@@ -763,6 +769,23 @@ class SelfConsumptionResult:
     autarky_share: float
     interval_minutes: int
     notes: tuple[str, ...] = field(default=())
+    columns: tuple[np.ndarray, ...] = field(default=(), repr=False)
+    index: pd.DatetimeIndex | None = field(default=None, repr=False)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        """Per-interval flows [kWh] (see the class attributes), built once."""
+        frame = self.__dict__.get("_flows")
+        if frame is None:
+            frame = pd.DataFrame(
+                np.vstack(self.columns).T, index=self.index, columns=list(FLOW_COLUMNS), copy=False
+            )  # one float block, owned by the frame
+            object.__setattr__(self, "_flows", frame)
+        return frame
+
+    def values(self, name: str) -> np.ndarray:
+        """One per-interval column of :data:`FLOW_COLUMNS` as an array (no frame is built)."""
+        return self.columns[FLOW_COLUMNS.index(name)]
 
 
 #: Columns of :attr:`SelfConsumptionResult.flows`, in order [kWh per interval; ``soc_kwh``: kWh].
@@ -779,35 +802,85 @@ FLOW_COLUMNS = (
 )
 
 
-def self_consumption(
-    load, pv, battery=None, *, feed_in_limit_kw: float | None = None, full_feed_in: bool = False
-) -> SelfConsumptionResult:
-    """Direct self-consumption, battery dispatch, feed-in and grid import on the real curve.
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
-    Parameters
+
+@dataclass(frozen=True, eq=False)
+class PreparedLoad:
+    """A household load checked once, for the many flows of a sizing sweep.
+
+    Made by :func:`prepare_load`; :func:`self_consumption` accepts it in place of the load and
+    then skips the checks. ``pv_values`` aligns a PV result once per system size and
+    ``flows`` computes one configuration on it.
+
+    Attributes
     ----------
-    load
-        Household load: a :class:`~advisor.loadcurve.LoadCurve` (missing intervals must be
-        filled first, e.g. with :func:`complete_year`), a :class:`CompletedYear` or a Series of
-        kWh per interval with a tz-aware index.
-    pv
-        PV generation: a :class:`PVResult` or a Series [kWh per interval]; aligned to the load's
-        index by instant.
-    battery
-        A :class:`advisor.battery.BatterySpec` or None. Self-consumption strategy: charge from
-        PV surplus only, discharge to cover the load only.
-    feed_in_limit_kw
-        Grid feed-in cap [kW] (e.g. 60 % of kWp without smart meter and control box), applied
-        interval by interval: PV above it that neither the load nor the battery takes is
-        curtailed (``curtailed = max(0, export - cap × interval hours)``).
-    full_feed_in
-        Volleinspeisung: all PV goes to the grid (own meter), the household buys all its load;
-        the cap then applies to the PV itself and there is no self-consumption or battery.
-
-    Returns
-    -------
-    SelfConsumptionResult
+    energy_kwh
+        Load per interval [kWh] (gap-free, >= 0).
+    values
+        The same as a read-only float array.
+    interval_minutes
+        Interval length [min].
+    notes
+        Notes every result on this load carries (how the year was completed).
     """
+
+    energy_kwh: pd.Series
+    values: np.ndarray
+    interval_minutes: int
+    notes: tuple[str, ...] = ()
+
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        return self.energy_kwh.index
+
+    def pv_values(self, pv) -> np.ndarray:
+        """PV energy [kWh per interval] on the load's intervals, negatives clipped (read-only)."""
+        pv_s = pv_on_index(pv, self.energy_kwh.index)
+        return _read_only(np.clip(pv_s.to_numpy(dtype=float), 0.0, None))
+
+    def flows(
+        self, pv_values: np.ndarray, battery=None, *, feed_in_limit_kw: float | None = None, full_feed_in: bool = False
+    ) -> SelfConsumptionResult:
+        """The flows of one configuration on PV from :meth:`pv_values` (see :func:`self_consumption`)."""
+        return _flows(self, pv_values, battery, feed_in_limit_kw, full_feed_in)
+
+    def split(self, pv_values: np.ndarray, full_feed_in: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(direct use, PV surplus, deficit) [kWh per interval], kept for the last PV values
+        (the battery sizes of one system size share them)."""
+        key = (id(pv_values), bool(full_feed_in))
+        last = self.__dict__.get("_split")
+        if last is not None and last[0] == key and last[1] is pv_values:
+            return last[2]
+        load_a = self.values
+        direct = np.zeros_like(load_a) if full_feed_in else np.minimum(load_a, pv_values)
+        parts = tuple(_read_only(a) for a in (direct, pv_values - direct, load_a - direct))
+        object.__setattr__(self, "_split", (key, pv_values, parts))
+        object.__setattr__(self, "_runs", None)
+        return parts
+
+    def runs(self, pv_values: np.ndarray):
+        """:func:`advisor.battery.dispatch_runs` of the flows of :meth:`split` (shared by battery sizes)."""
+        _, surplus, deficit = self.split(pv_values, False)
+        runs = self.__dict__.get("_runs")
+        if runs is None:
+            runs = dispatch_runs(surplus, deficit)
+            object.__setattr__(self, "_runs", runs)
+        return runs
+
+
+def prepare_load(load) -> PreparedLoad:
+    """Check a household load once for :func:`self_consumption` (see its ``load``).
+
+    Raises
+    ------
+    AdvisorError
+        Naive index, missing intervals or negative values.
+    """
+    if isinstance(load, PreparedLoad):
+        return load
     notes: list[str] = []
     if isinstance(load, CompletedYear):
         load_s = load.energy_kwh
@@ -826,21 +899,59 @@ def self_consumption(
     if (load_s < 0).any():
         raise AdvisorError("`load` must be consumption (>= 0 kWh per interval)")
     minutes = infer_interval_minutes(load_s.index) or 15
+    return PreparedLoad(load_s, _read_only(load_s.to_numpy(dtype=float, copy=True)), int(minutes), tuple(notes))
+
+
+def self_consumption(
+    load, pv, battery=None, *, feed_in_limit_kw: float | None = None, full_feed_in: bool = False
+) -> SelfConsumptionResult:
+    """Direct self-consumption, battery dispatch, feed-in and grid import on the real curve.
+
+    Parameters
+    ----------
+    load
+        Household load: a :class:`~advisor.loadcurve.LoadCurve` (missing intervals must be
+        filled first, e.g. with :func:`complete_year`), a :class:`CompletedYear`, a Series of
+        kWh per interval with a tz-aware index, or a :class:`PreparedLoad` of one of them.
+    pv
+        PV generation: a :class:`PVResult` or a Series [kWh per interval]; aligned to the load's
+        index by instant.
+    battery
+        A :class:`advisor.battery.BatterySpec` or None. Self-consumption strategy: charge from
+        PV surplus only, discharge to cover the load only.
+    feed_in_limit_kw
+        Grid feed-in cap [kW] (e.g. 60 % of kWp without smart meter and control box), applied
+        interval by interval: PV above it that neither the load nor the battery takes is
+        curtailed (``curtailed = max(0, export - cap × interval hours)``).
+    full_feed_in
+        Volleinspeisung: all PV goes to the grid (own meter), the household buys all its load;
+        the cap then applies to the PV itself and there is no self-consumption or battery.
+
+    Returns
+    -------
+    SelfConsumptionResult
+    """
+    prepared = prepare_load(load)
+    return _flows(prepared, prepared.pv_values(pv), battery, feed_in_limit_kw, full_feed_in)
+
+
+def _flows(
+    load: PreparedLoad, pv_a: np.ndarray, battery, feed_in_limit_kw: float | None, full_feed_in: bool
+) -> SelfConsumptionResult:
+    minutes = load.interval_minutes
     hours = interval_hours(minutes)
-    pv_s = pv_on_index(pv, load_s.index)
-    load_a = load_s.to_numpy(dtype=float)
-    pv_a = np.clip(pv_s.to_numpy(dtype=float), 0.0, None)
-    direct = np.zeros_like(load_a) if full_feed_in else np.minimum(load_a, pv_a)
-    surplus = pv_a - direct
-    deficit = load_a - direct
+    load_a = load.values
+    if len(pv_a) != len(load_a):
+        raise AdvisorError(f"PV values ({len(pv_a)}) and load ({len(load_a)}) differ in length")
+    direct, surplus, deficit = load.split(pv_a, full_feed_in)
     if battery is not None and battery.capacity_kwh > 0 and not full_feed_in:
-        disp = dispatch_battery(surplus, deficit, battery, interval_minutes=minutes)
+        disp = dispatch_battery(surplus, deficit, battery, interval_minutes=minutes, runs=load.runs(pv_a))
         charge, discharge, soc = disp.charge_kwh, disp.discharge_kwh, disp.soc_kwh
         initial_soc = disp.initial_soc_kwh
     else:
         charge = np.zeros_like(load_a)
-        discharge = np.zeros_like(load_a)
-        soc = np.zeros_like(load_a)
+        discharge = charge
+        soc = charge
         initial_soc = 0.0
     export = surplus - charge
     if feed_in_limit_kw is not None:
@@ -850,12 +961,8 @@ def self_consumption(
     else:
         curtailed = np.zeros_like(export)
     grid_import = deficit - discharge
-    # one float block built once (a sizing sweep makes this frame a few dozen times per household)
-    flows = pd.DataFrame(
-        np.vstack((load_a, pv_a, direct, charge, discharge, export, curtailed, grid_import, soc)).T,
-        index=load_s.index,
-        columns=list(FLOW_COLUMNS),
-        copy=False,
+    columns = tuple(
+        _read_only(a) for a in (load_a, pv_a, direct, charge, discharge, export, curtailed, grid_import, soc)
     )
     total_load = float(load_a.sum())
     total_pv = float(pv_a.sum())
@@ -866,7 +973,6 @@ def self_consumption(
     losses = ch - dis - (final_soc - initial_soc)
     self_consumed = d + dis
     return SelfConsumptionResult(
-        flows=flows,
         load_kwh=total_load,
         pv_kwh=total_pv,
         direct_self_consumption_kwh=d,
@@ -880,5 +986,7 @@ def self_consumption(
         self_consumption_share=(d + ch) / total_pv if total_pv > 0 else 0.0,
         autarky_share=self_consumed / total_load if total_load > 0 else 0.0,
         interval_minutes=int(minutes),
-        notes=tuple(notes),
+        notes=load.notes,
+        columns=columns,
+        index=load.energy_kwh.index,
     )

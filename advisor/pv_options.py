@@ -43,6 +43,7 @@ from advisor.pv import (
     PVProfileCache,
     PVSystemSpec,
     complete_year,
+    prepare_load,
     simulate_pv,
 )
 from advisor.tariffs import parse_day_ahead_prices
@@ -362,6 +363,10 @@ def pv_options(
     minutes = int(round((index[1] - index[0]) / pd.Timedelta(minutes=1)))
     bias = (defaults.resolution_bias(minutes, battery=False), defaults.resolution_bias(minutes, battery=True))
     template = defaults.battery_template
+    if (sweep and (roof or balcony)) or chosen is not None:
+        year_load = prepare_load(year)  # checked once for every configuration below
+    else:
+        year_load = year
 
     grid_sweep: tuple[PVOption, ...] = ()
     best_roof = None
@@ -381,7 +386,7 @@ def pv_options(
 
         def sweep_of(kwps, kwhs):
             return tuple(
-                size_pv(year, weather, economics, base_spec=base, kwp_grid=kwps, battery_grid=kwhs,
+                size_pv(year_load, weather, economics, base_spec=base, kwp_grid=kwps, battery_grid=kwhs,
                         top=len(kwps) * len(kwhs), prices=prices, battery_template=template, cache=cache,
                         order="grid")
             )  # fmt: skip
@@ -397,7 +402,7 @@ def pv_options(
     if balcony and sweep:
         balcony_opts = tuple(
             evaluate_pv(
-                year,
+                year_load,
                 weather,
                 BalconySpec(
                     module_wp=wp,
@@ -418,7 +423,13 @@ def pv_options(
     if chosen is not None:
         spec = chosen.to_system() if isinstance(chosen, BalconySpec) else chosen
         chosen_opt = evaluate_pv(
-            year, weather, spec, economics, battery=_battery(template, chosen_battery_kwh), prices=prices, cache=cache
+            year_load,
+            weather,
+            spec,
+            economics,
+            battery=_battery(template, chosen_battery_kwh),
+            prices=prices,
+            cache=cache,
         )
     return PVOptions(
         year=year,
