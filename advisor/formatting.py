@@ -240,6 +240,71 @@ class Formatter:
         """Plotly's ``layout.separators``: decimal mark, then thousands separator."""
         return self.decimal_mark + self.group_mark
 
+    @property
+    def plotly_dates(self) -> dict[str, str]:
+        """d3-time-format patterns for Plotly date axes and hovers, from the locale's CLDR patterns:
+        ``day`` (a tick within a month: ``%d.%m.`` / ``%d %b``), ``hour`` (time, then day),
+        ``month`` (a tick per month: ``%m.%Y`` / ``%b %Y``), ``full`` (a date in a hover:
+        ``%d.%m.%Y`` / ``%d %b %Y``), ``time`` (``%H:%M``).
+
+        Plotly writes month names in English (``%b``), so only English uses them; every other
+        language gets its numeric CLDR pattern (``tr``: ``%d/%m``, ``%m.%Y``, ``%d.%m.%Y``) and a
+        new language needs no branch in the charts."""
+        return _plotly_dates(self.lang)
+
+
+#: Languages whose month names are Plotly's own (plotly.js writes ``%b`` in English).
+_PLOTLY_MONTH_NAMES = ("en",)
+#: CLDR date-pattern letters -> d3-time-format (days and months zero-padded, as on every axis so far).
+_CLDR_TO_D3 = {"dd": "%d", "d": "%d", "MMM": "%b", "MM": "%m", "M": "%m", "LLL": "%b", "LL": "%m", "L": "%m",
+               "yyyy": "%Y", "y": "%Y", "yy": "%y", "HH": "%H", "H": "%H", "hh": "%I", "h": "%I", "mm": "%M",
+               "a": "%p"}  # fmt: skip
+
+
+def _d3(pattern: str) -> str:
+    """A CLDR date/time pattern (``d.M.y``, ``MMM y``, ``HH:mm``) as d3-time-format."""
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "'":  # quoted literal ('' is a quote)
+            j = pattern.find("'", i + 1)
+            j = len(pattern) if j < 0 else j
+            out.append(pattern[i + 1 : j].replace("%", "%%") or "'")
+            i = j + 1
+            continue
+        j = i
+        while j < len(pattern) and pattern[j] == c:
+            j += 1
+        run = pattern[i:j]
+        if c.isalpha():
+            if run not in _CLDR_TO_D3:
+                raise ValueError(f"no d3 equivalent for CLDR field {run!r} in {pattern!r}")
+            out.append(_CLDR_TO_D3[run])
+        else:
+            out.append(run.replace("%", "%%"))
+        i = j
+    return "".join(out)
+
+
+@lru_cache(maxsize=8)
+def _plotly_dates(lang: str) -> dict[str, str]:
+    loc = Locale.parse(LOCALES[lang])
+    sk = loc.datetime_skeletons
+    named = lang in _PLOTLY_MONTH_NAMES
+
+    def pick(*keys: str) -> str:
+        return _d3(str(next(sk[k] for k in keys if k in sk)))
+
+    day = pick("MMMd") if named else pick("MMdd", "Md")
+    time = _d3(loc.time_formats["short"].pattern)
+    return {
+        "day": day,
+        "month": pick("yMMM") if named else pick("yMM", "yM"),
+        "full": pick("yMMMd") if named else pick("yMMdd", "yMd"),
+        "time": time,
+        "hour": f"{time}\n{day}",
+    }
+
 
 @lru_cache(maxsize=8)
 def formatter(lang: str = "de") -> Formatter:

@@ -1,8 +1,9 @@
 """Plotly figures of the household app (builders only: reshaping and formatting, no arithmetic).
 
 Colours: the Okabe-Ito palette (safe for the common colour-vision deficiencies) and the
-perceptually uniform ``cividis`` scale for heatmaps. German decimal/thousands separators through
-``layout.separators``; dates formatted on the axes as ``24.11.`` / ``Nov 2026``.
+perceptually uniform ``cividis`` scale for heatmaps. Decimal/thousands separators through
+``layout.separators`` and date ticks/hovers in the language's CLDR pattern, both from the one
+formatter (``24.11.`` / ``24 Nov``; ``11.2026`` / ``Nov 2026``); no language branch here.
 """
 
 from __future__ import annotations
@@ -84,11 +85,13 @@ def _style(fig: go.Figure, lang: str, *, height: int = 360, y_title: str = "", x
 
 
 def _date_axis(fig: go.Figure, lang: str) -> None:
+    """Date ticks in the language's own pattern (the one formatter's ``plotly_dates``)."""
+    d = fmt.formatter(lang).plotly_dates
     fig.update_xaxes(
         tickformatstops=[
-            dict(dtickrange=[None, 86_400_000], value="%H:%M\n%d.%m." if lang == "de" else "%H:%M\n%d %b"),
-            dict(dtickrange=[86_400_000, 28 * 86_400_000], value="%d.%m." if lang == "de" else "%d %b"),
-            dict(dtickrange=[28 * 86_400_000, None], value="%m/%Y" if lang == "de" else "%b %Y"),
+            dict(dtickrange=[None, 86_400_000], value=d["hour"]),
+            dict(dtickrange=[86_400_000, 28 * 86_400_000], value=d["day"]),
+            dict(dtickrange=[28 * 86_400_000, None], value=d["month"]),
         ]
     )
 
@@ -131,9 +134,7 @@ def heatmap(matrix: pd.DataFrame, lang: str, *, colour_title: str) -> go.Figure:
             y=cols,
             colorscale=HEATMAP_SCALE,
             colorbar=dict(title=dict(text=colour_title, side="right"), thickness=12, xpad=4),
-            hovertemplate="%{x|%d.%m.%Y} %{y}: %{z:.2f}<extra></extra>"
-            if lang == "de"
-            else "%{x|%d %b %Y} %{y}: %{z:.2f}<extra></extra>",
+            hovertemplate=f"%{{x|{fmt.formatter(lang).plotly_dates['full']}}} %{{y}}: %{{z:.2f}}<extra></extra>",
             hoverongaps=False,
         )
     )
@@ -409,9 +410,10 @@ def pv_sizing(
                 line=dict(color=(BLUE, ORANGE)[i % 2], width=2, dash=("solid", "dash")[i % 2]),
                 marker=dict(symbol=("circle", "square")[i % 2], size=8),
                 customdata=custom,
-                hovertemplate="%{x}: %{customdata[0]} · Autarkie %{customdata[1]} · EV %{customdata[2]} · %{customdata[3]}<extra></extra>"
-                if lang == "de"
-                else "%{x}: %{customdata[0]} · autarky %{customdata[1]} · self-use %{customdata[2]} · %{customdata[3]}<extra></extra>",
+                hovertemplate=(
+                    f"%{{x}}: %{{customdata[0]}} · {i18n.text('chart.autarky', lang)} %{{customdata[1]}} · "
+                    f"{i18n.text('chart.self_use', lang)} %{{customdata[2]}} · %{{customdata[3]}}<extra></extra>"
+                ),
             )
         )
     if highlight is not None:
