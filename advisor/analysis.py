@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.annual import (
+    AnnualEnergy,
     annual_energy,
     quality_codes,
 )
@@ -63,6 +64,8 @@ if TYPE_CHECKING:  # pragma: no cover
 NS_PER_MIN = 60_000_000_000
 NS_PER_DAY = 86_400_000_000_000
 HOURS_PER_YEAR = 8760.0
+#: Annual methods that rest on a whole measured year (:func:`advisor.annual.annual_energy`).
+FULL_YEAR_METHODS = ("measured_full_year", "full_year_gaps_filled_h25")
 NIGHT_HOURS = (0, 5)  # [start, end) local hours used for the base load
 EVENING_HOURS = (17, 20)  # [start, end) local hours of the evening peak window
 BASE_LOAD_PERCENTILE = 10.0
@@ -100,7 +103,8 @@ class DataQuality:
     coverage
         Share of the curve's intervals that have a value, 0..1.
     year_coverage
-        Known intervals as a share of one year, capped at 1 (a 3-month curve gives 0.25).
+        Known intervals as a share of one year, capped at 1 (a 3-month curve gives 0.25); 1 when the
+        annual figure rests on a whole measured year (its last year >= 98 % known, gaps filled).
     measured_share
         Known intervals that are measured (not substituted, filled or estimated), 0..1; the part
         counts substituted as 0.75, filled as 0.5 and estimated as 0 of a measured interval.
@@ -398,8 +402,13 @@ def _zeros_at_midday(a: CurveArrays) -> bool:
     return bool(mid_share > ZERO_SHARE_AS_MISSING and mid_share >= MIDDAY_ZERO_RATIO * night_share)
 
 
-def data_quality(curve: LoadCurve) -> DataQuality:
-    """Data-quality score 0..1 and its parts (see :class:`DataQuality`)."""
+def data_quality(curve: LoadCurve, annual: AnnualEnergy | None = None) -> DataQuality:
+    """Data-quality score 0..1 and its parts (see :class:`DataQuality`).
+
+    ``annual`` is the curve's :func:`~advisor.annual.annual_energy` (computed when not given): the
+    "how long" part follows its method, so a year whose few gaps are filled is a measured year here
+    too, never "extrapolated" next to an annual figure that says "measured year".
+    """
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
     q = quality_codes(curve)
     n = len(e)
@@ -407,7 +416,10 @@ def data_quality(curve: LoadCurve) -> DataQuality:
     n_known = int(known.sum())
     coverage = n_known / n if n else 0.0
     per_year = HOURS_PER_YEAR / interval_hours(curve.interval_minutes)
-    year_cov = min(1.0, n_known / per_year)
+    if annual is None:
+        annual = annual_energy(curve)
+    # one rule with the annual figure: a year with >= 98 % of its intervals known counts as a year
+    year_cov = 1.0 if annual.method.endswith(FULL_YEAR_METHODS) else min(1.0, n_known / per_year)
     if n_known:
         subst = float((q == Quality.SUBSTITUTED.value).sum() / n_known)
         filled = float((q == Quality.FILLED.value).sum() / n_known)
@@ -656,8 +668,8 @@ def analyse(
     if not arrays.known.any():
         raise AdvisorError("the load curve has no values at all: nothing to analyse")
     warnings_: list[Message] = []  # analysis.warning.* (quality.po)
-    quality = data_quality(curve)
     annual = annual_energy(curve)
+    quality = data_quality(curve, annual)
     if annual.method == "annualised_h25":
         warnings_.append(
             Message(

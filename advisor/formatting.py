@@ -154,13 +154,24 @@ class Formatter:
         return MISSING if x is None else self.unit(100 * x, "ct/kWh", decimals)
 
     def percent(self, share: Any, decimals: int = 0) -> str:
-        """A share 0..1 as percent: ``0.355`` -> ``35,5 %`` (de), ``35.5%`` (en), ``%35,5`` (tr)."""
+        """A share 0..1 as percent: ``0.355`` -> ``35,5 %`` (de), ``35.5%`` (en), ``%35,5`` (tr).
+
+        A share strictly between 0 and 1 never reads as exactly 0 % or 100 %: it is shown as
+        ``< 0,1 %`` / ``> 99 %`` (the smallest step at ``decimals``), so "100 %" complete next
+        to "values missing" cannot happen.
+        """
         x = _float(share)
         if x is None:
             return MISSING
         pattern = _NUMBER_PART.sub(_digits_pattern(decimals), self._percent, count=1)
+        step = 10.0 ** -(decimals + 2)
+        prefix = ""
+        if 0.0 < x < 1.0 and round(x / step) * step <= 0.0:
+            x, prefix = step, "< "
+        elif 0.0 < x < 1.0 and round(x / step) * step >= 1.0:
+            x, prefix = 1.0 - step, "> "
         text = _numbers.format_percent(x, _parsed(pattern), locale=self.locale)
-        return _no_negative_zero(text.translate(_NBSP))
+        return prefix + _no_negative_zero(text.translate(_NBSP))
 
     def pct(self, value_pct: Any, decimals: int = 0) -> str:
         """A value already in percent (``12`` -> ``12 %``)."""
@@ -184,9 +195,10 @@ class Formatter:
             ts = ts.tz_convert(tz)
         return ts
 
-    def date(self, value: Any) -> str:
-        """``24.11.2026`` (de), ``24 Nov 2026`` (en), ``24 Kas 2026`` (tr)."""
-        ts = self._timestamp(value)
+    def date(self, value: Any, tz: str | None = "Europe/Berlin") -> str:
+        """``24.11.2026`` (de), ``24 Nov 2026`` (en), ``24 Kas 2026`` (tr); the day in ``tz`` (the
+        curve's own time zone for a data period: a London year ends on 31 Dec there, not on 1 Jan in Berlin)."""
+        ts = self._timestamp(value, tz)
         if ts is None:
             return MISSING
         d = _dt.date(ts.year, ts.month, ts.day)

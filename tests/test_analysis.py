@@ -517,3 +517,30 @@ def test_curve_estimated_from_an_annual_figure_shows_no_devices():
     assert "Standardlastprofil" in a.signatures[0].text("de")
     assert "keine Messwerte" in a.data_quality.length_reason.text("de")
     assert "nicht gemessen" in a.annual_method_text("de") and "gemessenes" not in a.annual_method_text("de")
+
+
+def test_length_sentence_agrees_with_the_annual_method_on_every_real_household(lcl):
+    """'How long' and the annual figure's basis tell the same story on all 60 London years: a year
+    whose few gaps are filled is a measured year, not 'extrapolated' (48 of 60 said so before)."""
+    data, _ = lcl
+    seen = {}
+    for lclid in data["lclid"].unique():
+        curve = _lcl_curve(data, lclid)
+        q, a = data_quality(curve), annual_energy(curve)
+        short = any(getattr(n, "code", "") == "quality.note.short" for n in q.notes)
+        full = a.method in ("measured_full_year", "full_year_gaps_filled_h25")
+        assert (q.length_reason.code == "quality.length_year") == full, (lclid, a.method, q.length_reason.code)
+        assert short == (not full), (lclid, a.method)
+        seen[a.method] = seen.get(a.method, 0) + 1
+    assert seen.get("full_year_gaps_filled_h25", 0) >= 40 and seen.get("annualised_h25", 0) >= 1  # both cases met
+
+
+def test_length_sentence_of_a_short_curve_still_says_extrapolated(lcl):
+    data, _ = lcl
+    curve = _lcl_curve(data, data["lclid"].iloc[0])
+    short = make_load_curve(
+        curve.data["energy_kwh"].iloc[: 48 * 200], interval_minutes=30, meta=curve.meta
+    )  # 200 days, complete
+    q = data_quality(short)
+    assert q.length_reason.code == "quality.length_short" and q.completeness > 0.99
+    assert any(getattr(n, "code", "") == "quality.note.short" for n in q.notes)

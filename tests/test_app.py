@@ -195,7 +195,7 @@ def test_complete_month_is_complete_but_short_on_start_page():
     labels = {m.label: m.value for m in at.metric}
     assert labels["Vollständigkeit"] == "99 %", labels
     page = texts(at)
-    assert "der Messwerte fehlen (1 Lücke von 6,0 Stunden)" in page, page[-1500:]
+    assert "der Messwerte fehlen: 1 Lücke von 6,0 Stunden" in page, page[-1500:]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -531,7 +531,11 @@ def test_no_english_only_reader_note_left():
     plain = []
     for path in _importer_sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("append", "insert"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("append", "insert")
+            ):
                 target = ast.unparse(node.func.value).lower()
                 if any(w in target for w in ("warn", "note", "conversion", "hint")):
                     plain += [f"{path.name}:{node.lineno}" for a in node.args if _literal_text(a)]
@@ -541,7 +545,11 @@ def test_no_english_only_reader_note_left():
                 for e in elts:  # meta.conversions + ("text",)
                     if isinstance(e, ast.BinOp) and isinstance(e.right, (ast.Tuple, ast.List)):
                         plain += [f"{path.name}:{x.lineno}" for x in e.right.elts if _literal_text(x)]
-            if isinstance(node, ast.BinOp) and isinstance(node.right, ast.Tuple) and "conversions" in ast.unparse(node.left):
+            if (
+                isinstance(node, ast.BinOp)
+                and isinstance(node.right, ast.Tuple)
+                and "conversions" in ast.unparse(node.left)
+            ):
                 plain += [f"{path.name}:{x.lineno}" for x in node.right.elts if _literal_text(x)]
     assert plain == [], plain
 
@@ -564,3 +572,38 @@ def test_every_literal_importer_code_has_german_english_and_turkish():
     for lang in ("de", "en", "tr"):
         missing = sorted(c for c in used if c not in texts.codes(lang))
         assert missing == [], (lang, missing[:8])
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr"])
+def test_a_share_between_0_and_1_never_reads_as_0_or_100_percent(lang):
+    from advisor.formatting import formatter
+
+    f = formatter(lang)
+    assert "100" not in f.percent(0.99989) and f.percent(0.99989).startswith(">")
+    assert f.percent(0.00011, 1).startswith("<") and "0,1" in f.percent(0.00011, 1).replace(".", ",")
+    assert f.percent(1.0) == f.percent(1.0 - 0.0) and "100" in f.percent(1.0)
+    assert "<" not in f.percent(0.0) and ">" not in f.percent(1.0)
+    assert f.percent(0.355, 1).replace(".", ",").count("35,5") == 1
+
+
+def test_london_year_reads_in_its_own_time_zone_and_with_honest_completeness():
+    """A London household's 2013 (two half-hour gaps) ends on 31.12.2013 in its own time zone, and
+    'complete' does not say 100 % next to missing values."""
+    import pandas as pd
+
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.loadcurve import CurveMeta, make_load_curve
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from tests.conftest import shared_path
+
+    data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
+    g = data[data["lclid"] == "MAC000003"]
+    s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
+    curve = make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG"))
+    a = assess_household(curve, Household(persons=2), AssessmentSettings(seeds=load_seeds(), parts=()))
+    text = _visible_text(render_report(a, "de", charts=False))
+    assert "01.01.2013 – 31.12.2013" in text
+    assert "Vollständigkeit 100 %" not in text and "Vollständigkeit > 99 %" in text
+    assert "hochgerechnet" not in text  # a measured year with two filled half-hours is not extrapolated

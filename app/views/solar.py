@@ -9,7 +9,7 @@ import formatting as fmt
 import i18n
 import streamlit as st
 
-from advisor.texts import localize, localized, sentence
+from advisor.texts import localize, localized, sentence, source_text
 
 lang = cached.language()
 t = i18n.translator(lang)
@@ -137,7 +137,7 @@ if row.get("interval_minutes") and row["interval_minutes"] >= 30 and row.get("se
             sc_hi=fmt.percent(sc[1], 0, lang),
             au_lo=fmt.percent(au[0], 0, lang),
             au_hi=fmt.percent(au[1], 0, lang),
-            source=fmt.plain(row.get("resolution_bias_source", ""), 300),
+            source=fmt.plain(source_text(row.get("resolution_bias_source", ""), lang), 300),
         )
     )
 c = cached.metric_row(3)
