@@ -607,3 +607,39 @@ def test_london_year_reads_in_its_own_time_zone_and_with_honest_completeness():
     assert "01.01.2013 – 31.12.2013" in text
     assert "Vollständigkeit 100 %" not in text and "Vollständigkeit > 99 %" in text
     assert "hochgerechnet" not in text  # a measured year with two filled half-hours is not extrapolated
+
+
+def test_german_reports_of_real_households_read_clean():
+    """A population check, not one hand-picked case: the German reports of 8 real London years have
+    no English word outside the cited sources, no raw value (nan/None/{…}), no kWh with two
+    decimals, no exclusive period end and no word falling back to another language."""
+    import pandas as pd
+
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.loadcurve import CurveMeta, make_load_curve
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from tests.conftest import shared_path
+
+    data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
+    seeds = load_seeds()
+    bad = {
+        "english": r"\b(the|and|with|per year|household|measured|estimate|not computed)\b",
+        "raw": r"\bnan\b|\bNone\b|\binf\b|[{}]",
+        "two-decimal kWh": r"\d,\d\d kWh(?! je)",
+        "exclusive end": r"– 01\.01\.2014",
+    }
+    found = []
+    for i, lclid in enumerate(data["lclid"].unique()[::7][:8]):
+        g = data[data["lclid"] == lclid]
+        s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
+        curve = make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG"))
+        hh = Household(persons=1 + i % 4, dwelling=("apartment", "house")[i % 2], tenure="owner")
+        a = assess_household(curve, hh, AssessmentSettings(seeds=seeds))
+        with texts.record_fallbacks() as seen:
+            text = _visible_text(render_report(a, "de", charts=False), sources=False)
+        found += [(lclid, "fallback", c) for c, _, _ in seen]
+        for name, rx in bad.items():
+            found += [(lclid, name, text[max(0, m.start() - 60) : m.end() + 30]) for m in re.finditer(rx, text)]
+    assert found == []
