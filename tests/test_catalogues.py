@@ -643,3 +643,24 @@ def test_german_reports_of_real_households_read_clean():
         for name, rx in bad.items():
             found += [(lclid, name, text[max(0, m.start() - 60) : m.end() + 30]) for m in re.finditer(rx, text)]
     assert found == []
+
+
+def test_conditional_measures_are_marked_where_they_are_ranked_after_the_others():
+    """Measures that depend on missing answers rank after the others (measures.py); the report and the
+    letter say so at the measure, so 'sorted by savings' is not contradicted by the order."""
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.household import Household
+    from advisor.report import render_report
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=3))
+    a = assess_household(demo.curve, Household(persons=3, dwelling="house"), AssessmentSettings(seeds=load_seeds()))
+    cond = [r for r in a.recommendations if r.conditional]
+    assert cond and all(not r.conditional for r in a.recommendations[: len(a.recommendations) - len(cond)])
+    mark = texts.render("report.conditional_mark", "de")
+    for variant in ("report", "letter"):
+        text = _visible_text(render_report(a, "de", variant=variant, charts=False))
+        shown = [r for r in (a.recommendations if variant == "report" else a.recommendations[:3])]
+        for r in shown:
+            assert (f"{r.title('de')} ({mark})" in text) == r.conditional, (variant, r.measure_id)
