@@ -126,7 +126,7 @@ def parse_day_ahead_prices(frame: pd.DataFrame | pd.Series, source: str = PRICE_
         per_kwh = pd.Series(pd.to_numeric(frame[cols["price_eur_mwh"]], errors="coerce").to_numpy() / 1000.0, index=idx)
     per_kwh = per_kwh.dropna()
     if per_kwh.empty:
-        raise TariffError("price table has no numeric prices.")
+        raise TariffError(Message("ingest.prices.no_numbers"))
     per_kwh.index = per_kwh.index.tz_convert("UTC")
     per_kwh = per_kwh[~per_kwh.index.duplicated()].sort_index().rename("price_eur_per_kwh")
     return DayAheadPrices(per_kwh, source)

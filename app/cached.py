@@ -47,6 +47,7 @@ from advisor.errors import AdvisorError, LoadCurveError
 from advisor.household import Household
 from advisor.loadcurve import LoadCurve
 from advisor.settings import HouseholdSettings, operator_prices_path, prepared_curve, resolve_settings
+from advisor.texts import Message
 
 TTL_S = 3600
 MAX_ENTRIES = 16
@@ -54,6 +55,18 @@ DEMO_KEY = "demo:v1"
 #: Environment variables naming an operator's local day-ahead price file (first one set wins).
 #: Fewest hourly prices accepted (one week): fewer cannot stand for a year of prices.
 MIN_PRICE_HOURS = 7 * 24
+
+
+def error_text(exc: BaseException) -> str:
+    """What a refusal says, kept as its Message (rendered per language by the page with
+    :func:`advisor.texts.localize`): ``LoadCurveError.message`` with its where-prefix, else the
+    error's first argument (a :class:`TariffError` carries a Message), else ``str(exc)``."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, str) and message:
+        return message
+    if exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
 
 
 # ---------------------------------------------------------------------- session state
@@ -480,18 +493,18 @@ def parse_price_bytes(raw: bytes, name: str):
     from advisor.tariffs import TariffError
 
     if not raw.strip():
-        raise TariffError("the file is empty")
+        raise TariffError(Message("ingest.prices.file_empty"))
     if b"\x00" in raw[:4096]:
-        raise TariffError("binary file, not a CSV price table")
+        raise TariffError(Message("ingest.prices.binary"))
     try:
         prices = read_day_ahead_prices(raw, name=_safe_name(name))
     except TariffError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever pandas says, it is the user's file
-        raise TariffError(f"not a readable price table ({type(exc).__name__})") from None
+        raise TariffError(Message("ingest.prices.unreadable", error=type(exc).__name__)) from None
     n = len(prices.price_eur_per_kwh)
     if n < MIN_PRICE_HOURS:
-        raise TariffError(f"only {n} hourly prices; at least {MIN_PRICE_HOURS} (one week) are needed")
+        raise TariffError(Message("ingest.prices.too_few", n=n, min=MIN_PRICE_HOURS))
     source = prices.source.split("; file ")[0]
     return dataclasses.replace(prices, source=f"{source}; file {_safe_name(name)}")
 
@@ -542,7 +555,7 @@ def operator_prices() -> tuple[PriceData | None, str | None]:
     except OSError as exc:
         return None, f"{type(exc).__name__}: {exc.strerror or exc}"
     except AdvisorError as exc:
-        return None, str(exc)
+        return None, error_text(exc)
 
 
 def prices_in_use() -> PriceData | None:
@@ -973,6 +986,7 @@ _CACHED = {
 
 __all__ = [
     "AdvisorError",
+    "error_text",
     "HouseholdData",
     "LoadCurveError",
     "analysis",

@@ -552,6 +552,9 @@ def test_broken_price_file_gives_friendly_error(monkeypatch, payload):
     assert "Diese Preisdatei konnte nicht gelesen werden." in warnings, warnings
     page = texts(at)
     assert "Traceback" not in page and "braucht stündliche Börsenstrompreise" in page
+    reason = next(m.value for m in at.markdown if m.value.startswith("Grund: "))
+    for english in ("the file is empty", "price table needs", "is not dd.mm.yyyy", "not a readable"):
+        assert english not in reason, reason  # the reason in German, as the rest of the page
     headings = [m.value for m in at.markdown if m.value.startswith("#### ")]
     assert headings, "the recommendations are still shown"
 

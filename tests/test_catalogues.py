@@ -482,6 +482,11 @@ _PROGRAMMING_ERRORS = {
 }
 
 
+#: Refusals a household's file can cause (meter, temperature and price files); ``WeatherError`` (TRY/PVGIS
+#: files the Stadtwerk installs) is not among them and still speaks English.
+_REFUSALS = ("LoadCurveError", "TemperatureError", "TariffError")
+
+
 def _literal_text(node) -> str | None:
     """The text of a string literal / f-string (its constant parts), else None."""
     import ast
@@ -502,14 +507,15 @@ def _importer_sources():
 
 
 def test_no_english_only_refusal_left_in_the_importer():
-    """Every ``LoadCurveError`` a file can cause says a code (German on a German page); a plain
-    ``raise LoadCurveError("...")`` / f-string fails here unless it is a listed programming error."""
+    """Every ``LoadCurveError`` (and temperature/price-file refusal) a file can cause says a code
+    (German on a German page); a plain ``raise LoadCurveError("...")`` / f-string fails here unless it
+    is a listed programming error."""
     import ast
 
     plain, allowed_seen = [], set()
     for path in _importer_sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "LoadCurveError" and node.args):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in _REFUSALS and node.args):
                 continue
             text = _literal_text(node.args[0])
             if text is None:

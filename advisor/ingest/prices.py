@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from advisor.tariffs import PRICE_SOURCE_SMARD, DayAheadPrices, TariffError, parse_day_ahead_prices
+from advisor.texts import Message
 
 TIME_COLUMNS = ("timestamp_utc", "timestamp", "time", "datetime", "date", "zeit", "zeitstempel")
 PRICE_COLUMNS = {"price_eur_mwh": 1.0 / 1000.0, "price_eur_per_kwh": 1.0, "price_ct_per_kwh": 1.0 / 100.0}
@@ -34,18 +35,18 @@ def _read_smard(raw: bytes, label: str) -> DayAheadPrices:
     try:
         df = pd.read_csv(io.BytesIO(raw), sep=";", decimal=",", encoding="utf-8-sig", na_values=["-"], dtype=str)
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise TariffError(f"{label}: not a readable SMARD export: {exc}") from exc
+        raise TariffError(Message("ingest.prices.smard_unreadable", file=label, detail=str(exc))) from exc
     col = next((c for c in df.columns if c.startswith("Deutschland/Luxemburg")), None)
     if col is None:
-        raise TariffError(f"{label}: SMARD export without a `Deutschland/Luxemburg` column.")
+        raise TariffError(Message("ingest.prices.smard_no_column", file=label))
     local = pd.to_datetime(df["Datum von"].str.strip(), format="%d.%m.%Y %H:%M", errors="coerce")
     if local.isna().any():
         row = int(local.isna().to_numpy().argmax())
-        raise TariffError(f"{label}: line {row + 2}: `Datum von` {df['Datum von'].iloc[row]!r} is not dd.mm.yyyy HH:MM")
+        raise TariffError(Message("ingest.prices.smard_bad_time", file=label, line=row + 2, cell=repr(df["Datum von"].iloc[row])))
     try:
         idx = pd.DatetimeIndex(local).tz_localize(LOCAL_TZ, ambiguous="infer", nonexistent="NaT")
     except Exception as exc:  # noqa: BLE001 - the repeated October hour cannot be told apart
-        raise TariffError(f"{label}: ambiguous local times around the October clock change: {exc}") from exc
+        raise TariffError(Message("ingest.prices.ambiguous", file=label, detail=str(exc))) from exc
     values = pd.to_numeric(df[col].str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
                            errors="coerce")  # fmt: skip
     s = pd.Series(values.to_numpy(dtype=float), index=idx)
@@ -59,14 +60,19 @@ def _read_table(raw: bytes, label: str) -> DayAheadPrices:
     try:
         df = pd.read_csv(io.BytesIO(raw), sep=sep, encoding="utf-8-sig")
     except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise TariffError(f"{label}: not a readable price CSV: {exc}") from exc
+        raise TariffError(Message("ingest.prices.csv_unreadable", file=label, detail=str(exc))) from exc
     cols = {str(c).strip().lower(): c for c in df.columns}
     tcol = next((cols[c] for c in TIME_COLUMNS if c in cols), None)
     pcol = next(((cols[c], f) for c, f in PRICE_COLUMNS.items() if c in cols), None)
     if tcol is None or pcol is None:
         raise TariffError(
-            f"{label}: price table needs a time column ({', '.join(TIME_COLUMNS[:4])}) and a price column "
-            f"({', '.join(PRICE_COLUMNS)}); got {list(df.columns)}."
+            Message(
+                "ingest.prices.columns",
+                file=label,
+                times=", ".join(TIME_COLUMNS[:4]),
+                prices=", ".join(PRICE_COLUMNS),
+                columns=str(list(df.columns)),
+            )
         )
     text = df[tcol].astype(str).str.strip()
     aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True)
@@ -76,10 +82,10 @@ def _read_table(raw: bytes, label: str) -> DayAheadPrices:
         naive = pd.to_datetime(text, errors="coerce", format="ISO8601")
         idx = pd.DatetimeIndex(naive).tz_localize(LOCAL_TZ, ambiguous="infer", nonexistent="NaT")
     else:
-        raise TariffError(f"{label}: column {tcol!r} mixes times with and without UTC offset.")
+        raise TariffError(Message("ingest.prices.mixed_offsets", file=label, column=repr(tcol)))
     if idx.isna().any():
         row = int(pd.isna(idx).argmax())
-        raise TariffError(f"{label}: line {row + 2}: {tcol} {text.iloc[row]!r} is not a date-time")
+        raise TariffError(Message("ingest.prices.bad_time", file=label, line=row + 2, column=str(tcol), cell=repr(text.iloc[row])))
     col, factor = pcol
     per_kwh = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float) * factor
     s = pd.Series(per_kwh, index=idx, name="price_eur_per_kwh")
@@ -109,11 +115,11 @@ def read_day_ahead_prices(source: str | Path | bytes, *, name: str | None = None
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise TariffError(f"{path}: cannot read price file: {exc}") from exc
+            raise TariffError(Message("ingest.prices.unreadable_file", file=str(path), detail=str(exc))) from exc
     head = raw[:4096].decode("utf-8-sig", errors="replace")
     first = head.splitlines()[0] if head else ""
     if not first:
-        raise TariffError(f"{label}: the price file is empty.")
+        raise TariffError(Message("ingest.prices.empty", file=label))
     if "Datum von" in first:
         return _read_smard(raw, label)
     return _read_table(raw, label)

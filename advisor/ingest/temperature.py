@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import LoadCurveError
+from advisor.texts import Message
 
 DWD_MISSING = -999.0
 # Plausible 2 m air temperature in Germany [°C]; outside is a unit or column mix-up.
@@ -37,7 +38,7 @@ class TemperatureError(LoadCurveError):
 
 def _text_of(path: Path) -> tuple[str, str]:
     if not path.exists():
-        raise TemperatureError("temperature file not found", source=str(path))
+        raise TemperatureError(Message("ingest.temperature.not_found"), source=str(path))
     raw = path.read_bytes()
     name = str(path)
     if raw[:2] == b"PK":
@@ -45,8 +46,7 @@ def _text_of(path: Path) -> tuple[str, str]:
             members = [m for m in zf.namelist() if Path(m).name.startswith("produkt_tu_stunde")]
             if not members:
                 raise TemperatureError(
-                    "zip archive without a produkt_tu_stunde_*.txt member (expected a DWD CDC hourly "
-                    "air-temperature archive)",
+                    Message("ingest.temperature.zip_member"),
                     source=name,
                 )
             raw = zf.read(members[0])
@@ -56,7 +56,7 @@ def _text_of(path: Path) -> tuple[str, str]:
             return raw.decode(enc), name
         except UnicodeDecodeError:
             continue
-    raise TemperatureError("cannot decode the file as text", source=name)  # pragma: no cover
+    raise TemperatureError(Message("ingest.temperature.decode"), source=name)  # pragma: no cover
 
 
 def _check(series: pd.Series, name: str, lines: np.ndarray) -> pd.Series:
@@ -65,7 +65,7 @@ def _check(series: pd.Series, name: str, lines: np.ndarray) -> pd.Series:
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise TemperatureError(
-            f"temperature {series.iloc[i]} °C outside the plausible {lo:g} .. {hi:g} °C (expected °C, not K or °F)",
+            Message("ingest.temperature.implausible", value=float(series.iloc[i]), lo=lo, hi=hi),
             source=name,
             line=int(lines[i]),
             timestamp=series.index[i].isoformat(),
@@ -74,12 +74,12 @@ def _check(series: pd.Series, name: str, lines: np.ndarray) -> pd.Series:
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
         raise TemperatureError(
-            "duplicate timestamp", source=name, line=int(lines[i]), timestamp=series.index[i].isoformat()
+            Message("ingest.temperature.duplicate"), source=name, line=int(lines[i]), timestamp=series.index[i].isoformat()
         )
     order = np.argsort(series.index.asi8, kind="stable")
     out = series.iloc[order]
     if out.notna().sum() == 0:
-        raise TemperatureError("no valid temperature value in the file", source=name)
+        raise TemperatureError(Message("ingest.temperature.no_values"), source=name)
     return out.rename("temp_air")
 
 
@@ -87,12 +87,11 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>") -> pd.Series:
     """Hourly ``temp_air`` [°C] (UTC index) from the text of a DWD ``produkt_tu_stunde_*.txt``."""
     lines = text.splitlines()
     if not lines:
-        raise TemperatureError("empty file", source=source)
+        raise TemperatureError(Message("ingest.temperature.empty"), source=source)
     header = [c.strip().upper() for c in lines[0].split(";")]
     if "MESS_DATUM" not in header or "TT_TU" not in header:
         raise TemperatureError(
-            f"expected the DWD header with MESS_DATUM and TT_TU (STATIONS_ID;MESS_DATUM;QN_9;TT_TU;RF_TU;eor); "
-            f"got {lines[0][:80]!r}",
+            Message("ingest.temperature.dwd_header", found=repr(lines[0][:80])),
             source=source,
             line=1,
         )
@@ -104,26 +103,26 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>") -> pd.Series:
         cells = [c.strip() for c in line.split(";")]
         if len(cells) <= max(i_t, i_v):
             raise TemperatureError(
-                f"expected at least {max(i_t, i_v) + 1} fields separated by ';'; got {len(cells)}",
+                Message("ingest.temperature.fields", n=max(i_t, i_v) + 1, found=len(cells)),
                 source=source,
                 line=n,
             )
         d = cells[i_t]
         if len(d) != 10 or not d.isdigit():
-            raise TemperatureError(f"MESS_DATUM {d!r} is not YYYYMMDDHH", source=source, line=n)
+            raise TemperatureError(Message("ingest.temperature.mess_datum", value=repr(d)), source=source, line=n)
         try:
             v = float(cells[i_v])
         except ValueError:
-            raise TemperatureError(f"TT_TU {cells[i_v]!r} is not a number", source=source, line=n) from None
+            raise TemperatureError(Message("ingest.temperature.tt_tu", value=repr(cells[i_v])), source=source, line=n) from None
         stamps.append(d)
         values.append(np.nan if v <= DWD_MISSING + 0.5 else v)
         numbers.append(n)
     if not stamps:
-        raise TemperatureError("no data rows after the header", source=source)
+        raise TemperatureError(Message("ingest.temperature.no_rows"), source=source)
     try:
         idx = pd.DatetimeIndex(pd.to_datetime(stamps, format="%Y%m%d%H")).tz_localize("UTC")
     except ValueError as exc:
-        raise TemperatureError(f"MESS_DATUM not a valid date and hour ({exc})", source=source) from None
+        raise TemperatureError(Message("ingest.temperature.mess_datum_invalid", detail=str(exc)), source=source) from None
     return _check(pd.Series(values, index=idx, dtype=float), source, np.asarray(numbers))
 
 
@@ -134,11 +133,11 @@ def parse_temperature_csv(text: str, source: str = "<CSV>", *, tz: str = "Europe
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise TemperatureError(f"not a readable CSV ({exc})", source=source) from None
+        raise TemperatureError(Message("ingest.temperature.csv", detail=str(exc)), source=source) from None
     cols = {c.strip().lower(): c for c in frame.columns}
     if "timestamp" not in cols or "temp_air" not in cols:
         raise TemperatureError(
-            f"expected the columns timestamp,temp_air; got {list(frame.columns)}", source=source, line=1
+            Message("ingest.temperature.columns", found=str(list(frame.columns))), source=source, line=1
         )
     ts_text = frame[cols["timestamp"]].str.strip()
     val_text = frame[cols["temp_air"]].fillna("").str.strip()
@@ -147,12 +146,12 @@ def parse_temperature_csv(text: str, source: str = "<CSV>", *, tz: str = "Europe
     bad = values.isna() & (val_text != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise TemperatureError(f"temp_air {val_text.iloc[i]!r} is not a number", source=source, line=int(lines[i]))
+        raise TemperatureError(Message("ingest.temperature.temp_air", value=repr(val_text.iloc[i])), source=source, line=int(lines[i]))
     parsed = pd.to_datetime(ts_text, errors="coerce", utc=True, format="ISO8601")
     if parsed.isna().any():
         i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
         raise TemperatureError(
-            f"timestamp {ts_text.iloc[i]!r} is not ISO 8601 (e.g. 2024-01-01T00:00:00+01:00)",
+            Message("ingest.temperature.timestamp", value=repr(ts_text.iloc[i])),
             source=source,
             line=int(lines[i]),
         )
@@ -163,7 +162,7 @@ def parse_temperature_csv(text: str, source: str = "<CSV>", *, tz: str = "Europe
             local = pd.DatetimeIndex(naive).tz_localize(tz, ambiguous="raise", nonexistent="raise")
         except Exception as exc:  # pytz/zoneinfo raise different classes for ambiguous/nonexistent times
             raise TemperatureError(
-                f"naive local timestamps cannot be placed in {tz} ({exc}); give timestamps with an offset",
+                Message("ingest.temperature.naive", tz=tz, detail=str(exc)),
                 source=source,
             ) from None
         parsed = parsed.copy()
@@ -193,8 +192,7 @@ def read_temperature(path: str | Path, *, tz: str = "Europe/Berlin") -> pd.Serie
     if "TEMP_AIR" in head:
         return parse_temperature_csv(text.lstrip("\ufeff"), name, tz=tz)
     raise TemperatureError(
-        "not a temperature file: expected a DWD produkt_tu_stunde file (header STATIONS_ID;MESS_DATUM;QN_9;"
-        f"TT_TU;...) or a CSV with the columns timestamp,temp_air; got {head[:80]!r}",
+        Message("ingest.temperature.unknown", found=repr(head[:80])),
         source=name,
         line=1,
     )

@@ -53,7 +53,7 @@ def _price_upload() -> None:
                 with st.spinner(t("tariff.reading")):
                     cached.use_price_upload(raw, up.name)
             except cached.AdvisorError as exc:
-                error = str(exc)
+                error = cached.error_text(exc)  # a Message: rendered below in the page's language
                 cached.forget_price_upload()
             except Exception:  # noqa: BLE001 - never a traceback for a household
                 error = ""
@@ -75,7 +75,7 @@ def _price_upload() -> None:
         else:
             st.warning(t("tariff.upload_error"), icon=":material/warning:")
             if seen[1]:
-                st.markdown(t("tariff.upload_error_detail", message=fmt.plain(seen[1], 400)))
+                st.markdown(t("tariff.upload_error_detail", message=fmt.plain(localize(seen[1], lang), 400)))
             st.info(t("tariff.upload_error_todo"))
 
 
@@ -176,7 +176,7 @@ def _tariffs() -> None:
         return
     prices = cached.prices_in_use()
     if operator_error and st.session_state.get("prices") is None:
-        st.warning(t("tariff.operator_error", message=fmt.plain(operator_error, 200)), icon=":material/warning:")
+        st.warning(t("tariff.operator_error", message=fmt.plain(localize(operator_error, lang), 200)), icon=":material/warning:")
     if tc.dynamic is None:
         st.info(t("tariff.needs_prices"), icon=":material/info:")
         row = cached.metric_row(1)
