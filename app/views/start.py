@@ -170,8 +170,8 @@ def meter_picker() -> None:
         return t(
             "start.meter_option",
             meter=fmt.plain(c.meta.meter_id or f"#{i + 1}", 60),
-            first=fmt.date(c.start, lang),
-            last=fmt.date(c.data.index[-1], lang),
+            first=fmt.date(c.start, lang, c.meta.tz),
+            last=fmt.date(c.data.index[-1], lang, c.meta.tz),
             kwh=fmt.kwh(c.total_kwh, 1 if c.total_kwh < 100 else 0, lang),
         )
 
@@ -309,7 +309,8 @@ summary = hh.curve.summary()
 an_q, _ = cached.attempt(cached.analysis, hh, cached.household())
 dq = an_q.data_quality if an_q is not None else None
 c = cached.metric_row(5)
-c[0].metric(t("sum.period"), f"{fmt.date(hh.curve.start, lang)} – {fmt.date(hh.curve.data.index[-1], lang)}")
+tz = hh.curve.meta.tz  # the data period in the curve's own time zone (a London year ends on 31 Dec there)
+c[0].metric(t("sum.period"), f"{fmt.date(hh.curve.start, lang, tz)} – {fmt.date(hh.curve.data.index[-1], lang, tz)}")
 c[1].metric(t("sum.interval"), t("sum.interval_value", minutes=hh.curve.interval_minutes))
 energy_kwh = summary["energy_kwh"] or hh.curve.total_kwh
 c[2].metric(t("sum.energy"), fmt.kwh(energy_kwh, 1 if energy_kwh < 100 else 0, lang))
