@@ -309,3 +309,20 @@ def test_refusals_of_damaged_real_exports_are_codes_in_german():
                 assert de.startswith(f"Datei {name}") and de != str(exc), de
     assert english_only == [], english_only[:5]
     assert refusals > 100 and len(codes) >= 15, (refusals, sorted(codes))
+
+
+@pytest.mark.parametrize(
+    "extra, start",
+    [([], "Error: bad.csv, line 3: "), (["--language", "de"], "Fehler: Datei bad.csv, Zeile 3: "),
+     (["--language=tr"], "Hata: Dosya bad.csv, satır 3: ")],
+)  # fmt: skip
+def test_cli_refusal_in_the_households_language(tmp_path, capsys, extra, start):
+    """The CLI's one error line is English by default and follows ``--language`` when given."""
+    from advisor.cli import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Datum;Uhrzeit;Verbrauch [kWh]\n01.06.2024;00:00;0,1\n01.06.2024;00:15;abc\n", encoding="utf-8")
+    assert main(["recommend", str(bad), *extra]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(start), err
+    assert "'abc'" in err and "Traceback" not in err

@@ -57,13 +57,38 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _error_language(argv: list[str] | None) -> str:
+    """The ``--language`` given on the command line (``de``, ``en``, ``tr``), else English."""
+    from advisor.formatting import LANGUAGES
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--language" and i + 1 < len(args) else None
+        if arg.startswith("--language="):
+            value = arg.split("=", 1)[1]
+        if value is not None:
+            return value if value in LANGUAGES else "en"
+    return "en"
+
+
+def _error_text(exc: AdvisorError, lang: str) -> str:
+    """One error line: English by default; in the household's ``--language`` when one was given
+    (a refusal of the meter file then reads ``Fehler: Datei x.csv, Zeile 3: …``)."""
+    if lang == "en":
+        return f"Error: {exc}"
+    from advisor.texts import localize, render
+
+    message = exc.text(lang) if hasattr(exc, "text") else localize(exc.args[0] if exc.args else str(exc), lang)
+    return render("cli.error", lang, {"message": message})
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; map errors to exit codes (2 user error, 1 internal) without tracebacks."""
     try:
         # with standalone_mode=False click returns a command's typer.Exit code instead of raising
         result = app(args=argv, standalone_mode=False)
     except AdvisorError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(_error_text(exc, _error_language(argv)), err=True)
         return EXIT_BAD_INPUT
     except typer.Exit as exc:
         return exc.exit_code
