@@ -177,7 +177,10 @@ def _param_key(value):
     """A key that tells apart what renders differently (1 vs 1.0, a Message by its code), or None."""
     if isinstance(value, Message):
         inner = tuple((k, _param_key(v)) for k, v in value.params.items())
-        return None if any(v is None and value.params[k] is not None for k, v in inner) else ("M", value.code, inner)
+        return None if any(v is None for _, v in inner) else ("M", value.code, inner)
+    if isinstance(value, (list, tuple)):
+        inner = tuple(_param_key(v) for v in value)
+        return None if any(k is None for k in inner) else (type(value).__name__, inner)
     if type(value) in _PLAIN or isinstance(value, (np.floating, np.integer)):
         return (type(value).__name__, repr(value))  # repr: -0.0 and 0.0 apart, NaN equal to NaN
     return None

@@ -531,10 +531,26 @@ class PVProfile:
     index: pd.DatetimeIndex
     interval_minutes: int
     weather_source: str = ""
+    key: tuple | None = field(default=None, repr=False)
 
     def system(self, spec: PVSystemSpec) -> PVResult:
-        """AC result of ``spec`` (same plane shares) scaled to its size; clipping after scaling."""
+        """AC result of ``spec`` (same plane shares) scaled to its size; clipping after scaling.
+
+        A profile made by :func:`pv_profile` (``key`` set: its weather's content, site and
+        orientations) keeps its results in a small cache of the process: the households of a
+        batch on the same weather index ask for the same dozen systems.
+        """
+        if self.key is None:
+            return self._system(spec)
+        return _SYSTEMS.get_or_compute((self.key, spec, self.weather_source), lambda: self._system(spec))
+
+    def _system(self, spec: PVSystemSpec) -> PVResult:
         return _finish(self.dc_kw_per_kwp * spec.peak_kw, spec, self.index, self.interval_minutes, self.weather_source)
+
+
+#: Simulated systems by (weather, site, orientation mix) and spec: a household's sweep and a batch's
+#: households share them (about 0.6 MB each at 15 min; bounded).
+_SYSTEMS = PVProfileCache(max_items=48)
 
 
 def pv_profile(
@@ -555,7 +571,9 @@ def pv_profile(
     dc_kw = np.zeros(len(weather))
     for plane in spec.planes:
         dc_kw = dc_kw + plane.peak_kw * _dc_per_kwp(weather, fp, lat, lon, minutes, plane, spec, cache)
-    return PVProfile(dc_kw / spec.peak_kw, weather.index, minutes, str(weather.attrs.get("source", "")))
+    planes = tuple((round(p.tilt_deg, 3), round(p.azimuth_deg, 3), p.peak_kw) for p in spec.planes)
+    key = (fp, lat, lon, minutes, spec.temperature_model, spec.gamma_pdc_per_k, planes)
+    return PVProfile(dc_kw / spec.peak_kw, weather.index, minutes, str(weather.attrs.get("source", "")), key)
 
 
 def _ac_kw(dc_kw: np.ndarray, spec: PVSystemSpec) -> tuple[np.ndarray, np.ndarray]:
@@ -578,7 +596,9 @@ def _ac_kw(dc_kw: np.ndarray, spec: PVSystemSpec) -> tuple[np.ndarray, np.ndarra
 def _finish(dc_kw: np.ndarray, spec: PVSystemSpec, index: pd.DatetimeIndex, minutes: int, source: str) -> PVResult:
     ac_kw, unclipped = _ac_kw(dc_kw, spec)
     hours = interval_hours(minutes)
-    energy = pd.Series(ac_kw * hours, index=index, name="energy_kwh")
+    values = ac_kw * hours
+    values.flags.writeable = False  # results are shared (see PVProfile.system)
+    energy = pd.Series(values, index=index, name="energy_kwh", copy=False)
     span_days = len(index) * hours / 24.0
     total = float(energy.sum())
     one_year = abs(span_days - 365) <= 1.5 or abs(span_days - 366) <= 1.5

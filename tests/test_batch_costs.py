@@ -126,3 +126,65 @@ def test_the_try_region_of_a_site_is_looked_up_once(monkeypatch):
     assert len(calls) == n_first > 0
     with pytest.raises(weather.WeatherError):
         weather.try_region(48.85, 2.35)  # Paris: no TRY region, still refused
+
+
+def _sunny_weather(days: int = 14, scale: float = 1.0) -> pd.DataFrame:
+    idx = pd.date_range("2025-06-01", periods=96 * days, freq="15min", tz="Europe/Berlin")
+    hours = idx.hour.to_numpy() + idx.minute.to_numpy() / 60
+    sun = np.clip(np.sin((hours - 6) / 12 * np.pi), 0, None) * scale
+    weather = pd.DataFrame(
+        {"ghi": 700 * sun, "dni": 500 * sun, "dhi": 200 * sun, "temp_air": 18.0, "wind_speed": 2.0}, index=idx
+    )
+    weather.attrs.update(latitude=51.5, longitude=7.2)
+    return weather
+
+
+def test_a_system_on_the_same_weather_is_simulated_once_for_every_household(monkeypatch):
+    pv._SYSTEMS.clear()
+    calls = _counting(monkeypatch, pv, "_finish")
+    base = pv.PVSystemSpec.single(1.0)
+    first = [pv.pv_profile(base, _sunny_weather()).system(base.scaled(k)) for k in (3.0, 6.0)]
+    for _ in range(4):  # four more households: their own (equal) weather frames, the same systems
+        again = [pv.pv_profile(base, _sunny_weather()).system(base.scaled(k)) for k in (3.0, 6.0)]
+    assert len(calls) == 2
+    assert [r.annual_yield_kwh for r in again] == [r.annual_yield_kwh for r in first]
+    with pytest.raises(ValueError):  # shared results cannot be changed in place
+        again[0].energy_kwh.iloc[40] = 1.0
+    # another weather, another spec (losses, inverter) or another orientation: simulated on its own
+    cloudy = pv.pv_profile(base, _sunny_weather(scale=0.5)).system(base.scaled(3.0))
+    lossy = pv.pv_profile(base, _sunny_weather()).system(pv.PVSystemSpec.single(3.0, losses_pct=20.0))
+    small_inverter = pv.pv_profile(base, _sunny_weather()).system(pv.PVSystemSpec.single(3.0, inverter_kw=1.5))
+    east = pv.PVSystemSpec.single(1.0, azimuth_deg=90.0)
+    facing_east = pv.pv_profile(east, _sunny_weather()).system(east.scaled(3.0))
+    assert len(calls) == 6
+    assert cloudy.annual_yield_kwh < first[0].annual_yield_kwh
+    assert lossy.annual_yield_kwh < first[0].annual_yield_kwh
+    assert small_inverter.clipped_kwh > 0 == first[0].clipped_kwh
+    assert facing_east.annual_yield_kwh != first[0].annual_yield_kwh
+    uncached = pv.PVProfile(first[0].energy_kwh.to_numpy() * 0 + 0.5, first[0].energy_kwh.index, 15).system(base.scaled(3.0))
+    assert len(calls) == 7 and uncached.annual_yield_kwh > 0  # a profile made by hand is not cached
+
+
+def test_battery_sizes_of_one_system_share_the_dispatch_runs(monkeypatch):
+    import advisor.battery as battery
+
+    idx = pd.date_range("2025-06-01", periods=96 * 7, freq="15min", tz="Europe/Berlin")
+    rng = np.random.default_rng(3)
+    load = pd.Series(rng.gamma(2.0, 0.05, len(idx)), index=idx)
+    gen = pd.Series(np.clip(np.sin((idx.hour.to_numpy() - 6) / 12 * np.pi), 0, None) * 0.6, index=idx)
+    prepared = pv.prepare_load(load)
+    calls = _counting(monkeypatch, pv, "dispatch_runs")
+    values = prepared.pv_values(gen)
+    results = [prepared.flows(values, battery.BatterySpec(capacity_kwh=k)) for k in (2.0, 5.0, 10.0)]
+    assert len(calls) == 1
+    for k, r in zip((2.0, 5.0, 10.0), results, strict=True):
+        alone = pv.self_consumption(load, gen, battery.BatterySpec(capacity_kwh=k))
+        assert alone.battery_discharge_kwh == r.battery_discharge_kwh > 0
+        np.testing.assert_array_equal(alone.flows.to_numpy(), r.flows.to_numpy())
+        # the runs from the step's own sign (dispatch without shared runs) give the same flows
+        direct = np.minimum(load.to_numpy(), values)
+        own = battery.dispatch_battery(values - direct, load.to_numpy() - direct, battery.BatterySpec(capacity_kwh=k),
+                                       interval_minutes=15)  # fmt: skip
+        np.testing.assert_array_equal(own.discharge_kwh, r.values("battery_discharge_kwh"))
+        np.testing.assert_array_equal(own.soc_kwh, r.values("soc_kwh"))
+    assert len({r.battery_discharge_kwh for r in results}) == 3

@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 from shared_data import SHARED_DATA, shared_path  # noqa: E402
 
+import advisor.pv as pv_module  # noqa: E402
 from advisor.economics import EconomicsSettings, evaluate_pv  # noqa: E402
 from advisor.errors import DataQualityWarning  # noqa: E402
 from advisor.loadcurve import CurveMeta, make_load_curve  # noqa: E402
@@ -212,6 +213,7 @@ def test_every_option_equals_its_own_evaluation(expected):
                 )  # fmt: skip
                 assert len(found.sweep) >= 20
                 for o in (*found.sweep, *found.balcony):
+                    pv_module._SYSTEMS.clear()  # simulated again, not served from the sweep's cache
                     alone = evaluate_pv(year, found.weather, o.spec, econ, battery=o.battery, prices=p)
                     assert option_text(alone) == option_text(o), (name, o.peak_kw, o.battery_kwh)
                     np.testing.assert_array_equal(alone.flows.flows.to_numpy(), o.flows.flows.to_numpy())
