@@ -5,7 +5,7 @@ and balcony device and their EUR/kWh, over a population of real households.
 ``tests/data/pv_sweep_expected.json`` was written by this module (``python
 tests/test_pv_sweep_identity.py``) with the code of ed0d3dc, before the sweep was made faster,
 and is compared bit for bit (a SHA-256 of every option's figures at full float precision, its
-assumption texts and the best option's interval flows), plus the readable figures of the
+assumption texts as codes with their figures, and the best option's interval flows), plus the readable figures of the
 recommendation. If a seed or the PV model changes the figures on purpose, write the file again
 with the code of that change and say so in the commit.
 
@@ -83,8 +83,13 @@ def _f(x) -> str:
     return "None" if x is None else repr(float(x)) if isinstance(x, (int, float, np.floating)) else repr(x)
 
 
+def _message(m) -> str:
+    """A text as its code and figures (what the PV code decides; the words are the catalogue's)."""
+    return repr(m) if hasattr(m, "code") else f"str:{m}"
+
+
 def option_text(o) -> str:
-    """Every figure of an option at full precision and its assumption texts (en, de, codes)."""
+    """Every figure of an option at full precision and its assumption texts (codes and figures)."""
     row = o.to_row()
     e = o.economics
     parts = [f"{k}={_f(v)}" for k, v in sorted(row.items())]
@@ -96,9 +101,8 @@ def option_text(o) -> str:
         f"charge={o.flows.battery_charge_kwh!r} discharge={o.flows.battery_discharge_kwh!r}",
         f"losses={o.flows.battery_losses_kwh!r} self={o.flows.self_consumed_kwh!r}",
         f"clipped={o.pv.clipped_kwh!r} peak_ac={o.pv.peak_ac_kw!r}",
-        "notes="
-        + "|".join(f"{getattr(m, 'code', '')}:{m}:{m.text('de') if hasattr(m, 'text') else m}" for m in e.assumptions),
-        "sc_notes=" + "|".join(str(m) for m in o.flows.notes),
+        "notes=" + "|".join(_message(m) for m in e.assumptions),
+        "sc_notes=" + "|".join(_message(m) for m in o.flows.notes),
     ]
     return "\n".join(parts)
 
