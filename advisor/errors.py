@@ -20,8 +20,9 @@ class LoadCurveError(AdvisorError, ValueError):
     ----------
     message
         What is wrong, what was expected and what was found: an
-        :class:`advisor.texts.Message` (code ``ingest.error.*`` with its figures) for the messages
-        a household is likely to see, else English text.
+        :class:`advisor.texts.Message` (code ``ingest.error.*`` with its figures, de/en/tr in
+        ``importer.po``). Plain English text is left only for programming errors (a caller passed a
+        wrong type); ``tests/test_catalogues.py`` fails on any other string literal.
     source
         File name (or ``"<buffer>"``) the problem was found in, if any.
     line
