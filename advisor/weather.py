@@ -40,6 +40,7 @@ from advisor.ingest.weather import (  # noqa: F401 - readers re-exported for exi
     try_annual_ghi_kwh_per_m2,
     try_polygons,
 )
+from advisor.texts import Message
 
 WEATHER_COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed", "pressure", "relative_humidity")
 SOLAR_CONSTANT_CHECK_ZENITH_DEG = 87.0  # beyond this zenith all irradiance is treated as diffuse
@@ -87,8 +88,7 @@ def try_region(lat: float, lon: float) -> int:
     if code is not None:
         return code
     raise WeatherError(
-        f"no DWD test reference year region contains lat={lat}, lon={lon}; TRY2010 covers Germany only. "
-        "Pass a PVGIS TMY file or a DWD hourly series instead."
+        Message("weather.error.outside_germany", lat=lat, lon=lon)
     )
 
 
@@ -535,7 +535,7 @@ def weather_on_index(
         pos = table.index.get_indexer(q_starts)
         if (pos < 0).any():
             first = q_starts[pos < 0][0]
-            raise WeatherError(f"measured weather does not cover the target index (first uncovered interval {first})")
+            raise WeatherError(Message("weather.error.not_covered", first=str(first)))
         sub = table.iloc[pos]
         sub.index = q_starts
         # reuse the typical-table evaluator on an exact-time table

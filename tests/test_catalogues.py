@@ -479,12 +479,13 @@ _PROGRAMMING_ERRORS = {
     ("loadcurve.py", "expected a LoadCurve; got "),
     ("loadcurve.py", "LoadCurve index must be a tz-aware DatetimeIndex"),
     ("loadcurve.py", "LoadCurve data must have columns `energy_kwh` and `quality`"),
+    ("weather.py", "`stamp` must be one of "),  # ingest/weather.py: arguments of the readers, not file content
+    ("weather.py", "`region` must be 1..15; got "),
 }
 
 
-#: Refusals a household's file can cause (meter, temperature and price files); ``WeatherError`` (TRY/PVGIS
-#: files the Stadtwerk installs) is not among them and still speaks English.
-_REFUSALS = ("LoadCurveError", "TemperatureError", "TariffError")
+#: Refusals a file can cause: meter, temperature and price files, and the weather files (DWD TRY/CDC, PVGIS).
+_REFUSALS = ("LoadCurveError", "TemperatureError", "TariffError", "WeatherError")
 
 
 def _literal_text(node) -> str | None:

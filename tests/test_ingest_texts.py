@@ -326,3 +326,21 @@ def test_cli_refusal_in_the_households_language(tmp_path, capsys, extra, start):
     err = capsys.readouterr().err.strip()
     assert err.startswith(start), err
     assert "'abc'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "content, word",
+    [("STATIONS_ID;MESS_DATUM;QN_9\n1;gestern;1\n", "JJJJMMTTHH"), ("STATIONS_ID;MESS_DATUM;QN_9\n1;2024010100;1\n", "weder")],
+)
+def test_weather_file_refusals_in_german(tmp_path, content, word):
+    """A broken DWD weather file (``advisor pv --weather``) is refused with a code: German with the file name."""
+    from advisor.ingest.weather import WeatherError, read_weather_file
+
+    path = tmp_path / "produkt_st_stunde.txt"
+    path.write_text(content, encoding="latin-1")
+    with pytest.raises(WeatherError) as info:
+        read_weather_file(path)
+    message = info.value.args[0]
+    assert isinstance(message, Message), message
+    de = message.text("de")
+    assert de.startswith("Datei produkt_st_stunde.txt: ") and word in de, de

@@ -39,6 +39,7 @@ import pandas as pd
 import pvlib
 
 from advisor.errors import AdvisorError
+from advisor.texts import Message
 
 MEZ = "Etc/GMT-1"  # Mitteleuropaeische Zeit, UTC+1 all year (TRY time base)
 TRY_NOMINAL_YEAR = 2010  # the year the typical TRY hours are placed on (non-leap)
@@ -91,16 +92,16 @@ def parse_try(text: str, source: str = "<TRY>") -> pd.DataFrame:
     try:
         star = next(i for i, line in enumerate(lines) if line.startswith("***"))
     except StopIteration:
-        raise WeatherError(f"{source}: no '***' line before the data; not a DWD TRY2010 file") from None
+        raise WeatherError(Message("ingest.weather.try_no_stars", file=str(source))) from None
     header = lines[star - 1].split()
     body = "\n".join(lines[star + 1 :])
     df = pd.read_csv(StringIO(body), sep=r"\s+", header=None, names=header, engine="c")
     needed = ["MM", "DD", "HH", "t", "B", "D", "WG", "p", "RF"]
     missing = [c for c in needed if c not in df.columns]
     if missing:
-        raise WeatherError(f"{source}: TRY columns {missing} missing; found {list(df.columns)}")
+        raise WeatherError(Message("ingest.weather.try_columns", file=str(source), missing=str(missing), found=str(list(df.columns))))
     if len(df) != 8760:
-        raise WeatherError(f"{source}: a TRY year has 8760 hours; found {len(df)}")
+        raise WeatherError(Message("ingest.weather.try_hours", file=str(source), n=len(df)))
     centre = pd.to_datetime(
         pd.DataFrame({"year": TRY_NOMINAL_YEAR, "month": df["MM"], "day": df["DD"]})
     ) + pd.to_timedelta(df["HH"], unit="h")
@@ -154,7 +155,7 @@ def read_pvgis_tmy(path: str | Path, *, stamp: str = "start") -> pd.DataFrame:
     try:
         result = pvlib.iotools.read_pvgis_tmy(str(path), map_variables=True)
     except Exception as exc:  # noqa: BLE001 - any parse failure is a user input problem
-        raise WeatherError(f"{path}: not a readable PVGIS TMY file: {exc}") from exc
+        raise WeatherError(Message("ingest.weather.pvgis_unreadable", file=str(path), detail=str(exc))) from exc
     data, meta = result[0], result[-1] if isinstance(result[-1], dict) else {}
     data = data.copy()
     if data.index.tz is None:
@@ -162,7 +163,7 @@ def read_pvgis_tmy(path: str | Path, *, stamp: str = "start") -> pd.DataFrame:
     data.index = data.index.tz_convert("UTC") + offset
     missing = [c for c in ("ghi", "dni", "dhi", "temp_air") if c not in data.columns]
     if missing:
-        raise WeatherError(f"{path}: PVGIS TMY lacks {missing}; found {list(data.columns)}")
+        raise WeatherError(Message("ingest.weather.pvgis_columns", file=str(path), missing=str(missing), found=str(list(data.columns))))
     if "wind_speed" not in data:
         data["wind_speed"] = 1.0
     inputs = meta.get("inputs", {}) if isinstance(meta, dict) else {}
@@ -212,7 +213,7 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>", *, longitude: float | Non
     df = pd.read_csv(StringIO(text), sep=";", skipinitialspace=True, dtype=str)
     df.columns = [c.strip() for c in df.columns]
     if "MESS_DATUM" not in df.columns:
-        raise WeatherError(f"{source}: no MESS_DATUM column; not a DWD CDC hourly product (found {list(df.columns)})")
+        raise WeatherError(Message("ingest.weather.cdc_no_mess_datum", file=str(source), found=str(list(df.columns))))
 
     def stamps(col: str) -> pd.DatetimeIndex:
         raw = df[col].str.strip()
@@ -220,7 +221,7 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>", *, longitude: float | Non
         times = pd.to_datetime(raw, format=fmt, errors="coerce")
         if times.isna().any():
             bad = df[col][times.isna()].iloc[0]
-            raise WeatherError(f"{source}: {col} {bad!r} is not YYYYMMDDHH[:MM]")
+            raise WeatherError(Message("ingest.weather.cdc_bad_time", file=str(source), column=str(col), value=repr(bad)))
         return pd.DatetimeIndex(times)
 
     def num(col: str) -> np.ndarray:
@@ -236,8 +237,7 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>", *, longitude: float | Non
             values["dhi"] = num("DS_LBERG") * per_wm2
         if "MESS_DATUM_WOZ" in df.columns and longitude is None:
             raise WeatherError(
-                f"{source}: the solar sums cover hours of true local solar time (MESS_DATUM_WOZ); pass the "
-                "station's longitude (DWD station list) to convert them to UTC"
+                Message("ingest.weather.cdc_solar_time", file=str(source))
             )
         if "MESS_DATUM_WOZ" in df.columns:
             woz_end = stamps("MESS_DATUM_WOZ")
@@ -255,7 +255,7 @@ def parse_dwd_hourly(text: str, source: str = "<DWD>", *, longitude: float | Non
         parts.append(temp[~temp.index.duplicated()])
         basis = basis if "FG_LBERG" in df.columns else "TT_TU reading at MESS_DATUM (UTC)"
     if not parts:
-        raise WeatherError(f"{source}: neither FG_LBERG (solar) nor TT_TU (temperature) found")
+        raise WeatherError(Message("ingest.weather.cdc_no_values", file=str(source)))
     out = pd.concat(parts, axis=1).sort_index()
     out.index.name = "time"
     out.attrs = {"source": f"DWD CDC hourly {source}", "typical_year": False, "time_basis": basis}
@@ -268,7 +268,7 @@ def read_dwd_hourly(path: str | Path, *, longitude: float | None = None) -> pd.D
     try:
         text = p.read_text(encoding="latin-1")
     except OSError as exc:
-        raise WeatherError(f"{p}: cannot read the weather file: {exc}") from exc
+        raise WeatherError(Message("ingest.weather.unreadable", file=str(p), detail=str(exc))) from exc
     return parse_dwd_hourly(text, source=p.name, longitude=longitude)
 
 
@@ -278,7 +278,7 @@ def read_weather_file(path: str | Path, *, longitude: float | None = None) -> pd
     try:
         head = p.read_bytes()[:2048].decode("latin-1", errors="replace")
     except OSError as exc:
-        raise WeatherError(f"{p}: cannot read the weather file: {exc}") from exc
+        raise WeatherError(Message("ingest.weather.unreadable", file=str(p), detail=str(exc))) from exc
     if "MESS_DATUM" in head:
         return read_dwd_hourly(p, longitude=longitude)
     return read_pvgis_tmy(p)
