@@ -563,7 +563,7 @@ def _unremunerated(feed: np.ndarray, index: pd.DatetimeIndex, settings: Economic
             "no price series and no seed table `negative_price_hours`: cannot value negative-price hours"
         )
     lost = _seeded_loss(feed, index, settings.negative_price_table)
-    year = int(settings.negative_price_table["year"].iloc[0])
+    year = _table_year(settings.negative_price_table)
     hours = settings.negative_price_hours_per_year
     return lost, _note("economics.negative.seeded", year=year, hours=round(float(hours)))
 
@@ -578,6 +578,20 @@ def seeded_negative_price_loss_kwh(feed_in_kwh: pd.Series, table: pd.DataFrame, 
     putting each cell's negative hours on its days of highest feed-in instead gave 29 %.
     """
     return _seeded_loss(feed_in_kwh.to_numpy(dtype=float), feed_in_kwh.index, table, tz)
+
+
+_YEARS: dict[int, tuple[pd.DataFrame, int]] = {}
+
+
+def _table_year(table: pd.DataFrame) -> int:
+    """The seed year of a negative-price table, memoised per table object."""
+    entry = _YEARS.get(id(table))
+    if entry is None or entry[0] is not table:
+        if len(_YEARS) > 32:
+            _YEARS.clear()
+        entry = (table, int(table["year"].iloc[0]))
+        _YEARS[id(table)] = entry
+    return entry[1]
 
 
 def _seeded_loss(feed: np.ndarray, index: pd.DatetimeIndex, table: pd.DataFrame, tz: str = "Europe/Berlin") -> float:
@@ -599,9 +613,24 @@ class _Cells:
 _CELLS: dict[tuple, tuple[pd.DataFrame, _Cells]] = {}  # the table is kept: its id stays unique
 
 
+_LAST_CELLS: list = []  # [(index, table, tz, cells)]: the sweep's own index, without building a key
+
+
 def _negative_cells(index: pd.DatetimeIndex, table: pd.DataFrame, tz: str) -> _Cells:
     """Clock-hour and (month, hour) cell structure of an index, cached (a sweep reuses it)."""
-    key = (index[0], index[-1], len(index), str(index.tz), tz, id(table))
+    if _LAST_CELLS:
+        last_index, last_table, last_tz, cells = _LAST_CELLS[0]
+        if last_index is index and last_table is table and last_tz == tz:
+            return cells
+    cells = _negative_cells_of(index, table, tz)
+    _LAST_CELLS[:] = [(index, table, tz, cells)]
+    return cells
+
+
+def _negative_cells_of(index: pd.DatetimeIndex, table: pd.DataFrame, tz: str) -> _Cells:
+    i8 = index.asi8
+    ends = (int(i8[0]), int(i8[-1])) if len(i8) else (0, 0)
+    key = (*ends, str(index.dtype), len(index), str(index.tz), tz, id(table))
     entry = _CELLS.get(key)
     if entry is not None and entry[0] is table:
         return entry[1]

@@ -28,5 +28,7 @@ def is_holiday(dates, region: str):
     import pandas as pd
 
     d = pd.DatetimeIndex(dates)
-    hol = set(holiday_dates(region, set(d.year)))
-    return np.fromiter((x.date() in hol for x in d), dtype=bool, count=len(d))
+    hol = holiday_dates(region, set(d.year))
+    wall = d.tz_localize(None) if d.tz is not None else d  # the local dates, as x.date() gives them
+    days = wall.to_numpy().astype("datetime64[D]")
+    return np.isin(days, np.array(hol, dtype="datetime64[D]"))

@@ -188,3 +188,20 @@ def test_battery_sizes_of_one_system_share_the_dispatch_runs(monkeypatch):
         np.testing.assert_array_equal(own.discharge_kwh, r.values("battery_discharge_kwh"))
         np.testing.assert_array_equal(own.soc_kwh, r.values("soc_kwh"))
     assert len({r.battery_discharge_kwh for r in results}) == 3
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 3 * 365 * 24),
+    st.integers(1, 800),
+    st.sampled_from(["Europe/Berlin", "Europe/London", "UTC", None]),
+    st.sampled_from(["DE-NW", "DE-BY", "GB-ENG"]),
+    st.sampled_from(["15min", "h", "D"]),
+)
+def test_holidays_of_local_dates_equal_the_date_by_date_lookup(start_h, n, tz, region, freq):
+    from advisor.holidays_de import holiday_dates, is_holiday
+
+    dates = pd.date_range(pd.Timestamp("2023-01-01") + pd.Timedelta(hours=start_h), periods=n, freq=freq, tz=tz)
+    known = set(holiday_dates(region, set(dates.year)))
+    expected = np.array([x.date() in known for x in dates], dtype=bool)  # the former loop
+    np.testing.assert_array_equal(is_holiday(dates, region), expected)
