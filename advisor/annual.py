@@ -76,6 +76,9 @@ class AnnualEnergy:
     window_end: pd.Timestamp
 
 
+_LAST: list = []  # [(curve data frame, (tz, holiday region, minutes), AnnualEnergy)]
+
+
 def annual_energy(curve: LoadCurve) -> AnnualEnergy:
     """Annual energy of a curve [kWh/yr], measured or annualised with the BDEW H25 shape.
 
@@ -89,7 +92,19 @@ def annual_energy(curve: LoadCurve) -> AnnualEnergy:
     holidays, vacations). Estimated intervals do not count as known; a curve that is only
     estimated (from a billed annual value) gets its own figure with the method prefixed
     ``estimated_curve_``.
+
+    The last result is kept for the same curve data (a curve is immutable): a batch household's
+    peer figure, its analysis and its key figures ask for it three times.
     """
+    key = (curve.meta.tz, curve.meta.holiday_region, int(curve.interval_minutes))
+    if _LAST and _LAST[0][0] is curve.data and _LAST[0][1] == key:
+        return _LAST[0][2]
+    result = _annual_energy(curve)
+    _LAST[:] = [(curve.data, key, result)]
+    return result
+
+
+def _annual_energy(curve: LoadCurve) -> AnnualEnergy:
     e = curve.data["energy_kwh"].to_numpy(dtype=float)
     q = quality_codes(curve)
     known = ~np.isnan(e) & (q != Quality.ESTIMATED.value)

@@ -205,3 +205,20 @@ def test_holidays_of_local_dates_equal_the_date_by_date_lookup(start_h, n, tz, r
     known = set(holiday_dates(region, set(dates.year)))
     expected = np.array([x.date() in known for x in dates], dtype=bool)  # the former loop
     np.testing.assert_array_equal(is_holiday(dates, region), expected)
+
+
+def test_the_annual_energy_of_a_curve_is_computed_once(monkeypatch):
+    import advisor.annual as annual
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    curve = synthetic_household(SyntheticSpec(year=2024, interval_minutes=15, seed=5)).curve
+    calls = _counting(monkeypatch, annual, "_annual_energy")
+    first = annual.annual_energy(curve)
+    same = curve.with_meta(meter_id="another name, same data")
+    assert annual.annual_energy(same) is first and annual.annual_energy(curve) is first
+    assert len(calls) == 1
+    other_region = annual.annual_energy(curve.with_meta(holiday_region="DE-BY"))  # another H25 calendar
+    halved = curve.with_meta()
+    object.__setattr__(halved, "data", curve.data.assign(energy_kwh=curve.data["energy_kwh"] / 2))
+    assert annual.annual_energy(halved).annual_kwh == pytest.approx(first.annual_kwh / 2)
+    assert len(calls) == 3 and other_region.annual_kwh == pytest.approx(first.annual_kwh, rel=0.01)
