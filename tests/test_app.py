@@ -710,3 +710,15 @@ def test_streamlit_own_words_come_from_the_catalogue_in_every_language(lang):
         assert core_texts.render(code, lang) != english, (lang, code)
     for _, code in browser.PATTERNS:
         assert "$1" in core_texts.render(code, lang)
+
+
+def test_year_forecast_how_text_names_the_method_actually_used():
+    """The demo household has a whole year: its 12 months come from its own year (own_year_blend),
+    and the page says so instead of a fixed 'H25 fitted to your days' text."""
+    at = new_app()
+    at.run()
+    at.switch_page("views/forecast.py").run()
+    assert_clean(at)
+    captions = " ".join(str(c.value) for c in at.caption)
+    assert "eigenen letzten Jahr des Haushalts" in captions
+    assert "an Ihre vollständigen Tage angepassten BDEW-Profil" not in captions

@@ -86,6 +86,7 @@ else:
         f":material/info: **{t('common.how')}:** "
         + t(
             "fc.year_how",
+            note=proj.note,  # the method actually used (own year blend or H25 fit), with its band source
             price=fmt.ct_per_kwh(proj.price_eur_per_kwh, 1, lang),
             fee=fmt.eur(proj.base_fee_eur_per_year, 0, lang),  # base + meter fee (the settings pass both)
         )
