@@ -73,7 +73,31 @@ RATIO_SOURCES = (
 )
 RATIO_FEATURES = tuple(f"ratio_{c}" for c in RATIO_SOURCES) + ("ratio_level_24h_168h",)
 RATIO_FLOOR = 0.05
-FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES + RATIO_FEATURES
+# issue 16 (12-03 evening): more of the household's own recent behaviour, relative to its usual
+# (the 28-day same-hour mean, floored as above, unless said otherwise): the last 6 h and 3 h
+# before the origin against the same wall-clock hours of the 28 days before; the daily energy
+# of the last 4 fully known same weekdays and of the last 4 days of the target's day type
+# against the 28-day mean day; the 10th/90th percentile of the last 7 days at the hour and its
+# two neighbours; the same weekday last week over the hour and its neighbours; the 7-day
+# coefficient of variation at the hour (std / mean, mean floored); longer memory: the 56-day
+# same-hour mean, the last 8 same weekdays and the last 8 days of the day type at the hour.
+# Chosen on the validation split (bench_forecast_tune.py, variant `household_recent`).
+HOUSEHOLD_FEATURES = (
+    "ratio_last_6h",
+    "ratio_last_3h",
+    "day_ratio_4w_same_weekday",
+    "day_ratio_4_same_daytype",
+    "ratio_q90_7d_window_3h",
+    "ratio_q10_7d_window_3h",
+    "ratio_lag_week_window_3h",
+    "cv_7d_same_hour",
+    "ratio_mean_56d_same_hour",
+    "ratio_mean_8w_same_weekday",
+    "ratio_mean_8_same_daytype",
+)
+# A day counts in the daily-energy features with at least this many known hours (scaled to 24).
+MIN_HOURS_OF_A_DAY = 20
+FEATURE_NAMES: tuple[str, ...] = CALENDAR_FEATURES + LAG_FEATURES + RATIO_FEATURES + HOUSEHOLD_FEATURES
 TEMPERATURE_FEATURE = "temp_air"
 
 
@@ -337,46 +361,124 @@ def make_features(
     is_hol = np.fromiter((d.date() in hol for d in t_dates), dtype=float, count=len(t_dates))
     step_h = ((target_utc - origin_utc) / pd.Timedelta(hours=1)).to_numpy() + 1.0
 
-    feats = pd.DataFrame(
-        {
-            "hour": th.astype(float),
-            "weekday": t_naive.day_of_week.to_numpy().astype(float),
-            "is_holiday": is_hol,
-            "days_ahead": diff.astype(float),
-            "step_h": step_h,
-            "origin_hour": oh.astype(float),
-            "lag_day": lag_day / scale,
-            "lag_week": lags_w[0] / scale,
-            "mean_4w_same_weekday": mean_4w / scale,
-            "mean_7d_same_hour": mean_7d / scale,
-            "std_7d_same_hour": std_7d / scale,
-            "level_24h": level_24 / scale,
-            "level_168h": level_168 / scale,
-            "last_value": last_value / scale,
-            "lag_day_minus_week": (lag_day - lags_w[0]) / scale,
-            "lag_2day": lags_d[1] / scale,
-            "lag_day_smooth": smooth / scale,
-            "median_7d_same_hour": median_7d / scale,
-            "median_7d_window_3h": median_7d_3h / scale,
-            "mean_28d_same_hour": mean_28 / scale,
-            "median_28d_same_hour": median_28 / scale,
-            "q25_28d_same_hour": q25_28 / scale,
-            "q75_28d_same_hour": q75_28 / scale,
-            "ewm_same_hour": ewm / scale,
-            "median_4w_same_weekday": median_4w / scale,
-            "mean_4w_same_daytype": mean_type / scale,
-            "min_168h": min_168 / scale,
-        }
-    )
-    usual = np.maximum(np.nan_to_num(feats["mean_28d_same_hour"].to_numpy(), nan=1.0), RATIO_FLOOR)
+    cols = {
+        "hour": th.astype(float),
+        "weekday": t_naive.day_of_week.to_numpy().astype(float),
+        "is_holiday": is_hol,
+        "days_ahead": diff.astype(float),
+        "step_h": step_h,
+        "origin_hour": oh.astype(float),
+        "lag_day": lag_day / scale,
+        "lag_week": lags_w[0] / scale,
+        "mean_4w_same_weekday": mean_4w / scale,
+        "mean_7d_same_hour": mean_7d / scale,
+        "std_7d_same_hour": std_7d / scale,
+        "level_24h": level_24 / scale,
+        "level_168h": level_168 / scale,
+        "last_value": last_value / scale,
+        "lag_day_minus_week": (lag_day - lags_w[0]) / scale,
+        "lag_2day": lags_d[1] / scale,
+        "lag_day_smooth": smooth / scale,
+        "median_7d_same_hour": median_7d / scale,
+        "median_7d_window_3h": median_7d_3h / scale,
+        "mean_28d_same_hour": mean_28 / scale,
+        "median_28d_same_hour": median_28 / scale,
+        "q25_28d_same_hour": q25_28 / scale,
+        "q75_28d_same_hour": q75_28 / scale,
+        "ewm_same_hour": ewm / scale,
+        "median_4w_same_weekday": median_4w / scale,
+        "mean_4w_same_daytype": mean_type / scale,
+        "min_168h": min_168 / scale,
+    }
+    usual = np.maximum(np.nan_to_num(cols["mean_28d_same_hour"], nan=1.0), RATIO_FLOOR)
     for c in RATIO_SOURCES:
-        feats[f"ratio_{c}"] = feats[c].to_numpy() / usual
-    feats["ratio_level_24h_168h"] = feats["level_24h"].to_numpy() / np.maximum(
-        feats["level_168h"].to_numpy(), RATIO_FLOOR
-    )
+        cols[f"ratio_{c}"] = cols[c] / usual
+    cols["ratio_level_24h_168h"] = cols["level_24h"] / np.maximum(cols["level_168h"], RATIO_FLOOR)
+    extra = _household_features(values, row_type, od, oh, td, th, dw, dl, scale, usual, std_7d, mean_7d)
+    for c in HOUSEHOLD_FEATURES:
+        cols[c] = extra[c]
+    # one DataFrame from all columns (column-by-column inserts cost ~10 ms per 24-h forecast)
+    feats = pd.DataFrame(cols)
     if temperature_c is not None:
         feats[TEMPERATURE_FEATURE] = np.asarray(temperature_c, dtype=float)
     return feats, scale
+
+
+def _household_features(
+    values: np.ndarray,
+    row_type: np.ndarray,
+    od: np.ndarray,
+    oh: np.ndarray,
+    td: np.ndarray,
+    th: np.ndarray,
+    dw: np.ndarray,
+    dl: np.ndarray,
+    scale: np.ndarray,
+    usual: np.ndarray,
+    std_7d: np.ndarray,
+    mean_7d: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """:data:`HOUSEHOLD_FEATURES` of each row (only cells strictly before the origin).
+
+    ``dw``/``dl`` are the rows of the most recent known same weekday / day at the target hour,
+    ``usual`` the floored 28-day same-hour mean relative to ``scale``.
+    """
+    n = values.shape[0]
+    out: dict[str, np.ndarray] = {}
+    back_28 = np.arange(1, 29)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        # the last 6 known hours and the same wall-clock hours of the 28 days before each
+        recent, before = [], []
+        for j in range(1, 7):
+            hour = oh - j
+            day = od + np.floor_divide(hour, HOURS_PER_DAY)
+            hour = np.mod(hour, HOURS_PER_DAY)
+            recent.append(_take(values, day, hour))
+            earlier = _take(values, day[None, :] - back_28, np.broadcast_to(hour, (28, len(hour))))
+            before.append(np.nanmean(earlier, axis=0))
+        recent_a, before_a = np.stack(recent), np.stack(before)
+        for k, name in ((6, "ratio_last_6h"), (3, "ratio_last_3h")):
+            usual_k = np.maximum(np.nanmean(before_a[:k], axis=0), RATIO_FLOOR * scale)
+            out[name] = np.nanmean(recent_a[:k], axis=0) / usual_k
+        # daily energy of fully known days (>= MIN_HOURS_OF_A_DAY hours, scaled to 24)
+        known = (~np.isnan(values)).sum(axis=1)
+        daily = np.where(
+            known >= MIN_HOURS_OF_A_DAY, np.nansum(values, axis=1) * HOURS_PER_DAY / np.maximum(known, 1), np.nan
+        )
+
+        def day_energy(d: np.ndarray) -> np.ndarray:
+            return np.where((d >= 0) & (d < n), daily[np.clip(d, 0, n - 1)], np.nan)
+
+        week = np.where(dw >= od, dw - 7, dw)  # a same weekday wholly before the origin day
+        mean_day = HOURS_PER_DAY * scale
+        weeks_4 = day_energy(week[None, :] - 7 * np.arange(4)[:, None])
+        out["day_ratio_4w_same_weekday"] = np.nanmean(weeks_4, axis=0) / mean_day
+        target_type = row_type[np.clip(td, 0, n - 1)]
+        cand = od[None, :] - back_28
+        cand_energy = day_energy(cand)
+        same = (row_type[np.clip(cand, 0, n - 1)] == target_type) & ~np.isnan(cand_energy)
+        same &= np.cumsum(same, axis=0) <= 4
+        out["day_ratio_4_same_daytype"] = np.nanmean(np.where(same, cand_energy, np.nan), axis=0) / mean_day
+        # 7 days x (hour - 1, hour, hour + 1); the order does not matter for the percentiles
+        days_7 = np.repeat(dl[None, :] - np.arange(7)[:, None], 3, axis=0)
+        hours_3 = np.tile(np.stack([th - 1, th, th + 1]), (7, 1))
+        window = _take_known(values, days_7, hours_3, od, oh)
+        q10, q90 = _nan_quantiles(window, (0.1, 0.9))
+        out["ratio_q90_7d_window_3h"] = q90 / scale / usual
+        out["ratio_q10_7d_window_3h"] = q10 / scale / usual
+        lag_week_3h = _take_known(values, np.broadcast_to(week, (3, len(week))), np.stack([th - 1, th, th + 1]), od, oh)
+        out["ratio_lag_week_window_3h"] = np.nanmean(lag_week_3h, axis=0) / scale / usual
+        out["cv_7d_same_hour"] = (std_7d / scale) / np.maximum(mean_7d / scale, RATIO_FLOOR)
+        hours_56 = np.broadcast_to(th, (56, len(th)))
+        lags_56 = _take(values, dl[None, :] - np.arange(56)[:, None], hours_56)
+        out["ratio_mean_56d_same_hour"] = np.nanmean(lags_56, axis=0) / scale / usual
+        weeks_8 = _take(values, week[None, :] - 7 * np.arange(8)[:, None], hours_56[:8])
+        out["ratio_mean_8w_same_weekday"] = np.nanmean(weeks_8, axis=0) / scale / usual
+        same_8 = (row_type[np.clip(dl[None, :] - np.arange(56)[:, None], 0, n - 1)] == target_type) & ~np.isnan(lags_56)
+        same_8 &= np.cumsum(same_8, axis=0) <= 8
+        out["ratio_mean_8_same_daytype"] = np.nanmean(np.where(same_8, lags_56, np.nan), axis=0) / scale / usual
+    return out
 
 
 def target_hours(origin_utc: pd.Timestamp, n_hours: int) -> pd.DatetimeIndex:

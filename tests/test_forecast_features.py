@@ -10,6 +10,7 @@ import pytest
 
 from advisor.features import (
     FEATURE_NAMES,
+    HOUSEHOLD_FEATURES,
     RATIO_FLOOR,
     _nan_quantiles,
     make_features,
@@ -81,3 +82,49 @@ def test_a_target_normaliser_that_is_no_feature_is_refused():
         LoadForecaster(n_rounds=2, target_normaliser="no_such_feature").fit(
             s, tz="Europe/Berlin", holiday_region="DE-NW", calibration_days=7
         )
+
+
+def test_household_features_from_a_household_that_doubles_on_wednesdays():
+    # Oracle by hand (Europe/Berlin, June-August 2024: no clock change, no NRW public holiday):
+    # 1 kWh every hour, every Wednesday 2 kWh every hour. Day ahead from the midnight before
+    # Wednesday 2024-08-07: the 28-day scale and same-hour mean are (24 + 4 * 2) / 28 = 8/7, so
+    # the usual hour is 1 and the mean day 24 * 8/7 kWh.
+    idx = pd.date_range("2024-06-01", "2024-08-07", freq="h", tz="Europe/Berlin", inclusive="left")
+    s = pd.Series(np.where(idx.day_of_week == 2, 2.0, 1.0), index=idx.tz_convert("UTC"))
+    origin = s.index[-1] + pd.Timedelta(hours=1)
+    feats, scale = make_features(
+        wall_clock_matrix(s, "Europe/Berlin"),
+        pd.DatetimeIndex([origin] * 24),
+        target_hours(origin, 24),
+        holiday_region="DE-NW",
+    )
+    noon = feats.iloc[12]
+    assert scale[12] == pytest.approx(8 / 7)
+    # the last 4 Wednesdays: 48 kWh a day against 24 * 8/7
+    assert noon["day_ratio_4w_same_weekday"] == pytest.approx(2 / (8 / 7))
+    # the last 4 workdays before Wednesday (Tue, Mon, Fri, Thu): 24 kWh
+    assert noon["day_ratio_4_same_daytype"] == pytest.approx(1 / (8 / 7))
+    # last 8 workdays at noon: Tue Mon Fri Thu Wed Tue Mon Fri -> (7 + 2) / 8
+    assert noon["ratio_mean_8_same_daytype"] == pytest.approx((9 / 8) / (8 / 7))
+    assert noon["ratio_mean_8w_same_weekday"] == pytest.approx(2 / (8 / 7))
+    assert noon["ratio_lag_week_window_3h"] == pytest.approx(2 / (8 / 7))
+    # 56 days back: 8 Wednesdays -> (48 + 16) / 56 = 8/7, i.e. the usual
+    assert noon["ratio_mean_56d_same_hour"] == pytest.approx(1.0)
+    # the last 6 h / 3 h (Tuesday evening, 1 kWh) against the same hours of the 28 days before (8/7)
+    assert noon["ratio_last_6h"] == pytest.approx(7 / 8)
+    assert noon["ratio_last_3h"] == pytest.approx(7 / 8)
+    # last 7 days at 11-13 h: 18 values of 1, 3 of 2 -> 90th percentile 2, 10th percentile 1
+    assert noon["ratio_q90_7d_window_3h"] == pytest.approx(2 / (8 / 7))
+    assert noon["ratio_q10_7d_window_3h"] == pytest.approx(1 / (8 / 7))
+    # six 1s and one 2: population std sqrt(6) / 7, mean 8/7
+    assert noon["cv_7d_same_hour"] == pytest.approx(np.sqrt(6) / 8)
+    # placebo: without the Wednesdays every household feature is 1 (cv 0)
+    flat = pd.Series(1.0, index=s.index)
+    f2, _ = make_features(
+        wall_clock_matrix(flat, "Europe/Berlin"),
+        pd.DatetimeIndex([origin] * 24),
+        target_hours(origin, 24),
+        holiday_region="DE-NW",
+    )
+    for c in HOUSEHOLD_FEATURES:
+        assert f2[c].to_numpy() == pytest.approx(np.zeros(24) if c == "cv_7d_same_hour" else np.ones(24)), c
