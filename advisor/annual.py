@@ -97,8 +97,9 @@ def annual_energy(curve: LoadCurve) -> AnnualEnergy:
     peer figure, its analysis and its key figures ask for it three times.
     """
     key = (curve.meta.tz, curve.meta.holiday_region, int(curve.interval_minutes))
-    if _LAST and _LAST[0][0] is curve.data and _LAST[0][1] == key:
-        return _LAST[0][2]
+    last = _LAST[0] if _LAST else None  # one read: another thread (the app) may replace it
+    if last is not None and last[0] is curve.data and last[1] == key:
+        return last[2]
     result = _annual_energy(curve)
     _LAST[:] = [(curve.data, key, result)]
     return result

@@ -878,16 +878,16 @@ class PreparedLoad:
         direct = np.zeros_like(load_a) if full_feed_in else np.minimum(load_a, pv_values)
         parts = tuple(_read_only(a) for a in (direct, pv_values - direct, load_a - direct))
         object.__setattr__(self, "_split", (key, pv_values, parts))
-        object.__setattr__(self, "_runs", None)
         return parts
 
     def runs(self, pv_values: np.ndarray):
         """:func:`advisor.battery.dispatch_runs` of the flows of :meth:`split` (shared by battery sizes)."""
-        _, surplus, deficit = self.split(pv_values, False)
-        runs = self.__dict__.get("_runs")
-        if runs is None:
-            runs = dispatch_runs(surplus, deficit)
-            object.__setattr__(self, "_runs", runs)
+        parts = self.split(pv_values, False)
+        last = self.__dict__.get("_runs")
+        if last is not None and last[0] is parts:
+            return last[1]
+        runs = dispatch_runs(parts[1], parts[2])
+        object.__setattr__(self, "_runs", (parts, runs))  # tied to the split it was made from
         return runs
 
 
