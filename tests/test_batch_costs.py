@@ -222,3 +222,70 @@ def test_the_annual_energy_of_a_curve_is_computed_once(monkeypatch):
     object.__setattr__(halved, "data", curve.data.assign(energy_kwh=curve.data["energy_kwh"] / 2))
     assert annual.annual_energy(halved).annual_kwh == pytest.approx(first.annual_kwh / 2)
     assert len(calls) == 3 and other_region.annual_kwh == pytest.approx(first.annual_kwh, rel=0.01)
+
+
+def _clear_worker_caches() -> None:
+    """Every per-process cache of the assessment path, as in a fresh batch worker."""
+    import advisor.annual as annual
+    import advisor.profiles as profiles
+
+    pv._SYSTEMS.clear()
+    pv.DEFAULT_CACHE.clear()
+    economics._NOTES.clear()
+    economics._LAST_CELLS.clear()
+    economics._CELLS.clear()
+    economics._RATES.clear()
+    annual._LAST.clear()
+    profiles._year_weights.cache_clear()
+
+
+def test_letters_and_rows_do_not_depend_on_what_the_worker_did_before(tmp_path):
+    """The same household's letter (HTML bytes, PDF bytes without dates) and summary row, once after
+    other households in one worker and once alone in a fresh one: the caches change nothing.
+    Real London households (with gaps, 30 min) and bench-like synthetic ones (15 min)."""
+    import re
+
+    import pyarrow.parquet as pq
+    from shared_data import shared_path
+
+    from advisor.batch import BatchOptions, EngineSpec, run_batch
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    frames = []
+    for k, ev in ((0, 0.0), (1, 11.0)):
+        hh = synthetic_household(SyntheticSpec(year=2024, interval_minutes=15, ev_kw=ev, seed=1000 + k))
+        e = hh.curve.energy_kwh
+        frames.append(pd.DataFrame({"household_id": f"S{k}", "timestamp": e.index.tz_convert("UTC"), "kwh": e.to_numpy()}))
+    lcl = pq.read_table(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet")).to_pandas()
+    for lclid in sorted(lcl["lclid"].unique())[:3]:  # MAC000004 gets no letter (77 % zeros): its row only
+        g = lcl[lcl["lclid"] == lclid]
+        frames.append(pd.DataFrame({"household_id": lclid, "timestamp": g["timestamp_utc"], "kwh": g["kwh"]}))
+    table = pd.concat(frames, ignore_index=True)
+    table["timestamp"] = pd.to_datetime(table["timestamp"], utc=True)
+
+    def run(ids, out):
+        path = tmp_path / f"{out}.parquet"
+        table[table["household_id"].isin(ids)].to_parquet(path, index=False)
+        run_batch(BatchOptions(input_path=path, out_dir=tmp_path / out, engine=EngineSpec(kind="local", workers=1),
+                               formats=("html", "pdf"), letter_date="2026-11-24", progress=False))  # fmt: skip
+        rows = pd.read_csv(tmp_path / out / "summary.csv").set_index("household")
+        return tmp_path / out / "letters", rows
+
+    ids = sorted(table["household_id"].unique())
+    _clear_worker_caches()
+    together, rows = run(ids, "together")
+    strip = re.compile(rb"/(CreationDate|ModDate) \([^)]*\)")
+    compared = 0
+    for hid in reversed(ids):
+        _clear_worker_caches()
+        alone, row = run([hid], f"alone_{hid}")
+        cols = [c for c in row.columns if not c.startswith("peer_")]  # peer groups need 20 households
+        pd.testing.assert_series_equal(row.loc[hid, cols], rows.loc[hid, cols], check_names=False)
+        if not (together / f"{hid}.html").exists():
+            assert not (alone / f"{hid}.html").exists()
+            continue
+        assert (alone / f"{hid}.html").read_bytes() == (together / f"{hid}.html").read_bytes(), hid
+        pdf_alone, pdf_together = ((d / f"{hid}.pdf").read_bytes() for d in (alone, together))
+        assert strip.sub(b"", pdf_alone) == strip.sub(b"", pdf_together), hid
+        compared += 1
+    assert compared >= 4
