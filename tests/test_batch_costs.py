@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from babel import numbers as babel_numbers
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import advisor.economics as economics
@@ -198,10 +198,12 @@ def test_battery_sizes_of_one_system_share_the_dispatch_runs(monkeypatch):
     st.sampled_from(["DE-NW", "DE-BY", "GB-ENG"]),
     st.sampled_from(["15min", "h", "D"]),
 )
+@example(577, 61, "Europe/London", "DE-NW", "D")  # starts on the March DST change
 def test_holidays_of_local_dates_equal_the_date_by_date_lookup(start_h, n, tz, region, freq):
     from advisor.holidays_de import holiday_dates, is_holiday
 
-    dates = pd.date_range(pd.Timestamp("2023-01-01") + pd.Timedelta(hours=start_h), periods=n, freq=freq, tz=tz)
+    utc = pd.date_range(pd.Timestamp("2023-01-01") + pd.Timedelta(hours=start_h), periods=n, freq=freq, tz="UTC")
+    dates = utc.tz_localize(None) if tz is None else utc.tz_convert(tz)  # no nonexistent local times
     known = set(holiday_dates(region, set(dates.year)))
     expected = np.array([x.date() in known for x in dates], dtype=bool)  # the former loop
     np.testing.assert_array_equal(is_holiday(dates, region), expected)
