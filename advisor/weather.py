@@ -20,6 +20,7 @@ All frames use pvlib's names: ``ghi, dni, dhi`` [W/m²], ``temp_air`` [°C], ``w
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import numpy as np
@@ -594,6 +595,27 @@ def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float, *, 
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         raise WeatherError("`index` must be a tz-aware DatetimeIndex")
     region = int(region) if region is not None else try_region(lat, lon)
+    i8 = np.ascontiguousarray(index.asi8)
+    key = (region, str(index.tz), str(index.dtype), len(i8), hashlib.sha1(i8.tobytes()).hexdigest())
+    cached = _CLIMATOLOGIES.get(key)
+    if cached is None:
+        cached = _climatology(index, region)
+        if len(_CLIMATOLOGIES) >= 8:
+            _CLIMATOLOGIES.pop(next(iter(_CLIMATOLOGIES)))
+        _CLIMATOLOGIES[key] = cached
+    out = pd.Series(cached, index=index, name="temp_air", copy=False)
+    out.attrs = {
+        "source": f"DWD TRY2010 region {region} climatology (harmonic daily mean + monthly diurnal cycle)",
+        "climatology": True,
+    }
+    return out
+
+
+#: Climatologies by (region, index content): the households of a batch share their period (read-only arrays).
+_CLIMATOLOGIES: dict[tuple, np.ndarray] = {}
+
+
+def _climatology(index: pd.DatetimeIndex, region: int) -> np.ndarray:
     coef, anomaly = _temperature_model(region)
     step = (index[1] - index[0]) if len(index) > 1 else pd.Timedelta(hours=1)
     mid = (index + step / 2).tz_convert(MEZ)
@@ -607,9 +629,5 @@ def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float, *, 
     m = mid.month.to_numpy() - 1
     diurnal = (1 - frac) * anomaly[m, lo] + frac * anomaly[m, (lo + 1) % 24]
     values = design @ coef + diurnal
-    out = pd.Series(values, index=index, name="temp_air")
-    out.attrs = {
-        "source": f"DWD TRY2010 region {region} climatology (harmonic daily mean + monthly diurnal cycle)",
-        "climatology": True,
-    }
-    return out
+    values.flags.writeable = False
+    return values

@@ -291,3 +291,21 @@ def test_letters_and_rows_do_not_depend_on_what_the_worker_did_before(tmp_path):
         assert strip.sub(b"", pdf_alone) == strip.sub(b"", pdf_together), hid
         compared += 1
     assert compared >= 4
+
+
+def test_the_temperature_climatology_of_a_period_is_computed_once(monkeypatch):
+    import advisor.weather as weather
+
+    weather._CLIMATOLOGIES.clear()
+    calls = _counting(monkeypatch, weather, "_climatology")
+    idx = pd.date_range("2024-01-01", "2025-01-01", freq="15min", inclusive="left", tz="Europe/Berlin")
+    first = weather.temperature_climatology(idx, 51.54, 7.22)
+    first.attrs["mine"] = 1  # a caller's change of its result stays its own
+    again = weather.temperature_climatology(pd.DatetimeIndex(list(idx[:10])).append(idx[10:]), 51.54, 7.22)
+    assert len(calls) == 1 and "mine" not in again.attrs and again.attrs["climatology"]
+    np.testing.assert_array_equal(first.to_numpy(), again.to_numpy())
+    shifted = weather.temperature_climatology(idx + pd.Timedelta(days=182), 51.54, 7.22)
+    munich = weather.temperature_climatology(idx, 48.14, 11.58)
+    assert len(calls) == 3
+    assert abs(shifted.iloc[:96 * 30].mean() - first.iloc[:96 * 30].mean()) > 5  # July vs January
+    assert munich.mean() != first.mean()
