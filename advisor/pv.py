@@ -306,6 +306,9 @@ def _weather_fingerprint(weather: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
+_MISSING = object()
+
+
 class PVProfileCache:
     """In-memory cache of solar positions and per-kWp DC profiles, bounded in size.
 
@@ -321,15 +324,24 @@ class PVProfileCache:
         self.misses = 0
 
     def get_or_compute(self, key: tuple, compute):
-        if key in self._items:
-            self._items.move_to_end(key)
+        # tolerant of threads sharing the cache (the app; Dask with threads): an entry another
+        # thread evicts meanwhile is only recomputed
+        value = self._items.get(key, _MISSING)
+        if value is not _MISSING:
+            try:
+                self._items.move_to_end(key)
+            except KeyError:
+                pass
             self.hits += 1
-            return self._items[key]
+            return value
         self.misses += 1
         value = compute()
         self._items[key] = value
-        if len(self._items) > self.max_items:
-            self._items.popitem(last=False)
+        while len(self._items) > self.max_items:
+            try:
+                self._items.popitem(last=False)
+            except KeyError:
+                break
         return value
 
     def clear(self) -> None:

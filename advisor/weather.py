@@ -601,7 +601,7 @@ def temperature_climatology(index: pd.DatetimeIndex, lat: float, lon: float, *, 
     if cached is None:
         cached = _climatology(index, region)
         if len(_CLIMATOLOGIES) >= 8:
-            _CLIMATOLOGIES.pop(next(iter(_CLIMATOLOGIES)))
+            _CLIMATOLOGIES.clear()  # (safe with the app's threads)
         _CLIMATOLOGIES[key] = cached
     out = pd.Series(cached, index=index, name="temp_air", copy=False)
     out.attrs = {
