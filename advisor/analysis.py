@@ -64,8 +64,6 @@ if TYPE_CHECKING:  # pragma: no cover
 NS_PER_MIN = 60_000_000_000
 NS_PER_DAY = 86_400_000_000_000
 HOURS_PER_YEAR = 8760.0
-#: Annual methods that rest on a whole measured year (:func:`advisor.annual.annual_energy`).
-FULL_YEAR_METHODS = ("measured_full_year", "full_year_gaps_filled_h25")
 NIGHT_HOURS = (0, 5)  # [start, end) local hours used for the base load
 EVENING_HOURS = (17, 20)  # [start, end) local hours of the evening peak window
 BASE_LOAD_PERCENTILE = 10.0
@@ -419,7 +417,7 @@ def data_quality(curve: LoadCurve, annual: AnnualEnergy | None = None) -> DataQu
     if annual is None:
         annual = annual_energy(curve)
     # one rule with the annual figure: a year with >= 98 % of its intervals known counts as a year
-    year_cov = 1.0 if annual.method.endswith(FULL_YEAR_METHODS) else min(1.0, n_known / per_year)
+    year_cov = 1.0 if annual.is_full_year else min(1.0, n_known / per_year)
     if n_known:
         subst = float((q == Quality.SUBSTITUTED.value).sum() / n_known)
         filled = float((q == Quality.FILLED.value).sum() / n_known)

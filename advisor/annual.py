@@ -75,6 +75,12 @@ class AnnualEnergy:
     window_start: pd.Timestamp
     window_end: pd.Timestamp
 
+    @property
+    def is_full_year(self) -> bool:
+        """True when the figure rests on a whole measured year (complete, or >= 98 % known with
+        the gaps filled), also for an estimated curve's prefixed method."""
+        return self.method.endswith(("measured_full_year", "full_year_gaps_filled_h25"))
+
 
 _LAST: list = []  # [(curve data frame, (tz, holiday region, minutes), AnnualEnergy)]
 

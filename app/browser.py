@@ -23,51 +23,13 @@ import json
 
 import streamlit as st
 
-from advisor.texts import render
+from advisor.texts import codes, render
 
 COOKIE = "ea_own_data"
 
-# Streamlit 1.67's own texts -> their codes in streamlit.po (de/en/tr; the English entry is Streamlit's word).
-WORDS = {
-    "Upload": "streamlit.word.upload",
-    "Add files": "streamlit.word.add_files",
-    "Drag and drop a file here": "streamlit.word.drag_and_drop_a_file_here",
-    "Drag and drop files here": "streamlit.word.drag_and_drop_files_here",
-    "file upload": "streamlit.word.file_upload",
-    "Remove file": "streamlit.word.remove_file",
-    "Delete": "streamlit.word.delete",
-    "Choose an option": "streamlit.word.choose_an_option",
-    "Choose date": "streamlit.word.choose_date",
-    "Open": "streamlit.word.open",
-    "Close": "streamlit.word.close",
-    "Clear all": "streamlit.word.clear_all",
-    "Clear value": "streamlit.word.clear_value",
-    "Increment": "streamlit.word.increment",
-    "Decrement": "streamlit.word.decrement",
-    "Expand sidebar": "streamlit.word.expand_sidebar",
-    "Collapse sidebar": "streamlit.word.collapse_sidebar",
-    "Sidebar": "streamlit.word.sidebar",
-    "App pages": "streamlit.word.app_pages",
-    "Main menu": "streamlit.word.main_menu",
-    "Skip to main content": "streamlit.word.skip_to_main_content",
-    "Link to heading": "streamlit.word.link_to_heading",
-    "Scroll tabs right": "streamlit.word.scroll_tabs_right",
-    "Scroll tabs left": "streamlit.word.scroll_tabs_left",
-    "Fullscreen": "streamlit.word.fullscreen",
-    "Close fullscreen": "streamlit.word.close_fullscreen",
-    "Exit fullscreen": "streamlit.word.exit_fullscreen",
-    "Running...": "streamlit.word.running",
-    "Stop": "streamlit.word.stop",
-    "Stopping...": "streamlit.word.stopping",
-    "Connecting": "streamlit.word.connecting",
-    "Connection error": "streamlit.word.connection_error",
-    "info icon": "streamlit.word.info_icon",
-    "Show password text": "streamlit.word.show_password_text",
-    "Press Enter to apply": "streamlit.word.press_enter_to_apply",
-    "Press Enter to submit form": "streamlit.word.press_enter_to_submit_form",
-    "No results": "streamlit.word.no_results",
-    "No options to select": "streamlit.word.no_options_to_select",
-}
+# Streamlit 1.67's own texts -> their codes in streamlit.po (de/en/tr). The English entry of each
+# ``streamlit.word.*`` code is Streamlit's word as drawn, so the table comes from the catalogue.
+WORDS = {render(code, "en"): code for code in sorted(codes("en")) if code.startswith("streamlit.word.")}
 # Texts with a variable part: (regular expression on Streamlit's English, code of the replacement with $1 …).
 PATTERNS = [
     ("^Help for (.+)$", "streamlit.pattern.0"),
