@@ -14,7 +14,19 @@ def day_curve(day: str, interval_minutes: int = 15, tz: str = "Europe/Berlin", v
     start = pd.Timestamp(day).tz_localize(tz)
     end = (pd.Timestamp(day) + pd.DateOffset(days=1)).tz_localize(tz)
     idx = pd.date_range(start, end, freq=f"{interval_minutes}min", inclusive="left")
-    return make_load_curve(pd.Series(np.full(len(idx), value), index=idx), interval_minutes=interval_minutes, meta=CurveMeta(tz=tz))
+    return make_load_curve(
+        pd.Series(np.full(len(idx), value), index=idx), interval_minutes=interval_minutes, meta=CurveMeta(tz=tz)
+    )
+
+
+def london_curve(data: pd.DataFrame, lclid: str):
+    """One household of the shared LCL long table (``lclid, timestamp_utc, kwh``) as a 30-min curve
+    in its own time zone (Europe/London, English holidays)."""
+    g = data[data["lclid"] == lclid]
+    s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
+    return make_load_curve(
+        s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid)
+    )
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from advisor.household import Household
 from advisor.loadcurve import CurveMeta, Direction, make_load_curve
 from advisor.seeds import load_seeds
 from advisor.synthetic import SyntheticSpec, synthetic_household
-from tests.conftest import shared_path
+from tests.conftest import london_curve, shared_path
 
 
 def _curve(values, start="2024-06-03", minutes=15, tz="Europe/Berlin", quality=None, region="DE-NW"):
@@ -307,14 +307,6 @@ def lcl():
     return data, meta.set_index("lclid")
 
 
-def _lcl_curve(data, lclid):
-    g = data[data["lclid"] == lclid]
-    s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
-    return make_load_curve(
-        s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG", meter_id=lclid)
-    )
-
-
 def test_lcl_flagged_households_get_low_quality(lcl):
     data, meta = lcl
     flags = meta["qc_flags"].fillna("")
@@ -322,18 +314,20 @@ def test_lcl_flagged_households_get_low_quality(lcl):
     zeros = [i for i in meta.index if "many_zero_readings" in flags[i]]
     clean = [i for i in meta.index if flags[i] == ""][:5]
     assert len(partial) >= 4 and len(zeros) >= 2
-    clean_scores = [analyse(_lcl_curve(data, i)).data_quality.score for i in clean]
+    clean_scores = [analyse(london_curve(data, i)).data_quality.score for i in clean]
     assert min(clean_scores) > 0.95
     for i in partial + zeros:
-        a = analyse(_lcl_curve(data, i))
+        a = analyse(london_curve(data, i))
         assert a.data_quality.score < 0.8, i
         assert a.data_quality.label != "good"
         assert a.data_quality.notes, i
     for i in partial:
-        a = analyse(_lcl_curve(data, i))
+        a = analyse(london_curve(data, i))
         assert a.annual_method == "annualised_h25"
         assert a.annual_uncertainty_pct >= 5
-    mostly_zero = analyse(_lcl_curve(data, "MAC000004"), Household(persons=2, dwelling="apartment"), seeds=load_seeds())
+    mostly_zero = analyse(
+        london_curve(data, "MAC000004"), Household(persons=2, dwelling="apartment"), seeds=load_seeds()
+    )
     assert mostly_zero.data_quality.score < 0.1
     assert any("zero" in n for n in mostly_zero.data_quality.notes)
     assert mostly_zero.stromspiegel_class is None and "data quality" in mostly_zero.stromspiegel.reason
@@ -342,7 +336,7 @@ def test_lcl_flagged_households_get_low_quality(lcl):
 def test_lcl_full_year_annual_matches_meta(lcl):
     data, meta = lcl
     for i in ("MAC000003", "MAC000010", "MAC000057"):
-        a = analyse(_lcl_curve(data, i))
+        a = analyse(london_curve(data, i))
         assert a.annual_kwh == pytest.approx(meta.loc[i, "annualised_kwh"], rel=0.005)
         assert math.isfinite(a.base_load_w) and 0 < a.base_load_w < 2000
 
@@ -525,7 +519,7 @@ def test_length_sentence_agrees_with_the_annual_method_on_every_real_household(l
     data, _ = lcl
     seen = {}
     for lclid in data["lclid"].unique():
-        curve = _lcl_curve(data, lclid)
+        curve = london_curve(data, lclid)
         q, a = data_quality(curve), annual_energy(curve)
         short = any(getattr(n, "code", "") == "quality.note.short" for n in q.notes)
         full = a.method in ("measured_full_year", "full_year_gaps_filled_h25")
@@ -537,7 +531,7 @@ def test_length_sentence_agrees_with_the_annual_method_on_every_real_household(l
 
 def test_length_sentence_of_a_short_curve_still_says_extrapolated(lcl):
     data, _ = lcl
-    curve = _lcl_curve(data, data["lclid"].iloc[0])
+    curve = london_curve(data, data["lclid"].iloc[0])
     short = make_load_curve(
         curve.data["energy_kwh"].iloc[: 48 * 200], interval_minutes=30, meta=curve.meta
     )  # 200 days, complete

@@ -238,6 +238,16 @@ def german_documents():
     return out, seen
 
 
+def _demo_assessment(seed: int, household, **settings):
+    """The assessment of synthetic demo household ``seed`` with the shipped seeds."""
+    from advisor.assessment import AssessmentSettings, assess_household
+    from advisor.seeds import load_seeds
+    from advisor.synthetic import SyntheticSpec, synthetic_household
+
+    demo = synthetic_household(SyntheticSpec(seed=seed))
+    return assess_household(demo.curve, household, AssessmentSettings(seeds=load_seeds(), **settings))
+
+
 def _visible_text(html: str, sources: bool = True) -> str:
     import html as h
 
@@ -261,18 +271,10 @@ def test_german_report_and_letter_have_none_of_the_reported_slips(german_documen
 
 
 def test_turkish_letter_renders_with_turkish_words_and_german_core_fallback():
-    from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
     from advisor.report import render_report
-    from advisor.seeds import load_seeds
-    from advisor.synthetic import SyntheticSpec, synthetic_household
 
-    demo = synthetic_household(SyntheticSpec(seed=2))
-    a = assess_household(
-        demo.curve,
-        Household(persons=2, dwelling="apartment"),
-        AssessmentSettings(seeds=load_seeds(), parts=("recommendations",)),
-    )
+    a = _demo_assessment(2, Household(persons=2, dwelling="apartment"), parts=("recommendations",))
     with texts.record_fallbacks() as seen:
         html = render_report(a, "tr", variant="letter", charts=False)
     assert 'lang="tr"' in html and "Kişisel enerji kontrolünüz" in html and "Saygılarımızla" in html
@@ -340,17 +342,11 @@ def test_no_twin_fields_left_in_the_converted_modules():
 def full_german_report():
     """The German report of a household with every part (PV economics, forecast, tariffs,
     recommendations, signatures): the new codes are all rendered."""
-    from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
     from advisor.report import render_report
-    from advisor.seeds import load_seeds
-    from advisor.synthetic import SyntheticSpec, synthetic_household
 
-    demo = synthetic_household(SyntheticSpec(seed=3))
-    a = assess_household(
-        demo.curve,
-        Household(persons=4, dwelling="house", tenure="owner", hot_water="electric", postal_code="44623"),
-        AssessmentSettings(seeds=load_seeds()),
+    a = _demo_assessment(
+        3, Household(persons=4, dwelling="house", tenure="owner", hot_water="electric", postal_code="44623")
     )
     with texts.record_fallbacks() as seen:
         html = render_report(a, "de", variant="report", charts=False)
@@ -429,17 +425,11 @@ def test_every_seed_source_a_report_or_the_electrify_page_shows_has_german():
 
 def test_turkish_report_words_are_turkish_and_measures_follow():
     """The full Turkish report: no report word falls back; the measures' own texts are Turkish too."""
-    from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
     from advisor.report import render_report
-    from advisor.seeds import load_seeds
-    from advisor.synthetic import SyntheticSpec, synthetic_household
 
-    demo = synthetic_household(SyntheticSpec(seed=2))
-    a = assess_household(
-        demo.curve,
-        Household(persons=2, dwelling="apartment", language="tr"),
-        AssessmentSettings(seeds=load_seeds(), language="tr", parts=("recommendations",)),
+    a = _demo_assessment(
+        2, Household(persons=2, dwelling="apartment", language="tr"), language="tr", parts=("recommendations",)
     )
     with texts.record_fallbacks() as seen:
         html = render_report(a, "tr", variant="report", charts=True)
@@ -600,15 +590,12 @@ def test_london_year_reads_in_its_own_time_zone_and_with_honest_completeness():
 
     from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
-    from advisor.loadcurve import CurveMeta, make_load_curve
     from advisor.report import render_report
     from advisor.seeds import load_seeds
-    from tests.conftest import shared_path
+    from tests.conftest import london_curve, shared_path
 
     data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
-    g = data[data["lclid"] == "MAC000003"]
-    s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
-    curve = make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG"))
+    curve = london_curve(data, "MAC000003")
     a = assess_household(curve, Household(persons=2), AssessmentSettings(seeds=load_seeds(), parts=()))
     text = _visible_text(render_report(a, "de", charts=False))
     assert "01.01.2013 – 31.12.2013" in text
@@ -624,10 +611,9 @@ def test_german_reports_of_real_households_read_clean():
 
     from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
-    from advisor.loadcurve import CurveMeta, make_load_curve
     from advisor.report import render_report
     from advisor.seeds import load_seeds
-    from tests.conftest import shared_path
+    from tests.conftest import london_curve, shared_path
 
     data = pd.read_parquet(shared_path("lcl_london", "lcl_60hh_2013_30min.parquet"))
     seeds = load_seeds()
@@ -639,9 +625,7 @@ def test_german_reports_of_real_households_read_clean():
     }
     found = []
     for i, lclid in enumerate(data["lclid"].unique()[::7][:8]):
-        g = data[data["lclid"] == lclid]
-        s = pd.Series(g["kwh"].to_numpy(), index=pd.DatetimeIndex(g["timestamp_utc"]).tz_convert("Europe/London"))
-        curve = make_load_curve(s, interval_minutes=30, meta=CurveMeta(tz="Europe/London", holiday_region="GB-ENG"))
+        curve = london_curve(data, lclid)
         hh = Household(persons=1 + i % 4, dwelling=("apartment", "house")[i % 2], tenure="owner")
         a = assess_household(curve, hh, AssessmentSettings(seeds=seeds))
         with texts.record_fallbacks() as seen:
@@ -655,14 +639,10 @@ def test_german_reports_of_real_households_read_clean():
 def test_conditional_measures_are_marked_where_they_are_ranked_after_the_others():
     """Measures that depend on missing answers rank after the others (measures.py); the report and the
     letter say so at the measure, so 'sorted by savings' is not contradicted by the order."""
-    from advisor.assessment import AssessmentSettings, assess_household
     from advisor.household import Household
     from advisor.report import render_report
-    from advisor.seeds import load_seeds
-    from advisor.synthetic import SyntheticSpec, synthetic_household
 
-    demo = synthetic_household(SyntheticSpec(seed=3))
-    a = assess_household(demo.curve, Household(persons=3, dwelling="house"), AssessmentSettings(seeds=load_seeds()))
+    a = _demo_assessment(3, Household(persons=3, dwelling="house"))
     cond = [r for r in a.recommendations if r.conditional]
     assert cond and all(not r.conditional for r in a.recommendations[: len(a.recommendations) - len(cond)])
     mark = texts.render("report.conditional_mark", "de")
