@@ -113,8 +113,8 @@ def _fmt(language: str):
     def pct(x: Any, decimals: int = 0) -> str:
         return f.percent(x, decimals)
 
-    def date(x: Any, tz: str | None = "Europe/Berlin") -> str:
-        return f.date(x, tz or "Europe/Berlin")
+    def date(x: Any, tz: str = "Europe/Berlin") -> str:
+        return f.date(x, tz)
 
     def years(x: Any) -> str:
         v = _f(x)

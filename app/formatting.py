@@ -82,9 +82,9 @@ def years(value: Any, decimals: int = 1, lang: str = "de") -> str:
     return texts.render("unit.years", lang, {"n": n, "value": f.number(x, decimals)})
 
 
-def date(value: Any, lang: str = "de", tz: str | None = "Europe/Berlin") -> str:
+def date(value: Any, lang: str = "de", tz: str = "Europe/Berlin") -> str:
     """A date: ``24.11.2026`` (de) or ``24 Nov 2026`` (en), the day in ``tz`` (a curve's own zone)."""
-    return formatter(lang).date(value, tz or "Europe/Berlin")
+    return formatter(lang).date(value, tz)
 
 
 def datetime(value: Any, lang: str = "de", tz: str | None = "Europe/Berlin") -> str:
