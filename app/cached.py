@@ -44,6 +44,7 @@ import pandas as pd
 import streamlit as st
 
 from advisor.errors import AdvisorError, LoadCurveError
+from advisor.formatting import LANGUAGES
 from advisor.household import Household
 from advisor.loadcurve import LoadCurve
 from advisor.settings import HouseholdSettings, operator_prices_path, prepared_curve, resolve_settings
@@ -110,10 +111,8 @@ def available(module: str) -> bool:
 
 def language() -> str:
     """The session's language (``de`` unless switched)."""
-    import i18n
-
     lang = st.session_state.get("lang", "de")
-    return lang if lang in i18n.LANGUAGES else "de"
+    return lang if lang in LANGUAGES else "de"
 
 
 def current() -> HouseholdData:
