@@ -400,3 +400,33 @@ def test_the_forkserver_is_tied_to_the_driver_before_the_heavy_imports():
     from advisor.batch import BatchOptions, EngineSpec, run_batch  # the package API still works
 
     assert callable(run_batch) and BatchOptions and EngineSpec
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_prestarted_forkserver_dies_with_the_driver(tmp_path, workers):
+    """`prestart` (the forkserver's imports overlap the planning) starts the forkserver for a local
+    pool only, and the driver killed during the planning leaves nothing running."""
+    code = (
+        "import sys, time; from advisor.batch.engine import EngineSpec, prestart; "
+        f"prestart(EngineSpec(kind='local', workers={workers})); print('planning', flush=True); time.sleep(60)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    try:
+        assert proc.stdout.readline().startswith("planning")
+        time.sleep(1.0)
+        seen = _descendants(proc.pid)
+        if workers == 1:
+            assert not seen, "one worker runs in the driver: no forkserver"
+            return
+        assert seen, "no forkserver was started"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        deadline = time.time() + 15
+        while _alive(seen) and time.time() < deadline:
+            time.sleep(0.2)
+        assert not _alive(seen), f"still running after the driver was killed: {sorted(_alive(seen))}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()

@@ -341,3 +341,39 @@ def test_one_1900_row_in_a_regular_long_table_is_set_aside_not_a_century_of_inte
     [c] = read_load_curves("\n".join(rows).encode(), name="t.csv")
     assert c.n_intervals == 72 and c.start == pd.Timestamp("2024-06-01 00:00", tz="UTC")
     assert any("outside the plausible period" in w and "1900-01-01" in w for w in c.meta.warnings)
+
+
+@pytest.mark.parametrize("bad", [None, "", "   "])
+@pytest.mark.parametrize("where", [0, 2_500_001])
+def test_validate_ids_parquet_names_the_row(tmp_path, monkeypatch, bad, where):
+    """batch/evaluate validate a Parquet id column in one pass (read dictionary-encoded); a missing
+    or blank id is refused with its row, also past the first read batch."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from advisor.ingest import ReadOptions, tabular
+    from advisor.ingest.tabular import validate_ids
+
+    monkeypatch.setattr(tabular, "BATCH_ROWS", 1_000_000)
+    n = 3_000_000
+    ids = np.where(np.arange(n) < n // 2, "h1", "h2").astype(object)
+    ids[where] = bad
+    ts = pa.array(np.arange(n, dtype="int64") * 900_000_000 + 1_704_067_200_000_000, type=pa.timestamp("us", tz="UTC"))
+    pq.write_table(pa.table({"household_id": pa.array(ids, type=pa.string()), "timestamp": ts, "kwh": np.full(n, 0.1)}), tmp_path / "t.parquet")
+    with pytest.raises(LoadCurveError, match=f"data row {where + 1}"):
+        validate_ids(tmp_path / "t.parquet", ReadOptions())
+    ids[where] = "h1"
+    pq.write_table(pa.table({"household_id": pa.array(ids, type=pa.string()), "timestamp": ts, "kwh": np.full(n, 0.1)}), tmp_path / "t.parquet")
+    validate_ids(tmp_path / "t.parquet", ReadOptions())  # no error
+
+
+def test_validate_ids_parquet_integer_ids_and_wrong_type(tmp_path):
+    from advisor.ingest import ReadOptions
+    from advisor.ingest.tabular import validate_ids
+
+    ts = pd.date_range("2024-06-01", periods=4, freq="15min", tz="UTC")
+    pd.DataFrame({"household_id": [1, 1, 2, 2], "timestamp": ts, "kwh": 0.1}).to_parquet(tmp_path / "i.parquet")
+    validate_ids(tmp_path / "i.parquet", ReadOptions())
+    pd.DataFrame({"household_id": [1.5] * 4, "timestamp": ts, "kwh": 0.1}).to_parquet(tmp_path / "f.parquet")
+    with pytest.raises(LoadCurveError, match="expected text or whole numbers"):
+        validate_ids(tmp_path / "f.parquet", ReadOptions())

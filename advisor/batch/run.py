@@ -33,7 +33,7 @@ from advisor.batch.assignment import (
     with_groups,
 )
 from advisor.batch.early_warning import write_energy_poverty_list
-from advisor.batch.engine import EngineSpec, map_unordered
+from advisor.batch.engine import EngineSpec, map_unordered, prestart
 from advisor.batch.grid_peak import accumulate, k_anonymous_peaks
 from advisor.batch.inputs import BatchInputError, is_long_table, plan, sha256_file
 from advisor.batch.notice import privacy_notice
@@ -454,6 +454,7 @@ def _run_locked(options: BatchOptions, pseudo: Pseudonymiser | None) -> BatchRep
 
     # ---- plan
     t0 = time.perf_counter()
+    prestart(options.engine)  # the workers' imports overlap the planning and the split
     partitions = None
     if is_long_table(options.input_path):
         cols = table_columns(options.input_path, options.read_options)
