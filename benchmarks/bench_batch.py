@@ -12,9 +12,12 @@ Printed: households/s (wall), the CPU seconds per household (workers' pass-2 CPU
 driver's own; comparable on a shared machine, where wall time depends on the other jobs), the
 load average before and after (``os.getloadavg``), the time per stage (split and plan, read, assess, HTML, PDF, write,
 portfolio; worker stages are summed over the workers), peak memory (driver + workers, RSS sampled
-every 0.5 s), and the memory after the first 10 % of the households vs at the end (flat = the
-same). Targets (issue 19): >= 8 households/s with HTML letters and >= 4 with HTML + PDF on 2
-cores; memory flat in N. On a shared machine the wall-clock rate is only honest next to the load
+every 0.5 s; the planning's share apart: the driver's DuckDB split of the table may take up to its
+1 GB memory limit once), and the memory while the first 10 % of the households ran vs the last 10 %
+(flat = the same). Targets (issue 19): >= 8 households/s with HTML letters and >= 4 with HTML + PDF on 2
+cores; memory flat in N. A fixed pure-Python workload is timed before and after each run
+(``reference_cpu_ms``), so that runs on a faster or slower moment of the machine can be told
+apart. On a shared machine the wall-clock rate is only honest next to the load
 and the CPU seconds per household (2 idle cores reach ``2 / CPU s`` households/s at most).
 
 Run: ``nice .venv/bin/python benchmarks/bench_batch.py [--n 1000] [--pdf-n 1000] [--workers 2]``
@@ -121,12 +124,34 @@ class MemorySampler:
         vals = [m for d, m in self.samples if 0 < d <= done]
         return max(vals, default=float("nan"))
 
+    def at_start(self) -> float:
+        """Peak RSS [MB] before the first household was done (planning and split)."""
+        return max((m for d, m in self.samples if d == 0), default=float("nan"))
+
     def between(self, lo: int, hi: int) -> float:
         vals = [m for d, m in self.samples if lo < d <= hi]
         return max(vals, default=float("nan"))
 
 
+def reference_cpu_ms(repeat: int = 5) -> float:
+    """CPU milliseconds of a fixed pure-Python workload (the best of ``repeat``).
+
+    The same code measured on the same 2-core machine varied by up to 40 % in CPU seconds per
+    household between sessions (other tenants, clock); this figure, printed next to each run,
+    tells a slow machine from slow code.
+    """
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        acc = 0
+        for i in range(2_000_000):
+            acc += i * i % 7
+        best = min(best, time.process_time() - t0)
+    return 1000 * best
+
+
 def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) -> None:
+    ref_before = reference_cpu_ms()
     load_before = os.getloadavg()
     driver_cpu0 = time.process_time()
     with MemorySampler(out / ".state" / "rows") as mem:
@@ -142,6 +167,7 @@ def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) 
         )
     driver_cpu = time.process_time() - driver_cpu0
     load_after = os.getloadavg()
+    ref_after = reference_cpu_ms()
     rate = report.n_households / report.seconds
     target = TARGET_HH_PER_S[formats]
     print(f"\n== {n} households, letters as {'+'.join(formats)}, {workers} workers")
@@ -151,6 +177,7 @@ def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) 
         f"   load average (1/5/15 min) before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f}, "
         f"after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f} on {os.cpu_count()} cores"
     )
+    print(f"   reference workload (fixed pure-Python loop, lower = faster machine): {ref_before:.0f} ms before, {ref_after:.0f} ms after")
     st = report.stage_seconds
     worker_total = sum(v for k, v in st.items() if k in ("pass1", "read", "assess", "html", "pdf"))
     print("   stage                       total [s]   per household [ms]   share of worker time")
@@ -172,9 +199,12 @@ def run(table: Path, out: Path, n: int, workers: int, formats: tuple[str, ...]) 
             f"(target {target:g}: {'met' if workers / total_s >= target else 'not met'} CPU-bound)"
         )
     tenth = max(1, n // 10)
-    print(f"   peak memory (driver + workers): {mem.peak_mb():.0f} MB")
+    print(
+        f"   peak memory (driver + workers): {mem.peak_mb():.0f} MB; before the first household was done "
+        f"(planning, the DuckDB split with its 1 GB limit, the workers' start): {mem.at_start():.0f} MB"
+    )
     if n >= 200:
-        print(f"   memory at 100 households: {mem.at(100):.0f} MB; at {n}: {mem.peak_mb():.0f} MB")
+        print(f"   memory while households 1..100 ran: {mem.at(100):.0f} MB; all {n}: {mem.between(0, n):.0f} MB")
     print(
         f"   memory while households 1..{tenth} ran: {mem.at(tenth):.0f} MB; "
         f"while {n - tenth + 1}..{n} ran: {mem.between(n - tenth, n):.0f} MB"
