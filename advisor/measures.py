@@ -436,23 +436,39 @@ def _finite(x: Any) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None = None) -> tuple[float, float]:
+def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None = None) -> tuple[float, float, Message]:
     """A catalog saving sized to the household: by the number of persons where the measure has a
     ``reference_persons`` (appliance use grows with them), else by consumption against
-    ``reference_annual_kwh``; never above ``max_share_of_consumption``."""
+    ``reference_annual_kwh``; never above ``max_share_of_consumption``.
+
+    Returns kWh, EUR and what the figure rests on, as it was actually sized: "scaled by your
+    annual consumption" only when the consumption changed it (a share of it, below the reference,
+    or the cap), the persons when they did, else the catalog's typical household (or, for a fixed
+    EUR figure such as the Stromspar-Check, the programme's average).
+    """
     kwh = m.saving_kwh_per_year
+    rests = _FIXED_RESTS
     if kwh is None and "saving_share" in m.params and _finite(annual_kwh):
         kwh = annual_kwh * m.params["saving_share"]
+        rests = _CATALOG_RESTS
     if kwh is not None and persons and "reference_persons" in m.params:
         kwh *= min(1.5, persons / m.params["reference_persons"])
+        rests = _PERSONS_RESTS
     elif kwh is not None and "reference_annual_kwh" in m.params and _finite(annual_kwh):
-        kwh *= min(1.0, annual_kwh / m.params["reference_annual_kwh"])
+        factor = min(1.0, annual_kwh / m.params["reference_annual_kwh"])
+        if factor < 1.0:
+            kwh *= factor
+            rests = _CATALOG_RESTS
     if kwh is not None and "max_share_of_consumption" in m.params and _finite(annual_kwh):
-        kwh = min(kwh, annual_kwh * m.params["max_share_of_consumption"])
+        cap = annual_kwh * m.params["max_share_of_consumption"]
+        if cap < kwh:
+            kwh = cap
+            rests = _CATALOG_RESTS
     if kwh is None and m.saving_eur_per_year is not None:
         kwh = m.saving_eur_per_year / price
+        rests = _PROGRAMME_RESTS
     eur = m.saving_eur_per_year if m.saving_eur_per_year is not None else (kwh or 0.0) * price
-    return max(0.0, kwh or 0.0), max(0.0, eur)
+    return max(0.0, kwh or 0.0), max(0.0, eur), rests
 
 
 def _pv_attr(opt: Any, *names: str) -> Any:
@@ -615,19 +631,15 @@ def advise(
                 )
             )
         elif applies(m.estimate_if, facts):
-            kwh, eur = _estimate(m, price, annual, persons)
-            drafts.append(
-                _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
-            )
+            kwh, eur, rests = _estimate(m, price, annual, persons)
+            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests))
 
     # --- fridge replacement (estimate; counted before standby so standby does not count it twice)
     fridge_w = 0.0
     m = ok("fridge_replacement")
     if m is not None:
-        kwh, eur = _estimate(m, price, household_kwh, persons)
-        drafts.append(
-            _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
-        )
+        kwh, eur, rests = _estimate(m, price, household_kwh, persons)
+        drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests))
         fridge_w = kwh * 1000 / 8760
 
     # --- standby from the measured always-on floor against an efficient floor, capped by the cited range
@@ -641,8 +653,7 @@ def advise(
     for mid in ("led_lighting", "heat_pump_dryer", "eco_programmes"):
         m = ok(mid)
         if m is not None:
-            kwh, eur = _estimate(m, price, household_kwh, persons)
-            rests = _PERSONS_RESTS if persons and "reference_persons" in m.params else _CATALOG_RESTS
+            kwh, eur, rests = _estimate(m, price, household_kwh, persons)
             drafts.append(
                 _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests)
             )
@@ -651,7 +662,7 @@ def advise(
     m = ok("heat_pump_water_heater")
     if m is not None:
         sig = _detected(analysis, "instantaneous_water_heater")
-        kwh, eur = _estimate(m, price, annual, persons)
+        kwh, eur, rests = _estimate(m, price, annual, persons)
         if sig is not None:
             device_kwh = sig.annual_kwh if _finite(sig.annual_kwh) else None
             if device_kwh is not None:
@@ -672,9 +683,7 @@ def advise(
                 )
             )
         elif applies(m.estimate_if, facts):
-            drafts.append(
-                _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
-            )
+            drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests))
 
     # --- tariffs: Grundversorgung switch, dynamic tariff, load shifting, § 14a
     drafts.extend(_grundversorgung_drafts(cat, facts, household, seeds, annual, price))
@@ -690,8 +699,8 @@ def advise(
     # --- Caritas Stromspar-Check
     m = ok("stromspar_check")
     if m is not None:
-        kwh, eur = _estimate(m, price, annual, persons)
-        drafts.append(_Draft(m, kwh, eur, 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS))
+        kwh, eur, rests = _estimate(m, price, annual, persons)
+        drafts.append(_Draft(m, kwh, eur, 0.0, "estimate", m.confidence_estimate, rests_on=rests))
 
     drafts = _cap_efficiency(drafts, analysis, household, seeds, annual)
     recs, not_recs = _finish(drafts, price, co2_g, annual)
@@ -757,7 +766,9 @@ def _stage_of(group: str) -> str:
 
 
 _CATALOG_RESTS = Message("measures.rests.catalog")
+_FIXED_RESTS = Message("measures.rests.catalog_fixed")
 _PERSONS_RESTS = Message("measures.rests.persons")
+_PROGRAMME_RESTS = Message("measures.rests.programme")
 
 
 def _measured_rests_on(days: float, quality: float | None) -> Message:
@@ -779,8 +790,8 @@ def _standby_draft(m, analysis, facts, price, fridge_w, pump_w, measured_conf, d
         floor_w = getattr(analysis, "base_load_w", float("nan"))
     cap_eur = m.param("max_eur_per_year")
     if not _finite(floor_w):
-        kwh, eur = _estimate(m, price, float("nan"), None)
-        return _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=_CATALOG_RESTS)
+        kwh, eur, rests = _estimate(m, price, float("nan"), None)
+        return _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests)
     interval = getattr(analysis, "interval_minutes", 15) or 15
     efficient = m.param("efficient_floor_w" if interval <= 15 else "efficient_floor_w_coarse")
     seasonal_pump = pump_w * m.param("pump_days_share") if pump_w > 0 else 0.0

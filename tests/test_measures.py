@@ -570,3 +570,36 @@ def test_real_households_nothing_declared_get_believable_advice(real_advice):
             assert not s.confirmed  # nothing declared: nothing confirmed
         # no new rooftop PV is pitched as the unconditional first measure for an unknown home
         assert not recs or recs[0].measure_id != "rooftop_pv", name
+
+
+@pytest.mark.parametrize("persons", [None, 2])
+def test_a_catalogue_figure_says_scaled_with_your_consumption_only_when_it_is(seeds, persons):
+    """Review 2026-12-03 (60 London letters): the fridge-freezer's 245 kWh stood unchanged in every
+    letter above 1,225 kWh/yr beside "skaliert mit Ihrem Jahresverbrauch". Known truth by
+    perturbation: a catalogue estimate that claims to follow the annual consumption changes when
+    the consumption does (+20 %), and one that does not change must not claim it."""
+    claim = {"de": "skaliert mit Ihrem Jahresverbrauch", "en": "scaled by your annual consumption"}
+    fixed = {"de": "nicht an Ihren Verbrauch angepasst", "en": "not adjusted to your consumption"}
+    h = Household(persons=persons, dwelling="house", tenure="owner", balcony=True, low_income=True)
+    seen = {"claim": 0, "fixed": 0}
+    for annual in (600.0, 1000.0, 1500.0, 2500.0, 3500.0, 5000.0, 9000.0):
+        a = {r.measure_id: r for r in advise(_FakeAnalysis(annual, 40.0), h, seeds=seeds).recommendations}
+        b = {r.measure_id: r for r in advise(_FakeAnalysis(annual * 1.2, 40.0), h, seeds=seeds).recommendations}
+        for mid, r in a.items():
+            if r.basis != "estimate" or mid not in b:
+                continue
+            basis = {lang: r.confidence_basis(lang) for lang in ("de", "en")}
+            if "gedeckelt" in basis["de"] or "capped" in basis["en"]:
+                continue  # the efficiency cap scales it and says so
+            changed = abs(b[mid].annual_savings_kwh - r.annual_savings_kwh) > 1e-6
+            says = [claim[lang] in basis[lang] for lang in ("de", "en")]
+            says_fixed = [fixed[lang] in basis[lang] for lang in ("de", "en")]
+            assert says[0] == says[1] and says_fixed[0] == says_fixed[1], (mid, basis)
+            if says[0]:
+                seen["claim"] += 1
+                assert changed, (mid, annual, basis["de"])
+            elif not changed and "Zahl der Personen" not in basis["de"]:
+                seen["fixed"] += 1
+                programme = "durchschnittlichen Ersparnis der Teilnehmenden" in basis["de"]
+                assert says_fixed[0] or (mid == "stromspar_check" and programme), (mid, annual, basis["de"])
+    assert seen["claim"] and seen["fixed"], seen
