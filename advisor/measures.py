@@ -436,7 +436,9 @@ def _finite(x: Any) -> bool:
     return x is not None and isinstance(x, (int, float)) and math.isfinite(x)
 
 
-def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None = None) -> tuple[float, float, Message]:
+def _estimate(
+    m: Measure, price: float, annual_kwh: float, persons: int | None = None, *, total_kwh: float | None = None
+) -> tuple[float, float, Message]:
     """A catalog saving sized to the household: by the number of persons where the measure has a
     ``reference_persons`` (appliance use grows with them), else by consumption against
     ``reference_annual_kwh``; never above ``max_share_of_consumption``.
@@ -444,13 +446,18 @@ def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None =
     Returns kWh, EUR and what the figure rests on, as it was actually sized: "scaled by your
     annual consumption" only when the consumption changed it (a share of it, below the reference,
     or the cap), the persons when they did, else the catalog's typical household (or, for a fixed
-    EUR figure such as the Stromspar-Check, the programme's average).
+    EUR figure such as the Stromspar-Check, the programme's average). ``total_kwh``: the whole
+    consumption when ``annual_kwh`` is what is left after the presumed big devices (heat pump,
+    storage heating, car), so that the text names the basis actually used.
     """
+    scaled = _CATALOG_RESTS
+    if _finite(total_kwh) and _finite(annual_kwh) and annual_kwh < total_kwh - 0.5:
+        scaled = Message("measures.rests.catalog_without_devices", kwh=float(annual_kwh))
     kwh = m.saving_kwh_per_year
     rests = _FIXED_RESTS
     if kwh is None and "saving_share" in m.params and _finite(annual_kwh):
         kwh = annual_kwh * m.params["saving_share"]
-        rests = _CATALOG_RESTS
+        rests = scaled
     if kwh is not None and persons and "reference_persons" in m.params:
         kwh *= min(1.5, persons / m.params["reference_persons"])
         rests = _PERSONS_RESTS
@@ -458,12 +465,12 @@ def _estimate(m: Measure, price: float, annual_kwh: float, persons: int | None =
         factor = min(1.0, annual_kwh / m.params["reference_annual_kwh"])
         if factor < 1.0:
             kwh *= factor
-            rests = _CATALOG_RESTS
+            rests = scaled
     if kwh is not None and "max_share_of_consumption" in m.params and _finite(annual_kwh):
         cap = annual_kwh * m.params["max_share_of_consumption"]
         if cap < kwh:
             kwh = cap
-            rests = _CATALOG_RESTS
+            rests = scaled
     if kwh is None and m.saving_eur_per_year is not None:
         kwh = m.saving_eur_per_year / price
         rests = _PROGRAMME_RESTS
@@ -638,7 +645,7 @@ def advise(
     fridge_w = 0.0
     m = ok("fridge_replacement")
     if m is not None:
-        kwh, eur, rests = _estimate(m, price, household_kwh, persons)
+        kwh, eur, rests = _estimate(m, price, household_kwh, persons, total_kwh=annual)
         drafts.append(_Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests))
         fridge_w = kwh * 1000 / 8760
 
@@ -653,7 +660,7 @@ def advise(
     for mid in ("led_lighting", "heat_pump_dryer", "eco_programmes"):
         m = ok(mid)
         if m is not None:
-            kwh, eur, rests = _estimate(m, price, household_kwh, persons)
+            kwh, eur, rests = _estimate(m, price, household_kwh, persons, total_kwh=annual)
             drafts.append(
                 _Draft(m, kwh, eur, m.investment_eur or 0.0, "estimate", m.confidence_estimate, rests_on=rests)
             )

@@ -603,3 +603,22 @@ def test_a_catalogue_figure_says_scaled_with_your_consumption_only_when_it_is(se
                 programme = "durchschnittlichen Ersparnis der Teilnehmenden" in basis["de"]
                 assert says_fixed[0] or (mid == "stromspar_check" and programme), (mid, annual, basis["de"])
     assert seen["claim"] and seen["fixed"], seen
+
+
+def test_a_figure_scaled_without_the_presumed_heating_names_that_basis(seeds):
+    """Review 2026-12-03: a London household of 7,011 kWh with presumed storage heating and heat
+    pump got a dryer saving of 189 kWh (below the catalogue's 225 kWh for 3,500 kWh) beside
+    "skaliert mit Ihrem Jahresverbrauch" - it had been scaled by the 2,933 kWh left without the
+    devices. Known truth: 6,000 kWh with a 3,000-kWh heat pump -> 225 x 3,000 / 3,500 kWh, and the
+    text says so; with the heat pump denied, 225 kWh and the typical household's figure."""
+    sigs = (Signature("heat_pump", 0.8, "slope", annual_kwh=3000.0),)
+    fake = _FakeAnalysis(6000.0, 150.0, sigs)
+    dryer = {r.measure_id: r for r in recommend(fake, Household(), seeds=seeds)}["heat_pump_dryer"]
+    assert dryer.annual_savings_kwh == pytest.approx(225.0 * 3000.0 / 3500.0, rel=1e-6)
+    de, en = dryer.confidence_basis("de"), dryer.confidence_basis("en")
+    assert "ohne den geschätzten Anteil von Heizung oder E-Auto: etwa 3.000 kWh im Jahr" in de, de
+    assert "without the estimated share of heating or an electric car: about 3,000 kWh a year" in en, en
+    assert "Jahresverbrauch" not in de
+    denied = {r.measure_id: r for r in recommend(fake, Household(heating="other"), seeds=seeds)}["heat_pump_dryer"]
+    assert denied.annual_savings_kwh == pytest.approx(225.0, rel=1e-6)
+    assert "nicht an Ihren Verbrauch angepasst" in denied.confidence_basis("de")
