@@ -408,8 +408,12 @@ def source_text(text: str, lang: str = "de") -> str:
 
     The ``sources`` catalogue is keyed by the seed's exact source text (its msgid), so a source
     that a Stadtwerk wrote itself in a seeds override is shown as written. A trailing ``(date)``
-    as in ``Measure.cite()`` is kept; unknown sources are returned unchanged.
+    as in ``Measure.cite()`` is kept; unknown sources are returned unchanged. A source the core
+    words itself (a :class:`Message`, e.g. "the night-storage signature of your own curve") is
+    rendered in ``lang``.
     """
+    if isinstance(text, Message):
+        return text.text(lang)
     if not text:
         return text
     m = _CITE_DATE.match(text)

@@ -3,6 +3,7 @@ with injected night-storage heating, placebo without, and the letter texts in de
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import numpy as np
@@ -16,7 +17,7 @@ from advisor.pv import complete_year
 from advisor.report import Address, render_report
 from advisor.seeds import load_seeds
 from advisor.synthetic import SyntheticSpec, synthetic_household
-from advisor.texts import render
+from advisor.texts import render, source_text
 from tests.device_injection import night_storage, with_device
 
 
@@ -120,5 +121,17 @@ def test_letter_carries_the_figures_with_basis_and_source(nsh, seeds, lang):
     assert fm.number(f.kwh_before, 0) in text and fm.number(f.kwh_after, 0) in text
     assert f.basis.text(lang)[:40] in text
     assert "Ruhnau" in text
+    # review 2026-12-03: the sources of these figures were printed as stored - the curve's in
+    # German in every letter, the COP regression's and § 14a's in English in a German one
+    text = html_lib.unescape(text)
+    for fig in figures:
+        for src in fig.sources:
+            assert source_text(src, lang) in text, (lang, src)
+    english_only = ("air-source regression", "test-bench", "flat network-fee")
+    german_only = ("Nachtspeicher-Signatur", "Ihrer eigenen Kurve")
+    for phrase in english_only if lang != "en" else german_only:
+        assert phrase not in text, (lang, phrase)
+    assert "hp_cop_a" not in text  # a seed key is no citation
+    assert not re.search(r"[^.]\.\.(?!\.)", text), re.search(r".{60}[^.]\.\.(?!\.)", text)
     plain = render_report(a, lang, variant="letter", address=Address(key="K-1"))
     assert render("letter.electrify.title", lang) not in plain

@@ -271,7 +271,7 @@ def night_storage_replacement(
         sources=tuple(
             s
             for s in (
-                Message("candidate.source.night_storage_curve").text("de"),
+                Message("candidate.source.night_storage_curve"),
                 *cop_sources,
             )
             if s
