@@ -146,13 +146,13 @@ def test_cli_earliest_and_latest_move_the_window(tmp_path, capsys):
     assert main(args) == 0  # default window from the seeds: the 1999 row is set aside, named
     s = json.loads(capsys.readouterr().out)
     assert s["start"].startswith("2024-06-01") and s["n_intervals"] == 72
-    assert any("outside the plausible period 2000-01-01" in w and "15.03.1999" in w for w in s["warnings"])
+    assert any("outside the plausible period from 2000-01-01" in w and "15.03.1999" in w for w in s["warnings"])
     assert main([*args, "--earliest", "1990-01-01"]) == 0  # now inside: read, with its gap marked missing
     s = json.loads(capsys.readouterr().out)
     assert s["start"].startswith("1999-03-15") and s["missing_intervals"] == s["n_intervals"] - 73
     # a window that ends after the first day: most rows outside, refused with the period named
     assert main([*args, "--latest", "2024-06-02"]) == 2
-    assert "outside the plausible period 2000-01-01 .. 2024-06-02" in capsys.readouterr().err
+    assert "outside the plausible period from 2000-01-01 to before 2024-06-02" in capsys.readouterr().err
     assert main([*args, "--earliest", "1.1.2000"]) == 2
     assert "`--earliest` must be a date YYYY-MM-DD" in capsys.readouterr().err
     assert main([*args, "--earliest", "2025-01-01", "--latest", "2024-01-01"]) == 2
@@ -163,7 +163,7 @@ def test_cli_earliest_and_latest_move_the_window(tmp_path, capsys):
 def test_other_commands_honour_the_window(tmp_path, command, capsys):
     p = _csv_with_rows(tmp_path, "15.03.1999 00:00")
     assert main([command, str(p), "--latest", "2024-06-02"]) == 2
-    assert "outside the plausible period 2000-01-01 .. 2024-06-02" in capsys.readouterr().err
+    assert "outside the plausible period from 2000-01-01 to before 2024-06-02" in capsys.readouterr().err
 
 
 def test_cli_default_window_comes_from_the_seeds(tmp_path, capsys):
