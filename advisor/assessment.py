@@ -486,6 +486,7 @@ def pv_options_for(
 
 PV_ASSUMPTIONS = (
     "pv.investment_eur_per_kwp",
+    "pv.investment_fixed_eur",
     "pv.battery_bundled_eur_per_kwh",
     "pv.balcony_set_eur",
     "pv.lifetime_years",

@@ -273,6 +273,9 @@ class EconomicsSettings:
     investment_eur_per_kwp, battery_eur_per_kwh, balcony_set_eur
         Investment at 0 % VAT [EUR/kWp], [EUR/kWh], [EUR] (a balcony set of up to
         ``balcony_set_reference_wp`` [Wp]; larger sets scale with their module power).
+    investment_fixed_eur
+        Fixed part of a rooftop system's investment [EUR]: a roof of P kWp costs
+        ``investment_fixed_eur + P * investment_eur_per_kwp``.
     om_pct_of_investment_per_year
         Operation and maintenance [% of investment per year].
     degradation_pct_per_year
@@ -321,6 +324,7 @@ class EconomicsSettings:
     feed_in_cap_share_of_kwp: float = 0.6
     degression_pct_per_half_year: float = 1.0
     balcony_set_reference_wp: float = 1000.0
+    investment_fixed_eur: float = 0.0
     eeg_table: pd.DataFrame = field(default=None, repr=False, compare=False, hash=False)
     sources: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
     negative_price_table: pd.DataFrame | None = field(default=None, repr=False, compare=False, hash=False)
@@ -353,6 +357,7 @@ class EconomicsSettings:
             "tariffs.work_price_eur_per_kwh",
             "tariffs.price_escalation_pct_per_year",
             "pv.investment_eur_per_kwp",
+            "pv.investment_fixed_eur",
             "pv.battery_bundled_eur_per_kwh" if battery_bundled else "pv.battery_eur_per_kwh",
             "pv.balcony_set_eur",
             "pv.balcony_set_reference_wp",
@@ -385,6 +390,7 @@ class EconomicsSettings:
             feed_in_cap_share_of_kwp=float(v("pv.feed_in_cap_share_of_kwp")),
             degression_pct_per_half_year=float(v("pv.eeg_degression_pct_per_half_year")),
             balcony_set_reference_wp=float(v("pv.balcony_set_reference_wp")),
+            investment_fixed_eur=float(v("pv.investment_fixed_eur")),
             eeg_table=seeds.table("eeg_feed_in"),
             sources=sources,
             negative_price_table=neg_table,
@@ -670,7 +676,7 @@ def pv_economics(
             _note("economics.note.balcony", eur=settings.balcony_set_eur, wp=settings.balcony_set_reference_wp)
         )
     else:
-        investment = settings.investment_eur_per_kwp * spec.peak_kw
+        investment = settings.investment_fixed_eur + settings.investment_eur_per_kwp * spec.peak_kw
         tariff = _cached_rate(settings, spec.peak_kw)
         rate = tariff.rate_eur_per_kwh
         notes.append(

@@ -697,7 +697,7 @@ def advise(
     drafts.extend(_tariff_drafts(cat, facts, tariff_comparison, household, seeds))
 
     # --- PV: one product (roof or balcony), battery only with roof PV
-    pv, pv_excluded = _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf)
+    pv, pv_excluded = _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf, seeds)
     drafts.extend(pv)
     excluded.extend(pv_excluded)
     own_drafts, own_size = _own_pv_drafts(cat, facts, analysis, seeds, price, annual, measured_conf)
@@ -977,7 +977,7 @@ def _roof_conditions(facts) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf):
+def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measured_conf, seeds):
     out: list[_Draft] = []
     excluded: list[NotRecommended] = []
     roof = cat.get("rooftop_pv")
@@ -1013,7 +1013,8 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
             yld = kwp * p["yield_kwh_per_kwp"]
             self_kwh = min(yld * p["self_consumption_share"], annual * p["max_share_of_consumption"])
             eur = self_kwh * price + (yld - self_kwh) * p["feed_in_eur_per_kwh"]
-            inv = kwp * p["cost_eur_per_kwp"]
+            # the simulation's investment line (seeds pv.*), not a figure of its own
+            inv = float(seeds.value("pv.investment_fixed_eur")) + kwp * float(seeds.value("pv.investment_eur_per_kwp"))
             pv_roof = _Draft(
                 roof,
                 self_kwh,
