@@ -677,6 +677,15 @@ def pv_economics(
         )
     else:
         investment = settings.investment_fixed_eur + settings.investment_eur_per_kwp * spec.peak_kw
+        notes.append(
+            _note(
+                "economics.note.roof_investment",
+                fixed=settings.investment_fixed_eur,
+                kwp=float(spec.peak_kw),
+                per_kwp=settings.investment_eur_per_kwp,
+                eur=investment,
+            )
+        )
         tariff = _cached_rate(settings, spec.peak_kw)
         rate = tariff.rate_eur_per_kwh
         notes.append(

@@ -232,3 +232,16 @@ def test_rooftop_investment_has_a_fixed_part_that_matches_the_cited_prices(seeds
     # a balcony set is priced as a set: no fixed roof part
     bal = ec.pv_economics(sc, pv.BalconySpec().to_system(), flat)
     assert bal.investment_eur == pytest.approx(flat.balcony_set_eur * max(1.0, 800.0 / flat.balcony_set_reference_wp))
+
+
+def test_the_rooftop_investment_is_stated_with_its_basis(seeds):
+    """Every EUR figure with its basis: the balcony said its set price, the roof said nothing of
+    how its investment came about. Known truth: 5 kWp -> 1,000 + 5 x 1,500 = 8,500 EUR, in words."""
+    sc, flat = _flat_case(seeds)
+    flat = replace(flat, investment_eur_per_kwp=1500.0, investment_fixed_eur=1000.0)
+    e = ec.pv_economics(sc, pv.PVSystemSpec.single(5.0), flat)
+    (note,) = [n for n in e.assumptions if n.code == "economics.note.roof_investment"]
+    assert "1.000 € + 5,0 kWp × 1.500 €/kWp = 8.500 €" in note.text("de"), note.text("de")
+    assert "€1,000 + 5.0 kWp × €1,500/kWp = €8,500" in note.text("en"), note.text("en")
+    bal = ec.pv_economics(sc, pv.BalconySpec().to_system(), flat)
+    assert not [n for n in bal.assumptions if n.code == "economics.note.roof_investment"]

@@ -247,8 +247,10 @@ def test_economics_assumptions_in_german(seeds):
     assert "Strompreis 37,2 ct/kWh" in text and "1,5 % der Investition" in text
     assert "Leistungsklasse bis 10 kWp" in text and "01.02.2026–31.07.2026" in text
     assert "negativen" in text  # the negative-price rule (EEG § 51) is named
+    assert "Investition 1.000 € + 15,0 kWp × 1.500 €/kWp = 23.500 €" in text
     undated = re.sub(r"\d\d\.\d\d\.\d{4}", "", text)
-    assert not re.search(r"\d\.\d|\.\.|\{", undated)  # no English decimal point, no "..", no placeholder
+    ungrouped = re.sub(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.,])", "", undated)  # German thousands: 23.500
+    assert not re.search(r"\d\.\d|\.\.|\{", ungrouped)  # no English decimal point, no "..", no placeholder
     english = " | ".join(e.assumptions)
     assert "Überschuss" not in english and "surplus feed-in" in english
     balcony = ec.pv_economics(_flat_year(), pv.BalconySpec(800).to_system(), settings)
