@@ -1056,6 +1056,22 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
         chosen = pv_balcony
     if chosen is not None:
         out.append(chosen)
+    # the product left out because it does not pay back is "checked, not recommended", never dropped
+    for d in (pv_roof, pv_balcony):
+        if d is not None and d is not chosen and not _pays(d):
+            payback = d.investment / d.eur if d.eur > 0 else None
+            life = d.measure.lifetime_years
+            excluded.append(
+                NotRecommended(
+                    d.measure.measure_id,
+                    "payback_beyond_lifetime",
+                    _payback_reason(payback, life),
+                    annual_savings_eur=max(0.0, d.eur),
+                    investment_eur=d.investment,
+                    payback_years=payback,
+                    lifetime_years=life,
+                )
+            )
     # battery: only with a roof system (recommended or existing)
     if battery is not None and applies(battery.applies_if, facts) and (pv_roof is not None or existing_kwp > 0):
         if sim.get("battery") is not None:

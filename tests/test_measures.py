@@ -622,3 +622,28 @@ def test_a_figure_scaled_without_the_presumed_heating_names_that_basis(seeds):
     denied = {r.measure_id: r for r in recommend(fake, Household(heating="other"), seeds=seeds)}["heat_pump_dryer"]
     assert denied.annual_savings_kwh == pytest.approx(225.0, rel=1e-6)
     assert "nicht an Ihren Verbrauch angepasst" in denied.confidence_basis("de")
+
+
+@pytest.mark.parametrize("balcony_pays", [True, False])
+def test_a_roof_that_does_not_pay_is_listed_as_checked_not_dropped(seeds, balcony_pays):
+    """Review 2026-12-03 (a 618-kWh London flat): the roof (2 kWp, 4,000 EUR, about 120 EUR/yr)
+    did not pay, the balcony device did - and the roof was in neither list. Known truth: a PV
+    product that is not chosen because it does not pay back is 'checked, not recommended' with
+    its payback; the one that pays is recommended; with neither paying, both are listed."""
+    fake = _FakeAnalysis(618.0, 40.0, ())
+    balcony = (
+        _PVStub("balcony", 0.8, 137.0, 45.0, 600.0) if balcony_pays else _PVStub("balcony", 0.8, 20.0, 6.0, 600.0)
+    )
+    pv = [_PVStub("rooftop", 2.0, 360.0, 120.0, 4000.0), balcony]
+    adv = advise(fake, Household(dwelling="house", tenure="owner", balcony=True), seeds=seeds, pv_options=pv)
+    recs = {r.measure_id for r in adv.recommendations}
+    nots = {n.measure_id: n for n in adv.not_recommended}
+    assert "rooftop_pv" not in recs
+    roof = nots["rooftop_pv"]
+    assert roof.reason_code == "payback_beyond_lifetime"
+    assert roof.payback_years == pytest.approx(4000.0 / 120.0)
+    assert "33 Jahren" in roof.reason("de"), roof.reason("de")
+    if balcony_pays:
+        assert "balcony_pv" in recs and "balcony_pv" not in nots
+    else:
+        assert "balcony_pv" in nots and "balcony_pv" not in recs
