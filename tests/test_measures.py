@@ -643,6 +643,8 @@ def test_a_roof_that_does_not_pay_is_listed_as_checked_not_dropped(seeds, balcon
     assert roof.reason_code == "payback_beyond_lifetime"
     assert roof.payback_years == pytest.approx(4000.0 / 120.0)
     assert "33 Jahren" in roof.reason("de"), roof.reason("de")
+    # "Sie hätte sich ..." after a masculine title (der Trockner, der Speicher) read as "you"
+    assert roof.reason("de").startswith("Die Maßnahme hätte sich erst nach etwa 33 Jahren"), roof.reason("de")
     if balcony_pays:
         assert "balcony_pv" in recs and "balcony_pv" not in nots
     else:
