@@ -1059,19 +1059,7 @@ def _pv_drafts(cat, facts, analysis, household, pv_options, price, annual, measu
     # the product left out because it does not pay back is "checked, not recommended", never dropped
     for d in (pv_roof, pv_balcony):
         if d is not None and d is not chosen and not _pays(d):
-            payback = d.investment / d.eur if d.eur > 0 else None
-            life = d.measure.lifetime_years
-            excluded.append(
-                NotRecommended(
-                    d.measure.measure_id,
-                    "payback_beyond_lifetime",
-                    _payback_reason(payback, life),
-                    annual_savings_eur=max(0.0, d.eur),
-                    investment_eur=d.investment,
-                    payback_years=payback,
-                    lifetime_years=life,
-                )
-            )
+            excluded.append(_not_paying(d.measure, d.eur, d.investment))
     # battery: only with a roof system (recommended or existing)
     if battery is not None and applies(battery.applies_if, facts) and (pv_roof is not None or existing_kwp > 0):
         if sim.get("battery") is not None:
@@ -1477,6 +1465,22 @@ def _payback_reason(payback: float | None, lifetime: float) -> Message:
     return Message("measures.not_recommended.payback", years=float(payback), lifetime=float(lifetime))
 
 
+def _not_paying(measure: Measure, eur: float, investment: float) -> NotRecommended:
+    """The "checked, not recommended" entry of a measure whose ``investment`` is not paid back by
+    ``eur`` a year within its lifetime (payback None: it never pays back)."""
+    payback = investment / eur if eur > 0 else None
+    life = measure.lifetime_years
+    return NotRecommended(
+        measure.measure_id,
+        "payback_beyond_lifetime",
+        _payback_reason(payback, life),
+        annual_savings_eur=max(0.0, eur),
+        investment_eur=investment,
+        payback_years=payback,
+        lifetime_years=life,
+    )
+
+
 def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
     """Cap, rank and phrase the drafts: (recommendations, not recommended)."""
     not_recs: list[NotRecommended] = []
@@ -1506,17 +1510,7 @@ def _finish(drafts: list[_Draft], price: float, co2_g: float, annual: float):
         payback = (inv / eur if eur > 0 else None) if inv > 0 else 0.0
         life = d.measure.lifetime_years
         if inv > 0 and (payback is None or payback > life):
-            not_recs.append(
-                NotRecommended(
-                    d.measure.measure_id,
-                    "payback_beyond_lifetime",
-                    _payback_reason(payback, life),
-                    annual_savings_eur=eur,
-                    investment_eur=inv,
-                    payback_years=payback,
-                    lifetime_years=life,
-                )
-            )
+            not_recs.append(_not_paying(d.measure, eur, inv))
             continue
         values = {**d.values, "saving_kwh": (kwh, 0), "saving_eur": (eur, 0)}
         first, second = ("estimate", "measured") if d.basis == "estimate" else ("measured", "estimate")

@@ -148,7 +148,7 @@ def _fmt(language: str):
         "tx": lambda v: texts.localize(v, language),
         "field": lambda obj, name: texts.localized(obj, name, language),
         "loc": lambda v: str(texts.localize(v, language)),
-        "cite": lambda v: texts.source_text(v if isinstance(v, texts.Message) else str(v), language),
+        "cite": lambda v: texts.source_text(v if isinstance(v, str) else str(v), language),  # a Message is a str
         "_": gettext,
         "gettext": gettext,
         "ngettext": ngettext,

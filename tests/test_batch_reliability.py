@@ -239,6 +239,22 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
+
+def _assert_gone(seen: set[int], why: str, wait_s: float = 15.0) -> None:
+    """Every process of ``seen`` has ended within ``wait_s`` seconds."""
+    deadline = time.time() + wait_s
+    while _alive(seen) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _alive(seen), f"still running after the driver {why}: {sorted(_alive(seen))}"
+
+
+def _reap(proc: subprocess.Popen) -> None:
+    """Kill the driver and whatever it left (a failed test must not leave processes behind)."""
+    if proc.poll() is None:
+        proc.kill()
+    for p in _alive(_descendants(proc.pid)):
+        os.kill(p, signal.SIGKILL)
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
 @pytest.mark.parametrize(
     "how,engine",
@@ -275,15 +291,9 @@ def test_forkserver_resource_tracker_and_workers_die_with_the_driver(tmp_path, h
         if how == "sigkill":
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=120)
-        deadline = time.time() + 15
-        while _alive(seen) and time.time() < deadline:
-            time.sleep(0.2)
-        assert not _alive(seen), f"still running after the driver ended: {sorted(_alive(seen))}"
+        _assert_gone(seen, "ended")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-        for p in _alive(_descendants(proc.pid)):
-            os.kill(p, signal.SIGKILL)
+        _reap(proc)
 
 
 def test_not_a_household_gets_no_letter(tmp_path):
@@ -423,10 +433,6 @@ def test_prestarted_forkserver_dies_with_the_driver(tmp_path, workers):
         assert seen, "no forkserver was started"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
-        deadline = time.time() + 15
-        while _alive(seen) and time.time() < deadline:
-            time.sleep(0.2)
-        assert not _alive(seen), f"still running after the driver was killed: {sorted(_alive(seen))}"
+        _assert_gone(seen, "was killed")
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        _reap(proc)
